@@ -1,0 +1,62 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { pageContext, may } from '@/lib/next/page';
+import { listClouds, type CloudSort } from '@/lib/clouds';
+import { organizationChoices } from '@/lib/organizations';
+import { PageHeader, EmptyState, Table, Td, Tag } from '@/components/ui/layout';
+import { LinkButton } from '@/components/ui/button';
+import { Pagination } from '@/components/ui/pagination';
+
+export const metadata: Metadata = { title: 'Clouds' };
+
+export default async function CloudsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const sp = await searchParams;
+  const ctx = await pageContext('/clouds');
+  const sort = (['name', 'slug', 'organization', 'created'].includes(sp.sort ?? '') ? sp.sort : 'name') as CloudSort;
+  const [page, orgs] = await Promise.all([
+    listClouds(ctx, { q: sp.q, organization: sp.organization, archived: sp.archived === '1', sort, dir: sp.dir === 'desc' ? 'desc' : 'asc', page: sp.page }),
+    organizationChoices(ctx),
+  ]);
+  const canCreate = may(ctx, 'cloud.create', { type: 'global' });
+  const params = { q: sp.q, organization: sp.organization, archived: sp.archived, sort: sp.sort, dir: sp.dir };
+  return (
+    <>
+      <PageHeader title="Clouds" description="OpenStack clouds under certification for scs-0116."
+        actions={canCreate ? <LinkButton href="/clouds/new" variant="primary">New cloud</LinkButton> : undefined} />
+      <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter clouds">
+        <label className="text-sm">Search<input name="q" defaultValue={sp.q} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" /></label>
+        <label className="text-sm">Organization
+          <select name="organization" defaultValue={sp.organization ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
+            <option value="">All</option>
+            {orgs.map((o) => <option key={o.slug} value={o.slug}>{o.name}</option>)}
+          </select>
+        </label>
+        <label className="text-sm">Sort
+          <select name="sort" defaultValue={sort} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
+            <option value="name">Name</option><option value="slug">Slug</option><option value="organization">Organization</option><option value="created">Created</option>
+          </select>
+        </label>
+        <label className="flex items-center gap-1 text-sm"><input type="checkbox" name="archived" value="1" defaultChecked={sp.archived === '1'} /> Include archived</label>
+        <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
+      </form>
+      {page.total === 0 ? (
+        <EmptyState title={sp.q || sp.organization ? 'No cloud matches these filters.' : 'No clouds yet.'}>
+          {canCreate && !sp.q ? <Link className="underline" href="/clouds/new">Add the first cloud</Link> : null}
+        </EmptyState>
+      ) : (
+        <Table caption="Clouds" head={['Cloud', 'Organization', 'Region', 'Visibility']}>
+          {page.items.map((c) => (
+            <tr key={c.id}>
+              <Td><Link href={`/clouds/${c.slug}`} className="font-medium text-blue-800 hover:underline">{c.name}</Link> <span className="text-slate-500">{c.slug}</span>
+                {c.archivedAt && <> <Tag tone="yellow">archived</Tag></>}</Td>
+              <Td>{c.organization.name}</Td>
+              <Td>{c.region}</Td>
+              <Td>{c.public ? <Tag tone="blue">public</Tag> : <Tag>private</Tag>}</Td>
+            </tr>
+          ))}
+        </Table>
+      )}
+      <Pagination page={page.page} pages={page.pages} total={page.total} basePath="/clouds" params={params} />
+    </>
+  );
+}

@@ -1,0 +1,9 @@
+import { checkHealth } from '@/lib/health';
+
+export const dynamic = 'force-dynamic';
+
+/** Public by design: load balancers and monitors call it without credentials; it reveals no data. */
+export async function GET(): Promise<Response> {
+  const health = await checkHealth();
+  return Response.json(health, { status: health.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+}

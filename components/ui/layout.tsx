@@ -1,0 +1,69 @@
+import Link from 'next/link';
+
+export function PageHeader({ title, description, actions, breadcrumbs }: {
+  title: string; description?: React.ReactNode; actions?: React.ReactNode; breadcrumbs?: { href: string; label: string }[];
+}) {
+  return (
+    <div className="mb-6">
+      {breadcrumbs && (
+        <nav aria-label="Breadcrumb" className="mb-1 text-sm text-slate-600">
+          {breadcrumbs.map((b, i) => (
+            <span key={b.href}>{i > 0 && ' / '}<Link className="underline-offset-2 hover:underline" href={b.href}>{b.label}</Link></span>
+          ))}
+        </nav>
+      )}
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+          {description && <p className="mt-1 text-sm text-slate-600">{description}</p>}
+        </div>
+        {actions && <div className="flex flex-wrap gap-2">{actions}</div>}
+      </div>
+    </div>
+  );
+}
+
+export function Card({ children, className = '' }: { children: React.ReactNode; className?: string }) {
+  return <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6 ${className}`}>{children}</section>;
+}
+
+export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
+  return (
+    <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
+      <p className="font-medium">{title}</p>
+      {children && <div className="mt-2 text-sm text-slate-600">{children}</div>}
+    </div>
+  );
+}
+
+export function Tag({ children, tone = 'slate' }: { children: React.ReactNode; tone?: 'slate' | 'green' | 'red' | 'yellow' | 'blue' }) {
+  const tones = {
+    slate: 'bg-slate-100 text-slate-800', green: 'bg-green-100 text-green-900', red: 'bg-red-100 text-red-900',
+    yellow: 'bg-yellow-100 text-yellow-900', blue: 'bg-blue-100 text-blue-900',
+  };
+  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+}
+
+/** A responsive table: scrolls sideways on small screens rather than breaking the layout. */
+export function Table({ caption, head, children }: { caption: string; head: React.ReactNode[]; children: React.ReactNode }) {
+  return (
+    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+      <table className="min-w-full divide-y divide-slate-200 text-sm">
+        <caption className="sr-only">{caption}</caption>
+        <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
+          <tr>{head.map((h, i) => <th key={i} scope="col" className="px-3 py-2">{h}</th>)}</tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Td({ children, className = '' }: { children: React.ReactNode; className?: string }) {
+  return <td className={`px-3 py-2 align-top ${className}`}>{children}</td>;
+}
+
+export function formatDate(d: Date | string | null | undefined): string {
+  if (!d) return '—';
+  return new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}

@@ -1,0 +1,20 @@
+import Link from 'next/link';
+
+/** Previous/next links that keep the other query parameters (filters, sort). */
+export function Pagination({ page, pages, total, basePath, params }: {
+  page: number; pages: number; total: number; basePath: string; params: Record<string, string | undefined>;
+}) {
+  if (pages <= 1) return <p className="mt-3 text-sm text-slate-600">{total} {total === 1 ? 'item' : 'items'}</p>;
+  const href = (p: number) => {
+    const q = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter(([, v]) => v) as [string, string][]);
+    return `${basePath}?${q}`;
+  };
+  const cls = 'rounded-md border border-slate-300 bg-white px-3 py-1 text-sm hover:bg-slate-100';
+  return (
+    <nav aria-label="Pagination" className="mt-3 flex items-center gap-3 text-sm">
+      {page > 1 ? <Link className={cls} href={href(page - 1)} rel="prev">Previous</Link> : <span className={`${cls} opacity-50`} aria-disabled>Previous</span>}
+      <span>Page {page} of {pages} · {total} items</span>
+      {page < pages ? <Link className={cls} href={href(page + 1)} rel="next">Next</Link> : <span className={`${cls} opacity-50`} aria-disabled>Next</span>}
+    </nav>
+  );
+}

@@ -1,0 +1,18 @@
+/**
+ * The client address as the server saw it. The custom server (scripts/start.ts) overwrites
+ * this header on every request with the socket's address, or with the first X-Forwarded-For
+ * entry when TRUST_PROXY=true, so a client cannot forge it.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-scs-client-address';
+
+export function clientAddressOf(headers: { get(name: string): string | null }): string | null {
+  return headers.get(CLIENT_ADDRESS_HEADER);
+}
+
+export function resolveClientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: boolean): string | null {
+  if (trustProxy && forwardedFor) {
+    const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor).split(',')[0]?.trim();
+    if (first) return first;
+  }
+  return socketAddress?.replace(/^::ffff:/, '') ?? null;
+}

@@ -1,0 +1,123 @@
+/**
+ * The one policy function: every page, server action, route handler and job asks `decide`
+ * (or `authorize`, which throws) whether an actor may do an action to a resource.
+ *
+ * Outcomes follow one rule: an anonymous caller is unauthenticated (401 / sign-in); a user
+ * who may not even see the resource gets "hidden" (404, its existence is not revealed); a
+ * user who may see it but not do this gets "forbidden" (403).
+ */
+export type Role = 'admin' | 'reviewer' | 'csp';
+
+export interface Actor {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  /** Organizations a csp user belongs to (staff see all regardless). */
+  organizationIds: string[];
+}
+
+/**
+ * The machine itself (start-up, the admin CLI run by the operator, scheduled jobs): full rights,
+ * no user row, recorded in the audit log under its label.
+ */
+export function systemActor(label: string): Actor {
+  return { id: '', email: label, name: label, role: 'admin', organizationIds: [] };
+}
+
+export type Resource =
+  | { type: 'global' }
+  | { type: 'organization'; id: string }
+  | { type: 'cloud'; organizationId: string }
+  | { type: 'user'; id: string }
+  | { type: 'token'; userId: string };
+
+export const ACTIONS = [
+  // organizations (resource: global for list/create, organization otherwise)
+  'organization.list', 'organization.create', 'organization.read', 'organization.update', 'organization.archive',
+  // clouds (resource: global for list, organization for create, cloud otherwise)
+  'cloud.list', 'cloud.create', 'cloud.read', 'cloud.update', 'cloud.archive',
+  // users and invitations (resource: global, or the user)
+  'user.list', 'user.create', 'user.read', 'user.update', 'invitation.create', 'invitation.revoke',
+  // audit log (resource: global for the whole log, organization for one organization's events)
+  'audit.read',
+  // personal API tokens (resource: the token's owner)
+  'token.create', 'token.list', 'token.revoke',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export type Decision = 'allow' | 'unauthenticated' | 'hidden' | 'forbidden';
+
+export const STATUS_OF: Record<Exclude<Decision, 'allow'>, number> = { unauthenticated: 401, hidden: 404, forbidden: 403 };
+
+const STAFF: Role[] = ['admin', 'reviewer'];
+
+function isStaff(actor: Actor): boolean {
+  return STAFF.includes(actor.role);
+}
+
+/** Whether the actor can see the organization a resource belongs to at all. */
+function seesOrganization(actor: Actor, organizationId: string): boolean {
+  return isStaff(actor) || actor.organizationIds.includes(organizationId);
+}
+
+export function decide(actor: Actor | null, action: Action, resource: Resource): Decision {
+  if (!actor) return 'unauthenticated';
+  if (actor.role === 'admin') return 'allow';
+  const [noun, verb] = action.split('.') as [string, string];
+
+  switch (noun) {
+    case 'organization': {
+      if (action === 'organization.list') return 'allow'; // callers filter by visibility
+      if (action === 'organization.create') return isStaff(actor) ? 'allow' : 'forbidden';
+      if (resource.type !== 'organization') return 'hidden';
+      if (!seesOrganization(actor, resource.id)) return 'hidden';
+      if (verb === 'read') return 'allow';
+      return isStaff(actor) ? 'allow' : 'forbidden';
+    }
+    case 'cloud': {
+      if (action === 'cloud.list') return 'allow'; // callers filter by visibility
+      const orgId = resource.type === 'cloud' ? resource.organizationId : resource.type === 'organization' ? resource.id : null;
+      if (orgId === null) return action === 'cloud.create' && isStaff(actor) ? 'allow' : 'forbidden';
+      if (!seesOrganization(actor, orgId)) return 'hidden';
+      if (verb === 'read') return 'allow';
+      // Cloud metadata (name, public listing, organization) is the certification body's.
+      return isStaff(actor) ? 'allow' : 'forbidden';
+    }
+    case 'user':
+    case 'invitation': {
+      // Only admins (handled above) manage users; a user may read their own record.
+      if (action === 'user.read' && resource.type === 'user' && resource.id === actor.id) return 'allow';
+      return 'forbidden';
+    }
+    case 'audit': {
+      if (isStaff(actor)) return 'allow';
+      if (resource.type === 'organization') return seesOrganization(actor, resource.id) ? 'allow' : 'hidden';
+      return 'forbidden';
+    }
+    case 'token': {
+      if (resource.type !== 'token') return 'forbidden';
+      return resource.userId === actor.id ? 'allow' : 'hidden';
+    }
+  }
+  return 'forbidden';
+}
+
+export class PolicyError extends Error {
+  readonly status: number;
+  constructor(readonly decision: Exclude<Decision, 'allow'>, action: Action) {
+    super(decision === 'unauthenticated' ? 'Sign in first.' : decision === 'hidden' ? 'Not found.' : `You may not ${action.replace('.', ' ')}.`);
+    this.status = STATUS_OF[decision];
+  }
+}
+
+/** Throws PolicyError unless the actor may do the action; narrows the actor to non-null. */
+export function authorize(actor: Actor | null, action: Action, resource: Resource): asserts actor is Actor {
+  const d = decide(actor, action, resource);
+  if (d !== 'allow') throw new PolicyError(d, action);
+}
+
+/** Staff see every organization; csp users only their own (undefined = no filter). */
+export function visibleOrganizationIds(actor: Actor): string[] | undefined {
+  return isStaff(actor) ? undefined : actor.organizationIds;
+}

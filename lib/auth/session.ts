@@ -1,0 +1,28 @@
+import { headers } from 'next/headers';
+import { auth } from './config';
+import { loadActor } from '../users';
+import { actorForBearer } from '../tokens';
+import { clientAddressOf } from './client-address';
+import type { RequestContext } from '../context';
+
+/** Who is asking in a page or server action: the signed-in user, freshly loaded, or null. */
+export async function currentContext(): Promise<RequestContext> {
+  const [session, h] = await Promise.all([auth(), headers()]);
+  const userId = (session as { userId?: string } | null)?.userId;
+  const actor = userId ? await loadActor(userId) : null;
+  return { actor, clientAddress: clientAddressOf(h) };
+}
+
+/**
+ * Who is asking in a route handler: a bearer token when the request carries one (and then only
+ * the token: a bad token is anonymous even with a session cookie), else the session.
+ */
+export async function requestContext(req: Request): Promise<RequestContext> {
+  const authz = req.headers.get('authorization');
+  if (authz) {
+    const m = /^Bearer\s+(\S+)$/i.exec(authz);
+    const actor = m ? await actorForBearer(m[1]) : null;
+    return { actor, clientAddress: clientAddressOf(req.headers), via: 'api-token' };
+  }
+  return currentContext();
+}

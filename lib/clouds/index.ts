@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import { db, type Cloud, type Prisma } from '../db';
+import { authorize, visibleOrganizationIds } from '../auth/policy';
+import { recordAudit } from '../audit';
+import type { RequestContext } from '../context';
+import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
+import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
+import { checkboxSchema, emailListSchema, slugSchema } from '../validation';
+
+const NO_ID = '00000000-0000-0000-0000-000000000000';
+
+export const cloudInput = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1, 'Name is required.').max(200),
+  description: z.string().trim().max(2000).optional().default(''),
+  /** The organization's slug. */
+  organization: slugSchema,
+  region: z.string().trim().min(1, 'Region is required.').max(100).regex(/^[\w.-]+$/, 'Letters, digits, dot, dash and underscore only.').default('RegionOne'),
+  public: checkboxSchema.optional().default(false),
+  contactEmails: emailListSchema.optional(),
+});
+export const cloudUpdate = cloudInput.omit({ slug: true });
+
+export interface CloudView {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  region: string;
+  public: boolean;
+  contactEmails: string[];
+  archivedAt: Date | null;
+  createdAt: Date;
+  organization: { id: string; slug: string; name: string };
+}
+
+type CloudRow = Cloud & { organization: { id: string; slug: string; name: string } };
+const include = { organization: { select: { id: true, slug: true, name: true } } } as const;
+
+function view(c: CloudRow): CloudView {
+  return {
+    id: c.id, slug: c.slug, name: c.name, description: c.description, region: c.region, public: c.public,
+    contactEmails: c.contactEmails, archivedAt: c.archivedAt, createdAt: c.createdAt, organization: c.organization,
+  };
+}
+
+export type CloudSort = 'name' | 'slug' | 'organization' | 'created';
+
+export async function listClouds(
+  ctx: RequestContext,
+  req: PageRequest & { q?: string; organization?: string; archived?: boolean; sort?: CloudSort; dir?: 'asc' | 'desc' } = {},
+): Promise<Page<CloudView>> {
+  authorize(ctx.actor, 'cloud.list', { type: 'global' });
+  const ids = visibleOrganizationIds(ctx.actor);
+  const where: Prisma.CloudWhereInput = {
+    ...(ids ? { organizationId: { in: ids } } : {}),
+    ...(req.archived ? {} : { archivedAt: null }),
+    ...(req.organization ? { organization: { slug: req.organization } } : {}),
+    ...(req.q ? { OR: [{ slug: { contains: req.q, mode: 'insensitive' } }, { name: { contains: req.q, mode: 'insensitive' } }] } : {}),
+  };
+  const dir = req.dir === 'desc' ? 'desc' : 'asc';
+  const orderBy: Prisma.CloudOrderByWithRelationInput =
+    req.sort === 'slug' ? { slug: dir } : req.sort === 'organization' ? { organization: { name: dir } } : req.sort === 'created' ? { createdAt: dir } : { name: dir };
+  const { skip, take, page, pageSize } = pageArgs(req);
+  const [rows, total] = await Promise.all([
+    db.cloud.findMany({ where, orderBy: [orderBy, { slug: 'asc' }], skip, take, include }),
+    db.cloud.count({ where }),
+  ]);
+  return toPage(rows.map(view), total, page, pageSize);
+}
+
+export async function getCloud(ctx: RequestContext, slug: string): Promise<CloudView> {
+  const c = await db.cloud.findUnique({ where: { slug }, include });
+  authorize(ctx.actor, 'cloud.read', { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
+  if (!c) throw new NotFoundError('Cloud');
+  return view(c);
+}
+
+async function organizationBySlug(tx: Prisma.TransactionClient, slug: string) {
+  const o = await tx.organization.findUnique({ where: { slug } });
+  if (!o || o.archivedAt) throw new ValidationError({ organization: o ? 'This organization is archived.' : 'No such organization.' });
+  return o;
+}
+
+export async function createCloud(ctx: RequestContext, input: unknown): Promise<CloudView> {
+  const data = parseInput(cloudInput, input);
+  return db.$transaction(async (tx) => {
+    const org = await tx.organization.findUnique({ where: { slug: data.organization } });
+    authorize(ctx.actor, 'cloud.create', { type: 'organization', id: org?.id ?? NO_ID });
+    await organizationBySlug(tx, data.organization);
+    if (await tx.cloud.findUnique({ where: { slug: data.slug } })) {
+      throw new ConflictError(`A cloud with slug "${data.slug}" exists already.`, { slug: 'This slug is taken.' });
+    }
+    const c = await tx.cloud.create({
+      data: {
+        slug: data.slug, name: data.name, description: data.description, organizationId: org!.id,
+        region: data.region, public: data.public, contactEmails: data.contactEmails ?? [],
+      },
+      include,
+    });
+    await recordAudit(tx, ctx, { action: 'cloud.create', targetType: 'cloud', targetId: c.slug, organizationId: c.organizationId, summary: `created cloud ${c.name} (${c.slug}) for ${org!.slug}${c.public ? ', listed publicly' : ''}` });
+    return view(c);
+  });
+}
+
+export async function updateCloud(ctx: RequestContext, slug: string, input: unknown): Promise<CloudView> {
+  const current = await getCloud(ctx, slug);
+  authorize(ctx.actor, 'cloud.update', { type: 'cloud', organizationId: current.organization.id });
+  const data = parseInput(cloudUpdate, input);
+  return db.$transaction(async (tx) => {
+    const org = await organizationBySlug(tx, data.organization);
+    // Moving a cloud needs the right to create clouds in the target organization too.
+    authorize(ctx.actor, 'cloud.create', { type: 'organization', id: org.id });
+    const c = await tx.cloud.update({
+      where: { id: current.id },
+      data: { name: data.name, description: data.description, organizationId: org.id, region: data.region, public: data.public, contactEmails: data.contactEmails ?? [] },
+      include,
+    });
+    const changes = (['name', 'description', 'region', 'public'] as const).filter((k) => current[k] !== c[k]);
+    if (current.organization.id !== org.id) changes.push('organization' as never);
+    await recordAudit(tx, ctx, { action: 'cloud.update', targetType: 'cloud', targetId: c.slug, organizationId: c.organizationId, summary: `updated cloud ${c.slug}${changes.length ? ` (${changes.join(', ')})` : ''}` });
+    return view(c);
+  });
+}
+
+export async function setCloudArchived(ctx: RequestContext, slug: string, archived: boolean): Promise<CloudView> {
+  const current = await getCloud(ctx, slug);
+  authorize(ctx.actor, 'cloud.archive', { type: 'cloud', organizationId: current.organization.id });
+  return db.$transaction(async (tx) => {
+    const c = await tx.cloud.update({ where: { id: current.id }, data: { archivedAt: archived ? new Date() : null }, include });
+    await recordAudit(tx, ctx, { action: archived ? 'cloud.archive' : 'cloud.unarchive', targetType: 'cloud', targetId: c.slug, organizationId: c.organizationId, summary: `${archived ? 'archived' : 'restored'} cloud ${c.slug}` });
+    return view(c);
+  });
+}

