@@ -1,0 +1,45 @@
+// scs-0116-presence (recommended): "Key manager service is discoverable."
+//
+// The official testcase looks for a service of type key-manager anywhere in the catalog. We
+// judge the region under test: a key-manager that exists only in another region does not serve
+// this region's volumes, so that is a FAIL that names the regions where it does exist.
+// (Documented in docs/checks.md as a deliberate difference.)
+
+import { listRegions } from './shared';
+import { fail, pass } from '../outcome';
+import type { CheckDefinition } from '../types';
+
+export const scs0116Presence: CheckDefinition = {
+  id: 'scs-0116-presence',
+  title: 'Key manager service is discoverable',
+  clause: 'scs-0116-v1 "Key Manager Standard": CSPs SHOULD implement the Key Manager API (w1 automated test scs-0116-presence)',
+  target: 'recommended',
+  lifetime: 'week',
+  preflight: true,
+  async run(ctx) {
+    const km = await ctx.keyManager();
+    const where = ctx.region ? `region ${ctx.region}` : 'the catalog';
+    if (km.present) {
+      return pass(
+        `The catalog lists a key-manager${km.serviceName ? ` (${km.serviceName})` : ''} with a ${ctx.iface} endpoint in ${km.region ? `region ${km.region}` : 'the catalog'}: ${km.endpoint.catalogUrl}.`,
+        { region: km.region, interface: ctx.iface, url: km.endpoint.catalogUrl, service: km.serviceName },
+      );
+    }
+    if (ctx.region && km.anyInterfaceRegions.includes(ctx.region)) {
+      return fail(
+        `The key-manager has no ${ctx.iface} endpoint in ${where}; register a ${ctx.iface} endpoint for service type key-manager there.`,
+        { region: ctx.region, interface: ctx.iface, regionsWithKeyManager: km.anyInterfaceRegions },
+      );
+    }
+    if (km.otherRegions.length > 0) {
+      return fail(
+        `The catalog lists key-manager only in ${listRegions(km.otherRegions)}, not in ${where}; register a ${ctx.iface} key-manager endpoint in ${ctx.region ?? 'this region'}.`,
+        { region: ctx.region ?? null, interface: ctx.iface, regionsWithKeyManager: km.otherRegions },
+      );
+    }
+    return fail(
+      'The service catalog lists no key-manager service; deploy Barbican (or another key-manager API) and register it as service type key-manager.',
+      { region: ctx.region ?? null, interface: ctx.iface, regionsWithKeyManager: [] },
+    );
+  },
+};

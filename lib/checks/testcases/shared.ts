@@ -1,0 +1,49 @@
+// Small helpers shared by the testcases.
+
+import type { BarbicanClient } from '../../openstack';
+import type { CheckContext } from '../context';
+import type { LeftoverKind } from '../types';
+
+/** "region A" / "regions A and B" / "regions A, B and C". */
+export function listRegions(regions: string[]): string {
+  if (regions.length === 1) return `region ${regions[0]}`;
+  return `regions ${regions.slice(0, -1).join(', ')} and ${regions[regions.length - 1]}`;
+}
+
+/** A random text/plain payload (hex, so it survives any content handling unchanged). */
+export function randomTextPayload(ctx: CheckContext, bytes = 16): string {
+  return ctx.randomBytes(bytes).toString('hex');
+}
+
+/**
+ * Delete in a `finally`: never throws, returns the error (if any) so the check can judge it.
+ * The object stays in the tracker as not deleted, so the sweep retries and reports it.
+ */
+export async function deleteAndReport(
+  ctx: CheckContext,
+  kind: LeftoverKind,
+  uuid: string,
+  client: BarbicanClient,
+): Promise<unknown> {
+  try {
+    await ctx.deleteTracked(kind, uuid, client);
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
