@@ -15,3 +15,5 @@ try {
 } finally {
   await database.stop();
 }
+// The pg pool of the schema engine would keep the process alive for its idle timeout.
+process.exit(0);

@@ -37,9 +37,13 @@ async function shutdown(signal: string) {
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
+// `npm start` runs us under `sh -c`, which does not pass SIGTERM on: when npm is killed we are
+// re-parented. Treat that as a stop request, so the app and its PostgreSQL never linger.
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) void shutdown('parent process exited'); }, 500).unref();
 
 try {
-  log('start', database.owned ? 'embedded PostgreSQL started (127.0.0.1, data in DATA_DIR)' : database.url === process.env.DATABASE_URL && !process.env.DATA_DIR_JOINED ? 'using the configured database' : 'joined the running embedded PostgreSQL');
+  log('start', database.description);
   const applied = await applyMigrations(database.url);
   log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
   ensureRuntimeSecrets();

@@ -14,6 +14,8 @@ export interface EmbeddedDatabase {
   url: string;
   /** True when this process started the server and so must stop it. */
   owned: boolean;
+  /** For the start-up log: which database this is (never the password). */
+  description: string;
   stop(): Promise<void>;
 }
 
@@ -84,9 +86,9 @@ export async function startEmbeddedDatabase(opts: {
   const log = opts.log ?? (() => {});
 
   const live = runningPort(clusterDir);
-  if (live) return { url: urlFor(info, live), owned: false, stop: async () => {} };
+  if (live) return { url: urlFor(info, live), owned: false, description: `joined the running embedded PostgreSQL on 127.0.0.1:${live}`, stop: async () => {} };
 
-  const port = opts.port ?? Number(process.env.EMBEDDED_PG_PORT || 0) ?? 0;
+  const port = opts.port ?? Number(process.env.EMBEDDED_PG_PORT || 0);
   const chosen = port || (await freePort());
   if (port && !(await portIsFree(port))) {
     throw new Error(`EMBEDDED_PG_PORT ${port} on 127.0.0.1 is taken; choose another port or set DATABASE_URL`);
@@ -118,6 +120,7 @@ export async function startEmbeddedDatabase(opts: {
   return {
     url: urlFor(info, chosen),
     owned: true,
+    description: `started the embedded PostgreSQL on 127.0.0.1:${chosen} (data in ${clusterDir})`,
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -1,0 +1,172 @@
+// Route coverage: every page, route handler and server action under app/ is found by walking the
+// tree (and the build's server-action manifest), and each must either be public by design (listed
+// here, with a reason) or refuse an anonymous caller and a CSP user of another organization.
+// A new route without a permission check fails this test.
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { test, expect, type APIRequestContext } from '@playwright/test';
+import { base, dbQuery, makeWorld, signIn, type World } from './support/setup';
+
+const PUBLIC_PAGES: Record<string, string> = {
+  '/': 'only redirects to /clouds',
+  '/signin': 'the sign-in form',
+  '/invite/[token]': 'the invitation token in the URL is the credential',
+};
+const PUBLIC_ROUTES: Record<string, string> = {
+  '/api/auth/[...nextauth]': 'Auth.js endpoints (sign-in, callback, sign-out, CSRF)',
+  '/api/health': 'for load balancers; reveals no data',
+  '/api/v1/openapi.json': 'the API description',
+};
+const PUBLIC_ACTIONS: Record<string, string> = {
+  'app/(app)/actions.ts#signOutAction': 'signing out only clears the caller\'s cookie',
+  'app/signin/actions.ts#signInWithPassword': 'signing in',
+  'app/signin/actions.ts#signInWithOidc': 'signing in',
+  'app/invite/[token]/actions.ts#acceptInvitationAction': 'the invitation token is the credential',
+};
+
+const require = createRequire(import.meta.url);
+const root = process.cwd();
+
+function walk(dir: string, out: string[] = []): string[] {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) walk(p, out);
+    else out.push(path.relative(root, p));
+  }
+  return out;
+}
+const files = walk(path.join(root, 'app'));
+
+/** '/app/(app)/clouds/[slug]/page.tsx' -> '/clouds/[slug]' */
+function pattern(file: string): string {
+  const segs = path.dirname(file).split(path.sep).slice(1).filter((s) => !/^\(.*\)$/.test(s));
+  return '/' + segs.join('/');
+}
+
+/** Fills every dynamic segment with an object of organization B; unknown segments fail loudly. */
+function fill(p: string, w: World): string {
+  const segs = p.split('/');
+  return segs.map((s, i) => {
+    if (!s.startsWith('[')) return s;
+    const owner = segs[i - 1];
+    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id } as Record<string, string>)[owner];
+    if (!value) throw new Error(`route-coverage: teach fill() which organization-B object goes into ${s} of ${p}`);
+    return value;
+  }).join('/');
+}
+
+const pages = files.filter((f) => /\/page\.(tsx|ts|jsx|js)$/.test(f)).map(pattern);
+const routes = files.filter((f) => /\/route\.(ts|js)$/.test(f)).map((f) => ({
+  pattern: pattern(f),
+  methods: [...fs.readFileSync(f, 'utf8').matchAll(/export\s+(?:const|async function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b|export\s+const\s+\{([^}]*)\}/g)]
+    .flatMap((m) => m[1] ? [m[1]] : m[2].split(',').map((s) => s.trim())).filter((m) => /^(GET|POST|PUT|PATCH|DELETE)$/.test(m)),
+}));
+const actions = files.filter((f) => /\.(ts|tsx)$/.test(f) && /^\s*['"]use server['"]/.test(fs.readFileSync(f, 'utf8')))
+  .flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/export\s+async\s+function\s+(\w+)/g)].map((m) => ({ file: f, name: m[1] })));
+
+let world: World;
+test.beforeAll(async ({ request }) => {
+  world = await makeWorld(request);
+  const [u] = await dbQuery<{ id: string }>('SELECT id FROM "User" WHERE email = $1', [world.cspB.email]);
+  world.cspB.id = u.id;
+});
+
+function leaksB(body: string): string | undefined {
+  return world.canariesB.find((c) => body.includes(c));
+}
+
+test('the tree has pages, route handlers and server actions to check', () => {
+  expect(pages.length).toBeGreaterThan(5);
+  expect(routes.length).toBeGreaterThan(3);
+  expect(actions.length).toBeGreaterThan(3);
+});
+
+test('every private page sends an anonymous caller to sign-in', async ({ playwright }) => {
+  const anon = await playwright.request.newContext({ baseURL: base() });
+  for (const p of pages.filter((p) => !(p in PUBLIC_PAGES))) {
+    const res = await anon.get(fill(p, world), { maxRedirects: 0 });
+    expect.soft([302, 303, 307, 308], `${p} answered ${res.status()}`).toContain(res.status());
+    expect.soft(res.headers().location ?? '', `${p} redirected elsewhere`).toContain('/signin');
+  }
+  await anon.dispose();
+});
+
+test('every private page refuses a CSP user of another organization', async ({ page }) => {
+  await signIn(page, world.csp.email, world.csp.password);
+  for (const p of pages.filter((p) => !(p in PUBLIC_PAGES))) {
+    const res = await page.request.get(fill(p, world), { maxRedirects: 0 });
+    const body = await res.text();
+    // Either refused outright, or a list page that shows only the caller's own organization.
+    if (res.status() === 200) expect.soft(leaksB(body), `${p} showed organization B's data to a CSP user of A`).toBeUndefined();
+    else expect.soft([403, 404], `${p} answered ${res.status()}`).toContain(res.status());
+  }
+});
+
+async function callRoute(ctx: APIRequestContext, method: string, url: string, token?: string) {
+  const body = { slug: `x-${Date.now()}`, name: 'Route coverage', organization: world.orgB, region: 'RegionOne', public: false };
+  return ctx.fetch(`${base()}${url}`, {
+    method, maxRedirects: 0,
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+    ...(method === 'GET' || method === 'DELETE' ? {} : { data: body }),
+  });
+}
+
+test('every private route handler refuses an anonymous caller and a CSP user of another organization', async ({ playwright }) => {
+  const ctx = await playwright.request.newContext();
+  for (const r of routes.filter((r) => !(r.pattern in PUBLIC_ROUTES))) {
+    expect(r.methods.length, `${r.pattern} exports no HTTP method`).toBeGreaterThan(0);
+    const url = fill(r.pattern, world);
+    for (const m of r.methods) {
+      const anon = await callRoute(ctx, m, url);
+      expect.soft(anon.status(), `${m} ${r.pattern} as anonymous`).toBe(401);
+      const other = await callRoute(ctx, m, url, world.csp.token);
+      const body = await other.text();
+      if (other.status() < 300) expect.soft(leaksB(body), `${m} ${r.pattern} leaked organization B's data`).toBeUndefined();
+      else expect.soft([403, 404], `${m} ${r.pattern} as a CSP user of A answered ${other.status()}`).toContain(other.status());
+    }
+  }
+  await ctx.dispose();
+});
+
+test('every private server action refuses an anonymous caller and a CSP user of another organization', async ({ page, playwright }) => {
+  const manifest = JSON.parse(fs.readFileSync(path.join(root, '.next/server/server-reference-manifest.json'), 'utf8')).node as
+    Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }>;
+  const { encodeReply } = require(path.join(root, 'node_modules/next/dist/compiled/react-server-dom-turbopack/client.edge.js'));
+  await signIn(page, world.csp.email, world.csp.password);
+  const anon = await playwright.request.newContext();
+  const countEvents = async () => Number((await dbQuery<{ n: string }>('SELECT count(*) AS n FROM "AuditEvent"'))[0].n);
+
+  for (const a of actions) {
+    const key = `${a.file}#${a.name}`;
+    if (key in PUBLIC_ACTIONS) continue;
+    const entry = Object.entries(manifest).find(([, v]) => v.filename === a.file && v.exportedName === a.name);
+    expect.soft(entry, `${key} is not used by any page (not in the build's action manifest)`).toBeTruthy();
+    if (!entry) continue;
+    const [id, info] = entry;
+    const worker = Object.keys(info.workers)[0].replace(/^app/, '').replace(/\/page$/, '');
+    const url = fill(pattern(`app${worker}/page.tsx`), world);
+    // Target organization B's objects through every field name actions use for their target.
+    const area = a.file.split('/').find((s) => s === 'clouds' || s === 'organizations');
+    const fd = new FormData();
+    for (const [k, v] of Object.entries({
+      slug: area === 'organizations' ? world.orgB : world.cloudB, id: world.cspB.id, organization: world.orgB,
+      name: 'Route coverage', region: 'RegionOne', email: `rc-${Date.now()}@e2e.example`, role: 'admin', days: '1', archive: 'true',
+    })) fd.append(k, v);
+    const body = await encodeReply([{}, fd]);
+    const before = await countEvents();
+    for (const [who, ctx] of [['anonymous', anon], ['CSP user of A', page.request]] as const) {
+      const res = await ctx.fetch(`${base()}${url}`, {
+        method: 'POST', multipart: body as FormData, maxRedirects: 0,
+        headers: { 'Next-Action': id, Origin: base(), Accept: 'text/x-component' },
+      });
+      const text = await res.text();
+      const refused = who === 'anonymous'
+        ? /"status":401/.test(text) || (res.headers()['x-action-redirect'] ?? '').includes('/signin')
+        : /"status":40[34]/.test(text);
+      expect.soft(refused, `${key} as ${who}: ${res.status()} ${text.slice(0, 300)}`).toBe(true);
+    }
+    expect.soft(await countEvents(), `${key} changed something`).toBe(before);
+  }
+  await anon.dispose();
+});
