@@ -351,6 +351,11 @@ export class HttpClient {
       info.issuer = cert.issuer?.CN ? String(cert.issuer.CN) : undefined;
       info.validFrom = cert.valid_from;
       info.validTo = cert.valid_to;
+    } else {
+      // A resumed TLS session does not present the certificate again: keep what the full
+      // handshake recorded.
+      const previous = this.tlsPeers.get(origin);
+      if (previous) Object.assign(info, { subject: previous.subject, issuer: previous.issuer, validFrom: previous.validFrom, validTo: previous.validTo });
     }
     this.tlsPeers.set(origin, info);
   }

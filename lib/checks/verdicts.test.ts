@@ -1,0 +1,303 @@
+// Verdicts of every check against the OpenStack simulator: the verdict table of issue 3 (the
+// same rows test:lab asserts against the real lab), the official pre-flight semantics, and the
+// informational checks' FAIL conditions.
+
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpenStackSimulator, selfSignedCertificate, simulatorCloud } from '../../lab/simulator';
+import type { SimulatorOptions } from '../../lab/simulator';
+import type { SimPersona } from '../../lab/simulator/cloud';
+import { runChecks } from './run';
+import type { CloudConfig, RunReport } from './types';
+
+let sims: OpenStackSimulator[] = [];
+afterEach(async () => {
+  await Promise.all(sims.map((s) => s.stop()));
+  sims = [];
+});
+
+async function sim(options: SimulatorOptions = {}): Promise<OpenStackSimulator> {
+  const s = await new OpenStackSimulator(options).start();
+  sims.push(s);
+  return s;
+}
+
+async function run(s: OpenStackSimulator, persona: SimPersona = 'member', overrides: Partial<CloudConfig> = {}, ids?: string[]): Promise<RunReport> {
+  return runChecks({ cloud: simulatorCloud(s, persona, overrides), ids });
+}
+
+function verdicts(report: RunReport): Record<string, string> {
+  return Object.fromEntries(report.results.map((r) => [r.id, r.verdict]));
+}
+
+function result(report: RunReport, id: string) {
+  const r = report.results.find((x) => x.id === id);
+  if (!r) throw new Error(`no result for ${id}`);
+  return r;
+}
+
+const OFFICIAL = ['scs-0116-presence', 'scs-0116-permissions'];
+
+describe('verdict table of the official testcases', () => {
+  it('member with creator mapped to member: PASS / PASS, nothing left', async () => {
+    const s = await sim();
+    const report = await run(s, 'member', {}, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
+    expect(s.liveSecrets()).toHaveLength(0);
+    expect(report.leftovers).toEqual([]);
+    expect(report.roles).toEqual(['member', 'reader']);
+  });
+
+  it('application credential of that member: PASS / PASS', async () => {
+    const s = await sim();
+    expect(verdicts(await run(s, 'appcred', {}, OFFICIAL))).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
+  });
+
+  it('upstream default policy (member denied): PASS / FAIL naming the policy fix', async () => {
+    const s = await sim({ policy: 'default' });
+    const report = await run(s, 'member', {}, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'FAIL' });
+    expect(result(report, 'scs-0116-permissions').message).toMatch(/403.*"creator": "role:member"/);
+  });
+
+  it('key-manager not in the catalog: FAIL / PASS', async () => {
+    const s = await sim({ keyManagerInCatalog: false });
+    const report = await run(s, 'member', {}, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'PASS' });
+    expect(result(report, 'scs-0116-presence').message).toMatch(/no key-manager service/);
+    expect(result(report, 'scs-0116-permissions').details.applicable).toBe(false);
+  });
+
+  it('region without a key-manager endpoint: FAIL naming the regions that have one / PASS', async () => {
+    const s = await sim();
+    const report = await run(s, 'member', { region: 'RegionNoKM' }, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'PASS' });
+    expect(result(report, 'scs-0116-presence').message).toMatch(/only in region RegionOne, not in region RegionNoKM/);
+  });
+
+  it('reader-only user: ABORT / ABORT (lacks member)', async () => {
+    const s = await sim();
+    const report = await run(s, 'reader', {}, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
+    for (const r of report.results) expect(r.message).toMatch(/lacks the member role/);
+    expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
+  });
+
+  it('user with the admin role: ABORT / ABORT (privileges too high), Barbican never touched', async () => {
+    const s = await sim();
+    const report = await run(s, 'admin', {}, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
+    for (const r of report.results) expect(r.message).toMatch(/privileges too high.*admin/i);
+    expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
+  });
+
+  it('user with the manager role: ABORT / ABORT', async () => {
+    const s = await sim();
+    const report = await run(s, 'manager', {}, OFFICIAL);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
+    expect(result(report, 'scs-0116-presence').message).toMatch(/manager/);
+  });
+
+  it('wrong password: every testcase ABORTs with the authentication failure', async () => {
+    const s = await sim();
+    const cloud = simulatorCloud(s, 'member');
+    if (cloud.auth.type === 'password') cloud.auth.password = 'wrong-password';
+    const report = await runChecks({ cloud, ids: OFFICIAL });
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
+    expect(result(report, 'scs-0116-presence').message).toMatch(/Authentication failed.*401/);
+    expect(result(report, 'scs-0116-permissions').evidence.some((e) => e.status === 401)).toBe(true);
+  });
+});
+
+describe('scs-0116-permissions details', () => {
+  it('deletes test secrets of earlier runs (official fixed name) before creating its own', async () => {
+    const s = await sim();
+    await run(s, 'member', {}, ['scs-0116-permissions']);
+    // Leave one behind as a crashed earlier run would.
+    s.secrets.set('00000000-0000-4000-8000-000000000001', {
+      uuid: '00000000-0000-4000-8000-000000000001', name: 'scs-member-role-test-secret', projectId: s.projects.main.id,
+      payload: Buffer.from('x'), contentType: 'text/plain', secretType: 'opaque', created: '2020-01-01T00:00:00', creatorId: 'x',
+    });
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
+    expect(result(report, 'scs-0116-permissions').details.earlierSecretsDeleted).toBe(1);
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+
+  it('FAIL when the created secret is not found by name, and still deletes it', async () => {
+    const s = await sim({ listHidesSecrets: true });
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    expect(result(report, 'scs-0116-permissions').verdict).toBe('FAIL');
+    expect(result(report, 'scs-0116-permissions').message).toMatch(/not in the member's secret list/);
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+
+  it('deletes by the UUID against the catalog endpoint even when secret_ref names another host', async () => {
+    const s = await sim({ hostHref: () => 'http://barbican.invalid:9311' });
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+});
+
+describe('informational checks', () => {
+  it('all pass (or report facts) against a well-configured key manager with personas', async () => {
+    const s = await sim({ ordersDeletableByMember: true });
+    const report = await run(s, 'member', {
+      personas: { reader: simulatorCloud(s, 'reader').auth, otherProject: simulatorCloud(s, 'other').auth },
+    });
+    const v = verdicts(report);
+    expect(v).toMatchObject({
+      'scs-0116-presence': 'PASS',
+      'scs-0116-permissions': 'PASS',
+      'km-roles': 'PASS',
+      'km-version': 'PASS',
+      'km-tls': 'FAIL', // plain http
+      'km-payload-roundtrip': 'PASS',
+      'km-key-order': 'PASS',
+      'km-container': 'PASS',
+      'km-backend': 'PASS',
+      'km-quota': 'PASS',
+      'km-transport-keys': 'PASS',
+      'km-reader-cannot-write': 'PASS',
+      'km-cross-project': 'PASS',
+      'km-no-leftovers': 'PASS',
+    });
+    expect(s.liveSecrets()).toHaveLength(0);
+    expect(s.orders.size).toBe(0);
+    expect(s.containers.size).toBe(0);
+    expect(report.leftovers).toEqual([]);
+  });
+
+  it('persona checks are skipped by default and ABORT when asked for without a credential', async () => {
+    const s = await sim();
+    const all = await run(s);
+    expect(all.results.map((r) => r.id)).not.toContain('km-reader-cannot-write');
+    const asked = await run(s, 'member', {}, ['km-reader-cannot-write', 'km-cross-project']);
+    expect(verdicts(asked)).toEqual({ 'km-reader-cannot-write': 'ABORT', 'km-cross-project': 'ABORT' });
+    expect(result(asked, 'km-reader-cannot-write').message).toMatch(/No reader credential/);
+  });
+
+  it('an order that members may not delete is reported, not failed; its key is deleted', async () => {
+    const s = await sim();
+    const report = await run(s, 'member', {}, ['km-key-order', 'km-no-leftovers']);
+    expect(verdicts(report)).toEqual({ 'km-key-order': 'PASS', 'km-no-leftovers': 'PASS' });
+    expect(s.liveSecrets()).toHaveLength(0);
+    expect(report.leftovers).toEqual([expect.objectContaining({ kind: 'order', deleted: false, reason: expect.stringMatching(/only admins delete orders/) })]);
+  });
+
+  it('km-key-order polls a pending order until ACTIVE, and FAILs an order in ERROR or a short key', async () => {
+    const pendingSim = await sim({ orderPendingPolls: 2, ordersDeletableByMember: true });
+    const pending = await run(pendingSim, 'member', { timeouts: { connectMs: 1_000, headersMs: 500, bodyMs: 3_000 } }, ['km-key-order']);
+    expect(result(pending, 'km-key-order').verdict).toBe('PASS');
+    const errSim = await sim({ orderError: true, ordersDeletableByMember: true });
+    expect(result(await run(errSim, 'member', {}, ['km-key-order']), 'km-key-order').message).toMatch(/ERROR/);
+    const shortSim = await sim({ orderKeyBytes: 16, ordersDeletableByMember: true });
+    const short = await run(shortSim, 'member', {}, ['km-key-order']);
+    expect(result(short, 'km-key-order').verdict).toBe('FAIL');
+    expect(shortSim.liveSecrets()).toHaveLength(0);
+  });
+
+  it('km-key-order FAILs when the order stays pending past the deadline', async () => {
+    const s = await sim({ orderPendingPolls: 1000, ordersDeletableByMember: true });
+    const t0 = Date.now();
+    const report = await run(s, 'member', { timeouts: { connectMs: 500, headersMs: 300, bodyMs: 700 } }, ['km-key-order']);
+    expect(result(report, 'km-key-order').verdict).toBe('FAIL');
+    expect(result(report, 'km-key-order').message).toMatch(/still PENDING after 700 ms/);
+    expect(Date.now() - t0).toBeLessThan(3_000);
+    expect(s.orders.size).toBe(0);
+  });
+
+  it('km-payload-roundtrip FAILs when the backend returns other bytes', async () => {
+    const s = await sim({ corruptPayloads: true });
+    const r = result(await run(s, 'member', {}, ['km-payload-roundtrip']), 'km-payload-roundtrip');
+    expect(r.verdict).toBe('FAIL');
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+
+  it('km-backend: simple_crypto as global default FAILs with the Master-KEK hint; an HSM passes', async () => {
+    const simple = await sim({ secretStores: [{ name: 'Software Only Crypto', cryptoPlugin: 'simple_crypto', globalDefault: true }] });
+    const r1 = result(await run(simple, 'member', {}, ['km-backend']), 'km-backend');
+    expect(r1.verdict).toBe('FAIL');
+    expect(r1.message).toMatch(/Master-KEK is likely in plain text in barbican.conf/);
+    const hsm = await sim({ secretStores: [{ name: 'PKCS11 HSM', cryptoPlugin: 'p11_crypto', globalDefault: true }] });
+    const r2 = result(await run(hsm, 'member', {}, ['km-backend']), 'km-backend');
+    expect(r2.verdict).toBe('PASS');
+    expect(r2.message).toMatch(/PKCS#11 HSM/);
+  });
+
+  it('km-quota FAILs on a zero secrets quota', async () => {
+    const s = await sim({ quotas: { secrets: 0 } });
+    const r = result(await run(s, 'member', {}, ['km-quota']), 'km-quota');
+    expect(r.verdict).toBe('FAIL');
+    expect(r.message).toMatch(/quota is 0 for secrets/);
+  });
+
+  it('km-transport-keys records offered keys', async () => {
+    const s = await sim({ transportKeys: 1 });
+    const r = result(await run(s, 'member', {}, ['km-transport-keys']), 'km-transport-keys');
+    expect(r.details).toMatchObject({ offered: true, count: 1 });
+  });
+
+  it('km-reader-cannot-write FAILs when a reader can create, and deletes what the reader created', async () => {
+    const s = await sim({ readerCanWrite: true });
+    const report = await run(s, 'member', { personas: { reader: simulatorCloud(s, 'reader').auth } }, ['km-reader-cannot-write']);
+    expect(result(report, 'km-reader-cannot-write').verdict).toBe('FAIL');
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+
+  it('km-cross-project FAILs on the CVE-2022-3100 bypass', async () => {
+    const s = await sim({ cveVulnerable: true });
+    const report = await run(s, 'member', { personas: { otherProject: simulatorCloud(s, 'other').auth } }, ['km-cross-project']);
+    const r = result(report, 'km-cross-project');
+    expect(r.verdict).toBe('FAIL');
+    expect(r.message).toMatch(/CVE-2022-3100/);
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+
+  it('km-roles FAILs for an admin credential and PASSes for a member', async () => {
+    const s = await sim();
+    expect(result(await run(s, 'admin', {}, ['km-roles']), 'km-roles').verdict).toBe('FAIL');
+    expect(result(await run(s, 'member', {}, ['km-roles']), 'km-roles').verdict).toBe('PASS');
+  });
+
+  it('km-no-leftovers finds stale objects of earlier runs and the sweep deletes them', async () => {
+    const s = await sim();
+    s.secrets.set('00000000-0000-4000-8000-0000000000aa', {
+      uuid: '00000000-0000-4000-8000-0000000000aa', name: 'kmc-deadbeef-payload', projectId: s.projects.main.id,
+      payload: Buffer.from('x'), contentType: 'text/plain', secretType: 'opaque', created: '2020-01-01T00:00:00', creatorId: 'x',
+    });
+    const report = await run(s, 'member', {}, ['km-no-leftovers']);
+    expect(result(report, 'km-no-leftovers').verdict).toBe('FAIL');
+    expect(report.leftovers).toEqual([expect.objectContaining({ kind: 'secret', deleted: true, createdBy: 'an earlier run' })]);
+    expect(s.liveSecrets()).toHaveLength(0);
+  });
+});
+
+describe('TLS', () => {
+  it('km-tls PASSes for a trusted certificate (CA bundle) and reports days until expiry', async () => {
+    const tls = selfSignedCertificate(90);
+    const s = await sim({ tls: { keystone: tls, barbican: tls } });
+    const report = await run(s, 'member', { caBundle: tls.cert }, ['scs-0116-presence', 'scs-0116-permissions', 'km-tls']);
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS', 'km-tls': 'PASS' });
+    expect(result(report, 'km-tls').details.daysUntilExpiry).toBeGreaterThanOrEqual(88);
+    expect(report.tls).toEqual({ verification: 'verified', customCaBundle: true });
+  });
+
+  it('km-tls FAILs for a certificate about to expire', async () => {
+    const tls = selfSignedCertificate(5);
+    const s = await sim({ tls: { barbican: tls } });
+    const r = result(await run(s, 'member', { caBundle: tls.cert }, ['km-tls']), 'km-tls');
+    expect(r.verdict).toBe('FAIL');
+    expect(r.message).toMatch(/expires in [45] days/);
+  });
+
+  it('insecure switch: the run works, km-tls still FAILs the chain, and the report warns', async () => {
+    const tls = selfSignedCertificate(30);
+    const s = await sim({ tls: { keystone: tls, barbican: tls } });
+    const report = await run(s, 'member', { insecure: true }, ['scs-0116-permissions', 'km-tls']);
+    expect(verdicts(report)).toEqual({ 'scs-0116-permissions': 'PASS', 'km-tls': 'FAIL' });
+    expect(result(report, 'km-tls').message).toMatch(/does not verify.*verification is switched off/);
+    expect(report.tls.verification).toBe('skipped');
+    expect(report.warnings.join(' ')).toMatch(/TLS certificate verification was switched off/);
+  });
+});
