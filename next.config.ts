@@ -9,6 +9,8 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // `npm test` type-checks the whole tree as its own stage; `npm start` need not repeat it.
+  typescript: { ignoreBuildErrors: true },
   // forbidden() renders app/forbidden.tsx with status 403 for users who may see but not change.
   experimental: { authInterrupts: true },
   // Server-only packages with native parts or dynamic requires stay outside the bundle.

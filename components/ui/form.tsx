@@ -88,7 +88,7 @@ export function FormMessage({ state }: { state: FormState }) {
   if (!state.message) return null;
   const ok = state.ok;
   return (
-    <div role={ok ? 'status' : 'alert'} className={`rounded-md border px-3 py-2 text-sm ${ok ? 'border-green-300 bg-green-50 text-green-900' : 'border-red-300 bg-red-50 text-red-900'}`}>
+    <div role={ok ? 'status' : 'alert'} data-testid="form-message" className={`rounded-md border px-3 py-2 text-sm ${ok ? 'border-green-300 bg-green-50 text-green-900' : 'border-red-300 bg-red-50 text-red-900'}`}>
       {state.message}
     </div>
   );

