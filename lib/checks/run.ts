@@ -49,9 +49,8 @@ export async function runChecks(options: RunOptions): Promise<RunReport> {
   if (ctx.http.insecure) {
     warnings.push('TLS certificate verification was switched off for this cloud (insecure); results are not protected against interception.');
   }
-  if (leftovers.some((l) => !l.deleted)) {
-    warnings.push(`${leftovers.filter((l) => !l.deleted).length} test object(s) could not be deleted and remain in the cloud; see leftovers.`);
-  }
+  const stuck = leftovers.filter((l) => !l.deleted && !l.keptByPolicy);
+  if (stuck.length > 0) warnings.push(`${stuck.length} test object(s) could not be deleted and remain in the cloud; see leftovers.`);
   const finished = Date.now();
   return {
     runId,

@@ -51,7 +51,7 @@ export async function sweepLeftovers(ctx: RunContext): Promise<Leftover[]> {
           ? 'left behind by an earlier run'
           : 'its check did not delete it';
     if (o.kind === 'order' && o.deleteForbidden) {
-      leftovers.push({ ...pick(o), deleted: false, reason: `${why}; Barbican's policy lets only admins delete orders (the order holds no key material)` });
+      leftovers.push({ ...pick(o), deleted: false, keptByPolicy: true, reason: `${why}; Barbican's policy lets only admins delete orders (the order holds no key material)` });
       continue;
     }
     try {

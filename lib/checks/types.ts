@@ -75,6 +75,8 @@ export interface Leftover {
   deleted: boolean;
   /** Why it was left or could not be deleted. */
   reason: string;
+  /** Left because Barbican's policy forbids this credential to delete it (orders, by default). */
+  keptByPolicy?: boolean;
 }
 
 export type RunEvent =

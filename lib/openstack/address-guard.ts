@@ -126,7 +126,7 @@ export function assertAddressAllowed(host: string, ip: string, policy: AddressPo
 }
 
 /** The instance-wide switch: ALLOW_PRIVATE_ENDPOINTS=true lets every cloud use private addresses. */
-export function instanceAllowsPrivateEndpoints(env: NodeJS.ProcessEnv = process.env): boolean {
+export function instanceAllowsPrivateEndpoints(env: Record<string, string | undefined> = process.env): boolean {
   return (env.ALLOW_PRIVATE_ENDPOINTS ?? '').trim().toLowerCase() === 'true';
 }
 

@@ -43,7 +43,7 @@ export interface HttpClientOptions {
   onExchange?: (evidence: Evidence) => void;
   /** Name resolution, injectable so tests can make a name resolve to a forbidden address. */
   resolve?: LookupAll;
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 export interface RequestSpec {

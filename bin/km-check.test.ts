@@ -1,0 +1,27 @@
+// The installed entry point: the .mjs launcher registers tsx and runs the TypeScript CLI.
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const BIN = path.join(__dirname, 'km-check.mjs');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env }, cwd: '/', timeout: 30_000 });
+}
+
+describe('bin/km-check.mjs', () => {
+  it('runs the TypeScript CLI from any directory (--list)', () => {
+    const r = run(['--list']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^scs-0116-presence\t/m);
+  });
+
+  it('exits 2 with one line when no cloud is configured', () => {
+    const r = run(['scs-0116-presence']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(/^km-check: no cloud selected/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
