@@ -67,3 +67,14 @@ export function formatDate(d: Date | string | null | undefined): string {
   if (!d) return '—';
   return new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
 }
+
+/** A precise UTC timestamp, to the second (audit log). */
+export function formatTimestamp(d: Date | string | null | undefined): string {
+  if (!d) return '—';
+  return new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+}
+
+/** Whether a moment has passed (server render time): expiry badges. */
+export function isPast(d: Date | string): boolean {
+  return new Date(d).getTime() <= Date.now();
+}
