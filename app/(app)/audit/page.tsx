@@ -64,10 +64,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             {page.items.map((e) => (
               <tr key={e.id}>
                 <Td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(e.at).replace(' UTC', '')}</Td>
-                <Td className="break-all">{e.actor}</Td>
+                <Td className="min-w-44 break-words">{e.actor}</Td>
                 <Td className="whitespace-nowrap"><code className="text-xs">{e.action}</code></Td>
-                <Td><span className="text-slate-500">{e.targetType}</span> <span className="break-all">{e.targetId}</span></Td>
-                <Td>{e.organization?.name ?? '—'}</Td>
+                <Td className="min-w-44 break-words"><span className="text-slate-500">{e.targetType}</span> {e.targetId}</Td>
+                <Td className="min-w-32">{e.organization?.name ?? '—'}</Td>
                 <Td className="whitespace-nowrap font-mono text-xs">{e.clientAddress || '—'}</Td>
                 <Td className="min-w-64">{e.summary}</Td>
               </tr>
