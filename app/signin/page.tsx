@@ -24,6 +24,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <h1 className="text-2xl font-semibold">Sign in</h1>
       <p className="mt-1 text-sm text-slate-600">SCS Key-Manager Conformance</p>
       {sp.signedOut && <p role="status" className="mt-4 rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm">You have signed out.</p>}
+      {sp.invited && <p role="status" className="mt-4 rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm">Your account is ready. Sign in with your email and the password you chose.</p>}
       {error && <p role="alert" className="mt-4 rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm">{error}</p>}
       <div className="mt-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
         <SignInForm next={sp.next ?? ''} signIn={signInWithPassword} />

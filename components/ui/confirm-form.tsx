@@ -1,5 +1,5 @@
 'use client';
-import { useActionState, useRef } from 'react';
+import { useActionState, useId, useRef } from 'react';
 import type { FormState } from '@/lib/next/form-state';
 import { FormMessage } from './form';
 import { variants } from './button';
@@ -19,18 +19,20 @@ export function ConfirmForm({ action, fields, label, title, body, confirmLabel, 
 }) {
   const [state, formAction, pending] = useActionState(action, {});
   const dialog = useRef<HTMLDialogElement>(null);
+  // Several confirm forms may share a page (one per table row): ids must be unique.
+  const titleId = useId();
   return (
     <div>
-      <button type="button" className={variants[variant]} onClick={() => dialog.current?.showModal()}>{label}</button>
+      <button type="button" className={variants[variant]} disabled={pending} aria-busy={pending} onClick={() => dialog.current?.showModal()}>{pending ? 'Working…' : label}</button>
       <FormMessage state={state} />
-      <dialog ref={dialog} className="m-auto w-[min(28rem,90vw)] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-labelledby="confirm-title">
+      <dialog ref={dialog} className="m-auto w-[min(28rem,90vw)] rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-labelledby={titleId}>
         <form action={formAction} onSubmit={() => dialog.current?.close()} className="space-y-4 p-5">
           {Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-          <h2 id="confirm-title" className="text-lg font-semibold">{title}</h2>
+          <h2 id={titleId} className="text-lg font-semibold">{title}</h2>
           <div className="text-sm text-slate-700">{body}</div>
           <div className="flex justify-end gap-2">
             <button type="button" className={variants.secondary} onClick={() => dialog.current?.close()} autoFocus>Cancel</button>
-            <button type="submit" className={variants[variant]} disabled={pending}>{confirmLabel ?? label}</button>
+            <button type="submit" className={variants[variant]} disabled={pending} aria-busy={pending}>{pending ? 'Working…' : confirmLabel ?? label}</button>
           </div>
         </form>
       </dialog>

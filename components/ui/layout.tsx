@@ -46,8 +46,9 @@ export function Tag({ children, tone = 'slate' }: { children: React.ReactNode; t
 
 /** A responsive table: scrolls sideways on small screens rather than breaking the layout. */
 export function Table({ caption, head, children }: { caption: string; head: React.ReactNode[]; children: React.ReactNode }) {
+  // relative: keeps absolutely positioned (sr-only) cell content inside the scroll box on narrow screens.
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
@@ -66,4 +67,15 @@ export function Td({ children, className = '' }: { children: React.ReactNode; cl
 export function formatDate(d: Date | string | null | undefined): string {
   if (!d) return '—';
   return new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+/** A precise UTC timestamp, to the second (audit log). */
+export function formatTimestamp(d: Date | string | null | undefined): string {
+  if (!d) return '—';
+  return new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+}
+
+/** Whether a moment has passed (server render time): expiry badges. */
+export function isPast(d: Date | string): boolean {
+  return new Date(d).getTime() <= Date.now();
 }

@@ -85,3 +85,21 @@ export async function setOrganizationArchived(ctx: RequestContext, slug: string,
     return view(o);
   });
 }
+
+export interface OrganizationMemberView { id: string; email: string; name: string; role: string; active: boolean; lastSignInAt: Date | null }
+
+/**
+ * The users who belong to an organization. Shown to those who may manage the organization
+ * (staff): the policy has no separate "see members" action, so managing the organization is
+ * what grants it; a member who may only read the organization is refused.
+ */
+export async function listOrganizationMembers(ctx: RequestContext, slug: string): Promise<OrganizationMemberView[]> {
+  const org = await getOrganization(ctx, slug);
+  authorize(ctx.actor, 'organization.update', { type: 'organization', id: org.id });
+  const rows = await db.membership.findMany({
+    where: { organizationId: org.id },
+    include: { user: { select: { id: true, email: true, name: true, role: true, active: true, lastSignInAt: true } } },
+    orderBy: { user: { email: 'asc' } },
+  });
+  return rows.map((m) => m.user);
+}

@@ -193,8 +193,9 @@ export async function acceptInvitation(ctx: RequestContext, token: string, input
   const data = parseInput(acceptInput, input);
   const passwordHash = await hashPassword(data.password);
   return db.$transaction(async (tx) => {
-    const inv = await tx.invitation.findUnique({ where: { tokenHash: sha256(token) } });
-    if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt <= now) {
+    const inv = await tx.invitation.findUnique({ where: { tokenHash: sha256(token) }, include: { organization: { select: { archivedAt: true } } } });
+    // The same rule as findOpenInvitation: an archived organization's invitations stop working.
+    if (!inv || inv.acceptedAt || inv.revokedAt || inv.expiresAt <= now || inv.organization.archivedAt) {
       throw new AppError('invitation_invalid', 'This invitation link is no longer valid; ask an administrator for a new one.', 410);
     }
     // Conditional update: two tabs accepting at once cannot both succeed.
