@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { test, expect, type APIRequestContext } from '@playwright/test';
-import { base, dbQuery, makeWorld, signIn, type World } from './support/setup';
+import { adminCli, base, dbQuery, makeWorld, signIn, type World } from './support/setup';
 
 const PUBLIC_PAGES: Record<string, string> = {
   '/': 'only redirects to /clouds',
@@ -23,6 +23,11 @@ const PUBLIC_ACTIONS: Record<string, string> = {
   'app/signin/actions.ts#signInWithPassword': 'signing in',
   'app/signin/actions.ts#signInWithOidc': 'signing in',
   'app/invite/[token]/actions.ts#acceptInvitationAction': 'the invitation token is the credential',
+};
+
+// Acting on the caller's own things only: refused when anonymous, allowed to any signed-in user.
+const SELF_SCOPED_ACTIONS: Record<string, string> = {
+  'app/(app)/settings/tokens/actions.ts#createTokenAction': 'creates a personal token for the caller',
 };
 
 const require = createRequire(import.meta.url);
@@ -66,10 +71,19 @@ const actions = files.filter((f) => /\.(ts|tsx)$/.test(f) && /^\s*['"]use server
   .flatMap((f) => [...fs.readFileSync(f, 'utf8').matchAll(/export\s+async\s+function\s+(\w+)/g)].map((m) => ({ file: f, name: m[1] })));
 
 let world: World;
+/** Ids of organization B's things that actions address by `id`, by the folder of the action. */
+const idOf: Record<string, string> = {};
 test.beforeAll(async ({ request }) => {
   world = await makeWorld(request);
   const [u] = await dbQuery<{ id: string }>('SELECT id FROM "User" WHERE email = $1', [world.cspB.email]);
   world.cspB.id = u.id;
+  adminCli(['create-token', world.cspB.email, '--days', '1', '--name', 'B token']);
+  const [t] = await dbQuery<{ id: string }>('SELECT t.id FROM "ApiToken" t JOIN "User" u ON u.id = t."userId" WHERE u.email = $1', [world.cspB.email]);
+  const [inv] = await dbQuery<{ id: string }>(
+    `INSERT INTO "Invitation" (id, email, "organizationId", "tokenHash", "expiresAt")
+     SELECT gen_random_uuid(), $1, o.id, md5(random()::text), now() + interval '1 day' FROM "Organization" o WHERE o.slug = $2 RETURNING id`,
+    [`invitee-${world.orgB}@e2e.example`, world.orgB]);
+  Object.assign(idOf, { users: u.id, tokens: t.id, invitations: inv.id });
 });
 
 function leaksB(body: string): string | undefined {
@@ -147,15 +161,18 @@ test('every private server action refuses an anonymous caller and a CSP user of 
     const worker = Object.keys(info.workers)[0].replace(/^app/, '').replace(/\/page$/, '');
     const url = fill(pattern(`app${worker}/page.tsx`), world);
     // Target organization B's objects through every field name actions use for their target.
-    const area = a.file.split('/').find((s) => s === 'clouds' || s === 'organizations');
+    const folders = a.file.split('/');
+    const area = folders.find((s) => s === 'clouds' || s === 'organizations');
+    const idArea = folders.find((s) => s in idOf);
     const fd = new FormData();
     for (const [k, v] of Object.entries({
-      slug: area === 'organizations' ? world.orgB : world.cloudB, id: world.cspB.id, organization: world.orgB,
+      slug: area === 'organizations' ? world.orgB : world.cloudB, id: idArea ? idOf[idArea] : world.cspB.id, organization: world.orgB,
       name: 'Route coverage', region: 'RegionOne', email: `rc-${Date.now()}@e2e.example`, role: 'admin', days: '1', archive: 'true',
     })) fd.append(k, v);
     const body = await encodeReply([{}, fd]);
     const before = await countEvents();
-    for (const [who, ctx] of [['anonymous', anon], ['CSP user of A', page.request]] as const) {
+    const selfScoped = key in SELF_SCOPED_ACTIONS;
+    for (const [who, ctx] of (selfScoped ? [['anonymous', anon]] : [['anonymous', anon], ['CSP user of A', page.request]]) as [string, APIRequestContext][]) {
       const res = await ctx.fetch(`${base()}${url}`, {
         method: 'POST', multipart: body as FormData, maxRedirects: 0,
         headers: { 'Next-Action': id, Origin: base(), Accept: 'text/x-component' },

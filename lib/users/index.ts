@@ -87,6 +87,9 @@ async function organizationIdsBySlug(tx: Prisma.TransactionClient, slugs: string
   return orgs.map((o) => o.id);
 }
 
+// User administration events are filed under no organization (so only staff read them): a
+// user may belong to several organizations, and one organization's members must not learn
+// about the others.
 export async function createUser(ctx: RequestContext, input: unknown): Promise<UserView> {
   authorize(ctx.actor, 'user.create', { type: 'global' });
   const data = parseInput(userInput, input);
@@ -98,7 +101,7 @@ export async function createUser(ctx: RequestContext, input: unknown): Promise<U
       data: { email: data.email, name: data.name, role: data.role, passwordHash, memberships: { create: orgIds.map((organizationId) => ({ organizationId })) } },
       include,
     });
-    await recordAudit(tx, ctx, { action: 'user.create', targetType: 'user', targetId: u.email, organizationId: orgIds[0] ?? null, summary: `created ${u.role} user ${u.email}${data.organizations.length ? ` in ${data.organizations.join(', ')}` : ''}` });
+    await recordAudit(tx, ctx, { action: 'user.create', targetType: 'user', targetId: u.email, organizationId: null, summary: `created ${u.role} user ${u.email}${data.organizations.length ? ` in ${data.organizations.join(', ')}` : ''}` });
     return view(u);
   });
 }
@@ -127,7 +130,7 @@ export async function updateUser(ctx: RequestContext, id: string, input: unknown
     if (data.active !== undefined && data.active !== current.active) parts.push(data.active ? 'reactivated' : 'deactivated');
     if (orgIds) parts.push(`organizations: ${data.organizations!.join(', ') || 'none'}`);
     if (data.name !== undefined && data.name !== current.name) parts.push('name');
-    await recordAudit(tx, ctx, { action: 'user.update', targetType: 'user', targetId: u.email, organizationId: orgIds?.[0] ?? current.organizations[0]?.id ?? null, summary: `updated user ${u.email}: ${parts.join('; ') || 'no change'}` });
+    await recordAudit(tx, ctx, { action: 'user.update', targetType: 'user', targetId: u.email, organizationId: null, summary: `updated user ${u.email}: ${parts.join('; ') || 'no change'}` });
     return view(u);
   });
 }

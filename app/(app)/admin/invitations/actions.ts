@@ -5,8 +5,9 @@ import { createInvitation, revokeInvitation } from '@/lib/users';
 import type { FormState } from '@/lib/next/form-state';
 import { formatDate } from '@/components/ui/layout';
 
-/** The origin the admin reached us on (behind a reverse proxy: its Host and X-Forwarded-Proto). */
+/** PUBLIC_URL when configured; else the origin the admin reached us on (Host, X-Forwarded-Proto). */
 async function requestOrigin(): Promise<string> {
+  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL.replace(/\/+$/, '');
   const h = await headers();
   const host = h.get('host') ?? '127.0.0.1';
   const proto = h.get('x-forwarded-proto')?.split(',')[0]?.trim() || 'http';
