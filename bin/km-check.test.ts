@@ -4,10 +4,10 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const BIN = path.join(__dirname, 'km-check.mjs');
+const BIN = path.join(import.meta.dirname, 'km-check.mjs');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env }, cwd: '/', timeout: 30_000 });
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env } as unknown as NodeJS.ProcessEnv, cwd: '/', timeout: 30_000 });
 }
 
 describe('bin/km-check.mjs', () => {

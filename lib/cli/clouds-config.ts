@@ -15,7 +15,7 @@ import { ConfigError, validateAuth, type AuthConfig } from '../openstack';
 import type { CloudConfig } from '../checks/types';
 
 export interface ConfigEnvironment {
-  env: NodeJS.ProcessEnv;
+  env: Record<string, string | undefined>;
   cwd: string;
   home: string;
   /** Reads a file; injectable for tests. */
