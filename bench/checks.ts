@@ -1,0 +1,145 @@
+// npm run bench:checks — the cost of our check machinery against the minimal raw HTTP sequence.
+//
+// Against the running lab (started here when it is not running, and stopped again afterwards),
+// N runs of the two official testcases through runChecks (the server's and the CLI's code path),
+// interleaved with N runs of the same requests made by hand with undici: token, list by name,
+// create, list by name, delete. Both sides use a fresh connection and a fresh token every run.
+// Prints the median of each and their ratio; the target is a ratio of at most 1.15.
+//
+//   BENCH_RUNS=25 npm run bench:checks
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'undici';
+import { OFFICIAL_TEST_SECRET_NAME, runChecks } from '../lib/checks';
+import type { CloudConfig } from '../lib/checks/types';
+import { ensureInstalled, lab, labStatus, readLabJson, type LabJson, type LabSettings } from '../lab/lab-control';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const WARMUP = 2;
+const TARGET_RATIO = 1.15;
+const SETTINGS: LabSettings = {
+  stateDir: process.env.LAB_STATE_DIR ?? path.join(import.meta.dirname, '..', 'lab', 'state'),
+  keystonePort: Number(process.env.LAB_KEYSTONE_PORT ?? 15000),
+  barbicanPort: Number(process.env.LAB_BARBICAN_PORT ?? 19311),
+  barbicanDenyPort: Number(process.env.LAB_BARBICAN_DENY_PORT ?? 19312),
+};
+
+function memberCloud(j: LabJson): CloudConfig {
+  const m = j.users.member;
+  return {
+    auth: { type: 'password', authUrl: j.auth_url, username: m.username, userDomainName: m.user_domain_name, password: m.password, projectId: m.project_id },
+    region: j.region,
+    allowPrivateAddresses: true,
+  };
+}
+
+async function ours(j: LabJson): Promise<number> {
+  const t0 = performance.now();
+  const report = await runChecks({ cloud: memberCloud(j), ids: ['scs-0116-presence', 'scs-0116-permissions'] });
+  const ms = performance.now() - t0;
+  if (report.results.some((r) => r.verdict !== 'PASS')) throw new Error(`our run did not pass: ${report.results.map((r) => `${r.id} ${r.verdict} ${r.message}`).join('; ')}`);
+  return ms;
+}
+
+/** The same five requests, by hand: no redaction, no evidence, no checks around them. */
+async function raw(j: LabJson): Promise<number> {
+  const m = j.users.member;
+  const t0 = performance.now();
+  const ks = new Client(new URL(j.auth_url).origin);
+  const bb = new Client(new URL(j.barbican.url).origin);
+  try {
+    const auth = await ks.request({
+      method: 'POST',
+      path: `${new URL(j.auth_url).pathname}/auth/tokens`,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: m.username, domain: { name: m.user_domain_name }, password: m.password } } },
+          scope: { project: { id: m.project_id } },
+        },
+      }),
+    });
+    const token = String(auth.headers['x-subject-token']);
+    await auth.body.json();
+    const headers = { 'x-auth-token': token, accept: 'application/json' };
+    const list = `/v1/secrets?name=${OFFICIAL_TEST_SECRET_NAME}&limit=100&offset=0`;
+    await (await bb.request({ method: 'GET', path: list, headers })).body.json();
+    const created = await bb.request({
+      method: 'POST',
+      path: '/v1/secrets',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: OFFICIAL_TEST_SECRET_NAME, secret_type: 'opaque', payload: 'bench-payload', payload_content_type: 'text/plain' }),
+    });
+    const ref = ((await created.body.json()) as { secret_ref: string }).secret_ref;
+    const found = (await (await bb.request({ method: 'GET', path: list, headers })).body.json()) as { secrets: Array<{ secret_ref: string }> };
+    if (!found.secrets.some((s) => s.secret_ref === ref)) throw new Error('raw run: created secret not found');
+    const del = await bb.request({ method: 'DELETE', path: `/v1/secrets/${ref.split('/').pop()}`, headers });
+    await del.body.dump();
+    if (del.statusCode !== 204) throw new Error(`raw run: delete answered ${del.statusCode}`);
+  } finally {
+    await Promise.all([ks.close(), bb.close()]);
+  }
+  return performance.now() - t0;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function main(): Promise<number> {
+  let startedHere = false;
+  if (!labStatus(SETTINGS)) {
+    const refusal = ensureInstalled(SETTINGS);
+    if (refusal) {
+      process.stderr.write(`bench:checks: ${refusal}\n`);
+      return 1;
+    }
+    lab(SETTINGS, 'start');
+    startedHere = true;
+  }
+  try {
+    const j = readLabJson(SETTINGS);
+    for (let i = 0; i < WARMUP; i++) {
+      await ours(j);
+      await raw(j);
+    }
+    const oursMs: number[] = [];
+    const rawMs: number[] = [];
+    // Interleaved, alternating who goes first, so drift in the lab hits both sides alike.
+    for (let i = 0; i < RUNS; i++) {
+      if (i % 2 === 0) {
+        oursMs.push(await ours(j));
+        rawMs.push(await raw(j));
+      } else {
+        rawMs.push(await raw(j));
+        oursMs.push(await ours(j));
+      }
+    }
+    const mOurs = median(oursMs);
+    const mRaw = median(rawMs);
+    const ratio = mOurs / mRaw;
+    const result = { runs: RUNS, oursMedianMs: round(mOurs), rawMedianMs: round(mRaw), ratio: round(ratio, 3), target: TARGET_RATIO, oursMs: oursMs.map((x) => round(x)), rawMs: rawMs.map((x) => round(x)) };
+    const dir = path.join(import.meta.dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, `checks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(
+      `bench:checks — scs-0116-presence + scs-0116-permissions against the lab, ${RUNS} runs each (after ${WARMUP} warm-up runs)\n` +
+        `  runChecks (our code):           median ${round(mOurs)} ms\n` +
+        `  raw HTTP (token, list, create, list, delete): median ${round(mRaw)} ms\n` +
+        `  ratio ${ratio.toFixed(3)} (target <= ${TARGET_RATIO}) ${ratio <= TARGET_RATIO ? 'OK' : 'ABOVE TARGET'}\n`,
+    );
+    return ratio <= TARGET_RATIO ? 0 : 1;
+  } finally {
+    if (startedHere) lab(SETTINGS, 'stop');
+  }
+}
+
+function round(x: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+process.exitCode = await main();
