@@ -128,6 +128,11 @@ export class RunContext {
     return this.authenticateOnce('main', this.cloud.auth);
   }
 
+  /** Whether authentication of the credential under test was attempted in this run. */
+  get authenticated(): boolean {
+    return this.auth.has('main');
+  }
+
   hasPersona(name: PersonaName): boolean {
     return this.cloud.personas?.[name] !== undefined;
   }

@@ -36,13 +36,14 @@ export async function runChecks(options: RunOptions): Promise<RunReport> {
   let identity: string | null = null;
   let keyManager: string | null = null;
   try {
+    if (!ctx.authenticated) throw new Error('not authenticated in this run');
     const session = await ctx.session();
     roles = session.token.roles;
     identity = session.identityUrl;
     const km = await ctx.keyManager();
     keyManager = km.present ? km.endpoint.catalogUrl : null;
   } catch {
-    // Authentication failed: every result already says why.
+    // Authentication failed (or never happened): every result already says why.
   }
 
   const warnings: string[] = [];
