@@ -1,6 +1,10 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { keyManagerEndpoint, uuidFromRef } from './barbican';
+import { BarbicanClient, keyManagerEndpoint, uuidFromRef } from './barbican';
 import { ProtocolError } from './errors';
+import { HttpClient } from './http';
+import type { KeystoneSession } from './keystone';
 
 describe('keyManagerEndpoint', () => {
   it('keeps a versionless URL as the root', () => {
@@ -27,5 +31,34 @@ describe('uuidFromRef', () => {
     expect(() => uuidFromRef('https://km/v1/orders/d1a1ecc7-ca52-4cfc-9065-fde76495d451', 'secrets')).toThrow(ProtocolError);
     expect(() => uuidFromRef('https://km/v1/secrets/../../etc', 'secrets')).toThrow(ProtocolError);
     expect(() => uuidFromRef(undefined, 'secrets')).toThrow(/no secrets reference/);
+  });
+});
+
+describe('BarbicanClient requests', () => {
+  it('sends the microversion header when configured, the token, and retries a 401 exactly once', async () => {
+    const seen: Array<Record<string, string | string[] | undefined>> = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.headers);
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end('{"code": 401}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const client = new HttpClient({ allowPrivateAddresses: true });
+    let reauths = 0;
+    const session = {
+      authHeaders: () => ({ 'x-auth-token': `token-${reauths}` }),
+      reauthenticate: async () => {
+        reauths++;
+      },
+    } as unknown as KeystoneSession;
+    const barbican = new BarbicanClient(client, session, keyManagerEndpoint(`http://127.0.0.1:${port}`), '1.1');
+    await expect(barbican.listSecrets()).rejects.toMatchObject({ status: 401 });
+    await client.close();
+    await new Promise<void>((r) => server.close(() => r()));
+    expect(reauths).toBe(1);
+    expect(seen).toHaveLength(2);
+    expect(seen.map((h) => h['x-auth-token'])).toEqual(['token-0', 'token-1']);
+    expect(seen[0]!['openstack-api-version']).toBe('key-manager 1.1');
   });
 });

@@ -3,7 +3,8 @@
 // secret.read=read` let any authenticated user read any secret in affected Barbican releases).
 // Runs only when a credential of a second project is configured.
 
-import { abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
+import { describeError } from '../../openstack';
+import { abort, abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
 import type { CheckDefinition, CheckOutcome } from '../types';
 import { deleteAndReport } from './shared';
 
@@ -19,7 +20,7 @@ export const kmCrossProject: CheckDefinition = {
   persona: 'otherProject',
   async run(ctx) {
     if (!ctx.hasPersona('otherProject')) {
-      return { verdict: 'ABORT', message: 'No credential of a second project is configured for this cloud, so this check could not run.', details: { configured: false } };
+      return abort('No credential of a second project is configured for this cloud, so this check could not run.', { configured: false });
     }
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);
@@ -31,7 +32,7 @@ export const kmCrossProject: CheckDefinition = {
       return abortFromError(err, 'authenticate the second-project credential', ctx.http.redactor);
     }
     if (other.token.project?.id === main.token.project?.id) {
-      return { verdict: 'ABORT', message: 'The second-project credential is scoped to the project under test; configure a member of another project.', details: {} };
+      return abort('The second-project credential is scoped to the project under test; configure a member of another project.');
     }
     const client = km.client;
     const name = ctx.objectName('isolation');
@@ -62,7 +63,14 @@ export const kmCrossProject: CheckDefinition = {
       }
       if (!outcome) {
         const leaked = Object.entries(probes).filter(([, s]) => s !== null && s >= 200 && s < 300).map(([l]) => l);
-        const details = { probes, otherProject: other.token.project?.id };
+        // The secret's ACL explains what the owner granted; it is context, not part of the verdict.
+        let acl: unknown;
+        try {
+          acl = await client.getSecretAcl(created.uuid);
+        } catch (err) {
+          acl = { unavailable: describeError(err) };
+        }
+        const details = { probes, acl, otherProject: other.token.project?.id };
         if (leaked.includes('cve-2022-3100') && !leaked.includes('payload')) {
           outcome = fail('A member of another project read the secret\'s payload through ?target.secret.read=read (CVE-2022-3100); update Barbican to a fixed release.', details);
         } else if (leaked.length > 0) {

@@ -2,7 +2,7 @@
 // Mapping creator to member must not accidentally grant write access to readers. Runs only when
 // a reader credential is configured.
 
-import { abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
+import { abort, abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
 import type { CheckDefinition } from '../types';
 import { deleteAndReport, randomTextPayload } from './shared';
 
@@ -17,7 +17,7 @@ export const kmReaderCannotWrite: CheckDefinition = {
   preflight: true,
   persona: 'reader',
   async run(ctx) {
-    if (!ctx.hasPersona('reader')) return { verdict: 'ABORT', message: 'No reader credential is configured for this cloud, so this check could not run.', details: { configured: false } };
+    if (!ctx.hasPersona('reader')) return abort('No reader credential is configured for this cloud, so this check could not run.', { configured: false });
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);
     let reader;
@@ -28,7 +28,7 @@ export const kmReaderCannotWrite: CheckDefinition = {
     }
     const roles = reader.token.roles;
     if (roles.some((r) => r === 'member' || r === 'admin' || r === 'manager' || r === 'creator')) {
-      return { verdict: 'ABORT', message: `The configured reader credential carries more than reader (roles: ${roles.join(', ')}); give it only the reader role.`, details: { roles } };
+      return abort(`The configured reader credential carries more than reader (roles: ${roles.join(', ')}); give it only the reader role.`, { roles });
     }
     const name = ctx.objectName('reader-write');
     const asReader = km.client.withSession(reader);
