@@ -25,6 +25,7 @@ export interface CliArgs {
   json: boolean;
   verbose: boolean;
   list: boolean;
+  all: boolean;
   help: boolean;
   ids: string[];
   idsFromStdin: boolean;
@@ -33,7 +34,8 @@ export interface CliArgs {
 export const USAGE = `Usage: km-check [options] [testcase-id ...]
 
 Runs the scs-0116 key-manager checks against an OpenStack cloud and prints one line per
-testcase ("scs-0116-presence: PASS"). Without ids, all checks run.
+testcase ("scs-0116-presence: PASS"). Without ids, the two official testcases run
+(scs-0116-presence, scs-0116-permissions); --all adds the informational km-* checks.
 
 Cloud selection (as the OpenStack client does):
   -c, --os-cloud NAME          cloud from clouds.yaml/secure.yaml (default: $OS_CLOUD;
@@ -53,6 +55,7 @@ Output:
       --json                   full results with redacted evidence as JSON on stdout
   -v, --verbose                each request on stderr as it happens
   -s, --subject NAME           subject name recorded in --json output
+      --all                    run every check, not only the official testcases
       --list                   list the check ids and exit
   -h, --help                   this help
   A single "-" instead of ids reads the ids from stdin, one per line.
@@ -90,6 +93,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', short: 'v', default: false },
         list: { type: 'boolean', default: false },
+        all: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -117,6 +121,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     json: v.json === true,
     verbose: v.verbose === true,
     list: v.list === true,
+    all: v.all === true,
     help: v.help === true,
     ids: idsFromStdin ? [] : positionals,
     idsFromStdin,

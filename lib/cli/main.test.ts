@@ -52,8 +52,8 @@ async function cli(argv: string[], env: Record<string, string> = {}, stdin = '')
 }
 
 describe('km-check', () => {
-  it('prints one SCS runner line per requested testcase and exits 0', async () => {
-    const r = await cli(['--os-cloud', 'sim', 'scs-0116-presence', 'scs-0116-permissions']);
+  it('without ids runs the two official testcases, one SCS runner line each, and exits 0', async () => {
+    const r = await cli(['--os-cloud', 'sim']);
     expect(r.code).toBe(0);
     expect(r.out).toBe('scs-0116-presence: PASS\nscs-0116-permissions: PASS\n');
     expect(r.err).toMatch(/INFO: scs-0116-permissions: A member created a secret/);
@@ -71,8 +71,13 @@ describe('km-check', () => {
     expect(r.err).toMatch(/ignoring unknown testcases: scs-0100-syntax-check/);
   });
 
-  it('runs every check by default, persona checks when their clouds are given', async () => {
-    const r = await cli(['-c', 'sim', '--reader-cloud', 'sim-reader', '--other-project-cloud', 'sim-other']);
+  it('runs exactly the ids given', async () => {
+    const r = await cli(['-c', 'sim', 'km-quota', 'scs-0116-presence']);
+    expect(r.out).toBe('scs-0116-presence: PASS\nkm-quota: PASS\n');
+  });
+
+  it('--all runs every check, persona checks when their clouds are given', async () => {
+    const r = await cli(['-c', 'sim', '--all', '--reader-cloud', 'sim-reader', '--other-project-cloud', 'sim-other']);
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines).toContain('km-reader-cannot-write: PASS');
@@ -97,7 +102,7 @@ describe('km-check', () => {
 
   it('canary: no password, application credential secret, token or payload in any output', async () => {
     const outputs: string[] = [];
-    for (const args of [['-c', 'sim'], ['-c', 'sim', '--json'], ['-c', 'sim', '-v'], ['-c', 'sim-appcred', '--json', '-v'], ['-c', 'sim', '--json', '--reader-cloud', 'sim-reader', '--other-project-cloud', 'sim-other']]) {
+    for (const args of [['-c', 'sim'], ['-c', 'sim', '--json'], ['-c', 'sim', '-v', '--all'], ['-c', 'sim-appcred', '--json', '-v', '--all'], ['-c', 'sim', '--json', '--all', '--reader-cloud', 'sim-reader', '--other-project-cloud', 'sim-other']]) {
       const r = await cli(args);
       outputs.push(r.out, r.err);
     }
@@ -117,7 +122,7 @@ describe('km-check', () => {
   });
 
   it('exits 2 with a one-line message for configuration and usage errors', async () => {
-    for (const args of [['-c', 'nope'], ['--bogus'], [], ['-c', 'sim', 'not-a-check'], ['-c', 'sim', '--os-interface', 'sideways']]) {
+    for (const args of [['-c', 'nope'], ['--bogus'], [], ['-c', 'sim', 'not-a-check'], ['-c', 'sim', '--os-interface', 'sideways'], ['-c', 'sim', '--all', 'km-quota']]) {
       const r = await cli(args, args.length === 0 ? { OS_CLIENT_CONFIG_FILE: path.join(dir, 'clouds.yaml') } : {});
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.out).toBe('');
