@@ -8,4 +8,4 @@ export * from './vault';
 export { FileKekProvider, newFileKekId } from './providers/file';
 export { EnvKekProvider, keyCheckValue } from './providers/env';
 export { BarbicanKekProvider, barbicanConfigFromEnv, createBarbicanKek, type BarbicanKekConfig } from './providers/barbican';
-export { PROVIDER_NAMES, kekPrefix, type KekProvider, type ProviderName } from './providers/types';
+export { PROVIDER_NAMES, kekPrefix, type KekProvider, type ProviderName, type VaultEnv } from './providers/types';

@@ -5,21 +5,21 @@ import type { Kek } from './kek';
 import { BarbicanKekProvider, barbicanConfigFromEnv } from './providers/barbican';
 import { EnvKekProvider } from './providers/env';
 import { FileKekProvider } from './providers/file';
-import { PROVIDER_NAMES, kekPrefix, type KekProvider, type ProviderName } from './providers/types';
+import { PROVIDER_NAMES, kekPrefix, type KekProvider, type ProviderName, type VaultEnv } from './providers/types';
 
 export interface VaultOptions {
-  env?: NodeJS.ProcessEnv;
+  env?: VaultEnv;
   /** Let the file provider create its key on first use (the app's start and `rotate`); default true. */
   create?: boolean;
   /** Override KEK_PROVIDER. */
   provider?: ProviderName;
 }
 
-export function kekDirectory(env: NodeJS.ProcessEnv = process.env): string {
+export function kekDirectory(env: VaultEnv = process.env): string {
   return path.resolve(env.KEK_DIR || path.join(path.resolve(env.DATA_DIR || 'data'), 'kek'));
 }
 
-export function selectedProvider(env: NodeJS.ProcessEnv = process.env): ProviderName {
+export function selectedProvider(env: VaultEnv = process.env): ProviderName {
   const name = (env.KEK_PROVIDER || 'file').trim() as ProviderName;
   if (!PROVIDER_NAMES.includes(name)) {
     throw new VaultError('provider_config', `KEK_PROVIDER "${env.KEK_PROVIDER}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);
@@ -28,7 +28,7 @@ export function selectedProvider(env: NodeJS.ProcessEnv = process.env): Provider
 }
 
 /** Build one provider from the environment (null when `barbican` is not configured and not required). */
-export function providerFromEnv(name: ProviderName, env: NodeJS.ProcessEnv, create: boolean): KekProvider | null {
+export function providerFromEnv(name: ProviderName, env: VaultEnv, create: boolean): KekProvider | null {
   switch (name) {
     case 'file':
       return new FileKekProvider({ dir: kekDirectory(env), file: env.KEK_FILE || undefined, fileId: env.KEK_ID || undefined, create });

@@ -12,7 +12,7 @@ import {
 } from '../../openstack';
 import { VaultError } from '../errors';
 import { KEK_BYTES, LocalKek, type Kek } from '../kek';
-import type { KekProvider } from './types';
+import type { KekProvider, VaultEnv } from './types';
 
 /**
  * `barbican`: the dashboard's own KEK is a secret in an OpenStack key manager. At start it is read
@@ -41,7 +41,7 @@ export interface BarbicanKekConfig {
   allowPrivateAddresses?: boolean;
 }
 
-export function barbicanConfigFromEnv(env: NodeJS.ProcessEnv): BarbicanKekConfig | null {
+export function barbicanConfigFromEnv(env: VaultEnv): BarbicanKekConfig | null {
   const secretFile = env.KEK_BARBICAN_APP_CRED_SECRET_FILE;
   const cfg = {
     authUrl: env.KEK_BARBICAN_AUTH_URL ?? '',

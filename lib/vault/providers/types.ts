@@ -1,3 +1,6 @@
+/** Environment variables as the vault reads them (process.env by default). */
+export type VaultEnv = Record<string, string | undefined>;
+
 import type { Kek } from '../kek';
 
 export type ProviderName = 'file' | 'env' | 'barbican';
