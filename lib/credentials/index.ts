@@ -81,6 +81,11 @@ async function cloudFor(ctx: RequestContext, slug: string, action: Action) {
   return c;
 }
 
+/** Ask the policy about a cloud's credentials before reading a request body (401/404 before 400/422). */
+export async function assertCredentialAccess(ctx: RequestContext, slug: string, action: Extract<Action, `credential.${string}`>): Promise<void> {
+  await cloudFor(ctx, slug, action);
+}
+
 function parsePersona(p: unknown): PersonaSlug {
   return parseInput(personaSchema, p ?? undefined);
 }
