@@ -97,7 +97,7 @@ describe('vault rotation', () => {
     expect(await countUnder(envKekId)).toBe(N);
 
     // 3. Every credential decrypts with only the env KEK (the file KEK directory is not available).
-    const envOnly = Vault.fromEnv({ env: { DATA_DIR: tempDir('vault-empty-'), KEK_PROVIDER: 'env', ...baseEnv } });
+    const envOnly = Vault.fromEnv({ env: { ...baseEnv, DATA_DIR: tempDir('vault-empty-'), KEK_PROVIDER: 'env' } });
     const rows = await db.credential.findMany({ where: { cloud: { slug: { startsWith: 'rot-' } } } });
     expect(rows).toHaveLength(N);
     for (const r of rows) {
