@@ -47,6 +47,10 @@ try {
   const applied = await applyMigrations(database.url);
   log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
   ensureRuntimeSecrets();
+  // Refuses to start, naming the KEK id, when a stored credential is wrapped by a KEK we cannot load.
+  const { assertVaultReady } = await import('../lib/credentials');
+  const vault = await assertVaultReady();
+  log('start', `vault: ${vault.provider} KEK provider (${vault.where}), active KEK ${vault.activeKekId}`);
 
   const { ensureAdmin } = await import('../lib/users');
   const { generatePassword } = await import('../lib/auth/password');

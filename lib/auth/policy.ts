@@ -37,6 +37,8 @@ export const ACTIONS = [
   'organization.list', 'organization.create', 'organization.read', 'organization.update', 'organization.archive',
   // clouds (resource: global for list, organization for create, cloud otherwise)
   'cloud.list', 'cloud.create', 'cloud.read', 'cloud.update', 'cloud.archive',
+  // cloud credentials (resource: the cloud): the write-only view, setting/replacing/deleting, the connection test
+  'credential.read', 'credential.write', 'credential.test',
   // users and invitations (resource: global, or the user)
   'user.list', 'user.create', 'user.read', 'user.update', 'invitation.create', 'invitation.revoke',
   // audit log (resource: global for the whole log, organization for one organization's events)
@@ -83,6 +85,11 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
       if (verb === 'read') return 'allow';
       // Cloud metadata (name, public listing, organization) is the certification body's.
       return isStaff(actor) ? 'allow' : 'forbidden';
+    }
+    case 'credential': {
+      // Staff may handle any cloud's credentials; a CSP user those of its own organizations' clouds.
+      if (resource.type !== 'cloud') return 'forbidden';
+      return seesOrganization(actor, resource.organizationId) ? 'allow' : 'hidden';
     }
     case 'user':
     case 'invitation': {

@@ -7,7 +7,8 @@ import type { RequestContext } from '../context';
 import type { Actor } from '../auth/policy';
 import type { FormState } from './form-state';
 
-const SECRET_FIELD = /password|secret|token/i;
+// Never echoed back: secrets, and pasted files that hold them (clouds.yaml, secure.yaml, openrc).
+const SECRET_FIELD = /password|secret|token|yaml|openrc/i;
 
 export function formValues(formData: FormData): Record<string, string> {
   const out: Record<string, string> = {};

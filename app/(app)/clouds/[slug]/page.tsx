@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import Link from 'next/link';
 import { pageContext, orRefuse, may } from '@/lib/next/page';
 import { getCloud } from '@/lib/clouds';
 import { PageHeader, Card, Tag, formatDate } from '@/components/ui/layout';
@@ -41,6 +42,9 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
             <dt className="text-slate-600">Contacts</dt><dd>{cloud.contactEmails.join(', ') || '—'}</dd>
             <dt className="text-slate-600">Created</dt><dd>{formatDate(cloud.createdAt)}</dd>
           </dl>
+          {may(ctx, 'credential.read', resource) && (
+            <p className="mt-3 text-sm"><Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/credential`}>Credentials and connection test</Link></p>
+          )}
           {cloud.description && <p className="mt-3 whitespace-pre-line text-sm text-slate-700">{cloud.description}</p>}
         </Card>
       </div>
