@@ -39,6 +39,8 @@ export const ACTIONS = [
   'cloud.list', 'cloud.create', 'cloud.read', 'cloud.update', 'cloud.archive',
   // cloud credentials (resource: the cloud): the write-only view, setting/replacing/deleting, the connection test
   'credential.read', 'credential.write', 'credential.test',
+  // how the vault protects credentials (KEK provider and its warnings; resource: global)
+  'vault.status',
   // users and invitations (resource: global, or the user)
   'user.list', 'user.create', 'user.read', 'user.update', 'invitation.create', 'invitation.revoke',
   // audit log (resource: global for the whole log, organization for one organization's events)
@@ -91,6 +93,8 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
       if (resource.type !== 'cloud') return 'forbidden';
       return seesOrganization(actor, resource.organizationId) ? 'allow' : 'hidden';
     }
+    case 'vault':
+      return isStaff(actor) ? 'allow' : 'forbidden';
     case 'user':
     case 'invitation': {
       // Only admins (handled above) manage users; a user may read their own record.

@@ -27,8 +27,7 @@ export default async function CredentialPage({ params, searchParams }: { params:
   const canWrite = may(ctx, 'credential.write', resource);
   const canTest = may(ctx, 'credential.test', resource);
   const selected: PersonaSlug = (PERSONAS as readonly string[]).includes(sp.persona ?? '') ? (sp.persona as PersonaSlug) : 'primary';
-  const staff = ctx.actor.role !== 'csp';
-  const fileProvider = staff && vaultProviderName() === 'file';
+  const fileProvider = may(ctx, 'vault.status', { type: 'global' }) && vaultProviderName() === 'file';
   return (
     <>
       <PageHeader title={`Credentials of ${cloud.name}`}
