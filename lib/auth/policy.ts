@@ -88,6 +88,8 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
     case 'invitation': {
       // Only admins (handled above) manage users; a user may read their own record.
       if (action === 'user.read' && resource.type === 'user' && resource.id === actor.id) return 'allow';
+      // Another user's record is not theirs to see: 404, as for any resource out of sight.
+      if (resource.type === 'user' && resource.id !== actor.id) return 'hidden';
       return 'forbidden';
     }
     case 'audit': {
