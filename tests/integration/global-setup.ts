@@ -37,7 +37,9 @@ export default async function setup(project: TestProject) {
   if (process.env.DEBUG_TESTS) console.log(`[global-setup] PostgreSQL ready in ${Date.now() - t0} ms at ${dataDir}`);
 
   return async () => {
+    const t1 = Date.now();
     await database.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    if (process.env.DEBUG_TESTS) console.log(`[global-setup] PostgreSQL stopped and removed in ${Date.now() - t1} ms`);
   };
 }
