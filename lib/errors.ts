@@ -41,8 +41,11 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
+/** A missing field says so (instead of zod's "expected string, received undefined"); schema messages win. */
+const requiredMessage = (issue: { code: string; input?: unknown }) => (issue.code === 'invalid_type' && issue.input === undefined ? 'Required.' : undefined);
+
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
+  const r = schema.safeParse(input, { error: requiredMessage });
   if (!r.success) throw new ValidationError(fieldErrors(r.error));
   return r.data;
 }
