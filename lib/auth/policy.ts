@@ -105,10 +105,17 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
   return 'forbidden';
 }
 
+/** "cloud.create" -> "create clouds", "cloud.update" -> "update this cloud", "audit.read" -> "read this audit log". */
+function describeAction(action: Action): string {
+  const [noun, verb] = action.split('.') as [string, string];
+  const thing = noun === 'audit' ? 'audit log' : noun;
+  return verb === 'list' || verb === 'create' ? `${verb} ${thing}s` : `${verb} this ${thing}`;
+}
+
 export class PolicyError extends Error {
   readonly status: number;
   constructor(readonly decision: Exclude<Decision, 'allow'>, action: Action) {
-    super(decision === 'unauthenticated' ? 'Sign in first.' : decision === 'hidden' ? 'Not found.' : `You may not ${action.replace('.', ' ')}.`);
+    super(decision === 'unauthenticated' ? 'Sign in first.' : decision === 'hidden' ? 'Not found.' : `You may not ${describeAction(action)}.`);
     this.status = STATUS_OF[decision];
   }
 }

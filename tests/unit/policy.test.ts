@@ -133,3 +133,10 @@ describe('policy details', () => {
     expect((refused(null, 'cloud.list', { type: 'global' }) as PolicyError).status).toBe(401);
   });
 });
+
+test('refusal messages read as sentences', () => {
+  expect(new PolicyError('forbidden', 'cloud.create').message).toBe('You may not create clouds.');
+  expect(new PolicyError('forbidden', 'organization.update').message).toBe('You may not update this organization.');
+  expect(new PolicyError('forbidden', 'audit.read').message).toBe('You may not read this audit log.');
+  expect(new PolicyError('unauthenticated', 'cloud.read').message).toBe('Sign in first.');
+});
