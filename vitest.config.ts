@@ -1,10 +1,9 @@
 import { defineConfig } from 'vitest/config';
-import path from 'node:path';
 
 // Two projects: `unit` needs nothing but Node; `integration` gets a real PostgreSQL
 // (embedded, in a temporary data directory) from tests/integration/global-setup.ts.
 export default defineConfig({
-  resolve: { alias: { '@': path.resolve(__dirname) } },
+  resolve: { alias: { '@': import.meta.dirname } },
   test: {
     projects: [
       {
@@ -22,6 +21,11 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['tests/integration/global-setup.ts'],
+          setupFiles: ['tests/integration/setup.ts'],
+          // next-auth imports `next/server` without an extension, which Node's ESM resolver
+          // rejects (next has no exports map); processed by Vite, it resolves. Lets integration
+          // tests import route handlers (lib/next/route.ts -> lib/auth/session.ts -> next-auth).
+          server: { deps: { inline: ['next-auth'] } },
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -41,16 +41,33 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
   return out;
 }
 
+/** A missing field says so (instead of zod's "expected string, received undefined"); schema messages win. */
+const requiredMessage = (issue: { code: string; input?: unknown }) => (issue.code === 'invalid_type' && issue.input === undefined ? 'Required.' : undefined);
+
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
+  const r = schema.safeParse(input, { error: requiredMessage });
   if (!r.success) throw new ValidationError(fieldErrors(r.error));
   return r.data;
 }
 
 export interface ErrorBody { error: { code: string; message: string; fields?: Record<string, string> } }
 
+/**
+ * A unique constraint the database enforced because two requests raced past a "does it exist"
+ * check (two creates of one slug at the same moment): a conflict for the caller, not a 500.
+ */
+export function uniqueViolation(err: unknown): ConflictError | null {
+  const e = err as { name?: string; code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { index?: string; fields?: string[] } } } } } | null;
+  if (e?.name !== 'PrismaClientKnownRequestError' || e.code !== 'P2002') return null;
+  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const target = Array.isArray(e.meta?.target) ? (e.meta.target as string[]) : undefined;
+  const field = constraint?.fields?.[0] ?? target?.[0] ?? /^[A-Za-z]+_([A-Za-z]+)_key$/.exec(constraint?.index ?? '')?.[1];
+  return new ConflictError('This exists already (it was created at the same moment).', field ? { [field]: `This ${field} is taken.` } : undefined);
+}
+
 /** The one mapping from a thrown error to what a caller may see (never internals). */
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
+  err = uniqueViolation(err) ?? err;
   if (err instanceof PolicyError) {
     const code = err.decision === 'unauthenticated' ? 'unauthenticated' : err.decision === 'hidden' ? 'not_found' : 'forbidden';
     return { status: err.status, body: { error: { code, message: err.message } } };

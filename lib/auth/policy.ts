@@ -99,6 +99,8 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
     case 'invitation': {
       // Only admins (handled above) manage users; a user may read their own record.
       if (action === 'user.read' && resource.type === 'user' && resource.id === actor.id) return 'allow';
+      // Another user's record is not theirs to see: 404, as for any resource out of sight.
+      if (resource.type === 'user' && resource.id !== actor.id) return 'hidden';
       return 'forbidden';
     }
     case 'audit': {
@@ -114,10 +116,17 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
   return 'forbidden';
 }
 
+/** "cloud.create" -> "create clouds", "cloud.update" -> "update this cloud", "audit.read" -> "read this audit log". */
+function describeAction(action: Action): string {
+  const [noun, verb] = action.split('.') as [string, string];
+  const thing = noun === 'audit' ? 'audit log' : noun;
+  return verb === 'list' || verb === 'create' ? `${verb} ${thing}s` : `${verb} this ${thing}`;
+}
+
 export class PolicyError extends Error {
   readonly status: number;
   constructor(readonly decision: Exclude<Decision, 'allow'>, action: Action) {
-    super(decision === 'unauthenticated' ? 'Sign in first.' : decision === 'hidden' ? 'Not found.' : `You may not ${action.replace('.', ' ')}.`);
+    super(decision === 'unauthenticated' ? 'Sign in first.' : decision === 'hidden' ? 'Not found.' : `You may not ${describeAction(action)}.`);
     this.status = STATUS_OF[decision];
   }
 }

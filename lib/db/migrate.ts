@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationNames } from './migrate-state';
@@ -23,17 +24,31 @@ interface Engine {
   free?(): void;
 }
 
-async function loadEngine(url: string, schema: string): Promise<Engine> {
+async function loadEngine(url: string, schema: string): Promise<{ engine: Engine; pool: pg.Pool }> {
   const g = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: unknown };
   g.PRISMA_WASM_PANIC_REGISTRY ??= { message: '', set_message(m: string) { (this as { message: string }).message = m; } };
   const bgPath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   const bg = await import(bgPath);
   const wasm = fs.readFileSync(path.join(path.dirname(bgPath), 'schema_engine_bg.wasm'));
-  const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': bg });
+  // The engine arms 10 s timers it never clears; unref them so a finished migration does not
+  // keep a short-lived process (db:migrate, the admin CLI, the test runner) alive for 10 s.
+  const imports: Record<string, unknown> = { ...bg };
+  for (const k of Object.keys(bg)) {
+    if (k.startsWith('__wbg_setTimeout_')) {
+      imports[k] = (fn: () => void, ms: number) => {
+        const t = setTimeout(fn, ms >>> 0);
+        t.unref();
+        return t;
+      };
+    }
+  }
+  const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': imports as WebAssembly.ModuleImports });
   bg.__wbg_set_wasm(instance.exports);
   (instance.exports as { __wbindgen_start?: () => void }).__wbindgen_start?.();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: url }));
-  return bg.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, adapter);
+  // Our own pool, ended when done, for the same reason (pg's idle timeout is 10 s).
+  const pool = new pg.Pool({ connectionString: url });
+  const adapter = bindMigrationAwareSqlAdapterFactory(new PrismaPg(pool));
+  return { engine: await bg.SchemaEngine.new({ datamodels: [[schemaPath, schema]] }, () => {}, adapter), pool };
 }
 
 
@@ -54,12 +69,13 @@ function migrationsList() {
 /** Applies every pending migration; returns the names applied now. */
 export async function applyMigrations(url: string): Promise<string[]> {
   const schema = fs.readFileSync(schemaPath, 'utf8');
-  const engine = await loadEngine(url, schema);
+  const { engine, pool } = await loadEngine(url, schema);
   try {
     const applied = await engine.applyMigrations({ migrationsList: migrationsList(), filters });
     return applied.appliedMigrationNames;
   } finally {
     engine.free?.();
+    await pool.end();
   }
 }
 
@@ -69,7 +85,7 @@ export async function applyMigrations(url: string): Promise<string[]> {
  */
 export async function createMigration(url: string, name: string): Promise<string | null> {
   const schema = fs.readFileSync(schemaPath, 'utf8');
-  const engine = await loadEngine(url, schema);
+  const { engine, pool } = await loadEngine(url, schema);
   try {
     const last = migrationNames(migrationsDir).filter((d) => fs.existsSync(path.join(migrationsDir, d, 'schema.snapshot.prisma'))).pop();
     const from = last
@@ -89,5 +105,6 @@ export async function createMigration(url: string, name: string): Promise<string
     return path.basename(dir);
   } finally {
     engine.free?.();
+    await pool.end();
   }
 }

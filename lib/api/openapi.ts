@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import {
+  cloudCreateBody, cloudListQuery, cloudListSchema, cloudSchema, errorSchema, meSchema,
+  organizationCreateBody, organizationListQuery, organizationListSchema, organizationSchema,
+} from './schemas';
+
+/**
+ * The OpenAPI 3.1 document of API v1, built from the same zod schemas the handlers parse with
+ * (lib/api/schemas.ts). tests/unit/openapi.test.ts asserts that its paths and methods are exactly
+ * the route handlers under app/api/v1, so a new route without documentation fails the tests.
+ */
+
+type Json = Record<string, unknown>;
+
+/** Drops what an OpenAPI reader does not need from zod's JSON Schema output. */
+function clean(node: unknown, io: 'input' | 'output'): unknown {
+  if (Array.isArray(node)) return node.map((n) => clean(n, io));
+  if (!node || typeof node !== 'object') return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === '$schema' || k === '$id') continue;
+    // zod spells out its regexes for formats (email, date-time); the format name says it.
+    if (k === 'pattern' && typeof (node as Json).format === 'string') continue;
+    // z.number().int() bounds itself to the safe integers: noise.
+    if ((k === 'minimum' || k === 'maximum') && Math.abs(Number(v)) === Number.MAX_SAFE_INTEGER) continue;
+    // Responses may gain fields in later versions: clients must ignore unknown ones.
+    if (io === 'output' && k === 'additionalProperties' && v === false) continue;
+    out[k] = clean(v, io);
+  }
+  return out;
+}
+
+/** Named schemas, with references between them (a list refers to its item schema). */
+function components(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  return clean(schemas, io) as Record<string, Json>;
+}
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Json {
+  return clean(z.toJSONSchema(schema, { io, unrepresentable: 'any' }), io) as Json;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (schema: Json) => ({ 'application/json': { schema } });
+const errorResponse = (description: string) => ({ description, content: json(ref('Error')) });
+
+/** Query parameters from a zod object of optional string-ish values. */
+function queryParameters(schema: z.ZodObject): Json[] {
+  const props = (schemaOf(schema, 'input').properties ?? {}) as Record<string, Json>;
+  return Object.entries(props).map(([name, s]) => {
+    const { description, ...rest } = s;
+    return { name, in: 'query', required: false, description, schema: rest };
+  });
+}
+
+const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string' }, description: 'The slug.' };
+
+const R = {
+  400: errorResponse('The body is not JSON (code invalid_json).'),
+  401: errorResponse('No credentials, or a token that is unknown, revoked or expired, or whose user is deactivated.'),
+  403: errorResponse('The caller may see the resource but not do this.'),
+  404: errorResponse('Not found, or not visible to the caller (existence is not revealed).'),
+  409: errorResponse('The slug is taken.'),
+  422: errorResponse('Invalid input; `fields` says which field and why.'),
+};
+
+export function openApiDocument() {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'SCS Key-Manager Conformance API',
+      version: '1.0.0',
+      description: [
+        'Organizations (CSPs) and their clouds, for automation. Authenticate with a personal API token',
+        '(`Authorization: Bearer scskm_...`), created on the Tokens page or with',
+        '`npm run --silent admin -- create-token <email>`. A token acts as its user, with the same rights as in the dashboard.',
+        'Errors are `{"error": {"code", "message", "fields"?}}`. Dates are ISO 8601 strings in UTC.',
+        'Lists are `{"items", "total", "page", "pageSize"}`.',
+      ].join(' '),
+    },
+    servers: [{ url: '/api/v1' }],
+    security: [{ bearerAuth: [] }],
+    paths: {
+      '/me': {
+        get: {
+          operationId: 'getMe',
+          summary: 'The user the token (or session) acts as',
+          responses: { 200: { description: 'The caller.', content: json(ref('Me')) }, 401: R[401] },
+        },
+      },
+      '/organizations': {
+        get: {
+          operationId: 'listOrganizations',
+          summary: 'Organizations the caller may see (staff: all; CSP users: their own), by name',
+          parameters: queryParameters(organizationListQuery),
+          responses: { 200: { description: 'One page.', content: json(ref('OrganizationList')) }, 401: R[401], 422: R[422] },
+        },
+        post: {
+          operationId: 'createOrganization',
+          summary: 'Create an organization (admins and reviewers)',
+          requestBody: { required: true, content: json(ref('OrganizationCreate')) },
+          responses: { 201: { description: 'Created.', content: json(ref('Organization')) }, 400: R[400], 401: R[401], 403: R[403], 409: R[409], 422: R[422] },
+        },
+      },
+      '/clouds': {
+        get: {
+          operationId: 'listClouds',
+          summary: 'Clouds the caller may see (staff: all; CSP users: their organizations\'), by name',
+          parameters: queryParameters(cloudListQuery),
+          responses: { 200: { description: 'One page.', content: json(ref('CloudList')) }, 401: R[401], 422: R[422] },
+        },
+        post: {
+          operationId: 'createCloud',
+          summary: 'Create a cloud in an organization (admins and reviewers)',
+          requestBody: { required: true, content: json(ref('CloudCreate')) },
+          responses: {
+            201: { description: 'Created.', content: json(ref('Cloud')) }, 400: R[400], 401: R[401], 403: R[403],
+            404: errorResponse('The organization is not visible to the caller.'), 409: R[409],
+            422: errorResponse('Invalid input, or no such (active) organization; `fields` says which field and why.'),
+          },
+        },
+      },
+      '/clouds/{slug}': {
+        get: {
+          operationId: 'getCloud',
+          summary: 'One cloud',
+          parameters: [slugParameter],
+          responses: { 200: { description: 'The cloud.', content: json(ref('Cloud')) }, 401: R[401], 404: R[404] },
+        },
+      },
+      '/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          summary: 'This document (public)',
+          security: [],
+          responses: { 200: { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal API token (scskm_...).' },
+      },
+      schemas: {
+        ...components({
+          Me: meSchema, Organization: organizationSchema, OrganizationList: organizationListSchema,
+          Cloud: cloudSchema, CloudList: cloudListSchema, Error: errorSchema,
+        }, 'output'),
+        ...components({ OrganizationCreate: organizationCreateBody, CloudCreate: cloudCreateBody }, 'input'),
+      },
+    },
+  };
+}

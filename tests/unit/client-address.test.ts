@@ -1,0 +1,34 @@
+import { describe, expect, test } from 'vitest';
+import { CLIENT_ADDRESS_HEADER, clientAddressOf, resolveClientAddress } from '@/lib/auth/client-address';
+
+describe('client address', () => {
+  test('the socket address, with IPv4-mapped IPv6 unwrapped', () => {
+    expect(resolveClientAddress('203.0.113.7', undefined, false)).toBe('203.0.113.7');
+    expect(resolveClientAddress('::ffff:203.0.113.7', undefined, false)).toBe('203.0.113.7');
+    expect(resolveClientAddress('2001:db8::1', undefined, false)).toBe('2001:db8::1');
+    expect(resolveClientAddress(undefined, undefined, false)).toBeNull();
+  });
+
+  test('X-Forwarded-For is ignored unless the proxy is trusted (a client cannot forge its address)', () => {
+    expect(resolveClientAddress('10.0.0.2', '198.51.100.9', false)).toBe('10.0.0.2');
+    expect(resolveClientAddress('10.0.0.2', ['198.51.100.9'], false)).toBe('10.0.0.2');
+  });
+
+  test('behind a trusted proxy: the first X-Forwarded-For entry, trimmed', () => {
+    expect(resolveClientAddress('10.0.0.2', '198.51.100.9, 10.0.0.1', true)).toBe('198.51.100.9');
+    expect(resolveClientAddress('10.0.0.2', ' 198.51.100.9 ', true)).toBe('198.51.100.9');
+    expect(resolveClientAddress('10.0.0.2', ['198.51.100.9, 10.0.0.5', '10.0.0.1'], true)).toBe('198.51.100.9');
+  });
+
+  test('a trusted proxy without (or with an empty) X-Forwarded-For falls back to the socket', () => {
+    expect(resolveClientAddress('::ffff:10.0.0.2', undefined, true)).toBe('10.0.0.2');
+    expect(resolveClientAddress('10.0.0.2', '', true)).toBe('10.0.0.2');
+    expect(resolveClientAddress('10.0.0.2', ' , 1.2.3.4', true)).toBe('10.0.0.2');
+  });
+
+  test('handlers read it from the header the server sets', () => {
+    expect(CLIENT_ADDRESS_HEADER).toBe('x-scs-client-address');
+    expect(clientAddressOf(new Headers({ [CLIENT_ADDRESS_HEADER]: '203.0.113.7' }))).toBe('203.0.113.7');
+    expect(clientAddressOf(new Headers())).toBeNull();
+  });
+});
