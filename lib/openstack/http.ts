@@ -300,8 +300,8 @@ export class HttpClient {
     deadlineMs: number,
   ): TransportError {
     if (err instanceof TransportError) {
-      const e = err instanceof AddressRefusedError && !err.url ? new AddressRefusedError(err.host, err.address, err.reason, url) : err;
-      return e;
+      // Refusals raised in the connector do not know the URL yet.
+      return err instanceof AddressRefusedError && !err.url ? new AddressRefusedError(err.host, err.address, err.reason, url) : err;
     }
     const refused = findCause(err, (e) => e instanceof AddressRefusedError) as AddressRefusedError | undefined;
     if (refused) return new AddressRefusedError(refused.host, refused.address, refused.reason, url);
@@ -417,7 +417,7 @@ function definedOnly<T extends object>(o: Partial<T> | undefined): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== null)) as Partial<T>;
 }
 
-/** Parse a JSON response, checking its content type first; used by the service clients. */
+/** The media type of a response without parameters (used by the service clients' JSON check). */
 export function contentTypeOf(res: HttpResponse): string {
   return (res.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
 }
