@@ -57,6 +57,53 @@ function queryParameters(schema: z.ZodObject): Json[] {
 
 const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string' }, description: 'The slug.' };
 
+const personaParameter = {
+  name: 'persona', in: 'query', required: false,
+  schema: { type: 'string', enum: ['primary', 'reader', 'other-project', 'all'], default: 'primary' },
+  description: 'Which credential: the primary one the checks use, or an extra persona for the deeper checks (`all` only for GET).',
+};
+
+// Credentials are write-only: these shapes are documented by hand because the input is a union
+// of three ways users already hold a credential (lib/credentials parses and validates them).
+const credentialSchemas: Record<string, Json> = {
+  Credential: {
+    type: 'object',
+    properties: {
+      persona: { type: 'string' }, type: { type: 'string', enum: ['password', 'application_credential'] },
+      principal: { type: 'string', description: 'User name or application credential id.' },
+      authUrl: { type: 'string' }, region: { type: 'string' }, interface: { type: 'string' },
+      fingerprint: { type: 'string', description: 'Last 4 hex digits of the SHA-256 of the secret.' },
+      allowPrivateAddresses: { type: 'boolean' }, hasCaBundle: { type: 'boolean' },
+      setBy: { type: 'string' }, setAt: { type: 'string', format: 'date-time' },
+      lastTest: { oneOf: [{ $ref: '#/components/schemas/ConnectionTest' }, { type: 'null' }] },
+    },
+  },
+  CredentialInput: {
+    oneOf: [
+      { type: 'object', required: ['clouds_yaml'], properties: { clouds_yaml: { type: 'string' }, secure_yaml: { type: 'string' }, cloud: { type: 'string', description: 'Entry under clouds:' }, allow_private_addresses: { type: 'boolean' } } },
+      { type: 'object', required: ['openrc'], properties: { openrc: { type: 'string' }, password: { type: 'string' }, application_credential_secret: { type: 'string' }, allow_private_addresses: { type: 'boolean' } } },
+      {
+        type: 'object', required: ['auth_url'],
+        properties: {
+          auth_url: { type: 'string' }, region: { type: 'string' }, interface: { type: 'string', enum: ['public', 'internal', 'admin'] },
+          username: { type: 'string' }, user_domain_name: { type: 'string' }, password: { type: 'string' },
+          project_id: { type: 'string' }, project_name: { type: 'string' }, project_domain_name: { type: 'string' },
+          application_credential_id: { type: 'string' }, application_credential_name: { type: 'string' }, application_credential_secret: { type: 'string' },
+          ca_bundle: { type: 'string', description: 'PEM' }, allow_private_addresses: { type: 'boolean' },
+        },
+      },
+    ],
+  },
+  ConnectionTest: {
+    type: 'object',
+    properties: {
+      ok: { type: 'boolean' }, error: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } },
+      services: { type: 'array', items: { type: 'string' } }, warnings: { type: 'array', items: { type: 'string' } },
+    },
+    additionalProperties: true,
+  },
+};
+
 const R = {
   400: errorResponse('The body is not JSON (code invalid_json).'),
   401: errorResponse('No credentials, or a token that is unknown, revoked or expired, or whose user is deactivated.'),
@@ -130,6 +177,38 @@ export function openApiDocument() {
           responses: { 200: { description: 'The cloud.', content: json(ref('Cloud')) }, 401: R[401], 404: R[404] },
         },
       },
+      '/clouds/{slug}/credential': {
+        get: {
+          operationId: 'getCredential',
+          summary: 'The write-only view of a cloud\'s credential (never a secret)',
+          parameters: [slugParameter, personaParameter],
+          responses: {
+            200: { description: 'The credential, or with persona=all `{items: {primary, reader, other-project}}` (null where unset).', content: json(ref('Credential')) },
+            401: R[401], 404: errorResponse('No such cloud visible to the caller, or no credential of that persona.'),
+          },
+        },
+        put: {
+          operationId: 'putCredential',
+          summary: 'Set or replace a credential (staff; CSP users for their own organizations\' clouds); encrypted at once',
+          parameters: [slugParameter, personaParameter],
+          requestBody: { required: true, content: json(ref('CredentialInput')) },
+          responses: { 200: { description: 'Stored; the write-only view.', content: json(ref('Credential')) }, 400: R[400], 401: R[401], 404: R[404], 422: R[422] },
+        },
+        delete: {
+          operationId: 'deleteCredential',
+          summary: 'Delete a credential',
+          parameters: [slugParameter, personaParameter],
+          responses: { 204: { description: 'Deleted.' }, 401: R[401], 404: R[404] },
+        },
+      },
+      '/clouds/{slug}/credential/test': {
+        post: {
+          operationId: 'testCredential',
+          summary: 'Authenticate with the stored credential and report roles, project, catalog and the key-manager endpoint, with warnings',
+          parameters: [slugParameter, personaParameter],
+          responses: { 200: { description: 'The connection test (also when authentication failed: see `ok` and `error`).', content: json(ref('ConnectionTest')) }, 401: R[401], 404: R[404] },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -149,6 +228,7 @@ export function openApiDocument() {
           Cloud: cloudSchema, CloudList: cloudListSchema, Error: errorSchema,
         }, 'output'),
         ...components({ OrganizationCreate: organizationCreateBody, CloudCreate: cloudCreateBody }, 'input'),
+        ...credentialSchemas,
       },
     },
   };
