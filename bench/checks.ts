@@ -16,7 +16,7 @@ import { OFFICIAL_TEST_SECRET_NAME, runChecks } from '../lib/checks';
 import type { CloudConfig } from '../lib/checks/types';
 import { ensureInstalled, lab, labStatus, readLabJson, type LabJson, type LabSettings } from '../lab/lab-control';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const WARMUP = 2;
 const TARGET_RATIO = 1.15;
 const SETTINGS: LabSettings = {
