@@ -6,8 +6,10 @@
 //   4. run every check with reader and second-project personas and assert their verdicts,
 //   5. canary: no lab password, application credential secret, token or payload anywhere in
 //      the CLI's output (plain, --json, --verbose) or in the stored report,
-//   6. assert that no test secret or container is left (as the lab's admin and in the DB),
-//   7. stop the lab, also on failure, and print a summary ending "N passed, N failed".
+//   6. the dashboard's server side on a temporary PostgreSQL: the vault with the barbican KEK
+//      provider, the lab's clouds.yaml imported as a credential, the connection test,
+//   7. assert that no test secret or container is left (as the lab's admin and in the DB),
+//   8. stop the lab, also on failure, and print a summary ending "N passed, N failed".
 
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,6 +19,7 @@ import { OFFICIAL_TEST_SECRET_NAME, RUN_NAME_PREFIX, runChecks } from '../lib/ch
 import type { CloudConfig, RunReport, Verdict } from '../lib/checks/types';
 import { loadNamedCloud } from '../lib/cli/clouds-config';
 import { ensureInstalled, lab, labSecrets, readLabJson, type LabJson, type LabSettings } from './lab-control';
+import { serverSideAgainstLab } from './server-side';
 
 const SETTINGS: LabSettings = {
   stateDir: path.join(import.meta.dirname, 'state', 'test-lab'),
@@ -223,6 +226,7 @@ async function main(): Promise<number> {
     table = await verdictTable(reports);
     const payloads = await fullCheckSet(reports);
     cliCanary(j, reports, payloads);
+    await serverSideAgainstLab(j, path.join(SETTINGS.stateDir, 'clouds.yaml'), record);
     await assertNoTestSecretsLeft(j);
   } catch (err) {
     record('test:lab ran to the end', false, err instanceof Error ? err.stack ?? err.message : String(err));

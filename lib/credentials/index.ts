@@ -18,7 +18,7 @@ import { getVault, toStored } from './vault';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
-export { assertVaultReady, getVault } from './vault';
+export { assertVaultReady, getVault, setVault } from './vault';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const MAX_TEXT = 200_000;
