@@ -13,6 +13,7 @@ import { log } from './lib/log';
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 3000);
 const trustProxy = process.env.TRUST_PROXY === 'true';
+const publicUrl = process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null;
 
 const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRES) log('postgres', line.trim()); });
 let server: http.Server | undefined;
@@ -68,6 +69,15 @@ try {
   const handle = app.getRequestHandler();
   server = http.createServer((req, res) => {
     req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy) ?? '';
+    // Next fills in X-Forwarded-Host with its own idea ("localhost") when absent, and Auth.js builds
+    // OpenID Connect redirect URLs from it: state the address the client really used.
+    if (publicUrl) {
+      req.headers['x-forwarded-host'] = publicUrl.host;
+      req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
+    } else if (!trustProxy || !req.headers['x-forwarded-host']) {
+      req.headers['x-forwarded-host'] = req.headers.host ?? `${host}:${port}`;
+      req.headers['x-forwarded-proto'] = 'http';
+    }
     void handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

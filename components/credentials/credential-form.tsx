@@ -58,6 +58,19 @@ export function CredentialForm({ action, slug, persona, personaLabel, replacing,
   const [openrc, setOpenrc] = useState('');
   const [type, setType] = useState(state.values?.type ?? 'application_credential');
   const entries = entriesOf(cloudsYaml);
+  // Once saved, the pasted files and typed secrets leave the page (only the write-only view
+  // remains): adjusted while rendering the new state, and the fields remounted by key.
+  const [seenState, setSeenState] = useState(state);
+  const [generation, setGeneration] = useState(0);
+  if (state !== seenState) {
+    setSeenState(state);
+    if (state.ok) {
+      setCloudsYaml('');
+      setSecureYaml('');
+      setOpenrc('');
+      setGeneration((g) => g + 1);
+    }
+  }
 
   // Submitted without React's automatic form reset, so pasted text stays in place after an error.
   const onSubmit = (e: React.FormEvent<HTMLFormElement>) => {
@@ -72,7 +85,7 @@ export function CredentialForm({ action, slug, persona, personaLabel, replacing,
   );
 
   return (
-    <form onSubmit={onSubmit} className="max-w-3xl space-y-4" noValidate aria-label={`${replacing ? 'Replace' : 'Set'} the ${personaLabel}`}>
+    <form key={generation} onSubmit={onSubmit} className="max-w-3xl space-y-4" noValidate aria-label={`${replacing ? 'Replace' : 'Set'} the ${personaLabel}`}>
       <FormMessage state={state} />
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="persona" value={persona} />

@@ -23,5 +23,12 @@ const provider = new Provider(issuer, {
   cookies: { keys: ['e2e-cookie-signing-key'] },
 });
 provider.proxy = false;
+provider.use(async (ctx, next) => { await next(); if (process.env.OIDC_DEBUG) console.error('oidc', ctx.method, ctx.path, JSON.stringify(ctx.oidc?.params ?? {})); });
+// Refusals are printed, so a failing sign-in test shows the provider's side of the story.
+const refused = (event: string) => (_ctx: unknown, err: Error & { error_description?: string; error_detail?: string }) =>
+  console.error(`oidc-provider ${event}: ${err.message} ${err.error_description ?? ''} ${err.error_detail ?? ''}`);
+provider.on('grant.error', refused('grant.error'));
+provider.on('server_error', refused('server_error'));
+provider.on('authorization.error', refused('authorization.error'));
 provider.listen(port, '127.0.0.1', () => console.log(`oidc-provider listening on ${issuer}`));
 for (const s of ['SIGTERM', 'SIGINT'] as const) process.on(s, () => process.exit(0));

@@ -55,6 +55,9 @@ if (oidcEnabled) {
     clientSecret: process.env.OIDC_CLIENT_SECRET,
     authorization: { params: { scope: 'openid email profile' } },
     checks: ['pkce', 'state'],
+    // Conformant providers put scope claims (email) in the userinfo answer, not always in the ID
+    // token: read the profile from userinfo, which every provider fills.
+    idToken: false,
   });
 }
 
@@ -68,7 +71,9 @@ export const authConfig: NextAuthConfig = {
     // next-auth logs the thrown CredentialsSignin as an error: a wrong password is not one.
     error(error) {
       if (error instanceof CredentialsSignin || (error as { type?: string }).type === 'CredentialsSignin') return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      // Auth.js wraps the real failure (e.g. the provider's answer) in `cause.err`.
+      const cause = (error as { cause?: { err?: unknown } }).cause?.err;
+      console.error(`[auth] ${error.name}: ${error.message}${cause instanceof Error ? ` (${cause.name}: ${cause.message})` : ''}`);
     },
     warn() {},
   },
