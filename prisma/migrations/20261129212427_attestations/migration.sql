@@ -153,54 +153,62 @@ CREATE UNIQUE INDEX "Attestation_one_open_per_cloud" ON "Attestation"("cloudId")
 
 -- Immutability of decided revisions, enforced by the database itself so that no code path (a
 -- crafted request, a bug, a hand-written UPDATE) can change what a reviewer approved.
+-- The function bodies are E-strings with every semicolon written as the octal escape 073: the
+-- driver adapter that applies migrations splits a script at each semicolon, even inside a
+-- dollar-quoted body.
+
 -- 1. An approved or rejected revision cannot be updated or deleted.
-CREATE FUNCTION attestation_decided_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION attestation_decided_immutable() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  IF OLD."state" IN ('approved', 'rejected') THEN
-    RAISE EXCEPTION 'attestation % is %, and decided revisions are immutable', OLD."id", OLD."state"
-      USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    RETURN OLD;
-  END IF;
-  RETURN NEW;
-END $$;
+  IF OLD."state" IN (''approved'', ''rejected'') THEN
+    RAISE EXCEPTION ''attestation % is %, and decided revisions are immutable'', OLD."id", OLD."state"
+      USING ERRCODE = ''integrity_constraint_violation''\073
+  END IF\073
+  IF TG_OP = ''DELETE'' THEN
+    RETURN OLD\073
+  END IF\073
+  RETURN NEW\073
+END
+';
 CREATE TRIGGER "Attestation_decided_immutable" BEFORE UPDATE OR DELETE ON "Attestation"
   FOR EACH ROW EXECUTE FUNCTION attestation_decided_immutable();
 
--- 2. The files, submissions and reviews of a decided revision cannot be added, changed or removed.
-CREATE FUNCTION attestation_child_immutable() RETURNS trigger LANGUAGE plpgsql AS $$
+-- 2. Files and submissions of a decided revision cannot be added, changed or removed.
+CREATE FUNCTION attestation_child_immutable() RETURNS trigger LANGUAGE plpgsql AS E'
 DECLARE
-  parent_state "AttestationState";
-  parent_id uuid;
+  parent_state text\073
+  parent_id uuid\073
 BEGIN
-  IF TG_OP = 'INSERT' THEN
-    parent_id := NEW."attestationId";
+  IF TG_OP = ''INSERT'' THEN
+    parent_id := NEW."attestationId"\073
   ELSE
-    parent_id := OLD."attestationId";
-  END IF;
-  SELECT "state" INTO parent_state FROM "Attestation" WHERE "id" = parent_id;
-  IF parent_state IN ('approved', 'rejected') THEN
-    RAISE EXCEPTION '% of attestation % cannot change: the revision is %', TG_TABLE_NAME, parent_id, parent_state
-      USING ERRCODE = 'integrity_constraint_violation';
-  END IF;
-  IF TG_OP = 'DELETE' THEN
-    RETURN OLD;
-  END IF;
-  RETURN NEW;
-END $$;
+    parent_id := OLD."attestationId"\073
+  END IF\073
+  SELECT "state"::text INTO parent_state FROM "Attestation" WHERE "id" = parent_id\073
+  IF parent_state IN (''approved'', ''rejected'') THEN
+    RAISE EXCEPTION ''% of attestation % cannot change: the revision is %'', TG_TABLE_NAME, parent_id, parent_state
+      USING ERRCODE = ''integrity_constraint_violation''\073
+  END IF\073
+  IF TG_OP = ''DELETE'' THEN
+    RETURN OLD\073
+  END IF\073
+  RETURN NEW\073
+END
+';
 CREATE TRIGGER "AttestationFile_decided_immutable" BEFORE INSERT OR UPDATE OR DELETE ON "AttestationFile"
   FOR EACH ROW EXECUTE FUNCTION attestation_child_immutable();
 CREATE TRIGGER "AttestationSubmission_decided_immutable" BEFORE INSERT OR UPDATE OR DELETE ON "AttestationSubmission"
   FOR EACH ROW EXECUTE FUNCTION attestation_child_immutable();
 
--- 3. Signature records, reviews and file contents are append-only: never updated, never deleted
---    (blobs may be deleted only when no file refers to them, which the foreign key holds).
-CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+-- 3. Signature records and reviews are append-only (never updated or deleted), and file
+--    contents are written once (a blob may be deleted only when no file refers to it, which
+--    the foreign key holds).
+CREATE FUNCTION append_only() RETURNS trigger LANGUAGE plpgsql AS E'
 BEGIN
-  RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
-    USING ERRCODE = 'integrity_constraint_violation';
-END $$;
+  RAISE EXCEPTION ''% is append-only: % refused'', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = ''integrity_constraint_violation''\073
+END
+';
 CREATE TRIGGER "AttestationSubmission_append_only" BEFORE UPDATE OR DELETE ON "AttestationSubmission"
   FOR EACH ROW EXECUTE FUNCTION append_only();
 CREATE TRIGGER "AttestationReview_append_only" BEFORE UPDATE OR DELETE ON "AttestationReview"
