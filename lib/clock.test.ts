@@ -21,13 +21,13 @@ describe('clock', () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-e2e-'));
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'prod-'));
     try {
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: tmp } as NodeJS.ProcessEnv)).toBe(fs.realpathSync(tmp));
-      expect(testClockDirectory({ DATA_DIR: tmp } as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: '1', DATA_DIR: tmp } as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: tmp, DATABASE_URL: 'postgres://x' } as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: other } as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: '/var/lib/scs-km' } as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true' } as NodeJS.ProcessEnv)).toBeNull();
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBe(fs.realpathSync(tmp));
+      expect(testClockDirectory({ DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBeNull();
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: '1', DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBeNull();
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: tmp, DATABASE_URL: 'postgres://x' } as unknown as NodeJS.ProcessEnv)).toBeNull();
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: other } as unknown as NodeJS.ProcessEnv)).toBeNull();
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: '/var/lib/scs-km' } as unknown as NodeJS.ProcessEnv)).toBeNull();
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true' } as unknown as NodeJS.ProcessEnv)).toBeNull();
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
       fs.rmSync(other, { recursive: true, force: true });

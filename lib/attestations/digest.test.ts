@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, sha256Hex, submissionDigest, submissionDocument } from './digest';
+import { canonicalJson, sha256Hex, submissionDigest, submissionDocument, type DigestInput } from './digest';
 
-const base = {
+const base: DigestInput = {
   attestationId: '11111111-1111-4111-8111-111111111111', cloudSlug: 'gx-scs', revision: 2, standard: 'scs-0116-v1',
   statement: { implementation: 'barbican', secretStore: 'pkcs11' },
   files: [
@@ -28,12 +28,12 @@ describe('submission digest', () => {
     expect(submissionDigest(base)).toMatch(/^[0-9a-f]{64}$/);
   });
   it('does not depend on key or file order', () => {
-    const shuffled = { ...base, statement: { secretStore: 'pkcs11', implementation: 'barbican' }, files: [...base.files].reverse() };
+    const shuffled = { ...base, statement: { secretStore: 'pkcs11' as const, implementation: 'barbican' as const }, files: [...base.files].reverse() };
     expect(submissionDigest(shuffled)).toBe(submissionDigest(base));
   });
   it('changes with any answer, any file hash, the revision', () => {
     const d = submissionDigest(base);
-    expect(submissionDigest({ ...base, statement: { ...base.statement, secretStore: 'vault' } })).not.toBe(d);
+    expect(submissionDigest({ ...base, statement: { ...base.statement, secretStore: 'vault' as const } })).not.toBe(d);
     expect(submissionDigest({ ...base, files: [{ ...base.files[0], sha256: 'c'.repeat(64) }, base.files[1]] })).not.toBe(d);
     expect(submissionDigest({ ...base, revision: 3 })).not.toBe(d);
   });

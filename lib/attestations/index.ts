@@ -144,6 +144,11 @@ function label(ctx: RequestContext): string {
   return [ctx.actor?.email, ctx.via && `via ${ctx.via}`].filter(Boolean).join(' ') || 'system';
 }
 
+/** Asks the policy about a revision before a route reads a request body (e.g. an upload). */
+export async function authorizeAttestation(ctx: RequestContext, id: string, action: Action): Promise<void> {
+  await load(ctx, id, action);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reading
 
