@@ -55,7 +55,7 @@ export function StatementForm({ id, action, defaults }: {
   const row = (f: StatementField, input: React.ReactNode) => (
     <div key={f} className="grid gap-2 border-b border-slate-100 py-3 md:grid-cols-2 md:gap-6">
       <div>{input}</div>
-      <blockquote className="border-l-2 border-slate-300 pl-3 text-xs italic text-slate-600" aria-label={`Clause for: ${QUESTIONS[f]}`}>{clauseOf(f)}</blockquote>
+      <blockquote className="border-l-2 border-slate-300 pl-3 text-xs italic text-slate-600" data-testid={`clause-${f}`}><span className="sr-only">scs-0116 clause: </span>{clauseOf(f)}</blockquote>
     </div>
   );
 

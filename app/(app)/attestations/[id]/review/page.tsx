@@ -42,7 +42,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
         </section>
       )}
       <div className="grid gap-4 lg:grid-cols-2">
-        <Card>
+        <Card className="min-w-0">
           <h2 className="mb-2 font-semibold">Statement</h2>
           <StatementView statement={a.statement} highlights={highlights} showClauses={false} />
           <h3 className="mb-1 mt-4 text-sm font-semibold">Evidence</h3>
@@ -53,7 +53,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           </ul>
           {latest && <p className="mt-3 text-xs text-slate-600">Submission {latest.number} digest: <code className="break-all">{latest.digest}</code></p>}
         </Card>
-        <Card>
+        <Card className="min-w-0">
           <h2 className="mb-2 font-semibold">Latest automated results</h2>
           {results.length === 0 ? <p className="text-sm text-slate-600">No automated results for this cloud yet.</p> : (
             <Table caption="Latest automated results" head={['Testcase', 'Verdict', 'Message', 'Checked']}>
