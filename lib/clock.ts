@@ -10,10 +10,11 @@ import path from 'node:path';
  * - End-to-end tests ("the clock is past the expiry"): the server process may read its time from
  *   `<DATA_DIR>/test-clock.json` ({"now": "<ISO time>"}), but ONLY when all of these hold:
  *     1. ALLOW_TEST_CLOCK=true is set in the environment,
- *     2. DATABASE_URL is not set, i.e. the embedded PostgreSQL of a throw-away data directory,
- *     3. DATA_DIR lies in the system's temporary directory and its name starts with
- *        "scs-km-e2e-", which is what the Playwright harness (playwright.config.ts) creates.
- *   A production installation has a DATA_DIR of its own (or an external DATABASE_URL), so even a
+ *     2. DATA_DIR lies directly in the system's temporary directory and its name starts with
+ *        "scs-km-e2e-", which is what the Playwright harness (playwright.config.ts) creates,
+ *     3. that directory holds the embedded PostgreSQL cluster (postgres/PG_VERSION), i.e. the
+ *        database itself is a throw-away one.
+ *   A production installation has a DATA_DIR of its own (or an external database), so even a
  *   stray ALLOW_TEST_CLOCK=true does nothing there; when the test clock is on, the start-up log
  *   says so (`testClockNotice()`).
  */
@@ -53,7 +54,6 @@ export const TEST_DATA_DIR_PREFIX = 'scs-km-e2e-';
 /** The data directory whose test-clock.json may be read, or null when the test clock is off. */
 export function testClockDirectory(env: NodeJS.ProcessEnv = process.env, tmpdir = os.tmpdir()): string | null {
   if (env.ALLOW_TEST_CLOCK !== 'true') return null;
-  if (env.DATABASE_URL) return null;
   if (!env.DATA_DIR) return null;
   let dir: string;
   let tmp: string;
@@ -64,6 +64,7 @@ export function testClockDirectory(env: NodeJS.ProcessEnv = process.env, tmpdir 
     return null;
   }
   if (path.dirname(dir) !== tmp || !path.basename(dir).startsWith(TEST_DATA_DIR_PREFIX)) return null;
+  if (!fs.existsSync(path.join(dir, 'postgres', 'PG_VERSION'))) return null;
   return dir;
 }
 

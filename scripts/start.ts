@@ -47,6 +47,9 @@ try {
   const applied = await applyMigrations(database.url);
   log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
   ensureRuntimeSecrets();
+  const { testClockNotice } = await import('../lib/clock');
+  const clockNotice = testClockNotice();
+  if (clockNotice) log('start', clockNotice);
 
   const { ensureAdmin } = await import('../lib/users');
   const { generatePassword } = await import('../lib/auth/password');
