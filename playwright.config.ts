@@ -63,6 +63,9 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: 'e2e-oidc-client-secret',
         OIDC_NAME: 'SCS Keycloak',
         DATABASE_URL: '',
+        // e2e/attestations.spec.ts moves the server's clock past an expiry through
+        // <DATA_DIR>/test-clock.json; lib/clock.ts honours it only for this throw-away data dir.
+        ALLOW_TEST_CLOCK: 'true',
       },
     },
   ],

@@ -49,13 +49,16 @@ function pattern(file: string): string {
   return '/' + segs.join('/');
 }
 
+/** Objects of organization B made in beforeAll beyond the world (an attestation and its file). */
+const extra: Record<string, string> = {};
+
 /** Fills every dynamic segment with an object of organization B; unknown segments fail loudly. */
 function fill(p: string, w: World): string {
   const segs = p.split('/');
   return segs.map((s, i) => {
     if (!s.startsWith('[')) return s;
     const owner = segs[i - 1];
-    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id } as Record<string, string>)[owner];
+    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id, ...extra } as Record<string, string>)[owner];
     if (!value) throw new Error(`route-coverage: teach fill() which organization-B object goes into ${s} of ${p}`);
     return value;
   }).join('/');
@@ -84,6 +87,19 @@ test.beforeAll(async ({ request }) => {
      SELECT gen_random_uuid(), $1, o.id, md5(random()::text), now() + interval '1 day' FROM "Organization" o WHERE o.slug = $2 RETURNING id`,
     [`invitee-${world.orgB}@e2e.example`, world.orgB]);
   Object.assign(idOf, { users: u.id, tokens: t.id, invitations: inv.id });
+  // An attestation of cloud B (its statement carries B's canary) with one evidence file.
+  const att = await request.fetch(`${base()}/api/v1/clouds/${world.cloudB}/attestations`, {
+    method: 'POST', headers: { Authorization: `Bearer ${world.adminToken}` }, data: { statement: { contactName: world.canariesB[0] } },
+  });
+  expect(att.status()).toBe(201);
+  extra.attestations = (await att.json()).id;
+  const file = await request.fetch(`${base()}/api/v1/attestations/${extra.attestations}/files`, {
+    method: 'POST', headers: { Authorization: `Bearer ${world.adminToken}` },
+    multipart: { file: { name: 'canary.txt', mimeType: 'text/plain', buffer: Buffer.from(world.canariesB[0]) } },
+  });
+  expect(file.status()).toBe(201);
+  extra.files = (await file.json()).id;
+  idOf.attestations = extra.attestations;
 });
 
 function leaksB(body: string): string | undefined {
@@ -167,6 +183,7 @@ test('every private server action refuses an anonymous caller and a CSP user of 
     const fd = new FormData();
     for (const [k, v] of Object.entries({
       slug: area === 'organizations' ? world.orgB : world.cloudB, id: idArea ? idOf[idArea] : world.cspB.id, organization: world.orgB,
+      fileId: extra.files, decision: 'approve', comment: 'Route coverage', confirm: 'on', signerName: 'Route coverage',
       name: 'Route coverage', region: 'RegionOne', email: `rc-${Date.now()}@e2e.example`, role: 'admin', days: '1', archive: 'true',
     })) fd.append(k, v);
     const body = await encodeReply([{}, fd]);

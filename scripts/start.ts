@@ -52,6 +52,9 @@ try {
   const { assertVaultReady } = await import('../lib/credentials');
   const vault = await assertVaultReady();
   log('start', `vault: ${vault.provider} KEK provider (${vault.where}), active KEK ${vault.activeKekId}`);
+  const { testClockNotice } = await import('../lib/clock');
+  const clockNotice = testClockNotice();
+  if (clockNotice) log('start', clockNotice);
 
   const { ensureAdmin } = await import('../lib/users');
   const { generatePassword } = await import('../lib/auth/password');

@@ -9,6 +9,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const { actor } = await currentContext();
   const links = [
     { href: '/clouds', label: 'Clouds' },
+    { href: '/attestations', label: actor && decide(actor, 'attestation.review', { type: 'global' }) === 'allow' ? 'Review queue' : 'Attestations' },
     { href: '/organizations', label: 'Organizations' },
     { href: '/audit', label: 'Audit log' },
     ...(actor && decide(actor, 'user.list', { type: 'global' }) === 'allow' ? [{ href: '/admin/users', label: 'Users' }] : []),

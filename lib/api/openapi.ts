@@ -3,6 +3,7 @@ import {
   cloudCreateBody, cloudListQuery, cloudListSchema, cloudSchema, errorSchema, meSchema,
   organizationCreateBody, organizationListQuery, organizationListSchema, organizationSchema,
 } from './schemas';
+import { attestationPaths, attestationSchemas } from './openapi-attestations';
 
 /**
  * The OpenAPI 3.1 document of API v1, built from the same zod schemas the handlers parse with
@@ -113,6 +114,21 @@ const R = {
   422: errorResponse('Invalid input; `fields` says which field and why.'),
 };
 
+/**
+ * Paths written with the full /api/v1 prefix, made relative to `servers`, each operation with
+ * an operationId (derived from method and path when the author gave none).
+ */
+function relativePaths(paths: Record<string, Record<string, Json>>): Record<string, Record<string, Json>> {
+  return Object.fromEntries(Object.entries(paths).map(([p, ops]) => {
+    const rel = p.replace(/^\/api\/v1/, '');
+    const named = Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, {
+      operationId: `${method}${rel.replace(/\{(\w+)\}/g, 'By-$1').split(/[/-]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`,
+      ...op,
+    }]));
+    return [rel, named];
+  }));
+}
+
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
@@ -209,6 +225,7 @@ export function openApiDocument() {
           responses: { 200: { description: 'The connection test (also when authentication failed: see `ok` and `error`).', content: json(ref('ConnectionTest')) }, 401: R[401], 404: R[404] },
         },
       },
+      ...relativePaths(attestationPaths),
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -229,6 +246,7 @@ export function openApiDocument() {
         }, 'output'),
         ...components({ OrganizationCreate: organizationCreateBody, CloudCreate: cloudCreateBody }, 'input'),
         ...credentialSchemas,
+        ...(attestationSchemas as Record<string, Json>),
       },
     },
   };

@@ -29,6 +29,7 @@ export type Resource =
   | { type: 'global' }
   | { type: 'organization'; id: string }
   | { type: 'cloud'; organizationId: string }
+  | { type: 'attestation'; organizationId: string }
   | { type: 'user'; id: string }
   | { type: 'token'; userId: string };
 
@@ -47,6 +48,9 @@ export const ACTIONS = [
   'audit.read',
   // personal API tokens (resource: the token's owner)
   'token.create', 'token.list', 'token.revoke',
+  // attestations of the manual testcase key-manager-docs-check (resource: global for the list,
+  // cloud for starting one, attestation otherwise; both carry the cloud's organization)
+  'attestation.list', 'attestation.read', 'attestation.write', 'attestation.submit', 'attestation.review',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -107,6 +111,18 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
       if (isStaff(actor)) return 'allow';
       if (resource.type === 'organization') return seesOrganization(actor, resource.id) ? 'allow' : 'hidden';
       return 'forbidden';
+    }
+    case 'attestation': {
+      // The list is filtered by visibility (staff: all, for the review queue; csp: their own).
+      if (action === 'attestation.list') return 'allow';
+      const orgId = resource.type === 'attestation' || resource.type === 'cloud' ? resource.organizationId : null;
+      if (orgId === null) return action === 'attestation.review' && isStaff(actor) ? 'allow' : 'forbidden';
+      if (!seesOrganization(actor, orgId)) return 'hidden';
+      if (verb === 'read') return 'allow';
+      // The statement, its evidence and the signature are the CSP's; the review is the
+      // certification body's, and a reviewer does not write what they judge.
+      if (verb === 'review') return isStaff(actor) ? 'allow' : 'forbidden';
+      return actor.role === 'csp' && actor.organizationIds.includes(orgId) ? 'allow' : 'forbidden';
     }
     case 'token': {
       if (resource.type !== 'token') return 'forbidden';

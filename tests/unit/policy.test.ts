@@ -42,6 +42,7 @@ const R = {
   global: () => ({ type: 'global' }),
   orgA: () => ({ type: 'organization', id: ORG_A }),
   cloudA: () => ({ type: 'cloud', organizationId: ORG_A }),
+  attestationA: () => ({ type: 'attestation', organizationId: ORG_A }),
   self: (r) => ({ type: 'user', id: selfId(r) }),
   otherUser: () => ({ type: 'user', id: OTHER_USER }),
   ownToken: (r) => ({ type: 'token', userId: selfId(r) }),
@@ -65,6 +66,13 @@ const TABLE: Record<Action, [keyof typeof R, string][]> = {
   'credential.read':      [['cloudA',      'A A A H U']],
   'credential.write':     [['cloudA',      'A A A H U']],
   'credential.test':      [['cloudA',      'A A A H U']],
+  // Attestations: the statement is the CSP's own (a reviewer does not write what they judge);
+  // the review is the certification body's.
+  'attestation.list':     [['global',      'A A A A U']],
+  'attestation.read':     [['attestationA', 'A A A H U']],
+  'attestation.write':    [['cloudA',      'A F A H U'], ['attestationA', 'A F A H U']],
+  'attestation.submit':   [['attestationA', 'A F A H U']],
+  'attestation.review':   [['attestationA', 'A A F H U']],
   'vault.status':         [['global',      'A A F F U']],
   'user.list':            [['global',      'A F F F U']],
   'user.create':          [['global',      'A F F F U']],

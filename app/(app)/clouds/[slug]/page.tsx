@@ -6,6 +6,8 @@ import { PageHeader, Card, Tag, formatDate } from '@/components/ui/layout';
 import { LinkButton } from '@/components/ui/button';
 import { ConfirmForm } from '@/components/ui/confirm-form';
 import { archiveCloudAction } from '../actions';
+import { cloudManualResult } from '@/lib/attestations';
+import { ManualResultLine } from '@/components/attestations/manual-result';
 
 export const metadata: Metadata = { title: 'Cloud' };
 
@@ -15,6 +17,7 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
   const cloud = await orRefuse(getCloud(ctx, slug));
   const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
   const canEdit = may(ctx, 'cloud.update', resource);
+  const manual = await cloudManualResult(ctx, cloud.slug);
   return (
     <>
       <PageHeader
@@ -46,6 +49,10 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
             <p className="mt-3 text-sm"><Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/credential`}>Credentials and connection test</Link></p>
           )}
           {cloud.description && <p className="mt-3 whitespace-pre-line text-sm text-slate-700">{cloud.description}</p>}
+        </Card>
+        <Card>
+          <h2 className="mb-2 font-semibold">Master-KEK attestation</h2>
+          <ManualResultLine result={manual} href={`/clouds/${cloud.slug}/attestations`} />
         </Card>
       </div>
     </>

@@ -1,0 +1,29 @@
+import { apiRoute } from '@/lib/next/route';
+import { readAttestationFile, removeAttestationFile } from '@/lib/attestations';
+import { contentDisposition, contentTypeFor } from '@/lib/attestations/files';
+import { assertSameOrigin } from '@/lib/attestations/http';
+
+/**
+ * Downloads an evidence file after re-verifying its SHA-256 (an altered file is refused with
+ * an integrity error): always as an attachment, with the detected type, nosniff and a sandbox.
+ */
+export const GET = apiRoute<{ id: string; fileId: string }>(async (ctx, _req, { id, fileId }) => {
+  const f = await readAttestationFile(ctx, id, fileId);
+  return new Response(new Uint8Array(f.bytes), {
+    headers: {
+      'Content-Type': contentTypeFor(f.mime),
+      'Content-Disposition': contentDisposition(f.name),
+      'Content-Length': String(f.bytes.length),
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "default-src 'none'; sandbox",
+      'Cache-Control': 'private, no-store',
+      'Repr-Digest': `sha-256=:${Buffer.from(f.sha256, 'hex').toString('base64')}:`,
+    },
+  });
+});
+
+export const DELETE = apiRoute<{ id: string; fileId: string }>(async (ctx, req, { id, fileId }) => {
+  assertSameOrigin(req);
+  await removeAttestationFile(ctx, id, fileId);
+  return new Response(null, { status: 204 });
+});

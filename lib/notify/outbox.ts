@@ -1,0 +1,54 @@
+import type { Tx } from '../db';
+import { db } from '../db';
+
+/**
+ * The notification outbox: a message to an organization is written in the same transaction as
+ * the decision to send it, and delivered later (email, webhooks) by a worker that marks
+ * `deliveredAt`. Enqueueing is idempotent: a second message with the same dedupeKey is dropped,
+ * so a job may run as often as it likes.
+ */
+export interface OutboxMessage {
+  /** e.g. "attestation.expiry-reminder", "attestation.reviewed" */
+  kind: string;
+  organizationId: string;
+  cloudId?: string | null;
+  subject: string;
+  body: string;
+  /** Unique per message that must be sent once, e.g. "attestation:<id>:expiry-14d". */
+  dedupeKey: string;
+}
+
+/** Adds the message unless one with its dedupeKey exists; true when it was added now. */
+export async function enqueue(tx: Tx, msg: OutboxMessage): Promise<boolean> {
+  const { count } = await tx.notificationOutbox.createMany({
+    data: [{
+      kind: msg.kind,
+      organizationId: msg.organizationId,
+      cloudId: msg.cloudId ?? null,
+      subject: msg.subject.slice(0, 300),
+      body: msg.body,
+      dedupeKey: msg.dedupeKey,
+    }],
+    skipDuplicates: true,
+  });
+  return count === 1;
+}
+
+export interface OutboxView {
+  id: string;
+  kind: string;
+  subject: string;
+  body: string;
+  dedupeKey: string;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+/** Messages whose dedupeKey starts with the prefix (callers have checked the reader's rights). */
+export async function messagesWithKeyPrefix(prefix: string): Promise<OutboxView[]> {
+  return db.notificationOutbox.findMany({
+    where: { dedupeKey: { startsWith: prefix } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, kind: true, subject: true, body: true, dedupeKey: true, createdAt: true, deliveredAt: true },
+  });
+}

@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeStatement, db, makeWorld } from './support';
+import { addAttestationFile, createAttestation, listCloudAttestations, manualResultForCloud, reviewAttestation, submitAttestation, updateAttestation } from '../../lib/attestations';
+import { DAY_MS } from '../../lib/attestations/config';
+import { sendAttestationReminders } from '../../lib/attestations/reminders';
+import { samplePdf } from '../../lib/attestations/samples';
+import { fixedClock, resetClock, setClock } from '../../lib/clock';
+
+let w: Awaited<ReturnType<typeof makeWorld>>;
+let id: string;
+let expiresAt: Date;
+const approvedAt = new Date('2026-12-01T08:00:00Z');
+const clock = fixedClock(approvedAt);
+
+beforeAll(async () => {
+  setClock(clock);
+  w = await makeWorld();
+  id = (await createAttestation(w.csp, w.cloud.slug, completeStatement)).id;
+  await addAttestationFile(w.csp, id, { name: 'kek.pdf', bytes: samplePdf(`kek ${Date.now()}`) });
+  await submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' });
+  await reviewAttestation(w.reviewer, id, { decision: 'approve', comment: 'OK.' });
+  expiresAt = (await db.attestation.findUniqueOrThrow({ where: { id } })).expiresAt!;
+});
+afterAll(() => resetClock());
+
+async function reminders() {
+  return db.notificationOutbox.findMany({ where: { dedupeKey: { startsWith: `attestation:${id}:expiry` } }, orderBy: { createdAt: 'asc' } });
+}
+
+describe('expiry of an approved attestation', () => {
+  it('holds 91 days from the approval instant', () => {
+    expect(expiresAt.getTime() - approvedAt.getTime()).toBe(91 * DAY_MS);
+  });
+
+  it('the manual testcase is PASS until 1 ms before expiry and MISSING from expiry on', async () => {
+    expect((await manualResultForCloud(w.cloud.id, approvedAt)).verdict).toBe('PASS');
+    expect((await manualResultForCloud(w.cloud.id, new Date(expiresAt.getTime() - 1))).verdict).toBe('PASS');
+    expect((await manualResultForCloud(w.cloud.id, expiresAt)).verdict).toBe('MISSING');
+    expect((await manualResultForCloud(w.cloud.id, new Date(approvedAt.getTime() - 1))).verdict).toBe('MISSING');
+    clock.set(new Date(expiresAt.getTime() + 1));
+    expect((await listCloudAttestations(w.csp, w.cloud.slug)).result.verdict).toBe('MISSING');
+  });
+
+  it('reminds 14 days and 1 day before expiry, once each, however often the job runs', async () => {
+    expect((await sendAttestationReminders(new Date(expiresAt.getTime() - 14 * DAY_MS - 1))).created.filter((k) => k.includes(id))).toEqual([]);
+    const at14 = new Date(expiresAt.getTime() - 14 * DAY_MS);
+    expect((await sendAttestationReminders(at14)).created).toContain(`attestation:${id}:expiry-14d`);
+    expect((await sendAttestationReminders(at14)).created).not.toContain(`attestation:${id}:expiry-14d`);
+    expect((await sendAttestationReminders(new Date(expiresAt.getTime() - 2 * DAY_MS))).created.filter((k) => k.includes(id))).toEqual([]);
+    const at1 = new Date(expiresAt.getTime() - DAY_MS);
+    expect((await sendAttestationReminders(at1)).created).toContain(`attestation:${id}:expiry-1d`);
+    await Promise.all([sendAttestationReminders(at1), sendAttestationReminders(new Date(at1.getTime() + 1000))]);
+    expect((await sendAttestationReminders(expiresAt)).created.filter((k) => k.includes(id))).toEqual([]);
+    const rows = await reminders();
+    expect(rows.map((r) => r.dedupeKey)).toEqual([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]);
+    expect(rows[0]).toMatchObject({ kind: 'attestation.expiry-reminder', organizationId: w.orgA.id, cloudId: w.cloud.id, deliveredAt: null });
+    expect(rows[0].subject).toMatch(/expires in 14 days/);
+    expect(rows[1].subject).toMatch(/expires in 1 day/);
+    const audit = await db.auditEvent.findMany({ where: { targetId: id, action: 'attestation.reminder' } });
+    expect(audit).toHaveLength(2);
+  });
+
+  it('a superseded approval gets no reminder', async () => {
+    clock.set(new Date(approvedAt.getTime() + 10 * DAY_MS));
+    const r2 = await createAttestation(w.csp, w.cloud.slug);
+    await updateAttestation(w.csp, r2.id, { validFrom: '2026-12-10' });
+    await submitAttestation(w.csp, r2.id, { confirm: true, signerName: 'Ada Ops' });
+    await reviewAttestation(w.reviewer, r2.id, { decision: 'approve', comment: 'Renewed early.' });
+    const r2exp = (await db.attestation.findUniqueOrThrow({ where: { id: r2.id } })).expiresAt!;
+    // At the first approval's 14-day mark the second one is far from expiry: nothing for either.
+    const res = await sendAttestationReminders(new Date(expiresAt.getTime() - 14 * DAY_MS + 5000));
+    expect(res.created.filter((k) => k.includes(id) || k.includes(r2.id))).toEqual([]);
+    expect((await sendAttestationReminders(new Date(r2exp.getTime() - DAY_MS))).created).toContain(`attestation:${r2.id}:expiry-1d`);
+  });
+});
