@@ -16,6 +16,7 @@ const trustProxy = process.env.TRUST_PROXY === 'true';
 
 const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRES) log('postgres', line.trim()); });
 let server: http.Server | undefined;
+let worker: { stop(): Promise<void> } | undefined;
 let stopping = false;
 
 async function shutdown(signal: string) {
@@ -28,6 +29,8 @@ async function shutdown(signal: string) {
     server.closeIdleConnections();
     setTimeout(() => { server?.closeAllConnections(); resolve(); }, 5000).unref();
   });
+  await worker?.stop().catch(() => {});
+  await (await import('../lib/jobs')).stopBoss().catch(() => {});
   const { db } = await import('../lib/db');
   await db.$disconnect().catch(() => {});
   if (database.owned) log('start', 'stopping the embedded PostgreSQL');
@@ -69,6 +72,12 @@ try {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, resolve); });
   log('start', `serving http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
+  if (process.env.WORKERS !== 'off') {
+    const { startWorker } = await import('../lib/jobs');
+    const { defaultResolver } = await import('../lib/runs');
+    worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });
+  }
 } catch (err) {
   console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
   await database.stop().catch(() => {});
