@@ -62,6 +62,8 @@ export default defineConfig({
         OIDC_CLIENT_SECRET: 'e2e-oidc-client-secret',
         OIDC_NAME: 'SCS Keycloak',
         DATABASE_URL: '',
+        // Runs execute in e2e/runs.spec.ts's own worker process (resolving a simulator), not in the app.
+        WORKERS: 'off',
       },
     },
   ],

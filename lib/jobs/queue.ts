@@ -7,7 +7,7 @@ import { enqueueRun } from './boss';
 export async function requestRun(
   ctx: RequestContext,
   target: { slug: string } | { cloudId: string },
-  opts: { trigger: RunTrigger; testcases?: string[] },
+  opts: { trigger: RunTrigger; testcases?: string[]; input?: unknown },
 ): Promise<CreatedRun> {
   const created = await createRun(ctx, target, opts);
   if (created.created) {

@@ -52,7 +52,7 @@ export function scsReport(run: RunView) {
         [invocationId]: {
           id: invocationId,
           cmd: `scs-km-conformance run ${run.cloud.slug}`,
-          result: Math.min(0, ...Object.values(results)),
+          result: Object.values(results).length ? Math.min(...Object.values(results)) : 0,
           results,
           rc: 0,
           stdout: run.results.map((r) => `${r.testcase}: ${r.verdict}`),

@@ -7,7 +7,7 @@ import { authorize, type Actor } from '../auth/policy';
 import { recordAudit } from '../audit';
 import { CHECKS } from '../checks';
 import type { RequestContext } from '../context';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import type { Evidence } from '../checks/types';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -17,9 +17,10 @@ export type RunTrigger = 'manual' | 'api' | 'schedule' | 'refresh';
 export type RunStatusName = Run['status'];
 export const ACTIVE_STATUSES: RunStatusName[] = ['queued', 'running'];
 
+/** The body of POST /api/v1/clouds/{slug}/runs (other fields are ignored). */
 export const runRequestInput = z.object({
-  testcases: z.array(z.string().trim().min(1)).max(CHECKS.length).optional().default([]),
-}).strict();
+  testcases: z.array(z.string().trim().min(1), { message: 'testcases must be a list of testcase ids.' }).max(CHECKS.length).optional().default([]),
+});
 
 export interface RunProgress {
   total: number;
@@ -113,7 +114,7 @@ export interface CreatedRun {
 export async function createRun(
   ctx: RequestContext,
   target: { slug: string } | { cloudId: string },
-  opts: { trigger: RunTrigger; testcases?: string[] },
+  opts: { trigger: RunTrigger; testcases?: string[]; input?: unknown },
 ): Promise<CreatedRun> {
   const cloud = 'slug' in target
     ? await db.cloud.findUnique({ where: { slug: target.slug } })
@@ -121,7 +122,8 @@ export async function createRun(
   authorize(ctx.actor, 'run.create', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
   if (!cloud) throw new NotFoundError('Cloud');
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived; restore it before running checks.');
-  const testcases = validTestcases(opts.testcases ?? []);
+  const requested = opts.input !== undefined ? parseInput(runRequestInput, opts.input ?? {}).testcases : opts.testcases ?? [];
+  const testcases = validTestcases(requested);
   const existing = await activeRun(cloud.id);
   if (existing) return { run: view(existing), created: false };
   try {
@@ -285,4 +287,20 @@ export function canCancel(actor: Actor, organizationId: string): boolean {
   } catch {
     return false;
   }
+}
+
+export interface CloudRunState {
+  schedule: 'off' | 'hourly' | 'daily' | 'weekly';
+  nextRunAt: Date | null;
+  status: string | null;
+  statusDetail: Record<string, string> | null;
+  statusChangedAt: Date | null;
+}
+
+/** The cloud's status (from its runs) and schedule, for the cloud page. */
+export async function cloudRunState(ctx: RequestContext, cloudId: string, organizationId: string): Promise<CloudRunState> {
+  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
+  const c = await db.cloud.findFirst({ where: { id: cloudId, organizationId }, select: { schedule: true, nextRunAt: true, status: true, statusDetail: true, statusChangedAt: true } });
+  if (!c) throw new NotFoundError('Cloud');
+  return { ...c, statusDetail: (c.statusDetail as Record<string, string> | null) ?? null };
 }
