@@ -50,7 +50,7 @@ function fill(p: string, w: World): string {
   return segs.map((s, i) => {
     if (!s.startsWith('[')) return s;
     const owner = segs[i - 1];
-    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id } as Record<string, string>)[owner];
+    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id, runs: w.runB } as Record<string, string | undefined>)[owner];
     if (!value) throw new Error(`route-coverage: teach fill() which organization-B object goes into ${s} of ${p}`);
     return value;
   }).join('/');
@@ -70,6 +70,11 @@ test.beforeAll(async ({ request }) => {
   world = await makeWorld(request);
   const [u] = await dbQuery<{ id: string }>('SELECT id FROM "User" WHERE email = $1', [world.cspB.email]);
   world.cspB.id = u.id;
+  // A finished run of organization B's cloud, for /runs/[id] and /api/v1/runs/[id]/...
+  const [r] = await dbQuery<{ id: string }>(
+    `INSERT INTO "Run" (id, "cloudId", status, trigger, "finishedAt") SELECT gen_random_uuid(), id, 'finished', 'manual', now() FROM "Cloud" WHERE slug = $1 RETURNING id`,
+    [world.cloudB]);
+  world.runB = r.id;
 });
 
 function leaksB(body: string): string | undefined {

@@ -59,8 +59,20 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     }
   };
   const workIds: string[] = [];
-  // One pg-boss worker per slot: each fetches one run, executes it, and fetches the next at once.
-  for (let i = 0; i < concurrency; i++) workIds.push(await boss.work<RunJob>(QUEUES.run, polling, runHandler));
+  // One pg-boss worker per slot: each fetches one run, executes it, and fetches the next at once
+  // (notifyWorker skips pg-boss's wait for the rest of the polling interval after a busy fetch;
+  // without it a slot would take at most one run per interval).
+  for (let i = 0; i < concurrency; i++) {
+    let workId = '';
+    workId = await boss.work<RunJob>(QUEUES.run, polling, async (jobs) => {
+      try {
+        await runHandler(jobs);
+      } finally {
+        if (jobs.length > 0 && workId) boss.notifyWorker(workId);
+      }
+    });
+    workIds.push(workId);
+  }
 
   workIds.push(await boss.work<DeliveryJob>(QUEUES.delivery, { ...polling, includeMetadata: true }, async (jobs) => {
     for (const job of jobs) await attemptDelivery(job.data.deliveryId, { lastAttempt: job.retryCount >= job.retryLimit, mailer: opts.mailer });
