@@ -8,7 +8,7 @@
 // Options: --clouds N (1000), --concurrency N (8; or WORKER_CONCURRENCY), --latency MS (50),
 // --all-checks (every check instead of the two official testcases), --sims N (simulators, 50),
 // --no-web (enqueue through lib/jobs directly instead of the HTTP API; no web process),
-// --port N (3690). Needs a built app (`npm start` builds it) unless --no-web.
+// --port N (3690), --web-heap MB (cap the web process's V8 old space). Needs a built app (`npm start` builds it) unless --no-web.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +31,8 @@ const { values: args } = parseArgs({
     'no-web': { type: 'boolean', default: false },
     port: { type: 'string', default: '3690' },
     singles: { type: 'string', default: '5' },
+    // V8 old-space cap for the web process (MB), e.g. 256; unset = Node's default (reported).
+    'web-heap': { type: 'string' },
   },
 });
 const N = Number(args.clouds);
@@ -54,6 +56,16 @@ function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
+function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
 function p(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]! : NaN;
@@ -67,7 +79,12 @@ function child(name: string, argv: string[], env: Record<string, string>, ready:
     const onData = (d: Buffer) => {
       out += String(d);
       if (process.env.BENCH_VERBOSE) process.stdout.write(`[${name}] ${d}`);
-      if (ready.test(out)) { clearTimeout(timer); resolve(proc); }
+      if (ready.test(out)) {
+        clearTimeout(timer);
+        proc.removeAllListeners('exit');
+        proc.once('exit', (code, signal) => { if (!stopping) console.error(`${t()} ${name} exited early (${signal ?? code}):\n${out.slice(-3000)}`); });
+        resolve(proc);
+      }
       if (out.length > 100_000) out = out.slice(-20_000);
     };
     proc.stdout!.on('data', onData);
@@ -75,6 +92,8 @@ function child(name: string, argv: string[], env: Record<string, string>, ready:
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${out.slice(-2000)}`)); });
   });
 }
+
+let stopping = false;
 
 async function stopChild(proc: ChildProcess | undefined): Promise<void> {
   if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
@@ -92,7 +111,7 @@ let worker: ChildProcess | undefined;
 let stopDb: (() => Promise<void>) | undefined;
 
 async function main() {
-  say(`scale benchmark: ${N} clouds, concurrency ${CONCURRENCY}, ${LATENCY} ms per answer, ${testcases.length ? testcases.join(' + ') : 'all checks'}, ${SIMS} simulators, ${useWeb ? 'via the web API' : 'enqueued directly'}; ${os.cpus().length} cores`);
+  say(`scale benchmark: ${N} clouds, concurrency ${CONCURRENCY}, ${LATENCY} ms per answer, ${testcases.length ? testcases.join(' + ') : 'all checks'}, ${SIMS} simulators, ${useWeb ? 'via the web API' : 'enqueued directly'}${args['web-heap'] ? ` (web heap capped at ${args['web-heap']} MB)` : ''}; ${os.cpus().length} cores`);
   const database = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, stop: async () => {} }
     : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
@@ -124,7 +143,7 @@ async function main() {
     const { createToken } = await import('../lib/tokens');
     const admin = await db.user.create({ data: { email: `bench-${Date.now()}@bench.invalid`, role: 'admin' } });
     const { token } = await createToken({ actor: systemActor('bench'), clientAddress: null }, admin.id, { name: 'bench', days: 1 });
-    web = await child('web', ['scripts/start.ts'], { PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: database.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: `http://127.0.0.1:${PORT}` }, /serving http/);
+    web = await child('web', ['scripts/start.ts'], { PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: database.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: `http://127.0.0.1:${PORT}`, ...(args['web-heap'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Number(args['web-heap'])}`.trim() } : {}) }, /serving http/);
     const base = `http://127.0.0.1:${PORT}`;
     enqueueOne = async (slug) => {
       const res = await fetch(`${base}/api/v1/clouds/${slug}/runs`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ testcases }) });
@@ -159,6 +178,7 @@ async function main() {
   const single = singles.slice(1).length ? singles.slice(1).reduce((a, b) => a + b, 0) / singles.slice(1).length : singles[0]!;
   say(`single run: ${single.toFixed(0)} ms (mean of runs 2..${singles.length}; all: ${singles.join(', ')} ms)`);
 
+  const before = { web: rssMb(web?.pid), worker: rssMb(worker?.pid), webPeak: peakRssMb(web?.pid), workerPeak: peakRssMb(worker?.pid) };
   // The load: one run per cloud, requested as fast as the API answers.
   const t0 = Date.now();
   const ids: string[] = [];
@@ -195,11 +215,11 @@ async function main() {
   console.log(`runs per second      ${(ids.length / (wall / 1000)).toFixed(1)}`);
   console.log(`queue delay          p50 ${(p(queueDelays, 0.5) / 1000).toFixed(1)} s, p95 ${(p(queueDelays, 0.95) / 1000).toFixed(1)} s (queued -> started; all runs are queued at once, so this is mostly waiting for a free slot)`);
   console.log(`run time under load  p50 ${p(execTimes, 0.5)} ms, p95 ${p(execTimes, 0.95)} ms (single run alone: ${single.toFixed(0)} ms)`);
-  console.log(`peak RSS             web ${webRss ?? 'n/a'} MB, worker ${workerRss ?? 'n/a'} MB`);
+  console.log(`peak RSS             web ${webRss ?? 'n/a'} MB, worker ${workerRss ?? 'n/a'} MB (before the load: RSS web ${before.web ?? 'n/a'} MB, worker ${before.worker ?? 'n/a'} MB; peak so far web ${before.webPeak ?? 'n/a'}, worker ${before.workerPeak ?? 'n/a'} MB)`);
   console.log(`ideal                ${(ideal / 1000).toFixed(1)} s = ${ids.length} x ${single.toFixed(0)} ms / ${CONCURRENCY}`);
   console.log(`ratio to ideal       ${(wall / ideal).toFixed(2)}`);
   console.log(`errors               ${errors}`);
-  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
+  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, webHeapMb: args['web-heap'] ?? null, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
   fs.mkdirSync('bench/results', { recursive: true });
   fs.writeFileSync(`bench/results/scale-${Date.now()}.json`, JSON.stringify(results, null, 2));
   await db.$disconnect();
@@ -211,6 +231,7 @@ try {
   console.error(`bench failed: ${err instanceof Error ? err.stack : String(err)}`);
   process.exitCode = 1;
 } finally {
+  stopping = true;
   await stopChild(worker);
   await stopChild(web);
   const { stopBoss } = await import('../lib/jobs');

@@ -57,7 +57,8 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
     let config: CloudConfig;
     try {
       config = await deps.resolver({ id: run.cloud.id, slug: run.cloud.slug, region: run.cloud.region });
-      config = { region: run.cloud.region, ...config };
+      // The credential's region wins; the cloud's region (RegionOne by default) fills the gap.
+      config = { ...config, region: config.region || run.cloud.region };
     } catch (err) {
       return await finishWithoutConfig(run, err, deps, log);
     }
