@@ -62,6 +62,13 @@ try {
   }
 
   await buildIfNeeded();
+  // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
+  // Started before serving, so the queue is set up as a supervising worker, not as a mere sender.
+  if (process.env.WORKERS !== 'off') {
+    const { startWorker } = await import('../lib/jobs');
+    const { defaultResolver } = await import('../lib/runs');
+    worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });
+  }
   const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -72,12 +79,6 @@ try {
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, resolve); });
   log('start', `serving http://${host.includes(':') ? `[${host}]` : host}:${port}`);
-  // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
-  if (process.env.WORKERS !== 'off') {
-    const { startWorker } = await import('../lib/jobs');
-    const { defaultResolver } = await import('../lib/runs');
-    worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });
-  }
 } catch (err) {
   console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
   await database.stop().catch(() => {});

@@ -65,7 +65,11 @@ export async function stopBoss(): Promise<void> {
   const s = state();
   const boss = s.boss ?? (s.starting ? await s.starting.catch(() => null) : null);
   s.boss = null;
-  if (boss) await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
+  if (!boss) return;
+  // Connections cut by a PostgreSQL that stops right after us are not worth a log line.
+  boss.removeAllListeners('error');
+  boss.on('error', () => {});
+  await boss.stop({ graceful: true, wait: true, timeout: 10_000 }).catch(() => {});
 }
 
 /** Queue a run's job. The job id is the run id: sending twice is harmless. */

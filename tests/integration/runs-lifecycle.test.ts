@@ -10,7 +10,7 @@ import {
   type CloudConfigResolver,
 } from '../../lib/runs';
 import { PolicyError } from '../../lib/auth/policy';
-import { cspOf, ensureTestUsers, makeCloud, makeOrg, reviewer, staff } from './support/fixtures';
+import { cspOf, ensureTestUsers, makeCloud, makeOrg, reviewer, staff, waitFor } from './support/fixtures';
 
 let sim: OpenStackSimulator;
 const heartbeat = new RunHeartbeat(60_000);
@@ -160,7 +160,8 @@ describe('executing a run', () => {
     try {
       const { run } = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual' });
       const done = executeRun(run.id, { resolver: async () => simulatorCloud(slow, 'member'), heartbeat: hb });
-      await new Promise((r) => setTimeout(r, 600));
+      // Cancel once the run is well under way (two checks done, the rest still to come).
+      await waitFor(async () => (await db.runResult.count({ where: { runId: run.id } })) >= 2, 20_000, 50);
       expect((await getRun(staff(), run.id)).status).toBe('running');
       await cancelRun(reviewer(), run.id);
       expect(await done).toBe('cancelled');
