@@ -66,6 +66,8 @@ export default defineConfig({
         // e2e/attestations.spec.ts moves the server's clock past an expiry through
         // <DATA_DIR>/test-clock.json; lib/clock.ts honours it only for this throw-away data dir.
         ALLOW_TEST_CLOCK: 'true',
+        // Runs execute in e2e/runs.spec.ts's own worker process (resolving a simulator), not in the app.
+        WORKERS: 'off',
       },
     },
   ],

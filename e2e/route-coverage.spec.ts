@@ -28,6 +28,7 @@ const PUBLIC_ACTIONS: Record<string, string> = {
 // Acting on the caller's own things only: refused when anonymous, allowed to any signed-in user.
 const SELF_SCOPED_ACTIONS: Record<string, string> = {
   'app/(app)/settings/tokens/actions.ts#createTokenAction': 'creates a personal token for the caller',
+  'app/(app)/settings/notifications/actions.ts#savePreferencesAction': 'saves the caller\'s own notification preferences',
 };
 
 const require = createRequire(import.meta.url);
@@ -58,7 +59,7 @@ function fill(p: string, w: World): string {
   return segs.map((s, i) => {
     if (!s.startsWith('[')) return s;
     const owner = segs[i - 1];
-    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id, ...extra } as Record<string, string>)[owner];
+    const value = ({ clouds: w.cloudB, organizations: w.orgB, users: w.cspB.id, runs: w.runB, ...extra } as Record<string, string | undefined>)[owner];
     if (!value) throw new Error(`route-coverage: teach fill() which organization-B object goes into ${s} of ${p}`);
     return value;
   }).join('/');
@@ -100,6 +101,12 @@ test.beforeAll(async ({ request }) => {
   expect(file.status()).toBe(201);
   extra.files = (await file.json()).id;
   idOf.attestations = extra.attestations;
+  // A finished run of organization B's cloud, for /runs/[id] and /api/v1/runs/[id]/...
+  const [r] = await dbQuery<{ id: string }>(
+    `INSERT INTO "Run" (id, "cloudId", status, trigger, "finishedAt") SELECT gen_random_uuid(), id, 'finished', 'manual', now() FROM "Cloud" WHERE slug = $1 RETURNING id`,
+    [world.cloudB]);
+  world.runB = r.id;
+  idOf.runs = world.runB!;
 });
 
 function leaksB(body: string): string | undefined {

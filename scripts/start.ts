@@ -17,6 +17,7 @@ const publicUrl = process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : nul
 
 const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRES) log('postgres', line.trim()); });
 let server: http.Server | undefined;
+let worker: { stop(): Promise<void> } | undefined;
 let stopping = false;
 
 async function shutdown(signal: string) {
@@ -29,6 +30,8 @@ async function shutdown(signal: string) {
     server.closeIdleConnections();
     setTimeout(() => { server?.closeAllConnections(); resolve(); }, 5000).unref();
   });
+  await worker?.stop().catch(() => {});
+  await (await import('../lib/jobs')).stopBoss().catch(() => {});
   const { db } = await import('../lib/db');
   await db.$disconnect().catch(() => {});
   if (database.owned) log('start', 'stopping the embedded PostgreSQL');
@@ -67,6 +70,13 @@ try {
   }
 
   await buildIfNeeded();
+  // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
+  // Started before serving, so the queue is set up as a supervising worker, not as a mere sender.
+  if (process.env.WORKERS !== 'off') {
+    const { startWorker } = await import('../lib/jobs');
+    const { defaultResolver } = await import('../lib/runs');
+    worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });
+  }
   const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
   await app.prepare();
   const handle = app.getRequestHandler();

@@ -13,6 +13,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: '/organizations', label: 'Organizations' },
     { href: '/audit', label: 'Audit log' },
     ...(actor && decide(actor, 'user.list', { type: 'global' }) === 'allow' ? [{ href: '/admin/users', label: 'Users' }] : []),
+    ...(actor && decide(actor, 'webhook.log.read', { type: 'global' }) === 'allow' ? [{ href: '/admin/deliveries', label: 'Deliveries' }] : []),
+    { href: '/settings/notifications', label: 'Notifications' },
     { href: '/settings/tokens', label: 'API tokens' },
   ];
   return (

@@ -40,6 +40,8 @@ export interface World {
   canariesB: string[];
   csp: { email: string; password: string; token: string };
   cspB: { email: string; id: string };
+  /** A run of cloudB (set by specs that need one). */
+  runB?: string;
 }
 
 /** Two organizations with a cloud each, and a CSP user in each; made through the API and the CLI. */

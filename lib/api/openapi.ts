@@ -58,6 +58,27 @@ function queryParameters(schema: z.ZodObject): Json[] {
 
 const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string' }, description: 'The slug.' };
 
+const runIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The run.' };
+
+const runSchemas: Record<string, Json> = {
+  Run: {
+    type: 'object',
+    required: ['id', 'cloud', 'status', 'results'],
+    properties: {
+      id: { type: 'string', format: 'uuid' }, cloud: { type: 'string', description: 'The cloud\'s slug.' },
+      status: { type: 'string', enum: ['queued', 'running', 'finished', 'cancelled', 'interrupted'] },
+      startedAt: { type: ['string', 'null'], format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
+      results: {
+        type: 'array',
+        items: {
+          type: 'object', required: ['testcase', 'verdict', 'message', 'durationMs'],
+          properties: { testcase: { type: 'string' }, verdict: { type: 'string', enum: ['PASS', 'FAIL', 'ABORT'] }, message: { type: 'string' }, durationMs: { type: 'integer' } },
+        },
+      },
+    },
+  },
+};
+
 const personaParameter = {
   name: 'persona', in: 'query', required: false,
   schema: { type: 'string', enum: ['primary', 'reader', 'other-project', 'all'], default: 'primary' },
@@ -226,6 +247,46 @@ export function openApiDocument() {
         },
       },
       ...relativePaths(attestationPaths),
+      '/clouds/{slug}/runs': {
+        post: {
+          operationId: 'startRun',
+          summary: 'Run the checks now (one active run per cloud: while one is queued or running, that run is returned)',
+          parameters: [slugParameter],
+          requestBody: { required: false, content: json({ type: 'object', properties: { testcases: { type: 'array', items: { type: 'string' }, description: 'Testcase ids; default: every applicable check.' } } }) },
+          responses: {
+            201: { description: 'Queued.', content: json({ type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }) },
+            200: { description: 'A run of this cloud is already queued or running: its id.', content: json({ type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }) },
+            401: R[401], 404: R[404], 422: R[422],
+          },
+        },
+      },
+      '/runs/{id}': {
+        get: {
+          operationId: 'getRun',
+          summary: 'A run and its results',
+          parameters: [runIdParameter],
+          responses: { 200: { description: 'The run.', content: json(ref('Run')) }, 401: R[401], 404: R[404] },
+        },
+      },
+      '/runs/{id}/events': {
+        get: {
+          operationId: 'streamRun',
+          summary: 'Live progress as Server-Sent Events (`snapshot` events until the run ends)',
+          parameters: [runIdParameter],
+          responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, 401: R[401], 404: R[404] },
+        },
+      },
+      '/runs/{id}/report': {
+        get: {
+          operationId: 'getRunReport',
+          summary: 'Download the run: `format=json` (with redacted evidence) or `format=yaml` (shaped like the SCS compliance-check report)',
+          parameters: [runIdParameter, { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'yaml'], default: 'json' } }],
+          responses: {
+            200: { description: 'The report as an attachment.', content: { 'application/json': { schema: { type: 'object' } }, 'application/yaml': { schema: { type: 'string' } } } },
+            401: R[401], 404: R[404],
+          },
+        },
+      },
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',
@@ -246,6 +307,7 @@ export function openApiDocument() {
         }, 'output'),
         ...components({ OrganizationCreate: organizationCreateBody, CloudCreate: cloudCreateBody }, 'input'),
         ...credentialSchemas,
+        ...runSchemas,
         ...(attestationSchemas as Record<string, Json>),
       },
     },

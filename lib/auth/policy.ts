@@ -51,6 +51,11 @@ export const ACTIONS = [
   // attestations of the manual testcase key-manager-docs-check (resource: global for the list,
   // cloud for starting one, attestation otherwise; both carry the cloud's organization)
   'attestation.list', 'attestation.read', 'attestation.write', 'attestation.submit', 'attestation.review',
+  // runs of checks (resource: the cloud): CSP users start and read runs of their organizations' clouds; staff cancel
+  'run.create', 'run.read', 'run.cancel',
+  // notifications: own e-mail preferences (resource: the user), an organization's webhooks
+  // (resource: the organization, or global for the certification body's own), the delivery log (global, staff)
+  'notification.manage', 'webhook.manage', 'webhook.log.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -123,6 +128,21 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
       // certification body's, and a reviewer does not write what they judge.
       if (verb === 'review') return isStaff(actor) ? 'allow' : 'forbidden';
       return actor.role === 'csp' && actor.organizationIds.includes(orgId) ? 'allow' : 'forbidden';
+    }
+    case 'run': {
+      if (resource.type !== 'cloud') return 'forbidden';
+      if (!seesOrganization(actor, resource.organizationId)) return 'hidden';
+      if (action === 'run.cancel') return isStaff(actor) ? 'allow' : 'forbidden';
+      return 'allow';
+    }
+    case 'notification': {
+      if (resource.type !== 'user') return 'forbidden';
+      return resource.id === actor.id ? 'allow' : 'hidden';
+    }
+    case 'webhook': {
+      if (action === 'webhook.log.read') return isStaff(actor) ? 'allow' : 'forbidden';
+      if (resource.type === 'organization') return seesOrganization(actor, resource.id) ? 'allow' : 'hidden';
+      return isStaff(actor) ? 'allow' : 'forbidden';
     }
     case 'token': {
       if (resource.type !== 'token') return 'forbidden';

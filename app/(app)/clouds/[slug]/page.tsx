@@ -8,6 +8,12 @@ import { ConfirmForm } from '@/components/ui/confirm-form';
 import { archiveCloudAction } from '../actions';
 import { cloudManualResult } from '@/lib/attestations';
 import { ManualResultLine } from '@/components/attestations/manual-result';
+import { Fragment } from 'react';
+import { cloudRunState, listRuns } from '@/lib/runs';
+import { ActionButton } from '@/components/runs/action-button';
+import { ScheduleForm } from '@/components/runs/schedule-form';
+import { RunStatusTag, VerdictTag } from '@/components/runs/verdict';
+import { setScheduleAction, startRunAction } from '../../runs/actions';
 
 export const metadata: Metadata = { title: 'Cloud' };
 
@@ -18,16 +24,20 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
   const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
   const canEdit = may(ctx, 'cloud.update', resource);
   const manual = await cloudManualResult(ctx, cloud.slug);
+  const canRun = may(ctx, 'run.create', resource) && !cloud.archivedAt;
+  const runs = await listRuns(ctx, cloud.id, cloud.organization.id, 10);
+  const state = await cloudRunState(ctx, cloud.id, cloud.organization.id);
   return (
     <>
       <PageHeader
         title={cloud.name}
         breadcrumbs={[{ href: '/clouds', label: 'Clouds' }]}
         description={<>{cloud.slug} · {cloud.organization.name} · region {cloud.region} {cloud.public ? <Tag tone="blue">public</Tag> : <Tag>private</Tag>} {cloud.archivedAt && <Tag tone="yellow">archived {formatDate(cloud.archivedAt)}</Tag>}</>}
-        actions={canEdit ? (
+        actions={canEdit || canRun ? (
           <>
-            <LinkButton href={`/clouds/${cloud.slug}/edit`}>Edit</LinkButton>
-            {may(ctx, 'cloud.archive', resource) && (
+            {canRun && <ActionButton action={startRunAction} fields={{ slug: cloud.slug }} label="Run now" pendingText="Starting…" testId="run-now" />}
+            {canEdit && <LinkButton href={`/clouds/${cloud.slug}/edit`}>Edit</LinkButton>}
+            {canEdit && may(ctx, 'cloud.archive', resource) && (
               <ConfirmForm action={archiveCloudAction} fields={{ slug: cloud.slug, archive: cloud.archivedAt ? 'false' : 'true' }}
                 label={cloud.archivedAt ? 'Restore' : 'Archive'} variant={cloud.archivedAt ? 'secondary' : 'danger'}
                 title={cloud.archivedAt ? `Restore ${cloud.name}?` : `Archive ${cloud.name}?`}
@@ -54,7 +64,35 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
           <h2 className="mb-2 font-semibold">Master-KEK attestation</h2>
           <ManualResultLine result={manual} href={`/clouds/${cloud.slug}/attestations`} />
         </Card>
+        <Card>
+          <h2 className="mb-2 font-semibold">Status and schedule</h2>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-slate-600">Status</dt>
+            <dd data-testid="cloud-status">{state.status ? <><VerdictTag verdict={state.status} /> since {formatDate(state.statusChangedAt)}</> : 'no finished run yet'}</dd>
+            {state.statusDetail && Object.entries(state.statusDetail).map(([t, v]) => (
+              <Fragment key={t}><dt className="font-mono text-xs text-slate-600">{t}</dt><dd><VerdictTag verdict={v} /></dd></Fragment>
+            ))}
+            <dt className="text-slate-600">Schedule</dt><dd>{state.schedule}</dd>
+            <dt className="text-slate-600">Next run</dt><dd data-testid="next-run">{state.schedule === 'off' || cloud.archivedAt ? '—' : state.nextRunAt ? formatDate(state.nextRunAt) : 'planned within a minute'}</dd>
+          </dl>
+          {canEdit && <ScheduleForm action={setScheduleAction} slug={cloud.slug} schedule={state.schedule} />}
+        </Card>
       </div>
+      {runs.length > 0 && (
+        <Card className="mt-4">
+          <h2 className="mb-2 font-semibold">Recent runs</h2>
+          <ul className="divide-y divide-slate-100 text-sm" data-testid="recent-runs">
+            {runs.map((r) => (
+              <li key={r.id} className="flex flex-wrap items-center gap-2 py-2">
+                <Link className="font-medium text-blue-800 underline-offset-2 hover:underline" href={`/runs/${r.id}`}>{formatDate(r.queuedAt)}</Link>
+                <RunStatusTag status={r.status} />
+                <span className="text-slate-600">{r.trigger}</span>
+                <span className="text-slate-600">{r.counts.PASS} pass · {r.counts.FAIL} fail · {r.counts.ABORT} abort</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      )}
     </>
   );
 }

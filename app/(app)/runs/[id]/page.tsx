@@ -1,0 +1,98 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { pageContext, orRefuse, may } from '@/lib/next/page';
+import { diffWithPrevious, getRun, snapshotOf } from '@/lib/runs';
+import { PageHeader, Card, Table, Td, formatDate } from '@/components/ui/layout';
+import { ConfirmForm } from '@/components/ui/confirm-form';
+import { RunLive } from '@/components/runs/run-live';
+import { EvidenceTimeline } from '@/components/runs/evidence';
+import { RunStatusTag, VerdictTag } from '@/components/runs/verdict';
+import { cancelRunAction } from '../actions';
+
+export const metadata: Metadata = { title: 'Run' };
+
+export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const ctx = await pageContext(`/runs/${id}`);
+  const run = await orRefuse(getRun(ctx, id, { evidence: true }));
+  const resource = { type: 'cloud' as const, organizationId: run.cloud.organizationId };
+  const active = run.status === 'queued' || run.status === 'running';
+  const diff = active ? null : await diffWithPrevious(ctx, id);
+  const report = run.report as { leftovers?: Array<{ kind: string; name: string | null; uuid: string; deleted: boolean; reason: string }>; warnings?: string[]; earlierRuns?: { found: Array<{ kind: string; name: string | null; deleted: boolean; reason: string }> } | null } | null;
+  return (
+    <>
+      <PageHeader
+        title={`Run of ${run.cloud.name}`}
+        breadcrumbs={[{ href: '/clouds', label: 'Clouds' }, { href: `/clouds/${run.cloud.slug}`, label: run.cloud.name }]}
+        description={<>{run.trigger} run · queued {formatDate(run.queuedAt)} · <RunStatusTag status={run.status} />{run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}</>}
+        actions={
+          <>
+            <a className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100" href={`/api/v1/runs/${run.id}/report?format=json`} download>Download JSON</a>
+            <a className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100" href={`/api/v1/runs/${run.id}/report?format=yaml`} download>Download SCS report (YAML)</a>
+            {active && may(ctx, 'run.cancel', resource) && (
+              <ConfirmForm action={cancelRunAction} fields={{ id: run.id }} label="Cancel run" title="Cancel this run?"
+                body="Checks that have not started end as ABORT; test objects already created are still cleaned up." />
+            )}
+          </>
+        }
+      />
+      <div className="space-y-4">
+        <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />
+
+        {!active && (
+          <Card>
+            <h2 className="mb-2 font-semibold" id="diff">Changes since the previous run</h2>
+            {!diff?.previous ? (
+              <p className="text-sm text-slate-600">This is the first finished run of this cloud.</p>
+            ) : diff.changes.length === 0 ? (
+              <p className="text-sm text-slate-600" data-testid="diff-none">No verdict or message changed since the <Link className="underline" href={`/runs/${diff.previous.id}`}>previous run</Link> ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) are the same.</p>
+            ) : (
+              <div data-testid="diff">
+                <p className="mb-2 text-sm text-slate-600">Compared with the <Link className="underline" href={`/runs/${diff.previous.id}`}>previous run</Link> ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) unchanged.</p>
+                <Table caption="Changed results" head={['Testcase', 'Before', 'Now']}>
+                  {diff.changes.map((c) => (
+                    <tr key={c.testcase}>
+                      <Td className="font-mono text-xs">{c.testcase}</Td>
+                      <Td>{c.before ? <><VerdictTag verdict={c.before.verdict} /> <span className="text-xs text-slate-600">{c.before.message}</span></> : <span className="text-slate-500">not run</span>}</Td>
+                      <Td>{c.after ? <><VerdictTag verdict={c.after.verdict} /> <span className="text-xs text-slate-600">{c.after.message}</span></> : <span className="text-slate-500">not run</span>}</Td>
+                    </tr>
+                  ))}
+                </Table>
+              </div>
+            )}
+          </Card>
+        )}
+
+        {run.results.length > 0 && (
+          <Card>
+            <h2 className="mb-3 font-semibold">Results</h2>
+            <ul className="divide-y divide-slate-100">
+              {run.results.map((r) => (
+                <li key={r.testcase} className="py-3" data-testid={`result-${r.testcase}`}>
+                  <div className="flex flex-wrap items-baseline gap-2">
+                    <VerdictTag verdict={r.verdict} />
+                    <span className="font-mono text-sm">{r.testcase}</span>
+                    <span className="text-xs text-slate-500">{r.durationMs} ms</span>
+                  </div>
+                  <p className="mt-1 text-sm text-slate-800">{r.message}</p>
+                  <EvidenceTimeline evidence={r.evidence} />
+                </li>
+              ))}
+            </ul>
+          </Card>
+        )}
+
+        {report && ((report.leftovers?.length ?? 0) > 0 || (report.warnings?.length ?? 0) > 0 || (report.earlierRuns?.found.length ?? 0) > 0) && (
+          <Card>
+            <h2 className="mb-2 font-semibold">Clean-up and warnings</h2>
+            <ul className="list-disc space-y-1 pl-5 text-sm">
+              {report.warnings?.map((w) => <li key={w}>{w}</li>)}
+              {report.leftovers?.map((l) => <li key={`${l.kind}-${l.uuid}`}>{l.kind} {l.name ?? l.uuid}: {l.deleted ? 'deleted' : 'still in the cloud'} ({l.reason})</li>)}
+              {report.earlierRuns?.found.map((l, i) => <li key={`e-${i}`}>Interrupted run&apos;s {l.kind} {l.name}: {l.deleted ? 'deleted' : 'still in the cloud'} ({l.reason})</li>)}
+            </ul>
+          </Card>
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,88 @@
+// Housekeeping jobs: "refresh expiring" (re-run testcases whose results lapse within N hours, as
+// SCS's own runner does) and retention (verdicts and messages are kept at least 18 months, as
+// SCS-0004 asks; evidence bodies may go earlier). Clock injected for tests.
+
+import { db } from '../db';
+import { systemActor } from '../auth/policy';
+import { CHECKS } from '../checks';
+import { createRun, expiresAt } from '../runs';
+import { enqueueRun } from './boss';
+
+const DAY = 86_400_000;
+/** SCS-0004: the history of the past 18 months is shown; never prune results younger than this. */
+export const MIN_RESULT_RETENTION_DAYS = 548;
+
+export interface RetentionSettings {
+  evidenceDays: number;
+  resultDays: number;
+  deliveryDays: number;
+}
+
+export function retentionSettings(env: Record<string, string | undefined> = process.env): RetentionSettings {
+  const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
+  return {
+    evidenceDays: num(env.EVIDENCE_RETENTION_DAYS, 90),
+    resultDays: Math.max(num(env.RESULT_RETENTION_DAYS, 730), MIN_RESULT_RETENTION_DAYS),
+    deliveryDays: num(env.DELIVERY_LOG_RETENTION_DAYS, 180),
+  };
+}
+
+export async function pruneRetention(now = new Date(), settings = retentionSettings()): Promise<{ evidencePruned: number; runsDeleted: number; deliveriesDeleted: number }> {
+  const evidenceBefore = new Date(now.getTime() - settings.evidenceDays * DAY);
+  const resultBefore = new Date(now.getTime() - settings.resultDays * DAY);
+  const deliveryBefore = new Date(now.getTime() - settings.deliveryDays * DAY);
+  const evidencePruned = await db.$executeRaw`
+    UPDATE "RunResult" SET evidence = NULL WHERE "checkedAt" < ${evidenceBefore} AND evidence IS NOT NULL`;
+  await db.$executeRaw`
+    UPDATE "Run" SET report = (report - 'sweepEvidence') #- '{earlierRuns,evidence}'
+    WHERE "finishedAt" < ${evidenceBefore} AND report IS NOT NULL AND (report ? 'sweepEvidence' OR report #> '{earlierRuns,evidence}' IS NOT NULL)`;
+  const runsDeleted = await db.$executeRaw`
+    DELETE FROM "Run" WHERE "finishedAt" < ${resultBefore} AND status NOT IN ('queued', 'running')`;
+  const deliveriesDeleted = await db.$executeRaw`
+    DELETE FROM "NotificationDelivery" WHERE "createdAt" < ${deliveryBefore}`;
+  return { evidencePruned, runsDeleted, deliveriesDeleted };
+}
+
+export function refreshWindowHours(env: Record<string, string | undefined> = process.env): number {
+  const v = Number(env.REFRESH_EXPIRING_HOURS);
+  return Number.isFinite(v) && v > 0 ? v : 24;
+}
+
+/**
+ * For every scheduled cloud: the latest result of each testcase; those expiring within the
+ * window (or expired) are re-run together in one "refresh" run. A cloud with an active run is
+ * left alone (its run refreshes them anyway).
+ */
+export async function refreshExpiring(now = new Date(), opts: { hours?: number; enqueue?: (runId: string) => Promise<void> } = {}): Promise<Array<{ cloudId: string; runId: string; testcases: string[] }>> {
+  const hours = opts.hours ?? refreshWindowHours();
+  const enqueue = opts.enqueue ?? enqueueRun;
+  const lifetimes = new Map(CHECKS.map((c) => [c.id, c.lifetime]));
+  const latest = await db.$queryRaw<Array<{ cloudId: string; testcase: string; checkedAt: Date }>>`
+    SELECT DISTINCT ON (r."cloudId", r.testcase) r."cloudId"::text AS "cloudId", r.testcase, r."checkedAt"
+    FROM "RunResult" r JOIN "Cloud" c ON c.id = r."cloudId"
+    WHERE c.schedule <> 'off' AND c."archivedAt" IS NULL
+    ORDER BY r."cloudId", r.testcase, r."checkedAt" DESC`;
+  const horizon = now.getTime() + hours * 3_600_000;
+  const due = new Map<string, string[]>();
+  for (const r of latest) {
+    const lifetime = lifetimes.get(r.testcase);
+    if (!lifetime) continue;
+    if (expiresAt(r.checkedAt, lifetime).getTime() <= horizon) due.set(r.cloudId, [...(due.get(r.cloudId) ?? []), r.testcase]);
+  }
+  const ctx = { actor: systemActor('refresh-expiring'), clientAddress: null, via: 'refresh-expiring' };
+  const out: Array<{ cloudId: string; runId: string; testcases: string[] }> = [];
+  for (const [cloudId, testcases] of due) {
+    const { run, created } = await createRun(ctx, { cloudId }, { trigger: 'refresh', testcases });
+    if (!created) continue;
+    await enqueue(run.id);
+    out.push({ cloudId, runId: run.id, testcases: run.testcases });
+  }
+  return out;
+}
+
+/** Queued runs whose job never made it into the queue (e.g. the send failed): send again. */
+export async function requeueOrphans(olderThanMs = 120_000, enqueue = enqueueRun): Promise<number> {
+  const rows = await db.run.findMany({ where: { status: 'queued', queuedAt: { lt: new Date(Date.now() - olderThanMs) } }, select: { id: true }, take: 1000 });
+  for (const r of rows) await enqueue(r.id);
+  return rows.length;
+}

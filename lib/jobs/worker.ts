@@ -1,0 +1,123 @@
+// The worker: runs jobs from the queue in this process. Started inside `npm start` (unless
+// WORKERS=off) and by `npm run worker` on any machine that reaches the same DATABASE_URL.
+//   - runs: WORKER_CONCURRENCY (default 8) at once, each claimed once (lib/runs executeRun)
+//   - one heartbeat for this process's runs, and the check for other processes' stale ones
+//   - deliveries of notifications, with retries and backoff
+//   - the scheduler tick, refresh of expiring results and retention pruning (cron, once per slot)
+
+import type PgBoss from 'pg-boss';
+import { executeRun, defaultWorkerId, heartbeatIntervalMs, markInterrupted, notifyProgress, RunHeartbeat, type CloudConfigResolver } from '../runs';
+import { attemptDelivery, planDeliveries, type Mail } from '../notify';
+import { CRONS, QUEUES, enqueueDelivery, getBoss, stopBoss, type DeliveryJob, type RunJob } from './boss';
+import { schedulerTick } from './schedule';
+import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
+
+export interface WorkerOptions {
+  resolver: CloudConfigResolver;
+  concurrency?: number;
+  heartbeatMs?: number;
+  /** Cron housekeeping (scheduler, refresh, retention) in this process; default true. */
+  housekeeping?: boolean;
+  log?: (line: string) => void;
+  mailer?: (m: Mail) => Promise<void>;
+  pollingIntervalSeconds?: number;
+}
+
+export interface RunningWorker {
+  id: string;
+  concurrency: number;
+  stop(): Promise<void>;
+}
+
+export function workerConcurrency(env: Record<string, string | undefined> = process.env): number {
+  const n = Number(env.WORKER_CONCURRENCY);
+  return Number.isInteger(n) && n > 0 ? Math.min(n, 256) : 8;
+}
+
+/** Fans a new notification out to its recipients' delivery jobs. */
+export async function dispatchNotification(notificationId: string): Promise<void> {
+  for (const id of await planDeliveries(notificationId)) await enqueueDelivery(id);
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
+  const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
+  const id = defaultWorkerId();
+  const concurrency = opts.concurrency ?? workerConcurrency();
+  const interval = opts.heartbeatMs ?? heartbeatIntervalMs();
+  const boss = await getBoss({ supervise: true });
+  const heartbeat = new RunHeartbeat(interval, (err) => log(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`));
+  heartbeat.start();
+  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5), batchSize: 1 };
+
+  const runHandler = async (jobs: PgBoss.Job<RunJob>[]) => {
+    for (const job of jobs) {
+      const outcome = await executeRun(job.data.runId, {
+        resolver: opts.resolver, heartbeat, workerId: id, log,
+        onNotification: (nid) => dispatchNotification(nid).catch((err) => log(`could not queue deliveries of ${nid}: ${err instanceof Error ? err.message : String(err)}`)),
+      });
+      if (outcome !== 'skipped' && process.env.WORKER_LOG_RUNS === 'true') log(`run ${job.data.runId} ${outcome}`);
+    }
+  };
+  const workIds: string[] = [];
+  // One pg-boss worker per slot: each fetches one run, executes it, and fetches the next at once
+  // (notifyWorker skips pg-boss's wait for the rest of the polling interval after a busy fetch;
+  // without it a slot would take at most one run per interval).
+  for (let i = 0; i < concurrency; i++) {
+    let workId = '';
+    workId = await boss.work<RunJob>(QUEUES.run, polling, async (jobs) => {
+      try {
+        await runHandler(jobs);
+      } finally {
+        if (jobs.length > 0 && workId) boss.notifyWorker(workId);
+      }
+    });
+    workIds.push(workId);
+  }
+
+  workIds.push(await boss.work<DeliveryJob>(QUEUES.delivery, { ...polling, includeMetadata: true }, async (jobs) => {
+    for (const job of jobs) await attemptDelivery(job.data.deliveryId, { lastAttempt: job.retryCount >= job.retryLimit, mailer: opts.mailer });
+  }));
+
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.housekeeping !== false) {
+    for (const c of CRONS) await boss.schedule(c.queue, c.cron, {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: 600 });
+    workIds.push(await boss.work(QUEUES.schedulerTick, async () => { await schedulerTick(); }));
+    workIds.push(await boss.work(QUEUES.refreshExpiring, async () => { await refreshExpiring(); }));
+    workIds.push(await boss.work(QUEUES.retention, async () => {
+      const r = await pruneRetention();
+      log(`retention: evidence pruned on ${r.evidencePruned} result(s), ${r.runsDeleted} run(s) and ${r.deliveriesDeleted} delivery record(s) deleted`);
+    }));
+  }
+  // Stale heartbeats of any worker (this one's included) are found within interval x (STALE_FACTOR + 1).
+  const monitor = setInterval(() => {
+    markInterrupted(interval)
+      .then(async (runs) => {
+        for (const r of runs) {
+          log(`run ${r.id} interrupted: its worker stopped sending heartbeats`);
+          await notifyProgress(r.id);
+        }
+      })
+      .catch((err) => log(`interruption check failed: ${err instanceof Error ? err.message : String(err)}`));
+  }, interval);
+  monitor.unref();
+  timers.push(monitor);
+  const orphans = setInterval(() => { requeueOrphans().catch(() => {}); }, 60_000);
+  orphans.unref();
+  timers.push(orphans);
+
+  log(`worker ${id} started: ${concurrency} concurrent run(s), heartbeat every ${interval} ms`);
+  let stopped = false;
+  return {
+    id,
+    concurrency,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const t of timers) clearInterval(t);
+      for (const w of workIds) await boss.offWork({ id: w }).catch(() => {});
+      // Running runs may finish within pg-boss's graceful timeout; the rest are found by their heartbeat.
+      await stopBoss();
+      await heartbeat.stop();
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { nextStatus, overallStatus, statusChanges } from './status';
+import { diffResults, type RunView } from './service';
+import { scsReport } from './report';
+import { namePrefixOf } from './execute';
+import { signWebhook } from '../notify/deliver';
+import { decide, systemActor, type Actor } from '../auth/policy';
+
+describe('cloud status', () => {
+  it('is the worst official verdict, MISSING while one has no result', () => {
+    expect(overallStatus({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' })).toBe('PASS');
+    expect(overallStatus({ 'scs-0116-presence': 'PASS' })).toBe('MISSING');
+    expect(overallStatus({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'PASS' })).toBe('ABORT');
+    expect(overallStatus({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'FAIL' })).toBe('FAIL');
+  });
+  it('keeps earlier verdicts of testcases a run did not touch and ignores informational ones', () => {
+    const prev = { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' } as const;
+    const next = nextStatus(prev, [{ testcase: 'km-version', verdict: 'FAIL' }, { testcase: 'scs-0116-permissions', verdict: 'FAIL' }]);
+    expect(next).toEqual({ status: 'FAIL', detail: { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'FAIL' } });
+    expect(statusChanges(prev, next.detail)).toEqual([{ testcase: 'scs-0116-permissions', from: 'PASS', to: 'FAIL' }]);
+    expect(statusChanges(next.detail, next.detail)).toEqual([]);
+  });
+});
+
+describe('diff', () => {
+  it('reports verdict and message changes, added and removed testcases, in registry order', () => {
+    const d = diffResults(
+      [{ testcase: 'km-version', verdict: 'PASS', message: 'a' }, { testcase: 'scs-0116-presence', verdict: 'PASS', message: 'x' }, { testcase: 'km-tls', verdict: 'FAIL', message: 'm' }],
+      [{ testcase: 'scs-0116-presence', verdict: 'FAIL', message: 'y' }, { testcase: 'km-version', verdict: 'PASS', message: 'b' }, { testcase: 'km-quota', verdict: 'PASS', message: 'q' }],
+    );
+    expect(d.changes.map((c) => [c.testcase, c.kind])).toEqual([['scs-0116-presence', 'verdict'], ['km-version', 'message'], ['km-tls', 'removed'], ['km-quota', 'added']]);
+    expect(d.unchanged).toBe(0);
+  });
+});
+
+describe('SCS report', () => {
+  it('maps PASS/ABORT/FAIL to 1/0/-1 for the official testcases only', () => {
+    const at = new Date('2030-01-02T03:04:05Z');
+    const run = {
+      id: 'r1', cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o' }, status: 'finished', trigger: 'api', testcases: [],
+      queuedAt: at, startedAt: at, finishedAt: at, heartbeatAt: null, cancelRequestedAt: null, namePrefix: null, roles: [], error: null, progress: null, report: null,
+      results: [
+        { testcase: 'scs-0116-presence', verdict: 'PASS', message: 'ok', durationMs: 1, checkedAt: at, details: null, evidence: null },
+        { testcase: 'scs-0116-permissions', verdict: 'FAIL', message: 'no', durationMs: 1, checkedAt: at, details: null, evidence: null },
+        { testcase: 'km-tls', verdict: 'ABORT', message: '?', durationMs: 1, checkedAt: at, details: null, evidence: null },
+      ],
+    } as RunView;
+    const r = scsReport(run);
+    expect(r.subject).toBe('cloud-x');
+    expect(r.reference_date).toBe('2030-01-02');
+    const inv = Object.values(r.run.invocations)[0]!;
+    expect(inv.results).toEqual({ 'scs-0116-presence': 1, 'scs-0116-permissions': -1 });
+    expect(inv.result).toBe(-1);
+    expect(inv.critical).toBe(1);
+  });
+});
+
+describe('names and signatures', () => {
+  it('derives the object prefix from the run id before anything is created', () => {
+    expect(namePrefixOf('28692530-2269-4107-b54f-9ea44e53ada2').namePrefix).toBe('kmc-2869253022694107b54f9ea4-');
+  });
+  it('signs webhooks with HMAC-SHA256 over timestamp and body', () => {
+    const sig = signWebhook('k', '1700000000', '{"a":1}');
+    expect(sig).toBe(`sha256=${createHmac('sha256', 'k').update('1700000000.{"a":1}').digest('hex')}`);
+  });
+});
+
+describe('policy for runs and notifications', () => {
+  const csp = (orgs: string[]): Actor => ({ id: 'u1', email: 'c@x', name: 'c', role: 'csp', organizationIds: orgs });
+  const reviewer: Actor = { id: 'u2', email: 'r@x', name: 'r', role: 'reviewer', organizationIds: [] };
+  const cloudA = { type: 'cloud' as const, organizationId: 'A' };
+  it('lets CSP users create and read runs of their clouds, hides others, and leaves cancel to staff', () => {
+    expect(decide(csp(['A']), 'run.create', cloudA)).toBe('allow');
+    expect(decide(csp(['A']), 'run.read', cloudA)).toBe('allow');
+    expect(decide(csp(['A']), 'run.cancel', cloudA)).toBe('forbidden');
+    expect(decide(csp(['B']), 'run.read', cloudA)).toBe('hidden');
+    expect(decide(csp(['B']), 'run.cancel', cloudA)).toBe('hidden');
+    expect(decide(reviewer, 'run.cancel', cloudA)).toBe('allow');
+    expect(decide(null, 'run.read', cloudA)).toBe('unauthenticated');
+    expect(decide(systemActor('scheduler'), 'run.create', cloudA)).toBe('allow');
+  });
+  it('keeps preferences personal, webhooks per organization, and the delivery log for staff', () => {
+    expect(decide(csp(['A']), 'notification.manage', { type: 'user', id: 'u1' })).toBe('allow');
+    expect(decide(csp(['A']), 'notification.manage', { type: 'user', id: 'u9' })).toBe('hidden');
+    expect(decide(csp(['A']), 'webhook.manage', { type: 'organization', id: 'A' })).toBe('allow');
+    expect(decide(csp(['A']), 'webhook.manage', { type: 'organization', id: 'B' })).toBe('hidden');
+    expect(decide(csp(['A']), 'webhook.manage', { type: 'global' })).toBe('forbidden');
+    expect(decide(csp(['A']), 'webhook.log.read', { type: 'global' })).toBe('forbidden');
+    expect(decide(reviewer, 'webhook.log.read', { type: 'global' })).toBe('allow');
+  });
+});
