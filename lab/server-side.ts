@@ -58,6 +58,36 @@ export async function serverSideAgainstLab(j: LabJson, cloudsYamlPath: string, r
       `roles ${test.roles.join(',')}, key manager ${test.keyManager?.url ?? 'none'}, warnings: ${test.warnings.join(' | ') || 'none'}`);
     const shown = JSON.stringify({ saved, test });
     record('connection test and write-only view carry no lab secret', ![j.users.member.password, j.application_credential.secret].some((s) => shown.includes(s)));
+
+    // 4. A scheduled run: the scheduler starts it when the cloud's slot comes, a worker runs it
+    //    with the credential from the vault, and the results land in the database.
+    const jobs = await import('../lib/jobs');
+    const { defaultResolver } = await import('../lib/runs/cloud-config');
+    await jobs.setSchedule(ctx, 'lab-cloud', { schedule: 'hourly' });
+    const worker = await jobs.startWorker({ resolver: defaultResolver, concurrency: 1, housekeeping: false, log: () => {} });
+    try {
+      const cloud = await db.cloud.findUniqueOrThrow({ where: { slug: 'lab-cloud' } });
+      const started = await jobs.schedulerTick(new Date(cloud.nextRunAt!.getTime() + 1000));
+      record('scheduler: the hourly slot starts one run', started.length === 1, `${started.length} run(s) started`);
+      const deadline = Date.now() + 180_000;
+      let run = await db.run.findUniqueOrThrow({ where: { id: started[0] } });
+      while (!['finished', 'cancelled', 'interrupted'].includes(run.status) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 500));
+        run = await db.run.findUniqueOrThrow({ where: { id: started[0] } });
+      }
+      const results = await db.runResult.findMany({ where: { runId: run.id } });
+      const verdict = (id: string) => results.find((r) => r.testcase === id)?.verdict;
+      record('scheduled run against the lab: finished, results in the database',
+        run.status === 'finished' && run.trigger === 'schedule' && verdict('scs-0116-presence') === 'PASS' && verdict('scs-0116-permissions') === 'PASS',
+        `${run.status}, ${results.length} results: ${results.map((r) => `${r.testcase}=${r.verdict}`).join(' ')}`);
+      const stored = JSON.stringify(await db.run.findMany({ include: { results: true } }));
+      const leaked = [j.users.member.password, j.application_credential.secret].filter((s) => stored.includes(s));
+      record('canary: no lab password, application credential secret or token in stored runs and evidence',
+        leaked.length === 0 && !/gAAAAA[A-Za-z0-9_\-=]{20,}/.test(stored), `${stored.length} bytes of stored runs checked`);
+    } finally {
+      await worker.stop();
+      await jobs.stopBoss();
+    }
     await db.$disconnect();
   } finally {
     if (kekUuid) await deleteLabSecret(j, kekUuid).catch(() => {});
