@@ -10,6 +10,7 @@ export const QUEUES = {
   schedulerTick: 'scheduler-tick',
   refreshExpiring: 'refresh-expiring',
   retention: 'retention-prune',
+  attestationReminders: 'attestation-reminders',
 } as const;
 
 /** Cron schedules (UTC); pg-boss fires each once per slot across all processes. */
@@ -17,6 +18,7 @@ export const CRONS: Array<{ queue: string; cron: string }> = [
   { queue: QUEUES.schedulerTick, cron: '* * * * *' },
   { queue: QUEUES.refreshExpiring, cron: '7 * * * *' },
   { queue: QUEUES.retention, cron: '17 3 * * *' },
+  { queue: QUEUES.attestationReminders, cron: '23 * * * *' },
 ];
 
 export interface RunJob { runId: string }

@@ -19,8 +19,21 @@ function publicUrl(): string {
   return (process.env.PUBLIC_URL || process.env.AUTH_URL || 'http://localhost:3000').replace(/\/$/, '');
 }
 
-/** Users who asked for status-change e-mails of this organization's clouds (CSP members default yes, staff default no). */
-async function subscribedUsers(organizationId: string): Promise<string[]> {
+/**
+ * Users who asked for this kind of e-mail about this organization's clouds (CSP members default
+ * yes, staff default no): status changes, or attestation expiry reminders.
+ */
+async function subscribedUsers(organizationId: string, kind: string): Promise<string[]> {
+  if (kind === 'attestation-expiry') {
+    const rows = await db.$queryRaw<Array<{ email: string }>>`
+      SELECT u.email FROM "User" u
+      LEFT JOIN "NotificationPreference" p ON p."userId" = u.id
+      WHERE u.active AND (
+        (u.role = 'csp' AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."userId" = u.id AND m."organizationId" = ${organizationId}::uuid) AND COALESCE(p."attestationExpiry", true))
+        OR (u.role IN ('admin', 'reviewer') AND COALESCE(p."attestationExpiry", false))
+      )`;
+    return rows.map((r) => r.email);
+  }
   const rows = await db.$queryRaw<Array<{ email: string }>>`
     SELECT u.email FROM "User" u
     LEFT JOIN "NotificationPreference" p ON p."userId" = u.id
@@ -37,7 +50,7 @@ export async function planDeliveries(notificationId: string): Promise<string[]> 
   if (n.deliveries.length > 0) return []; // planned already (a retried job)
   const emails = new Set<string>();
   if (smtpConfigured()) {
-    for (const e of [...n.cloud.organization.contactEmails, ...n.cloud.contactEmails, ...(await subscribedUsers(n.cloud.organizationId))]) emails.add(e.toLowerCase());
+    for (const e of [...n.cloud.organization.contactEmails, ...n.cloud.contactEmails, ...(await subscribedUsers(n.cloud.organizationId, n.kind))]) emails.add(e.toLowerCase());
   }
   const hooks = await db.webhook.findMany({ where: { active: true, events: { has: n.kind }, OR: [{ organizationId: n.cloud.organizationId }, { organizationId: null }] } });
   const rows: Prisma.NotificationDeliveryCreateManyInput[] = [

@@ -70,7 +70,8 @@ export async function createWebhook(ctx: RequestContext, input: unknown): Promis
   authorize(ctx.actor, 'webhook.manage', org ? { type: 'organization', id: org.id } : { type: 'global' });
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const h = await db.$transaction(async (tx) => {
-    const created = await tx.webhook.create({ data: { organizationId: org?.id ?? null, url: data.url, secret, createdById: ctx.actor?.id || null } });
+    // A receiver hears about everything concerning its clouds: status changes and attestation expiry.
+    const created = await tx.webhook.create({ data: { organizationId: org?.id ?? null, url: data.url, secret, events: ['status-change', 'attestation-expiry'], createdById: ctx.actor?.id || null } });
     await recordAudit(tx, ctx, { action: 'webhook.create', targetType: 'webhook', targetId: created.id, organizationId: org?.id ?? null, summary: `added a webhook to ${new URL(data.url).host}${org ? ` for ${org.slug}` : ''}` });
     return created;
   });

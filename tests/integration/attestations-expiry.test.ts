@@ -5,6 +5,8 @@ import { DAY_MS } from '../../lib/attestations/config';
 import { sendAttestationReminders } from '../../lib/attestations/reminders';
 import { samplePdf } from '../../lib/attestations/samples';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
+import { remindAttestations } from '../../lib/jobs/reminders';
+import { planDeliveries } from '../../lib/notify';
 
 let w: Awaited<ReturnType<typeof makeWorld>>;
 let id: string;
@@ -58,6 +60,23 @@ describe('expiry of an approved attestation', () => {
     expect(rows[1].subject).toMatch(/expires in 1 day/);
     const audit = await db.auditEvent.findMany({ where: { targetId: id, action: 'attestation.reminder' } });
     expect(audit).toHaveLength(2);
+  });
+
+  it('hands each queued reminder to the notification system once; a webhook for attestation-expiry gets a delivery each', async () => {
+    const hook = await db.webhook.create({ data: { organizationId: w.orgA.id, url: 'https://hooks.example.test/scs', secret: 'not-a-real-secret', events: ['attestation-expiry'] } });
+    const dispatched: string[] = [];
+    const dispatch = async (notificationId: string) => {
+      dispatched.push(notificationId);
+      await planDeliveries(notificationId);
+    };
+    const first = await remindAttestations(expiresAt, dispatch);
+    expect(first.notified).toEqual(expect.arrayContaining([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]));
+    expect((await remindAttestations(expiresAt, dispatch)).notified).toEqual([]);
+    const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'attestation-expiry' }, include: { deliveries: true }, orderBy: { createdAt: 'asc' } });
+    expect(sent.map((n) => n.subject)).toEqual([expect.stringMatching(/expires in 14 days/), expect.stringMatching(/expires in 1 day/)]);
+    expect(sent.every((n) => n.deliveries.length === 1 && n.deliveries[0].webhookId === hook.id)).toBe(true);
+    expect(dispatched).toHaveLength(2);
+    expect((await reminders()).every((r) => r.deliveredAt)).toBe(true);
   });
 
   it('a superseded approval gets no reminder', async () => {
