@@ -61,13 +61,16 @@ export async function listWebhooks(ctx: RequestContext): Promise<WebhookView[]> 
 
 /** Creates a webhook; returns its signing secret, which is shown this once. */
 export async function createWebhook(ctx: RequestContext, input: unknown): Promise<{ webhook: WebhookView; secret: string }> {
-  const data = parseInput(webhookInput, input);
-  const org = await orgBySlug(data.organization);
-  if (data.organization && !org) {
+  // The policy answers before the input is judged: a caller who may not manage the organization's
+  // webhooks learns nothing from validation messages.
+  const orgSlug = typeof (input as { organization?: unknown })?.organization === 'string' ? String((input as { organization: string }).organization).trim() : '';
+  const org = await orgBySlug(orgSlug);
+  if (orgSlug && !org) {
     authorize(ctx.actor, 'webhook.manage', { type: 'organization', id: NO_ID });
     throw new ValidationError({ organization: 'No such organization.' });
   }
   authorize(ctx.actor, 'webhook.manage', org ? { type: 'organization', id: org.id } : { type: 'global' });
+  const data = parseInput(webhookInput, input);
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const h = await db.$transaction(async (tx) => {
     // A receiver hears about everything concerning its clouds: status changes and attestation expiry.
