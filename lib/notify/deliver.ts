@@ -3,7 +3,7 @@
 // retries failed attempts with backoff, and the last failure marks the delivery failed.
 
 import { createHmac, randomUUID } from 'node:crypto';
-import { db, type Prisma } from '../db';
+import { db, Prisma } from '../db';
 import { HttpClient, describeError } from '../openstack';
 import { sendMail, smtpConfigured, type Mail } from './email';
 
@@ -24,22 +24,13 @@ function publicUrl(): string {
  * yes, staff default no): status changes, or attestation expiry reminders.
  */
 async function subscribedUsers(organizationId: string, kind: string): Promise<string[]> {
-  if (kind === 'attestation-expiry') {
-    const rows = await db.$queryRaw<Array<{ email: string }>>`
-      SELECT u.email FROM "User" u
-      LEFT JOIN "NotificationPreference" p ON p."userId" = u.id
-      WHERE u.active AND (
-        (u.role = 'csp' AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."userId" = u.id AND m."organizationId" = ${organizationId}::uuid) AND COALESCE(p."attestationExpiry", true))
-        OR (u.role IN ('admin', 'reviewer') AND COALESCE(p."attestationExpiry", false))
-      )`;
-    return rows.map((r) => r.email);
-  }
+  const wants = Prisma.raw(kind === 'attestation-expiry' ? 'p."attestationExpiry"' : 'p."statusChanges"');
   const rows = await db.$queryRaw<Array<{ email: string }>>`
     SELECT u.email FROM "User" u
     LEFT JOIN "NotificationPreference" p ON p."userId" = u.id
     WHERE u.active AND (
-      (u.role = 'csp' AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."userId" = u.id AND m."organizationId" = ${organizationId}::uuid) AND COALESCE(p."statusChanges", true))
-      OR (u.role IN ('admin', 'reviewer') AND COALESCE(p."statusChanges", false))
+      (u.role = 'csp' AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."userId" = u.id AND m."organizationId" = ${organizationId}::uuid) AND COALESCE(${wants}, true))
+      OR (u.role IN ('admin', 'reviewer') AND COALESCE(${wants}, false))
     )`;
   return rows.map((r) => r.email);
 }
