@@ -70,7 +70,9 @@ export const authConfig: NextAuthConfig = {
   logger: {
     // next-auth logs the thrown CredentialsSignin as an error: a wrong password is not one.
     error(error) {
-      if (error instanceof CredentialsSignin || (error as { type?: string }).type === 'CredentialsSignin') return;
+      // Nor is an expired or foreign session cookie: the caller is simply signed out.
+      const type = (error as { type?: string }).type;
+      if (error instanceof CredentialsSignin || type === 'CredentialsSignin' || type === 'JWTSessionError') return;
       // Auth.js wraps the real failure (e.g. the provider's answer) in `cause.err`.
       const cause = (error as { cause?: { err?: unknown } }).cause?.err;
       console.error(`[auth] ${error.name}: ${error.message}${cause instanceof Error ? ` (${cause.name}: ${cause.message})` : ''}`);
