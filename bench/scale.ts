@@ -31,8 +31,9 @@ const { values: args } = parseArgs({
     'no-web': { type: 'boolean', default: false },
     port: { type: 'string', default: '3690' },
     singles: { type: 'string', default: '5' },
-    // V8 old-space cap for the web process (MB), e.g. 256; unset = Node's default (reported).
-    'web-heap': { type: 'string' },
+    // V8 old-space cap (MB) of the web and worker processes; default: what `npm start` and
+    // `npm run worker` use (NODE_HEAP_MB, else 320).
+    'web-heap': { type: 'string', default: process.env.NODE_HEAP_MB || '320' },
   },
 });
 const N = Number(args.clouds);
@@ -42,6 +43,7 @@ const SIMS = Math.min(Number(args.sims), N);
 const PORT = Number(args.port);
 const testcases = args['all-checks'] ? [] : [...OFFICIAL_TESTCASE_IDS];
 const useWeb = !args['no-web'];
+const webHeapMb = Number(args['web-heap']);
 
 const t = () => new Date().toISOString().slice(11, 23);
 const say = (m: string) => console.log(`${t()} ${m}`);
@@ -111,7 +113,7 @@ let worker: ChildProcess | undefined;
 let stopDb: (() => Promise<void>) | undefined;
 
 async function main() {
-  say(`scale benchmark: ${N} clouds, concurrency ${CONCURRENCY}, ${LATENCY} ms per answer, ${testcases.length ? testcases.join(' + ') : 'all checks'}, ${SIMS} simulators, ${useWeb ? 'via the web API' : 'enqueued directly'}${args['web-heap'] ? ` (web heap capped at ${args['web-heap']} MB)` : ''}; ${os.cpus().length} cores`);
+  say(`scale benchmark: ${N} clouds, concurrency ${CONCURRENCY}, ${LATENCY} ms per answer, ${testcases.length ? testcases.join(' + ') : 'all checks'}, ${SIMS} simulators, ${useWeb ? 'via the web API' : 'enqueued directly'}, web and worker heap capped at ${webHeapMb} MB as \`npm start\`/\`npm run worker\` do; ${os.cpus().length} cores`);
   const database = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, stop: async () => {} }
     : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
@@ -143,7 +145,7 @@ async function main() {
     const { createToken } = await import('../lib/tokens');
     const admin = await db.user.create({ data: { email: `bench-${Date.now()}@bench.invalid`, role: 'admin' } });
     const { token } = await createToken({ actor: systemActor('bench'), clientAddress: null }, admin.id, { name: 'bench', days: 1 });
-    web = await child('web', ['scripts/start.ts'], { PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: database.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: `http://127.0.0.1:${PORT}`, ...(args['web-heap'] ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${Number(args['web-heap'])}`.trim() } : {}) }, /serving http/);
+    web = await child('web', ['scripts/start.ts'], { PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: database.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: `http://127.0.0.1:${PORT}`, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${webHeapMb}`.trim() }, /serving http/);
     const base = `http://127.0.0.1:${PORT}`;
     enqueueOne = async (slug) => {
       const res = await fetch(`${base}/api/v1/clouds/${slug}/runs`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ testcases }) });
@@ -155,7 +157,7 @@ async function main() {
     const ctx = { actor: systemActor('bench'), clientAddress: null };
     enqueueOne = async (slug) => (await requestRun(ctx, { slug }, { trigger: 'api', testcases })).run.id;
   }
-  worker = await child('worker', ['tests/integration/support/worker-child.ts'], { RUNS_CONFIG_FILE: configFile, WORKER_CONCURRENCY: String(CONCURRENCY), DATABASE_URL: database.url, WORKER_HOUSEKEEPING: 'false' }, /READY /);
+  worker = await child('worker', ['tests/integration/support/worker-child.ts'], { RUNS_CONFIG_FILE: configFile, WORKER_CONCURRENCY: String(CONCURRENCY), DATABASE_URL: database.url, WORKER_HOUSEKEEPING: 'false', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${webHeapMb}`.trim() }, /READY /);
 
   const waitDone = async (ids: string[], timeoutMs: number) => {
     const end = Date.now() + timeoutMs;
@@ -221,7 +223,7 @@ async function main() {
   console.log(`ideal                ${(ideal / 1000).toFixed(1)} s = ${ids.length} x ${single.toFixed(0)} ms / ${CONCURRENCY}`);
   console.log(`ratio to ideal       ${(wall / ideal).toFixed(2)}`);
   console.log(`errors               ${errors}`);
-  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, webHeapMb: args['web-heap'] ?? null, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
+  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, webHeapMb, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
   fs.mkdirSync('bench/results', { recursive: true });
   fs.writeFileSync(`bench/results/scale-${Date.now()}.json`, JSON.stringify(results, null, 2));
   await db.$disconnect();
