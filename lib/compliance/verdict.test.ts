@@ -135,8 +135,8 @@ describe('history', () => {
     // 03-20 (Friday) + 7 days -> expires Monday 03-30 00:00.
     expect(perm.segments.map((s) => s.verdict)).toEqual(['PASS', 'MISSING', 'FAIL', 'PASS', 'MISSING']);
     expect(perm.segments.reduce((n, s) => n + s.days, 0)).toBe(30);
-    // No manual approval: v1 is MISSING every day.
-    expect(h.compliance[0].share.MISSING).toBe(30);
+    // No manual approval: v1 is MISSING every day except the day of the mandatory FAIL.
+    expect(h.compliance[0].share).toEqual({ PASS: 0, FAIL: 1, MISSING: 29, INCONCLUSIVE: 0 });
   });
   test('segmentsOf', () => {
     expect(segmentsOf([{ day: 'a', verdict: 'X' }, { day: 'b', verdict: 'X' }, { day: 'c', verdict: 'Y' }])).toEqual([
