@@ -78,15 +78,21 @@ export async function revokeCertificate(ctx: RequestContext, id: string, input: 
   });
 }
 
-export interface RevocationEntry { id: string; cloud: { slug: string; name: string }; organization: string; standard: string; grantedAt: Date; validUntil: Date; revokedAt: Date; reason: string }
+export interface RevocationEntry { id: string; cloud: { slug: string; name: string } | null; organization: string | null; standard: string; grantedAt: Date; validUntil: Date; revokedAt: Date; reason: string }
 
-/** The public certificate revocation list (SCS-0004 §7): every revoked certificate, newest first. */
+/**
+ * The public certificate revocation list (SCS-0004 §7): every revoked certificate, newest first.
+ * Names are shown only for publicly listed clouds; an unlisted cloud's entry keeps its certificate
+ * id, standard and dates, so nothing about private clouds leaks.
+ */
 export async function revocationList(): Promise<RevocationEntry[]> {
   const rows = await db.certificate.findMany({
     where: { revokedAt: { not: null } }, orderBy: { revokedAt: 'desc' },
-    include: { cloud: { select: { slug: true, name: true, organization: { select: { name: true } } } } },
+    include: { cloud: { select: { slug: true, name: true, public: true, archivedAt: true, organization: { select: { name: true } } } } },
   });
-  return rows.map((r) => ({ id: r.id, cloud: { slug: r.cloud.slug, name: r.cloud.name }, organization: r.cloud.organization.name, standard: r.standard, grantedAt: r.grantedAt, validUntil: r.validUntil, revokedAt: r.revokedAt!, reason: r.revokedReason ?? '' }));
+  return rows.map((r) => ({
+    id: r.id,
+    ...(r.cloud.public && !r.cloud.archivedAt ? { cloud: { slug: r.cloud.slug, name: r.cloud.name }, organization: r.cloud.organization.name } : { cloud: null, organization: null }), standard: r.standard, grantedAt: r.grantedAt, validUntil: r.validUntil, revokedAt: r.revokedAt!, reason: r.revokedReason ?? '' }));
 }
 
 /** Reminders 30 and 7 days before a certificate expires (idempotent by dedupe key); for a job. */
