@@ -5,7 +5,8 @@ test('the admin signs in and out', async ({ page }) => {
   await page.goto('/clouds');
   await expect(page).toHaveURL(/\/signin\?next=%2Fclouds/);
   await signIn(page, admin().email, admin().password);
-  await expect(page).toHaveURL(/\/clouds$/);
+  // signIn() opens /signin afresh (no next=), so the landing page follows: the compliance overview (issue 7).
+  await expect(page).toHaveURL(/\/compliance$/);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('status')).toContainText('You have signed out');
   await page.goto('/clouds');

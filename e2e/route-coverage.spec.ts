@@ -9,7 +9,10 @@ import { test, expect, type APIRequestContext } from '@playwright/test';
 import { adminCli, base, dbQuery, makeWorld, signIn, type World } from './support/setup';
 
 const PUBLIC_PAGES: Record<string, string> = {
-  '/': 'only redirects to /clouds',
+  '/': 'only redirects to /compliance',
+  '/status': 'public certificate status overview (SCS-0004 §4): publicly listed clouds only',
+  '/status/[slug]': 'public certificate status page of a publicly listed cloud (404 otherwise); no documents, no evidence',
+  '/certificates/revoked': 'public certificate revocation list (SCS-0004 §7); names only of publicly listed clouds',
   '/signin': 'the sign-in form',
   '/invite/[token]': 'the invitation token in the URL is the credential',
 };
@@ -17,6 +20,11 @@ const PUBLIC_ROUTES: Record<string, string> = {
   '/api/auth/[...nextauth]': 'Auth.js endpoints (sign-in, callback, sign-out, CSRF)',
   '/api/health': 'for load balancers; reveals no data',
   '/api/v1/openapi.json': 'the API description',
+  '/api/v1/status': 'public status JSON of publicly listed clouds (404 for others)',
+  '/api/v1/certificates/revoked': 'public certificate revocation list as JSON',
+  '/badge/[slug]': 'public status badge of a publicly listed cloud (404 otherwise)',
+  '/status/[slug]/qr.svg': 'QR code of a public status page URL (404 for others)',
+  '/status/[slug]/qr.png': 'QR code of a public status page URL (404 for others)',
 };
 const PUBLIC_ACTIONS: Record<string, string> = {
   'app/(app)/actions.ts#signOutAction': 'signing out only clears the caller\'s cookie',

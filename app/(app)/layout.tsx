@@ -8,6 +8,7 @@ import { signOutAction } from './actions';
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const { actor } = await currentContext();
   const links = [
+    { href: '/compliance', label: 'Overview' },
     { href: '/clouds', label: 'Clouds' },
     { href: '/attestations', label: actor && decide(actor, 'attestation.review', { type: 'global' }) === 'allow' ? 'Review queue' : 'Attestations' },
     { href: '/organizations', label: 'Organizations' },
@@ -16,12 +17,13 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     ...(actor && decide(actor, 'webhook.log.read', { type: 'global' }) === 'allow' ? [{ href: '/admin/deliveries', label: 'Deliveries' }] : []),
     { href: '/settings/notifications', label: 'Notifications' },
     { href: '/settings/tokens', label: 'API tokens' },
+    { href: '/status', label: 'Public status' },
   ];
   return (
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3">
-          <Link href="/clouds" className="font-semibold text-blue-800">SCS Key-Manager Conformance</Link>
+          <Link href="/compliance" className="font-semibold text-blue-800">SCS Key-Manager Conformance</Link>
           {actor && (
             <nav aria-label="Main" className="flex flex-wrap gap-4 text-sm">
               {links.map((l) => <Link key={l.href} href={l.href} className="text-slate-700 hover:text-slate-950 hover:underline">{l.label}</Link>)}

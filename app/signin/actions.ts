@@ -9,7 +9,7 @@ import type { FormState } from '@/lib/next/form-state';
 /** Only same-site paths: an open redirect after sign-in would help phishing. */
 function safeNext(v: unknown): string {
   const s = typeof v === 'string' ? v : '';
-  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') ? s : '/clouds';
+  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') ? s : '/compliance';
 }
 
 export async function signInWithPassword(_prev: FormState, formData: FormData): Promise<FormState> {

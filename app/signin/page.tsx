@@ -17,7 +17,7 @@ const ERRORS: Record<string, string> = {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const sp = await searchParams;
   const { actor } = await currentContext();
-  if (actor) redirect(sp.next?.startsWith('/') && !sp.next.startsWith('//') ? sp.next : '/clouds');
+  if (actor) redirect(sp.next?.startsWith('/') && !sp.next.startsWith('//') ? sp.next : '/compliance');
   const error = sp.error ? ERRORS[sp.error] ?? 'Sign-in failed. Try again.' : undefined;
   return (
     <main id="main" className="mx-auto mt-16 max-w-sm px-4">

@@ -150,6 +150,55 @@ function relativePaths(paths: Record<string, Record<string, Json>>): Record<stri
   }));
 }
 
+const csvOrMarkdown = { 'text/csv': { schema: { type: 'string' } }, 'text/markdown': { schema: { type: 'string' } } };
+const compliancePaths = {
+  '/status': {
+    get: {
+      operationId: 'getStatus',
+      summary: 'Public: the compliance status of every publicly listed cloud, or of one (`?cloud=slug`); no token needed',
+      security: [],
+      parameters: [{ name: 'cloud', in: 'query', required: false, schema: { type: 'string' }, description: 'A public cloud\'s slug.' }],
+      responses: {
+        200: { description: '`{items: [CloudStatus]}`, or one CloudStatus `{cloud, name, organization, status, statusPage, badge, versions: [{standard, status, reasons, warnings, testcases}], attestation: {verdict, approvedUntil}, certificate: {standard, state, grantedAt?, validUntil?, revokedAt?}, generatedAt}`.', content: json({ type: 'object' }) },
+        404: R[404],
+      },
+    },
+  },
+  '/certificates/revoked': {
+    get: {
+      operationId: 'getRevokedCertificates',
+      summary: 'Public: the certificate revocation list (names only of publicly listed clouds)',
+      security: [],
+      responses: { 200: { description: '`{items: [{id, cloud: {slug, name} | null, organization | null, standard, grantedAt, validUntil, revokedAt, reason}]}`.', content: json({ type: 'object' }) } },
+    },
+  },
+  '/compliance': {
+    get: {
+      operationId: 'getCompliance',
+      summary: 'The compliance overview of the clouds the caller may see, as JSON, CSV or a Markdown table',
+      parameters: [
+        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv', 'markdown'], default: 'json' } },
+        { name: 'q', in: 'query', required: false, schema: { type: 'string' } },
+        { name: 'organization', in: 'query', required: false, schema: { type: 'string' } },
+        { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['PASS', 'FAIL', 'MISSING', 'INCONCLUSIVE'] } },
+        { name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: ['name', 'organization', 'status', 'lastRun', 'attestation', 'certificate'] } },
+        { name: 'dir', in: 'query', required: false, schema: { type: 'string', enum: ['asc', 'desc'] } },
+      ],
+      responses: { 200: { description: 'The overview.', content: { ...json({ type: 'object' }), ...csvOrMarkdown } }, 401: R[401] },
+    },
+  },
+  '/clouds/{slug}/history': {
+    get: {
+      operationId: 'getCloudHistory',
+      summary: 'A cloud\'s history: the verdict per day and testcase and the status per day, as JSON or CSV',
+      parameters: [slugParameter,
+        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
+        { name: 'period', in: 'query', required: false, schema: { type: 'string', enum: ['30d', '90d', '6m', '12m', '18m'], default: '18m' } }],
+      responses: { 200: { description: 'The history.', content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } } }, 401: R[401], 404: R[404] },
+    },
+  },
+};
+
 export function openApiDocument() {
   return {
     openapi: '3.1.0',
@@ -287,6 +336,7 @@ export function openApiDocument() {
           },
         },
       },
+      ...compliancePaths,
       '/openapi.json': {
         get: {
           operationId: 'getOpenApi',

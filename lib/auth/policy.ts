@@ -56,6 +56,11 @@ export const ACTIONS = [
   // notifications: own e-mail preferences (resource: the user), an organization's webhooks
   // (resource: the organization, or global for the certification body's own), the delivery log (global, staff)
   'notification.manage', 'webhook.manage', 'webhook.log.read',
+  // certificates (resource: the cloud): granted and revoked by the certification body only; who may
+  // see a cloud sees its certificates (and the public pages show those of public clouds to everyone)
+  'certificate.grant', 'certificate.revoke',
+  // Prometheus metrics of every cloud (resource: global): staff, or a staff user's API token
+  'metrics.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -144,6 +149,13 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
       if (resource.type === 'organization') return seesOrganization(actor, resource.id) ? 'allow' : 'hidden';
       return isStaff(actor) ? 'allow' : 'forbidden';
     }
+    case 'certificate': {
+      if (resource.type !== 'cloud') return 'forbidden';
+      if (!seesOrganization(actor, resource.organizationId)) return 'hidden';
+      return isStaff(actor) ? 'allow' : 'forbidden';
+    }
+    case 'metrics':
+      return isStaff(actor) ? 'allow' : 'forbidden';
     case 'token': {
       if (resource.type !== 'token') return 'forbidden';
       return resource.userId === actor.id ? 'allow' : 'hidden';

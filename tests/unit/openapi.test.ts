@@ -86,10 +86,12 @@ describe('OpenAPI document', () => {
     for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys((op as { responses: object }).responses).length).toBeGreaterThan(0);
   });
 
-  test('only the document itself is public', () => {
+  // Public by design: the document, and (issue 7, SCS-0004) the status of publicly listed clouds
+  // and the certificate revocation list. Any other public operation fails here.
+  test('only the document, the public status and the revocation list are public', () => {
     const publicOps = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.entries(ops).filter(([, op]) => Array.isArray((op as { security?: unknown[] }).security) && (op as { security: unknown[] }).security.length === 0).map(([m]) => `${m} ${p}`));
-    expect(publicOps).toEqual(['get /openapi.json']);
+    expect(publicOps.sort()).toEqual(['get /certificates/revoked', 'get /openapi.json', 'get /status']);
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
   });
 

@@ -78,6 +78,10 @@ const TABLE: Record<Action, [keyof typeof R, string][]> = {
   'run.cancel':           [['cloudA',      'A A F H U']],
   'notification.manage':  [['self',        'A A A A U'], ['otherUser', 'A H H H U']],
   'webhook.manage':       [['orgA',        'A A A H U'], ['global', 'A A F F U']],
+  // Certificates are the certification body's to grant and revoke (issue 7).
+  'certificate.grant':    [['cloudA',      'A A F H U'], ['global', 'A F F F U']],
+  'certificate.revoke':   [['cloudA',      'A A F H U']],
+  'metrics.read':         [['global',      'A A F F U']],
   'webhook.log.read':     [['global',      'A A F F U']],
   'vault.status':         [['global',      'A A F F U']],
   'user.list':            [['global',      'A F F F U']],

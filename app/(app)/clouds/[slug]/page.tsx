@@ -14,11 +14,16 @@ import { ActionButton } from '@/components/runs/action-button';
 import { ScheduleForm } from '@/components/runs/schedule-form';
 import { RunStatusTag, VerdictTag } from '@/components/runs/verdict';
 import { setScheduleAction, startRunAction } from '../../runs/actions';
+import { cloudCompliance, cloudHistory, parsePeriod, PERIODS } from '@/lib/compliance';
+import { HistoryStrips, PeriodFilter, StatusTag } from '@/components/compliance/status';
+import { RevokeForm } from '@/components/compliance/certificate-forms';
+import { grantCertificateAction, revokeCertificateAction } from '../certificate-actions';
 
 export const metadata: Metadata = { title: 'Cloud' };
 
-export default async function CloudPage({ params }: { params: Promise<{ slug: string }> }) {
+export default async function CloudPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { slug } = await params;
+  const period = parsePeriod((await searchParams).period);
   const ctx = await pageContext(`/clouds/${slug}`);
   const cloud = await orRefuse(getCloud(ctx, slug));
   const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
@@ -27,6 +32,10 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
   const canRun = may(ctx, 'run.create', resource) && !cloud.archivedAt;
   const runs = await listRuns(ctx, cloud.id, cloud.organization.id, 10);
   const state = await cloudRunState(ctx, cloud.id, cloud.organization.id);
+  const [compliance, history] = await Promise.all([cloudCompliance(ctx, cloud.slug), cloudHistory(ctx, cloud.slug, period)]);
+  const canGrant = may(ctx, 'certificate.grant', resource) && !cloud.archivedAt;
+  const canRevoke = may(ctx, 'certificate.revoke', resource);
+  const cert = compliance.certificate;
   return (
     <>
       <PageHeader
@@ -78,6 +87,59 @@ export default async function CloudPage({ params }: { params: Promise<{ slug: st
           {canEdit && <ScheduleForm action={setScheduleAction} slug={cloud.slug} schedule={state.schedule} />}
         </Card>
       </div>
+      <Card className="mt-4">
+        <h2 className="mb-2 font-semibold">Compliance</h2>
+        <div className="grid gap-4 md:grid-cols-2">
+          {compliance.evaluations.map((e) => (
+            <div key={e.standard} data-testid={`compliance-${e.standard}`}>
+              <p className="text-sm"><span className="font-medium">{e.standard === 'scs-0116-v1' ? 'scs-0116 v1' : 'Earlier draft (all SHOULD)'}</span> <StatusTag status={e.status} testId={`status-${e.standard}`} /></p>
+              {e.reasons.length > 0 && <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">{e.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
+              {e.warnings.length > 0 && <ul className="mt-1 list-disc pl-5 text-sm text-yellow-900" aria-label="Warnings">{e.warnings.map((r) => <li key={r}>Warning: {r}</li>)}</ul>}
+            </div>
+          ))}
+        </div>
+        <div className="relative mt-3 overflow-x-auto">
+          <table className="min-w-full text-sm">
+            <caption className="sr-only">Testcases of scs-0116 v1</caption>
+            <thead className="text-left text-xs uppercase text-slate-600"><tr><th scope="col" className="py-1 pr-3">Testcase</th><th scope="col" className="pr-3">Requirement</th><th scope="col" className="pr-3">Verdict</th><th scope="col" className="pr-3">Checked</th><th scope="col">Valid until</th></tr></thead>
+            <tbody className="divide-y divide-slate-100">
+              {compliance.evaluations[0].testcases.map((t) => (
+                <tr key={t.id}><td className="py-1 pr-3 font-mono text-xs">{t.id}</td><td className="pr-3">{t.requirement}</td><td className="pr-3"><StatusTag status={t.verdict} /></td>
+                  <td className="pr-3">{formatDate(t.checkedAt)}</td><td>{formatDate(t.expiresAt)}</td></tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </Card>
+      <Card className="mt-4">
+        <h2 className="mb-2 font-semibold">Certificate</h2>
+        <div data-testid="certificate-state" className="text-sm">
+          {cert.current ? (
+            <p>scs-0116 v1 · <Tag tone={cert.state === 'valid' ? 'green' : cert.state === 'revoked' ? 'red' : 'yellow'}>{cert.state}</Tag> granted {formatDate(cert.current.grantedAt)} by {cert.current.grantedByLabel}, valid until {formatDate(cert.current.validUntil)}
+              {cert.current.revokedAt && <> · revoked {formatDate(cert.current.revokedAt)}: {cert.current.revokedReason}</>}</p>
+          ) : <p>No certificate has been granted.</p>}
+          {cloud.public && <p className="mt-1">Public status page: <Link className="text-blue-700 underline" href={`/status/${cloud.slug}`}>/status/{cloud.slug}</Link> · badge <code>/badge/{cloud.slug}.svg</code></p>}
+        </div>
+        {canGrant && cert.state !== 'valid' && (
+          <div className="mt-3">
+            {compliance.status === 'PASS'
+              ? <ActionButton action={grantCertificateAction} fields={{ slug: cloud.slug, standard: 'scs-0116-v1' }} label="Grant certificate (one year)" pendingText="Granting…" testId="grant-certificate" />
+              : <p className="text-sm text-slate-600">A certificate can be granted once the status for scs-0116 v1 is PASS.</p>}
+          </div>
+        )}
+        {canRevoke && cert.current && cert.state === 'valid' && <RevokeForm action={revokeCertificateAction} id={cert.current.id} />}
+      </Card>
+      <Card className="mt-4">
+        <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
+          <h2 className="font-semibold">History</h2>
+          <div className="flex flex-wrap items-end gap-3">
+            <PeriodFilter basePath={`/clouds/${cloud.slug}`} period={period} periods={Object.keys(PERIODS)} />
+            <a className="text-sm text-blue-700 underline" href={`/api/v1/clouds/${cloud.slug}/history?format=csv&period=${period}`}>CSV</a>
+            <a className="text-sm text-blue-700 underline" href={`/api/v1/clouds/${cloud.slug}/history?format=json&period=${period}`}>JSON</a>
+          </div>
+        </div>
+        <HistoryStrips history={history} testId="history" />
+      </Card>
       {runs.length > 0 && (
         <Card className="mt-4">
           <h2 className="mb-2 font-semibold">Recent runs</h2>

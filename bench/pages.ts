@@ -1,0 +1,194 @@
+// `npm run bench:pages`: 1,000 clouds with 18 months of daily runs of both official testcases
+// (548,000 runs, 1,096,000 results) seeded into a fresh embedded PostgreSQL with bulk SQL
+// (INSERT ... SELECT generate_series), then, under our production server (scripts/start.ts ->
+// next start, WORKERS=off), the p50/p95 server time of: the compliance overview, a cloud page, a
+// public status page, the badge, GET /api/v1/status (all public clouds); in the same run the plain
+// SQL that fetches the same data, and the ratio page / SQL. Then /api/health p95 while 8 clients
+// load overview pages without pause, and the JavaScript the public status page ships.
+//
+// Options: --clouds N (1000), --days N (548), --samples N (40), --port N (3695), --keep (keep the data dir).
+// Needs a built app (`npm run build`; scripts/start.ts builds when sources changed).
+
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmbeddedDatabase } from '../lib/db/embedded';
+import { applyMigrations } from '../lib/db/migrate';
+
+const { values: args } = parseArgs({
+  options: {
+    clouds: { type: 'string', default: '1000' },
+    days: { type: 'string', default: '548' },
+    samples: { type: 'string', default: '40' },
+    port: { type: 'string', default: '3695' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.clouds), DAYS = Number(args.days), SAMPLES = Number(args.samples), PORT = Number(args.port);
+const BASE = `http://127.0.0.1:${PORT}`;
+const say = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
+const pct = (v: number[], q: number) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]; };
+
+async function seed(client: pg.Client) {
+  const t0 = Date.now();
+  await client.query(`INSERT INTO "Organization" (id, slug, name, "updatedAt") SELECT gen_random_uuid(), 'org-' || g, 'Organization ' || g, now() FROM generate_series(1, $1) g`, [Math.ceil(N / 10)]);
+  await client.query(`INSERT INTO "Cloud" (id, slug, name, "organizationId", public, "updatedAt", schedule)
+    SELECT gen_random_uuid(), 'cloud-' || g, 'Cloud ' || lpad(g::text, 4, '0'), o.id, g % 2 = 0, now(), 'daily'
+      FROM generate_series(1, $1) g JOIN "Organization" o ON o.slug = 'org-' || ((g - 1) / 10 + 1)`, [N]);
+  await client.query(`CREATE TEMP TABLE days AS SELECT d, (date_trunc('day', now()) - (d || ' days')::interval + interval '3 hours' + (random() * interval '2 hours')) AS at FROM generate_series(0, $1 - 1) d`, [DAYS]);
+  await client.query(`INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt", testcases)
+    SELECT gen_random_uuid(), c.id, 'finished', 'schedule', d.at, d.at, d.at + interval '2 seconds', ARRAY['scs-0116-presence', 'scs-0116-permissions'] FROM "Cloud" c CROSS JOIN days d`);
+  say(`runs inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  // Realistic variation: per cloud a failure-prone stretch, rare ABORTs, a few clouds without a key manager.
+  await client.query(`INSERT INTO "RunResult" (id, "runId", "cloudId", testcase, verdict, message, "durationMs", "checkedAt")
+    SELECT gen_random_uuid(), r.id, r."cloudId", t.testcase,
+      (CASE WHEN random() < 0.01 THEN 'ABORT'
+            WHEN t.testcase = 'scs-0116-presence' AND c.slug LIKE '%7' THEN 'FAIL'
+            WHEN t.testcase = 'scs-0116-permissions' AND (abs(hashtext(c.slug)) % 97) = (extract(doy FROM r."queuedAt")::int % 97) THEN 'FAIL'
+            ELSE 'PASS' END)::"Verdict",
+      'ok', 400 + (random() * 800)::int, r."finishedAt"
+    FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions')) t(testcase)`);
+  say(`results inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  await client.query(`INSERT INTO "Attestation" (id, "cloudId", revision, state, standard, statement, "createdByLabel", "submittedAt", "decidedAt", "approvedAt", "expiresAt")
+    SELECT gen_random_uuid(), id, 1, 'approved', 'scs-0116-v1', '{}'::jsonb, 'bench', now() - interval '10 days', now() - interval '9 days', now() - interval '9 days', now() + interval '80 days'
+      FROM "Cloud" WHERE (abs(hashtext(slug)) % 10) < 8`);
+  await client.query(`INSERT INTO "Certificate" (id, "cloudId", standard, "grantedAt", "validUntil", "grantedByLabel")
+    SELECT gen_random_uuid(), id, 'scs-0116-v1', now() - interval '100 days', now() + interval '265 days', 'bench' FROM "Cloud" WHERE (abs(hashtext(slug)) % 10) < 5`);
+  await client.query('ANALYZE');
+  const [{ runs }] = (await client.query('SELECT count(*)::int AS runs FROM "Run"')).rows;
+  const [{ results }] = (await client.query('SELECT count(*)::int AS results FROM "RunResult"')).rows;
+  say(`seeded ${N} clouds, ${runs} runs, ${results} results in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+let webLog = () => '';
+function startWeb(env: Record<string, string>): Promise<ChildProcess> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  webLog = () => out;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web did not start:\n${out.slice(-3000)}`)), 600_000);
+    const on = (d: Buffer) => { out += String(d); if (/serving http/.test(out)) { clearTimeout(timer); resolve(proc); } };
+    proc.stdout!.on('data', on);
+    proc.stderr!.on('data', on);
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`web exited ${code}:\n${out.slice(-3000)}`)); });
+  });
+}
+
+/** A session cookie for the user, minted as Auth.js does (JWT strategy; only the user id travels). */
+async function sessionCookie(userId: string, secret: string): Promise<string> {
+  const { encode } = await import('next-auth/jwt');
+  const name = 'authjs.session-token';
+  const token = await encode({ token: { uid: userId, sub: userId }, secret, salt: name, maxAge: 3600 });
+  return `${name}=${token}`;
+}
+
+async function timeGet(url: string, headers: Record<string, string> = {}): Promise<number> {
+  const t0 = performance.now();
+  const res = await fetch(url, { headers });
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+  return performance.now() - t0;
+}
+
+async function measure(fn: () => Promise<unknown>, n = SAMPLES): Promise<number[]> {
+  for (let i = 0; i < 3; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) { const t0 = performance.now(); await fn(); out.push(performance.now() - t0); }
+  return out;
+}
+
+async function main() {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-bench-pages-'));
+  fs.chmodSync(tmp, 0o755);
+  const db = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
+  let web: ChildProcess | null = null;
+  try {
+    await applyMigrations(db.url);
+    const client = new pg.Client({ connectionString: db.url });
+    client.on('error', () => {});
+    await client.connect();
+    await seed(client);
+    const email = 'bench-admin@bench.example', password = 'bench-password-bench-password';
+    const adm = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'create-user', email, '--role', 'admin', '--password-stdin'], { input: password, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url } });
+    if (adm.status !== 0) throw new Error(adm.stderr);
+    web = await startWeb({ PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: db.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: BASE, PUBLIC_URL: BASE });
+    say('web serving');
+    const [{ id: adminId }] = (await client.query('SELECT id FROM "User" WHERE email = $1', [email])).rows;
+    const cookie = await sessionCookie(adminId, 'bench-auth-secret-bench-auth-secret');
+    const H = { Cookie: cookie };
+    const publicSlug = N >= 42 ? 'cloud-42' : 'cloud-2';
+    const [{ id: cloudId }] = (await client.query('SELECT id FROM "Cloud" WHERE slug = $1', [publicSlug])).rows;
+    const ids = (await client.query('SELECT array_agg(id) AS ids FROM "Cloud" WHERE "archivedAt" IS NULL')).rows[0].ids as string[];
+    const publicIds = (await client.query('SELECT array_agg(id) AS ids FROM "Cloud" WHERE public AND "archivedAt" IS NULL')).rows[0].ids as string[];
+
+    // The plain SQL that fetches the same data as each page (the queries lib/compliance/data.ts runs).
+    const latestSql = `SELECT c.id, t.testcase, r.verdict, r."checkedAt", r.message FROM unnest($1::uuid[]) c(id) CROSS JOIN unnest(ARRAY['scs-0116-presence','scs-0116-permissions']) t(testcase)
+      JOIN LATERAL (SELECT verdict, "checkedAt", message FROM "RunResult" x WHERE x."cloudId" = c.id AND x.testcase = t.testcase ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`;
+    const overviewSql = async (list: string[]) => Promise.all([
+      client.query(latestSql, [list]),
+      client.query(`SELECT c.id, r.* FROM unnest($1::uuid[]) c(id) JOIN LATERAL (SELECT id, status, "queuedAt" FROM "Run" x WHERE x."cloudId" = c.id ORDER BY "queuedAt" DESC LIMIT 1) r ON true`, [list]),
+      client.query(`SELECT "cloudId", state, "decidedAt", "expiresAt" FROM "Attestation" WHERE "cloudId" = ANY($1::uuid[])`, [list]),
+      client.query(`SELECT * FROM "Certificate" WHERE "cloudId" = ANY($1::uuid[])`, [list]),
+      client.query(`SELECT c.*, o.name FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId" WHERE c.id = ANY($1::uuid[])`, [list]),
+    ]);
+    const historySql = () => client.query(`SELECT testcase, ("checkedAt" AT TIME ZONE 'UTC')::date AS day, count(*) FILTER (WHERE verdict = 'PASS'), count(*) FILTER (WHERE verdict = 'FAIL'), count(*) FILTER (WHERE verdict = 'ABORT'),
+        (array_agg(verdict::text ORDER BY "checkedAt" DESC))[1], max("checkedAt"), (array_agg(message ORDER BY "checkedAt" DESC))[1]
+        FROM "RunResult" WHERE "cloudId" = $1 AND "checkedAt" >= now() - interval '548 days' GROUP BY 1, 2`, [cloudId]);
+    const cloudSql = async () => Promise.all([overviewSql([cloudId]), historySql(), client.query(`SELECT * FROM "Run" WHERE "cloudId" = $1 ORDER BY "queuedAt" DESC LIMIT 10`, [cloudId])]);
+
+    const cases: Array<{ name: string; target: number; page: () => Promise<unknown>; sql: () => Promise<unknown> }> = [
+      { name: 'overview (/compliance, 1,000 clouds, page 1)', target: 200, page: () => timeGet(`${BASE}/compliance`, H), sql: () => overviewSql(ids) },
+      { name: `cloud page (/clouds/${publicSlug}, 18 months)`, target: 60, page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H), sql: cloudSql },
+      { name: `public status page (/status/${publicSlug})`, target: 50, page: () => timeGet(`${BASE}/status/${publicSlug}`), sql: cloudSql },
+      { name: 'badge (/badge/{slug}.svg)', target: 10, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => overviewSql([cloudId]) },
+      { name: 'GET /api/v1/status (all public clouds)', target: 300, page: () => timeGet(`${BASE}/api/v1/status`), sql: () => overviewSql(publicIds) },
+    ];
+    const rows: string[] = [];
+    let ok = true;
+    for (const c of cases) {
+      const page = await measure(c.page);
+      const sql = await measure(c.sql);
+      const p95 = pct(page, 0.95);
+      const met = p95 < c.target;
+      ok &&= met;
+      rows.push(`${c.name.padEnd(48)} p50 ${pct(page, 0.5).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  | SQL p50 ${pct(sql, 0.5).toFixed(1).padStart(6)} ms p95 ${pct(sql, 0.95).toFixed(1).padStart(6)} ms | ratio p50 ${(pct(page, 0.5) / pct(sql, 0.5)).toFixed(1).padStart(5)}x | target p95 < ${c.target} ms ${met ? 'MET' : 'MISSED'}`);
+      say(rows[rows.length - 1]);
+    }
+
+    // /api/health while 8 clients load overview pages without pause.
+    let stop = false;
+    let loaded = 0;
+    const loaders = Array.from({ length: 8 }, async (_, i) => { while (!stop) { await timeGet(`${BASE}/compliance?page=${(i % 5) + 1}`, H); loaded++; } });
+    await new Promise((r) => setTimeout(r, 1000));
+    const health = await measure(() => timeGet(`${BASE}/api/health`), SAMPLES);
+    stop = true;
+    await Promise.all(loaders);
+    const hp95 = pct(health, 0.95);
+    ok &&= hp95 < 20;
+    rows.push(`/api/health under 8 overview clients               p50 ${pct(health, 0.5).toFixed(1).padStart(7)} ms  p95 ${hp95.toFixed(1).padStart(7)} ms  (${loaded} overview pages meanwhile) | target p95 < 20 ms ${hp95 < 20 ? 'MET' : 'MISSED'}`);
+
+    // JavaScript shipped by the public status page.
+    const html = await (await fetch(`${BASE}/status/${publicSlug}`)).text();
+    const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]);
+    let bytes = 0;
+    for (const s of scripts) bytes += (await (await fetch(new URL(s, BASE))).arrayBuffer()).byteLength;
+    const inline = [...html.matchAll(/<script(?![^>]*src=)[^>]*>([\s\S]*?)<\/script>/g)].reduce((n, m) => n + m[1].length, 0);
+    const jsKb = (bytes + inline) / 1024;
+    ok &&= jsKb < 50;
+    rows.push(`public status page JavaScript: ${scripts.length} files ${(bytes / 1024).toFixed(1)} kB + inline ${(inline / 1024).toFixed(1)} kB (uncompressed) | HTML ${(html.length / 1024).toFixed(1)} kB | target < 50 kB ${jsKb < 50 ? 'MET' : 'MISSED'}`);
+
+    console.log('\n== bench:pages ==');
+    for (const r of rows) console.log(r);
+    console.log(ok ? 'all targets met' : 'NOT all targets met');
+    await client.end();
+  } finally {
+    if (web) { web.kill('SIGTERM'); await new Promise((r) => setTimeout(r, 2000)); }
+    await db.stop();
+    if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+main().then(() => process.exit(0), (err) => { console.error(err); console.error(webLog().slice(-3000)); process.exit(1); });

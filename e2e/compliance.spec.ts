@@ -1,0 +1,217 @@
+// Compliance (issue 7): the overview and cloud page for each role, the public pages without
+// JavaScript, badge and QR code, granting and revoking a certificate, the revocation list,
+// exports, metrics, and an accessibility check (axe-core) of the main views. Screenshots of the
+// real pages go to docs/images/ for docs/user-guide.md.
+import path from 'node:path';
+import { test, expect, type Page } from '@playwright/test';
+import { admin, adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
+
+let world: World;
+const reviewer = { email: `reviewer-${uid()}@e2e.example`, password: `pw-${uid()}-${uid()}` };
+let runA = '';
+let reviewerToken = '';
+
+test.describe.configure({ mode: 'serial' });
+
+test.beforeAll(async ({ request }) => {
+  world = await makeWorld(request);
+  adminCli(['create-user', reviewer.email, '--role', 'reviewer', '--password-stdin'], reviewer.password);
+  reviewerToken = adminCli(['create-token', reviewer.email, '--days', '1']);
+  // Cloud A is publicly listed; cloud B stays private (its name is a canary).
+  await dbQuery('UPDATE "Cloud" SET public = true WHERE slug = $1', [world.cloudA]);
+  // 60 days of daily runs of both official testcases for cloud A (a FAIL 20 days ago), today's PASS last.
+  await dbQuery(`
+    WITH c AS (SELECT id FROM "Cloud" WHERE slug = $1),
+    runs AS (
+      INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt")
+      SELECT gen_random_uuid(), c.id, 'finished', 'schedule', now() - (d || ' days')::interval - interval '5 minutes',
+             now() - (d || ' days')::interval - interval '5 minutes', now() - (d || ' days')::interval
+        FROM c, generate_series(0, 59) d
+      RETURNING id, "cloudId", "finishedAt")
+    INSERT INTO "RunResult" (id, "runId", "cloudId", testcase, verdict, message, "durationMs", "checkedAt")
+    SELECT gen_random_uuid(), runs.id, runs."cloudId", t.testcase,
+           (CASE WHEN t.testcase = 'scs-0116-permissions' AND runs."finishedAt" < now() - interval '19 days' AND runs."finishedAt" > now() - interval '21 days' THEN 'FAIL' ELSE 'PASS' END)::"Verdict",
+           CASE WHEN runs."finishedAt" < now() - interval '19 days' AND runs."finishedAt" > now() - interval '21 days' AND t.testcase = 'scs-0116-permissions' THEN 'member could not store a secret' ELSE 'ok' END,
+           800, runs."finishedAt"
+      FROM runs CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions')) t(testcase)`, [world.cloudA]);
+  const [r] = await dbQuery<{ id: string }>('SELECT r.id FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE c.slug = $1 ORDER BY r."queuedAt" DESC LIMIT 1', [world.cloudA]);
+  runA = r.id;
+  // An approved attestation of cloud A (the manual testcase), valid for the quarter.
+  await dbQuery(`
+    INSERT INTO "Attestation" (id, "cloudId", revision, state, standard, statement, "createdByLabel", "submittedAt", "decidedAt", "approvedAt", "expiresAt")
+    SELECT gen_random_uuid(), id, 1, 'approved', 'scs-0116-v1', '{}'::jsonb, 'e2e', now() - interval '2 days', now() - interval '1 day', now() - interval '1 day', now() + interval '90 days'
+      FROM "Cloud" WHERE slug = $1`, [world.cloudA]);
+});
+
+async function axe(page: Page, what: string) {
+  await page.addScriptTag({ path: path.join(process.cwd(), 'node_modules/axe-core/axe.min.js') });
+  const result = await page.evaluate(async () => {
+    const r = await (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } })
+      .axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${what}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: `docs/images/${name}.png`, fullPage: false });
+
+test('staff see every cloud on the overview, with status, attestation and certificate columns', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 800 });
+  await signIn(page, reviewer.email, reviewer.password);
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/compliance$/);
+  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
+  const rowA = page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`);
+  await expect(rowA.getByTestId('v1-status')).toHaveAttribute('data-status', 'PASS');
+  await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`).getByTestId('v1-status')).toHaveAttribute('data-status', 'MISSING');
+  // Filter by status.
+  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}&status=MISSING`);
+  await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`)).toBeVisible();
+  await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`)).toHaveCount(0);
+  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
+  await shot(page, 'overview');
+  await axe(page, 'overview');
+});
+
+test('a CSP user sees only their own organization on the overview and cannot grant', async ({ page }) => {
+  await signIn(page, world.csp.email, world.csp.password);
+  await page.goto('/compliance');
+  await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`)).toBeVisible();
+  const body = await page.content();
+  for (const c of world.canariesB) expect(body).not.toContain(c);
+  await page.goto(`/clouds/${world.cloudA}`);
+  await expect(page.getByTestId('status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
+  await expect(page.getByTestId('grant-certificate')).toHaveCount(0);
+  expect((await page.request.get(`/clouds/${world.cloudB}`)).status()).toBe(404);
+});
+
+test('cloud page: status with reasons, history strips reachable by keyboard with text on focus, period filter', async ({ page }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await signIn(page, reviewer.email, reviewer.password);
+  await page.goto(`/clouds/${world.cloudB}`);
+  await expect(page.getByTestId('compliance-scs-0116-v1')).toContainText('scs-0116-permissions is MISSING');
+  await page.goto(`/clouds/${world.cloudA}?period=90d`);
+  await expect(page.getByTestId('status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
+  const history = page.getByTestId('history');
+  await expect(history).toContainText('one cell per day');
+  const strip = history.getByRole('list', { name: 'History of scs-0116-permissions' });
+  // 90 days: missing before the data, PASS, the FAIL, PASS again.
+  const segments = strip.getByRole('listitem');
+  expect(await segments.count()).toBeGreaterThanOrEqual(3);
+  const fail = strip.locator('[aria-label^="FAIL"]');
+  await fail.first().focus();
+  await expect(fail.first().getByRole('tooltip')).toBeVisible();
+  await expect(fail.first().getByRole('tooltip')).toContainText('FAIL');
+  await expect(strip).toHaveAttribute('data-days', '90');
+  await page.goto(`/clouds/${world.cloudA}`);
+  await history.scrollIntoViewIfNeeded();
+  await shot(page, 'cloud-page');
+  await axe(page, 'cloud page');
+  await page.goto(`/runs/${runA}`);
+  await axe(page, 'run page');
+});
+
+test.describe('public pages without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+  test('the status overview and status page are complete without JavaScript and show no private cloud', async ({ page }) => {
+    await page.setViewportSize({ width: 1200, height: 900 });
+    await page.goto('/status');
+    await expect(page.locator(`[data-testid=public-row][data-cloud="${world.cloudA}"]`)).toBeVisible();
+    expect(await page.content()).not.toContain(world.cloudB);
+    for (const c of world.canariesB) expect(await page.content()).not.toContain(c);
+    await page.goto(`/status/${world.cloudA}`);
+    await expect(page.getByTestId('public-status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
+    await expect(page.getByTestId('public-attestation')).toContainText('approved until');
+    await expect(page.getByTestId('public-history')).toContainText('scs-0116-permissions');
+    await expect(page.getByTestId('public-runs')).toContainText('scs-0116-permissions');
+    await expect(page.getByTestId('public-history').locator('[aria-label^="FAIL"]').first()).toBeAttached();
+    // No evidence or details on the public page; no scripts of ours are needed.
+    expect(await page.content()).not.toContain('evidence');
+    await shot(page, 'public-status');
+    expect((await page.request.get(`/status/${world.cloudB}`)).status()).toBe(404);
+    const period = await page.request.get(`/status/${world.cloudA}?period=30d`);
+    expect(period.status()).toBe(200);
+  });
+});
+
+test('public status page passes the accessibility check and ships little JavaScript', async ({ page }) => {
+  let js = 0;
+  page.on('response', async (r) => { if (r.request().resourceType() === 'script') js += (await r.body().catch(() => Buffer.alloc(0))).length; });
+  await page.goto(`/status/${world.cloudA}`);
+  await page.waitForLoadState('networkidle');
+  await axe(page, 'public status page');
+  console.log(`public status page JavaScript: ${(js / 1024).toFixed(1)} kB`);
+});
+
+test('badge, QR code and status JSON: public clouds only', async ({ request }) => {
+  const badge = await request.get(`${base()}/badge/${world.cloudA}.svg`);
+  expect(badge.status()).toBe(200);
+  expect(badge.headers()['content-type']).toContain('image/svg+xml');
+  expect(badge.headers()['cache-control']).toContain('max-age');
+  expect(await badge.text()).toContain('PASS');
+  expect((await request.get(`${base()}/badge/${world.cloudB}.svg`)).status()).toBe(404);
+  const svg = await request.get(`${base()}/status/${world.cloudA}/qr.svg`);
+  expect(svg.headers()['content-type']).toContain('image/svg+xml');
+  expect(await svg.text()).toContain('<svg');
+  const png = await request.get(`${base()}/status/${world.cloudA}/qr.png`);
+  expect(png.headers()['content-type']).toBe('image/png');
+  expect((await png.body()).subarray(1, 4).toString()).toBe('PNG');
+  expect((await request.get(`${base()}/status/${world.cloudB}/qr.png`)).status()).toBe(404);
+  const all = await (await request.get(`${base()}/api/v1/status`)).json();
+  expect(all.items.map((i: { cloud: string }) => i.cloud)).toContain(world.cloudA);
+  expect(JSON.stringify(all)).not.toContain(world.cloudB);
+  const one = await request.get(`${base()}/api/v1/status?cloud=${world.cloudA}`);
+  expect((await one.json()).status).toBe('PASS');
+  expect((await one.json()).statusPage).toBe(`${base()}/status/${world.cloudA}`);
+  expect((await request.get(`${base()}/api/v1/status?cloud=${world.cloudB}`)).status()).toBe(404);
+});
+
+test('a reviewer grants a certificate, then revokes it with a reason; the revocation list shows it', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await signIn(page, reviewer.email, reviewer.password);
+  // Cloud B is MISSING: no grant button, and the API-level rule refuses too.
+  await page.goto(`/clouds/${world.cloudB}`);
+  await expect(page.getByTestId('grant-certificate')).toHaveCount(0);
+  await page.goto(`/clouds/${world.cloudA}`);
+  await page.getByTestId('grant-certificate').getByRole('button', { name: /Grant certificate/ }).click();
+  await expect(page.getByTestId('certificate-state')).toContainText('valid');
+  const [ev] = await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.grant' AND summary LIKE $1`, [`%${world.cloudA}%`]);
+  expect(Number(ev.n)).toBe(1);
+  const badge = await request.get(`${base()}/badge/${world.cloudA}.svg`);
+  expect(await badge.text()).toContain('certified');
+  await page.getByTestId('certificate-state').scrollIntoViewIfNeeded();
+  await shot(page, 'certificate');
+  await page.getByLabel('Reason for revoking (published)').fill('Operator asked to withdraw the certificate');
+  await page.getByRole('button', { name: 'Revoke certificate' }).click();
+  await expect(page.getByTestId('certificate-state')).toContainText('revoked');
+  await page.goto('/certificates/revoked');
+  await expect(page.getByTestId('revoked-row').filter({ hasText: world.cloudA })).toContainText('Operator asked to withdraw');
+  const crl = await (await request.get(`${base()}/api/v1/certificates/revoked`)).json();
+  expect(crl.items.some((i: { cloud: { slug: string } | null }) => i.cloud?.slug === world.cloudA)).toBe(true);
+  const [rev] = await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.revoke' AND summary LIKE $1`, [`%${world.cloudA}%`]);
+  expect(Number(rev.n)).toBe(1);
+});
+
+test('exports and metrics', async ({ request }) => {
+  const csv = await api(request, world.csp.token, 'GET', '/api/v1/compliance?format=csv');
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const text = await csv.text();
+  expect(text).toContain(world.cloudA);
+  expect(text).not.toContain(world.cloudB);
+  const md = await api(request, world.adminToken, 'GET', '/api/v1/compliance?format=markdown');
+  expect(await md.text()).toContain('| Name | Organization | scs-0116 v1 |');
+  const hist = await api(request, world.csp.token, 'GET', `/api/v1/clouds/${world.cloudA}/history?format=json&period=30d`);
+  const h = await hist.json();
+  expect(h.testcases[0].days).toHaveLength(30);
+  const hcsv = await api(request, world.csp.token, 'GET', `/api/v1/clouds/${world.cloudA}/history?format=csv`);
+  expect((await hcsv.text()).split('\r\n')[0]).toBe('cloud,day,testcase,verdict,results,pass,fail,abort,carried,note');
+  expect((await api(request, world.csp.token, 'GET', `/api/v1/clouds/${world.cloudB}/history`)).status()).toBe(404);
+  const metrics = await api(request, reviewerToken, 'GET', '/api/metrics');
+  expect(metrics.status()).toBe(200);
+  expect(metrics.headers()['content-type']).toContain('text/plain; version=0.0.4');
+  expect(await metrics.text()).toContain(`scs_km_cloud_status{cloud="${world.cloudA}"`);
+  expect((await api(request, world.csp.token, 'GET', '/api/metrics')).status()).toBe(403);
+  expect((await request.get(`${base()}/api/metrics`)).status()).toBe(401);
+  void admin;
+});
