@@ -4,7 +4,7 @@
 import http from 'node:http';
 import next from 'next';
 import { connectDatabase } from '../lib/db/connect';
-import { applyMigrations } from '../lib/db/migrate';
+import { spawnSync } from 'node:child_process';
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../lib/auth/client-address';
 import { ensureRuntimeSecrets } from './lib/secrets';
 import { buildIfNeeded } from './lib/build';
@@ -48,26 +48,10 @@ setInterval(() => { if (process.ppid !== parent) void shutdown('parent process e
 
 try {
   log('start', database.description);
-  const applied = await applyMigrations(database.url);
-  log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
   ensureRuntimeSecrets();
-  // Refuses to start, naming the KEK id, when a stored credential is wrapped by a KEK we cannot load.
-  const { assertVaultReady } = await import('../lib/credentials');
-  const vault = await assertVaultReady();
-  log('start', `vault: ${vault.provider} KEK provider (${vault.where}), active KEK ${vault.activeKekId}`);
-  const { testClockNotice } = await import('../lib/clock');
-  const clockNotice = testClockNotice();
-  if (clockNotice) log('start', clockNotice);
-
-  const { ensureAdmin } = await import('../lib/users');
-  const { generatePassword } = await import('../lib/auth/password');
-  const admin = await ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, generate: generatePassword });
-  if (admin.generatedPassword) {
-    // Printed once, on the start that created the account; it is stored only as a hash.
-    console.log(`\n  First start: created the admin account\n    email:    ${admin.email}\n    password: ${admin.generatedPassword}\n  Keep it safe; it will not be shown again.\n`);
-  } else if (admin.created) {
-    log('start', `created the admin account ${admin.email}`);
-  }
+  // Migrations, the vault check and the first admin, in a child process (see scripts/prepare.ts).
+  const prepared = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: database.url } });
+  if (prepared.status !== 0) throw new Error('start-up preparation failed (reason above)');
 
   await buildIfNeeded();
   // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).

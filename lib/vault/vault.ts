@@ -16,7 +16,7 @@ export interface VaultOptions {
 }
 
 export function kekDirectory(env: VaultEnv = process.env): string {
-  return path.resolve(env.KEK_DIR || path.join(path.resolve(env.DATA_DIR || 'data'), 'kek'));
+  return path.resolve(/*turbopackIgnore: true*/ env.KEK_DIR || path.join(path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || 'data'), 'kek'));
 }
 
 export function selectedProvider(env: VaultEnv = process.env): ProviderName {

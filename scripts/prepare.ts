@@ -1,0 +1,38 @@
+// Start-up preparation, run by scripts/start.ts as a child process against the database it
+// chose: migrations, the vault check, the first admin. In a process of its own, so the web
+// server does not keep the schema engine and a second database client in memory for its lifetime.
+import { applyMigrations } from '../lib/db/migrate';
+import { log } from './lib/log';
+
+const url = process.env.DATABASE_URL;
+if (!url) {
+  console.error('prepare: DATABASE_URL is not set (scripts/start.ts passes it)');
+  process.exit(2);
+}
+try {
+  const applied = await applyMigrations(url);
+  log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
+  // Refuses to start, naming the KEK id, when a stored credential is wrapped by a KEK we cannot load.
+  const { assertVaultReady } = await import('../lib/credentials');
+  const vault = await assertVaultReady();
+  log('start', `vault: ${vault.provider} KEK provider (${vault.where}), active KEK ${vault.activeKekId}`);
+  const { testClockNotice } = await import('../lib/clock');
+  const clockNotice = testClockNotice();
+  if (clockNotice) log('start', clockNotice);
+
+  const { ensureAdmin } = await import('../lib/users');
+  const { generatePassword } = await import('../lib/auth/password');
+  const admin = await ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, generate: generatePassword });
+  if (admin.generatedPassword) {
+    // Printed once, on the start that created the account; it is stored only as a hash.
+    console.log(`\n  First start: created the admin account\n    email:    ${admin.email}\n    password: ${admin.generatedPassword}\n  Keep it safe; it will not be shown again.\n`);
+  } else if (admin.created) {
+    log('start', `created the admin account ${admin.email}`);
+  }
+  const { db } = await import('../lib/db');
+  await db.$disconnect();
+} catch (err) {
+  console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}
+process.exit(0);
