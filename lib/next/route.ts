@@ -35,3 +35,14 @@ export async function jsonBody(req: Request): Promise<unknown> {
     throw new AppError('invalid_json', 'The request body must be JSON.', 400);
   }
 }
+
+/** An optional JSON body: `{}` when empty, a clear 400 when present but not JSON. */
+export async function optionalJsonBody(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text.trim()) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError('invalid_json', 'The request body must be JSON (or empty).', 400);
+  }
+}
