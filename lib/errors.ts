@@ -77,3 +77,15 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   }
   return { status: 500, body: { error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } } };
 }
+
+/**
+ * An unexpected error as one log entry without the data it carried: name, code, the first line of
+ * the message and the stack frames. Database errors quote the arguments of the failing call in
+ * later message lines, and those may hold a secret or a token hash.
+ */
+export function describeInternalError(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const code = (err as { code?: unknown }).code;
+  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n');
+  return `${err.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${err.message.split('\n')[0].slice(0, 200)}${frames ? `\n${frames}` : ''}`;
+}

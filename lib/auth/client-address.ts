@@ -11,8 +11,10 @@ export function clientAddressOf(headers: { get(name: string): string | null }): 
 
 export function resolveClientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: boolean): string | null {
   if (trustProxy && forwardedFor) {
-    const first = (Array.isArray(forwardedFor) ? forwardedFor[0] : forwardedFor).split(',')[0]?.trim();
-    if (first) return first;
+    // The trusted proxy appends the address it saw; anything before that is what the client sent.
+    const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((e) => e.trim()).filter(Boolean);
+    const added = entries[entries.length - 1];
+    if (added) return added;
   }
   return socketAddress?.replace(/^::ffff:/, '') ?? null;
 }

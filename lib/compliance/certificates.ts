@@ -90,9 +90,15 @@ export async function revocationList(): Promise<RevocationEntry[]> {
     where: { revokedAt: { not: null } }, orderBy: { revokedAt: 'desc' },
     include: { cloud: { select: { slug: true, name: true, public: true, archivedAt: true, organization: { select: { name: true } } } } },
   });
-  return rows.map((r) => ({
-    id: r.id,
-    ...(r.cloud.public && !r.cloud.archivedAt ? { cloud: { slug: r.cloud.slug, name: r.cloud.name }, organization: r.cloud.organization.name } : { cloud: null, organization: null }), standard: r.standard, grantedAt: r.grantedAt, validUntil: r.validUntil, revokedAt: r.revokedAt!, reason: r.revokedReason ?? '' }));
+  return rows.map((r) => {
+    const listed = r.cloud.public && !r.cloud.archivedAt;
+    // The reason is free text a reviewer typed: it may name the cloud, so only listed clouds show it.
+    return {
+      id: r.id,
+      ...(listed ? { cloud: { slug: r.cloud.slug, name: r.cloud.name }, organization: r.cloud.organization.name } : { cloud: null, organization: null }),
+      standard: r.standard, grantedAt: r.grantedAt, validUntil: r.validUntil, revokedAt: r.revokedAt!, reason: listed ? r.revokedReason ?? '' : '',
+    };
+  });
 }
 
 /** Reminders 30 and 7 days before a certificate expires (idempotent by dedupe key); for a job. */

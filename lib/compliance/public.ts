@@ -14,12 +14,12 @@ const select = {
 } as const;
 
 export async function publicClouds(): Promise<CloudCompliance[]> {
-  const clouds = await db.cloud.findMany({ where: { public: true, archivedAt: null }, select, orderBy: { name: 'asc' } });
+  const clouds = await db.cloud.findMany({ where: { public: true, archivedAt: null, organization: { archivedAt: null } }, select, orderBy: { name: 'asc' } });
   return evaluateClouds(clouds);
 }
 
 async function publicCloudRow(slug: string) {
-  const c = await db.cloud.findFirst({ where: { slug, public: true, archivedAt: null }, select });
+  const c = await db.cloud.findFirst({ where: { slug, public: true, archivedAt: null, organization: { archivedAt: null } }, select });
   if (!c) throw new NotFoundError('Cloud');
   return c;
 }

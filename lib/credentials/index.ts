@@ -174,7 +174,9 @@ export async function deleteCredential(ctx: RequestContext, slug: string, person
 }
 
 function unreadable(err: VaultError): AppError {
-  return new AppError('credential_unreadable', `The stored credential cannot be decrypted: ${err.message}`, 503);
+  // The detail (KEK ids, key file paths) is for the operator's log, not for the caller.
+  console.error(`[vault] a stored credential cannot be decrypted: ${err.message}`);
+  return new AppError('credential_unreadable', 'The stored credential cannot be decrypted with the key-encryption keys this server has; the operator has been told in the server log.', 503);
 }
 
 async function openRow(row: Credential): Promise<CredentialConfig> {

@@ -2,7 +2,7 @@ import 'server-only';
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
 import { currentContext } from '../auth/session';
-import { toErrorBody } from '../errors';
+import { describeInternalError, toErrorBody } from '../errors';
 import type { RequestContext } from '../context';
 import type { Actor } from '../auth/policy';
 import type { FormState } from './form-state';
@@ -43,7 +43,7 @@ export async function formAction(
     outcome = await fn(ctx as RequestContext & { actor: Actor }, values);
   } catch (err) {
     const { status, body } = toErrorBody(err);
-    if (status === 500) console.error('[action]', err instanceof Error ? err.stack : String(err));
+    if (status === 500) console.error('[action]', describeInternalError(err));
     return { status, message: body.error.message, errors: body.error.fields, values: keptValues(values) };
   }
   if (opts.revalidate) revalidatePath(opts.revalidate);

@@ -1,6 +1,6 @@
 import 'server-only';
 import { requestContext } from '../auth/session';
-import { AppError, toErrorBody } from '../errors';
+import { AppError, describeInternalError, toErrorBody } from '../errors';
 import type { RequestContext } from '../context';
 
 /**
@@ -19,7 +19,7 @@ export function apiRoute<P extends Record<string, string> = Record<string, never
       return Response.json(result, { status: opts.status ?? 200, headers: { 'Cache-Control': 'no-store' } });
     } catch (err) {
       const { status, body } = toErrorBody(err);
-      if (status === 500) console.error('[api]', req.method, new URL(req.url).pathname, err instanceof Error ? err.stack : String(err));
+      if (status === 500) console.error('[api]', req.method, new URL(req.url).pathname, describeInternalError(err));
       const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
       if (status === 401) headers['WWW-Authenticate'] = 'Bearer realm="scs-km"';
       return Response.json(body, { status, headers });

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { db } from '../db';
-import { authorize, visibleOrganizationIds, type Actor } from '../auth/policy';
+import { authorize, decide, visibleOrganizationIds, type Actor } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { NotFoundError, ValidationError, parseInput } from '../errors';
@@ -53,8 +53,12 @@ async function orgBySlug(slug: string) {
 
 export async function listWebhooks(ctx: RequestContext): Promise<WebhookView[]> {
   if (!ctx.actor) authorize(ctx.actor, 'webhook.manage', { type: 'global' });
-  const ids = visibleOrganizationIds(ctx.actor!);
-  const hooks = await db.webhook.findMany({ where: ids ? { organizationId: { in: ids } } : {}, orderBy: { createdAt: 'desc' } });
+  const actor = ctx.actor!;
+  const ids = visibleOrganizationIds(actor);
+  const candidates = await db.webhook.findMany({ where: ids ? { organizationId: { in: ids } } : {}, orderBy: { createdAt: 'desc' } });
+  // Each hook as the policy sees it: an organization's to those who manage that organization's
+  // webhooks, the certification body's own to those who manage global ones.
+  const hooks = candidates.filter((h) => decide(actor, 'webhook.manage', h.organizationId ? { type: 'organization', id: h.organizationId } : { type: 'global' }) === 'allow');
   const orgs = await db.organization.findMany({ where: { id: { in: hooks.map((h) => h.organizationId).filter((x): x is string => !!x) } }, select: { id: true, slug: true, name: true } });
   return hooks.map((h) => ({ id: h.id, url: h.url, active: h.active, events: h.events, createdAt: h.createdAt, organization: orgs.find((o) => o.id === h.organizationId) ?? null }));
 }

@@ -229,7 +229,7 @@ export interface RunListItem {
 /** The latest runs of a cloud (the caller has read the cloud already). */
 export async function listRuns(ctx: RequestContext, cloudId: string, organizationId: string, take = 20): Promise<RunListItem[]> {
   authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
-  const runs = await db.run.findMany({ where: { cloudId }, orderBy: { queuedAt: 'desc' }, take, include: { results: { select: { verdict: true } } } });
+  const runs = await db.run.findMany({ where: { cloudId, cloud: { organizationId } }, orderBy: { queuedAt: 'desc' }, take, include: { results: { select: { verdict: true } } } });
   return runs.map((r) => {
     const counts = { PASS: 0, FAIL: 0, ABORT: 0 };
     for (const x of r.results) counts[x.verdict]++;

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/next/route';
 import { runSnapshot, type RunSnapshot } from '@/lib/runs';
 import { subscribeRun } from '@/lib/runs/progress';
+import { loadActor } from '@/lib/users';
 
 export const dynamic = 'force-dynamic';
 
@@ -29,7 +30,10 @@ export const GET = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
       };
       const check = async () => {
         try {
-          send(await runSnapshot(ctx, id));
+          // The caller is reloaded for every snapshot: a deactivated user or a removed member
+          // stops receiving progress at the next change, like at their next request.
+          const actor = ctx.actor ? await loadActor(ctx.actor.id) : null;
+          send(await runSnapshot({ ...ctx, actor }, id));
         } catch {
           close();
         }
