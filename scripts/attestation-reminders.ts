@@ -9,10 +9,10 @@ try {
   const { now, testClockNotice } = await import('../lib/clock');
   const notice = testClockNotice();
   if (notice) console.error(notice);
-  const { remindAttestations } = await import('../lib/jobs/reminders');
+  const { sendDueReminders } = await import('../lib/jobs/reminders');
   const { stopBoss } = await import('../lib/jobs');
   const at = now();
-  const { queued, notified } = await remindAttestations(at);
+  const { queued, notified } = await sendDueReminders(at);
   console.log(JSON.stringify({ at: at.toISOString(), created: queued, notified }));
   await stopBoss();
   const { db } = await import('../lib/db');

@@ -10,7 +10,7 @@ export const QUEUES = {
   schedulerTick: 'scheduler-tick',
   refreshExpiring: 'refresh-expiring',
   retention: 'retention-prune',
-  attestationReminders: 'attestation-reminders',
+  expiryReminders: 'expiry-reminders',
 } as const;
 
 /** Cron schedules (UTC); pg-boss fires each once per slot across all processes. */
@@ -18,7 +18,7 @@ export const CRONS: Array<{ queue: string; cron: string }> = [
   { queue: QUEUES.schedulerTick, cron: '* * * * *' },
   { queue: QUEUES.refreshExpiring, cron: '7 * * * *' },
   { queue: QUEUES.retention, cron: '17 3 * * *' },
-  { queue: QUEUES.attestationReminders, cron: '23 * * * *' },
+  { queue: QUEUES.expiryReminders, cron: '23 * * * *' },
 ];
 
 export interface RunJob { runId: string }

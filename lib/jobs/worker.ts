@@ -83,11 +83,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     for (const c of CRONS) await boss.schedule(c.queue, c.cron, {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: 600 });
     workIds.push(await boss.work(QUEUES.schedulerTick, async () => { await schedulerTick(); }));
     workIds.push(await boss.work(QUEUES.refreshExpiring, async () => { await refreshExpiring(); }));
-    workIds.push(await boss.work(QUEUES.attestationReminders, async () => {
-      const { remindAttestations } = await import('./reminders');
+    workIds.push(await boss.work(QUEUES.expiryReminders, async () => {
+      const { sendDueReminders } = await import('./reminders');
       const { now } = await import('../clock');
-      const r = await remindAttestations(now());
-      if (r.notified.length) log(`attestation reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
+      const r = await sendDueReminders(now());
+      if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
     }));
     workIds.push(await boss.work(QUEUES.retention, async () => {
       const r = await pruneRetention();

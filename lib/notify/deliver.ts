@@ -21,10 +21,11 @@ function publicUrl(): string {
 
 /**
  * Users who asked for this kind of e-mail about this organization's clouds (CSP members default
- * yes, staff default no): status changes, or attestation expiry reminders.
+ * yes, staff default no): status changes, or expiry reminders (attestations, certificates).
  */
 async function subscribedUsers(organizationId: string, kind: string): Promise<string[]> {
-  const wants = Prisma.raw(kind === 'attestation-expiry' ? 'p."attestationExpiry"' : 'p."statusChanges"');
+  // Expiry reminders (attestations, certificates) follow the "expiry" preference.
+  const wants = Prisma.raw(kind === 'status-change' ? 'p."statusChanges"' : 'p."attestationExpiry"');
   const rows = await db.$queryRaw<Array<{ email: string }>>`
     SELECT u.email FROM "User" u
     LEFT JOIN "NotificationPreference" p ON p."userId" = u.id

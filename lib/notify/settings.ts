@@ -78,7 +78,7 @@ export async function createWebhook(ctx: RequestContext, input: unknown): Promis
   const secret = `whsec_${randomBytes(24).toString('base64url')}`;
   const h = await db.$transaction(async (tx) => {
     // A receiver hears about everything concerning its clouds: status changes and attestation expiry.
-    const created = await tx.webhook.create({ data: { organizationId: org?.id ?? null, url: data.url, secret, events: ['status-change', 'attestation-expiry'], createdById: ctx.actor?.id || null } });
+    const created = await tx.webhook.create({ data: { organizationId: org?.id ?? null, url: data.url, secret, events: ['status-change', 'attestation-expiry', 'certificate-expiry'], createdById: ctx.actor?.id || null } });
     await recordAudit(tx, ctx, { action: 'webhook.create', targetType: 'webhook', targetId: created.id, organizationId: org?.id ?? null, summary: `added a webhook to ${new URL(data.url).host}${org ? ` for ${org.slug}` : ''}` });
     return created;
   });

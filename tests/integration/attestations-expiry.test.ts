@@ -5,7 +5,7 @@ import { DAY_MS } from '../../lib/attestations/config';
 import { sendAttestationReminders } from '../../lib/attestations/reminders';
 import { samplePdf } from '../../lib/attestations/samples';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
-import { remindAttestations } from '../../lib/jobs/reminders';
+import { sendDueReminders } from '../../lib/jobs/reminders';
 import { planDeliveries } from '../../lib/notify';
 
 let w: Awaited<ReturnType<typeof makeWorld>>;
@@ -69,14 +69,27 @@ describe('expiry of an approved attestation', () => {
       dispatched.push(notificationId);
       await planDeliveries(notificationId);
     };
-    const first = await remindAttestations(expiresAt, dispatch);
+    const first = await sendDueReminders(expiresAt, dispatch);
     expect(first.notified).toEqual(expect.arrayContaining([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]));
-    expect((await remindAttestations(expiresAt, dispatch)).notified).toEqual([]);
+    expect((await sendDueReminders(expiresAt, dispatch)).notified).toEqual([]);
     const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'attestation-expiry' }, include: { deliveries: true }, orderBy: { createdAt: 'asc' } });
     expect(sent.map((n) => n.subject)).toEqual([expect.stringMatching(/expires in 14 days/), expect.stringMatching(/expires in 1 day/)]);
     expect(sent.every((n) => n.deliveries.length === 1 && n.deliveries[0].webhookId === hook.id)).toBe(true);
     expect(dispatched).toHaveLength(2);
     expect((await reminders()).every((r) => r.deliveredAt)).toBe(true);
+  });
+
+  it('certificate expiry: reminders 30 and 7 days ahead reach the notification system once each', async () => {
+    const validUntil = new Date(expiresAt.getTime() + 400 * DAY_MS);
+    await db.certificate.create({ data: { cloudId: w.cloud.id, standard: 'scs-0116-v1', grantedAt: new Date(validUntil.getTime() - 365 * DAY_MS), validUntil, grantedByLabel: 'test' } });
+    const dispatch = async (notificationId: string) => { await planDeliveries(notificationId); };
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 31 * DAY_MS), dispatch)).notified.filter((k) => k.startsWith('certificate-expiry'))).toEqual([]);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 30 * DAY_MS), dispatch)).notified).toEqual([expect.stringMatching(/^certificate-expiry:.*:30d$/)]);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 20 * DAY_MS), dispatch)).notified).toEqual([]);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 7 * DAY_MS), dispatch)).notified).toEqual([expect.stringMatching(/^certificate-expiry:.*:7d$/)]);
+    const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'certificate-expiry' } });
+    expect(sent).toHaveLength(2);
+    expect(sent[0].subject).toMatch(/Certificate of .* expires on/);
   });
 
   it('a superseded approval gets no reminder', async () => {
