@@ -18,6 +18,11 @@ export async function publicClouds(): Promise<CloudCompliance[]> {
   return evaluateClouds(clouds);
 }
 
+/** Throws NotFoundError unless the cloud is publicly listed (cheap: no verdicts computed). */
+export async function assertPublicCloud(slug: string): Promise<void> {
+  await publicCloudRow(slug);
+}
+
 async function publicCloudRow(slug: string) {
   const c = await db.cloud.findFirst({ where: { slug, public: true, archivedAt: null, organization: { archivedAt: null } }, select });
   if (!c) throw new NotFoundError('Cloud');

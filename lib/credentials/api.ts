@@ -10,20 +10,8 @@ import {
  * Bodies: PUT takes {clouds_yaml, secure_yaml?, cloud, allow_private_addresses?} or {openrc, password?}
  * or the explicit fields; `persona` comes from the query (?persona=reader) or the body.
  */
-export interface ApiCredential {
-  persona: string;
-  type: 'password' | 'application_credential';
-  principal: string;
-  authUrl: string;
-  region: string;
-  interface: string;
-  fingerprint: string;
-  allowPrivateAddresses: boolean;
-  hasCaBundle: boolean;
-  setBy: string;
-  setAt: string;
-  lastTest: ConnectionTestResult | null;
-}
+/** The write-only view as JSON: dates as ISO strings. */
+export type ApiCredential = Omit<CredentialView, 'setAt'> & { setAt: string };
 
 export function toApiCredential(v: CredentialView): ApiCredential {
   return { ...v, setAt: v.setAt.toISOString() };

@@ -1,4 +1,4 @@
-import { publicCloud, publicBaseUrl } from '@/lib/compliance/public';
+import { assertPublicCloud, publicBaseUrl } from '@/lib/compliance/public';
 import { qrSvg } from '@/lib/compliance/graphics';
 
 export const dynamic = 'force-dynamic';
@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 export async function GET(req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
   try {
-    await publicCloud(slug);
+    await assertPublicCloud(slug);
   } catch {
     return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain' } });
   }
