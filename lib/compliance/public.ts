@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors';
 import { evaluateClouds, historyOf, type CloudCompliance } from './index';
 import type { Period } from './history';
 import { DEFAULT_STANDARD } from './standard';
+import { qrPng, qrSvg } from './graphics';
 
 const select = {
   id: true, slug: true, name: true, public: true, archivedAt: true, region: true, schedule: true, nextRunAt: true,
@@ -85,4 +86,20 @@ export function publicBaseUrl(req?: Request): string {
   const configured = process.env.PUBLIC_URL || process.env.AUTH_URL;
   if (configured) return configured.replace(/\/+$/, '');
   return req ? new URL(req.url).origin : '';
+}
+
+/**
+ * The QR code of a public cloud's status page URL (SCS-0004: printed logos link to it by QR code),
+ * or null when the cloud is not publicly listed.
+ */
+export async function statusPageQr(req: Request, slug: string, format: 'png' | 'svg'): Promise<{ body: Uint8Array<ArrayBuffer> | string; contentType: string } | null> {
+  try {
+    await assertPublicCloud(slug);
+  } catch {
+    return null;
+  }
+  const url = `${publicBaseUrl(req)}/status/${slug}`;
+  return format === 'png'
+    ? { body: new Uint8Array(await qrPng(url)), contentType: 'image/png' }
+    : { body: await qrSvg(url), contentType: 'image/svg+xml; charset=utf-8' };
 }
