@@ -2,68 +2,28 @@
 // cloud's status with reasons, and its history. Every function asks the policy; public.ts serves
 // the pages without sign-in (public clouds only).
 
-import { db, type Prisma } from '../db';
+import { db } from '../db';
 import { authorize, visibleOrganizationIds } from '../auth/policy';
 import { now as clockNow } from '../clock';
 import type { RequestContext } from '../context';
 import { NotFoundError } from '../errors';
 import { toPage, pageArgs, type Page, type PageRequest } from '../pagination';
-import { certificateState, type CertificateState } from './certificates';
-import { certificatesOf, dailyAggregates, decisionsOf, lastRuns, latestResults, manualInput, openAttestations, resultsBefore, type CertificateRow, type LastRun } from './data';
+import { dailyAggregates, decisionsOf, resultsBefore } from './data';
+import { cloudSelect, type CloudCompliance, type CloudRow } from './evaluate';
 import { buildHistory, periodDays, type History, type Period } from './history';
+import { complianceOf, fromSnapshot, refreshWhere } from './snapshot';
 import { DEFAULT_STANDARD, STANDARDS, VERDICT_TESTCASES, type StandardId } from './standard';
-import { evaluateAll, type ComplianceStatus, type Evaluation, type ManualInput } from './verdict';
+import type { ComplianceStatus, Evaluation } from './verdict';
 
 export * from './standard';
 export * from './verdict';
 export * from './presentation';
 export { certificateState, grantCertificate, revokeCertificate, revocationList, sendCertificateReminders, type CertificateState } from './certificates';
 export { PERIODS, parsePeriod, type History, type Period } from './history';
+export { evaluateClouds, type CloudCompliance } from './evaluate';
+export { complianceOf } from './snapshot';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
-
-export interface CloudCompliance {
-  cloud: { id: string; slug: string; name: string; public: boolean; archived: boolean; region: string; organization: { id: string; slug: string; name: string } };
-  evaluations: Evaluation[];
-  /** The status of the certifiable version (scs-0116 v1). */
-  status: ComplianceStatus;
-  manual: ManualInput;
-  openAttestation: string | null;
-  certificate: { state: CertificateState; current: CertificateRow | null; all: CertificateRow[] };
-  lastRun: LastRun | null;
-  schedule: string;
-  nextRunAt: Date | null;
-}
-
-type CloudRow = { id: string; slug: string; name: string; public: boolean; archivedAt: Date | null; region: string; schedule: string; nextRunAt: Date | null; organization: { id: string; slug: string; name: string } };
-
-const cloudSelect = {
-  id: true, slug: true, name: true, public: true, archivedAt: true, region: true, schedule: true, nextRunAt: true,
-  organization: { select: { id: true, slug: true, name: true } },
-} as const;
-
-/** Evaluates many clouds with five queries in all, whatever their number. */
-export async function evaluateClouds(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {
-  const ids = clouds.map((c) => c.id);
-  const [latest, decisions, certs, runs, open] = await Promise.all([latestResults(ids), decisionsOf(ids), certificatesOf(ids), lastRuns(ids), openAttestations(ids)]);
-  return clouds.map((c) => {
-    const manual = manualInput(decisions.get(c.id) ?? [], at);
-    const evaluations = evaluateAll(latest.get(c.id) ?? {}, manual, at);
-    const all = certs.get(c.id) ?? [];
-    const current = all.find((x) => x.standard === DEFAULT_STANDARD) ?? null;
-    return {
-      cloud: { id: c.id, slug: c.slug, name: c.name, public: c.public, archived: !!c.archivedAt, region: c.region, organization: c.organization },
-      evaluations,
-      status: evaluations.find((e) => e.standard === DEFAULT_STANDARD)!.status,
-      manual,
-      openAttestation: open.get(c.id) ?? null,
-      certificate: { state: certificateState(current ?? undefined, at), current, all },
-      lastRun: runs.get(c.id) ?? null,
-      schedule: c.schedule,
-      nextRunAt: c.nextRunAt,
-    };
-  });
-}
 
 export type OverviewSort = 'name' | 'organization' | 'status' | 'lastRun' | 'attestation' | 'certificate';
 export const OVERVIEW_SORTS: OverviewSort[] = ['name', 'organization', 'status', 'lastRun', 'attestation', 'certificate'];
@@ -81,43 +41,69 @@ export interface Overview extends Page<CloudCompliance> {
   counts: Record<ComplianceStatus, number>;
 }
 
-/** The overview: filtered by search and organization in SQL, by status after evaluation; sorted and paged. */
+/** ORDER BY per sort key; a missing date sorts as the oldest (first ascending), ties by name. */
+function orderBy(sort: OverviewSort, dir: 'ASC' | 'DESC'): string {
+  const nulls = dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
+  const byName = `lower(c.name) ${dir}, c.name ${dir}, c.id ${dir}`;
+  switch (sort) {
+    case 'organization': return `lower(o.name) ${dir}, ${byName}`;
+    case 'status': return `array_position(ARRAY['FAIL','MISSING','INCONCLUSIVE','PASS'], s.status) ${dir}, ${byName}`;
+    case 'lastRun': return `s."lastRunAt" ${dir} ${nulls}, ${byName}`;
+    case 'attestation': return `s."attestationExpiresAt" ${dir} ${nulls}, ${byName}`;
+    case 'certificate': return `s."certificateValidUntil" ${dir} ${nulls}, ${byName}`;
+    default: return byName;
+  }
+}
+
+type OverviewRow = { id: string; slug: string; name: string; public: boolean; archivedAt: Date | null; region: string; schedule: string; nextRunAt: Date | null; orgId: string; orgSlug: string; orgName: string; summary: Parameters<typeof fromSnapshot>[1] };
+
+/**
+ * The overview: stale snapshots of the visible clouds are recomputed first, then search,
+ * organization and status filters, the counts per status, sorting and paging all run in SQL over
+ * the stored snapshots (lib/compliance/snapshot.ts), so only one page of clouds reaches the app.
+ */
 export async function complianceOverview(ctx: RequestContext, req: OverviewRequest = {}, opts: { all?: boolean } = {}): Promise<Overview> {
   authorize(ctx.actor, 'cloud.list', { type: 'global' });
+  const at = clockNow();
   const orgIds = visibleOrganizationIds(ctx.actor);
   const q = req.q?.trim();
-  const where: Prisma.CloudWhereInput = {
-    archivedAt: null,
-    ...(orgIds ? { organizationId: { in: orgIds } } : {}),
-    ...(req.organization ? { organization: { slug: req.organization } } : {}),
-    ...(q ? { OR: [{ name: { contains: q, mode: 'insensitive' } }, { slug: { contains: q, mode: 'insensitive' } }] } : {}),
-  };
-  const clouds = await db.cloud.findMany({ where, select: cloudSelect, orderBy: { name: 'asc' } });
-  const evaluated = await evaluateClouds(clouds);
-  const counts = { PASS: 0, FAIL: 0, MISSING: 0, INCONCLUSIVE: 0 } as Record<ComplianceStatus, number>;
-  for (const e of evaluated) counts[e.status]++;
+  const params: unknown[] = [];
+  const param = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const cond = ['c."archivedAt" IS NULL'];
+  if (orgIds) cond.push(`c."organizationId" = ANY(${param(orgIds)}::uuid[])`);
+  if (req.organization) cond.push(`o.slug = ${param(req.organization)}`);
+  if (q) {
+    const like = param(`%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+    cond.push(`(c.name ILIKE ${like} OR c.slug ILIKE ${like})`);
+  }
+  const where = cond.join(' AND ');
+  const recomputed = await refreshWhere(where, params, at);
+  // A cloud created after the refresh above has no summary yet: it shows from the next request on.
+  const from = `"Cloud" c JOIN "Organization" o ON o.id = c."organizationId" JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id AND s.summary IS NOT NULL`;
   const status = STATUSES.find((s) => s === req.status);
-  const filtered = status ? evaluated.filter((e) => e.status === status) : evaluated;
   const sort = (OVERVIEW_SORTS.find((s) => s === req.sort) ?? 'name') as OverviewSort;
-  const dir = req.dir === 'desc' ? -1 : 1;
-  const rank = (s: ComplianceStatus) => STATUSES.indexOf(s);
-  const key = (e: CloudCompliance): string | number => {
-    switch (sort) {
-      case 'organization': return `${e.cloud.organization.name}\u0000${e.cloud.name}`.toLowerCase();
-      case 'status': return rank(e.status);
-      case 'lastRun': return e.lastRun?.queuedAt.getTime() ?? 0;
-      case 'attestation': return e.manual.expiresAt?.getTime() ?? 0;
-      case 'certificate': return e.certificate.current?.validUntil.getTime() ?? 0;
-      default: return e.cloud.name.toLowerCase();
-    }
-  };
-  filtered.sort((a, b) => {
-    const x = key(a), y = key(b);
-    return (x < y ? -1 : x > y ? 1 : a.cloud.name.localeCompare(b.cloud.name)) * dir;
-  });
-  if (opts.all) return { ...toPage(filtered, filtered.length, 1, Math.max(filtered.length, 1)), counts };
   const { skip, take, page, pageSize } = pageArgs(req, 50);
-  return { ...toPage(filtered.slice(skip, skip + take), filtered.length, page, pageSize), counts };
+  const listParams = [...params];
+  const statusCond = status ? ` AND s.status = $${listParams.push(status)}` : '';
+  const limit = opts.all ? '' : ` LIMIT ${take} OFFSET ${skip}`;
+  const [countRows, rows] = await Promise.all([
+    db.$queryRawUnsafe<Array<{ status: ComplianceStatus; n: number }>>(`SELECT s.status, count(*)::int AS n FROM ${from} WHERE ${where} GROUP BY s.status`, ...params),
+    db.$queryRawUnsafe<OverviewRow[]>(
+      `SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c.schedule::text AS schedule, c."nextRunAt",
+              o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", s.summary
+         FROM ${from} WHERE ${where}${statusCond} ORDER BY ${orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC')}${limit}`,
+      ...listParams),
+  ]);
+  const counts = { PASS: 0, FAIL: 0, MISSING: 0, INCONCLUSIVE: 0 } as Record<ComplianceStatus, number>;
+  for (const r of countRows) if (r.status in counts) counts[r.status] = r.n;
+  const total = status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0);
+  const items = rows.map((r) => {
+    const cloud: CloudRow = { id: r.id, slug: r.slug, name: r.name, public: r.public, archivedAt: r.archivedAt, region: r.region, schedule: r.schedule, nextRunAt: r.nextRunAt, organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName } };
+    const fresh = recomputed.get(r.id);
+    return fresh ?? fromSnapshot(cloud, r.summary);
+  });
+  if (opts.all) return { ...toPage(items, items.length, 1, Math.max(items.length, 1)), counts };
+  return { ...toPage(items, total, page, pageSize), counts };
 }
 
 async function visibleCloud(ctx: RequestContext, slug: string): Promise<CloudRow> {
@@ -129,7 +115,7 @@ async function visibleCloud(ctx: RequestContext, slug: string): Promise<CloudRow
 
 export async function cloudCompliance(ctx: RequestContext, slug: string): Promise<CloudCompliance> {
   const c = await visibleCloud(ctx, slug);
-  return (await evaluateClouds([c]))[0];
+  return (await complianceOf([c]))[0];
 }
 
 /** History of a cloud by id, no policy (callers decide): strips per testcase and compliance per day. */

@@ -4,7 +4,8 @@
 import { db } from '../db';
 import { now as clockNow } from '../clock';
 import { NotFoundError } from '../errors';
-import { evaluateClouds, historyOf, type CloudCompliance } from './index';
+import { historyOf, type CloudCompliance } from './index';
+import { complianceOf } from './snapshot';
 import type { Period } from './history';
 import { DEFAULT_STANDARD } from './standard';
 import { qrPng, qrSvg } from './graphics';
@@ -16,7 +17,7 @@ const select = {
 
 export async function publicClouds(): Promise<CloudCompliance[]> {
   const clouds = await db.cloud.findMany({ where: { public: true, archivedAt: null, organization: { archivedAt: null } }, select, orderBy: { name: 'asc' } });
-  return evaluateClouds(clouds);
+  return complianceOf(clouds);
 }
 
 /** Throws NotFoundError unless the cloud is publicly listed (cheap: no verdicts computed). */
@@ -31,7 +32,7 @@ async function publicCloudRow(slug: string) {
 }
 
 export async function publicCloud(slug: string): Promise<CloudCompliance> {
-  return (await evaluateClouds([await publicCloudRow(slug)]))[0];
+  return (await complianceOf([await publicCloudRow(slug)]))[0];
 }
 
 /** The badge needs only the status: the same evaluation, for one cloud. */

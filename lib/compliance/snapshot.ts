@@ -1,0 +1,129 @@
+// Stored compliance (table ComplianceSnapshot): lists of many clouds read one row per cloud instead
+// of evaluating every cloud per request. Correctness rests on two things:
+//   - triggers (migration compliance_snapshot) bump a cloud's `version` in the same transaction as
+//     any change to its runs, results, attestations or certificates;
+//   - a snapshot records the version it was computed from and `staleAt`, the next instant at which
+//     time alone could change the outcome (a result or approval expiring, a certificate running out,
+//     anything dated in the future). A snapshot computed "later" than now (a test clock moved back)
+//     is stale too.
+// Readers call `refresh*` first; it recomputes stale snapshots with evaluate.ts and stores them
+// unless the cloud changed meanwhile (then the next reader recomputes). Rows a writer holds locked
+// are skipped rather than waited for, so a long write never stalls a page; the evaluation computed
+// here is still what the caller gets.
+
+import { db } from '../db';
+import { now as clockNow } from '../clock';
+import type { DecisionRow } from '../attestations/result';
+import type { CertificateRow } from './data';
+import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
+
+/** SQL: the snapshot `s` must be recomputed before it can be read at `$now`. */
+export function staleSql(now: string): string {
+  return `(s."cloudId" IS NULL OR s."computedVersion" <> s.version OR s."computedAt" > ${now} OR s."staleAt" <= ${now})`;
+}
+
+type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
+
+/** The next instant after `at` among every date the outcome depends on (null: only data changes matter). */
+export function nextChange(c: CloudCompliance, decisions: DecisionRow[], at: Date): Date | null {
+  let next: number | null = null;
+  const consider = (d: Date | null | undefined) => {
+    const t = d?.getTime();
+    if (t !== undefined && t > at.getTime() && (next === null || t < next)) next = t;
+  };
+  for (const e of c.evaluations) for (const t of e.testcases) { consider(t.checkedAt); consider(t.expiresAt); }
+  consider(c.manual.decidedAt); consider(c.manual.expiresAt);
+  for (const d of decisions) { consider(d.decidedAt); consider(d.expiresAt); }
+  for (const x of c.certificate.all) { consider(x.grantedAt); consider(x.validUntil); consider(x.revokedAt); }
+  return next === null ? null : new Date(next);
+}
+
+const date = (v: string | null | undefined): Date | null => (v ? new Date(v) : null);
+const cert = (x: CertificateRow): CertificateRow => ({ ...x, grantedAt: new Date(x.grantedAt), validUntil: new Date(x.validUntil), revokedAt: date(x.revokedAt as unknown as string) });
+
+/** The stored JSON back to the evaluation's types (dates were stored as ISO strings). */
+export function reviveSummary(s: Summary): Summary {
+  return {
+    ...s,
+    evaluations: s.evaluations.map((e) => ({ ...e, testcases: e.testcases.map((t) => ({ ...t, checkedAt: date(t.checkedAt as unknown as string), expiresAt: date(t.expiresAt as unknown as string) })) })),
+    manual: { ...s.manual, decidedAt: date(s.manual.decidedAt as unknown as string) ?? undefined, expiresAt: date(s.manual.expiresAt as unknown as string) ?? undefined },
+    certificate: { state: s.certificate.state, current: s.certificate.current ? cert(s.certificate.current) : null, all: s.certificate.all.map(cert) },
+    lastRun: s.lastRun ? { ...s.lastRun, queuedAt: new Date(s.lastRun.queuedAt), finishedAt: date(s.lastRun.finishedAt as unknown as string) } : null,
+  };
+}
+
+function summaryOf(c: CloudCompliance): Summary {
+  const { cloud: _cloud, schedule: _schedule, nextRunAt: _next, ...rest } = c;
+  return rest;
+}
+
+/** Joins a cloud row and its stored summary into the evaluation callers use. */
+export function fromSnapshot(c: CloudRow, summary: Summary): CloudCompliance {
+  return { ...cloudPart(c), ...reviveSummary(summary) };
+}
+
+/**
+ * Recomputes and stores the snapshots of these clouds (their versions as read before computing).
+ * Returns the evaluations computed, by cloud id.
+ */
+async function recompute(clouds: CloudRow[], versions: Map<string, number>, at: Date): Promise<Map<string, CloudCompliance>> {
+  const out = new Map<string, CloudCompliance>();
+  if (clouds.length === 0) return out;
+  const evaluated = await evaluateCloudsWithInputs(clouds, at);
+  const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+  const cols = { id: [] as string[], version: [] as number[], staleAt: [] as Array<string | null>, status: [] as string[], lastRunAt: [] as Array<string | null>, attestation: [] as Array<string | null>, certificate: [] as Array<string | null>, summary: [] as string[] };
+  for (const { compliance: c, decisions } of evaluated) {
+    out.set(c.cloud.id, c);
+    cols.id.push(c.cloud.id);
+    cols.version.push(versions.get(c.cloud.id) ?? 0);
+    cols.staleAt.push(iso(nextChange(c, decisions, at)));
+    cols.status.push(c.status);
+    cols.lastRunAt.push(iso(c.lastRun?.queuedAt));
+    cols.attestation.push(iso(c.manual.expiresAt));
+    cols.certificate.push(iso(c.certificate.current?.validUntil));
+    cols.summary.push(JSON.stringify(summaryOf(c)));
+  }
+  const utc = (x: string) => `(${x}::timestamptz AT TIME ZONE 'UTC')`;
+  // A cloud created while the trigger was absent has no row yet: create it as "version 0, computed".
+  await db.$executeRawUnsafe(`INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`, cols.id);
+  await db.$executeRawUnsafe(
+    `WITH input AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+         AS t("cloudId", "readVersion", "staleAt", status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil", summary)),
+     target AS (
+       SELECT s."cloudId" FROM "ComplianceSnapshot" s JOIN input i ON i."cloudId" = s."cloudId" AND s.version = i."readVersion"
+          FOR UPDATE OF s SKIP LOCKED)
+     UPDATE "ComplianceSnapshot" s SET
+       "computedVersion" = i."readVersion", "computedAt" = ${utc('$9')}, "staleAt" = ${utc('i."staleAt"')}, status = i.status,
+       "lastRunAt" = ${utc('i."lastRunAt"')}, "attestationExpiresAt" = ${utc('i."attestationExpiresAt"')},
+       "certificateValidUntil" = ${utc('i."certificateValidUntil"')}, summary = i.summary::jsonb
+       FROM input i WHERE s."cloudId" = i."cloudId" AND s."cloudId" IN (SELECT "cloudId" FROM target)`,
+    cols.id, cols.version, cols.staleAt, cols.status, cols.lastRunAt, cols.attestation, cols.certificate, cols.summary, at.toISOString());
+  return out;
+}
+
+/** Recomputes the stale snapshots among clouds matching an SQL condition over `c` (Cloud) and `o` (Organization). */
+export async function refreshWhere(condition: string, params: unknown[], at: Date = clockNow()): Promise<Map<string, CloudCompliance>> {
+  const nowParam = `$${params.length + 1}::timestamptz AT TIME ZONE 'UTC'`;
+  const stale = await db.$queryRawUnsafe<Array<{ id: string; version: number | null }>>(
+    `SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
+       LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
+      WHERE (${condition}) AND ${staleSql(`(${nowParam})`)}`,
+    ...params, at.toISOString());
+  if (stale.length === 0) return new Map();
+  const clouds = await db.cloud.findMany({ where: { id: { in: stale.map((r) => r.id) } }, select: cloudSelect });
+  return recompute(clouds, new Map(stale.map((r) => [r.id, r.version ?? 0])), at);
+}
+
+/** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
+export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {
+  if (clouds.length === 0) return [];
+  const rows = await db.$queryRawUnsafe<Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>>(
+    `SELECT c.id AS "cloudId", s.version, ${staleSql(`($2::timestamptz AT TIME ZONE 'UTC')`)} AS stale, s.summary
+       FROM unnest($1::uuid[]) AS c(id) LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`,
+    clouds.map((c) => c.id), at.toISOString());
+  const byId = new Map(rows.map((r) => [r.cloudId, r]));
+  const stale = clouds.filter((c) => { const r = byId.get(c.id); return !r || r.stale || !r.summary; });
+  const fresh = await recompute(stale, new Map(stale.map((c) => [c.id, byId.get(c.id)?.version ?? 0])), at);
+  return clouds.map((c) => fresh.get(c.id) ?? fromSnapshot(c, byId.get(c.id)!.summary!));
+}
