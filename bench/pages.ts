@@ -121,33 +121,36 @@ async function main() {
     const H = { Cookie: cookie };
     const publicSlug = N >= 42 ? 'cloud-42' : 'cloud-2';
     const [{ id: cloudId }] = (await client.query('SELECT id FROM "Cloud" WHERE slug = $1', [publicSlug])).rows;
-    const ids = (await client.query('SELECT array_agg(id) AS ids FROM "Cloud" WHERE "archivedAt" IS NULL')).rows[0].ids as string[];
-    const publicIds = (await client.query('SELECT array_agg(id) AS ids FROM "Cloud" WHERE public AND "archivedAt" IS NULL')).rows[0].ids as string[];
 
-    // The plain SQL that fetches the same data as each page (the queries lib/compliance/data.ts runs).
-    const latestSql = `SELECT c.id, t.testcase, r.verdict, r."checkedAt", r.message FROM unnest($1::uuid[]) c(id) CROSS JOIN unnest(ARRAY['scs-0116-presence','scs-0116-permissions']) t(testcase)
-      JOIN LATERAL (SELECT verdict, "checkedAt", message FROM "RunResult" x WHERE x."cloudId" = c.id AND x.testcase = t.testcase ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`;
-    const overviewSql = async (list: string[]) => Promise.all([
-      client.query(latestSql, [list]),
-      client.query(`SELECT c.id, r.* FROM unnest($1::uuid[]) c(id) JOIN LATERAL (SELECT id, status, "queuedAt" FROM "Run" x WHERE x."cloudId" = c.id ORDER BY "queuedAt" DESC LIMIT 1) r ON true`, [list]),
-      client.query(`SELECT "cloudId", state, "decidedAt", "expiresAt" FROM "Attestation" WHERE "cloudId" = ANY($1::uuid[])`, [list]),
-      client.query(`SELECT * FROM "Certificate" WHERE "cloudId" = ANY($1::uuid[])`, [list]),
-      client.query(`SELECT c.*, o.name FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId" WHERE c.id = ANY($1::uuid[])`, [list]),
+    // The plain SQL that fetches the same data as each page: the stored compliance snapshots
+    // (lib/compliance/snapshot.ts; counts per status and one sorted page for the overview), the
+    // history aggregate and the latest runs for a cloud.
+    const from = `"Cloud" c JOIN "Organization" o ON o.id = c."organizationId" JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`;
+    const overviewSql = async () => Promise.all([
+      client.query(`SELECT s.status, count(*) FROM ${from} WHERE c."archivedAt" IS NULL GROUP BY s.status`),
+      client.query(`SELECT c.id, c.slug, c.name, c.public, c.region, c."nextRunAt", o.name, s.summary FROM ${from} WHERE c."archivedAt" IS NULL ORDER BY lower(c.name), c.name, c.id LIMIT 50`),
     ]);
+    const snapshotSql = (slugs: 'public' | string) => client.query(
+      `SELECT c.id, c.slug, c.name, c.region, o.name, s.summary FROM ${from} WHERE c.public AND c."archivedAt" IS NULL ${slugs === 'public' ? '' : 'AND c.slug = $1'} ORDER BY c.name`,
+      slugs === 'public' ? [] : [slugs]);
     const historySql = () => client.query(`SELECT testcase, ("checkedAt" AT TIME ZONE 'UTC')::date AS day, count(*) FILTER (WHERE verdict = 'PASS'), count(*) FILTER (WHERE verdict = 'FAIL'), count(*) FILTER (WHERE verdict = 'ABORT'),
         (array_agg(verdict::text ORDER BY "checkedAt" DESC))[1], max("checkedAt"), (array_agg(message ORDER BY "checkedAt" DESC))[1]
         FROM "RunResult" WHERE "cloudId" = $1 AND "checkedAt" >= now() - interval '548 days' GROUP BY 1, 2`, [cloudId]);
-    const cloudSql = async () => Promise.all([overviewSql([cloudId]), historySql(), client.query(`SELECT * FROM "Run" WHERE "cloudId" = $1 ORDER BY "queuedAt" DESC LIMIT 10`, [cloudId])]);
+    const cloudSql = async () => Promise.all([snapshotSql(publicSlug), historySql(), client.query(`SELECT * FROM "Run" WHERE "cloudId" = $1 ORDER BY "queuedAt" DESC LIMIT 10`, [cloudId])]);
 
     const cases: Array<{ name: string; target: number; page: () => Promise<unknown>; sql: () => Promise<unknown> }> = [
-      { name: 'overview (/compliance, 1,000 clouds, page 1)', target: 200, page: () => timeGet(`${BASE}/compliance`, H), sql: () => overviewSql(ids) },
+      { name: 'overview (/compliance, 1,000 clouds, page 1)', target: 200, page: () => timeGet(`${BASE}/compliance`, H), sql: overviewSql },
       { name: `cloud page (/clouds/${publicSlug}, 18 months)`, target: 60, page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H), sql: cloudSql },
       { name: `public status page (/status/${publicSlug})`, target: 50, page: () => timeGet(`${BASE}/status/${publicSlug}`), sql: cloudSql },
-      { name: 'badge (/badge/{slug}.svg)', target: 10, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => overviewSql([cloudId]) },
-      { name: 'GET /api/v1/status (all public clouds)', target: 300, page: () => timeGet(`${BASE}/api/v1/status`), sql: () => overviewSql(publicIds) },
+      { name: 'badge (/badge/{slug}.svg)', target: 10, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => snapshotSql(publicSlug) },
+      { name: 'GET /api/v1/status (all public clouds)', target: 300, page: () => timeGet(`${BASE}/api/v1/status`), sql: () => snapshotSql('public') },
     ];
     const rows: string[] = [];
     let ok = true;
+    // The first overview after seeding computes and stores every cloud's snapshot; later ones read them.
+    const cold = await timeGet(`${BASE}/compliance`, H);
+    rows.push(`first overview after seeding (computes 1,000 stored snapshots): ${cold.toFixed(0)} ms (not a target)`);
+    say(rows[0]);
     for (const c of cases) {
       const page = await measure(c.page);
       const sql = await measure(c.sql);

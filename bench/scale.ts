@@ -58,6 +58,17 @@ function peakRssMb(pid: number | undefined): number | null {
   }
 }
 
+/** `npm start` is a small front process with the web process (scripts/web.ts) as its child: measure that child. */
+function webProcessPid(frontPid: number | undefined): number | undefined {
+  if (!frontPid) return undefined;
+  try {
+    const children = fs.readFileSync(`/proc/${frontPid}/task/${frontPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return children.find((c) => fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('scripts/web.ts')) ?? frontPid;
+  } catch {
+    return frontPid;
+  }
+}
+
 function rssMb(pid: number | undefined): number | null {
   if (!pid) return null;
   try {
@@ -180,7 +191,8 @@ async function main() {
   const single = singles.slice(1).length ? singles.slice(1).reduce((a, b) => a + b, 0) / singles.slice(1).length : singles[0]!;
   say(`single run: ${single.toFixed(0)} ms (mean of runs 2..${singles.length}; all: ${singles.join(', ')} ms)`);
 
-  const before = { web: rssMb(web?.pid), worker: rssMb(worker?.pid), webPeak: peakRssMb(web?.pid), workerPeak: peakRssMb(worker?.pid) };
+  const webPid = webProcessPid(web?.pid);
+  const before = { front: rssMb(web?.pid), web: rssMb(webPid), worker: rssMb(worker?.pid), webPeak: peakRssMb(webPid), workerPeak: peakRssMb(worker?.pid) };
   // The load: one run per cloud, requested as fast as the API answers.
   const t0 = Date.now();
   const ids: string[] = [];
@@ -210,7 +222,8 @@ async function main() {
   // FAIL verdicts are answers, not errors (km-tls FAILs on the simulator's plain http by design).
   const errors = runs.length - (statuses.get('finished') ?? 0) + verdicts.ABORT + runs.filter((r) => r.claims !== 1).length;
   const ideal = (ids.length * single) / CONCURRENCY;
-  const webRss = peakRssMb(web?.pid);
+  const webRss = peakRssMb(webPid);
+  const frontRss = peakRssMb(web?.pid);
   const workerRss = peakRssMb(worker?.pid);
 
   console.log('');
@@ -219,11 +232,11 @@ async function main() {
   console.log(`runs per second      ${(ids.length / (wall / 1000)).toFixed(1)}`);
   console.log(`queue delay          p50 ${(p(queueDelays, 0.5) / 1000).toFixed(1)} s, p95 ${(p(queueDelays, 0.95) / 1000).toFixed(1)} s (queued -> started; all runs are queued at once, so this is mostly waiting for a free slot)`);
   console.log(`run time under load  p50 ${p(execTimes, 0.5)} ms, p95 ${p(execTimes, 0.95)} ms (single run alone: ${single.toFixed(0)} ms)`);
-  console.log(`peak RSS             web ${webRss ?? 'n/a'} MB, worker ${workerRss ?? 'n/a'} MB (before the load: RSS web ${before.web ?? 'n/a'} MB, worker ${before.worker ?? 'n/a'} MB; peak so far web ${before.webPeak ?? 'n/a'}, worker ${before.workerPeak ?? 'n/a'} MB)`);
+  console.log(`peak RSS             web ${webRss ?? 'n/a'} MB (front process ${frontRss ?? 'n/a'} MB), worker ${workerRss ?? 'n/a'} MB (before the load: RSS web ${before.web ?? 'n/a'} MB, worker ${before.worker ?? 'n/a'} MB; peak so far web ${before.webPeak ?? 'n/a'}, worker ${before.workerPeak ?? 'n/a'} MB)`);
   console.log(`ideal                ${(ideal / 1000).toFixed(1)} s = ${ids.length} x ${single.toFixed(0)} ms / ${CONCURRENCY}`);
   console.log(`ratio to ideal       ${(wall / ideal).toFixed(2)}`);
   console.log(`errors               ${errors}`);
-  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, webHeapMb, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
+  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, webHeapMb, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, front: frontRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
   fs.mkdirSync('bench/results', { recursive: true });
   fs.writeFileSync(`bench/results/scale-${Date.now()}.json`, JSON.stringify(results, null, 2));
   await db.$disconnect();

@@ -1,43 +1,82 @@
-// `npm start`: the whole dashboard in one process. Starts (or joins) the embedded PostgreSQL
-// unless DATABASE_URL is set, applies migrations, makes sure an admin exists, builds the
-// Next.js app when its sources changed, and serves it. SIGTERM/SIGINT stop it all cleanly.
-import http from 'node:http';
-import next from 'next';
+// `npm start`: the whole dashboard. Starts (or joins) the embedded PostgreSQL unless DATABASE_URL is
+// set, prepares the database (child process scripts/prepare.ts), builds the Next.js app when its
+// sources changed, starts the web process (scripts/web.ts: the app and, unless WORKERS=off, the run
+// worker) and serves the public port from this front process (scripts/lib/front.ts), which answers
+// /api/health itself and passes everything else on. SIGTERM/SIGINT stop it all cleanly; a web
+// process that dies is restarted (at most 5 times a minute).
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type http from 'node:http';
+import pg from 'pg';
 import { connectDatabase } from '../lib/db/connect';
-import { spawnSync } from 'node:child_process';
-import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../lib/auth/client-address';
 import { ensureRuntimeSecrets } from './lib/secrets';
 import { buildIfNeeded } from './lib/build';
+import { createFront } from './lib/front';
 import { log } from './lib/log';
 
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 3000);
-const trustProxy = process.env.TRUST_PROXY === 'true';
-const publicUrl = process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null;
 
 const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRES) log('postgres', line.trim()); });
+// The web process's socket lives in a directory only we can enter.
+const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-web-'));
+const socketPath = path.join(socketDir, 'web.sock');
+const pool = new pg.Pool({ connectionString: database.url, max: 2, idleTimeoutMillis: 30_000 });
+pool.on('error', () => {});
 let server: http.Server | undefined;
-let worker: { stop(): Promise<void> } | undefined;
+let web: ChildProcess | undefined;
+let lastHeartbeat: number | null = null;
 let stopping = false;
+const restarts: number[] = [];
 
-async function shutdown(signal: string) {
+function startWeb(): Promise<void> {
+  fs.rmSync(socketPath, { force: true });
+  const child = fork('scripts/web.ts', [], { env: { ...process.env, DATABASE_URL: database.url, WEB_SOCKET: socketPath }, stdio: 'inherit' });
+  web = child;
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: { type?: string }) => {
+      if (m?.type === 'ready') { lastHeartbeat = Date.now(); resolve(); }
+      if (m?.type === 'heartbeat') lastHeartbeat = Date.now();
+    });
+    child.once('exit', (code, signal) => {
+      reject(new Error(`the web process exited (${signal ?? code}) before it was ready`));
+      if (stopping || web !== child) return;
+      lastHeartbeat = null;
+      const now = Date.now();
+      restarts.push(now);
+      while (restarts.length && restarts[0] < now - 60_000) restarts.shift();
+      if (restarts.length > 5) { log('start', 'the web process keeps dying: giving up'); void shutdown('web process failing', 1); return; }
+      log('start', `the web process exited (${signal ?? code}); restarting it`);
+      setTimeout(() => { if (!stopping) startWeb().catch((e) => log('start', e.message)); }, 1000);
+    });
+  });
+}
+
+async function shutdown(reason: string, code = 0) {
   if (stopping) return;
   stopping = true;
-  log('start', `${signal}: stopping`);
+  log('start', `${reason}: stopping`);
   await new Promise<void>((resolve) => {
     if (!server) return resolve();
     server.close(() => resolve());
     server.closeIdleConnections();
     setTimeout(() => { server?.closeAllConnections(); resolve(); }, 5000).unref();
   });
-  await worker?.stop().catch(() => {});
-  await (await import('../lib/jobs')).stopBoss().catch(() => {});
-  const { db } = await import('../lib/db');
-  await db.$disconnect().catch(() => {});
+  if (web && web.exitCode === null && web.signalCode === null) {
+    const exited = new Promise((r) => web!.once('exit', r));
+    web.kill('SIGTERM');
+    const timer = setTimeout(() => web?.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  await pool.end().catch(() => {});
+  fs.rmSync(socketDir, { recursive: true, force: true });
   if (database.owned) log('start', 'stopping the embedded PostgreSQL');
   await database.stop();
   log('start', 'stopped');
-  process.exit(0);
+  process.exit(code);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -52,36 +91,22 @@ try {
   // Migrations, the vault check and the first admin, in a child process (see scripts/prepare.ts).
   const prepared = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: database.url } });
   if (prepared.status !== 0) throw new Error('start-up preparation failed (reason above)');
-
   await buildIfNeeded();
-  // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
-  // Started before serving, so the queue is set up as a supervising worker, not as a mere sender.
-  if (process.env.WORKERS !== 'off') {
-    const { startWorker } = await import('../lib/jobs');
-    const { defaultResolver } = await import('../lib/runs');
-    worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });
-  }
-  const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
-  await app.prepare();
-  const handle = app.getRequestHandler();
-  server = http.createServer((req, res) => {
-    req.headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trustProxy) ?? '';
-    // Next fills in X-Forwarded-Host with its own idea ("localhost") when absent, and Auth.js builds
-    // OpenID Connect redirect URLs from it: state the address the client really used.
-    if (publicUrl) {
-      req.headers['x-forwarded-host'] = publicUrl.host;
-      req.headers['x-forwarded-proto'] = publicUrl.protocol.replace(':', '');
-    } else if (!trustProxy || !req.headers['x-forwarded-host']) {
-      req.headers['x-forwarded-host'] = req.headers.host ?? `${host}:${port}`;
-      req.headers['x-forwarded-proto'] = 'http';
-    }
-    void handle(req, res);
+  await startWeb();
+  server = createFront({
+    socketPath, host, port,
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    publicUrl: process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null,
+    query: async (sql) => (await pool.query(sql)).rows,
+    heartbeatAge: () => (lastHeartbeat === null ? null : Date.now() - lastHeartbeat),
   });
-  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, resolve); });
   log('start', `serving http://${host.includes(':') ? `[${host}]` : host}:${port}`);
 } catch (err) {
   console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  stopping = true;
+  web?.kill('SIGTERM');
+  fs.rmSync(socketDir, { recursive: true, force: true });
   await database.stop().catch(() => {});
   process.exit(1);
 }

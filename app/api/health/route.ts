@@ -1,9 +1,13 @@
-import { checkHealth } from '@/lib/health';
+import { db } from '@/lib/db';
+import { checkHealth, healthResponse } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
-/** Public by design: load balancers and monitors call it without credentials; it reveals no data. */
+/**
+ * Public by design: load balancers and monitors call it without credentials; it reveals no data.
+ * Behind `npm start` the front process answers /api/health itself (scripts/start.ts), so a busy
+ * web process cannot delay it; this route serves `next dev` and direct `next start`.
+ */
 export async function GET(): Promise<Response> {
-  const health = await checkHealth();
-  return Response.json(health, { status: health.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+  return healthResponse(await checkHealth((sql) => db.$queryRawUnsafe(sql)));
 }

@@ -1,0 +1,78 @@
+// The front of `npm start`: owns the public port, answers /api/health itself and passes every other
+// request to the web process over its Unix socket. Node runs a page's rendering on one thread, so a
+// health check answered by the web process waits behind whatever pages are being rendered; the
+// front does almost nothing else and answers at once, while still reporting a web process that has
+// stopped responding (no heartbeat) as unavailable.
+import http from 'node:http';
+import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../../lib/auth/client-address';
+import { checkHealth, type Health, type HealthQuery } from '../../lib/health';
+
+export interface FrontOptions {
+  socketPath: string;
+  host: string;
+  port: number;
+  trustProxy: boolean;
+  publicUrl: URL | null;
+  query: HealthQuery;
+  /** Milliseconds since the web process last said it is alive (null: never). */
+  heartbeatAge: () => number | null;
+  heartbeatLimitMs?: number;
+}
+
+// Meaningful for one connection only (RFC 9110 §7.6.1); Node sets its own.
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-connection'];
+
+/** The headers the web process gets: the client address and the address the client used, stated by us. */
+export function forwardHeaders(req: http.IncomingMessage, o: Pick<FrontOptions, 'trustProxy' | 'publicUrl' | 'host' | 'port'>): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = { ...req.headers };
+  for (const h of HOP_BY_HOP) delete headers[h];
+  for (const token of String(req.headers.connection ?? '').split(',')) delete headers[token.trim().toLowerCase()];
+  headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], o.trustProxy) ?? '';
+  // Next fills in X-Forwarded-Host with its own idea ("localhost") when absent, and Auth.js builds
+  // OpenID Connect redirect URLs from it: state the address the client really used.
+  if (o.publicUrl) {
+    headers['x-forwarded-host'] = o.publicUrl.host;
+    headers['x-forwarded-proto'] = o.publicUrl.protocol.replace(':', '');
+  } else if (!o.trustProxy || !req.headers['x-forwarded-host']) {
+    headers['x-forwarded-host'] = req.headers.host ?? `${o.host}:${o.port}`;
+    headers['x-forwarded-proto'] = 'http';
+  }
+  return headers;
+}
+
+export async function frontHealth(o: Pick<FrontOptions, 'query' | 'heartbeatAge' | 'heartbeatLimitMs'>): Promise<Health> {
+  const health = await checkHealth(o.query);
+  const age = o.heartbeatAge();
+  const responding = age !== null && age < (o.heartbeatLimitMs ?? 5000);
+  return { ...health, status: health.status === 'ok' && responding ? 'ok' : 'unavailable', web: { responding, lastHeartbeatMs: age } };
+}
+
+export function createFront(o: FrontOptions): http.Server {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/api/health' && (req.method === 'GET' || req.method === 'HEAD')) {
+      void frontHealth(o).then((h) => {
+        res.writeHead(h.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify(h));
+      });
+      return;
+    }
+    const upstream = http.request({ socketPath: o.socketPath, agent, method: req.method, path: req.url, headers: forwardHeaders(req, o) }, (answer) => {
+      const headers = { ...answer.headers };
+      for (const h of HOP_BY_HOP) delete headers[h];
+      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => {
+      if (res.headersSent) { res.destroy(); return; }
+      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
+      res.end('The dashboard is starting or restarting; try again in a few seconds.\n');
+    });
+    // A client that goes away (closed tab, aborted live stream) ends the request upstream too.
+    res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
+    req.pipe(upstream);
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}

@@ -1,0 +1,103 @@
+// The front process of `npm start` (scripts/lib/front.ts): health answered by the front even when
+// the web process does not answer at all, the web process's heartbeat deciding "responding", and
+// requests passed on with the client address stated by the front (never the client's own claim).
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFront } from '../../scripts/lib/front';
+import { migrationNames } from '../../lib/db/migrate-state';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'front-test-'));
+const socketPath = path.join(dir, 'web.sock');
+let backend: http.Server;
+let front: http.Server;
+let base = '';
+let heartbeat: number | null = 0;
+let hang = false;
+const seen: http.IncomingHttpHeaders[] = [];
+const applied = migrationNames().map((migration_name) => ({ migration_name }));
+
+beforeAll(async () => {
+  backend = http.createServer((req, res) => {
+    seen.push(req.headers);
+    if (hang) return; // a web process busy for ever
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      res.setHeader('Set-Cookie', ['a=1; Path=/', 'b=2; Path=/']);
+      res.writeHead(req.url?.startsWith('/missing') ? 404 : 200, { 'Content-Type': 'text/plain', 'X-Upstream': 'yes' });
+      res.end(`${req.method} ${req.url} ${body}`);
+    });
+  });
+  await new Promise<void>((r) => backend.listen(socketPath, r));
+  front = createFront({
+    socketPath, host: '127.0.0.1', port: 0, trustProxy: false, publicUrl: null,
+    query: async () => applied,
+    heartbeatAge: () => heartbeat,
+  });
+  await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(front.address() as { port: number }).port}`;
+});
+afterAll(async () => {
+  front.closeAllConnections();
+  backend.closeAllConnections();
+  await new Promise((r) => front.close(r));
+  await new Promise((r) => backend.close(r));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('front process', () => {
+  it('passes requests on: method, path, body, status, repeated Set-Cookie headers', async () => {
+    const res = await fetch(`${base}/missing?x=1`, { method: 'POST', body: 'hello' });
+    expect(res.status).toBe(404);
+    expect(await res.text()).toBe('POST /missing?x=1 hello');
+    expect(res.headers.get('x-upstream')).toBe('yes');
+    expect(res.headers.getSetCookie()).toEqual(['a=1; Path=/', 'b=2; Path=/']);
+  });
+
+  it('states the client address itself, ignoring what the client claims', async () => {
+    await fetch(`${base}/x`, { headers: { 'X-Scs-Client-Address': '203.0.113.9', 'X-Forwarded-For': '203.0.113.7' } });
+    const h = seen[seen.length - 1];
+    expect(h['x-scs-client-address']).toBe('127.0.0.1');
+    expect(h['x-forwarded-proto']).toBe('http');
+  });
+
+  it('answers /api/health itself while the web process answers nothing', async () => {
+    hang = true;
+    heartbeat = 400;
+    const before = seen.length;
+    try {
+      const res = await fetch(`${base}/api/health`);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body).toMatchObject({ status: 'ok', database: { reachable: true }, web: { responding: true, lastHeartbeatMs: 400 } });
+      expect(seen.length).toBe(before); // never reached the web process
+    } finally {
+      hang = false;
+    }
+  });
+
+  it('reports a web process without a recent heartbeat as unavailable (503)', async () => {
+    heartbeat = 60_000;
+    const res = await fetch(`${base}/api/health`);
+    expect(res.status).toBe(503);
+    expect((await res.json()).web.responding).toBe(false);
+    heartbeat = null;
+    expect((await fetch(`${base}/api/health`)).status).toBe(503);
+    heartbeat = 0;
+  });
+
+  it('answers 503 with Retry-After while the web process is not listening', async () => {
+    await new Promise((r) => backend.close(r));
+    backend.closeAllConnections();
+    try {
+      const res = await fetch(`${base}/anything`, { headers: { Connection: 'close' } });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      await new Promise<void>((r) => backend.listen(socketPath, r));
+    }
+  });
+});
