@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, makeCloud, makeOrg, makeUser, ctxOf, uniq } from './support';
 import { complianceOf, complianceOverview, evaluateClouds } from '../../lib/compliance';
 import { cloudSelect } from '../../lib/compliance/evaluate';
+import { publicBadgeStatus } from '../../lib/compliance/public';
+import { NotFoundError } from '../../lib/errors';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import type { RequestContext } from '../../lib/context';
 
@@ -203,5 +205,24 @@ describe('overview over snapshots', () => {
     expect(seen).not.toContain(slugs.hidden);
     expect(seen).not.toContain(slugs.pct);
     expect(mine.total).toBe(seen.length);
+  });
+});
+
+describe('badge status from the snapshot', () => {
+  it('reads a fresh snapshot, recomputes a stale one, and knows only public clouds', async () => {
+    const c = await db.cloud.create({ data: { slug: `${prefix}-badge`, name: `${prefix} badge`, organizationId: org.id } });
+    await expect(publicBadgeStatus(c.slug)).rejects.toBeInstanceOf(NotFoundError);
+    await db.cloud.update({ where: { id: c.id }, data: { public: true } });
+    await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
+    await approve(c.id, new Date(T0.getTime() - 60_000));
+    expect(await publicBadgeStatus(c.slug)).toEqual({ name: c.name, status: 'PASS', certified: false });
+    expect((await snapshot(c.id)).computedVersion).toBe((await snapshot(c.id)).version);
+    await db.certificate.create({ data: { cloudId: c.id, standard: 'scs-0116-v1', grantedAt: T0, validUntil: new Date(T0.getTime() + 365 * DAY), grantedByLabel: 'test' } });
+    expect(await publicBadgeStatus(c.slug)).toEqual({ name: c.name, status: 'PASS', certified: true });
+    await run(c.id, T0, 'PASS', 'FAIL');
+    expect((await publicBadgeStatus(c.slug)).status).toBe('FAIL');
+    expect((await publicBadgeStatus(c.slug)).status).toBe('FAIL'); // now from the stored row
+    await db.cloud.update({ where: { id: c.id }, data: { archivedAt: T0 } });
+    await expect(publicBadgeStatus(c.slug)).rejects.toBeInstanceOf(NotFoundError);
   });
 });
