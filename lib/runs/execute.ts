@@ -7,6 +7,7 @@
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { db, type Prisma } from '../db';
+import { refreshWhere } from '../compliance/snapshot';
 import { CHECKS, RUN_NAME_PREFIX, runChecks, selectChecks } from '../checks';
 import type { CheckResult, CloudConfig, Evidence, RunEvent, RunReport } from '../checks/types';
 import { NoCredentialError, type CloudConfigResolver } from './cloud-config';
@@ -201,6 +202,9 @@ async function finish(
     return n.id;
   });
   await notifyProgress(run.id);
+  // Store the cloud's new compliance now, in the worker, so that pages seldom have to (best effort:
+  // a reader recomputes a stale snapshot anyway).
+  await refreshWhere('c.id = $1::uuid', [run.cloudId]).catch(() => {});
   return notificationId;
 }
 

@@ -75,6 +75,10 @@ describe('executing a run', () => {
     const { run } = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual' });
     const outcome = await executeRun(run.id, { resolver, heartbeat });
     expect(outcome).toBe('finished');
+    // The worker stored the cloud's new compliance: fresh, with this run's results.
+    const snap = await db.complianceSnapshot.findUniqueOrThrow({ where: { cloudId: cloud.id } });
+    expect(snap.computedVersion).toBe(snap.version);
+    expect((snap.summary as { lastRun: { id: string } }).lastRun.id).toBe(run.id);
     // Executing again (a job delivered twice) does nothing.
     expect(await executeRun(run.id, { resolver, heartbeat })).toBe('skipped');
 
