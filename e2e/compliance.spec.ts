@@ -3,7 +3,7 @@
 // exports, metrics, and an accessibility check (axe-core) of the main views. Screenshots of the
 // real pages go to docs/images/ for docs/user-guide.md.
 import path from 'node:path';
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect, type Page, type Response } from '@playwright/test';
 import { admin, adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
 
 let world: World;
@@ -116,11 +116,13 @@ test.describe('public pages without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('the status overview and status page are complete without JavaScript and show no private cloud', async ({ page }) => {
     await page.setViewportSize({ width: 1200, height: 900 });
-    await page.goto('/status');
+    const list = await page.goto('/status');
     await expect(page.locator(`[data-testid=public-row][data-cloud="${world.cloudA}"]`)).toBeVisible();
     expect(await page.content()).not.toContain(world.cloudB);
     for (const c of world.canariesB) expect(await page.content()).not.toContain(c);
-    await page.goto(`/status/${world.cloudA}`);
+    await expectPlainHtml(page, list);
+    const one = await page.goto(`/status/${world.cloudA}`);
+    await expectPlainHtml(page, one);
     await expect(page.getByTestId('public-status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
     await expect(page.getByTestId('public-attestation')).toContainText('approved until');
     await expect(page.getByTestId('public-history')).toContainText('scs-0116-permissions');
@@ -129,19 +131,61 @@ test.describe('public pages without JavaScript', () => {
     // No evidence or details on the public page; no scripts of ours are needed.
     expect(await page.content()).not.toContain('evidence');
     await shot(page, 'public-status');
-    expect((await page.request.get(`/status/${world.cloudB}`)).status()).toBe(404);
-    const period = await page.request.get(`/status/${world.cloudA}?period=30d`);
-    expect(period.status()).toBe(200);
+    // Private and unknown clouds: the same plain HTML 404, naming nothing.
+    for (const slug of [world.cloudB, 'no-such-cloud']) {
+      const missing = await page.request.get(`/status/${slug}`);
+      expect(missing.status()).toBe(404);
+      expect(missing.headers()['content-type']).toBe('text/html; charset=utf-8');
+      const body = await missing.text();
+      expect(body).toContain('<h1>Not found</h1>');
+      expect(body).not.toMatch(/<script/i);
+      for (const c of world.canariesB) expect(body).not.toContain(c);
+    }
+    // The period filter is a plain GET form.
+    await page.locator('select[name=period]').selectOption('30d');
+    await page.getByRole('button', { name: 'Show' }).click();
+    await expect(page).toHaveURL(new RegExp(`/status/${world.cloudA}\\?period=30d$`));
+    await expect(page.getByTestId('public-history').getByRole('list', { name: 'History of scs-0116-permissions' })).toHaveAttribute('data-days', '30');
   });
 });
 
-test('public status page passes the accessibility check and ships little JavaScript', async ({ page }) => {
-  let js = 0;
-  page.on('response', async (r) => { if (r.request().resourceType() === 'script') js += (await r.body().catch(() => Buffer.alloc(0))).length; });
-  await page.goto(`/status/${world.cloudA}`);
-  await page.waitForLoadState('networkidle');
-  await axe(page, 'public status page');
-  console.log(`public status page JavaScript: ${(js / 1024).toFixed(1)} kB`);
+/** A public page as a plain HTML document: no script element at all, and a policy that allows none. */
+async function expectPlainHtml(page: Page, res: Response | null) {
+  expect(res?.status()).toBe(200);
+  const headers = res!.headers();
+  expect(headers['content-type']).toBe('text/html; charset=utf-8');
+  expect(headers['content-security-policy']).toContain("script-src 'none'");
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toBe('DENY');
+  expect(headers['cache-control']).toMatch(/^public, max-age=\d+$/);
+  expect(await res!.text()).not.toMatch(/<script/i);
+  await expect(page.locator('script')).toHaveCount(0);
+}
+
+test.describe('public pages in a browser with JavaScript', () => {
+  // axe-core is injected as a script, which the pages' Content-Security-Policy (script-src 'none') blocks.
+  test.use({ bypassCSP: true });
+  test('public status page passes the accessibility check, ships no JavaScript and fits a phone', async ({ page }) => {
+    let scripts = 0;
+    page.on('request', (r) => { if (r.resourceType() === 'script') scripts++; });
+    await page.goto(`/status/${world.cloudA}`);
+    await page.waitForLoadState('networkidle');
+    expect(scripts).toBe(0);
+    await axe(page, 'public status page');
+    // The history's text shows on keyboard focus (CSS only).
+    const fail = page.getByTestId('public-history').getByRole('list', { name: 'History of scs-0116-permissions' }).locator('[aria-label^="FAIL"]').first();
+    await fail.focus();
+    await expect(fail.getByRole('tooltip')).toBeVisible();
+    await page.goto('/status');
+    await axe(page, 'public status list');
+    // 375 px wide: nothing but the clouds' table may scroll sideways.
+    await page.setViewportSize({ width: 375, height: 800 });
+    for (const url of ['/status', `/status/${world.cloudA}`]) {
+      await page.goto(url);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(375);
+      await axe(page, `${url} at 375 px`);
+    }
+  });
 });
 
 test('badge, QR code and status JSON: public clouds only', async ({ request }) => {

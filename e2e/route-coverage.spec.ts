@@ -10,8 +10,6 @@ import { adminCli, base, dbQuery, makeWorld, signIn, type World } from './suppor
 
 const PUBLIC_PAGES: Record<string, string> = {
   '/': 'only redirects to /compliance',
-  '/status': 'public certificate status overview (SCS-0004 §4): publicly listed clouds only',
-  '/status/[slug]': 'public certificate status page of a publicly listed cloud (404 otherwise); no documents, no evidence',
   '/certificates/revoked': 'public certificate revocation list (SCS-0004 §7); names only of publicly listed clouds',
   '/signin': 'the sign-in form',
   '/invite/[token]': 'the invitation token in the URL is the credential',
@@ -22,6 +20,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   '/api/v1/openapi.json': 'the API description',
   '/api/v1/status': 'public status JSON of publicly listed clouds (404 for others)',
   '/api/v1/certificates/revoked': 'public certificate revocation list as JSON',
+  '/status': 'public certificate status overview (SCS-0004 §4), plain HTML: publicly listed clouds only',
+  '/status/[slug]': 'public certificate status page (plain HTML) of a publicly listed cloud (404 otherwise); no documents, no evidence',
   '/badge/[slug]': 'public status badge of a publicly listed cloud (404 otherwise)',
   '/status/[slug]/qr.svg': 'QR code of a public status page URL (404 for others)',
   '/status/[slug]/qr.png': 'QR code of a public status page URL (404 for others)',

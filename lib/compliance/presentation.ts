@@ -33,3 +33,8 @@ export function look(v: string): Look {
 export function spoken(v: string): string {
   return v === 'INCONCLUSIVE' ? 'inconclusive (ABORT)' : v === 'ABORT' ? 'ABORT (inconclusive)' : v;
 }
+
+/** "30d" -> "30 days", "18m" -> "18 months": the period filter's option text. */
+export function periodLabel(p: string): string {
+  return p.replace('d', ' days').replace('m', ' months');
+}

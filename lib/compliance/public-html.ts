@@ -1,0 +1,198 @@
+// The public certificate status pages (SCS-0004 §4) as complete HTML documents: no JavaScript, no
+// client runtime, one inline stylesheet. They show what the React pages showed before (same texts,
+// same data-testids); the data comes from lib/compliance/public.ts and is rendered here only.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { html, raw, type Html } from '../html';
+import type { CloudCompliance } from './index';
+import { PERIODS, type History, type Period } from './history';
+import { historyStripsHtml, legendHtml } from './history-html';
+import { LOOK, look, periodLabel, spoken, type Shown } from './presentation';
+import type { RunSummary } from './public';
+
+const SITE = 'SCS Key-Manager Conformance';
+const DESCRIPTION = 'Conformance of OpenStack clouds to the SCS Key-Manager Standard (scs-0116).';
+
+let stylesheet: string | undefined;
+
+/**
+ * history-strips.css (shared with the signed-in pages through app/globals.css) and public.css, read
+ * from the project (the app runs with the project as its working directory, scripts/start.ts) once
+ * per process, or on every request under `next dev` so that edits show. Comments and indentation
+ * are for the source, not for every visitor.
+ */
+export function publicStylesheet(): string {
+  if (stylesheet && process.env.NODE_ENV === 'production') return stylesheet;
+  stylesheet = ['history-strips.css', 'public.css']
+    .map((f) => fs.readFileSync(path.join(process.cwd(), 'lib', 'compliance', f), 'utf8'))
+    .join('\n')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\n\s*/g, '\n')
+    .trim();
+  return stylesheet;
+}
+
+function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
+
+function minute(d: Date | null | undefined): string {
+  return d ? `${d.toISOString().replace('T', ' ').slice(0, 16)} UTC` : '—';
+}
+
+/** A status or verdict: colour AND its text label (never colour alone), as StatusTag draws it. */
+export function statusTagHtml(status: string, testId?: string): Html {
+  const key = (status in LOOK ? status : 'MISSING') as Shown;
+  const l = look(status);
+  return html`<span class="tag tag-${key.toLowerCase()}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
+}
+
+function documentHtml(title: string, body: Html): Html {
+  return html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · ${SITE}</title>
+<meta name="description" content="${DESCRIPTION}">
+<style>${raw(publicStylesheet())}</style>
+</head>
+<body>
+<a class="skip" href="#main">Skip to content</a>
+<header class="site"><div class="wrap">
+<a class="brand" href="/status">SCS Key-Manager certificate status</a>
+<nav aria-label="Public"><a href="/status">Clouds</a><a href="/certificates/revoked">Revocation list</a><a href="/signin">Sign in</a></nav>
+</div></header>
+<main id="main" class="wrap">
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/** /status: the publicly listed clouds with their status and certificate. */
+export function statusListHtml(clouds: CloudCompliance[]): Html {
+  const rows = clouds.map((c) => html`<tr data-testid="public-row" data-cloud="${c.cloud.slug}">
+<td><a href="/status/${c.cloud.slug}">${c.cloud.name}</a></td>
+<td>${c.cloud.organization.name}</td>
+<td>${statusTagHtml(c.status)}</td>
+<td>${c.certificate.current ? `${c.certificate.state}, until ${day(c.certificate.current.validUntil)}` : 'none'}</td>
+</tr>`);
+  return documentHtml('Certificate status', html`<h1>Certificate status: SCS Key Manager (scs-0116)</h1>
+<p class="lead">Publicly listed clouds, their current status against scs-0116 v1 and their certificates.</p>
+<div class="legend">${legendHtml()}</div>
+${clouds.length === 0 ? html`<p class="empty">No cloud is publicly listed yet.</p>` : html`<div class="table-wrap"><table class="list">
+<caption class="sr-only">Publicly listed clouds</caption>
+<thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">scs-0116 v1</th><th scope="col">Certificate</th></tr></thead>
+<tbody>${rows}</tbody>
+</table></div>`}`);
+}
+
+export interface StatusPageData {
+  cloud: CloudCompliance;
+  history: History;
+  runs: RunSummary[];
+  period: Period;
+  /** Origin for the absolute URLs of the embed snippet and the QR code's text (publicBaseUrl). */
+  base: string;
+}
+
+function currentStatus(c: CloudCompliance): Html {
+  const evaluations = c.evaluations.map((e) => html`<div class="evaluation" data-testid="public-${e.standard}">
+<p><span class="name">${e.standard === 'scs-0116-v1' ? 'SCS Key Manager Standard v1' : 'Earlier draft (all SHOULD)'}</span> ${statusTagHtml(e.status, `public-status-${e.standard}`)}</p>
+${e.reasons.length > 0 && html`<ul class="reasons">${e.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
+${e.warnings.length > 0 && html`<ul class="reasons">${e.warnings.map((r) => html`<li>Warning: ${r}</li>`)}</ul>`}
+</div>`);
+  const testcases = c.evaluations[0].testcases.filter((t) => t.requirement !== 'informational')
+    .map((t) => html`<tr><td class="mono">${t.id}</td><td>${t.requirement}</td><td>${statusTagHtml(t.verdict)}</td><td>${minute(t.expiresAt)}</td></tr>`);
+  return html`<section class="card">
+<h2>Current status</h2>
+${evaluations}
+<table class="testcases">
+<caption class="sr-only">Testcases</caption>
+<thead><tr><th scope="col">Testcase</th><th scope="col">Requirement</th><th scope="col">Verdict</th><th scope="col">Valid until</th></tr></thead>
+<tbody>${testcases}</tbody>
+</table>
+</section>`;
+}
+
+function certificate(c: CloudCompliance, base: string): Html {
+  const cert = c.certificate;
+  const current = cert.current;
+  const slug = c.cloud.slug;
+  const attestation = c.manual.verdict === 'PASS' && c.manual.expiresAt ? `approved until ${day(c.manual.expiresAt)}`
+    : c.manual.verdict === 'FAIL' ? 'rejected' : 'none valid';
+  const embed = `<a href="${base}/status/${slug}"><img src="${base}/badge/${slug}.svg" alt="SCS Key Manager status"></a>`;
+  return html`<section class="card">
+<h2>Certificate</h2>
+<dl class="facts" data-testid="public-certificate">
+<dt>State</dt><dd>${current ? cert.state : 'none granted'}</dd>
+${current && html`<dt>Granted</dt><dd>${day(current.grantedAt)}</dd><dt>Valid until</dt><dd>${day(current.validUntil)}</dd>`}
+${current?.revokedAt && html`<dt>Revoked</dt><dd>${day(current.revokedAt)}: ${current.revokedReason}</dd>`}
+<dt>Attestation</dt><dd data-testid="public-attestation">${attestation}</dd>
+</dl>
+<div class="badges">
+<img src="/badge/${slug}.svg" alt="Status badge: ${c.status}" height="20">
+<img src="/status/${slug}/qr.svg" alt="QR code of ${base}/status/${slug}" width="96" height="96">
+</div>
+<p class="qr-links small muted">QR code: <a href="/status/${slug}/qr.svg">SVG</a> · <a href="/status/${slug}/qr.png">PNG</a></p>
+<label class="embed small muted">Embed the badge
+<textarea class="mono small" readonly rows="3">${embed}</textarea>
+</label>
+</section>`;
+}
+
+function periodFilter(basePath: string, period: Period): Html {
+  return html`<form class="period" method="get" action="${basePath}" aria-label="History period">
+<label>Period
+<select name="period">${Object.keys(PERIODS).map((p) => html`<option value="${p}"${p === period && raw(' selected')}>${periodLabel(p)}</option>`)}</select>
+</label>
+<button type="submit">Show</button>
+</form>`;
+}
+
+function latestRuns(runs: RunSummary[]): Html {
+  if (runs.length === 0) return html`<p class="small muted">No finished run yet.</p>`;
+  return html`<ul class="runs" data-testid="public-runs">${runs.map((r) => html`<li>
+<p class="when">${minute(r.queuedAt)}</p>
+<ul class="results">${r.results.map((x) => html`<li>${statusTagHtml(x.verdict)}<span class="mono small">${x.testcase}</span><span class="message">${x.message}</span></li>`)}</ul>
+</li>`)}</ul>`;
+}
+
+/** /status/{slug}: current status, certificate, badge and QR code, history and the latest runs. */
+export function statusPageHtml({ cloud: c, history, runs, period, base }: StatusPageData): Html {
+  return documentHtml('Certificate status page', html`<h1>${c.cloud.name}</h1>
+<p class="lead">Operated by ${c.cloud.organization.name} · region ${c.cloud.region}</p>
+<div class="cards">
+${currentStatus(c)}
+${certificate(c, base)}
+</div>
+<section class="card">
+<div class="card-head"><h2>History</h2>${periodFilter(`/status/${c.cloud.slug}`, period)}</div>
+${historyStripsHtml(history, 'public-history')}
+</section>
+<section class="card">
+<h2>Latest runs</h2>
+${latestRuns(runs)}
+</section>`);
+}
+
+/** A private, archived or unknown cloud: indistinguishable from one that does not exist. */
+export function notFoundHtml(): Html {
+  return documentHtml('Not found', html`<div class="plain">
+<h1>Not found</h1>
+<p>There is nothing here, or you may not see it.</p>
+<a href="/status">Back to the certificate status</a>
+</div>`);
+}
+
+/** An unexpected error (logged by the caller without its data). */
+export function errorHtml(): Html {
+  return documentHtml('Error', html`<div class="plain">
+<h1>Something went wrong</h1>
+<p>The error has been logged. Try again, or come back later.</p>
+<a href="/status">Back to the certificate status</a>
+</div>`);
+}
