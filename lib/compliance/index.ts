@@ -12,6 +12,7 @@ import { dailyAggregates, decisionsOf, resultsBefore } from './data';
 import { cloudSelect, type CloudCompliance, type CloudRow } from './evaluate';
 import { buildHistory, periodDays, type History, type Period } from './history';
 import { complianceOf, fromSnapshot, refreshWhere } from './snapshot';
+import { cachedHistory } from './history-cache';
 import { DEFAULT_STANDARD, STANDARDS, VERDICT_TESTCASES, type StandardId } from './standard';
 import type { ComplianceStatus, Evaluation } from './verdict';
 
@@ -118,8 +119,12 @@ export async function cloudCompliance(ctx: RequestContext, slug: string): Promis
   return (await complianceOf([c]))[0];
 }
 
-/** History of a cloud by id, no policy (callers decide): strips per testcase and compliance per day. */
+/** History of a cloud by id, no policy (callers decide): strips per testcase and compliance per day (cached while nothing changed). */
 export async function historyOf(cloudId: string, period: Period, at: Date = clockNow()): Promise<History> {
+  return cachedHistory(cloudId, period, at, () => computeHistory(cloudId, period, at));
+}
+
+async function computeHistory(cloudId: string, period: Period, at: Date): Promise<History> {
   const { from, to } = periodDays(at, period);
   const [aggregates, before, decisions] = await Promise.all([
     dailyAggregates(cloudId, VERDICT_TESTCASES, from, to),

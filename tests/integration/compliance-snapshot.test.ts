@@ -4,7 +4,8 @@
 // sorting, search and paging run over it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db, makeCloud, makeOrg, makeUser, ctxOf, uniq } from './support';
-import { complianceOf, complianceOverview, evaluateClouds } from '../../lib/compliance';
+import { complianceOf, complianceOverview, evaluateClouds, historyOf } from '../../lib/compliance';
+import { clearHistoryCache } from '../../lib/compliance/history-cache';
 import { cloudSelect } from '../../lib/compliance/evaluate';
 import { publicBadgeStatus } from '../../lib/compliance/public';
 import { NotFoundError } from '../../lib/errors';
@@ -224,5 +225,35 @@ describe('badge status from the snapshot', () => {
     expect((await publicBadgeStatus(c.slug)).status).toBe('FAIL'); // now from the stored row
     await db.cloud.update({ where: { id: c.id }, data: { archivedAt: T0 } });
     await expect(publicBadgeStatus(c.slug)).rejects.toBeInstanceOf(NotFoundError);
+  });
+});
+
+describe('history cache', () => {
+  it('serves a history again only while the snapshot shows nothing changed', async () => {
+    clearHistoryCache();
+    const c = await makeCloud(org.id, `${prefix}-hist`);
+    const checked = new Date(T0.getTime() - 2 * DAY);
+    await run(c.id, checked, 'PASS', 'PASS');
+    // The snapshot is stale (never computed since the run): nothing is kept.
+    const a = await historyOf(c.id, '30d');
+    expect(await historyOf(c.id, '30d')).not.toBe(a);
+    await statusOf(c.slug); // fresh snapshot
+    const b = await historyOf(c.id, '30d');
+    expect(await historyOf(c.id, '30d')).toBe(b); // kept
+    expect(b).toEqual(a);
+    // A new result: the next history is computed again and shows it.
+    await run(c.id, T0, 'PASS', 'FAIL');
+    await statusOf(c.slug);
+    const d = await historyOf(c.id, '30d');
+    expect(d).not.toBe(b);
+    expect(d.strips.find((s) => s.testcase === 'scs-0116-permissions')!.cells.at(-1)!.verdict).toBe('FAIL');
+    // Time passing an expiry (the snapshot's staleAt) is a change as well.
+    const staleAt = (await snapshot(c.id)).staleAt!;
+    try {
+      clock.set(staleAt);
+      expect(await historyOf(c.id, '30d')).not.toBe(d);
+    } finally {
+      clock.set(T0);
+    }
   });
 });
