@@ -88,6 +88,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       const { now } = await import('../clock');
       const r = await sendDueReminders(now());
       if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
+      // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
+      // first reader after an expiry need not compute them.
+      const { refreshWhere } = await import('../compliance/snapshot');
+      const refreshed = await refreshWhere('c."archivedAt" IS NULL', [], now());
+      if (refreshed.size) log(`compliance snapshots refreshed: ${refreshed.size}`);
     }));
     workIds.push(await boss.work(QUEUES.retention, async () => {
       const r = await pruneRetention();
