@@ -98,7 +98,8 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
             </div>
           ))}
         </div>
-        <div className="relative mt-3 overflow-x-auto">
+        {/* On a narrow screen the table scrolls sideways: the box takes the focus so keyboard users can scroll it too. */}
+        <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Testcases of scs-0116 v1">
           <table className="min-w-full text-sm">
             <caption className="sr-only">Testcases of scs-0116 v1</caption>
             <thead className="text-left text-xs uppercase text-slate-600"><tr><th scope="col" className="py-1 pr-3">Testcase</th><th scope="col" className="pr-3">Requirement</th><th scope="col" className="pr-3">Verdict</th><th scope="col" className="pr-3">Checked</th><th scope="col">Valid until</th></tr></thead>
