@@ -18,12 +18,15 @@ import { cloudCompliance, cloudHistory, parsePeriod, PERIODS } from '@/lib/compl
 import { HistoryStrips, PeriodFilter, StatusTag } from '@/components/compliance/status';
 import { RevokeForm } from '@/components/compliance/certificate-forms';
 import { grantCertificateAction, revokeCertificateAction } from '../certificate-actions';
+import { cloudTimeline } from '@/lib/compliance/timeline';
+import { TimelineList } from '@/components/compliance/timeline';
 
 export const metadata: Metadata = { title: 'Cloud' };
 
 export default async function CloudPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
   const { slug } = await params;
-  const period = parsePeriod((await searchParams).period);
+  const query = await searchParams;
+  const period = parsePeriod(query.period);
   const ctx = await pageContext(`/clouds/${slug}`);
   const cloud = await orRefuse(getCloud(ctx, slug));
   const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
@@ -32,7 +35,11 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
   const canRun = may(ctx, 'run.create', resource) && !cloud.archivedAt;
   const runs = await listRuns(ctx, cloud.id, cloud.organization.id, 10);
   const state = await cloudRunState(ctx, cloud.id, cloud.organization.id);
-  const [compliance, history] = await Promise.all([cloudCompliance(ctx, cloud.slug), cloudHistory(ctx, cloud.slug, period)]);
+  const [compliance, history, timeline] = await Promise.all([
+    cloudCompliance(ctx, cloud.slug),
+    cloudHistory(ctx, cloud.slug, period),
+    cloudTimeline(ctx, cloud.slug, { period, page: query.tpage }),
+  ]);
   const canGrant = may(ctx, 'certificate.grant', resource) && !cloud.archivedAt;
   const canRevoke = may(ctx, 'certificate.revoke', resource);
   const cert = compliance.certificate;
@@ -98,7 +105,8 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
             </div>
           ))}
         </div>
-        <div className="relative mt-3 overflow-x-auto">
+        {/* On a narrow screen the table scrolls sideways: the box takes the focus so keyboard users can scroll it too. */}
+        <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Testcases of scs-0116 v1">
           <table className="min-w-full text-sm">
             <caption className="sr-only">Testcases of scs-0116 v1</caption>
             <thead className="text-left text-xs uppercase text-slate-600"><tr><th scope="col" className="py-1 pr-3">Testcase</th><th scope="col" className="pr-3">Requirement</th><th scope="col" className="pr-3">Verdict</th><th scope="col" className="pr-3">Checked</th><th scope="col">Valid until</th></tr></thead>
@@ -139,6 +147,10 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
           </div>
         </div>
         <HistoryStrips history={history} testId="history" />
+      </Card>
+      <Card className="mt-4">
+        <h2 id="timeline" className="mb-2 font-semibold">Runs and attestations</h2>
+        <TimelineList timeline={timeline} basePath={`/clouds/${cloud.slug}`} id="timeline" />
       </Card>
       {runs.length > 0 && (
         <Card className="mt-4">
