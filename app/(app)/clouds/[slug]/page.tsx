@@ -31,11 +31,12 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
   const cloud = await orRefuse(getCloud(ctx, slug));
   const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
   const canEdit = may(ctx, 'cloud.update', resource);
-  const manual = await cloudManualResult(ctx, cloud.slug);
   const canRun = may(ctx, 'run.create', resource) && !cloud.archivedAt;
-  const runs = await listRuns(ctx, cloud.id, cloud.organization.id, 10);
-  const state = await cloudRunState(ctx, cloud.id, cloud.organization.id);
-  const [compliance, history, timeline] = await Promise.all([
+  // Independent reads, each asking the policy itself: at once, not one after another.
+  const [manual, runs, state, compliance, history, timeline] = await Promise.all([
+    cloudManualResult(ctx, cloud.slug),
+    listRuns(ctx, cloud.id, cloud.organization.id, 10),
+    cloudRunState(ctx, cloud.id, cloud.organization.id),
     cloudCompliance(ctx, cloud.slug),
     cloudHistory(ctx, cloud.slug, period),
     cloudTimeline(ctx, cloud.slug, { period, page: query.tpage }),
