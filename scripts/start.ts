@@ -14,6 +14,8 @@ import { connectDatabase } from '../lib/db/connect';
 import { ensureRuntimeSecrets } from './lib/secrets';
 import { buildIfNeeded } from './lib/build';
 import { createFront } from './lib/front';
+import { badgeAnswer, storedBadge } from '../lib/compliance/badge';
+import { now } from '../lib/clock';
 import { log } from './lib/log';
 
 const host = process.env.HOST || '127.0.0.1';
@@ -23,7 +25,7 @@ const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRE
 // The web process's socket lives in a directory only we can enter.
 const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-web-'));
 const socketPath = path.join(socketDir, 'web.sock');
-const pool = new pg.Pool({ connectionString: database.url, max: 2, idleTimeoutMillis: 30_000 });
+const pool = new pg.Pool({ connectionString: database.url, max: 4, idleTimeoutMillis: 30_000 });
 pool.on('error', () => {});
 let server: http.Server | undefined;
 let web: ChildProcess | undefined;
@@ -99,6 +101,10 @@ try {
     publicUrl: process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null,
     query: async (sql) => (await pool.query(sql)).rows,
     heartbeatAge: () => (lastHeartbeat === null ? null : Date.now() - lastHeartbeat),
+    badge: async (slug) => {
+      const s = await storedBadge(async (sql, params) => (await pool.query(sql, params)).rows, slug, now());
+      return s === 'stale' ? null : badgeAnswer(s === 'not-found' ? null : s);
+    },
   });
   await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, resolve); });
   log('start', `serving http://${host.includes(':') ? `[${host}]` : host}:${port}`);

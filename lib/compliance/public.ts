@@ -5,7 +5,8 @@ import { db } from '../db';
 import { now as clockNow } from '../clock';
 import { NotFoundError } from '../errors';
 import { historyOf, type CloudCompliance } from './index';
-import { complianceOf, staleSql } from './snapshot';
+import { complianceOf } from './snapshot';
+import { storedBadge, type BadgeStatus } from './badge';
 import type { Period } from './history';
 import { DEFAULT_STANDARD } from './standard';
 import { qrPng, qrSvg } from './graphics';
@@ -35,18 +36,11 @@ export async function publicCloud(slug: string): Promise<CloudCompliance> {
   return (await complianceOf([await publicCloudRow(slug)]))[0];
 }
 
-/**
- * The badge needs only the status and whether a certificate is valid: one query reads both from the
- * stored snapshot; only a stale snapshot takes the full path (which recomputes and stores it).
- */
-export async function publicBadgeStatus(slug: string): Promise<{ name: string; status: string; certified: boolean }> {
-  const [row] = await db.$queryRawUnsafe<Array<{ name: string; status: string | null; certificate: string | null; stale: boolean }>>(
-    `SELECT c.name, s.status, s.summary->'certificate'->>'state' AS certificate, ${staleSql(`($2::timestamptz AT TIME ZONE 'UTC')`)} AS stale
-       FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId" LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
-      WHERE c.slug = $1 AND c.public AND c."archivedAt" IS NULL AND o."archivedAt" IS NULL`,
-    slug, clockNow().toISOString());
-  if (!row) throw new NotFoundError('Cloud');
-  if (!row.stale && row.status) return { name: row.name, status: row.status, certified: row.certificate === 'valid' };
+/** The badge: from the stored snapshot in one query; a stale one takes the full path (which stores it anew). */
+export async function publicBadgeStatus(slug: string): Promise<BadgeStatus> {
+  const stored = await storedBadge((sql, params) => db.$queryRawUnsafe(sql, ...params), slug, clockNow());
+  if (stored === 'not-found') throw new NotFoundError('Cloud');
+  if (stored !== 'stale') return stored;
   const c = await publicCloud(slug);
   return { name: c.cloud.name, status: c.status, certified: c.certificate.state === 'valid' };
 }

@@ -15,12 +15,9 @@ import { db } from '../db';
 import { now as clockNow } from '../clock';
 import type { DecisionRow } from '../attestations/result';
 import type { CertificateRow } from './data';
+import { staleSql } from './freshness';
 import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
 
-/** SQL: the snapshot `s` must be recomputed before it can be read at `$now`. */
-export function staleSql(now: string): string {
-  return `(s."cloudId" IS NULL OR s."computedVersion" <> s.version OR s."computedAt" > ${now} OR s."staleAt" <= ${now})`;
-}
 
 type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
 

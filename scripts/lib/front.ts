@@ -2,10 +2,14 @@
 // request to the web process over its Unix socket. Node runs a page's rendering on one thread, so a
 // health check answered by the web process waits behind whatever pages are being rendered; the
 // front does almost nothing else and answers at once, while still reporting a web process that has
-// stopped responding (no heartbeat) as unavailable.
+// stopped responding (no heartbeat) as unavailable. It also answers status badges whose stored
+// compliance snapshot is fresh (lib/compliance/badge.ts): one query, no rendering.
 import http from 'node:http';
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../../lib/auth/client-address';
 import { checkHealth, type Health, type HealthQuery } from '../../lib/health';
+import { SECURITY_HEADERS } from '../../lib/security-headers';
+
+export interface Answer { status: number; headers: Record<string, string>; body: string }
 
 export interface FrontOptions {
   socketPath: string;
@@ -17,6 +21,15 @@ export interface FrontOptions {
   /** Milliseconds since the web process last said it is alive (null: never). */
   heartbeatAge: () => number | null;
   heartbeatLimitMs?: number;
+  /** A badge the front can answer itself (from a fresh stored snapshot), or null to pass the request on. */
+  badge?: (slug: string) => Promise<Answer | null>;
+}
+
+const BADGE_PATH = /^\/badge\/([^/]+)\.svg$/;
+
+function send(req: http.IncomingMessage, res: http.ServerResponse, a: Answer): void {
+  res.writeHead(a.status, { ...SECURITY_HEADERS, ...a.headers });
+  res.end(req.method === 'HEAD' ? undefined : a.body);
 }
 
 // Meaningful for one connection only (RFC 9110 §7.6.1); Node sets its own.
@@ -51,13 +64,25 @@ export function createFront(o: FrontOptions): http.Server {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/api/health' && (req.method === 'GET' || req.method === 'HEAD')) {
-      void frontHealth(o).then((h) => {
-        res.writeHead(h.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
-        res.end(req.method === 'HEAD' ? undefined : JSON.stringify(h));
-      });
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    if (path === '/api/health' && readOnly) {
+      void frontHealth(o).then((h) => send(req, res, { status: h.status === 'ok' ? 200 : 503, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify(h) }));
       return;
     }
+    const badge = readOnly && o.badge ? BADGE_PATH.exec(path) : null;
+    if (badge) {
+      let slug: string;
+      try { slug = decodeURIComponent(badge[1]); } catch { slug = ''; }
+      // Anything the front cannot answer for sure (stale snapshot, database hiccup) goes to the app.
+      void o.badge!(slug).catch(() => null).then((a) => (a ? send(req, res, a) : pass(req, res)));
+      return;
+    }
+    pass(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+
+  function pass(req: http.IncomingMessage, res: http.ServerResponse): void {
     const upstream = http.request({ socketPath: o.socketPath, agent, method: req.method, path: req.url, headers: forwardHeaders(req, o) }, (answer) => {
       const headers = { ...answer.headers };
       for (const h of HOP_BY_HOP) delete headers[h];
@@ -66,13 +91,11 @@ export function createFront(o: FrontOptions): http.Server {
     });
     upstream.on('error', () => {
       if (res.headersSent) { res.destroy(); return; }
-      res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
+      res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
       res.end('The dashboard is starting or restarting; try again in a few seconds.\n');
     });
     // A client that goes away (closed tab, aborted live stream) ends the request upstream too.
     res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
     req.pipe(upstream);
-  });
-  server.keepAliveTimeout = 65_000;
-  return server;
+  }
 }

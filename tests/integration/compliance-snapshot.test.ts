@@ -8,6 +8,8 @@ import { complianceOf, complianceOverview, evaluateClouds, historyOf } from '../
 import { clearHistoryCache } from '../../lib/compliance/history-cache';
 import { cloudSelect } from '../../lib/compliance/evaluate';
 import { publicBadgeStatus } from '../../lib/compliance/public';
+import { storedBadge } from '../../lib/compliance/badge';
+import pg from 'pg';
 import { NotFoundError } from '../../lib/errors';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import type { RequestContext } from '../../lib/context';
@@ -223,6 +225,16 @@ describe('badge status from the snapshot', () => {
     await run(c.id, T0, 'PASS', 'FAIL');
     expect((await publicBadgeStatus(c.slug)).status).toBe('FAIL');
     expect((await publicBadgeStatus(c.slug)).status).toBe('FAIL'); // now from the stored row
+    // The front process reads the same row through a plain pg pool.
+    const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 1 });
+    try {
+      const viaPg = (sql: string, params: unknown[]) => pool.query(sql, params).then((r) => r.rows);
+      expect(await storedBadge(viaPg, c.slug, T0)).toEqual({ name: c.name, status: 'FAIL', certified: true });
+      expect(await storedBadge(viaPg, `${c.slug}-nope`, T0)).toBe('not-found');
+      expect(await storedBadge(viaPg, c.slug, new Date(T0.getTime() + 30 * DAY))).toBe('stale');
+    } finally {
+      await pool.end();
+    }
     await db.cloud.update({ where: { id: c.id }, data: { archivedAt: T0 } });
     await expect(publicBadgeStatus(c.slug)).rejects.toBeInstanceOf(NotFoundError);
   });

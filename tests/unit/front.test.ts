@@ -36,6 +36,11 @@ beforeAll(async () => {
     socketPath, host: '127.0.0.1', port: 0, trustProxy: false, publicUrl: null,
     query: async () => applied,
     heartbeatAge: () => heartbeat,
+    badge: async (slug) => {
+      if (slug === 'broken') throw new Error('database hiccup');
+      if (slug === 'stale') return null;
+      return { status: 200, headers: { 'Content-Type': 'image/svg+xml' }, body: `<svg>${slug}</svg>` };
+    },
   });
   await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(front.address() as { port: number }).port}`;
@@ -87,6 +92,22 @@ describe('front process', () => {
     heartbeat = null;
     expect((await fetch(`${base}/api/health`)).status).toBe(503);
     heartbeat = 0;
+  });
+
+  it('answers a badge itself when it can, and passes it on when the snapshot is stale or the lookup fails', async () => {
+    const before = seen.length;
+    const own = await fetch(`${base}/badge/fresh%2Done.svg`);
+    expect(await own.text()).toBe('<svg>fresh-one</svg>');
+    expect(own.headers.get('x-frame-options')).toBe('DENY');
+    expect(seen.length).toBe(before);
+    for (const slug of ['stale', 'broken']) {
+      const res = await fetch(`${base}/badge/${slug}.svg`);
+      expect(await res.text()).toBe(`GET /badge/${slug}.svg `);
+    }
+    expect(seen.length).toBe(before + 2);
+    // Only GET and HEAD of the exact badge path.
+    expect(await (await fetch(`${base}/badge/fresh.svg`, { method: 'POST' })).text()).toBe('POST /badge/fresh.svg ');
+    expect(await (await fetch(`${base}/badge/a/b.svg`)).text()).toBe('GET /badge/a/b.svg ');
   });
 
   it('answers 503 with Retry-After while the web process is not listening', async () => {

@@ -1,18 +1,20 @@
 import { publicBadgeStatus } from '@/lib/compliance/public';
-import { badgeSvg } from '@/lib/compliance/graphics';
+import { badgeAnswer } from '@/lib/compliance/badge';
+import { NotFoundError } from '@/lib/errors';
 
 export const dynamic = 'force-dynamic';
 
-// Public: /badge/{slug}.svg of a publicly listed cloud; anything else is a 404 badge-less answer.
+// Public: /badge/{slug}.svg of a publicly listed cloud; anything else is a plain 404. Behind
+// `npm start` the front process answers badges whose stored snapshot is fresh; this route does the rest.
 export async function GET(_req: Request, { params }: { params: Promise<{ slug: string }> }) {
   const { slug: file } = await params;
   const slug = file.replace(/\.svg$/, '');
+  let a;
   try {
-    const s = await publicBadgeStatus(slug);
-    return new Response(badgeSvg(s.status, { certified: s.certified }), {
-      headers: { 'Content-Type': 'image/svg+xml; charset=utf-8', 'Cache-Control': 'public, max-age=300, stale-while-revalidate=600', 'X-Content-Type-Options': 'nosniff' },
-    });
-  } catch {
-    return new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'public, max-age=60' } });
+    a = badgeAnswer(await publicBadgeStatus(slug));
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) throw err;
+    a = badgeAnswer(null);
   }
+  return new Response(a.body, { status: a.status, headers: a.headers });
 }
