@@ -93,10 +93,11 @@ async function timeGet(url: string, headers: Record<string, string> = {}): Promi
   return performance.now() - t0;
 }
 
-async function measure(fn: () => Promise<unknown>, n = SAMPLES): Promise<number[]> {
-  for (let i = 0; i < 3; i++) await fn();
+/** n timed calls of fn after 3 untimed ones; `before` runs untimed ahead of each call. */
+async function measure(fn: () => Promise<unknown>, n = SAMPLES, before?: () => Promise<unknown>): Promise<number[]> {
+  for (let i = 0; i < 3; i++) { await before?.(); await fn(); }
   const out: number[] = [];
-  for (let i = 0; i < n; i++) { const t0 = performance.now(); await fn(); out.push(performance.now() - t0); }
+  for (let i = 0; i < n; i++) { await before?.(); const t0 = performance.now(); await fn(); out.push(performance.now() - t0); }
   return out;
 }
 
@@ -138,12 +139,19 @@ async function main() {
         FROM "RunResult" WHERE "cloudId" = $1 AND "checkedAt" >= now() - interval '548 days' GROUP BY 1, 2`, [cloudId]);
     const cloudSql = async () => Promise.all([snapshotSql(publicSlug), historySql(), client.query(`SELECT * FROM "Run" WHERE "cloudId" = $1 ORDER BY "queuedAt" DESC LIMIT 10`, [cloudId])]);
 
-    const cases: Array<{ name: string; target: number; page: () => Promise<unknown>; sql: () => Promise<unknown> }> = [
+    // A write to the cloud (what a new result, attestation or certificate does through the triggers):
+    // its stored snapshot and its cached history are stale, so the next view recomputes them.
+    const change = () => client.query('UPDATE "ComplianceSnapshot" SET version = version + 1 WHERE "cloudId" = $1', [cloudId]);
+    const cases: Array<{ name: string; target: number | null; page: () => Promise<unknown>; sql: () => Promise<unknown>; before?: () => Promise<unknown> }> = [
       { name: 'overview (/compliance, 1,000 clouds, page 1)', target: 200, page: () => timeGet(`${BASE}/compliance`, H), sql: overviewSql },
       { name: `cloud page (/clouds/${publicSlug}, 18 months)`, target: 60, page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H), sql: cloudSql },
       { name: `public status page (/status/${publicSlug})`, target: 50, page: () => timeGet(`${BASE}/status/${publicSlug}`), sql: cloudSql },
       { name: 'badge (/badge/{slug}.svg)', target: 10, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => snapshotSql(publicSlug) },
       { name: 'GET /api/v1/status (all public clouds)', target: 300, page: () => timeGet(`${BASE}/api/v1/status`), sql: () => snapshotSql('public') },
+      // The same pages on their first view after a change to the cloud (informational).
+      { name: '  cloud page, first view after a change', target: null, page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H), sql: cloudSql, before: change },
+      { name: '  public status page, first view after a change', target: null, page: () => timeGet(`${BASE}/status/${publicSlug}`), sql: cloudSql, before: change },
+      { name: '  badge, first view after a change (by the app)', target: null, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => snapshotSql(publicSlug), before: change },
     ];
     const rows: string[] = [];
     let ok = true;
@@ -152,12 +160,12 @@ async function main() {
     rows.push(`first overview after seeding (computes 1,000 stored snapshots): ${cold.toFixed(0)} ms (not a target)`);
     say(rows[0]);
     for (const c of cases) {
-      const page = await measure(c.page);
+      const page = await measure(c.page, SAMPLES, c.before);
       const sql = await measure(c.sql);
       const p95 = pct(page, 0.95);
-      const met = p95 < c.target;
+      const met = c.target === null || p95 < c.target;
       ok &&= met;
-      rows.push(`${c.name.padEnd(48)} p50 ${pct(page, 0.5).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  | SQL p50 ${pct(sql, 0.5).toFixed(1).padStart(6)} ms p95 ${pct(sql, 0.95).toFixed(1).padStart(6)} ms | ratio p50 ${(pct(page, 0.5) / pct(sql, 0.5)).toFixed(1).padStart(5)}x | target p95 < ${c.target} ms ${met ? 'MET' : 'MISSED'}`);
+      rows.push(`${c.name.padEnd(48)} p50 ${pct(page, 0.5).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  | SQL p50 ${pct(sql, 0.5).toFixed(1).padStart(6)} ms p95 ${pct(sql, 0.95).toFixed(1).padStart(6)} ms | ratio p50 ${(pct(page, 0.5) / pct(sql, 0.5)).toFixed(1).padStart(5)}x | ${c.target === null ? 'no target' : `target p95 < ${c.target} ms ${met ? 'MET' : 'MISSED'}`}`);
       say(rows[rows.length - 1]);
     }
 
