@@ -101,7 +101,7 @@ async function measure(fn: () => Promise<unknown>, n = SAMPLES, before?: () => P
   return out;
 }
 
-async function main() {
+async function main(): Promise<boolean> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-bench-pages-'));
   fs.chmodSync(tmp, 0o755);
   const db = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
@@ -195,6 +195,7 @@ async function main() {
     for (const r of rows) console.log(r);
     console.log(ok ? 'all targets met' : 'NOT all targets met');
     await client.end();
+    return ok;
   } finally {
     if (web) { web.kill('SIGTERM'); await new Promise((r) => setTimeout(r, 2000)); }
     await db.stop();
@@ -202,4 +203,4 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (err) => { console.error(err); console.error(webLog().slice(-3000)); process.exit(1); });
+main().then((ok) => process.exit(ok ? 0 : 1), (err) => { console.error(err); console.error(webLog().slice(-3000)); process.exit(1); });
