@@ -2,8 +2,8 @@
 // JavaScript, badge and QR code, granting and revoking a certificate, the revocation list,
 // exports, metrics, and an accessibility check (axe-core) of the main views. Screenshots of the
 // real pages go to docs/images/ for docs/user-guide.md.
-import path from 'node:path';
 import { test, expect, type Page, type Response } from '@playwright/test';
+import { axe } from './support/axe';
 import { admin, adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
 
 let world: World;
@@ -42,17 +42,6 @@ test.beforeAll(async ({ request }) => {
     SELECT gen_random_uuid(), id, 1, 'approved', 'scs-0116-v1', '{}'::jsonb, 'e2e', now() - interval '2 days', now() - interval '1 day', now() - interval '1 day', now() + interval '90 days'
       FROM "Cloud" WHERE slug = $1`, [world.cloudA]);
 });
-
-async function axe(page: Page, what: string) {
-  await page.addScriptTag({ path: path.join(process.cwd(), 'node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } })
-      .axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${what}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
-}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `docs/images/${name}.png`, fullPage: false });
 

@@ -2,8 +2,8 @@
 // newest first, linked to their pages, narrowed by the history's period filter and paged with
 // keyboard-reachable links; for staff and for a CSP user of the owning organization, with an
 // accessibility check (axe-core) and a 375 px wide screen.
-import path from 'node:path';
 import { test, expect, type Locator, type Page } from '@playwright/test';
+import { axe } from './support/axe';
 import { adminCli, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
 
 let world: World;
@@ -49,17 +49,6 @@ test.beforeAll(async ({ request }) => {
   for (const r of rows) rev[r.revision] = r.id;
   [{ id: newestRun }] = await dbQuery<{ id: string }>('SELECT r.id FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE c.slug = $1 ORDER BY r."queuedAt" DESC LIMIT 1', [world.cloudA]);
 });
-
-async function axe(page: Page, what: string) {
-  await page.addScriptTag({ path: path.join(process.cwd(), 'node_modules/axe-core/axe.min.js') });
-  const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }> }> } })
-      .axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
-  });
-  const serious = result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${what}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
-}
 
 const entries = (page: Page) => page.getByTestId('timeline').getByTestId('timeline-entry');
 

@@ -16,6 +16,7 @@ import { buildIfNeeded } from './lib/build';
 import { createFront } from './lib/front';
 import { badgeAnswer, storedBadge } from '../lib/compliance/badge';
 import { now } from '../lib/clock';
+import { closeServer } from './lib/close-server';
 import { log } from './lib/log';
 
 const host = process.env.HOST || '127.0.0.1';
@@ -60,12 +61,7 @@ async function shutdown(reason: string, code = 0) {
   if (stopping) return;
   stopping = true;
   log('start', `${reason}: stopping`);
-  await new Promise<void>((resolve) => {
-    if (!server) return resolve();
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => { server?.closeAllConnections(); resolve(); }, 5000).unref();
-  });
+  await closeServer(server);
   if (web && web.exitCode === null && web.signalCode === null) {
     const exited = new Promise((r) => web!.once('exit', r));
     web.kill('SIGTERM');

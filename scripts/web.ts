@@ -5,6 +5,7 @@
 // when the front goes away, we stop.
 import http from 'node:http';
 import next from 'next';
+import { closeServer } from './lib/close-server';
 import { log } from './lib/log';
 
 const socketPath = process.env.WEB_SOCKET;
@@ -22,12 +23,7 @@ async function shutdown(reason: string) {
   if (stopping) return;
   stopping = true;
   log('web', `${reason}: stopping`);
-  await new Promise<void>((resolve) => {
-    if (!server) return resolve();
-    server.close(() => resolve());
-    server.closeIdleConnections();
-    setTimeout(() => { server?.closeAllConnections(); resolve(); }, 5000).unref();
-  });
+  await closeServer(server);
   await worker?.stop().catch(() => {});
   await (await import('../lib/jobs')).stopBoss().catch(() => {});
   const { db } = await import('../lib/db');
