@@ -1,7 +1,8 @@
 /**
- * The client address as the server saw it. The custom server (scripts/start.ts) overwrites
- * this header on every request with the socket's address, or with the first X-Forwarded-For
- * entry when TRUST_PROXY=true, so a client cannot forge it.
+ * The client address as the server saw it. The front process of `npm start` (scripts/lib/front.ts)
+ * overwrites this header on every request with the socket's address, or with the X-Forwarded-For
+ * entry the trusted proxy appended when TRUST_PROXY=true, so a client cannot forge it; the web
+ * process is reachable only through the front's private Unix socket.
  */
 export const CLIENT_ADDRESS_HEADER = 'x-scs-client-address';
 
