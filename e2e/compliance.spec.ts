@@ -218,7 +218,7 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
   await page.getByLabel('Reason for revoking (published)').fill('Operator asked to withdraw the certificate');
   await page.getByRole('button', { name: 'Revoke certificate' }).click();
   await expect(page.getByTestId('certificate-state')).toContainText('revoked');
-  await page.goto('/certificates/revoked');
+  await expectPlainHtml(page, await page.goto('/certificates/revoked'));
   await expect(page.getByTestId('revoked-row').filter({ hasText: world.cloudA })).toContainText('Operator asked to withdraw');
   const crl = await (await request.get(`${base()}/api/v1/certificates/revoked`)).json();
   expect(crl.items.some((i: { cloud: { slug: string } | null }) => i.cloud?.slug === world.cloudA)).toBe(true);

@@ -10,7 +10,6 @@ import { adminCli, base, dbQuery, makeWorld, signIn, type World } from './suppor
 
 const PUBLIC_PAGES: Record<string, string> = {
   '/': 'only redirects to /compliance',
-  '/certificates/revoked': 'public certificate revocation list (SCS-0004 §7); names only of publicly listed clouds',
   '/signin': 'the sign-in form',
   '/invite/[token]': 'the invitation token in the URL is the credential',
 };
@@ -20,6 +19,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
   '/api/v1/openapi.json': 'the API description',
   '/api/v1/status': 'public status JSON of publicly listed clouds (404 for others)',
   '/api/v1/certificates/revoked': 'public certificate revocation list as JSON',
+  '/certificates/revoked': 'public certificate revocation list (SCS-0004 §7), plain HTML; names only of publicly listed clouds',
   '/status': 'public certificate status overview (SCS-0004 §4), plain HTML: publicly listed clouds only',
   '/status/[slug]': 'public certificate status page (plain HTML) of a publicly listed cloud (404 otherwise); no documents, no evidence',
   '/badge/[slug]': 'public status badge of a publicly listed cloud (404 otherwise)',

@@ -88,10 +88,10 @@ export interface RevocationEntry { id: string; cloud: { slug: string; name: stri
 export async function revocationList(): Promise<RevocationEntry[]> {
   const rows = await db.certificate.findMany({
     where: { revokedAt: { not: null } }, orderBy: { revokedAt: 'desc' },
-    include: { cloud: { select: { slug: true, name: true, public: true, archivedAt: true, organization: { select: { name: true } } } } },
+    include: { cloud: { select: { slug: true, name: true, public: true, archivedAt: true, organization: { select: { name: true, archivedAt: true } } } } },
   });
   return rows.map((r) => {
-    const listed = r.cloud.public && !r.cloud.archivedAt;
+    const listed = r.cloud.public && !r.cloud.archivedAt && !r.cloud.organization.archivedAt;
     // The reason is free text a reviewer typed: it may name the cloud, so only listed clouds show it.
     return {
       id: r.id,

@@ -10,6 +10,7 @@ import { PERIODS, type History, type Period } from './history';
 import { historyStripsHtml, legendHtml } from './history-html';
 import { LOOK, look, periodLabel, spoken, type Shown } from './presentation';
 import type { RunSummary } from './public';
+import type { RevocationEntry } from './certificates';
 
 const SITE = 'SCS Key-Manager Conformance';
 const DESCRIPTION = 'Conformance of OpenStack clouds to the SCS Key-Manager Standard (scs-0116).';
@@ -180,6 +181,25 @@ ${latestRuns(runs)}
 }
 
 /** A private, archived or unknown cloud: indistinguishable from one that does not exist. */
+/** /certificates/revoked (SCS-0004 §7): names only of publicly listed clouds (revocationList decides). */
+export function revocationListHtml(items: RevocationEntry[]): Html {
+  const rows = items.map((r) => html`<tr data-testid="revoked-row">
+<td>${r.cloud ? html`${r.cloud.name} <span class="muted">${r.cloud.slug}</span>` : html`unlisted cloud <span class="muted mono">${r.id}</span>`}</td>
+<td>${r.organization ?? '—'}</td>
+<td>${r.standard}</td>
+<td>${day(r.grantedAt)}</td>
+<td>${day(r.revokedAt)}</td>
+<td>${r.reason}</td>
+</tr>`);
+  return documentHtml('Certificate revocation list', html`<h1>Certificate revocation list</h1>
+<p class="lead">Certificates of conformance to the SCS Key Manager Standard that were revoked. Also as <a href="/api/v1/certificates/revoked">JSON</a>.</p>
+${items.length === 0 ? html`<p class="empty">No certificate has been revoked.</p>` : html`<div class="table-wrap"><table class="list">
+<caption class="sr-only">Revoked certificates</caption>
+<thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">Standard</th><th scope="col">Granted</th><th scope="col">Revoked</th><th scope="col">Reason</th></tr></thead>
+<tbody>${rows}</tbody>
+</table></div>`}`);
+}
+
 export function notFoundHtml(): Html {
   return documentHtml('Not found', html`<div class="plain">
 <h1>Not found</h1>

@@ -5,7 +5,8 @@ import { describeInternalError, NotFoundError } from '../errors';
 import type { Html } from '../html';
 import { parsePeriod } from './history';
 import { publicBaseUrl, publicCloud, publicClouds, publicHistory, publicRunSummaries } from './public';
-import { errorHtml, notFoundHtml, statusListHtml, statusPageHtml } from './public-html';
+import { errorHtml, notFoundHtml, revocationListHtml, statusListHtml, statusPageHtml } from './public-html';
+import { revocationList } from './certificates';
 
 /**
  * The pages carry no script, so the policy allows none: an injection that got past the escaping
@@ -57,4 +58,9 @@ export function statusPageResponse(req: Request, slug: string): Promise<Response
     const [cloud, history, runs] = await Promise.all([publicCloud(slug), publicHistory(slug, period), publicRunSummaries(slug, 10)]);
     return statusPageHtml({ cloud, history, runs, period, base: publicBaseUrl(req) });
   });
+}
+
+/** GET /certificates/revoked */
+export function revocationListResponse(req: Request): Promise<Response> {
+  return respond(req, async () => revocationListHtml(await revocationList()));
 }
