@@ -4,7 +4,7 @@ import { buildHistory } from '@/lib/compliance/history';
 import type { DayAggregate } from '@/lib/compliance/data';
 import { evaluateAll } from '@/lib/compliance/verdict';
 import { historyStripsHtml } from '@/lib/compliance/history-html';
-import { notFoundHtml, statusListHtml, statusPageHtml } from '@/lib/compliance/public-html';
+import { notFoundHtml, revocationListHtml, statusListHtml, statusPageHtml } from '@/lib/compliance/public-html';
 import type { RunSummary } from '@/lib/compliance/public';
 
 const now = new Date('2025-06-30T12:00:00Z');
@@ -141,5 +141,24 @@ describe('history strips', () => {
 
   test('without a test id there is no empty attribute', () => {
     expect(historyStripsHtml(history()).value).toMatch(/^<div class="hs">/);
+  });
+});
+
+describe('revocation list page', () => {
+  const entry = { id: 'k9', standard: 'scs-0116-v1', grantedAt: new Date('2025-01-02T00:00:00Z'), validUntil: new Date('2026-01-02T00:00:00Z'), revokedAt: new Date('2025-03-04T00:00:00Z') };
+  test('names listed clouds with their reason as text, and unlisted ones by certificate id only', () => {
+    const out = revocationListHtml([
+      { ...entry, cloud: { slug: 'alpha', name: `Alpha ${EVIL}` }, organization: `Acme ${EVIL}`, reason: `withdrawn ${EVIL}` },
+      { ...entry, id: 'k10', cloud: null, organization: null, reason: '' },
+    ]).value;
+    expect(out).not.toMatch(/<script/i);
+    expect(out).toContain('withdrawn &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;');
+    expect(out.match(/data-testid="revoked-row"/g)).toHaveLength(2);
+    expect(out).toContain('unlisted cloud <span class="muted mono">k10</span>');
+    expect(out).toContain('<td>2025-03-04</td>');
+  });
+
+  test('an empty list says so', () => {
+    expect(revocationListHtml([]).value).toContain('No certificate has been revoked.');
   });
 });
