@@ -49,6 +49,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   heartbeat.start();
   const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5), batchSize: 1 };
 
+  /** Stores stale compliance snapshots of all active clouds (lib/compliance/snapshot.ts), off the web process. */
+  const refreshSnapshots = async () => {
+    const { refreshWhere } = await import('../compliance/snapshot');
+    const { now } = await import('../clock');
+    const refreshed = await refreshWhere('c."archivedAt" IS NULL', [], now());
+    if (refreshed.size) log(`compliance snapshots stored anew: ${refreshed.size}`);
+  };
+
   const runHandler = async (jobs: PgBoss.Job<RunJob>[]) => {
     for (const job of jobs) {
       const outcome = await executeRun(job.data.runId, {
@@ -90,13 +98,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
       // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
       // first reader after an expiry need not compute them.
-      const { refreshWhere } = await import('../compliance/snapshot');
-      const refreshed = await refreshWhere('c."archivedAt" IS NULL', [], now());
-      if (refreshed.size) log(`compliance snapshots refreshed: ${refreshed.size}`);
+      await refreshSnapshots();
     }));
     workIds.push(await boss.work(QUEUES.retention, async () => {
       const r = await pruneRetention();
       log(`retention: evidence pruned on ${r.evidencePruned} result(s), ${r.runsDeleted} run(s) and ${r.deliveriesDeleted} delivery record(s) deleted`);
+      // Deleting old runs marks their clouds' snapshots stale (triggers): store them anew here,
+      // not in the first page view of the morning.
+      if (r.runsDeleted > 0) await refreshSnapshots();
     }));
   }
   // Stale heartbeats of any worker (this one's included) are found within interval x (STALE_FACTOR + 1).
