@@ -26,7 +26,12 @@ const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRE
 // The web process's socket lives in a directory only we can enter.
 const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-web-'));
 const socketPath = path.join(socketDir, 'web.sock');
-const pool = new pg.Pool({ connectionString: database.url, max: 4, idleTimeoutMillis: 30_000 });
+// Health checks get a connection of their own, so a burst of badge lookups cannot delay them; both
+// give up quickly (a badge then goes to the app, the health check reports the database unreachable).
+const poolOptions = { connectionString: database.url, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2000, statement_timeout: 2000 };
+const healthPool = new pg.Pool({ ...poolOptions, max: 1 });
+const pool = new pg.Pool({ ...poolOptions, max: 4 });
+healthPool.on('error', () => {});
 pool.on('error', () => {});
 let server: http.Server | undefined;
 let web: ChildProcess | undefined;
@@ -69,7 +74,7 @@ async function shutdown(reason: string, code = 0) {
     await exited;
     clearTimeout(timer);
   }
-  await pool.end().catch(() => {});
+  await Promise.all([pool.end(), healthPool.end()]).catch(() => {});
   fs.rmSync(socketDir, { recursive: true, force: true });
   if (database.owned) log('start', 'stopping the embedded PostgreSQL');
   await database.stop();
@@ -95,7 +100,7 @@ try {
     socketPath, host, port,
     trustProxy: process.env.TRUST_PROXY === 'true',
     publicUrl: process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null,
-    query: async (sql) => (await pool.query(sql)).rows,
+    query: async (sql) => (await healthPool.query(sql)).rows,
     heartbeatAge: () => (lastHeartbeat === null ? null : Date.now() - lastHeartbeat),
     badge: async (slug) => {
       const s = await storedBadge(async (sql, params) => (await pool.query(sql, params)).rows, slug, now());

@@ -5,6 +5,7 @@
 // stopped responding (no heartbeat) as unavailable. It also answers status badges whose stored
 // compliance snapshot is fresh (lib/compliance/badge.ts): one query, no rendering.
 import http from 'node:http';
+import { pipeline } from 'node:stream';
 import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../../lib/auth/client-address';
 import { checkHealth, type Health, type HealthQuery } from '../../lib/health';
 import { SECURITY_HEADERS } from '../../lib/security-headers';
@@ -40,6 +41,13 @@ export function forwardHeaders(req: http.IncomingMessage, o: Pick<FrontOptions, 
   const headers: http.OutgoingHttpHeaders = { ...req.headers };
   for (const h of HOP_BY_HOP) delete headers[h];
   for (const token of String(req.headers.connection ?? '').split(',')) delete headers[token.trim().toLowerCase()];
+  // The body is passed on as Node decoded it: chunked again when the client sent it chunked. Without
+  // a framing header a body after GET or DELETE would reach the web process as a second request
+  // with headers of the client's making (request smuggling).
+  if (req.headers['transfer-encoding']) {
+    headers['transfer-encoding'] = 'chunked';
+    delete headers['content-length'];
+  }
   headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], o.trustProxy) ?? '';
   // Next fills in X-Forwarded-Host with its own idea ("localhost") when absent, and Auth.js builds
   // OpenID Connect redirect URLs from it: state the address the client really used.
@@ -61,7 +69,9 @@ export async function frontHealth(o: Pick<FrontOptions, 'query' | 'heartbeatAge'
 }
 
 export function createFront(o: FrontOptions): http.Server {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  // No cap on sockets (open live-progress streams and slow uploads must not queue other requests);
+  // idle ones are closed after 30 s, before the web process's 65 s keep-alive would close them.
+  const agent = new http.Agent({ keepAlive: true, timeout: 30_000 });
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
@@ -86,8 +96,11 @@ export function createFront(o: FrontOptions): http.Server {
     const upstream = http.request({ socketPath: o.socketPath, agent, method: req.method, path: req.url, headers: forwardHeaders(req, o) }, (answer) => {
       const headers = { ...answer.headers };
       for (const h of HOP_BY_HOP) delete headers[h];
+      for (const token of String(answer.headers.connection ?? '').split(',')) delete headers[token.trim().toLowerCase()];
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-      answer.pipe(res);
+      // A web process that dies mid-answer must end the client's response too (a live-progress
+      // stream would otherwise wait for ever instead of reconnecting).
+      pipeline(answer, res, (err) => { if (err) res.destroy(); });
     });
     upstream.on('error', () => {
       if (res.headersSent) { res.destroy(); return; }
@@ -96,6 +109,7 @@ export function createFront(o: FrontOptions): http.Server {
     });
     // A client that goes away (closed tab, aborted live stream) ends the request upstream too.
     res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
-    req.pipe(upstream);
+    if (req.headers['transfer-encoding'] || Number(req.headers['content-length'] ?? 0) > 0) req.pipe(upstream);
+    else upstream.end();
   }
 }

@@ -23,6 +23,7 @@ beforeAll(async () => {
   backend = http.createServer((req, res) => {
     seen.push(req.headers);
     if (hang) return; // a web process busy for ever
+    if (req.url === '/dies') { res.writeHead(200, { 'Content-Type': 'text/event-stream' }); res.write('data: one\n\n'); setTimeout(() => res.socket?.destroy(), 50); return; }
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {
@@ -108,6 +109,31 @@ describe('front process', () => {
     // Only GET and HEAD of the exact badge path.
     expect(await (await fetch(`${base}/badge/fresh.svg`, { method: 'POST' })).text()).toBe('POST /badge/fresh.svg ');
     expect(await (await fetch(`${base}/badge/a/b.svg`)).text()).toBe('GET /badge/a/b.svg ');
+  });
+
+  it('passes a chunked body on chunked, so it cannot be read as a second request (no smuggling)', async () => {
+    const before = seen.length;
+    const smuggled = 'GET /smuggled HTTP/1.1\r\nHost: x\r\nX-Scs-Client-Address: 6.6.6.6\r\n\r\n';
+    const reply = await new Promise<string>((resolve, reject) => {
+      const req = http.request(`${base}/x`, { method: 'DELETE', headers: { 'Transfer-Encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (d) => { body += d; });
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end(smuggled);
+    });
+    expect(reply).toBe(`DELETE /x ${smuggled}`);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen.length).toBe(before + 1);
+    expect(seen.every((h) => h['x-scs-client-address'] !== '6.6.6.6')).toBe(true);
+  });
+
+  it('ends the client’s response when the web process dies in the middle of it', async () => {
+    const res = await fetch(`${base}/dies`);
+    expect(res.status).toBe(200);
+    const outcome = await res.text().then(() => 'ended', () => 'aborted');
+    expect(['ended', 'aborted']).toContain(outcome); // what matters: it does not hang
   });
 
   it('answers 503 with Retry-After while the web process is not listening', async () => {
