@@ -15,7 +15,7 @@ import { db } from '../db';
 import { now as clockNow } from '../clock';
 import type { DecisionRow } from '../attestations/result';
 import type { CertificateRow } from './data';
-import { staleSql } from './freshness';
+import { SNAPSHOT_FORMAT, staleSql } from './freshness';
 import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
 
 
@@ -91,7 +91,7 @@ async function recompute(clouds: CloudRow[], versions: Map<string, number>, at: 
        SELECT s."cloudId" FROM "ComplianceSnapshot" s JOIN input i ON i."cloudId" = s."cloudId" AND s.version = i."readVersion"
           FOR UPDATE OF s SKIP LOCKED)
      UPDATE "ComplianceSnapshot" s SET
-       "computedVersion" = i."readVersion", "computedAt" = ${utc('$9')}, "staleAt" = ${utc('i."staleAt"')}, status = i.status,
+       format = ${SNAPSHOT_FORMAT}, "computedVersion" = i."readVersion", "computedAt" = ${utc('$9')}, "staleAt" = ${utc('i."staleAt"')}, status = i.status,
        "lastRunAt" = ${utc('i."lastRunAt"')}, "attestationExpiresAt" = ${utc('i."attestationExpiresAt"')},
        "certificateValidUntil" = ${utc('i."certificateValidUntil"')}, summary = i.summary::jsonb
        FROM input i WHERE s."cloudId" = i."cloudId" AND s."cloudId" IN (SELECT "cloudId" FROM target)`,

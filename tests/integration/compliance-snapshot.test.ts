@@ -92,7 +92,34 @@ describe('compliance snapshot', () => {
     expect((await statusOf(c.slug)).status).toBe('FAIL');
   });
 
+  it('stays fresh through writes the evaluation does not read (progress, heartbeat, draft text, evidence)', async () => {
+    const c = await makeCloud(org.id, `${prefix}-irrelevant`);
+    const runId = await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
+    const draft = await db.attestation.create({ data: { cloudId: c.id, revision: 1, state: 'draft', standard: 'scs-0116-v1', statement: {}, createdByLabel: 'test' } });
+    await statusOf(c.slug);
+    const v = (await snapshot(c.id)).version;
+    await db.run.update({ where: { id: runId }, data: { heartbeatAt: T0, progress: { total: 2, done: 1 }, report: { warnings: [] } } });
+    await db.runResult.updateMany({ where: { runId }, data: { evidence: [] } });
+    await db.attestation.update({ where: { id: draft.id }, data: { statement: { kekLocation: 'hsm' } } });
+    expect((await snapshot(c.id)).version).toBe(v);
+    // What it does read: a run's status, an attestation's state.
+    await db.run.update({ where: { id: runId }, data: { status: 'cancelled' } });
+    expect((await snapshot(c.id)).version).toBe(v + 1);
+    await db.attestation.update({ where: { id: draft.id }, data: { state: 'submitted', submittedAt: T0 } });
+    expect((await snapshot(c.id)).version).toBe(v + 2);
+    expect((await statusOf(c.slug)).openAttestation).toBe('submitted');
+  });
+
+  it('is recomputed when it was stored by code of another snapshot format', async () => {
+    const c = await makeCloud(org.id, `${prefix}-format`);
+    await statusOf(c.slug);
+    await db.complianceSnapshot.update({ where: { cloudId: c.id }, data: { format: 0, status: 'PASS' } });
+    expect((await statusOf(c.slug)).status).toBe('MISSING');
+    expect((await snapshot(c.id)).format).toBeGreaterThan(0);
+  });
+
   it('turns stale when time alone changes the outcome, at the exact expiry instant', async () => {
+
     const c = await makeCloud(org.id, `${prefix}-time`);
     const checked = new Date(T0.getTime() - DAY);
     await run(c.id, checked, 'PASS', 'PASS');

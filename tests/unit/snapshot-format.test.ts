@@ -1,0 +1,29 @@
+// Stored compliance snapshots are trusted until SNAPSHOT_FORMAT changes (lib/compliance/freshness.ts).
+// This test fingerprints what decides a snapshot's content: the standards as data and the code of
+// the rules, the evaluation and the stored shape. When it fails, the deciding code changed: bump
+// SNAPSHOT_FORMAT (every stored snapshot is then recomputed after the deploy) and record the new
+// fingerprint below. Comments and white space do not count. (A new esbuild that prints the code
+// differently changes it as well; bumping then costs one recomputation and nothing else.)
+import crypto from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { STANDARDS } from '@/lib/compliance/standard';
+import { automatedState, decide, evaluate, evaluateAll, isValidAt, manualState, validUntil } from '@/lib/compliance/verdict';
+import { manualVerdict } from '@/lib/attestations/result';
+import { expiresAt } from '@/lib/runs/lifetime';
+import { certificateState } from '@/lib/compliance/certificates';
+import { manualInput } from '@/lib/compliance/data';
+import { cloudPart, evaluateCloudsWithInputs } from '@/lib/compliance/evaluate';
+import { nextChange, reviveSummary } from '@/lib/compliance/snapshot';
+import { SNAPSHOT_FORMAT } from '@/lib/compliance/freshness';
+
+/** The code without comments and white space: rewording a comment is no change. */
+const code = (f: (...args: never[]) => unknown) => String(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '').replace(/\s+/g, '');
+
+const deciding = [automatedState, decide, evaluate, evaluateAll, isValidAt, manualState, validUntil, manualVerdict, expiresAt, certificateState, manualInput, cloudPart, evaluateCloudsWithInputs, nextChange, reviveSummary];
+
+describe('snapshot format', () => {
+  it('is bumped whenever the code that decides a snapshot changes', () => {
+    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(STANDARDS)).update(deciding.map(code).join('\n')).digest('hex').slice(0, 16);
+    expect({ format: SNAPSHOT_FORMAT, fingerprint }, 'bump SNAPSHOT_FORMAT in lib/compliance/freshness.ts and record the new fingerprint here').toEqual({ format: 1, fingerprint: '4092744006182a4c' });
+  });
+});
