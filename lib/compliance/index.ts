@@ -42,26 +42,28 @@ export interface Overview extends Page<CloudCompliance> {
   counts: Record<ComplianceStatus, number>;
 }
 
-/** ORDER BY per sort key; a missing date sorts as the oldest (first ascending), ties by name. */
+/** ORDER BY per sort key over the visible rows `v`; a missing date sorts as the oldest (first ascending), ties by name. */
 function orderBy(sort: OverviewSort, dir: 'ASC' | 'DESC'): string {
   const nulls = dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
-  const byName = `lower(c.name) ${dir}, c.name ${dir}, c.id ${dir}`;
+  const byName = `lower(v.name) ${dir}, v.name ${dir}, v.id ${dir}`;
   switch (sort) {
-    case 'organization': return `lower(o.name) ${dir}, ${byName}`;
-    case 'status': return `array_position(ARRAY['FAIL','MISSING','INCONCLUSIVE','PASS'], s.status) ${dir}, ${byName}`;
-    case 'lastRun': return `s."lastRunAt" ${dir} ${nulls}, ${byName}`;
-    case 'attestation': return `s."attestationExpiresAt" ${dir} ${nulls}, ${byName}`;
-    case 'certificate': return `s."certificateValidUntil" ${dir} ${nulls}, ${byName}`;
+    case 'organization': return `lower(v."orgName") ${dir}, ${byName}`;
+    case 'status': return `array_position(ARRAY['FAIL','MISSING','INCONCLUSIVE','PASS'], v.status) ${dir}, ${byName}`;
+    case 'lastRun': return `v."lastRunAt" ${dir} ${nulls}, ${byName}`;
+    case 'attestation': return `v."attestationExpiresAt" ${dir} ${nulls}, ${byName}`;
+    case 'certificate': return `v."certificateValidUntil" ${dir} ${nulls}, ${byName}`;
     default: return byName;
   }
 }
 
-type OverviewRow = { id: string; slug: string; name: string; public: boolean; archivedAt: Date | null; region: string; schedule: string; nextRunAt: Date | null; orgId: string; orgSlug: string; orgName: string; summary: Parameters<typeof fromSnapshot>[1] };
+type OverviewRow = { id: string; slug: string; name: string; public: boolean; archivedAt: Date | null; region: string; schedule: string; nextRunAt: Date | null; orgId: string; orgSlug: string; orgName: string; summary: Parameters<typeof fromSnapshot>[1] | null };
 
 /**
  * The overview: stale snapshots of the visible clouds are recomputed first, then search,
  * organization and status filters, the counts per status, sorting and paging all run in SQL over
  * the stored snapshots (lib/compliance/snapshot.ts), so only one page of clouds reaches the app.
+ * Clouds recomputed by this request take their status and sort keys from that computation (its
+ * store may have been skipped: a writer held the row, or the cloud changed meanwhile).
  */
 export async function complianceOverview(ctx: RequestContext, req: OverviewRequest = {}, opts: { all?: boolean } = {}): Promise<Overview> {
   authorize(ctx.actor, 'cloud.list', { type: 'global' });
@@ -79,20 +81,38 @@ export async function complianceOverview(ctx: RequestContext, req: OverviewReque
   }
   const where = cond.join(' AND ');
   const recomputed = await refreshWhere(where, params, at);
+  const fresh = [...recomputed.values()];
+  const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+  param(fresh.map((c) => c.cloud.id));
+  param(fresh.map((c) => c.status));
+  param(fresh.map((c) => iso(c.lastRun?.queuedAt)));
+  param(fresh.map((c) => iso(c.manual.expiresAt)));
+  param(fresh.map((c) => iso(c.certificate.current?.validUntil)));
+  const n = params.length;
+  const pick = (col: string, cast = '') => `CASE WHEN f.id IS NULL THEN s.${col} ELSE f.${col}${cast} END AS ${col}`;
+  const utc = "::timestamptz AT TIME ZONE 'UTC'";
   // A cloud created after the refresh above has no summary yet: it shows from the next request on.
-  const from = `"Cloud" c JOIN "Organization" o ON o.id = c."organizationId" JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id AND s.summary IS NOT NULL`;
+  const visible = `WITH f AS (
+      SELECT * FROM unnest($${n - 4}::uuid[], $${n - 3}::text[], $${n - 2}::text[], $${n - 1}::text[], $${n}::text[])
+        AS f(id, status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil")),
+    v AS (
+      SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c.schedule::text AS schedule, c."nextRunAt",
+             o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", CASE WHEN f.id IS NULL THEN s.summary END AS summary,
+             ${pick('status')}, ${pick('"lastRunAt"', utc)}, ${pick('"attestationExpiresAt"', utc)}, ${pick('"certificateValidUntil"', utc)}
+        FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
+        LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id LEFT JOIN f ON f.id = c.id
+       WHERE ${where} AND (f.id IS NOT NULL OR s.summary IS NOT NULL))`;
   const status = STATUSES.find((s) => s === req.status);
   const sort = (OVERVIEW_SORTS.find((s) => s === req.sort) ?? 'name') as OverviewSort;
   const { skip, take, page, pageSize } = pageArgs(req, 50);
   const listParams = [...params];
-  const statusCond = status ? ` AND s.status = $${listParams.push(status)}` : '';
+  const statusCond = status ? ` WHERE v.status = $${listParams.push(status)}` : '';
   const limit = opts.all ? '' : ` LIMIT ${take} OFFSET ${skip}`;
   const [countRows, rows] = await Promise.all([
-    db.$queryRawUnsafe<Array<{ status: ComplianceStatus; n: number }>>(`SELECT s.status, count(*)::int AS n FROM ${from} WHERE ${where} GROUP BY s.status`, ...params),
+    db.$queryRawUnsafe<Array<{ status: ComplianceStatus; n: number }>>(`${visible} SELECT status, count(*)::int AS n FROM v GROUP BY status`, ...params),
     db.$queryRawUnsafe<OverviewRow[]>(
-      `SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c.schedule::text AS schedule, c."nextRunAt",
-              o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", s.summary
-         FROM ${from} WHERE ${where}${statusCond} ORDER BY ${orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC')}${limit}`,
+      `${visible} SELECT id, slug, name, public, "archivedAt", region, schedule, "nextRunAt", "orgId", "orgSlug", "orgName", summary
+         FROM v${statusCond} ORDER BY ${orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC')}${limit}`,
       ...listParams),
   ]);
   const counts = { PASS: 0, FAIL: 0, MISSING: 0, INCONCLUSIVE: 0 } as Record<ComplianceStatus, number>;
@@ -100,8 +120,7 @@ export async function complianceOverview(ctx: RequestContext, req: OverviewReque
   const total = status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0);
   const items = rows.map((r) => {
     const cloud: CloudRow = { id: r.id, slug: r.slug, name: r.name, public: r.public, archivedAt: r.archivedAt, region: r.region, schedule: r.schedule, nextRunAt: r.nextRunAt, organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName } };
-    const fresh = recomputed.get(r.id);
-    return fresh ?? fromSnapshot(cloud, r.summary);
+    return recomputed.get(r.id) ?? fromSnapshot(cloud, r.summary!);
   });
   if (opts.all) return { ...toPage(items, items.length, 1, Math.max(items.length, 1)), counts };
   return { ...toPage(items, total, page, pageSize), counts };

@@ -63,7 +63,7 @@ export function fromSnapshot(c: CloudRow, summary: Summary): CloudCompliance {
  * Recomputes and stores the snapshots of these clouds (their versions as read before computing).
  * Returns the evaluations computed, by cloud id.
  */
-async function recompute(clouds: CloudRow[], versions: Map<string, number>, at: Date): Promise<Map<string, CloudCompliance>> {
+async function recompute(clouds: CloudRow[], versions: Map<string, number | null>, at: Date): Promise<Map<string, CloudCompliance>> {
   const out = new Map<string, CloudCompliance>();
   if (clouds.length === 0) return out;
   const evaluated = await evaluateCloudsWithInputs(clouds, at);
@@ -81,8 +81,10 @@ async function recompute(clouds: CloudRow[], versions: Map<string, number>, at: 
     cols.summary.push(JSON.stringify(summaryOf(c)));
   }
   const utc = (x: string) => `(${x}::timestamptz AT TIME ZONE 'UTC')`;
-  // A cloud created while the trigger was absent has no row yet: create it as "version 0, computed".
-  await db.$executeRawUnsafe(`INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`, cols.id);
+  // A cloud created while the trigger was absent has no row yet: create it at version 0. Only for
+  // those: ON CONFLICT would wait for a writer that holds an existing row.
+  const missing = cols.id.filter((id) => versions.get(id) == null);
+  if (missing.length) await db.$executeRawUnsafe(`INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`, missing);
   await db.$executeRawUnsafe(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
@@ -109,7 +111,7 @@ export async function refreshWhere(condition: string, params: unknown[], at: Dat
     ...params, at.toISOString());
   if (stale.length === 0) return new Map();
   const clouds = await db.cloud.findMany({ where: { id: { in: stale.map((r) => r.id) } }, select: cloudSelect });
-  return recompute(clouds, new Map(stale.map((r) => [r.id, r.version ?? 0])), at);
+  return recompute(clouds, new Map(stale.map((r) => [r.id, r.version])), at);
 }
 
 /** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
@@ -121,6 +123,6 @@ export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): P
     clouds.map((c) => c.id), at.toISOString());
   const byId = new Map(rows.map((r) => [r.cloudId, r]));
   const stale = clouds.filter((c) => { const r = byId.get(c.id); return !r || r.stale || !r.summary; });
-  const fresh = await recompute(stale, new Map(stale.map((c) => [c.id, byId.get(c.id)?.version ?? 0])), at);
+  const fresh = await recompute(stale, new Map(stale.map((c) => [c.id, byId.get(c.id)?.version ?? null])), at);
   return clouds.map((c) => fresh.get(c.id) ?? fromSnapshot(c, byId.get(c.id)!.summary!));
 }
