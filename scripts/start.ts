@@ -112,7 +112,11 @@ try {
 } catch (err) {
   console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);
   stopping = true;
-  web?.kill('SIGTERM');
+  if (web && web.exitCode === null && web.signalCode === null) {
+    const exited = new Promise((r) => web!.once('exit', r));
+    web.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  }
   fs.rmSync(socketDir, { recursive: true, force: true });
   await database.stop().catch(() => {});
   process.exit(1);
