@@ -1,6 +1,7 @@
 import { look, periodLabel, spoken } from '@/lib/compliance/presentation';
 import type { History } from '@/lib/compliance/history';
 import { historyStripsHtml } from '@/lib/compliance/history-html';
+import { FilterSelect } from '@/components/ui/filters';
 
 /** A status or verdict: colour AND its text label (never colour alone). */
 export function StatusTag({ status, testId }: { status: string; testId?: string }) {
@@ -24,11 +25,7 @@ export function HistoryStrips({ history, testId }: { history: History; testId?: 
 export function PeriodFilter({ basePath, period, periods }: { basePath: string; period: string; periods: readonly string[] }) {
   return (
     <form method="get" action={basePath} className="flex items-end gap-2 text-sm" aria-label="History period">
-      <label>Period
-        <select name="period" defaultValue={period} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-          {periods.map((p) => <option key={p} value={p}>{periodLabel(p)}</option>)}
-        </select>
-      </label>
+      <FilterSelect name="period" label="Period" value={period} options={periods.map((p) => ({ value: p, label: periodLabel(p) }))} />
       <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100">Show</button>
     </form>
   );

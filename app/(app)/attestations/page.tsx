@@ -5,6 +5,7 @@ import { listAttestations, STATE_LABELS } from '@/lib/attestations';
 import { PageHeader, EmptyState, Table, Td, formatDate } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { StateTag } from '@/components/attestations/manual-result';
+import { FilterForm, FilterSelect } from '@/components/ui/filters';
 
 export const metadata: Metadata = { title: 'Attestations' };
 
@@ -19,15 +20,9 @@ export default async function AttestationsPage({ searchParams }: { searchParams:
     <>
       <PageHeader title={reviewer ? 'Review queue' : 'Attestations'}
         description={reviewer ? 'Self-attestations of the Master-KEK step (scs-0116 v1, key-manager-docs-check) waiting for a decision.' : 'Your organizations\' key-manager attestations.'} />
-      <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter attestations">
-        <label className="text-sm">State
-          <select name="state" defaultValue={state} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="">All</option>
-            {Object.entries(STATE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
-          </select>
-        </label>
-        <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
-      </form>
+      <FilterForm label="Filter attestations">
+        <FilterSelect name="state" label="State" value={state} all options={Object.entries(STATE_LABELS).map(([value, label]) => ({ value, label }))} />
+      </FilterForm>
       {page.total === 0 ? <EmptyState title={state === 'submitted' ? 'Nothing waits for review.' : 'No attestations.'} /> : (
         <Table caption="Attestations" head={['Cloud', 'Revision', 'State', 'Submitted', 'Files', '']}>
           {page.items.map((a) => (

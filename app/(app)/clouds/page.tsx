@@ -6,6 +6,7 @@ import { organizationChoices } from '@/lib/organizations';
 import { PageHeader, EmptyState, Table, Td, Tag } from '@/components/ui/layout';
 import { LinkButton } from '@/components/ui/button';
 import { Pagination } from '@/components/ui/pagination';
+import { FilterCheckbox, FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters';
 
 export const metadata: Metadata = { title: 'Clouds' };
 
@@ -23,22 +24,12 @@ export default async function CloudsPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader title="Clouds" description="OpenStack clouds under certification for scs-0116."
         actions={canCreate ? <LinkButton href="/clouds/new" variant="primary">New cloud</LinkButton> : undefined} />
-      <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter clouds">
-        <label className="text-sm">Search<input name="q" defaultValue={sp.q} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" /></label>
-        <label className="text-sm">Organization
-          <select name="organization" defaultValue={sp.organization ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="">All</option>
-            {orgs.map((o) => <option key={o.slug} value={o.slug}>{o.name}</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Sort
-          <select name="sort" defaultValue={sort} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="name">Name</option><option value="slug">Slug</option><option value="organization">Organization</option><option value="created">Created</option>
-          </select>
-        </label>
-        <label className="flex items-center gap-1 text-sm"><input type="checkbox" name="archived" value="1" defaultChecked={sp.archived === '1'} /> Include archived</label>
-        <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
-      </form>
+      <FilterForm label="Filter clouds">
+        <FilterSearch value={sp.q} />
+        <FilterSelect name="organization" label="Organization" value={sp.organization} all options={orgs.map((o) => ({ value: o.slug, label: o.name }))} />
+        <FilterSelect name="sort" label="Sort" value={sort} options={[{ value: 'name', label: 'Name' }, { value: 'slug', label: 'Slug' }, { value: 'organization', label: 'Organization' }, { value: 'created', label: 'Created' }]} />
+        <FilterCheckbox name="archived" label="Include archived" checked={sp.archived === '1'} />
+      </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={sp.q || sp.organization ? 'No cloud matches these filters.' : 'No clouds yet.'}>
           {canCreate && !sp.q ? <Link className="underline" href="/clouds/new">Add the first cloud</Link> : null}

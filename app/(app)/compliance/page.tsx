@@ -6,6 +6,7 @@ import { organizationChoices } from '@/lib/organizations';
 import { PageHeader, EmptyState, Table, Td, Tag, formatDate } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { StatusTag } from '@/components/compliance/status';
+import { FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters';
 
 export const metadata: Metadata = { title: 'Compliance overview' };
 
@@ -36,32 +37,13 @@ export default async function CompliancePage({ searchParams }: { searchParams: P
         ))}
         <li><Link href="/compliance" className="block rounded-md border border-slate-200 bg-white px-2 py-1 hover:bg-slate-50">All {total}</Link></li>
       </ul>
-      <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter the overview">
-        <label className="text-sm">Search<input name="q" defaultValue={sp.q} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" /></label>
-        <label className="text-sm">Status
-          <select name="status" defaultValue={sp.status ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="">All</option>
-            {STATUSES.map((s) => <option key={s} value={s}>{LOOK[s].label} ({s.toLowerCase()})</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Organization
-          <select name="organization" defaultValue={sp.organization ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="">All</option>
-            {orgs.map((o) => <option key={o.slug} value={o.slug}>{o.name}</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Sort
-          <select name="sort" defaultValue={sp.sort ?? 'name'} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            {OVERVIEW_SORTS.map((s) => <option key={s} value={s}>{SORT_LABELS[s]}</option>)}
-          </select>
-        </label>
-        <label className="text-sm">Order
-          <select name="dir" defaultValue={sp.dir ?? 'asc'} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="asc">Ascending</option><option value="desc">Descending</option>
-          </select>
-        </label>
-        <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
-      </form>
+      <FilterForm label="Filter the overview">
+        <FilterSearch value={sp.q} />
+        <FilterSelect name="status" label="Status" value={sp.status} all options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label} (${s.toLowerCase()})` }))} />
+        <FilterSelect name="organization" label="Organization" value={sp.organization} all options={orgs.map((o) => ({ value: o.slug, label: o.name }))} />
+        <FilterSelect name="sort" label="Sort" value={sp.sort ?? 'name'} options={OVERVIEW_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} />
+        <FilterSelect name="dir" label="Order" value={sp.dir ?? 'asc'} options={[{ value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }]} />
+      </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={sp.q || sp.organization || sp.status ? 'No cloud matches these filters.' : 'No clouds yet.'} />
       ) : (

@@ -5,6 +5,7 @@ import { listOrganizations } from '@/lib/organizations';
 import { PageHeader, EmptyState, Table, Td, Tag, formatDate } from '@/components/ui/layout';
 import { LinkButton } from '@/components/ui/button';
 import { Pagination } from '@/components/ui/pagination';
+import { FilterCheckbox, FilterForm, FilterSearch } from '@/components/ui/filters';
 
 export const metadata: Metadata = { title: 'Organizations' };
 
@@ -18,11 +19,10 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
     <>
       <PageHeader title="Organizations" description="Cloud service providers (CSPs) whose clouds are certified."
         actions={canCreate ? <LinkButton href="/organizations/new" variant="primary">New organization</LinkButton> : undefined} />
-      <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter organizations">
-        <label className="text-sm">Search<input name="q" defaultValue={sp.q} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" /></label>
-        <label className="flex items-center gap-1 text-sm"><input type="checkbox" name="archived" value="1" defaultChecked={sp.archived === '1'} /> Include archived</label>
-        <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
-      </form>
+      <FilterForm label="Filter organizations">
+        <FilterSearch value={sp.q} />
+        <FilterCheckbox name="archived" label="Include archived" checked={sp.archived === '1'} />
+      </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={sp.q ? 'No organization matches this search.' : 'No organizations yet.'}>
           {canCreate && !sp.q ? <Link className="underline" href="/organizations/new">Add the first organization</Link> : null}

@@ -6,6 +6,7 @@ import type { Role } from '@/lib/auth/policy';
 import { PageHeader, EmptyState, Table, Td, Tag, formatDate } from '@/components/ui/layout';
 import { LinkButton } from '@/components/ui/button';
 import { Pagination } from '@/components/ui/pagination';
+import { FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters';
 
 export const metadata: Metadata = { title: 'Users' };
 
@@ -23,16 +24,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
           {may(ctx, 'invitation.create', { type: 'global' }) && <LinkButton href="/admin/invitations">Invitations</LinkButton>}
           {may(ctx, 'user.create', { type: 'global' }) && <LinkButton href="/admin/users/new" variant="primary">New user</LinkButton>}
         </>} />
-      <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label="Filter users">
-        <label className="text-sm">Search<input name="q" defaultValue={sp.q} placeholder="email or name" className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5" /></label>
-        <label className="text-sm">Role
-          <select name="role" defaultValue={role ?? ''} className="mt-1 block rounded-md border border-slate-300 px-2 py-1.5">
-            <option value="">All</option>
-            {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
-          </select>
-        </label>
-        <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
-      </form>
+      <FilterForm label="Filter users">
+        <FilterSearch value={sp.q} placeholder="email or name" />
+        <FilterSelect name="role" label="Role" value={role} all options={ROLES.map((r) => ({ value: r, label: r }))} />
+      </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={sp.q || role ? 'No user matches these filters.' : 'No users yet.'} />
       ) : (
