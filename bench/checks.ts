@@ -29,7 +29,14 @@ const SETTINGS: LabSettings = {
 function memberCloud(j: LabJson): CloudConfig {
   const m = j.users.member;
   return {
-    auth: { type: 'password', authUrl: j.auth_url, username: m.username, userDomainName: m.user_domain_name, password: m.password, projectId: m.project_id },
+    auth: {
+      type: 'password',
+      authUrl: j.auth_url,
+      username: m.username,
+      userDomainName: m.user_domain_name,
+      password: m.password,
+      projectId: m.project_id,
+    },
     region: j.region,
     allowPrivateAddresses: true,
   };
@@ -52,7 +59,10 @@ async function measure(fn: () => Promise<void>): Promise<Sample> {
 
 async function ours(j: LabJson): Promise<void> {
   const report = await runChecks({ cloud: memberCloud(j), ids: ['scs-0116-presence', 'scs-0116-permissions'] });
-  if (report.results.some((r) => r.verdict !== 'PASS')) throw new Error(`our run did not pass: ${report.results.map((r) => `${r.id} ${r.verdict} ${r.message}`).join('; ')}`);
+  if (report.results.some((r) => r.verdict !== 'PASS'))
+    throw new Error(
+      `our run did not pass: ${report.results.map((r) => `${r.id} ${r.verdict} ${r.message}`).join('; ')}`,
+    );
 }
 
 /** The same five requests, by hand: no redaction, no evidence, no checks around them. */
@@ -67,7 +77,10 @@ async function raw(j: LabJson): Promise<void> {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         auth: {
-          identity: { methods: ['password'], password: { user: { name: m.username, domain: { name: m.user_domain_name }, password: m.password } } },
+          identity: {
+            methods: ['password'],
+            password: { user: { name: m.username, domain: { name: m.user_domain_name }, password: m.password } },
+          },
           scope: { project: { id: m.project_id } },
         },
       }),
@@ -81,10 +94,17 @@ async function raw(j: LabJson): Promise<void> {
       method: 'POST',
       path: '/v1/secrets',
       headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: OFFICIAL_TEST_SECRET_NAME, secret_type: 'opaque', payload: 'bench-payload', payload_content_type: 'text/plain' }),
+      body: JSON.stringify({
+        name: OFFICIAL_TEST_SECRET_NAME,
+        secret_type: 'opaque',
+        payload: 'bench-payload',
+        payload_content_type: 'text/plain',
+      }),
     });
     const ref = ((await created.body.json()) as { secret_ref: string }).secret_ref;
-    const found = (await (await bb.request({ method: 'GET', path: list, headers })).body.json()) as { secrets: Array<{ secret_ref: string }> };
+    const found = (await (await bb.request({ method: 'GET', path: list, headers })).body.json()) as {
+      secrets: Array<{ secret_ref: string }>;
+    };
     if (!found.secrets.some((s) => s.secret_ref === ref)) throw new Error('raw run: created secret not found');
     const del = await bb.request({ method: 'DELETE', path: `/v1/secrets/${ref.split('/').pop()}`, headers });
     await del.body.dump();
@@ -148,7 +168,10 @@ async function main(): Promise<number> {
     };
     const dir = path.join(import.meta.dirname, 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(path.join(dir, `checks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+    writeFileSync(
+      path.join(dir, `checks-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
     process.stdout.write(
       `bench:checks — scs-0116-presence + scs-0116-permissions against the lab, ${RUNS} runs each (after ${WARMUP} warm-up runs)\n` +
         `  runChecks (our code):           median ${round(mOurs)} ms\n` +

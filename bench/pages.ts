@@ -27,18 +27,33 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
   },
 });
-const N = Number(args.clouds), DAYS = Number(args.days), SAMPLES = Number(args.samples), PORT = Number(args.port);
+const N = Number(args.clouds),
+  DAYS = Number(args.days),
+  SAMPLES = Number(args.samples),
+  PORT = Number(args.port);
 const BASE = `http://127.0.0.1:${PORT}`;
 const say = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
-const pct = (v: number[], q: number) => { const s = [...v].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]; };
+const pct = (v: number[], q: number) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
 
 async function seed(client: pg.Client) {
   const t0 = Date.now();
-  await client.query(`INSERT INTO "Organization" (id, slug, name, "updatedAt") SELECT gen_random_uuid(), 'org-' || g, 'Organization ' || g, now() FROM generate_series(1, $1) g`, [Math.ceil(N / 10)]);
-  await client.query(`INSERT INTO "Cloud" (id, slug, name, "organizationId", public, "updatedAt", schedule)
+  await client.query(
+    `INSERT INTO "Organization" (id, slug, name, "updatedAt") SELECT gen_random_uuid(), 'org-' || g, 'Organization ' || g, now() FROM generate_series(1, $1) g`,
+    [Math.ceil(N / 10)],
+  );
+  await client.query(
+    `INSERT INTO "Cloud" (id, slug, name, "organizationId", public, "updatedAt", schedule)
     SELECT gen_random_uuid(), 'cloud-' || g, 'Cloud ' || lpad(g::text, 4, '0'), o.id, g % 2 = 0, now(), 'daily'
-      FROM generate_series(1, $1) g JOIN "Organization" o ON o.slug = 'org-' || ((g - 1) / 10 + 1)`, [N]);
-  await client.query(`CREATE TEMP TABLE days AS SELECT d, (date_trunc('day', now()) - (d || ' days')::interval + interval '3 hours' + (random() * interval '2 hours')) AS at FROM generate_series(0, $1 - 1) d`, [DAYS]);
+      FROM generate_series(1, $1) g JOIN "Organization" o ON o.slug = 'org-' || ((g - 1) / 10 + 1)`,
+    [N],
+  );
+  await client.query(
+    `CREATE TEMP TABLE days AS SELECT d, (date_trunc('day', now()) - (d || ' days')::interval + interval '3 hours' + (random() * interval '2 hours')) AS at FROM generate_series(0, $1 - 1) d`,
+    [DAYS],
+  );
   await client.query(`INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt", testcases)
     SELECT gen_random_uuid(), c.id, 'finished', 'schedule', d.at, d.at, d.at + interval '2 seconds', ARRAY['scs-0116-presence', 'scs-0116-permissions'] FROM "Cloud" c CROSS JOIN days d`);
   say(`runs inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
@@ -65,15 +80,27 @@ async function seed(client: pg.Client) {
 
 let webLog = () => '';
 function startWeb(env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   webLog = () => out;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`web did not start:\n${out.slice(-3000)}`)), 600_000);
-    const on = (d: Buffer) => { out += String(d); if (/serving http/.test(out)) { clearTimeout(timer); resolve(proc); } };
+    const on = (d: Buffer) => {
+      out += String(d);
+      if (/serving http/.test(out)) {
+        clearTimeout(timer);
+        resolve(proc);
+      }
+    };
     proc.stdout!.on('data', on);
     proc.stderr!.on('data', on);
-    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`web exited ${code}:\n${out.slice(-3000)}`)); });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web exited ${code}:\n${out.slice(-3000)}`));
+    });
   });
 }
 
@@ -95,16 +122,26 @@ async function timeGet(url: string, headers: Record<string, string> = {}): Promi
 
 /** n timed calls of fn after 3 untimed ones; `before` runs untimed ahead of each call. */
 async function measure(fn: () => Promise<unknown>, n = SAMPLES, before?: () => Promise<unknown>): Promise<number[]> {
-  for (let i = 0; i < 3; i++) { await before?.(); await fn(); }
+  for (let i = 0; i < 3; i++) {
+    await before?.();
+    await fn();
+  }
   const out: number[] = [];
-  for (let i = 0; i < n; i++) { await before?.(); const t0 = performance.now(); await fn(); out.push(performance.now() - t0); }
+  for (let i = 0; i < n; i++) {
+    await before?.();
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
   return out;
 }
 
 async function main(): Promise<boolean> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-bench-pages-'));
   fs.chmodSync(tmp, 0o755);
-  const db = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => {} } : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
+  const db = process.env.DATABASE_URL
+    ? { url: process.env.DATABASE_URL, stop: async () => {} }
+    : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
   let web: ChildProcess | null = null;
   try {
     await applyMigrations(db.url);
@@ -112,10 +149,24 @@ async function main(): Promise<boolean> {
     client.on('error', () => {});
     await client.connect();
     await seed(client);
-    const email = 'bench-admin@bench.example', password = 'bench-password-bench-password';
-    const adm = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/admin.ts', 'create-user', email, '--role', 'admin', '--password-stdin'], { input: password, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url } });
+    const email = 'bench-admin@bench.example',
+      password = 'bench-password-bench-password';
+    const adm = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/admin.ts', 'create-user', email, '--role', 'admin', '--password-stdin'],
+      { input: password, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url } },
+    );
     if (adm.status !== 0) throw new Error(adm.stderr);
-    web = await startWeb({ PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: db.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: BASE, PUBLIC_URL: BASE });
+    web = await startWeb({
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      WORKERS: 'off',
+      DATABASE_URL: db.url,
+      DATA_DIR: path.join(tmp, 'web'),
+      AUTH_SECRET: 'bench-auth-secret-bench-auth-secret',
+      AUTH_URL: BASE,
+      PUBLIC_URL: BASE,
+    });
     say('web serving');
     const [{ id: adminId }] = (await client.query('SELECT id FROM "User" WHERE email = $1', [email])).rows;
     const cookie = await sessionCookie(adminId, 'bench-auth-secret-bench-auth-secret');
@@ -127,31 +178,95 @@ async function main(): Promise<boolean> {
     // (lib/compliance/snapshot.ts; counts per status and one sorted page for the overview), the
     // history aggregate and the latest runs for a cloud.
     const from = `"Cloud" c JOIN "Organization" o ON o.id = c."organizationId" JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`;
-    const overviewSql = async () => Promise.all([
-      client.query(`SELECT s.status, count(*) FROM ${from} WHERE c."archivedAt" IS NULL GROUP BY s.status`),
-      client.query(`SELECT c.id, c.slug, c.name, c.public, c.region, c."nextRunAt", o.name, s.summary FROM ${from} WHERE c."archivedAt" IS NULL ORDER BY lower(c.name), c.name, c.id LIMIT 50`),
-    ]);
-    const snapshotSql = (slugs: 'public' | string) => client.query(
-      `SELECT c.id, c.slug, c.name, c.region, o.name, s.summary FROM ${from} WHERE c.public AND c."archivedAt" IS NULL ${slugs === 'public' ? '' : 'AND c.slug = $1'} ORDER BY c.name`,
-      slugs === 'public' ? [] : [slugs]);
-    const historySql = () => client.query(`SELECT testcase, ("checkedAt" AT TIME ZONE 'UTC')::date AS day, count(*) FILTER (WHERE verdict = 'PASS'), count(*) FILTER (WHERE verdict = 'FAIL'), count(*) FILTER (WHERE verdict = 'ABORT'),
+    const overviewSql = async () =>
+      Promise.all([
+        client.query(`SELECT s.status, count(*) FROM ${from} WHERE c."archivedAt" IS NULL GROUP BY s.status`),
+        client.query(
+          `SELECT c.id, c.slug, c.name, c.public, c.region, c."nextRunAt", o.name, s.summary FROM ${from} WHERE c."archivedAt" IS NULL ORDER BY lower(c.name), c.name, c.id LIMIT 50`,
+        ),
+      ]);
+    const snapshotSql = (slugs: 'public' | string) =>
+      client.query(
+        `SELECT c.id, c.slug, c.name, c.region, o.name, s.summary FROM ${from} WHERE c.public AND c."archivedAt" IS NULL ${slugs === 'public' ? '' : 'AND c.slug = $1'} ORDER BY c.name`,
+        slugs === 'public' ? [] : [slugs],
+      );
+    const historySql = () =>
+      client.query(
+        `SELECT testcase, ("checkedAt" AT TIME ZONE 'UTC')::date AS day, count(*) FILTER (WHERE verdict = 'PASS'), count(*) FILTER (WHERE verdict = 'FAIL'), count(*) FILTER (WHERE verdict = 'ABORT'),
         (array_agg(verdict::text ORDER BY "checkedAt" DESC))[1], max("checkedAt"), (array_agg(message ORDER BY "checkedAt" DESC))[1]
-        FROM "RunResult" WHERE "cloudId" = $1 AND "checkedAt" >= now() - interval '548 days' GROUP BY 1, 2`, [cloudId]);
-    const cloudSql = async () => Promise.all([snapshotSql(publicSlug), historySql(), client.query(`SELECT * FROM "Run" WHERE "cloudId" = $1 ORDER BY "queuedAt" DESC LIMIT 10`, [cloudId])]);
+        FROM "RunResult" WHERE "cloudId" = $1 AND "checkedAt" >= now() - interval '548 days' GROUP BY 1, 2`,
+        [cloudId],
+      );
+    const cloudSql = async () =>
+      Promise.all([
+        snapshotSql(publicSlug),
+        historySql(),
+        client.query(`SELECT * FROM "Run" WHERE "cloudId" = $1 ORDER BY "queuedAt" DESC LIMIT 10`, [cloudId]),
+      ]);
 
     // A write to the cloud (what a new result, attestation or certificate does through the triggers):
     // its stored snapshot and its cached history are stale, so the next view recomputes them.
-    const change = () => client.query('UPDATE "ComplianceSnapshot" SET version = version + 1 WHERE "cloudId" = $1', [cloudId]);
-    const cases: Array<{ name: string; target: number | null; page: () => Promise<unknown>; sql: () => Promise<unknown>; before?: () => Promise<unknown> }> = [
-      { name: 'overview (/compliance, 1,000 clouds, page 1)', target: 200, page: () => timeGet(`${BASE}/compliance`, H), sql: overviewSql },
-      { name: `cloud page (/clouds/${publicSlug}, 18 months)`, target: 60, page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H), sql: cloudSql },
-      { name: `public status page (/status/${publicSlug})`, target: 50, page: () => timeGet(`${BASE}/status/${publicSlug}`), sql: cloudSql },
-      { name: 'badge (/badge/{slug}.svg)', target: 10, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => snapshotSql(publicSlug) },
-      { name: 'GET /api/v1/status (all public clouds)', target: 300, page: () => timeGet(`${BASE}/api/v1/status`), sql: () => snapshotSql('public') },
+    const change = () =>
+      client.query('UPDATE "ComplianceSnapshot" SET version = version + 1 WHERE "cloudId" = $1', [cloudId]);
+    const cases: Array<{
+      name: string;
+      target: number | null;
+      page: () => Promise<unknown>;
+      sql: () => Promise<unknown>;
+      before?: () => Promise<unknown>;
+    }> = [
+      {
+        name: 'overview (/compliance, 1,000 clouds, page 1)',
+        target: 200,
+        page: () => timeGet(`${BASE}/compliance`, H),
+        sql: overviewSql,
+      },
+      {
+        name: `cloud page (/clouds/${publicSlug}, 18 months)`,
+        target: 60,
+        page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H),
+        sql: cloudSql,
+      },
+      {
+        name: `public status page (/status/${publicSlug})`,
+        target: 50,
+        page: () => timeGet(`${BASE}/status/${publicSlug}`),
+        sql: cloudSql,
+      },
+      {
+        name: 'badge (/badge/{slug}.svg)',
+        target: 10,
+        page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`),
+        sql: () => snapshotSql(publicSlug),
+      },
+      {
+        name: 'GET /api/v1/status (all public clouds)',
+        target: 300,
+        page: () => timeGet(`${BASE}/api/v1/status`),
+        sql: () => snapshotSql('public'),
+      },
       // The same pages on their first view after a change to the cloud (informational).
-      { name: '  cloud page, first view after a change', target: null, page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H), sql: cloudSql, before: change },
-      { name: '  public status page, first view after a change', target: null, page: () => timeGet(`${BASE}/status/${publicSlug}`), sql: cloudSql, before: change },
-      { name: '  badge, first view after a change (by the app)', target: null, page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`), sql: () => snapshotSql(publicSlug), before: change },
+      {
+        name: '  cloud page, first view after a change',
+        target: null,
+        page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H),
+        sql: cloudSql,
+        before: change,
+      },
+      {
+        name: '  public status page, first view after a change',
+        target: null,
+        page: () => timeGet(`${BASE}/status/${publicSlug}`),
+        sql: cloudSql,
+        before: change,
+      },
+      {
+        name: '  badge, first view after a change (by the app)',
+        target: null,
+        page: () => timeGet(`${BASE}/badge/${publicSlug}.svg`),
+        sql: () => snapshotSql(publicSlug),
+        before: change,
+      },
     ];
     const rows: string[] = [];
     let ok = true;
@@ -165,31 +280,45 @@ async function main(): Promise<boolean> {
       const p95 = pct(page, 0.95);
       const met = c.target === null || p95 < c.target;
       ok &&= met;
-      rows.push(`${c.name.padEnd(48)} p50 ${pct(page, 0.5).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  | SQL p50 ${pct(sql, 0.5).toFixed(1).padStart(6)} ms p95 ${pct(sql, 0.95).toFixed(1).padStart(6)} ms | ratio p50 ${(pct(page, 0.5) / pct(sql, 0.5)).toFixed(1).padStart(5)}x | ${c.target === null ? 'no target' : `target p95 < ${c.target} ms ${met ? 'MET' : 'MISSED'}`}`);
+      rows.push(
+        `${c.name.padEnd(48)} p50 ${pct(page, 0.5).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  | SQL p50 ${pct(sql, 0.5).toFixed(1).padStart(6)} ms p95 ${pct(sql, 0.95).toFixed(1).padStart(6)} ms | ratio p50 ${(pct(page, 0.5) / pct(sql, 0.5)).toFixed(1).padStart(5)}x | ${c.target === null ? 'no target' : `target p95 < ${c.target} ms ${met ? 'MET' : 'MISSED'}`}`,
+      );
       say(rows[rows.length - 1]);
     }
 
     // /api/health while 8 clients load overview pages without pause.
     let stop = false;
     let loaded = 0;
-    const loaders = Array.from({ length: 8 }, async (_, i) => { while (!stop) { await timeGet(`${BASE}/compliance?page=${(i % 5) + 1}`, H); loaded++; } });
+    const loaders = Array.from({ length: 8 }, async (_, i) => {
+      while (!stop) {
+        await timeGet(`${BASE}/compliance?page=${(i % 5) + 1}`, H);
+        loaded++;
+      }
+    });
     await new Promise((r) => setTimeout(r, 1000));
     const health = await measure(() => timeGet(`${BASE}/api/health`), SAMPLES);
     stop = true;
     await Promise.all(loaders);
     const hp95 = pct(health, 0.95);
     ok &&= hp95 < 20;
-    rows.push(`/api/health under 8 overview clients               p50 ${pct(health, 0.5).toFixed(1).padStart(7)} ms  p95 ${hp95.toFixed(1).padStart(7)} ms  (${loaded} overview pages meanwhile) | target p95 < 20 ms ${hp95 < 20 ? 'MET' : 'MISSED'}`);
+    rows.push(
+      `/api/health under 8 overview clients               p50 ${pct(health, 0.5).toFixed(1).padStart(7)} ms  p95 ${hp95.toFixed(1).padStart(7)} ms  (${loaded} overview pages meanwhile) | target p95 < 20 ms ${hp95 < 20 ? 'MET' : 'MISSED'}`,
+    );
 
     // JavaScript shipped by the public status page.
     const html = await (await fetch(`${BASE}/status/${publicSlug}`)).text();
     const scripts = [...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]);
     let bytes = 0;
     for (const s of scripts) bytes += (await (await fetch(new URL(s, BASE))).arrayBuffer()).byteLength;
-    const inline = [...html.matchAll(/<script(?![^>]*src=)[^>]*>([\s\S]*?)<\/script>/g)].reduce((n, m) => n + m[1].length, 0);
+    const inline = [...html.matchAll(/<script(?![^>]*src=)[^>]*>([\s\S]*?)<\/script>/g)].reduce(
+      (n, m) => n + m[1].length,
+      0,
+    );
     const jsKb = (bytes + inline) / 1024;
     ok &&= jsKb < 50;
-    rows.push(`public status page JavaScript: ${scripts.length} files ${(bytes / 1024).toFixed(1)} kB + inline ${(inline / 1024).toFixed(1)} kB (uncompressed) | HTML ${(html.length / 1024).toFixed(1)} kB | target < 50 kB ${jsKb < 50 ? 'MET' : 'MISSED'}`);
+    rows.push(
+      `public status page JavaScript: ${scripts.length} files ${(bytes / 1024).toFixed(1)} kB + inline ${(inline / 1024).toFixed(1)} kB (uncompressed) | HTML ${(html.length / 1024).toFixed(1)} kB | target < 50 kB ${jsKb < 50 ? 'MET' : 'MISSED'}`,
+    );
 
     console.log('\n== bench:pages ==');
     for (const r of rows) console.log(r);
@@ -197,10 +326,20 @@ async function main(): Promise<boolean> {
     await client.end();
     return ok;
   } finally {
-    if (web) { web.kill('SIGTERM'); await new Promise((r) => setTimeout(r, 2000)); }
+    if (web) {
+      web.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 2000));
+    }
     await db.stop();
     if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().then((ok) => process.exit(ok ? 0 : 1), (err) => { console.error(err); console.error(webLog().slice(-3000)); process.exit(1); });
+main().then(
+  (ok) => process.exit(ok ? 0 : 1),
+  (err) => {
+    console.error(err);
+    console.error(webLog().slice(-3000));
+    process.exit(1);
+  },
+);

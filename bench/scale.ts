@@ -8,7 +8,8 @@
 // Options: --clouds N (1000), --concurrency N (8; or WORKER_CONCURRENCY), --latency MS (50),
 // --all-checks (every check instead of the two official testcases), --sims N (simulators, 50),
 // --no-web (enqueue through lib/jobs directly instead of the HTTP API; no web process),
-// --port N (3690), --web-heap MB (cap the web process's V8 old space). Needs a built app (`npm start` builds it) unless --no-web.
+// --port N (3690), --web-heap MB (cap the web process's V8 old space). Needs a built app (`npm start` builds it) unless
+// --no-web.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -62,7 +63,12 @@ function peakRssMb(pid: number | undefined): number | null {
 function webProcessPid(frontPid: number | undefined): number | undefined {
   if (!frontPid) return undefined;
   try {
-    const children = fs.readFileSync(`/proc/${frontPid}/task/${frontPid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = fs
+      .readFileSync(`/proc/${frontPid}/task/${frontPid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return children.find((c) => fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('scripts/web.ts')) ?? frontPid;
   } catch {
     return frontPid;
@@ -85,7 +91,10 @@ function p(values: number[], q: number): number {
 }
 
 function child(name: string, argv: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...argv], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...argv], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} did not start in time:\n${out.slice(-2000)}`)), 240_000);
@@ -95,14 +104,19 @@ function child(name: string, argv: string[], env: Record<string, string>, ready:
       if (ready.test(out)) {
         clearTimeout(timer);
         proc.removeAllListeners('exit');
-        proc.once('exit', (code, signal) => { if (!stopping) console.error(`${t()} ${name} exited early (${signal ?? code}):\n${out.slice(-3000)}`); });
+        proc.once('exit', (code, signal) => {
+          if (!stopping) console.error(`${t()} ${name} exited early (${signal ?? code}):\n${out.slice(-3000)}`);
+        });
         resolve(proc);
       }
       if (out.length > 100_000) out = out.slice(-20_000);
     };
     proc.stdout!.on('data', onData);
     proc.stderr!.on('data', onData);
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code}:\n${out.slice(-2000)}`)); });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}:\n${out.slice(-2000)}`));
+    });
   });
 }
 
@@ -124,7 +138,9 @@ let worker: ChildProcess | undefined;
 let stopDb: (() => Promise<void>) | undefined;
 
 async function main() {
-  say(`scale benchmark: ${N} clouds, concurrency ${CONCURRENCY}, ${LATENCY} ms per answer, ${testcases.length ? testcases.join(' + ') : 'all checks'}, ${SIMS} simulators, ${useWeb ? 'via the web API' : 'enqueued directly'}, web and worker heap capped at ${webHeapMb} MB as \`npm start\`/\`npm run worker\` do; ${os.cpus().length} cores`);
+  say(
+    `scale benchmark: ${N} clouds, concurrency ${CONCURRENCY}, ${LATENCY} ms per answer, ${testcases.length ? testcases.join(' + ') : 'all checks'}, ${SIMS} simulators, ${useWeb ? 'via the web API' : 'enqueued directly'}, web and worker heap capped at ${webHeapMb} MB as \`npm start\`/\`npm run worker\` do; ${os.cpus().length} cores`,
+  );
   const database = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, stop: async () => {} }
     : await startEmbeddedDatabase({ dataDir: path.join(tmp, 'data') });
@@ -145,8 +161,14 @@ async function main() {
   const configs: Record<string, CloudConfig> = {};
   const slugs: string[] = [];
   for (let i = 0; i <= N; i++) slugs.push(`bench-${i}`);
-  await db.cloud.createMany({ data: slugs.map((slug) => ({ slug, name: slug, organizationId: org.id, schedule: 'off' as const })) });
-  slugs.forEach((slug, i) => { configs[slug] = simulatorCloud(sims[i % SIMS]!, 'member', { timeouts: { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 } }); });
+  await db.cloud.createMany({
+    data: slugs.map((slug) => ({ slug, name: slug, organizationId: org.id, schedule: 'off' as const })),
+  });
+  slugs.forEach((slug, i) => {
+    configs[slug] = simulatorCloud(sims[i % SIMS]!, 'member', {
+      timeouts: { connectMs: 5_000, headersMs: 30_000, bodyMs: 30_000 },
+    });
+  });
   const configFile = path.join(tmp, 'configs.json');
   fs.writeFileSync(configFile, JSON.stringify(configs), { mode: 0o600 });
 
@@ -155,12 +177,34 @@ async function main() {
   if (useWeb) {
     const { createToken } = await import('../lib/tokens');
     const admin = await db.user.create({ data: { email: `bench-${Date.now()}@bench.invalid`, role: 'admin' } });
-    const { token } = await createToken({ actor: systemActor('bench'), clientAddress: null }, admin.id, { name: 'bench', days: 1 });
-    web = await child('web', ['scripts/start.ts'], { PORT: String(PORT), HOST: '127.0.0.1', WORKERS: 'off', DATABASE_URL: database.url, DATA_DIR: path.join(tmp, 'web'), AUTH_SECRET: 'bench-auth-secret-bench-auth-secret', AUTH_URL: `http://127.0.0.1:${PORT}`, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${webHeapMb}`.trim() }, /serving http/);
+    const { token } = await createToken({ actor: systemActor('bench'), clientAddress: null }, admin.id, {
+      name: 'bench',
+      days: 1,
+    });
+    web = await child(
+      'web',
+      ['scripts/start.ts'],
+      {
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        WORKERS: 'off',
+        DATABASE_URL: database.url,
+        DATA_DIR: path.join(tmp, 'web'),
+        AUTH_SECRET: 'bench-auth-secret-bench-auth-secret',
+        AUTH_URL: `http://127.0.0.1:${PORT}`,
+        NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${webHeapMb}`.trim(),
+      },
+      /serving http/,
+    );
     const base = `http://127.0.0.1:${PORT}`;
     enqueueOne = async (slug) => {
-      const res = await fetch(`${base}/api/v1/clouds/${slug}/runs`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ testcases }) });
-      if (res.status !== 201 && res.status !== 200) throw new Error(`POST runs for ${slug}: ${res.status} ${await res.text()}`);
+      const res = await fetch(`${base}/api/v1/clouds/${slug}/runs`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ testcases }),
+      });
+      if (res.status !== 201 && res.status !== 200)
+        throw new Error(`POST runs for ${slug}: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { id: string }).id;
     };
   } else {
@@ -168,7 +212,18 @@ async function main() {
     const ctx = { actor: systemActor('bench'), clientAddress: null };
     enqueueOne = async (slug) => (await requestRun(ctx, { slug }, { trigger: 'api', testcases })).run.id;
   }
-  worker = await child('worker', ['tests/integration/support/worker-child.ts'], { RUNS_CONFIG_FILE: configFile, WORKER_CONCURRENCY: String(CONCURRENCY), DATABASE_URL: database.url, WORKER_HOUSEKEEPING: 'false', NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${webHeapMb}`.trim() }, /READY /);
+  worker = await child(
+    'worker',
+    ['tests/integration/support/worker-child.ts'],
+    {
+      RUNS_CONFIG_FILE: configFile,
+      WORKER_CONCURRENCY: String(CONCURRENCY),
+      DATABASE_URL: database.url,
+      WORKER_HOUSEKEEPING: 'false',
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=${webHeapMb}`.trim(),
+    },
+    /READY /,
+  );
 
   const waitDone = async (ids: string[], timeoutMs: number) => {
     const end = Date.now() + timeoutMs;
@@ -188,27 +243,40 @@ async function main() {
     const r = await db.run.findUniqueOrThrow({ where: { id } });
     singles.push(r.finishedAt!.getTime() - r.startedAt!.getTime());
   }
-  const single = singles.slice(1).length ? singles.slice(1).reduce((a, b) => a + b, 0) / singles.slice(1).length : singles[0]!;
+  const single = singles.slice(1).length
+    ? singles.slice(1).reduce((a, b) => a + b, 0) / singles.slice(1).length
+    : singles[0]!;
   say(`single run: ${single.toFixed(0)} ms (mean of runs 2..${singles.length}; all: ${singles.join(', ')} ms)`);
 
   const webPid = webProcessPid(web?.pid);
-  const before = { front: rssMb(web?.pid), web: rssMb(webPid), worker: rssMb(worker?.pid), webPeak: peakRssMb(webPid), workerPeak: peakRssMb(worker?.pid) };
+  const before = {
+    front: rssMb(web?.pid),
+    web: rssMb(webPid),
+    worker: rssMb(worker?.pid),
+    webPeak: peakRssMb(webPid),
+    workerPeak: peakRssMb(worker?.pid),
+  };
   // The load: one run per cloud, requested as fast as the API answers.
   const t0 = Date.now();
   const ids: string[] = [];
   const targets = slugs.slice(1);
   const lanes = 16;
   let next = 0;
-  await Promise.all(Array.from({ length: lanes }, async () => {
-    while (next < targets.length) {
-      const slug = targets[next++]!;
-      ids.push(await enqueueOne(slug));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < targets.length) {
+        const slug = targets[next++]!;
+        ids.push(await enqueueOne(slug));
+      }
+    }),
+  );
   const enqueuedMs = Date.now() - t0;
   say(`enqueued ${ids.length} runs in ${enqueuedMs} ms`);
   await waitDone(ids, 30 * 60_000);
-  const runs = await db.run.findMany({ where: { id: { in: ids } }, include: { results: { select: { verdict: true } } } });
+  const runs = await db.run.findMany({
+    where: { id: { in: ids } },
+    include: { results: { select: { verdict: true } } },
+  });
   const lastFinish = Math.max(...runs.map((r) => r.finishedAt?.getTime() ?? 0));
   const wall = lastFinish - t0;
   const queueDelays = runs.map((r) => (r.startedAt?.getTime() ?? NaN) - r.queuedAt.getTime());
@@ -220,23 +288,50 @@ async function main() {
   const claimsOk = runs.every((r) => r.claims === 1);
   // Errors: runs that did not finish, checks that reached no verdict (ABORT), runs claimed twice.
   // FAIL verdicts are answers, not errors (km-tls FAILs on the simulator's plain http by design).
-  const errors = runs.length - (statuses.get('finished') ?? 0) + verdicts.ABORT + runs.filter((r) => r.claims !== 1).length;
+  const errors =
+    runs.length - (statuses.get('finished') ?? 0) + verdicts.ABORT + runs.filter((r) => r.claims !== 1).length;
   const ideal = (ids.length * single) / CONCURRENCY;
   const webRss = peakRssMb(webPid);
   const frontRss = peakRssMb(web?.pid);
   const workerRss = peakRssMb(worker?.pid);
 
   console.log('');
-  console.log(`runs                 ${ids.length} (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); results ${verdicts.PASS} PASS, ${verdicts.FAIL} FAIL, ${verdicts.ABORT} ABORT; each claimed once: ${claimsOk ? 'yes' : 'NO'}`);
+  console.log(
+    `runs                 ${ids.length} (${[...statuses].map(([s, n]) => `${n} ${s}`).join(', ')}); results ${verdicts.PASS} PASS, ${verdicts.FAIL} FAIL, ${verdicts.ABORT} ABORT; each claimed once: ${claimsOk ? 'yes' : 'NO'}`,
+  );
   console.log(`total wall time      ${(wall / 1000).toFixed(1)} s (first request to last run finished)`);
   console.log(`runs per second      ${(ids.length / (wall / 1000)).toFixed(1)}`);
-  console.log(`queue delay          p50 ${(p(queueDelays, 0.5) / 1000).toFixed(1)} s, p95 ${(p(queueDelays, 0.95) / 1000).toFixed(1)} s (queued -> started; all runs are queued at once, so this is mostly waiting for a free slot)`);
-  console.log(`run time under load  p50 ${p(execTimes, 0.5)} ms, p95 ${p(execTimes, 0.95)} ms (single run alone: ${single.toFixed(0)} ms)`);
-  console.log(`peak RSS             web ${webRss ?? 'n/a'} MB (front process ${frontRss ?? 'n/a'} MB), worker ${workerRss ?? 'n/a'} MB (before the load: RSS web ${before.web ?? 'n/a'} MB, worker ${before.worker ?? 'n/a'} MB; peak so far web ${before.webPeak ?? 'n/a'}, worker ${before.workerPeak ?? 'n/a'} MB)`);
-  console.log(`ideal                ${(ideal / 1000).toFixed(1)} s = ${ids.length} x ${single.toFixed(0)} ms / ${CONCURRENCY}`);
+  console.log(
+    `queue delay          p50 ${(p(queueDelays, 0.5) / 1000).toFixed(1)} s, p95 ${(p(queueDelays, 0.95) / 1000).toFixed(1)} s (queued -> started; all runs are queued at once, so this is mostly waiting for a free slot)`,
+  );
+  console.log(
+    `run time under load  p50 ${p(execTimes, 0.5)} ms, p95 ${p(execTimes, 0.95)} ms (single run alone: ${single.toFixed(0)} ms)`,
+  );
+  console.log(
+    `peak RSS             web ${webRss ?? 'n/a'} MB (front process ${frontRss ?? 'n/a'} MB), worker ${workerRss ?? 'n/a'} MB (before the load: RSS web ${before.web ?? 'n/a'} MB, worker ${before.worker ?? 'n/a'} MB; peak so far web ${before.webPeak ?? 'n/a'}, worker ${before.workerPeak ?? 'n/a'} MB)`,
+  );
+  console.log(
+    `ideal                ${(ideal / 1000).toFixed(1)} s = ${ids.length} x ${single.toFixed(0)} ms / ${CONCURRENCY}`,
+  );
   console.log(`ratio to ideal       ${(wall / ideal).toFixed(2)}`);
   console.log(`errors               ${errors}`);
-  const results = { at: new Date().toISOString(), clouds: ids.length, concurrency: CONCURRENCY, latencyMs: LATENCY, testcases: testcases.length ? testcases : 'all', web: useWeb, webHeapMb, cores: os.cpus().length, singleRunMs: single, wallMs: wall, runsPerSecond: ids.length / (wall / 1000), queueDelayP95Ms: p(queueDelays, 0.95), peakRssMb: { web: webRss, front: frontRss, worker: workerRss }, ratioToIdeal: wall / ideal, errors };
+  const results = {
+    at: new Date().toISOString(),
+    clouds: ids.length,
+    concurrency: CONCURRENCY,
+    latencyMs: LATENCY,
+    testcases: testcases.length ? testcases : 'all',
+    web: useWeb,
+    webHeapMb,
+    cores: os.cpus().length,
+    singleRunMs: single,
+    wallMs: wall,
+    runsPerSecond: ids.length / (wall / 1000),
+    queueDelayP95Ms: p(queueDelays, 0.95),
+    peakRssMb: { web: webRss, front: frontRss, worker: workerRss },
+    ratioToIdeal: wall / ideal,
+    errors,
+  };
   fs.mkdirSync('bench/results', { recursive: true });
   fs.writeFileSync(`bench/results/scale-${Date.now()}.json`, JSON.stringify(results, null, 2));
   await db.$disconnect();

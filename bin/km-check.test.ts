@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 const BIN = path.join(import.meta.dirname, 'km-check.mjs');
 
 function run(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env } as unknown as NodeJS.ProcessEnv, cwd: '/', timeout: 30_000 });
+  return spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent', ...env } as unknown as NodeJS.ProcessEnv,
+    cwd: '/',
+    timeout: 30_000,
+  });
 }
 
 describe('bin/km-check.mjs', () => {

@@ -35,12 +35,20 @@ function runReminderJob(): { created: string[] } {
 }
 
 async function counts() {
-  const [r] = await dbQuery<{ files: string; blobs: string }>(`SELECT (SELECT count(*) FROM "AttestationFile") AS files, (SELECT count(*) FROM "AttestationBlob") AS blobs`);
+  const [r] = await dbQuery<{ files: string; blobs: string }>(
+    `SELECT (SELECT count(*) FROM "AttestationFile") AS files, (SELECT count(*) FROM "AttestationBlob") AS blobs`,
+  );
   return r;
 }
 
 async function fillStatement(page: Page, overrides: Record<string, string> = {}) {
-  const text = { implementationVersion: '2024.1', protectionDescription: `The Master-KEK is kept in a PKCS#11 HSM and never leaves it. ${XSS}`, contactName: `Ada ${XSS}`, contactEmail: 'ops@example.com', ...overrides };
+  const text = {
+    implementationVersion: '2024.1',
+    protectionDescription: `The Master-KEK is kept in a PKCS#11 HSM and never leaves it. ${XSS}`,
+    contactName: `Ada ${XSS}`,
+    contactEmail: 'ops@example.com',
+    ...overrides,
+  };
   await page.locator('#f-implementation').selectOption('barbican');
   await page.locator('#f-implementationVersion').fill(text.implementationVersion);
   await page.locator('#f-otherProduct').fill(XSS);
@@ -72,17 +80,29 @@ test.beforeAll(async ({ request }) => {
   // The cloud's latest automated results: simple_crypto as global default, permissions FAIL.
   const [cloud] = await dbQuery<{ id: string }>('SELECT id FROM "Cloud" WHERE slug = $1', [world.cloudA]);
   const [run] = await dbQuery<{ id: string }>(
-    `INSERT INTO "Run" ("id","cloudId","status","trigger","finishedAt") VALUES (gen_random_uuid(), $1, 'finished', 'manual', now()) RETURNING id`, [cloud.id]);
+    `INSERT INTO "Run" ("id","cloudId","status","trigger","finishedAt") VALUES (gen_random_uuid(), $1, 'finished', 'manual', now()) RETURNING id`,
+    [cloud.id],
+  );
   await dbQuery(
     `INSERT INTO "RunResult" ("id","runId","cloudId","testcase","verdict","message","details","durationMs","checkedAt") VALUES
      (gen_random_uuid(), $1, $2, 'km-backend', 'FAIL', 'The global default secret store "Software Only" uses simple_crypto.', $3::jsonb, 12, now()),
      (gen_random_uuid(), $1, $2, 'scs-0116-permissions', 'FAIL', 'Barbican refused to create a secret for a member of the project (HTTP 403).', '{}'::jsonb, 40, now())`,
-    [run.id, cloud.id, JSON.stringify({ backend: 'simple_crypto', globalDefault: { name: 'Software Only', cryptoPlugin: 'simple_crypto', globalDefault: true } })]);
+    [
+      run.id,
+      cloud.id,
+      JSON.stringify({
+        backend: 'simple_crypto',
+        globalDefault: { name: 'Software Only', cryptoPlugin: 'simple_crypto', globalDefault: true },
+      }),
+    ],
+  );
 });
 
 test.afterAll(() => setServerClock(null));
 
-test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; expiry makes it MISSING after two reminders', async ({ browser }) => {
+test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; expiry makes it MISSING after two reminders', async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const csp = await (await browser.newContext()).newPage();
   await signIn(csp, world.csp.email, world.csp.password);
@@ -100,7 +120,9 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   await expect(csp.getByTestId('autosave')).toContainText('Draft saved');
 
   // 2. Evidence: a PDF and a PNG, with progress and their SHA-256 shown.
-  expect(await upload(csp, 'hsm-policy.pdf', samplePdf('HSM policy'), 'application/pdf')).toContain('Uploaded "hsm-policy.pdf"');
+  expect(await upload(csp, 'hsm-policy.pdf', samplePdf('HSM policy'), 'application/pdf')).toContain(
+    'Uploaded "hsm-policy.pdf"',
+  );
   expect(await upload(csp, 'hsm-rack.png', samplePng(8, 8), 'image/png')).toContain('Uploaded "hsm-rack.png"');
   await expect(csp.getByTestId('evidence-file')).toHaveCount(2);
   await expect(csp.getByTestId('sha256').first()).toHaveText(/^[0-9a-f]{64}$/);
@@ -126,22 +148,36 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   const backendFinding = rev.locator('[data-testid=finding][data-rule=backend-simple-crypto]');
   await expect(backendFinding).toHaveAttribute('data-severity', 'mismatch');
   await expect(backendFinding).toContainText('simple_crypto');
-  await expect(rev.locator('[data-testid=finding][data-rule=rbac-permissions-fail]')).toHaveAttribute('data-severity', 'mismatch');
+  await expect(rev.locator('[data-testid=finding][data-rule=rbac-permissions-fail]')).toHaveAttribute(
+    'data-severity',
+    'mismatch',
+  );
   await expect(rev.locator('[data-field=secretStore]')).toHaveAttribute('data-highlight', 'mismatch');
   await expect(rev.locator('[data-field=rbac]')).toHaveAttribute('data-highlight', 'mismatch');
-  await expect(rev.locator('[data-testid=automated-result][data-testcase=km-backend]')).toHaveAttribute('data-flagged', 'true');
+  await expect(rev.locator('[data-testid=automated-result][data-testcase=km-backend]')).toHaveAttribute(
+    'data-flagged',
+    'true',
+  );
   expect(await rev.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   await rev.getByLabel('Request changes').check();
   await rev.getByRole('button', { name: 'Record decision' }).click();
   await expect(rev.getByTestId('form-message')).toContainText('Some fields need attention');
-  await rev.getByLabel('Comment (shown to the CSP)').fill('Barbican reports simple_crypto: explain how the Master-KEK is protected, or switch the global default to the HSM store.');
+  await rev
+    .getByLabel('Comment (shown to the CSP)')
+    .fill(
+      'Barbican reports simple_crypto: explain how the Master-KEK is protected, or switch the global default to the HSM store.',
+    );
   await rev.getByRole('button', { name: 'Record decision' }).click();
   await expect(rev.getByTestId('attestation-state')).toHaveAttribute('data-state', 'changes_requested');
 
   // 5. The CSP sees the comment, changes the answer and resubmits.
   await csp.goto(attestationUrl);
   await expect(csp.getByTestId('changes-requested')).toContainText('switch the global default to the HSM store');
-  await csp.locator('#f-protectionDescription').fill('The global default store is now the PKCS#11 HSM store; the simple_crypto store is kept for old secrets only.');
+  await csp
+    .locator('#f-protectionDescription')
+    .fill(
+      'The global default store is now the PKCS#11 HSM store; the simple_crypto store is kept for old secrets only.',
+    );
   await expect(csp.getByTestId('autosave')).toContainText('Draft saved');
   await csp.getByLabel(/I confirm that this statement/).check();
   await csp.getByLabel('Your full name (signature)').fill('Ada Lovelace');
@@ -164,17 +200,22 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   await expect(csp.getByTestId('approval')).toBeVisible();
   await expect(csp.getByTestId('statement-form')).toHaveCount(0);
   await expect(csp.getByTestId('file-upload')).toHaveCount(0);
-  const patch = await api(csp.request, world.csp.token, 'PATCH', `/api/v1/attestations/${id}`, { contactName: 'changed' });
+  const patch = await api(csp.request, world.csp.token, 'PATCH', `/api/v1/attestations/${id}`, {
+    contactName: 'changed',
+  });
   expect(patch.status()).toBe(409);
   const late = await csp.request.fetch(`${base()}/api/v1/attestations/${id}/files`, {
-    method: 'POST', headers: { Authorization: `Bearer ${world.csp.token}` },
+    method: 'POST',
+    headers: { Authorization: `Bearer ${world.csp.token}` },
     multipart: { file: { name: 'late.txt', mimeType: 'text/plain', buffer: Buffer.from('late') } },
   });
   expect(late.status()).toBe(409);
 
   // 8. The clock moves: 14 days and 1 day before expiry the job queues a reminder each; after
   //    expiry the testcase is MISSING.
-  const [{ expiresAt }] = await dbQuery<{ expiresAt: Date }>('SELECT "expiresAt" FROM "Attestation" WHERE id = $1', [id]);
+  const [{ expiresAt }] = await dbQuery<{ expiresAt: Date }>('SELECT "expiresAt" FROM "Attestation" WHERE id = $1', [
+    id,
+  ]);
   const exp = new Date(expiresAt).getTime();
   setServerClock(new Date(exp - 14 * DAY + 60_000));
   expect(runReminderJob().created).toContain(`attestation:${id}:expiry-14d`);
@@ -189,21 +230,42 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   await expect(csp.getByTestId('reminder')).toHaveCount(2);
   await expect(csp.getByTestId('reminder').first()).toContainText('expires in 14 days');
   await expect(csp.getByTestId('reminder').last()).toContainText('expires in 1 day');
-  const reminders = await dbQuery('SELECT "dedupeKey" FROM "NotificationOutbox" WHERE "dedupeKey" LIKE $1 AND "deliveredAt" IS NOT NULL', [`attestation:${id}:expiry-%`]);
+  const reminders = await dbQuery(
+    'SELECT "dedupeKey" FROM "NotificationOutbox" WHERE "dedupeKey" LIKE $1 AND "deliveredAt" IS NOT NULL',
+    [`attestation:${id}:expiry-%`],
+  );
   expect(reminders).toHaveLength(2);
   // Sent: handed to the notification system once each, addressed to the organization's people.
   const sent = await dbQuery<{ subject: string; targets: string[] }>(
     `SELECT n.subject, array_agg(d.target ORDER BY d.target) AS targets FROM "Notification" n
        JOIN "Cloud" c ON c.id = n."cloudId" LEFT JOIN "NotificationDelivery" d ON d."notificationId" = n.id
-      WHERE n.kind = 'attestation-expiry' AND c.slug = $1 GROUP BY n.id, n.subject ORDER BY n."createdAt"`, [world.cloudA]);
-  expect(sent.map((n) => n.subject)).toEqual([expect.stringContaining('expires in 14 days'), expect.stringContaining('expires in 1 day')]);
+      WHERE n.kind = 'attestation-expiry' AND c.slug = $1 GROUP BY n.id, n.subject ORDER BY n."createdAt"`,
+    [world.cloudA],
+  );
+  expect(sent.map((n) => n.subject)).toEqual([
+    expect.stringContaining('expires in 14 days'),
+    expect.stringContaining('expires in 1 day'),
+  ]);
   setServerClock(null);
 });
 
-test('bad evidence is refused with a clear message and nothing is stored; other organizations see 404', async ({ page, request }) => {
+test('bad evidence is refused with a clear message and nothing is stored; other organizations see 404', async ({
+  page,
+  request,
+}) => {
   test.setTimeout(120_000);
   const slug = `cloud-bad-${uid()}`;
-  expect((await api(request, world.adminToken, 'POST', '/api/v1/clouds', { slug, name: `Bad input ${slug}`, organization: world.orgA, region: 'RegionOne', public: false })).status()).toBe(201);
+  expect(
+    (
+      await api(request, world.adminToken, 'POST', '/api/v1/clouds', {
+        slug,
+        name: `Bad input ${slug}`,
+        organization: world.orgA,
+        region: 'RegionOne',
+        public: false,
+      })
+    ).status(),
+  ).toBe(201);
   await signIn(page, world.csp.email, world.csp.password);
   await page.goto(`/clouds/${slug}/attestations`);
   await page.getByRole('button', { name: 'Start the attestation' }).click();
@@ -212,13 +274,19 @@ test('bad evidence is refused with a clear message and nothing is stored; other 
   const before = await counts();
 
   // In the browser: a lying extension and an empty file.
-  expect(await upload(page, 'policy.pdf', samplePng(), 'application/pdf')).toMatch(/"policy.pdf" was not stored: .*named \.pdf, but its content is a PNG image/);
-  expect(await upload(page, 'empty.txt', Buffer.alloc(0), 'text/plain')).toMatch(/was not stored: "empty.txt" is empty/);
+  expect(await upload(page, 'policy.pdf', samplePng(), 'application/pdf')).toMatch(
+    /"policy.pdf" was not stored: .*named \.pdf, but its content is a PNG image/,
+  );
+  expect(await upload(page, 'empty.txt', Buffer.alloc(0), 'text/plain')).toMatch(
+    /was not stored: "empty.txt" is empty/,
+  );
   // Through the API: path traversal in the name, over the size limit.
-  const post = (name: string, buffer: Buffer) => page.request.fetch(`${base()}/api/v1/attestations/${id}/files`, {
-    method: 'POST', headers: { Authorization: `Bearer ${world.csp.token}` },
-    multipart: { file: { name: 'x.txt', mimeType: 'text/plain', buffer }, filename: name },
-  });
+  const post = (name: string, buffer: Buffer) =>
+    page.request.fetch(`${base()}/api/v1/attestations/${id}/files`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${world.csp.token}` },
+      multipart: { file: { name: 'x.txt', mimeType: 'text/plain', buffer }, filename: name },
+    });
   const traversal = await post('../../etc/passwd.txt', Buffer.from('root:x:0:0'));
   expect(traversal.status()).toBe(422);
   expect((await traversal.json()).error.message).toMatch(/contains a path/);
@@ -228,7 +296,8 @@ test('bad evidence is refused with a clear message and nothing is stored; other 
   expect(await counts()).toEqual(before);
 
   // Ten files fit; the 11th is refused.
-  for (let i = 1; i <= 10; i++) expect((await post(`note-${i}.txt`, Buffer.from(`evidence ${i} ${uid()}\n`))).status()).toBe(201);
+  for (let i = 1; i <= 10; i++)
+    expect((await post(`note-${i}.txt`, Buffer.from(`evidence ${i} ${uid()}\n`))).status()).toBe(201);
   const mid = await counts();
   const eleventh = await post('note-11.txt', Buffer.from(`evidence 11 ${uid()}\n`));
   expect(eleventh.status()).toBe(422);
@@ -236,13 +305,17 @@ test('bad evidence is refused with a clear message and nothing is stored; other 
   expect(await counts()).toEqual(mid);
 
   // A download is an attachment with a safe type; altered bytes are refused.
-  const files = await (await api(page.request, world.csp.token, 'GET', `/api/v1/attestations/${id}/files`)).json() as { id: string; sha256: string }[];
+  const files = (await (
+    await api(page.request, world.csp.token, 'GET', `/api/v1/attestations/${id}/files`)
+  ).json()) as { id: string; sha256: string }[];
   const dl = await api(page.request, world.csp.token, 'GET', `/api/v1/attestations/${id}/files/${files[0].id}`);
   expect(dl.status()).toBe(200);
   expect(dl.headers()['content-disposition']).toMatch(/^attachment; filename="note-1\.txt"/);
   expect(dl.headers()['content-type']).toBe('text/plain; charset=utf-8');
   expect(dl.headers()['x-content-type-options']).toBe('nosniff');
-  await dbQuery(`BEGIN; SET LOCAL session_replication_role = replica; UPDATE "AttestationBlob" SET "content" = convert_to('tampered', 'UTF8') WHERE "sha256" = '${files[0].sha256}'; COMMIT;`);
+  await dbQuery(
+    `BEGIN; SET LOCAL session_replication_role = replica; UPDATE "AttestationBlob" SET "content" = convert_to('tampered', 'UTF8') WHERE "sha256" = '${files[0].sha256}'; COMMIT;`,
+  );
   const tampered = await api(page.request, world.csp.token, 'GET', `/api/v1/attestations/${id}/files/${files[0].id}`);
   expect(tampered.status()).toBe(500);
   expect((await tampered.json()).error.code).toBe('integrity_error');
@@ -253,5 +326,13 @@ test('bad evidence is refused with a clear message and nothing is stored; other 
   expect((await other.goto(`/attestations/${id}`))!.status()).toBe(404);
   expect((await other.request.get(`${base()}/api/v1/attestations/${id}`)).status()).toBe(404);
   expect((await other.request.get(`${base()}/api/v1/attestations/${id}/files/${files[1].id}`)).status()).toBe(404);
-  expect((await other.request.fetch(`${base()}/api/v1/attestations/${id}`, { method: 'PATCH', data: { contactName: 'x' }, headers: { Origin: base() } })).status()).toBe(404);
+  expect(
+    (
+      await other.request.fetch(`${base()}/api/v1/attestations/${id}`, {
+        method: 'PATCH',
+        data: { contactName: 'x' },
+        headers: { Origin: base() },
+      })
+    ).status(),
+  ).toBe(404);
 });

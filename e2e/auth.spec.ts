@@ -62,7 +62,10 @@ test('OpenID Connect signs in a known user by email and refuses an unknown one',
   await page.locator('input[name="login"]').fill(email);
   await page.locator('input[name="password"]').fill('anything');
   await page.locator('button[type="submit"]').click();
-  await page.locator('button[type="submit"]').filter({ hasText: /continue/i }).click();
+  await page
+    .locator('button[type="submit"]')
+    .filter({ hasText: /continue/i })
+    .click();
   await expect(page.getByTestId('whoami')).toContainText(`${email} · reviewer`);
   await page.getByRole('button', { name: 'Sign out' }).click();
   // Forget the identity provider's own session too, so it asks who is signing in.
@@ -73,7 +76,10 @@ test('OpenID Connect signs in a known user by email and refuses an unknown one',
   await page.locator('input[name="login"]').fill(`stranger-${uid()}@e2e.example`);
   await page.locator('input[name="password"]').fill('anything');
   await page.locator('button[type="submit"]').click();
-  await page.locator('button[type="submit"]').filter({ hasText: /continue/i }).click();
+  await page
+    .locator('button[type="submit"]')
+    .filter({ hasText: /continue/i })
+    .click();
   await expect(page.getByRole('alert').filter({ hasText: 'has no access here' })).toBeVisible();
   await expect(page.getByTestId('whoami')).toHaveCount(0);
 });

@@ -20,7 +20,8 @@ test.beforeAll(async ({ request }) => {
   // Cloud A is publicly listed; cloud B stays private (its name is a canary).
   await dbQuery('UPDATE "Cloud" SET public = true WHERE slug = $1', [world.cloudA]);
   // 60 days of daily runs of both official testcases for cloud A (a FAIL 20 days ago), today's PASS last.
-  await dbQuery(`
+  await dbQuery(
+    `
     WITH c AS (SELECT id FROM "Cloud" WHERE slug = $1),
     runs AS (
       INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt")
@@ -33,14 +34,22 @@ test.beforeAll(async ({ request }) => {
            (CASE WHEN t.testcase = 'scs-0116-permissions' AND runs."finishedAt" < now() - interval '19 days' AND runs."finishedAt" > now() - interval '21 days' THEN 'FAIL' ELSE 'PASS' END)::"Verdict",
            CASE WHEN runs."finishedAt" < now() - interval '19 days' AND runs."finishedAt" > now() - interval '21 days' AND t.testcase = 'scs-0116-permissions' THEN 'member could not store a secret' ELSE 'ok' END,
            800, runs."finishedAt"
-      FROM runs CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions')) t(testcase)`, [world.cloudA]);
-  const [r] = await dbQuery<{ id: string }>('SELECT r.id FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE c.slug = $1 ORDER BY r."queuedAt" DESC LIMIT 1', [world.cloudA]);
+      FROM runs CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions')) t(testcase)`,
+    [world.cloudA],
+  );
+  const [r] = await dbQuery<{ id: string }>(
+    'SELECT r.id FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE c.slug = $1 ORDER BY r."queuedAt" DESC LIMIT 1',
+    [world.cloudA],
+  );
   runA = r.id;
   // An approved attestation of cloud A (the manual testcase), valid for the quarter.
-  await dbQuery(`
+  await dbQuery(
+    `
     INSERT INTO "Attestation" (id, "cloudId", revision, state, standard, statement, "createdByLabel", "submittedAt", "decidedAt", "approvedAt", "expiresAt")
     SELECT gen_random_uuid(), id, 1, 'approved', 'scs-0116-v1', '{}'::jsonb, 'e2e', now() - interval '2 days', now() - interval '1 day', now() - interval '1 day', now() + interval '90 days'
-      FROM "Cloud" WHERE slug = $1`, [world.cloudA]);
+      FROM "Cloud" WHERE slug = $1`,
+    [world.cloudA],
+  );
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: `docs/images/${name}.png`, fullPage: false });
@@ -53,7 +62,9 @@ test('staff see every cloud on the overview, with status, attestation and certif
   await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
   const rowA = page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`);
   await expect(rowA.getByTestId('v1-status')).toHaveAttribute('data-status', 'PASS');
-  await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`).getByTestId('v1-status')).toHaveAttribute('data-status', 'MISSING');
+  await expect(
+    page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`).getByTestId('v1-status'),
+  ).toHaveAttribute('data-status', 'MISSING');
   // Filter by status.
   await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}&status=MISSING`);
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`)).toBeVisible();
@@ -75,7 +86,9 @@ test('a CSP user sees only their own organization on the overview and cannot gra
   expect((await page.request.get(`/clouds/${world.cloudB}`)).status()).toBe(404);
 });
 
-test('cloud page: status with reasons, history strips reachable by keyboard with text on focus, period filter', async ({ page }) => {
+test('cloud page: status with reasons, history strips reachable by keyboard with text on focus, period filter', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
   await page.goto(`/clouds/${world.cloudB}`);
@@ -103,7 +116,9 @@ test('cloud page: status with reasons, history strips reachable by keyboard with
 
 test.describe('public pages without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
-  test('the status overview and status page are complete without JavaScript and show no private cloud', async ({ page }) => {
+  test('the status overview and status page are complete without JavaScript and show no private cloud', async ({
+    page,
+  }) => {
     await page.setViewportSize({ width: 1200, height: 900 });
     const list = await page.goto('/status');
     await expect(page.locator(`[data-testid=public-row][data-cloud="${world.cloudA}"]`)).toBeVisible();
@@ -134,7 +149,9 @@ test.describe('public pages without JavaScript', () => {
     await page.locator('select[name=period]').selectOption('30d');
     await page.getByRole('button', { name: 'Show' }).click();
     await expect(page).toHaveURL(new RegExp(`/status/${world.cloudA}\\?period=30d$`));
-    await expect(page.getByTestId('public-history').getByRole('list', { name: 'History of scs-0116-permissions' })).toHaveAttribute('data-days', '30');
+    await expect(
+      page.getByTestId('public-history').getByRole('list', { name: 'History of scs-0116-permissions' }),
+    ).toHaveAttribute('data-days', '30');
   });
 });
 
@@ -156,13 +173,19 @@ test.describe('public pages in a browser with JavaScript', () => {
   test.use({ bypassCSP: true });
   test('public status page passes the accessibility check, ships no JavaScript and fits a phone', async ({ page }) => {
     let scripts = 0;
-    page.on('request', (r) => { if (r.resourceType() === 'script') scripts++; });
+    page.on('request', (r) => {
+      if (r.resourceType() === 'script') scripts++;
+    });
     await page.goto(`/status/${world.cloudA}`);
     await page.waitForLoadState('networkidle');
     expect(scripts).toBe(0);
     await axe(page, 'public status page');
     // The history's text shows on keyboard focus (CSS only).
-    const fail = page.getByTestId('public-history').getByRole('list', { name: 'History of scs-0116-permissions' }).locator('[aria-label^="FAIL"]').first();
+    const fail = page
+      .getByTestId('public-history')
+      .getByRole('list', { name: 'History of scs-0116-permissions' })
+      .locator('[aria-label^="FAIL"]')
+      .first();
     await fail.focus();
     await expect(fail.getByRole('tooltip')).toBeVisible();
     await page.goto('/status');
@@ -200,16 +223,25 @@ test('badge, QR code and status JSON: public clouds only', async ({ request }) =
   expect((await request.get(`${base()}/api/v1/status?cloud=${world.cloudB}`)).status()).toBe(404);
 });
 
-test('a reviewer grants a certificate, then revokes it with a reason; the revocation list shows it', async ({ page, request }) => {
+test('a reviewer grants a certificate, then revokes it with a reason; the revocation list shows it', async ({
+  page,
+  request,
+}) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
   // Cloud B is MISSING: no grant button, and the API-level rule refuses too.
   await page.goto(`/clouds/${world.cloudB}`);
   await expect(page.getByTestId('grant-certificate')).toHaveCount(0);
   await page.goto(`/clouds/${world.cloudA}`);
-  await page.getByTestId('grant-certificate').getByRole('button', { name: /Grant certificate/ }).click();
+  await page
+    .getByTestId('grant-certificate')
+    .getByRole('button', { name: /Grant certificate/ })
+    .click();
   await expect(page.getByTestId('certificate-state')).toContainText('valid');
-  const [ev] = await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.grant' AND summary LIKE $1`, [`%${world.cloudA}%`]);
+  const [ev] = await dbQuery<{ n: string }>(
+    `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.grant' AND summary LIKE $1`,
+    [`%${world.cloudA}%`],
+  );
   expect(Number(ev.n)).toBe(1);
   const badge = await request.get(`${base()}/badge/${world.cloudA}.svg`);
   expect(await badge.text()).toContain('certified');
@@ -219,10 +251,15 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
   await page.getByRole('button', { name: 'Revoke certificate' }).click();
   await expect(page.getByTestId('certificate-state')).toContainText('revoked');
   await expectPlainHtml(page, await page.goto('/certificates/revoked'));
-  await expect(page.getByTestId('revoked-row').filter({ hasText: world.cloudA })).toContainText('Operator asked to withdraw');
+  await expect(page.getByTestId('revoked-row').filter({ hasText: world.cloudA })).toContainText(
+    'Operator asked to withdraw',
+  );
   const crl = await (await request.get(`${base()}/api/v1/certificates/revoked`)).json();
   expect(crl.items.some((i: { cloud: { slug: string } | null }) => i.cloud?.slug === world.cloudA)).toBe(true);
-  const [rev] = await dbQuery<{ n: string }>(`SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.revoke' AND summary LIKE $1`, [`%${world.cloudA}%`]);
+  const [rev] = await dbQuery<{ n: string }>(
+    `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.revoke' AND summary LIKE $1`,
+    [`%${world.cloudA}%`],
+  );
   expect(Number(rev.n)).toBe(1);
 });
 
@@ -234,7 +271,12 @@ test('exports and metrics', async ({ request }) => {
   expect(text).not.toContain(world.cloudB);
   const md = await api(request, world.adminToken, 'GET', '/api/v1/compliance?format=markdown');
   expect(await md.text()).toContain('| Name | Organization | scs-0116 v1 |');
-  const hist = await api(request, world.csp.token, 'GET', `/api/v1/clouds/${world.cloudA}/history?format=json&period=30d`);
+  const hist = await api(
+    request,
+    world.csp.token,
+    'GET',
+    `/api/v1/clouds/${world.cloudA}/history?format=json&period=30d`,
+  );
   const h = await hist.json();
   expect(h.testcases[0].days).toHaveLength(30);
   const hcsv = await api(request, world.csp.token, 'GET', `/api/v1/clouds/${world.cloudA}/history?format=csv`);

@@ -4,7 +4,9 @@ import { test, expect } from '@playwright/test';
 import { adminCli, api, makeWorld, signIn, type World } from './support/setup';
 
 let world: World;
-test.beforeAll(async ({ request }) => { world = await makeWorld(request); });
+test.beforeAll(async ({ request }) => {
+  world = await makeWorld(request);
+});
 
 const SECRET = 'canary-appcred-secret-7f3a9c1e5b';
 const cloudsYaml = (id: string) => `clouds:
@@ -23,7 +25,10 @@ test('a CSP user imports clouds.yaml for its cloud and sees only the write-only 
   await signIn(page, world.csp.email, world.csp.password);
   await page.goto(`/clouds/${world.cloudA}/credential`);
   await page.getByLabel('clouds.yaml', { exact: true }).fill(cloudsYaml('e2e-appcred-id-1'));
-  await page.getByRole('button', { name: /^Save the / }).first().click();
+  await page
+    .getByRole('button', { name: /^Save the / })
+    .first()
+    .click();
   await expect(page.getByText('e2e-appcred-id-1')).toBeVisible();
   await expect(page.getByText('Application credential', { exact: true })).toBeVisible();
   await expect(page.getByText('https://keystone.acme.example:5000/v3')).toBeVisible();
@@ -47,8 +52,10 @@ test('a user of another organization can neither see nor replace the credential'
   const tokenB = adminCli(['create-token', world.cspB.email, '--days', '1']);
   const get = await api(request, tokenB, 'GET', `/api/v1/clouds/${world.cloudA}/credential`);
   expect(get.status()).toBe(404);
-  const put = await api(request, tokenB, 'PUT', `/api/v1/clouds/${world.cloudA}/credential`,
-    { clouds_yaml: cloudsYaml('hijack'), cloud: 'acme-prod' });
+  const put = await api(request, tokenB, 'PUT', `/api/v1/clouds/${world.cloudA}/credential`, {
+    clouds_yaml: cloudsYaml('hijack'),
+    cloud: 'acme-prod',
+  });
   expect(put.status()).toBe(404);
   const del = await api(request, tokenB, 'DELETE', `/api/v1/clouds/${world.cloudA}/credential`);
   expect(del.status()).toBe(404);

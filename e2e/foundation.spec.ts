@@ -22,7 +22,11 @@ async function createCloud(page: Page, slug: string, name: string, orgSlug: stri
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
 }
 
-test('admin sets up an organization, cloud and CSP user; the CSP user sees only its own clouds', async ({ page, browser, request }) => {
+test('admin sets up an organization, cloud and CSP user; the CSP user sees only its own clouds', async ({
+  page,
+  browser,
+  request,
+}) => {
   const u = uid();
   const mine = { org: `acme-${u}`, orgName: `Acme ${u}`, cloud: `acme-cloud-${u}`, cloudName: `Acme Cloud ${u}` };
   const theirs = { org: `other-${u}`, orgName: `Other ${u}`, cloud: `other-cloud-${u}`, cloudName: `Other Cloud ${u}` };
@@ -73,10 +77,15 @@ test('admin sets up an organization, cloud and CSP user; the CSP user sees only 
   const me = await request.get(`${base()}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });
   expect(me.status()).toBe(200);
   expect((await me.json()).email).toBe(csp.email);
-  const clouds = await (await request.get(`${base()}/api/v1/clouds`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const clouds = await (
+    await request.get(`${base()}/api/v1/clouds`, { headers: { Authorization: `Bearer ${token}` } })
+  ).json();
   expect(clouds.items.map((c: { slug: string }) => c.slug)).toEqual([mine.cloud]);
   await cspPage.reload();
-  await cspPage.getByRole('row', { name: /e2e automation/ }).getByRole('button', { name: 'Revoke' }).click();
+  await cspPage
+    .getByRole('row', { name: /e2e automation/ })
+    .getByRole('button', { name: 'Revoke' })
+    .click();
   await cspPage.getByRole('dialog').getByRole('button', { name: 'Revoke' }).click();
   await expect(cspPage.getByRole('row', { name: /e2e automation/ })).toContainText(/revoked/i);
   const after = await request.get(`${base()}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } });

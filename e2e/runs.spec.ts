@@ -32,18 +32,42 @@ test.beforeAll(async () => {
   // Slow enough to watch (each key-manager answer takes 120 ms), fast enough for a test.
   sim.addFault({ service: 'barbican', action: { kind: 'latency', ms: 120 } });
   const org = `runs-org-${uid()}`;
-  await dbQuery(`INSERT INTO "Organization" (id, slug, name, "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [org, `Runs E2E ${org}`]);
-  await dbQuery(`INSERT INTO "Cloud" (id, slug, name, "organizationId", schedule, "updatedAt") SELECT gen_random_uuid(), $1, $2, id, 'off', now() FROM "Organization" WHERE slug = $3`, [slug, `Runs E2E cloud ${slug}`, org]);
+  await dbQuery(`INSERT INTO "Organization" (id, slug, name, "updatedAt") VALUES (gen_random_uuid(), $1, $2, now())`, [
+    org,
+    `Runs E2E ${org}`,
+  ]);
+  await dbQuery(
+    `INSERT INTO "Cloud" (id, slug, name, "organizationId", schedule, "updatedAt") SELECT gen_random_uuid(), $1, $2, id, 'off', now() FROM "Organization" WHERE slug = $3`,
+    [slug, `Runs E2E cloud ${slug}`, org],
+  );
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-e2e-cfg-'));
   const file = path.join(dir, 'configs.json');
-  fs.writeFileSync(file, JSON.stringify({ [slug]: simulatorCloud(sim, 'member', { timeouts: { connectMs: 2_000, headersMs: 10_000, bodyMs: 10_000 } }) }), { mode: 0o600 });
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      [slug]: simulatorCloud(sim, 'member', { timeouts: { connectMs: 2_000, headersMs: 10_000, bodyMs: 10_000 } }),
+    }),
+    { mode: 0o600 },
+  );
   worker = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/support/worker-child.ts'], {
-    env: { ...process.env, DATABASE_URL: databaseUrl(), RUNS_CONFIG_FILE: file, WORKER_CONCURRENCY: '2', RUN_HEARTBEAT_MS: '2000' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl(),
+      RUNS_CONFIG_FILE: file,
+      WORKER_CONCURRENCY: '2',
+      RUN_HEARTBEAT_MS: '2000',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`worker did not start: ${workerOutput}`)), 60_000);
-    const on = (d: Buffer) => { workerOutput += String(d); if (workerOutput.includes('READY')) { clearTimeout(timer); resolve(); } };
+    const on = (d: Buffer) => {
+      workerOutput += String(d);
+      if (workerOutput.includes('READY')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
     worker!.stdout!.on('data', on);
     worker!.stderr!.on('data', on);
   });
@@ -90,7 +114,12 @@ test('start a run, watch its progress to the end, and open the diff against the 
 
   // The cloud changes: a member may no longer create secrets (the first matching fault applies).
   sim.faults.clear();
-  sim.addFault({ service: 'barbican', method: 'POST', path: '/v1/secrets', action: { kind: 'status', status: 403, body: '{"title":"Forbidden"}', contentType: 'application/json' } });
+  sim.addFault({
+    service: 'barbican',
+    method: 'POST',
+    path: '/v1/secrets',
+    action: { kind: 'status', status: 403, body: '{"title":"Forbidden"}', contentType: 'application/json' },
+  });
   sim.addFault({ service: 'barbican', action: { kind: 'latency', ms: 120 } });
   await page.goto(`/clouds/${slug}`);
   await expect(page.getByTestId('cloud-status')).toContainText('PASS');

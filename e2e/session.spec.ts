@@ -8,7 +8,12 @@ import { admin, base, dbQuery } from './support/setup';
 async function sessionCookie(userId: string, expSecondsFromNow: number) {
   const secret = fs.readFileSync(path.join(process.env.E2E_DATA_DIR!, 'auth-secret'), 'utf8').trim();
   // encode() sets the expiry to now + maxAge itself.
-  const value = await encode({ secret, salt: 'authjs.session-token', maxAge: expSecondsFromNow, token: { uid: userId, sub: userId } });
+  const value = await encode({
+    secret,
+    salt: 'authjs.session-token',
+    maxAge: expSecondsFromNow,
+    token: { uid: userId, sub: userId },
+  });
   return { name: 'authjs.session-token', value, url: base() };
 }
 

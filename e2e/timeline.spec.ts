@@ -23,7 +23,8 @@ test.beforeAll(async ({ request }) => {
   world = await makeWorld(request);
   adminCli(['create-user', reviewer.email, '--role', 'reviewer', '--password-stdin'], reviewer.password);
   const midnight = `date_trunc('day', now() AT TIME ZONE 'UTC')`;
-  await dbQuery(`
+  await dbQuery(
+    `
     WITH c AS (SELECT id FROM "Cloud" WHERE slug = $1),
     runs AS (
       INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt")
@@ -35,8 +36,11 @@ test.beforeAll(async ({ request }) => {
     SELECT gen_random_uuid(), runs.id, runs."cloudId", t.testcase,
            (CASE WHEN t.testcase = 'scs-0116-permissions' AND runs."finishedAt" < ${midnight} - interval '5 days' AND runs."finishedAt" > ${midnight} - interval '6 days'
                  THEN 'FAIL' ELSE 'PASS' END)::"Verdict", 'ok', 500, runs."finishedAt"
-      FROM runs CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions'), ('km-roles'), ('km-tls')) t(testcase)`, [world.cloudA]);
-  const rows = await dbQuery<{ revision: number; id: string }>(`
+      FROM runs CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions'), ('km-roles'), ('km-tls')) t(testcase)`,
+    [world.cloudA],
+  );
+  const rows = await dbQuery<{ revision: number; id: string }>(
+    `
     INSERT INTO "Attestation" (id, "cloudId", revision, state, standard, statement, "createdByLabel", "createdAt", "submittedAt", "decidedAt", "approvedAt", "expiresAt")
     SELECT gen_random_uuid(), c.id, v.revision, v.state::"AttestationState", 'scs-0116-v1', '{}'::jsonb, 'e2e', v.created, v.submitted, v.decided, v.decided,
            v.decided + interval '91 days'
@@ -45,9 +49,14 @@ test.beforeAll(async ({ request }) => {
         (2, 'approved', ${midnight} - interval '48 days', ${midnight} - interval '47 days', ${midnight} - interval '45 days'),
         (3, 'submitted', ${midnight} - interval '4 days', ${midnight} - interval '3 days 6 hours', NULL)) v(revision, state, created, submitted, decided)
      WHERE c.slug = $1
-    RETURNING revision, id`, [world.cloudA]);
+    RETURNING revision, id`,
+    [world.cloudA],
+  );
   for (const r of rows) rev[r.revision] = r.id;
-  [{ id: newestRun }] = await dbQuery<{ id: string }>('SELECT r.id FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE c.slug = $1 ORDER BY r."queuedAt" DESC LIMIT 1', [world.cloudA]);
+  [{ id: newestRun }] = await dbQuery<{ id: string }>(
+    'SELECT r.id FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE c.slug = $1 ORDER BY r."queuedAt" DESC LIMIT 1',
+    [world.cloudA],
+  );
 });
 
 const entries = (page: Page) => page.getByTestId('timeline').getByTestId('timeline-entry');
@@ -66,14 +75,18 @@ async function tabTo(page: Page, name: string, within = 400) {
     await page.keyboard.press('Tab');
     const focused = await page.evaluate(() => {
       const el = document.activeElement;
-      return el ? { text: el.textContent?.trim() ?? '', nav: el.closest('nav')?.getAttribute('aria-label') ?? '' } : null;
+      return el
+        ? { text: el.textContent?.trim() ?? '', nav: el.closest('nav')?.getAttribute('aria-label') ?? '' }
+        : null;
     });
     if (focused?.text === name && focused.nav === 'Timeline pages') return;
   }
   throw new Error(`"${name}" of the timeline pages was not reached with ${within} tabs`);
 }
 
-test('staff: runs and revisions interleaved newest first, linked, narrowed by the period, paged by keyboard', async ({ page }) => {
+test('staff: runs and revisions interleaved newest first, linked, narrowed by the period, paged by keyboard', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
   await page.goto(`/clouds/${world.cloudA}?period=90d`);
@@ -82,7 +95,13 @@ test('staff: runs and revisions interleaved newest first, linked, narrowed by th
   await expect(list).toHaveCount(25);
   await expectNewestFirst(list);
   // The revision submitted three days ago sits between the runs of three and four days ago.
-  expect(await list.evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('data-kind')))).toEqual(['run', 'run', 'run', 'attestation', 'run']);
+  expect(await list.evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('data-kind')))).toEqual([
+    'run',
+    'run',
+    'run',
+    'attestation',
+    'run',
+  ]);
   await expect(list.nth(3)).toContainText('Attestation rev. 3');
   await expect(list.nth(3)).toContainText('Submitted');
   await expect(list.nth(3)).toContainText('waiting for review');
@@ -95,7 +114,10 @@ test('staff: runs and revisions interleaved newest first, linked, narrowed by th
   await expect(list.first()).toContainText('2 km-* results, all PASS');
 
   // A run opens its run page.
-  await list.first().getByRole('link', { name: /^Run of / }).click();
+  await list
+    .first()
+    .getByRole('link', { name: /^Run of / })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/runs/${newestRun}$`));
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Run of');
   await page.goBack();
@@ -116,7 +138,10 @@ test('staff: runs and revisions interleaved newest first, linked, narrowed by th
   await expect(oldest).toHaveAttribute('data-kind', 'attestation');
   await expect(oldest.getByTestId('attestation-state')).toHaveAttribute('data-state', 'approved');
   await expect(oldest).toContainText('valid until');
-  await expect(oldest.getByRole('link', { name: /^Attestation revision 2, / })).toHaveAttribute('href', `/attestations/${rev[2]}`);
+  await expect(oldest.getByRole('link', { name: /^Attestation revision 2, / })).toHaveAttribute(
+    'href',
+    `/attestations/${rev[2]}`,
+  );
   await axe(page, 'cloud page with the timeline, page 2');
   await tabTo(page, 'Previous');
   await page.keyboard.press('Enter');
@@ -128,12 +153,20 @@ test('staff: runs and revisions interleaved newest first, linked, narrowed by th
   await filter.locator('select[name=period]').selectOption('30d');
   await filter.getByRole('button', { name: 'Show', exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/clouds/${world.cloudA}\\?period=30d$`));
-  await expect(page.getByTestId('history').getByRole('list', { name: 'History of scs-0116-permissions' })).toHaveAttribute('data-days', '30');
+  await expect(
+    page.getByTestId('history').getByRole('list', { name: 'History of scs-0116-permissions' }),
+  ).toHaveAttribute('data-days', '30');
   await expect(page.getByRole('navigation', { name: 'Timeline pages' })).toContainText('Page 1 of 2 · 30 items');
   await page.getByRole('navigation', { name: 'Timeline pages' }).getByRole('link', { name: 'Next' }).click();
   await expect(list).toHaveCount(5);
   await expect(page.getByRole('link', { name: /^Attestation revision 2, / })).toHaveCount(0);
-  expect(await list.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual(['run', 'run', 'run', 'run', 'run']);
+  expect(await list.evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')))).toEqual([
+    'run',
+    'run',
+    'run',
+    'run',
+    'run',
+  ]);
 
   // A cloud without runs or revisions says so.
   await page.goto(`/clouds/${world.cloudB}`);
@@ -141,7 +174,9 @@ test('staff: runs and revisions interleaved newest first, linked, narrowed by th
   await expect(entries(page)).toHaveCount(0);
 });
 
-test('CSP user of the owning organization: the same timeline, readable at 375 px; another organization gets 404', async ({ page }) => {
+test('CSP user of the owning organization: the same timeline, readable at 375 px; another organization gets 404', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 375, height: 800 });
   await signIn(page, world.csp.email, world.csp.password);
   await page.goto(`/clouds/${world.cloudA}`);
@@ -149,7 +184,13 @@ test('CSP user of the owning organization: the same timeline, readable at 375 px
   await expect(list).toHaveCount(25);
   await expectNewestFirst(list);
   await expect(page.getByRole('navigation', { name: 'Timeline pages' })).toContainText('Page 1 of 2 · 43 items');
-  expect(await list.evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('data-kind')))).toEqual(['run', 'run', 'run', 'attestation', 'run']);
+  expect(await list.evaluateAll((els) => els.slice(0, 5).map((e) => e.getAttribute('data-kind')))).toEqual([
+    'run',
+    'run',
+    'run',
+    'attestation',
+    'run',
+  ]);
   // Nothing of the list is wider than the screen.
   const overflow = await page.getByTestId('timeline').evaluate((el) => el.scrollWidth - el.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
@@ -160,7 +201,10 @@ test('CSP user of the owning organization: the same timeline, readable at 375 px
   await page.getByRole('link', { name: /^Attestation revision 3, / }).click();
   await expect(page).toHaveURL(new RegExp(`/attestations/${rev[3]}$`));
   await page.goBack();
-  await list.first().getByRole('link', { name: /^Run of / }).click();
+  await list
+    .first()
+    .getByRole('link', { name: /^Run of / })
+    .click();
   await expect(page).toHaveURL(new RegExp(`/runs/${newestRun}$`));
   await page.goBack();
   await tabTo(page, 'Next');

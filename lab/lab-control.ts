@@ -28,13 +28,22 @@ export function labEnv(s: LabSettings): NodeJS.ProcessEnv {
 
 /** Run a lab.sh command; its log goes to our stderr. Throws on failure. */
 export function lab(settings: LabSettings, ...args: string[]): string {
-  const r = spawnSync('bash', [LAB_SH, ...args], { env: labEnv(settings), encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], timeout: 540_000 });
+  const r = spawnSync('bash', [LAB_SH, ...args], {
+    env: labEnv(settings),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 540_000,
+  });
   if (r.status !== 0) throw new Error(`lab.sh ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
   return r.stdout;
 }
 
 export function labStatus(settings: LabSettings): boolean {
-  const r = spawnSync('bash', [LAB_SH, 'status'], { env: labEnv(settings), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync('bash', [LAB_SH, 'status'], {
+    env: labEnv(settings),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return r.status === 0;
 }
 

@@ -43,7 +43,11 @@ function record(name: string, ok: boolean, detail = ''): void {
 }
 
 function cloudFor(name: string): CloudConfig {
-  const loaded = loadNamedCloud(name, { env: { OS_CLIENT_CONFIG_FILE: path.join(SETTINGS.stateDir, 'clouds.yaml') }, cwd: SETTINGS.stateDir, home: SETTINGS.stateDir });
+  const loaded = loadNamedCloud(name, {
+    env: { OS_CLIENT_CONFIG_FILE: path.join(SETTINGS.stateDir, 'clouds.yaml') },
+    cwd: SETTINGS.stateDir,
+    home: SETTINGS.stateDir,
+  });
   // The lab lives on loopback: allowed explicitly, as a lab's cloud settings would.
   return { ...loaded.cloud, allowPrivateAddresses: true };
 }
@@ -61,9 +65,19 @@ interface Row {
 
 async function verdictTable(reports: RunReport[]): Promise<string[]> {
   const rows: Row[] = [
-    { variant: 'member user, Barbican policy maps creator to member', cloud: 'lab', presence: 'PASS', permissions: 'PASS' },
+    {
+      variant: 'member user, Barbican policy maps creator to member',
+      cloud: 'lab',
+      presence: 'PASS',
+      permissions: 'PASS',
+    },
     { variant: 'application credential of that member', cloud: 'lab-appcred', presence: 'PASS', permissions: 'PASS' },
-    { variant: 'member user, Barbican with the upstream default policy (member denied)', cloud: 'lab-deny', presence: 'PASS', permissions: 'FAIL' },
+    {
+      variant: 'member user, Barbican with the upstream default policy (member denied)',
+      cloud: 'lab-deny',
+      presence: 'PASS',
+      permissions: 'FAIL',
+    },
     { variant: 'region without a key-manager endpoint', cloud: 'lab-nokm', presence: 'FAIL', permissions: 'PASS' },
     { variant: 'reader-only user', cloud: 'lab-reader', presence: 'ABORT', permissions: 'ABORT' },
     { variant: 'user with the admin role', cloud: 'lab-admin', presence: 'ABORT', permissions: 'ABORT' },
@@ -85,7 +99,9 @@ async function verdictTable(reports: RunReport[]): Promise<string[]> {
       const p = verdictOf(report, 'scs-0116-presence');
       const q = verdictOf(report, 'scs-0116-permissions');
       const ok = p === row.presence && q === row.permissions;
-      lines.push(`| ${row.variant} | ${row.cloud} | ${p} | ${q} | ${ok ? 'yes' : `NO (want ${row.presence}/${row.permissions})`} |`);
+      lines.push(
+        `| ${row.variant} | ${row.cloud} | ${p} | ${q} | ${ok ? 'yes' : `NO (want ${row.presence}/${row.permissions})`} |`,
+      );
       const why = ok ? '' : report.results.map((r) => `${r.id}: ${r.message}`).join(' / ');
       record(`verdict table: ${row.variant}`, ok, ok ? `${p} / ${q}` : why);
     } finally {
@@ -97,7 +113,10 @@ async function verdictTable(reports: RunReport[]): Promise<string[]> {
 
 async function fullCheckSet(reports: RunReport[]): Promise<Buffer[]> {
   const payloads: Buffer[] = [];
-  const cloud: CloudConfig = { ...cloudFor('lab'), personas: { reader: cloudFor('lab-reader').auth, otherProject: cloudFor('lab-other').auth } };
+  const cloud: CloudConfig = {
+    ...cloudFor('lab'),
+    personas: { reader: cloudFor('lab-reader').auth, otherProject: cloudFor('lab-other').auth },
+  };
   const report = await runChecks({
     cloud,
     randomBytes: (n) => {
@@ -130,7 +149,13 @@ async function fullCheckSet(reports: RunReport[]): Promise<Buffer[]> {
     record(`full check set: ${id}`, r?.verdict === want, r ? `${r.verdict}: ${r.message}` : 'missing');
   }
   const notDeleted = report.leftovers.filter((l) => !l.deleted && !(l.kind === 'order' && l.keptByPolicy));
-  record('full check set: sweep left nothing but policy-kept orders', notDeleted.length === 0, JSON.stringify(report.leftovers.map((l) => `${l.kind} ${l.deleted ? 'deleted' : l.keptByPolicy ? 'kept by policy' : 'LEFT'}`)));
+  record(
+    'full check set: sweep left nothing but policy-kept orders',
+    notDeleted.length === 0,
+    JSON.stringify(
+      report.leftovers.map((l) => `${l.kind} ${l.deleted ? 'deleted' : l.keptByPolicy ? 'kept by policy' : 'LEFT'}`),
+    ),
+  );
   return payloads;
 }
 
@@ -147,9 +172,17 @@ function cliCanary(j: LabJson, reports: RunReport[], payloads: Buffer[]): void {
   for (const args of runs) {
     const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8', timeout: 120_000 });
     texts.push(r.stdout, r.stderr);
-    record(`CLI km-check ${args.join(' ')} exits 0`, r.status === 0, r.status === 0 ? '' : r.stderr.trim().split('\n').slice(-3).join(' | '));
+    record(
+      `CLI km-check ${args.join(' ')} exits 0`,
+      r.status === 0,
+      r.status === 0 ? '' : r.stderr.trim().split('\n').slice(-3).join(' | '),
+    );
     if (args.length === 2) {
-      record('CLI prints the two testcase lines', r.stdout === 'scs-0116-presence: PASS\nscs-0116-permissions: PASS\n', JSON.stringify(r.stdout));
+      record(
+        'CLI prints the two testcase lines',
+        r.stdout === 'scs-0116-presence: PASS\nscs-0116-permissions: PASS\n',
+        JSON.stringify(r.stdout),
+      );
     }
     if (args.includes('--json') && args.includes('lab') && !args.includes('--verbose')) {
       let evidenceCount = 0;
@@ -164,10 +197,20 @@ function cliCanary(j: LabJson, reports: RunReport[], payloads: Buffer[]): void {
   const everything = texts.join('\n') + JSON.stringify(reports);
   const secrets = labSecrets(j);
   const leaked = secrets.filter((s) => everything.includes(s));
-  record('canary: no lab password or application credential secret in CLI output or stored reports', leaked.length === 0, `${secrets.length} secrets checked${leaked.length ? `, ${leaked.length} found` : ''}`);
+  record(
+    'canary: no lab password or application credential secret in CLI output or stored reports',
+    leaked.length === 0,
+    `${secrets.length} secrets checked${leaked.length ? `, ${leaked.length} found` : ''}`,
+  );
   record('canary: no Keystone token in CLI output or stored reports', !FERNET.test(everything));
-  const payloadLeaks = payloads.filter((p) => everything.includes(p.toString('hex')) || everything.includes(p.toString('base64')));
-  record('canary: no secret payload in stored reports', payloads.length > 0 && payloadLeaks.length === 0, `${payloads.length} payloads checked`);
+  const payloadLeaks = payloads.filter(
+    (p) => everything.includes(p.toString('hex')) || everything.includes(p.toString('base64')),
+  );
+  record(
+    'canary: no secret payload in stored reports',
+    payloads.length > 0 && payloadLeaks.length === 0,
+    `${payloads.length} payloads checked`,
+  );
 }
 
 async function assertNoTestSecretsLeft(j: LabJson): Promise<void> {
@@ -175,20 +218,43 @@ async function assertNoTestSecretsLeft(j: LabJson): Promise<void> {
   const http = new HttpClient({ allowPrivateAddresses: true });
   try {
     const keystone = new KeystoneClient(http);
-    const admin = await keystone.authenticate({ type: 'password', authUrl: j.auth_url, username: j.users.admin.username, userDomainName: 'lab', password: j.users.admin.password, projectId: j.project.id });
+    const admin = await keystone.authenticate({
+      type: 'password',
+      authUrl: j.auth_url,
+      username: j.users.admin.username,
+      userDomainName: 'lab',
+      password: j.users.admin.password,
+      projectId: j.project.id,
+    });
     const client = new BarbicanClient(http, admin, keyManagerEndpoint(j.barbican.url));
-    const ours = (name: string | null) => !!name && (name.startsWith(RUN_NAME_PREFIX) || name === OFFICIAL_TEST_SECRET_NAME);
+    const ours = (name: string | null) =>
+      !!name && (name.startsWith(RUN_NAME_PREFIX) || name === OFFICIAL_TEST_SECRET_NAME);
     const secrets = (await client.listAllSecrets()).filter((s) => ours(s.name));
     const containers = (await client.listAllContainers()).filter((c) => ours(c.name));
-    record('no test secret or container left (listed as lab-admin)', secrets.length + containers.length === 0, `${secrets.length} secrets, ${containers.length} containers`);
+    record(
+      'no test secret or container left (listed as lab-admin)',
+      secrets.length + containers.length === 0,
+      `${secrets.length} secrets, ${containers.length} containers`,
+    );
   } finally {
     await http.close();
   }
   // ... and in Barbican's database, across every project (soft-deleted rows have deleted=1).
   const db = path.join(SETTINGS.stateDir, 'barbican', 'barbican.db');
-  const q = spawnSync('sqlite3', [db, 'SELECT (SELECT count(*) FROM secrets WHERE deleted = 0) || \' \' || (SELECT count(*) FROM containers WHERE deleted = 0);'], { encoding: 'utf8' });
+  const q = spawnSync(
+    'sqlite3',
+    [
+      db,
+      "SELECT (SELECT count(*) FROM secrets WHERE deleted = 0) || ' ' || (SELECT count(*) FROM containers WHERE deleted = 0);",
+    ],
+    { encoding: 'utf8' },
+  );
   const [liveSecrets, liveContainers] = q.stdout.trim().split(' ').map(Number);
-  record('no live secret or container in barbican.db (all projects)', q.status === 0 && liveSecrets === 0 && liveContainers === 0, q.status === 0 ? `${liveSecrets} secrets, ${liveContainers} containers` : q.stderr.trim());
+  record(
+    'no live secret or container in barbican.db (all projects)',
+    q.status === 0 && liveSecrets === 0 && liveContainers === 0,
+    q.status === 0 ? `${liveSecrets} secrets, ${liveContainers} containers` : q.stderr.trim(),
+  );
 }
 
 async function main(): Promise<number> {
@@ -229,12 +295,14 @@ async function main(): Promise<number> {
     await serverSideAgainstLab(j, path.join(SETTINGS.stateDir, 'clouds.yaml'), record);
     await assertNoTestSecretsLeft(j);
   } catch (err) {
-    record('test:lab ran to the end', false, err instanceof Error ? err.stack ?? err.message : String(err));
+    record('test:lab ran to the end', false, err instanceof Error ? (err.stack ?? err.message) : String(err));
   } finally {
     stop();
   }
   const failed = outcomes.filter((o) => !o.ok);
-  process.stdout.write(`\nscs-0116 verdicts against the real lab (Keystone + Barbican from Debian 12):\n${table.join('\n')}\n\n`);
+  process.stdout.write(
+    `\nscs-0116 verdicts against the real lab (Keystone + Barbican from Debian 12):\n${table.join('\n')}\n\n`,
+  );
   for (const o of failed) process.stdout.write(`FAILED: ${o.name}${o.detail ? `: ${o.detail}` : ''}\n`);
   process.stdout.write(`test:lab finished in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   process.stdout.write(`${outcomes.length - failed.length} passed, ${failed.length} failed\n`);

@@ -26,12 +26,20 @@ describe('clock', () => {
       fs.writeFileSync(path.join(d, 'postgres', 'PG_VERSION'), '18\n');
     }
     try {
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBe(fs.realpathSync(tmp));
+      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBe(
+        fs.realpathSync(tmp),
+      );
       expect(testClockDirectory({ DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBeNull();
       expect(testClockDirectory({ ALLOW_TEST_CLOCK: '1', DATA_DIR: tmp } as unknown as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: empty } as unknown as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: other } as unknown as NodeJS.ProcessEnv)).toBeNull();
-      expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: '/var/lib/scs-km' } as unknown as NodeJS.ProcessEnv)).toBeNull();
+      expect(
+        testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: empty } as unknown as NodeJS.ProcessEnv),
+      ).toBeNull();
+      expect(
+        testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: other } as unknown as NodeJS.ProcessEnv),
+      ).toBeNull();
+      expect(
+        testClockDirectory({ ALLOW_TEST_CLOCK: 'true', DATA_DIR: '/var/lib/scs-km' } as unknown as NodeJS.ProcessEnv),
+      ).toBeNull();
       expect(testClockDirectory({ ALLOW_TEST_CLOCK: 'true' } as unknown as NodeJS.ProcessEnv)).toBeNull();
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });

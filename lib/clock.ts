@@ -43,8 +43,12 @@ export function fixedClock(at: Date | string): Clock & { set(at: Date | string):
   let t = new Date(at).getTime();
   return {
     now: () => new Date(t),
-    set: (d) => { t = new Date(d).getTime(); },
-    advance: (ms) => { t += ms; },
+    set: (d) => {
+      t = new Date(d).getTime();
+    },
+    advance: (ms) => {
+      t += ms;
+    },
   };
 }
 
@@ -96,5 +100,7 @@ function fileClock(file: string): Clock {
 /** One line for the start-up log when the test clock is active, else null. */
 export function testClockNotice(): string | null {
   const dir = testClockDirectory();
-  return dir ? `TEST CLOCK ACTIVE: time is read from ${path.join(dir, TEST_CLOCK_FILE)} (ALLOW_TEST_CLOCK=true, throw-away e2e data directory)` : null;
+  return dir
+    ? `TEST CLOCK ACTIVE: time is read from ${path.join(dir, TEST_CLOCK_FILE)} (ALLOW_TEST_CLOCK=true, throw-away e2e data directory)`
+    : null;
 }

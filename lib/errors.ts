@@ -42,7 +42,8 @@ export function fieldErrors(error: z.ZodError): Record<string, string> {
 }
 
 /** A missing field says so (instead of zod's "expected string, received undefined"); schema messages win. */
-const requiredMessage = (issue: { code: string; input?: unknown }) => (issue.code === 'invalid_type' && issue.input === undefined ? 'Required.' : undefined);
+const requiredMessage = (issue: { code: string; input?: unknown }) =>
+  issue.code === 'invalid_type' && issue.input === undefined ? 'Required.' : undefined;
 
 export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input, { error: requiredMessage });
@@ -50,32 +51,52 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.in
   return r.data;
 }
 
-export interface ErrorBody { error: { code: string; message: string; fields?: Record<string, string> } }
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string> };
+}
 
 /**
  * A unique constraint the database enforced because two requests raced past a "does it exist"
  * check (two creates of one slug at the same moment): a conflict for the caller, not a 500.
  */
 export function uniqueViolation(err: unknown): ConflictError | null {
-  const e = err as { name?: string; code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { index?: string; fields?: string[] } } } } } | null;
+  const e = err as {
+    name?: string;
+    code?: string;
+    meta?: {
+      target?: unknown;
+      driverAdapterError?: { cause?: { constraint?: { index?: string; fields?: string[] } } };
+    };
+  } | null;
   if (e?.name !== 'PrismaClientKnownRequestError' || e.code !== 'P2002') return null;
   const constraint = e.meta?.driverAdapterError?.cause?.constraint;
   const target = Array.isArray(e.meta?.target) ? (e.meta.target as string[]) : undefined;
-  const field = constraint?.fields?.[0] ?? target?.[0] ?? /^[A-Za-z]+_([A-Za-z]+)_key$/.exec(constraint?.index ?? '')?.[1];
-  return new ConflictError('This exists already (it was created at the same moment).', field ? { [field]: `This ${field} is taken.` } : undefined);
+  const field =
+    constraint?.fields?.[0] ?? target?.[0] ?? /^[A-Za-z]+_([A-Za-z]+)_key$/.exec(constraint?.index ?? '')?.[1];
+  return new ConflictError(
+    'This exists already (it was created at the same moment).',
+    field ? { [field]: `This ${field} is taken.` } : undefined,
+  );
 }
 
 /** The one mapping from a thrown error to what a caller may see (never internals). */
 export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   err = uniqueViolation(err) ?? err;
   if (err instanceof PolicyError) {
-    const code = err.decision === 'unauthenticated' ? 'unauthenticated' : err.decision === 'hidden' ? 'not_found' : 'forbidden';
+    const code =
+      err.decision === 'unauthenticated' ? 'unauthenticated' : err.decision === 'hidden' ? 'not_found' : 'forbidden';
     return { status: err.status, body: { error: { code, message: err.message } } };
   }
   if (err instanceof AppError) {
-    return { status: err.status, body: { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } } };
+    return {
+      status: err.status,
+      body: { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+    };
   }
-  return { status: 500, body: { error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } } };
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'Something went wrong on our side; it has been logged.' } },
+  };
 }
 
 /**
@@ -86,6 +107,10 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
 export function describeInternalError(err: unknown): string {
   if (!(err instanceof Error)) return typeof err;
   const code = (err as { code?: unknown }).code;
-  const frames = (err.stack ?? '').split('\n').filter((l) => /^\s+at /.test(l)).slice(0, 8).join('\n');
+  const frames = (err.stack ?? '')
+    .split('\n')
+    .filter((l) => /^\s+at /.test(l))
+    .slice(0, 8)
+    .join('\n');
   return `${err.name}${typeof code === 'string' ? ` [${code}]` : ''}: ${err.message.split('\n')[0].slice(0, 200)}${frames ? `\n${frames}` : ''}`;
 }

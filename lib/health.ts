@@ -11,7 +11,8 @@ export interface Health {
 /** Runs one SQL query and returns its rows: Prisma in the app, a plain pg pool in the front process. */
 export type HealthQuery = (sql: string) => Promise<Array<{ migration_name: string }>>;
 
-const APPLIED = 'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
+const APPLIED =
+  'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL';
 
 /** Database reachability and whether every migration shipped with this build has been applied. */
 export async function checkHealth(query: HealthQuery): Promise<Health> {
@@ -22,12 +23,23 @@ export async function checkHealth(query: HealthQuery): Promise<Health> {
     const latencyMs = Math.round((performance.now() - t0) * 10) / 10;
     const applied = new Set(rows.map((r) => r.migration_name));
     const pending = expected.filter((m) => !applied.has(m));
-    return { status: pending.length ? 'unavailable' : 'ok', database: { reachable: true, latencyMs }, migrations: { expected: expected.length, applied: applied.size, pending } };
+    return {
+      status: pending.length ? 'unavailable' : 'ok',
+      database: { reachable: true, latencyMs },
+      migrations: { expected: expected.length, applied: applied.size, pending },
+    };
   } catch {
-    return { status: 'unavailable', database: { reachable: false, error: 'database not reachable' }, migrations: { expected: expected.length, applied: 0, pending: expected } };
+    return {
+      status: 'unavailable',
+      database: { reachable: false, error: 'database not reachable' },
+      migrations: { expected: expected.length, applied: 0, pending: expected },
+    };
   }
 }
 
 export function healthResponse(health: Health): Response {
-  return Response.json(health, { status: health.status === 'ok' ? 200 : 503, headers: { 'Cache-Control': 'no-store' } });
+  return Response.json(health, {
+    status: health.status === 'ok' ? 200 : 503,
+    headers: { 'Cache-Control': 'no-store' },
+  });
 }

@@ -1,4 +1,6 @@
-/** Headers on every response: set by next.config.ts for the app, and by the front process for what it answers itself. */
+/**
+ * Headers on every response: set by next.config.ts for the app, and by the front process for what it answers itself.
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
   'X-Frame-Options': 'DENY',

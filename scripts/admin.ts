@@ -22,7 +22,14 @@ class Failure extends Error {}
 
 type Command =
   | { cmd: 'create-token'; email: string; days?: number; name: string }
-  | { cmd: 'create-user'; email: string; role: 'admin' | 'reviewer' | 'csp'; orgs: string[]; name: string; passwordStdin: boolean };
+  | {
+      cmd: 'create-user';
+      email: string;
+      role: 'admin' | 'reviewer' | 'csp';
+      orgs: string[];
+      name: string;
+      passwordStdin: boolean;
+    };
 
 function parse(argv: string[]): Command | 'help' {
   const [cmd, ...rest] = argv;
@@ -33,15 +40,24 @@ function parse(argv: string[]): Command | 'help' {
       args: rest,
       allowPositionals: true,
       strict: true,
-      options: cmd === 'create-token'
-        ? { days: { type: 'string' }, name: { type: 'string' } }
-        : { role: { type: 'string' }, org: { type: 'string', multiple: true }, name: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+      options:
+        cmd === 'create-token'
+          ? { days: { type: 'string' }, name: { type: 'string' } }
+          : {
+              role: { type: 'string' },
+              org: { type: 'string', multiple: true },
+              name: { type: 'string' },
+              'password-stdin': { type: 'boolean' },
+            },
     });
   } catch (err) {
     // Node's messages run on ("... To specify a positional argument ..."): keep the first sentence.
     throw new UsageError((err instanceof Error ? err.message : String(err)).split(/\.\s/)[0].replace(/\.$/, ''));
   }
-  const { values, positionals } = parsed as { values: Record<string, string | string[] | boolean | undefined>; positionals: string[] };
+  const { values, positionals } = parsed as {
+    values: Record<string, string | string[] | boolean | undefined>;
+    positionals: string[];
+  };
   if (cmd !== 'create-token' && cmd !== 'create-user') throw new UsageError(`unknown command "${cmd}"`);
   if (positionals.length !== 1) throw new UsageError(`${cmd} takes exactly one email address`);
   const email = positionals[0].trim().toLowerCase();
@@ -49,27 +65,47 @@ function parse(argv: string[]): Command | 'help' {
     let days: number | undefined;
     if (values.days !== undefined) {
       days = Number(values.days);
-      if (!/^\d+$/.test(String(values.days)) || days < 1) throw new UsageError('--days must be a whole number of days (1-365)');
+      if (!/^\d+$/.test(String(values.days)) || days < 1)
+        throw new UsageError('--days must be a whole number of days (1-365)');
     }
-    return { cmd, email, days, name: (values.name as string | undefined) ?? `admin-cli ${new Date().toISOString().slice(0, 10)}` };
+    return {
+      cmd,
+      email,
+      days,
+      name: (values.name as string | undefined) ?? `admin-cli ${new Date().toISOString().slice(0, 10)}`,
+    };
   }
   const role = values.role as string | undefined;
   if (!role) throw new UsageError('create-user needs --role admin, reviewer or csp');
-  if (role !== 'admin' && role !== 'reviewer' && role !== 'csp') throw new UsageError(`--role must be admin, reviewer or csp, not "${role}"`);
-  return { cmd, email, role, orgs: (values.org as string[] | undefined) ?? [], name: (values.name as string | undefined) ?? '', passwordStdin: !!values['password-stdin'] };
+  if (role !== 'admin' && role !== 'reviewer' && role !== 'csp')
+    throw new UsageError(`--role must be admin, reviewer or csp, not "${role}"`);
+  return {
+    cmd,
+    email,
+    role,
+    orgs: (values.org as string[] | undefined) ?? [],
+    name: (values.name as string | undefined) ?? '',
+    passwordStdin: !!values['password-stdin'],
+  };
 }
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
 }
 
 /** One line: the message, and the fields a validation error names. */
 async function describe(err: unknown): Promise<string> {
   const { AppError } = await import('../lib/errors');
   if (err instanceof AppError) {
-    const fields = err.fields ? Object.entries(err.fields).map(([k, v]) => `${k}: ${v}`).join('; ') : '';
+    const fields = err.fields
+      ? Object.entries(err.fields)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; ')
+      : '';
     return fields ? `${err.message} (${fields})` : err.message;
   }
   return err instanceof Error ? err.message : String(err);
@@ -101,9 +137,17 @@ async function run(command: Command): Promise<void> {
     password = generatePassword();
     generated = true;
   }
-  const u = await createUser(ctx, { email: command.email, name: command.name, role: command.role, organizations: command.orgs, password });
+  const u = await createUser(ctx, {
+    email: command.email,
+    name: command.name,
+    role: command.role,
+    organizations: command.orgs,
+    password,
+  });
   const orgs = u.organizations.map((o) => o.slug).join(', ');
-  process.stderr.write(`created ${u.role} user ${u.email}${orgs ? ` in ${orgs}` : ''}${generated ? '; its password (shown once):' : ''}\n`);
+  process.stderr.write(
+    `created ${u.role} user ${u.email}${orgs ? ` in ${orgs}` : ''}${generated ? '; its password (shown once):' : ''}\n`,
+  );
   if (generated) process.stdout.write(`${password}\n`);
 }
 

@@ -22,10 +22,16 @@ try {
 
   const { ensureAdmin } = await import('../lib/users');
   const { generatePassword } = await import('../lib/auth/password');
-  const admin = await ensureAdmin({ email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD, generate: generatePassword });
+  const admin = await ensureAdmin({
+    email: process.env.ADMIN_EMAIL,
+    password: process.env.ADMIN_PASSWORD,
+    generate: generatePassword,
+  });
   if (admin.generatedPassword) {
     // Printed once, on the start that created the account; it is stored only as a hash.
-    console.log(`\n  First start: created the admin account\n    email:    ${admin.email}\n    password: ${admin.generatedPassword}\n  Keep it safe; it will not be shown again.\n`);
+    console.log(
+      `\n  First start: created the admin account\n    email:    ${admin.email}\n    password: ${admin.generatedPassword}\n  Keep it safe; it will not be shown again.\n`,
+    );
   } else if (admin.created) {
     log('start', `created the admin account ${admin.email}`);
   }

@@ -22,13 +22,20 @@ import { log } from './lib/log';
 const host = process.env.HOST || '127.0.0.1';
 const port = Number(process.env.PORT || 3000);
 
-const database = await connectDatabase((line) => { if (process.env.DEBUG_POSTGRES) log('postgres', line.trim()); });
+const database = await connectDatabase((line) => {
+  if (process.env.DEBUG_POSTGRES) log('postgres', line.trim());
+});
 // The web process's socket lives in a directory only we can enter.
 const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-web-'));
 const socketPath = path.join(socketDir, 'web.sock');
 // Health checks get a connection of their own, so a burst of badge lookups cannot delay them; both
 // give up quickly (a badge then goes to the app, the health check reports the database unreachable).
-const poolOptions = { connectionString: database.url, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 2000, statement_timeout: 2000 };
+const poolOptions = {
+  connectionString: database.url,
+  idleTimeoutMillis: 30_000,
+  connectionTimeoutMillis: 2000,
+  statement_timeout: 2000,
+};
 const healthPool = new pg.Pool({ ...poolOptions, max: 1 });
 const pool = new pg.Pool({ ...poolOptions, max: 4 });
 healthPool.on('error', () => {});
@@ -41,11 +48,17 @@ const restarts: number[] = [];
 
 function startWeb(): Promise<void> {
   fs.rmSync(socketPath, { force: true });
-  const child = fork('scripts/web.ts', [], { env: { ...process.env, DATABASE_URL: database.url, WEB_SOCKET: socketPath }, stdio: 'inherit' });
+  const child = fork('scripts/web.ts', [], {
+    env: { ...process.env, DATABASE_URL: database.url, WEB_SOCKET: socketPath },
+    stdio: 'inherit',
+  });
   web = child;
   return new Promise((resolve, reject) => {
     child.on('message', (m: { type?: string }) => {
-      if (m?.type === 'ready') { lastHeartbeat = Date.now(); resolve(); }
+      if (m?.type === 'ready') {
+        lastHeartbeat = Date.now();
+        resolve();
+      }
       if (m?.type === 'heartbeat') lastHeartbeat = Date.now();
     });
     child.once('exit', (code, signal) => {
@@ -55,9 +68,15 @@ function startWeb(): Promise<void> {
       const now = Date.now();
       restarts.push(now);
       while (restarts.length && restarts[0] < now - 60_000) restarts.shift();
-      if (restarts.length > 5) { log('start', 'the web process keeps dying: giving up'); void shutdown('web process failing', 1); return; }
+      if (restarts.length > 5) {
+        log('start', 'the web process keeps dying: giving up');
+        void shutdown('web process failing', 1);
+        return;
+      }
       log('start', `the web process exited (${signal ?? code}); restarting it`);
-      setTimeout(() => { if (!stopping) startWeb().catch((e) => log('start', e.message)); }, 1000);
+      setTimeout(() => {
+        if (!stopping) startWeb().catch((e) => log('start', e.message));
+      }, 1000);
     });
   });
 }
@@ -86,18 +105,25 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 // `npm start` runs us under `sh -c`, which does not pass SIGTERM on: when npm is killed we are
 // re-parented. Treat that as a stop request, so the app and its PostgreSQL never linger.
 const parent = process.ppid;
-setInterval(() => { if (process.ppid !== parent) void shutdown('parent process exited'); }, 500).unref();
+setInterval(() => {
+  if (process.ppid !== parent) void shutdown('parent process exited');
+}, 500).unref();
 
 try {
   log('start', database.description);
   ensureRuntimeSecrets();
   // Migrations, the vault check and the first admin, in a child process (see scripts/prepare.ts).
-  const prepared = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare.ts'], { stdio: 'inherit', env: { ...process.env, DATABASE_URL: database.url } });
+  const prepared = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare.ts'], {
+    stdio: 'inherit',
+    env: { ...process.env, DATABASE_URL: database.url },
+  });
   if (prepared.status !== 0) throw new Error('start-up preparation failed (reason above)');
   await buildIfNeeded();
   await startWeb();
   server = createFront({
-    socketPath, host, port,
+    socketPath,
+    host,
+    port,
     trustProxy: process.env.TRUST_PROXY === 'true',
     publicUrl: process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null,
     query: async (sql) => (await healthPool.query(sql)).rows,
@@ -107,7 +133,10 @@ try {
       return s === 'stale' ? null : badgeAnswer(s === 'not-found' ? null : s);
     },
   });
-  await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(port, host, resolve); });
+  await new Promise<void>((resolve, reject) => {
+    server!.once('error', reject);
+    server!.listen(port, host, resolve);
+  });
   log('start', `serving http://${host.includes(':') ? `[${host}]` : host}:${port}`);
 } catch (err) {
   console.error(`start failed: ${err instanceof Error ? err.message : String(err)}`);

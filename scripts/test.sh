@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 stage() { printf '\n=== %s\n' "$1"; }
 t0=$SECONDS
-stage "lint";              npx eslint .
+stage "lint";              npx eslint . && npx prettier --check --log-level warn .
 stage "typecheck";         npx tsc --noEmit -p .
 stage "unit tests";        npx vitest run --project unit
 stage "integration tests"; npx vitest run --project integration

@@ -10,7 +10,15 @@
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../lib/db/connect';
 import {
-  FileKekProvider, PROVIDER_NAMES, Vault, VaultError, barbicanConfigFromEnv, createBarbicanKek, rotate, selectedProvider, type ProviderName,
+  FileKekProvider,
+  PROVIDER_NAMES,
+  Vault,
+  VaultError,
+  barbicanConfigFromEnv,
+  createBarbicanKek,
+  rotate,
+  selectedProvider,
+  type ProviderName,
 } from '../lib/vault';
 
 const { positionals, values } = parseArgs({
@@ -29,7 +37,8 @@ const out = (line: string) => console.log(line);
 async function main(): Promise<number> {
   if (cmd === 'barbican-create') {
     const cfg = barbicanConfigFromEnv({ ...process.env, KEK_BARBICAN_SECRET: '00000000-0000-0000-0000-000000000000' });
-    if (!cfg) throw new Error('set KEK_BARBICAN_AUTH_URL, KEK_BARBICAN_APP_CRED_ID and KEK_BARBICAN_APP_CRED_SECRET first');
+    if (!cfg)
+      throw new Error('set KEK_BARBICAN_AUTH_URL, KEK_BARBICAN_APP_CRED_ID and KEK_BARBICAN_APP_CRED_SECRET first');
     const uuid = await createBarbicanKek(cfg, values.name);
     out(`created a 256-bit KEK in Barbican; set KEK_PROVIDER=barbican KEK_BARBICAN_SECRET=${uuid}`);
     return 0;
@@ -41,7 +50,11 @@ async function main(): Promise<number> {
       const provider = selectedProvider();
       const vault = Vault.fromEnv({ create: false });
       let active = '(none yet: created on first start)';
-      try { active = (await vault.active()).id; } catch (err) { if (!(err instanceof VaultError) || err.code !== 'kek_unavailable') throw err; }
+      try {
+        active = (await vault.active()).id;
+      } catch (err) {
+        if (!(err instanceof VaultError) || err.code !== 'kek_unavailable') throw err;
+      }
       out(`active provider: ${provider} (${vault.provider.describe()})`);
       out(`active KEK:      ${active}`);
       const counts = await credentialEnvelopeStore.countByKek();
@@ -49,14 +62,26 @@ async function main(): Promise<number> {
       if (ids.length === 0) out('no credential records yet');
       for (const id of ids) {
         let state = 'loadable';
-        try { await vault.lookup(id); } catch (err) { state = `NOT LOADABLE: ${err instanceof Error ? err.message : String(err)}`; }
-        out(`  ${id.padEnd(40)} ${String(counts[id]).padStart(7)} record(s)  ${id === active ? '(active) ' : ''}${state}`);
+        try {
+          await vault.lookup(id);
+        } catch (err) {
+          state = `NOT LOADABLE: ${err instanceof Error ? err.message : String(err)}`;
+        }
+        out(
+          `  ${id.padEnd(40)} ${String(counts[id]).padStart(7)} record(s)  ${id === active ? '(active) ' : ''}${state}`,
+        );
       }
       return 0;
     }
     if (cmd === 'check') {
       const r = await assertVaultReady(Vault.fromEnv({ create: false }));
-      out(`vault ready: provider ${r.provider}, active KEK ${r.activeKekId}; ${Object.entries(r.kekIds).map(([k, n]) => `${k}: ${n}`).join(', ') || 'no records'}`);
+      out(
+        `vault ready: provider ${r.provider}, active KEK ${r.activeKekId}; ${
+          Object.entries(r.kekIds)
+            .map(([k, n]) => `${k}: ${n}`)
+            .join(', ') || 'no records'
+        }`,
+      );
       return 0;
     }
     if (cmd === 'rotate') {
@@ -64,7 +89,10 @@ async function main(): Promise<number> {
       if (!to || !PROVIDER_NAMES.includes(to)) throw new Error(`rotate needs --to ${PROVIDER_NAMES.join('|')}`);
       const vault = Vault.fromEnv({ provider: to, create: true });
       if (values['new-key']) {
-        if (!(vault.provider instanceof FileKekProvider)) throw new Error('--new-key applies to the file provider only; for env, set a new KEK_BASE64 (old one in KEK_PREVIOUS_BASE64)');
+        if (!(vault.provider instanceof FileKekProvider))
+          throw new Error(
+            '--new-key applies to the file provider only; for env, set a new KEK_BASE64 (old one in KEK_PREVIOUS_BASE64)',
+          );
         out(`generated a new file KEK ${(await vault.provider.generate()).id}`);
       }
       const target = await vault.active();
@@ -77,8 +105,12 @@ async function main(): Promise<number> {
       // Two passes: the second catches records the app replaced during the first.
       for (let pass = 1; pass <= 2; pass++) {
         const p = await rotate(vault, credentialEnvelopeStore, target, {
-          batchSize, pauseMs,
-          onBatch: (b) => out(`  pass ${pass} batch ${b.batch}: ${b.rewrapped} re-wrapped, ${b.skipped} changed meanwhile, ${b.failed.length} failed`),
+          batchSize,
+          pauseMs,
+          onBatch: (b) =>
+            out(
+              `  pass ${pass} batch ${b.batch}: ${b.rewrapped} re-wrapped, ${b.skipped} changed meanwhile, ${b.failed.length} failed`,
+            ),
         });
         total += p.rewrapped;
         failed = p.failed.length;
@@ -88,8 +120,14 @@ async function main(): Promise<number> {
       const counts = await credentialEnvelopeStore.countByKek();
       out(`done in ${Date.now() - t0} ms: ${total} record(s) re-wrapped under ${target.id}`);
       const left = Object.entries(counts).filter(([k]) => k !== target.id);
-      if (left.length) out(`still under other KEKs: ${left.map(([k, n]) => `${k}: ${n}`).join(', ')} (failed, or written by an app still on the old KEK: restart it with KEK_PROVIDER=${to}, then run rotate again)`);
-      else out(`every record is wrapped by ${target.id}. Restart the app with KEK_PROVIDER=${to}${to === selectedProvider() ? '' : ' (it still says ' + selectedProvider() + ')'}; keep the old KEK until then.`);
+      if (left.length)
+        out(
+          `still under other KEKs: ${left.map(([k, n]) => `${k}: ${n}`).join(', ')} (failed, or written by an app still on the old KEK: restart it with KEK_PROVIDER=${to}, then run rotate again)`,
+        );
+      else
+        out(
+          `every record is wrapped by ${target.id}. Restart the app with KEK_PROVIDER=${to}${to === selectedProvider() ? '' : ' (it still says ' + selectedProvider() + ')'}; keep the old KEK until then.`,
+        );
       return failed ? 1 : 0;
     }
     throw new Error(`unknown command "${cmd}" (status, check, rotate --to <provider>, barbican-create)`);

@@ -48,7 +48,10 @@ try {
   const handle = app.getRequestHandler();
   server = http.createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve, reject) => { server!.once('error', reject); server!.listen(socketPath, resolve); });
+  await new Promise<void>((resolve, reject) => {
+    server!.once('error', reject);
+    server!.listen(socketPath, resolve);
+  });
   process.send({ type: 'ready' });
   // The front's /api/health reports the web process as responding while these arrive.
   setInterval(() => process.send?.({ type: 'heartbeat' }), 1000).unref();

@@ -15,16 +15,28 @@ function safeNext(v: unknown): string {
 export async function signInWithPassword(_prev: FormState, formData: FormData): Promise<FormState> {
   const email = String(formData.get('email') ?? '').trim();
   try {
-    await signIn('password', { email, password: String(formData.get('password') ?? ''), redirectTo: safeNext(formData.get('next')) });
+    await signIn('password', {
+      email,
+      password: String(formData.get('password') ?? ''),
+      redirectTo: safeNext(formData.get('next')),
+    });
     return {};
   } catch (err) {
     if (!(err instanceof AuthError)) throw err; // includes Next's redirect on success
     const code = (err as AuthError & { code?: string }).code;
     if (code === 'rate_limited') {
       const minutes = await signInBlockedFor(email, clientAddressOf(await headers()));
-      return { status: 429, message: `Too many failed sign-ins for this account or from your address. Try again in ${Math.max(minutes, 1)} minute${minutes === 1 ? '' : 's'}.`, values: { email } };
+      return {
+        status: 429,
+        message: `Too many failed sign-ins for this account or from your address. Try again in ${Math.max(minutes, 1)} minute${minutes === 1 ? '' : 's'}.`,
+        values: { email },
+      };
     }
-    return { status: 401, message: 'Email or password is not right, or the account is deactivated.', values: { email } };
+    return {
+      status: 401,
+      message: 'Email or password is not right, or the account is deactivated.',
+      values: { email },
+    };
   }
 }
 

@@ -19,14 +19,23 @@ export function FileUpload({ id, accept, limitText }: { id: string; accept: stri
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `/api/v1/attestations/${id}/files`);
       xhr.responseType = 'json';
-      xhr.upload.onprogress = (e) => { if (e.lengthComputable) setProgress(Math.round((e.loaded / e.total) * 100)); };
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable) setProgress(Math.round((e.loaded / e.total) * 100));
+      };
       xhr.onload = () => {
         const body = xhr.response as { name?: string; sha256?: string; error?: { message?: string } } | null;
         if (xhr.status === 201) setMessage({ ok: true, text: `Uploaded "${body?.name}" (SHA-256 ${body?.sha256}).` });
-        else setMessage({ ok: false, text: `"${file.name}" was not stored: ${body?.error?.message ?? `HTTP ${xhr.status}`}` });
+        else
+          setMessage({
+            ok: false,
+            text: `"${file.name}" was not stored: ${body?.error?.message ?? `HTTP ${xhr.status}`}`,
+          });
         resolve();
       };
-      xhr.onerror = () => { setMessage({ ok: false, text: `"${file.name}" was not stored: the upload was interrupted.` }); resolve(); };
+      xhr.onerror = () => {
+        setMessage({ ok: false, text: `"${file.name}" was not stored: the upload was interrupted.` });
+        resolve();
+      };
       const fd = new FormData();
       fd.append('file', file);
       fd.append('filename', file.name);
@@ -46,10 +55,23 @@ export function FileUpload({ id, accept, limitText }: { id: string; accept: stri
 
   return (
     <div className="space-y-2" data-testid="file-upload">
-      <label htmlFor={`upload-${id}`} className="block text-sm font-medium text-slate-800">Add evidence files</label>
-      <input id={`upload-${id}`} ref={input} type="file" multiple accept={accept} onChange={onChange} disabled={progress !== null}
-        aria-describedby={`upload-${id}-hint`} className={`${variants.secondary} block w-full max-w-md`} />
-      <p id={`upload-${id}-hint`} className="text-xs text-slate-600">{limitText}</p>
+      <label htmlFor={`upload-${id}`} className="block text-sm font-medium text-slate-800">
+        Add evidence files
+      </label>
+      <input
+        id={`upload-${id}`}
+        ref={input}
+        type="file"
+        multiple
+        accept={accept}
+        onChange={onChange}
+        disabled={progress !== null}
+        aria-describedby={`upload-${id}-hint`}
+        className={`${variants.secondary} block w-full max-w-md`}
+      />
+      <p id={`upload-${id}-hint`} className="text-xs text-slate-600">
+        {limitText}
+      </p>
       {progress !== null && (
         <div className="flex items-center gap-2 text-sm">
           <progress max={100} value={progress} aria-label="Upload progress" className="h-2 w-48" />
@@ -57,8 +79,11 @@ export function FileUpload({ id, accept, limitText }: { id: string; accept: stri
         </div>
       )}
       {message && (
-        <p role={message.ok ? 'status' : 'alert'} data-testid="upload-message"
-          className={`break-words rounded-md border px-3 py-2 text-sm ${message.ok ? 'border-green-300 bg-green-50 text-green-900' : 'border-red-300 bg-red-50 text-red-900'}`}>
+        <p
+          role={message.ok ? 'status' : 'alert'}
+          data-testid="upload-message"
+          className={`break-words rounded-md border px-3 py-2 text-sm ${message.ok ? 'border-green-300 bg-green-50 text-green-900' : 'border-red-300 bg-red-50 text-red-900'}`}
+        >
           {message.text}
         </p>
       )}

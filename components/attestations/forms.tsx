@@ -19,7 +19,17 @@ export function StartAttestationForm({ action, slug, label }: { action: Action; 
 }
 
 /** The signature: confirm on behalf of the organization, type one's name, submit. */
-export function SubmitAttestationForm({ action, id, organization, defaultName }: { action: Action; id: string; organization: string; defaultName: string }) {
+export function SubmitAttestationForm({
+  action,
+  id,
+  organization,
+  defaultName,
+}: {
+  action: Action;
+  id: string;
+  organization: string;
+  defaultName: string;
+}) {
   const [state, formAction] = useActionState(action, {});
   const checked = state.values ? state.values.confirm === 'on' : false;
   return (
@@ -28,18 +38,44 @@ export function SubmitAttestationForm({ action, id, organization, defaultName }:
       <FormMessage state={state} />
       {state.errors && Object.keys(state.errors).filter((k) => k !== 'confirm' && k !== 'signerName').length > 0 && (
         <ul className="list-disc pl-5 text-sm text-red-800" data-testid="submit-problems">
-          {Object.entries(state.errors).filter(([k]) => k !== 'confirm' && k !== 'signerName').map(([k, m]) => <li key={k}><code>{k}</code>: {m}</li>)}
+          {Object.entries(state.errors)
+            .filter(([k]) => k !== 'confirm' && k !== 'signerName')
+            .map(([k, m]) => (
+              <li key={k}>
+                <code>{k}</code>: {m}
+              </li>
+            ))}
         </ul>
       )}
       <div className="flex items-start gap-2">
-        <input id="f-confirm" name="confirm" type="checkbox" defaultChecked={checked} key={String(checked)} className="mt-1 h-4 w-4"
-          aria-invalid={state.errors?.confirm ? true : undefined} aria-describedby={state.errors?.confirm ? 'f-confirm-error' : undefined} />
+        <input
+          id="f-confirm"
+          name="confirm"
+          type="checkbox"
+          defaultChecked={checked}
+          key={String(checked)}
+          className="mt-1 h-4 w-4"
+          aria-invalid={state.errors?.confirm ? true : undefined}
+          aria-describedby={state.errors?.confirm ? 'f-confirm-error' : undefined}
+        />
         <label htmlFor="f-confirm" className="text-sm text-slate-800">
-          On behalf of <strong>{organization}</strong>, I confirm that this statement and the attached evidence are true and complete, and I am entitled to make it.
+          On behalf of <strong>{organization}</strong>, I confirm that this statement and the attached evidence are true
+          and complete, and I am entitled to make it.
         </label>
       </div>
-      {state.errors?.confirm && <p id="f-confirm-error" className="text-sm text-red-700">{state.errors.confirm}</p>}
-      <Field name="signerName" label="Your full name (signature)" required state={state} defaultValue={defaultName} autoComplete="name" />
+      {state.errors?.confirm && (
+        <p id="f-confirm-error" className="text-sm text-red-700">
+          {state.errors.confirm}
+        </p>
+      )}
+      <Field
+        name="signerName"
+        label="Your full name (signature)"
+        required
+        state={state}
+        defaultValue={defaultName}
+        autoComplete="name"
+      />
       <SubmitButton pendingText="Submitting…">Sign and submit for review</SubmitButton>
     </form>
   );
@@ -59,11 +95,23 @@ export function ReviewForm({ action, id }: { action: Action; id: string }) {
       <input type="hidden" name="id" value={id} />
       <FormMessage state={state} />
       <fieldset>
-        <legend className="text-sm font-medium text-slate-800">Decision <span className="text-red-700" aria-hidden>*</span></legend>
+        <legend className="text-sm font-medium text-slate-800">
+          Decision{' '}
+          <span className="text-red-700" aria-hidden>
+            *
+          </span>
+        </legend>
         <div className="mt-1 flex flex-wrap gap-4">
           {options.map((o) => (
             <label key={o.value} className="flex items-center gap-1 text-sm">
-              <input type="radio" name="decision" value={o.value} defaultChecked={chosen === o.value} key={`${o.value}-${chosen}`} /> {o.label}
+              <input
+                type="radio"
+                name="decision"
+                value={o.value}
+                defaultChecked={chosen === o.value}
+                key={`${o.value}-${chosen}`}
+              />{' '}
+              {o.label}
             </label>
           ))}
         </div>

@@ -7,18 +7,34 @@ const TONE = { PASS: 'green', FAIL: 'red', MISSING: 'yellow' } as const;
 
 export function VerdictTag({ verdict }: { verdict: 'PASS' | 'FAIL' | 'ABORT' | 'MISSING' }) {
   const tone = verdict === 'ABORT' ? 'slate' : TONE[verdict];
-  return <span data-testid="verdict" data-verdict={verdict}><Tag tone={tone}>{verdict}</Tag></span>;
+  return (
+    <span data-testid="verdict" data-verdict={verdict}>
+      <Tag tone={tone}>{verdict}</Tag>
+    </span>
+  );
 }
 
 const STATE_TONE: Record<AttestationState, 'slate' | 'blue' | 'yellow' | 'green' | 'red'> = {
-  draft: 'slate', submitted: 'blue', changes_requested: 'yellow', approved: 'green', rejected: 'red',
+  draft: 'slate',
+  submitted: 'blue',
+  changes_requested: 'yellow',
+  approved: 'green',
+  rejected: 'red',
 };
 const STATE_LABEL: Record<AttestationState, string> = {
-  draft: 'Draft', submitted: 'Submitted', changes_requested: 'Changes requested', approved: 'Approved', rejected: 'Rejected',
+  draft: 'Draft',
+  submitted: 'Submitted',
+  changes_requested: 'Changes requested',
+  approved: 'Approved',
+  rejected: 'Rejected',
 };
 
 export function StateTag({ state }: { state: AttestationState }) {
-  return <span data-testid="attestation-state" data-state={state}><Tag tone={STATE_TONE[state]}>{STATE_LABEL[state]}</Tag></span>;
+  return (
+    <span data-testid="attestation-state" data-state={state}>
+      <Tag tone={STATE_TONE[state]}>{STATE_LABEL[state]}</Tag>
+    </span>
+  );
 }
 
 /** The manual testcase key-manager-docs-check of a cloud, with why. */
@@ -28,7 +44,11 @@ export function ManualResultLine({ result, href }: { result: ManualResult; href?
       <code className="text-xs">{result.testcase}</code>
       <VerdictTag verdict={result.verdict} />
       <span className="text-slate-700">{result.reason}</span>
-      {href && <Link href={href} className="text-blue-800 underline-offset-2 hover:underline">Attestations</Link>}
+      {href && (
+        <Link href={href} className="text-blue-800 underline-offset-2 hover:underline">
+          Attestations
+        </Link>
+      )}
     </div>
   );
 }

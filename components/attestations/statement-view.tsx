@@ -1,11 +1,21 @@
-import { answerLabel, CLAUSES, FIELDS, QUESTIONS, type Statement, type StatementField } from '@/lib/attestations/statement';
+import {
+  answerLabel,
+  CLAUSES,
+  FIELDS,
+  QUESTIONS,
+  type Statement,
+  type StatementField,
+} from '@/lib/attestations/statement';
 import type { Severity } from '@/lib/attestations/mismatch';
 
 /** The clause a field answers (the "other" fields share their parent's clause). */
 export function clauseOf(field: StatementField): string {
   const map: Partial<Record<StatementField, keyof typeof CLAUSES>> = {
-    implementationVersion: 'implementation', otherProduct: 'implementation', secretStoreOther: 'secretStore',
-    contactName: 'contact', contactEmail: 'contact',
+    implementationVersion: 'implementation',
+    otherProduct: 'implementation',
+    secretStoreOther: 'secretStore',
+    contactName: 'contact',
+    contactEmail: 'contact',
   };
   return CLAUSES[(map[field] ?? field) as keyof typeof CLAUSES];
 }
@@ -17,8 +27,14 @@ const HIGHLIGHT: Record<Severity, string> = {
 };
 
 /** The statement read-only, each answer beside its clause; answers are text (never HTML). */
-export function StatementView({ statement, highlights = {}, showClauses = true }: {
-  statement: Statement; highlights?: Partial<Record<StatementField, Severity>>; showClauses?: boolean;
+export function StatementView({
+  statement,
+  highlights = {},
+  showClauses = true,
+}: {
+  statement: Statement;
+  highlights?: Partial<Record<StatementField, Severity>>;
+  showClauses?: boolean;
 }) {
   const shown = FIELDS.filter((f) => statement[f] !== undefined || !['otherProduct', 'secretStoreOther'].includes(f));
   return (
@@ -26,12 +42,25 @@ export function StatementView({ statement, highlights = {}, showClauses = true }
       {shown.map((f) => {
         const sev = highlights[f];
         return (
-          <div key={f} className={`grid gap-1 px-2 py-2 ${showClauses ? 'md:grid-cols-2 md:gap-4' : ''} ${sev ? HIGHLIGHT[sev] : ''}`} data-field={f} data-highlight={sev}>
+          <div
+            key={f}
+            className={`grid gap-1 px-2 py-2 ${showClauses ? 'md:grid-cols-2 md:gap-4' : ''} ${sev ? HIGHLIGHT[sev] : ''}`}
+            data-field={f}
+            data-highlight={sev}
+          >
             <div>
-              <dt className="font-medium text-slate-800">{QUESTIONS[f]}{sev === 'mismatch' && <span className="ml-2 text-xs font-semibold text-red-800">mismatch</span>}{sev === 'warning' && <span className="ml-2 text-xs font-semibold text-yellow-900">check</span>}</dt>
+              <dt className="font-medium text-slate-800">
+                {QUESTIONS[f]}
+                {sev === 'mismatch' && <span className="ml-2 text-xs font-semibold text-red-800">mismatch</span>}
+                {sev === 'warning' && <span className="ml-2 text-xs font-semibold text-yellow-900">check</span>}
+              </dt>
               <dd className="mt-0.5 whitespace-pre-wrap break-words text-slate-900">{answerLabel(f, statement[f])}</dd>
             </div>
-            {showClauses && <blockquote className="border-l-2 border-slate-300 pl-2 text-xs italic text-slate-600">{clauseOf(f)}</blockquote>}
+            {showClauses && (
+              <blockquote className="border-l-2 border-slate-300 pl-2 text-xs italic text-slate-600">
+                {clauseOf(f)}
+              </blockquote>
+            )}
           </div>
         );
       })}

@@ -10,11 +10,21 @@ export function RevokeForm({ action, id }: { action: (s: FormState, fd: FormData
   return (
     <form action={formAction} className="mt-3 space-y-2" data-testid="revoke-form">
       <input type="hidden" name="id" value={id} />
-      <label className="block text-sm">Reason for revoking (published)
-        <textarea name="reason" required minLength={5} maxLength={500} rows={2} defaultValue={state.values?.reason}
-          className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5" />
+      <label className="block text-sm">
+        Reason for revoking (published)
+        <textarea
+          name="reason"
+          required
+          minLength={5}
+          maxLength={500}
+          rows={2}
+          defaultValue={state.values?.reason}
+          className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5"
+        />
       </label>
-      <SubmitButton variant="danger" pendingText="Revoking…">Revoke certificate</SubmitButton>
+      <SubmitButton variant="danger" pendingText="Revoking…">
+        Revoke certificate
+      </SubmitButton>
       <FormMessage state={state} />
     </form>
   );

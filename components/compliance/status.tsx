@@ -7,9 +7,14 @@ import { FilterSelect } from '@/components/ui/filters';
 export function StatusTag({ status, testId }: { status: string; testId?: string }) {
   const l = look(status);
   return (
-    <span data-testid={testId} data-status={status} title={l.meaning}
-      className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${l.tag}`}>
-      <span aria-hidden="true">{l.label}</span><span className="sr-only">{spoken(status)}</span>
+    <span
+      data-testid={testId}
+      data-status={status}
+      title={l.meaning}
+      className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${l.tag}`}
+    >
+      <span aria-hidden="true">{l.label}</span>
+      <span className="sr-only">{spoken(status)}</span>
     </span>
   );
 }
@@ -22,10 +27,23 @@ export function HistoryStrips({ history, testId }: { history: History; testId?: 
   return <div dangerouslySetInnerHTML={{ __html: historyStripsHtml(history, testId).value }} />;
 }
 
-export function PeriodFilter({ basePath, period, periods }: { basePath: string; period: string; periods: readonly string[] }) {
+export function PeriodFilter({
+  basePath,
+  period,
+  periods,
+}: {
+  basePath: string;
+  period: string;
+  periods: readonly string[];
+}) {
   return (
     <form method="get" action={basePath} className="flex items-end gap-2 text-sm" aria-label="History period">
-      <FilterSelect name="period" label="Period" value={period} options={periods.map((p) => ({ value: p, label: periodLabel(p) }))} />
+      <FilterSelect
+        name="period"
+        label="Period"
+        value={period}
+        options={periods.map((p) => ({ value: p, label: periodLabel(p) }))}
+      />
       <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-100">Show</button>
     </form>
   );

@@ -18,14 +18,21 @@ function RunLine({ e }: { e: RunEntry }) {
     <>
       {e.status !== 'finished' && <RunStatusTag status={e.status} />}
       {official.map((v) => (
-        <span key={v.testcase} className="inline-flex items-center gap-1" data-testid="timeline-verdict" data-testcase={v.testcase}>
+        <span
+          key={v.testcase}
+          className="inline-flex items-center gap-1"
+          data-testid="timeline-verdict"
+          data-testcase={v.testcase}
+        >
           <code className="text-xs">{v.testcase}</code> <StatusTag status={v.verdict} />
         </span>
       ))}
       {e.informational > 0 && (
         <span className="text-slate-600">
           {e.informational} km-* {e.informational === 1 ? 'result' : 'results'}
-          {notPassing.length === 0 ? ', all PASS' : `: ${notPassing.map((v) => `${v.testcase} ${v.verdict}`).join(', ')}`}
+          {notPassing.length === 0
+            ? ', all PASS'
+            : `: ${notPassing.map((v) => `${v.testcase} ${v.verdict}`).join(', ')}`}
         </span>
       )}
       <span className="text-slate-600">· {e.trigger}</span>
@@ -60,18 +67,38 @@ function AttestationLine({ e }: { e: AttestationEntry }) {
 export function TimelineList({ timeline, basePath, id }: { timeline: TimelinePage; basePath: string; id: string }) {
   const range = `${day(timeline.from)} to ${day(new Date(timeline.to.getTime() - 1))}`;
   if (timeline.total === 0) {
-    return <EmptyState title="No runs or attestation revisions in this period.">{range} (UTC).{timeline.period !== '18m' && ' Choose a longer period above to see earlier ones.'}</EmptyState>;
+    return (
+      <EmptyState title="No runs or attestation revisions in this period.">
+        {range} (UTC).{timeline.period !== '18m' && ' Choose a longer period above to see earlier ones.'}
+      </EmptyState>
+    );
   }
   return (
     <div data-testid="timeline">
-      <p className="mb-2 text-xs text-slate-600">{range} (UTC, the period chosen for the history), newest first. A run is placed when it was queued, a revision when it reached its current state.</p>
-      {timeline.items.length === 0 ? <p className="text-sm">This page is past the end of the list.</p> : (
-        <ol className="divide-y divide-slate-100 text-sm" aria-label={`Runs and attestation revisions, newest first, page ${timeline.page} of ${timeline.pages}`}>
+      <p className="mb-2 text-xs text-slate-600">
+        {range} (UTC, the period chosen for the history), newest first. A run is placed when it was queued, a revision
+        when it reached its current state.
+      </p>
+      {timeline.items.length === 0 ? (
+        <p className="text-sm">This page is past the end of the list.</p>
+      ) : (
+        <ol
+          className="divide-y divide-slate-100 text-sm"
+          aria-label={`Runs and attestation revisions, newest first, page ${timeline.page} of ${timeline.pages}`}
+        >
           {timeline.items.map((e) => (
-            <li key={`${e.kind}-${e.id}`} data-testid="timeline-entry" data-kind={e.kind} data-id={e.id} data-at={e.at.toISOString()}
-              className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2 sm:grid sm:grid-cols-[10.5rem_8.5rem_1fr]">
-              <Link className="whitespace-nowrap font-medium text-blue-800 underline-offset-2 hover:underline"
-                href={e.kind === 'run' ? `/runs/${e.id}` : `/attestations/${e.id}`}>
+            <li
+              key={`${e.kind}-${e.id}`}
+              data-testid="timeline-entry"
+              data-kind={e.kind}
+              data-id={e.id}
+              data-at={e.at.toISOString()}
+              className="flex flex-wrap items-baseline gap-x-3 gap-y-1 py-2 sm:grid sm:grid-cols-[10.5rem_8.5rem_1fr]"
+            >
+              <Link
+                className="whitespace-nowrap font-medium text-blue-800 underline-offset-2 hover:underline"
+                href={e.kind === 'run' ? `/runs/${e.id}` : `/attestations/${e.id}`}
+              >
                 <span className="sr-only">{e.kind === 'run' ? 'Run of ' : `Attestation revision ${e.revision}, `}</span>
                 <time dateTime={e.at.toISOString()}>{formatDate(e.at)}</time>
               </Link>
@@ -83,8 +110,16 @@ export function TimelineList({ timeline, basePath, id }: { timeline: TimelinePag
           ))}
         </ol>
       )}
-      <Pagination page={timeline.page} pages={timeline.pages} total={timeline.total} basePath={basePath}
-        params={{ period: timeline.period }} param="tpage" label="Timeline pages" fragment={id} />
+      <Pagination
+        page={timeline.page}
+        pages={timeline.pages}
+        total={timeline.total}
+        basePath={basePath}
+        params={{ period: timeline.period }}
+        param="tpage"
+        label="Timeline pages"
+        fragment={id}
+      />
     </div>
   );
 }

@@ -23,26 +23,75 @@ function entriesOf(text: string): string[] {
  * A pasted or uploaded file, kept in the browser's state only: the server never echoes it back
  * (it may hold a password), so a failed submit keeps what was pasted without it leaving again.
  */
-function FileText({ name, label, value, onChange, state, hint, rows = 10 }: {
-  name: string; label: string; value: string; onChange: (v: string) => void; state: FormState; hint?: string; rows?: number;
+function FileText({
+  name,
+  label,
+  value,
+  onChange,
+  state,
+  hint,
+  rows = 10,
+}: {
+  name: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  state: FormState;
+  hint?: string;
+  rows?: number;
 }) {
   const error = state.errors?.[name];
   const id = `f-${name}`;
   return (
     <div>
-      <label htmlFor={id} className="block text-sm font-medium text-slate-800">{label}</label>
-      <textarea id={id} name={name} rows={rows} value={value} onChange={(e) => onChange(e.target.value)} spellCheck={false} autoComplete="off"
-        aria-invalid={error ? true : undefined} aria-describedby={[hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined}
-        className={textareaClass} />
-      <input type="file" aria-label={`Upload ${label}`} className="mt-1 text-xs" accept=".yaml,.yml,.sh,.rc,text/*"
-        onChange={async (e) => { const f = e.target.files?.[0]; if (f) onChange(await f.text()); e.target.value = ''; }} />
-      {hint && <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">{hint}</p>}
-      {error && <p id={`${id}-error`} className="mt-1 text-sm text-red-700">{error}</p>}
+      <label htmlFor={id} className="block text-sm font-medium text-slate-800">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        name={name}
+        rows={rows}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        spellCheck={false}
+        autoComplete="off"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={[hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined}
+        className={textareaClass}
+      />
+      <input
+        type="file"
+        aria-label={`Upload ${label}`}
+        className="mt-1 text-xs"
+        accept=".yaml,.yml,.sh,.rc,text/*"
+        onChange={async (e) => {
+          const f = e.target.files?.[0];
+          if (f) onChange(await f.text());
+          e.target.value = '';
+        }}
+      />
+      {hint && (
+        <p id={`${id}-hint`} className="mt-1 text-xs text-slate-600">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="mt-1 text-sm text-red-700">
+          {error}
+        </p>
+      )}
     </div>
   );
 }
 
-export function CredentialForm({ action, slug, persona, personaLabel, replacing, region }: {
+export function CredentialForm({
+  action,
+  slug,
+  persona,
+  personaLabel,
+  replacing,
+  region,
+}: {
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   slug: string;
   persona: string;
@@ -80,54 +129,127 @@ export function CredentialForm({ action, slug, persona, personaLabel, replacing,
   };
 
   const tab = (s: Source, label: string) => (
-    <button type="button" role="tab" aria-selected={source === s} onClick={() => setSource(s)}
-      className={`rounded-md px-3 py-1.5 text-sm ${source === s ? 'bg-blue-700 text-white' : 'border border-slate-300 bg-white hover:bg-slate-100'}`}>{label}</button>
+    <button
+      type="button"
+      role="tab"
+      aria-selected={source === s}
+      onClick={() => setSource(s)}
+      className={`rounded-md px-3 py-1.5 text-sm ${source === s ? 'bg-blue-700 text-white' : 'border border-slate-300 bg-white hover:bg-slate-100'}`}
+    >
+      {label}
+    </button>
   );
 
   return (
-    <form key={generation} onSubmit={onSubmit} className="max-w-3xl space-y-4" noValidate aria-label={`${replacing ? 'Replace' : 'Set'} the ${personaLabel}`}>
+    <form
+      key={generation}
+      onSubmit={onSubmit}
+      className="max-w-3xl space-y-4"
+      noValidate
+      aria-label={`${replacing ? 'Replace' : 'Set'} the ${personaLabel}`}
+    >
       <FormMessage state={state} />
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="persona" value={persona} />
       <input type="hidden" name="source" value={source} />
       <div role="tablist" aria-label="How to provide the credential" className="flex flex-wrap gap-2">
-        {tab('clouds_yaml', 'clouds.yaml')}{tab('openrc', 'openrc file')}{tab('fields', 'Enter fields')}
+        {tab('clouds_yaml', 'clouds.yaml')}
+        {tab('openrc', 'openrc file')}
+        {tab('fields', 'Enter fields')}
       </div>
 
       {source === 'clouds_yaml' && (
         <div className="space-y-3">
-          <FileText name="clouds_yaml" label="clouds.yaml" value={cloudsYaml} onChange={setCloudsYaml} state={state}
-            hint="Paste or upload; an application credential (auth_type: v3applicationcredential) of a plain project member is best." />
-          <FileText name="secure_yaml" label="secure.yaml (optional)" value={secureYaml} onChange={setSecureYaml} state={state} rows={4}
-            hint="If the secret lives in a separate secure.yaml, add it here; it is merged into the chosen entry." />
+          <FileText
+            name="clouds_yaml"
+            label="clouds.yaml"
+            value={cloudsYaml}
+            onChange={setCloudsYaml}
+            state={state}
+            hint="Paste or upload; an application credential (auth_type: v3applicationcredential) of a plain project member is best."
+          />
+          <FileText
+            name="secure_yaml"
+            label="secure.yaml (optional)"
+            value={secureYaml}
+            onChange={setSecureYaml}
+            state={state}
+            rows={4}
+            hint="If the secret lives in a separate secure.yaml, add it here; it is merged into the chosen entry."
+          />
           {entries.length > 0 ? (
-            <SelectField name="cloud" label="Entry" required state={state} defaultValue={state.values?.cloud ?? (entries.length === 1 ? entries[0] : undefined)}
-              options={entries.map((n) => ({ value: n, label: n }))} />
+            <SelectField
+              name="cloud"
+              label="Entry"
+              required
+              state={state}
+              defaultValue={state.values?.cloud ?? (entries.length === 1 ? entries[0] : undefined)}
+              options={entries.map((n) => ({ value: n, label: n }))}
+            />
           ) : (
-            <Field name="cloud" label="Entry" state={state} hint="The name under clouds: to use (needed when the file has several)." />
+            <Field
+              name="cloud"
+              label="Entry"
+              state={state}
+              hint="The name under clouds: to use (needed when the file has several)."
+            />
           )}
         </div>
       )}
 
       {source === 'openrc' && (
         <div className="space-y-3">
-          <FileText name="openrc" label="openrc file" value={openrc} onChange={setOpenrc} state={state}
-            hint="The file Horizon offers under API Access (export OS_...= lines)." />
-          <Field name="password" label="Password (if the file asks for it)" type="password" autoComplete="off" state={state} />
-          <Field name="application_credential_secret" label="Application credential secret (if not in the file)" type="password" autoComplete="off" state={state} />
+          <FileText
+            name="openrc"
+            label="openrc file"
+            value={openrc}
+            onChange={setOpenrc}
+            state={state}
+            hint="The file Horizon offers under API Access (export OS_...= lines)."
+          />
+          <Field
+            name="password"
+            label="Password (if the file asks for it)"
+            type="password"
+            autoComplete="off"
+            state={state}
+          />
+          <Field
+            name="application_credential_secret"
+            label="Application credential secret (if not in the file)"
+            type="password"
+            autoComplete="off"
+            state={state}
+          />
         </div>
       )}
 
       {source === 'fields' && (
         <div className="grid gap-3 md:grid-cols-2">
           <div className="md:col-span-2">
-            <label htmlFor="f-type" className="block text-sm font-medium text-slate-800">Type</label>
-            <select id="f-type" name="type" value={type} onChange={(e) => setType(e.target.value)} className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm">
+            <label htmlFor="f-type" className="block text-sm font-medium text-slate-800">
+              Type
+            </label>
+            <select
+              id="f-type"
+              name="type"
+              value={type}
+              onChange={(e) => setType(e.target.value)}
+              className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm"
+            >
               <option value="application_credential">Application credential</option>
               <option value="password">User and password</option>
             </select>
           </div>
-          <div className="md:col-span-2"><Field name="auth_url" label="Keystone auth URL" required state={state} placeholder="https://keystone.example.com:5000/v3" /></div>
+          <div className="md:col-span-2">
+            <Field
+              name="auth_url"
+              label="Keystone auth URL"
+              required
+              state={state}
+              placeholder="https://keystone.example.com:5000/v3"
+            />
+          </div>
           {type === 'password' ? (
             <>
               <Field name="username" label="User name" required state={state} />
@@ -140,19 +262,45 @@ export function CredentialForm({ action, slug, persona, personaLabel, replacing,
           ) : (
             <>
               <Field name="application_credential_id" label="Application credential id" required state={state} />
-              <Field name="application_credential_secret" label="Application credential secret" type="password" required autoComplete="off" state={state} />
+              <Field
+                name="application_credential_secret"
+                label="Application credential secret"
+                type="password"
+                required
+                autoComplete="off"
+                state={state}
+              />
             </>
           )}
           <Field name="region" label="Region" state={state} defaultValue={region} />
-          <SelectField name="interface" label="Interface" state={state} defaultValue="public" required
-            options={[{ value: 'public', label: 'public' }, { value: 'internal', label: 'internal' }, { value: 'admin', label: 'admin' }]} />
+          <SelectField
+            name="interface"
+            label="Interface"
+            state={state}
+            defaultValue="public"
+            required
+            options={[
+              { value: 'public', label: 'public' },
+              { value: 'internal', label: 'internal' },
+              { value: 'admin', label: 'admin' },
+            ]}
+          />
         </div>
       )}
 
-      <Field name="ca_bundle" label="CA bundle (optional, PEM)" multiline state={state}
-        hint="Only if the cloud's certificate is signed by a private CA. Not secret." />
-      <CheckboxField name="allow_private_addresses" label="Allow private addresses" state={state}
-        hint="For labs on loopback or private networks. Link-local and metadata addresses stay refused." />
+      <Field
+        name="ca_bundle"
+        label="CA bundle (optional, PEM)"
+        multiline
+        state={state}
+        hint="Only if the cloud's certificate is signed by a private CA. Not secret."
+      />
+      <CheckboxField
+        name="allow_private_addresses"
+        label="Allow private addresses"
+        state={state}
+        hint="For labs on loopback or private networks. Link-local and metadata addresses stay refused."
+      />
       <button type="submit" className={variants.primary} disabled={pending} aria-busy={pending}>
         {pending ? 'Saving…' : replacing ? `Replace the ${personaLabel}` : `Save the ${personaLabel}`}
       </button>
@@ -160,7 +308,11 @@ export function CredentialForm({ action, slug, persona, personaLabel, replacing,
   );
 }
 
-export function TestConnectionForm({ action, slug, persona }: {
+export function TestConnectionForm({
+  action,
+  slug,
+  persona,
+}: {
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   slug: string;
   persona: string;
@@ -171,9 +323,14 @@ export function TestConnectionForm({ action, slug, persona }: {
     <form action={formAction} className="space-y-2">
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="persona" value={persona} />
-      <button type="submit" className={variants.secondary} disabled={pending} aria-busy={pending}>{pending ? 'Testing…' : 'Test connection'}</button>
+      <button type="submit" className={variants.secondary} disabled={pending} aria-busy={pending}>
+        {pending ? 'Testing…' : 'Test connection'}
+      </button>
       {state.message && (
-        <div role={failed || !state.ok ? 'alert' : 'status'} className={`rounded-md border px-3 py-2 text-sm ${failed || !state.ok ? 'border-red-300 bg-red-50 text-red-900' : 'border-green-300 bg-green-50 text-green-900'}`}>
+        <div
+          role={failed || !state.ok ? 'alert' : 'status'}
+          className={`rounded-md border px-3 py-2 text-sm ${failed || !state.ok ? 'border-red-300 bg-red-50 text-red-900' : 'border-green-300 bg-green-50 text-green-900'}`}
+        >
           {state.message}
         </div>
       )}

@@ -4,7 +4,12 @@ import type { FormState } from '@/lib/next/form-state';
 import { Field, FormMessage } from '@/components/ui/form';
 import { SubmitButton } from '@/components/ui/button';
 
-export function AcceptInvitationForm({ action, token, email, minPasswordLength }: {
+export function AcceptInvitationForm({
+  action,
+  token,
+  email,
+  minPasswordLength,
+}: {
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   token: string;
   email: string;
@@ -18,9 +23,23 @@ export function AcceptInvitationForm({ action, token, email, minPasswordLength }
       <input type="email" name="username" value={email} autoComplete="username" readOnly hidden />
       <FormMessage state={state} />
       <Field name="name" label="Your name" required autoComplete="name" state={state} />
-      <Field name="password" label="Password" type="password" required autoComplete="new-password" state={state}
-        hint={`At least ${minPasswordLength} characters. A passphrase of several words works well.`} />
-      <Field name="passwordConfirm" label="Confirm password" type="password" required autoComplete="new-password" state={state} />
+      <Field
+        name="password"
+        label="Password"
+        type="password"
+        required
+        autoComplete="new-password"
+        state={state}
+        hint={`At least ${minPasswordLength} characters. A passphrase of several words works well.`}
+      />
+      <Field
+        name="passwordConfirm"
+        label="Confirm password"
+        type="password"
+        required
+        autoComplete="new-password"
+        state={state}
+      />
       <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
     </form>
   );

@@ -5,7 +5,14 @@ import { SubmitButton } from '@/components/ui/button';
 import { FormMessage } from '@/components/ui/form';
 
 /** A one-button form for a server action; hidden fields identify its target. */
-export function ActionButton({ action, fields, label, pendingText, variant = 'primary', testId }: {
+export function ActionButton({
+  action,
+  fields,
+  label,
+  pendingText,
+  variant = 'primary',
+  testId,
+}: {
   action: (state: FormState, fd: FormData) => Promise<FormState>;
   fields: Record<string, string>;
   label: string;
@@ -16,8 +23,12 @@ export function ActionButton({ action, fields, label, pendingText, variant = 'pr
   const [state, formAction] = useActionState(action, {});
   return (
     <form action={formAction} className="flex flex-col items-end gap-2" data-testid={testId}>
-      {Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <SubmitButton variant={variant} pendingText={pendingText}>{label}</SubmitButton>
+      {Object.entries(fields).map(([k, v]) => (
+        <input key={k} type="hidden" name={k} value={v} />
+      ))}
+      <SubmitButton variant={variant} pendingText={pendingText}>
+        {label}
+      </SubmitButton>
       <FormMessage state={state} />
     </form>
   );

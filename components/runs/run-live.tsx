@@ -21,7 +21,9 @@ function elapsed(from: string | null, to: string | null, now: number): string {
 export function RunLive({ initial }: { initial: RunSnapshot }) {
   const [snap, setSnap] = useState(initial);
   const [now, setNow] = useState(() => Date.now());
-  const [connection, setConnection] = useState<'live' | 'reconnecting' | 'ended'>(TERMINAL.has(initial.status) ? 'ended' : 'live');
+  const [connection, setConnection] = useState<'live' | 'reconnecting' | 'ended'>(
+    TERMINAL.has(initial.status) ? 'ended' : 'live',
+  );
   const router = useRouter();
   const refreshed = useRef(TERMINAL.has(initial.status));
 
@@ -43,7 +45,10 @@ export function RunLive({ initial }: { initial: RunSnapshot }) {
     });
     es.onerror = () => setConnection((c) => (c === 'ended' ? c : 'reconnecting'));
     const tick = setInterval(() => setNow(Date.now()), 500);
-    return () => { es.close(); clearInterval(tick); };
+    return () => {
+      es.close();
+      clearInterval(tick);
+    };
   }, [initial.id, initial.status, router]);
 
   const p = snap.progress;
@@ -54,35 +59,75 @@ export function RunLive({ initial }: { initial: RunSnapshot }) {
   const checks = p?.checks ?? snap.results.map((r) => ({ id: r.testcase, title: r.testcase }));
 
   return (
-    <section aria-labelledby="progress-title" className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="run-live">
+    <section
+      aria-labelledby="progress-title"
+      className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm"
+      data-testid="run-live"
+    >
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id="progress-title" className="font-semibold">Progress</h2>
+        <h2 id="progress-title" className="font-semibold">
+          Progress
+        </h2>
         <p className="text-sm text-slate-600">
-          <span data-testid="run-status"><RunStatusTag status={snap.status} /></span>
-          {' '}elapsed <span data-testid="elapsed">{elapsed(snap.startedAt, snap.finishedAt, now)}</span>
+          <span data-testid="run-status">
+            <RunStatusTag status={snap.status} />
+          </span>{' '}
+          elapsed <span data-testid="elapsed">{elapsed(snap.startedAt, snap.finishedAt, now)}</span>
           {connection === 'reconnecting' && <span className="ml-2 text-yellow-800">(reconnecting…)</span>}
-          {snap.cancelRequested && snap.status === 'running' && <span className="ml-2 text-yellow-800">(cancelling…)</span>}
+          {snap.cancelRequested && snap.status === 'running' && (
+            <span className="ml-2 text-yellow-800">(cancelling…)</span>
+          )}
         </p>
       </div>
-      <div className="mt-3 h-3 w-full overflow-hidden rounded bg-slate-200" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="Checks done">
+      <div
+        className="mt-3 h-3 w-full overflow-hidden rounded bg-slate-200"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={total}
+        aria-valuenow={done}
+        aria-label="Checks done"
+      >
         <div className="h-full bg-blue-700 transition-all" style={{ width: `${pct}%` }} />
       </div>
-      <p className="mt-1 text-sm text-slate-700" data-testid="progress-count">{done} of {total || '?'} checks done</p>
+      <p className="mt-1 text-sm text-slate-700" data-testid="progress-count">
+        {done} of {total || '?'} checks done
+      </p>
       {snap.status === 'queued' && <p className="mt-2 text-sm text-slate-600">Waiting for a worker…</p>}
       {snap.status === 'running' && (
         <p className="mt-2 text-sm" aria-live="polite" data-testid="current-step">
-          {p?.current ? <>Now: <strong>{p.current.title}</strong></> : 'Preparing…'}
+          {p?.current ? (
+            <>
+              Now: <strong>{p.current.title}</strong>
+            </>
+          ) : (
+            'Preparing…'
+          )}
           {p?.step && <span className="ml-2 font-mono text-xs text-slate-600">{p.step}</span>}
         </p>
       )}
-      {snap.error && <p className="mt-2 rounded border border-yellow-300 bg-yellow-50 px-3 py-2 text-sm text-yellow-900" role="status">{snap.error}</p>}
+      {snap.error && (
+        <p
+          className="mt-2 rounded border border-yellow-300 bg-yellow-50 px-3 py-2 text-sm text-yellow-900"
+          role="status"
+        >
+          {snap.error}
+        </p>
+      )}
       <ol className="mt-3 grid gap-1 text-sm sm:grid-cols-2">
         {checks.map((c) => {
           const r = byId.get(c.id);
           const running = !r && p?.current?.id === c.id;
           return (
             <li key={c.id} className="flex items-center gap-2" data-testid={`check-${c.id}`}>
-              {r ? <VerdictTag verdict={r.verdict} /> : <span className={`inline-block w-12 text-center text-xs ${running ? 'font-semibold text-blue-800' : 'text-slate-400'}`}>{running ? 'running' : 'waiting'}</span>}
+              {r ? (
+                <VerdictTag verdict={r.verdict} />
+              ) : (
+                <span
+                  className={`inline-block w-12 text-center text-xs ${running ? 'font-semibold text-blue-800' : 'text-slate-400'}`}
+                >
+                  {running ? 'running' : 'waiting'}
+                </span>
+              )}
               <span className={r ? '' : 'text-slate-600'}>{c.title}</span>
             </li>
           );

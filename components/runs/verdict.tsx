@@ -1,7 +1,13 @@
 import { Tag } from '@/components/ui/layout';
 
 const TONE = { PASS: 'green', FAIL: 'red', ABORT: 'yellow', MISSING: 'slate' } as const;
-const STATUS_TONE = { queued: 'slate', running: 'blue', finished: 'green', cancelled: 'yellow', interrupted: 'red' } as const;
+const STATUS_TONE = {
+  queued: 'slate',
+  running: 'blue',
+  finished: 'green',
+  cancelled: 'yellow',
+  interrupted: 'red',
+} as const;
 
 export function VerdictTag({ verdict }: { verdict: string }) {
   return <Tag tone={TONE[verdict as keyof typeof TONE] ?? 'slate'}>{verdict}</Tag>;

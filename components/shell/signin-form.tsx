@@ -4,7 +4,13 @@ import type { FormState } from '@/lib/next/form-state';
 import { Field, FormMessage } from '@/components/ui/form';
 import { SubmitButton } from '@/components/ui/button';
 
-export function SignInForm({ next, signIn }: { next: string; signIn: (s: FormState, fd: FormData) => Promise<FormState> }) {
+export function SignInForm({
+  next,
+  signIn,
+}: {
+  next: string;
+  signIn: (s: FormState, fd: FormData) => Promise<FormState>;
+}) {
   const [state, action] = useActionState(signIn, {});
   return (
     <form action={action} className="space-y-4" noValidate>

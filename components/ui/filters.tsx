@@ -7,29 +7,55 @@ export function FilterForm({ label, children }: { label: string; children: React
   return (
     <form className="mb-4 flex flex-wrap items-end gap-3" role="search" aria-label={label}>
       {children}
-      <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">Apply</button>
+      <button className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100">
+        Apply
+      </button>
     </form>
   );
 }
 
 export function FilterSearch({ value, placeholder }: { value?: string; placeholder?: string }) {
-  return <label className="text-sm">Search<input name="q" defaultValue={value} placeholder={placeholder} className={control} /></label>;
+  return (
+    <label className="text-sm">
+      Search
+      <input name="q" defaultValue={value} placeholder={placeholder} className={control} />
+    </label>
+  );
 }
 
 /** A select of a filter; `all` adds a first option "All" with the empty value. */
-export function FilterSelect({ name, label, value, options, all = false }: {
-  name: string; label: string; value?: string; options: Array<{ value: string; label: string }>; all?: boolean;
+export function FilterSelect({
+  name,
+  label,
+  value,
+  options,
+  all = false,
+}: {
+  name: string;
+  label: string;
+  value?: string;
+  options: Array<{ value: string; label: string }>;
+  all?: boolean;
 }) {
   return (
-    <label className="text-sm">{label}
+    <label className="text-sm">
+      {label}
       <select name={name} defaultValue={value ?? ''} className={control}>
         {all && <option value="">All</option>}
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
       </select>
     </label>
   );
 }
 
 export function FilterCheckbox({ name, label, checked }: { name: string; label: string; checked: boolean }) {
-  return <label className="flex items-center gap-1 text-sm"><input type="checkbox" name={name} value="1" defaultChecked={checked} /> {label}</label>;
+  return (
+    <label className="flex items-center gap-1 text-sm">
+      <input type="checkbox" name={name} value="1" defaultChecked={checked} /> {label}
+    </label>
+  );
 }

@@ -1,14 +1,27 @@
 import Link from 'next/link';
 
-export function PageHeader({ title, description, actions, breadcrumbs }: {
-  title: string; description?: React.ReactNode; actions?: React.ReactNode; breadcrumbs?: { href: string; label: string }[];
+export function PageHeader({
+  title,
+  description,
+  actions,
+  breadcrumbs,
+}: {
+  title: string;
+  description?: React.ReactNode;
+  actions?: React.ReactNode;
+  breadcrumbs?: { href: string; label: string }[];
 }) {
   return (
     <div className="mb-6">
       {breadcrumbs && (
         <nav aria-label="Breadcrumb" className="mb-1 text-sm text-slate-600">
           {breadcrumbs.map((b, i) => (
-            <span key={b.href}>{i > 0 && ' / '}<Link className="underline-offset-2 hover:underline" href={b.href}>{b.label}</Link></span>
+            <span key={b.href}>
+              {i > 0 && ' / '}
+              <Link className="underline-offset-2 hover:underline" href={b.href}>
+                {b.label}
+              </Link>
+            </span>
           ))}
         </nav>
       )}
@@ -24,7 +37,11 @@ export function PageHeader({ title, description, actions, breadcrumbs }: {
 }
 
 export function Card({ children, className = '' }: { children: React.ReactNode; className?: string }) {
-  return <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6 ${className}`}>{children}</section>;
+  return (
+    <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6 ${className}`}>
+      {children}
+    </section>
+  );
 }
 
 export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
@@ -36,23 +53,46 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-export function Tag({ children, tone = 'slate' }: { children: React.ReactNode; tone?: 'slate' | 'green' | 'red' | 'yellow' | 'blue' }) {
+export function Tag({
+  children,
+  tone = 'slate',
+}: {
+  children: React.ReactNode;
+  tone?: 'slate' | 'green' | 'red' | 'yellow' | 'blue';
+}) {
   const tones = {
-    slate: 'bg-slate-100 text-slate-800', green: 'bg-green-100 text-green-900', red: 'bg-red-100 text-red-900',
-    yellow: 'bg-yellow-100 text-yellow-900', blue: 'bg-blue-100 text-blue-900',
+    slate: 'bg-slate-100 text-slate-800',
+    green: 'bg-green-100 text-green-900',
+    red: 'bg-red-100 text-red-900',
+    yellow: 'bg-yellow-100 text-yellow-900',
+    blue: 'bg-blue-100 text-blue-900',
   };
   return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
 
 /** A responsive table: scrolls sideways on small screens rather than breaking the layout. */
-export function Table({ caption, head, children }: { caption: string; head: React.ReactNode[]; children: React.ReactNode }) {
+export function Table({
+  caption,
+  head,
+  children,
+}: {
+  caption: string;
+  head: React.ReactNode[];
+  children: React.ReactNode;
+}) {
   // relative: keeps absolutely positioned (sr-only) cell content inside the scroll box on narrow screens.
   return (
     <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-          <tr>{head.map((h, i) => <th key={i} scope="col" className="px-3 py-2">{h}</th>)}</tr>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i} scope="col" className="px-3 py-2">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">{children}</tbody>
       </table>

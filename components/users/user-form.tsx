@@ -11,10 +11,17 @@ const ROLE_OPTIONS = [
   { value: 'reviewer', label: 'reviewer: certification staff, sees every cloud' },
   { value: 'admin', label: 'admin: everything, including users' },
 ];
-const ORG_HINT = 'A csp user sees only the clouds of the organizations ticked here; staff see every organization anyway.';
+const ORG_HINT =
+  'A csp user sees only the clouds of the organizations ticked here; staff see every organization anyway.';
 
 /** Creating a user: email, name, role, organizations, and an optional initial password. */
-export function NewUserForm({ action, organizations }: { action: Action; organizations: { slug: string; name: string }[] }) {
+export function NewUserForm({
+  action,
+  organizations,
+}: {
+  action: Action;
+  organizations: { slug: string; name: string }[];
+}) {
   const [state, formAction] = useActionState(action, {});
   return (
     <form action={formAction} className="max-w-2xl space-y-4" noValidate>
@@ -23,15 +30,25 @@ export function NewUserForm({ action, organizations }: { action: Action; organiz
       <Field name="name" label="Name" state={state} autoComplete="off" />
       <SelectField name="role" label="Role" required state={state} defaultValue="csp" options={ROLE_OPTIONS} />
       <OrganizationsField organizations={organizations} state={state} hint={ORG_HINT} />
-      <Field name="password" label="Initial password" type="password" state={state} autoComplete="new-password"
-        hint="Optional. Without one the user signs in through single sign-on, or you send an invitation so they set their own." />
+      <Field
+        name="password"
+        label="Initial password"
+        type="password"
+        state={state}
+        autoComplete="new-password"
+        hint="Optional. Without one the user signs in through single sign-on, or you send an invitation so they set their own."
+      />
       <SubmitButton pendingText="Creating…">Create user</SubmitButton>
     </form>
   );
 }
 
 /** Changing a user's name, role and organizations (activation has its own confirmed button). */
-export function EditUserForm({ action, organizations, user }: {
+export function EditUserForm({
+  action,
+  organizations,
+  user,
+}: {
   action: Action;
   organizations: { slug: string; name: string }[];
   user: { id: string; name: string; role: string; organizations: string[] };
@@ -43,7 +60,12 @@ export function EditUserForm({ action, organizations, user }: {
       <input type="hidden" name="id" value={user.id} />
       <Field name="name" label="Name" state={state} defaultValue={user.name} autoComplete="off" />
       <SelectField name="role" label="Role" required state={state} defaultValue={user.role} options={ROLE_OPTIONS} />
-      <OrganizationsField organizations={organizations} state={state} defaultValue={user.organizations} hint={ORG_HINT} />
+      <OrganizationsField
+        organizations={organizations}
+        state={state}
+        defaultValue={user.organizations}
+        hint={ORG_HINT}
+      />
       <SubmitButton pendingText="Saving…">Save changes</SubmitButton>
     </form>
   );

@@ -29,13 +29,20 @@ export async function signIn(page: Page, email: string, password: string): Promi
 }
 
 export async function api(request: APIRequestContext, token: string, method: string, path: string, data?: unknown) {
-  return request.fetch(`${base()}${path}`, { method, headers: { Authorization: `Bearer ${token}` }, data, maxRedirects: 0 });
+  return request.fetch(`${base()}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}` },
+    data,
+    maxRedirects: 0,
+  });
 }
 
 export interface World {
   adminToken: string;
-  orgA: string; orgB: string;
-  cloudA: string; cloudB: string;
+  orgA: string;
+  orgB: string;
+  cloudA: string;
+  cloudB: string;
   /** Names that only org B's objects carry: a page shown to org A's user must not contain them. */
   canariesB: string[];
   csp: { email: string; password: string; token: string };
@@ -48,14 +55,32 @@ export interface World {
 export async function makeWorld(request: APIRequestContext): Promise<World> {
   const u = uid();
   const adminToken = adminCli(['create-token', admin().email, '--days', '1', '--name', `e2e ${u}`]);
-  const orgA = `org-a-${u}`, orgB = `org-b-${u}`;
-  const cloudA = `cloud-a-${u}`, cloudB = `cloud-b-${u}`;
+  const orgA = `org-a-${u}`,
+    orgB = `org-b-${u}`;
+  const cloudA = `cloud-a-${u}`,
+    cloudB = `cloud-b-${u}`;
   const canariesB = [`Canary Org B ${u}`, `Canary Cloud B ${u}`];
-  for (const [slug, name] of [[orgA, `Org A ${u}`], [orgB, canariesB[0]]]) {
+  for (const [slug, name] of [
+    [orgA, `Org A ${u}`],
+    [orgB, canariesB[0]],
+  ]) {
     expect((await api(request, adminToken, 'POST', '/api/v1/organizations', { slug, name })).status()).toBe(201);
   }
-  for (const [slug, name, organization] of [[cloudA, `Cloud A ${u}`, orgA], [cloudB, canariesB[1], orgB]]) {
-    expect((await api(request, adminToken, 'POST', '/api/v1/clouds', { slug, name, organization, region: 'RegionOne', public: false })).status()).toBe(201);
+  for (const [slug, name, organization] of [
+    [cloudA, `Cloud A ${u}`, orgA],
+    [cloudB, canariesB[1], orgB],
+  ]) {
+    expect(
+      (
+        await api(request, adminToken, 'POST', '/api/v1/clouds', {
+          slug,
+          name,
+          organization,
+          region: 'RegionOne',
+          public: false,
+        })
+      ).status(),
+    ).toBe(201);
   }
   const password = `pw-${u}-${u}`;
   const email = `csp-a-${u}@e2e.example`;
@@ -65,7 +90,16 @@ export async function makeWorld(request: APIRequestContext): Promise<World> {
   adminCli(['create-user', emailB, '--role', 'csp', '--org', orgB, '--password-stdin'], password);
   const users = await (await api(request, adminToken, 'GET', '/api/v1/me')).json();
   expect(users.email).toBe(admin().email);
-  return { adminToken, orgA, orgB, cloudA, cloudB, canariesB, csp: { email, password, token }, cspB: { email: emailB, id: '' } };
+  return {
+    adminToken,
+    orgA,
+    orgB,
+    cloudA,
+    cloudB,
+    canariesB,
+    csp: { email, password, token },
+    cspB: { email: emailB, id: '' },
+  };
 }
 
 /** Direct SQL on the e2e database, for assertions the UI cannot show (e.g. nothing was written). */
@@ -76,7 +110,13 @@ export async function dbQuery<T = Record<string, unknown>>(sql: string, params: 
   const dir = process.env.E2E_DATA_DIR!;
   const info = JSON.parse(fs.readFileSync(path.join(dir, 'postgres.json'), 'utf8'));
   const port = Number(fs.readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  const client = new pg.Client({ host: '127.0.0.1', port, user: info.user, password: info.password, database: info.database });
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port,
+    user: info.user,
+    password: info.password,
+    database: info.database,
+  });
   await client.connect();
   try {
     return (await client.query(sql, params)).rows as T[];

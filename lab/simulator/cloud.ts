@@ -15,11 +15,22 @@ export function simulatorAuth(sim: OpenStackSimulator, persona: SimPersona): Aut
     };
   }
   const u = sim.users[persona];
-  return { type: 'password', authUrl: `${sim.keystoneUrl}/v3`, username: u.name, userDomainName: 'Default', password: u.password, projectId: u.projectId };
+  return {
+    type: 'password',
+    authUrl: `${sim.keystoneUrl}/v3`,
+    username: u.name,
+    userDomainName: 'Default',
+    password: u.password,
+    projectId: u.projectId,
+  };
 }
 
 /** A cloud configuration for the simulator: loopback allowed, short timeouts unless overridden. */
-export function simulatorCloud(sim: OpenStackSimulator, persona: SimPersona = 'member', overrides: Partial<CloudConfig> = {}): CloudConfig {
+export function simulatorCloud(
+  sim: OpenStackSimulator,
+  persona: SimPersona = 'member',
+  overrides: Partial<CloudConfig> = {},
+): CloudConfig {
   return {
     auth: simulatorAuth(sim, persona),
     region: 'RegionOne',

@@ -74,6 +74,7 @@ export class FaultPlan {
 /** Whether the action replaces the handler (before) or shapes its real answer (after). */
 export function appliesBeforeHandler(rule: FaultRule): boolean {
   const k = rule.action.kind;
-  if (k === 'latency' || k === 'hang' || k === 'status' || k === 'redirect') return (rule.phase ?? 'before') === 'before';
+  if (k === 'latency' || k === 'hang' || k === 'status' || k === 'redirect')
+    return (rule.phase ?? 'before') === 'before';
   return false;
 }

@@ -17,9 +17,18 @@ const { values } = parseArgs({
 });
 const policy = values.policy as SimPolicy;
 if (policy !== 'creator' && policy !== 'default') throw new Error('--policy must be creator or default');
-const sim = await new OpenStackSimulator({ policy }).start({ keystone: Number(values['keystone-port']), barbican: Number(values['barbican-port']) });
+const sim = await new OpenStackSimulator({ policy }).start({
+  keystone: Number(values['keystone-port']),
+  barbican: Number(values['barbican-port']),
+});
 const pw = (u: { name: string; password: string; projectId: string }, region = 'RegionOne') => ({
-  auth: { auth_url: `${sim.keystoneUrl}/v3`, username: u.name, password: u.password, user_domain_name: 'Default', project_id: u.projectId },
+  auth: {
+    auth_url: `${sim.keystoneUrl}/v3`,
+    username: u.name,
+    password: u.password,
+    user_domain_name: 'Default',
+    project_id: u.projectId,
+  },
   region_name: region,
   allow_private_addresses: true,
 });
@@ -32,14 +41,20 @@ const clouds = {
     'sim-other': pw(sim.users.other),
     'sim-appcred': {
       auth_type: 'v3applicationcredential',
-      auth: { auth_url: `${sim.keystoneUrl}/v3`, application_credential_id: sim.appCredential.id, application_credential_secret: sim.appCredential.secret },
+      auth: {
+        auth_url: `${sim.keystoneUrl}/v3`,
+        application_credential_id: sim.appCredential.id,
+        application_credential_secret: sim.appCredential.secret,
+      },
       region_name: 'RegionOne',
       allow_private_addresses: true,
     },
   },
 };
 writeFileSync(values.clouds!, JSON.stringify(clouds, null, 2), { mode: 0o600 });
-process.stdout.write(`simulator: keystone ${sim.keystoneUrl}/v3, barbican ${sim.barbicanUrl} (policy ${policy}); clouds.yaml: ${values.clouds}\n`);
+process.stdout.write(
+  `simulator: keystone ${sim.keystoneUrl}/v3, barbican ${sim.barbicanUrl} (policy ${policy}); clouds.yaml: ${values.clouds}\n`,
+);
 const stop = () => void sim.stop().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -2,7 +2,13 @@
 // and policy, as measured in lab/NOTES.md section 4), and its fault plan must match as declared.
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BarbicanClient, HttpClient, KeystoneClient, keyManagerEndpoint, type KeystoneSession } from '../../lib/openstack';
+import {
+  BarbicanClient,
+  HttpClient,
+  KeystoneClient,
+  keyManagerEndpoint,
+  type KeystoneSession,
+} from '../../lib/openstack';
 import { FaultPlan } from './faults';
 import { simulatorAuth, type SimPersona } from './cloud';
 import { OpenStackSimulator } from './simulator';
@@ -10,7 +16,14 @@ import { OpenStackSimulator } from './simulator';
 describe('FaultPlan', () => {
   it('matches by service, method and path prefix, honouring skip and times', () => {
     const plan = new FaultPlan();
-    plan.add({ service: 'barbican', method: 'GET', path: '/v1/secrets', skip: 1, times: 2, action: { kind: 'status', status: 503 } });
+    plan.add({
+      service: 'barbican',
+      method: 'GET',
+      path: '/v1/secrets',
+      skip: 1,
+      times: 2,
+      action: { kind: 'status', status: 503 },
+    });
     const hits = [1, 2, 3, 4].map(() => plan.match('barbican', 'GET', '/v1/secrets?name=x')?.action.kind ?? null);
     expect(hits).toEqual([null, 'status', 'status', null]);
     expect(plan.match('keystone', 'GET', '/v1/secrets')).toBeUndefined();
@@ -37,7 +50,10 @@ describe('Barbican policy of the simulator (lab/NOTES.md section 4)', () => {
     await Promise.all(Object.values(sims).map((s) => s.stop()));
   });
 
-  async function as(policy: string, persona: SimPersona): Promise<{ client: BarbicanClient; session: KeystoneSession }> {
+  async function as(
+    policy: string,
+    persona: SimPersona,
+  ): Promise<{ client: BarbicanClient; session: KeystoneSession }> {
     const sim = sims[policy]!;
     const session = await new KeystoneClient(http).authenticate(simulatorAuth(sim, persona));
     return { session, client: new BarbicanClient(http, session, keyManagerEndpoint(sim.barbicanUrl)) };
@@ -45,7 +61,9 @@ describe('Barbican policy of the simulator (lab/NOTES.md section 4)', () => {
 
   async function createStatus(policy: string, persona: SimPersona): Promise<number> {
     const { client } = await as(policy, persona);
-    const res = await client.call('POST', 'v1/secrets', { json: { name: 'probe', payload: 'probe-payload', payload_content_type: 'text/plain' } });
+    const res = await client.call('POST', 'v1/secrets', {
+      json: { name: 'probe', payload: 'probe-payload', payload_content_type: 'text/plain' },
+    });
     if (res.status === 201) {
       const ref = (JSON.parse(res.text()) as { secret_ref: string }).secret_ref;
       await client.deleteSecret(ref.split('/').pop()!);
@@ -74,7 +92,9 @@ describe('Barbican policy of the simulator (lab/NOTES.md section 4)', () => {
     const { client } = await as('creator', 'member');
     const secret = await client.createSecret({ name: 'iso', payload: 'isolated-payload' });
     const other = await as('creator', 'other');
-    expect((await client.call('GET', `v1/secrets/${secret.uuid}/payload`, { session: other.session })).status).toBe(403);
+    expect((await client.call('GET', `v1/secrets/${secret.uuid}/payload`, { session: other.session })).status).toBe(
+      403,
+    );
     await client.deleteSecret(secret.uuid);
     const order = await client.createKeyOrder({ name: 'o', algorithm: 'aes', bitLength: 256, mode: 'cbc' });
     expect((await client.getOrder(order.uuid)).status).toBe('ACTIVE');

@@ -49,7 +49,12 @@ export interface SimulatorOptions {
   hostHref?: (barbicanUrl: string) => string;
   tls?: { keystone?: TlsMaterial; barbican?: TlsMaterial };
   /** null: multiple stores not enabled (404), as a default Barbican. */
-  secretStores?: null | Array<{ name: string; cryptoPlugin: string; secretStorePlugin?: string; globalDefault: boolean }>;
+  secretStores?: null | Array<{
+    name: string;
+    cryptoPlugin: string;
+    secretStorePlugin?: string;
+    globalDefault: boolean;
+  }>;
   quotas?: Record<string, number>;
   transportKeys?: number;
   /** Payload readable by anyone through ?target.secret.read=read (CVE-2022-3100). */
@@ -140,7 +145,13 @@ export class OpenStackSimulator {
 
   constructor(options: SimulatorOptions = {}) {
     this.options = options;
-    const mk = (name: string, projectId: string, roles: string[]): SimUser => ({ id: rnd(16), name, password: `pw-${rnd(10)}`, projectId, roles });
+    const mk = (name: string, projectId: string, roles: string[]): SimUser => ({
+      id: rnd(16),
+      name,
+      password: `pw-${rnd(10)}`,
+      projectId,
+      roles,
+    });
     const p = this.projects.main.id;
     this.users = {
       member: mk('sim-member', p, ['member', 'reader']),
@@ -185,11 +196,7 @@ export class OpenStackSimulator {
 
   /** Every known credential value and token, for canary tests. */
   knownSecrets(): string[] {
-    return [
-      ...Object.values(this.users).map((u) => u.password),
-      this.appCredential.secret,
-      ...this.issuedTokens,
-    ];
+    return [...Object.values(this.users).map((u) => u.password), this.appCredential.secret, ...this.issuedTokens];
   }
 
   private listen(service: 'keystone' | 'barbican', port: number, tls?: TlsMaterial): Promise<number> {
@@ -219,7 +226,11 @@ export class OpenStackSimulator {
     });
   }
 
-  private async handle(service: 'keystone' | 'barbican', req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async handle(
+    service: 'keystone' | 'barbican',
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
@@ -237,7 +248,11 @@ export class OpenStackSimulator {
         return;
       } else if (a.kind === 'status') {
         entry.status = a.status;
-        return this.send(res, { status: a.status, headers: { 'content-type': a.contentType ?? 'application/json' }, body: a.body ?? errorBody(a.status) });
+        return this.send(res, {
+          status: a.status,
+          headers: { 'content-type': a.contentType ?? 'application/json' },
+          body: a.body ?? errorBody(a.status),
+        });
       } else if (a.kind === 'redirect') {
         entry.status = a.status ?? 302;
         return this.send(res, { status: a.status ?? 302, headers: { location: a.location }, body: '' });
@@ -246,7 +261,10 @@ export class OpenStackSimulator {
 
     let reply: Reply;
     try {
-      reply = service === 'keystone' ? this.keystone(method, pathWithQuery, raw) : this.barbican(method, pathWithQuery, raw, req.headers);
+      reply =
+        service === 'keystone'
+          ? this.keystone(method, pathWithQuery, raw)
+          : this.barbican(method, pathWithQuery, raw, req.headers);
     } catch (err) {
       reply = { status: 400, body: errorBody(400, err instanceof Error ? err.message : String(err)) };
     }
@@ -264,17 +282,29 @@ export class OpenStackSimulator {
           break;
         case 'status':
           entry.status = a.status;
-          return this.send(res, { status: a.status, headers: { 'content-type': a.contentType ?? 'application/json' }, body: a.body ?? errorBody(a.status) });
+          return this.send(res, {
+            status: a.status,
+            headers: { 'content-type': a.contentType ?? 'application/json' },
+            body: a.body ?? errorBody(a.status),
+          });
         case 'redirect':
           return this.send(res, { status: a.status ?? 302, headers: { location: a.location }, body: '' });
         case 'malformed-json':
-          return this.send(res, { ...reply, headers: { ...reply.headers, 'content-type': 'application/json' }, body: Buffer.concat([body.subarray(0, Math.floor(body.length / 2)), Buffer.from('{"oops": [')]) });
+          return this.send(res, {
+            ...reply,
+            headers: { ...reply.headers, 'content-type': 'application/json' },
+            body: Buffer.concat([body.subarray(0, Math.floor(body.length / 2)), Buffer.from('{"oops": [')]),
+          });
         case 'content-type':
           return this.send(res, { ...reply, headers: { ...reply.headers, 'content-type': a.contentType }, body });
         case 'truncated': {
           entry.status = 'truncated';
           const full = body.length >= 64 ? body : Buffer.concat([body, Buffer.alloc(64 - body.length, 0x20)]);
-          res.writeHead(reply.status, { ...reply.headers, 'content-type': 'application/json', 'content-length': String(full.length) });
+          res.writeHead(reply.status, {
+            ...reply.headers,
+            'content-type': 'application/json',
+            'content-length': String(full.length),
+          });
           res.write(full.subarray(0, Math.floor(full.length / 2)));
           setTimeout(() => res.socket?.destroy(), 20);
           return;
@@ -305,7 +335,12 @@ export class OpenStackSimulator {
   private send(res: http.ServerResponse, reply: Reply): void {
     const body = toBuffer(reply.body);
     const headers: Record<string, string> = { ...(reply.headers ?? {}) };
-    if (reply.body !== undefined && !headers['content-type'] && !Buffer.isBuffer(reply.body) && typeof reply.body !== 'string') {
+    if (
+      reply.body !== undefined &&
+      !headers['content-type'] &&
+      !Buffer.isBuffer(reply.body) &&
+      typeof reply.body !== 'string'
+    ) {
       headers['content-type'] = 'application/json';
     }
     headers['content-length'] = String(body.length);
@@ -331,15 +366,26 @@ export class OpenStackSimulator {
   }
 
   private issueToken(raw: string): Reply {
-    const unauthorized: Reply = { status: 401, body: { error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' } } };
-    const body = JSON.parse(raw) as { auth?: { identity?: Record<string, unknown>; scope?: { project?: { id?: string; name?: string } } } };
+    const unauthorized: Reply = {
+      status: 401,
+      body: {
+        error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+      },
+    };
+    const body = JSON.parse(raw) as {
+      auth?: { identity?: Record<string, unknown>; scope?: { project?: { id?: string; name?: string } } };
+    };
     const identity = body.auth?.identity ?? {};
     const methods = (identity.methods as string[]) ?? [];
     let user: SimUser | undefined;
     let projectId: string | undefined;
     let roles: string[] = [];
     if (methods.includes('password')) {
-      const u = ((identity.password as Record<string, unknown>)?.user ?? {}) as { id?: string; name?: string; password?: string };
+      const u = ((identity.password as Record<string, unknown>)?.user ?? {}) as {
+        id?: string;
+        name?: string;
+        password?: string;
+      };
       user = Object.values(this.users).find((x) => (u.id ? x.id === u.id : x.name === u.name));
       if (!user || user.password !== u.password) return unauthorized;
       const scope = body.auth?.scope?.project;
@@ -389,7 +435,13 @@ export class OpenStackSimulator {
         id: 'svc-identity',
         type: 'identity',
         name: 'keystone',
-        endpoints: regions.map((r) => ({ id: rnd(8), interface: 'public', region_id: r.id, region: r.id, url: `${this.keystoneUrl}/v3` })),
+        endpoints: regions.map((r) => ({
+          id: rnd(8),
+          interface: 'public',
+          region_id: r.id,
+          region: r.id,
+          url: `${this.keystoneUrl}/v3`,
+        })),
       },
     ];
     if (this.options.keyManagerInCatalog !== false) {
@@ -428,15 +480,25 @@ export class OpenStackSimulator {
 
     const roles = new Set(token.roles);
     const isAdmin = roles.has('admin');
-    const creator = isAdmin || (this.options.policy !== 'default' && roles.has('member')) || (this.options.readerCanWrite === true && roles.has('reader'));
-    const forbidden = (what: string): Reply => ({ status: 403, body: errorBody(403, `${what} attempt not allowed - please review your user/project privileges`) });
+    const creator =
+      isAdmin ||
+      (this.options.policy !== 'default' && roles.has('member')) ||
+      (this.options.readerCanWrite === true && roles.has('reader'));
+    const forbidden = (what: string): Reply => ({
+      status: 403,
+      body: errorBody(403, `${what} attempt not allowed - please review your user/project privileges`),
+    });
     const json = () => (raw ? (JSON.parse(raw) as Record<string, unknown>) : {});
     const m = /^\/v1\/(secrets|orders|containers)(?:\/([^/]+))?(?:\/(payload|acl))?$/.exec(path);
 
     if (path === '/v1/secret-stores' || path === '/v1/secret-stores/global-default') {
       if (!creator) return forbidden('Secret store retrieval');
       const stores = this.options.secretStores;
-      if (!stores) return { status: 404, body: errorBody(404, 'Not Found. Multiple backends support is not enabled in service configuration.') };
+      if (!stores)
+        return {
+          status: 404,
+          body: errorBody(404, 'Not Found. Multiple backends support is not enabled in service configuration.'),
+        };
       const shaped = stores.map((s) => ({
         name: s.name,
         crypto_plugin: s.cryptoPlugin,
@@ -453,11 +515,17 @@ export class OpenStackSimulator {
     }
     if (path === '/v1/quotas' && method === 'GET') {
       if (!creator) return forbidden('Quota retrieval');
-      return { status: 200, body: { quotas: { secrets: -1, orders: -1, containers: -1, consumers: -1, cas: -1, ...this.options.quotas } } };
+      return {
+        status: 200,
+        body: { quotas: { secrets: -1, orders: -1, containers: -1, consumers: -1, cas: -1, ...this.options.quotas } },
+      };
     }
     if (path === '/v1/transport_keys' && method === 'GET') {
       const n = this.options.transportKeys ?? 0;
-      const keys = Array.from({ length: n }, () => ({ plugin_name: 'kmip', transport_key_ref: `${this.barbicanUrl}/v1/transport_keys/${randomUUID()}` }));
+      const keys = Array.from({ length: n }, () => ({
+        plugin_name: 'kmip',
+        transport_key_ref: `${this.barbicanUrl}/v1/transport_keys/${randomUUID()}`,
+      }));
       return { status: 200, body: { transport_keys: keys, total: n } };
     }
     if (!m) return { status: 404, body: errorBody(404) };
@@ -469,7 +537,8 @@ export class OpenStackSimulator {
           if (!creator) return forbidden('Secret creation');
           const b = json();
           const encoding = b.payload_content_encoding;
-          const payload = typeof b.payload === 'string' ? Buffer.from(b.payload, encoding === 'base64' ? 'base64' : 'utf8') : null;
+          const payload =
+            typeof b.payload === 'string' ? Buffer.from(b.payload, encoding === 'base64' ? 'base64' : 'utf8') : null;
           const uuid = randomUUID();
           this.secrets.set(uuid, {
             uuid,
@@ -490,8 +559,13 @@ export class OpenStackSimulator {
           const offset = Number(url.searchParams.get('offset') ?? 0);
           const all = this.options.listHidesSecrets
             ? []
-            : [...this.secrets.values()].filter((s) => s.projectId === token.projectId && (name === null || s.name === name));
-          return { status: 200, body: { secrets: all.slice(offset, offset + limit).map((s) => this.secretJson(s)), total: all.length } };
+            : [...this.secrets.values()].filter(
+                (s) => s.projectId === token.projectId && (name === null || s.name === name),
+              );
+          return {
+            status: 200,
+            body: { secrets: all.slice(offset, offset + limit).map((s) => this.secretJson(s)), total: all.length },
+          };
         }
         return { status: 405, body: errorBody(405) };
       }
@@ -525,7 +599,14 @@ export class OpenStackSimulator {
           const b = json();
           const meta = (b.meta ?? {}) as Record<string, unknown>;
           const uuid = randomUUID();
-          this.orders.set(uuid, { uuid, name: typeof meta.name === 'string' ? meta.name : null, projectId: token.projectId, polls: 0, meta, created: nowIso() });
+          this.orders.set(uuid, {
+            uuid,
+            name: typeof meta.name === 'string' ? meta.name : null,
+            projectId: token.projectId,
+            polls: 0,
+            meta,
+            created: nowIso(),
+          });
           return { status: 202, body: { order_ref: this.href('orders', uuid) } };
         }
         if (method === 'GET') {
@@ -536,7 +617,8 @@ export class OpenStackSimulator {
         return { status: 405, body: errorBody(405) };
       }
       const order = this.orders.get(id);
-      if (!order || order.projectId !== token.projectId) return { status: 404, body: errorBody(404, 'Order not found.') };
+      if (!order || order.projectId !== token.projectId)
+        return { status: 404, body: errorBody(404, 'Order not found.') };
       if (method === 'GET') {
         if (!creator) return forbidden('Order retrieval');
         order.polls++;
@@ -556,7 +638,9 @@ export class OpenStackSimulator {
         if (!creator) return forbidden('Container creation');
         const b = json();
         const uuid = randomUUID();
-        const refs = Array.isArray(b.secret_refs) ? (b.secret_refs as Array<{ name?: string; secret_ref?: string }>) : [];
+        const refs = Array.isArray(b.secret_refs)
+          ? (b.secret_refs as Array<{ name?: string; secret_ref?: string }>)
+          : [];
         this.containers.set(uuid, {
           uuid,
           name: typeof b.name === 'string' ? b.name : null,
@@ -569,13 +653,16 @@ export class OpenStackSimulator {
       if (method === 'GET') {
         if (!creator) return forbidden('Containers(s) retrieval');
         const name = url.searchParams.get('name');
-        const all = [...this.containers.values()].filter((c) => c.projectId === token.projectId && (name === null || c.name === name));
+        const all = [...this.containers.values()].filter(
+          (c) => c.projectId === token.projectId && (name === null || c.name === name),
+        );
         return { status: 200, body: { containers: all.map((c) => this.containerJson(c)), total: all.length } };
       }
       return { status: 405, body: errorBody(405) };
     }
     const container = this.containers.get(id);
-    if (!container || container.projectId !== token.projectId) return { status: 404, body: errorBody(404, 'Container not found.') };
+    if (!container || container.projectId !== token.projectId)
+      return { status: 404, body: errorBody(404, 'Container not found.') };
     if (!creator) return forbidden('Container retrieval');
     if (method === 'GET') return { status: 200, body: this.containerJson(container) };
     if (method === 'DELETE') {
@@ -632,12 +719,28 @@ export class OpenStackSimulator {
   }
 
   private containerJson(c: StoredContainer): Record<string, unknown> {
-    return { container_ref: this.href('containers', c.uuid), name: c.name, type: 'generic', status: 'ACTIVE', secret_refs: c.secretRefs, created: c.created };
+    return {
+      container_ref: this.href('containers', c.uuid),
+      name: c.name,
+      type: 'generic',
+      status: 'ACTIVE',
+      secret_refs: c.secretRefs,
+      created: c.created,
+    };
   }
 }
 
 function errorBody(status: number, description?: string): Record<string, unknown> {
-  const titles: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+  const titles: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    409: 'Conflict',
+    500: 'Internal Server Error',
+    503: 'Service Unavailable',
+  };
   return { code: status, title: titles[status] ?? 'Error', description: description ?? titles[status] ?? 'Error' };
 }
 

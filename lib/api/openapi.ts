@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import {
-  cloudCreateBody, cloudListQuery, cloudListSchema, cloudSchema, errorSchema, meSchema,
-  organizationCreateBody, organizationListQuery, organizationListSchema, organizationSchema,
+  cloudCreateBody,
+  cloudListQuery,
+  cloudListSchema,
+  cloudSchema,
+  errorSchema,
+  meSchema,
+  organizationCreateBody,
+  organizationListQuery,
+  organizationListSchema,
+  organizationSchema,
 } from './schemas';
 import { attestationPaths, attestationSchemas } from './openapi-attestations';
 
@@ -35,7 +43,11 @@ function clean(node: unknown, io: 'input' | 'output'): unknown {
 function components(named: Record<string, z.ZodType>, io: 'input' | 'output'): Record<string, Json> {
   const registry = z.registry<{ id: string }>();
   for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
-  const { schemas } = z.toJSONSchema(registry, { io, unrepresentable: 'any', uri: (id) => `#/components/schemas/${id}` });
+  const { schemas } = z.toJSONSchema(registry, {
+    io,
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  });
   return clean(schemas, io) as Record<string, Json>;
 }
 
@@ -56,23 +68,43 @@ function queryParameters(schema: z.ZodObject): Json[] {
   });
 }
 
-const slugParameter = { name: 'slug', in: 'path', required: true, schema: { type: 'string' }, description: 'The slug.' };
+const slugParameter = {
+  name: 'slug',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'The slug.',
+};
 
-const runIdParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' }, description: 'The run.' };
+const runIdParameter = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+  description: 'The run.',
+};
 
 const runSchemas: Record<string, Json> = {
   Run: {
     type: 'object',
     required: ['id', 'cloud', 'status', 'results'],
     properties: {
-      id: { type: 'string', format: 'uuid' }, cloud: { type: 'string', description: 'The cloud\'s slug.' },
+      id: { type: 'string', format: 'uuid' },
+      cloud: { type: 'string', description: "The cloud's slug." },
       status: { type: 'string', enum: ['queued', 'running', 'finished', 'cancelled', 'interrupted'] },
-      startedAt: { type: ['string', 'null'], format: 'date-time' }, finishedAt: { type: ['string', 'null'], format: 'date-time' },
+      startedAt: { type: ['string', 'null'], format: 'date-time' },
+      finishedAt: { type: ['string', 'null'], format: 'date-time' },
       results: {
         type: 'array',
         items: {
-          type: 'object', required: ['testcase', 'verdict', 'message', 'durationMs'],
-          properties: { testcase: { type: 'string' }, verdict: { type: 'string', enum: ['PASS', 'FAIL', 'ABORT'] }, message: { type: 'string' }, durationMs: { type: 'integer' } },
+          type: 'object',
+          required: ['testcase', 'verdict', 'message', 'durationMs'],
+          properties: {
+            testcase: { type: 'string' },
+            verdict: { type: 'string', enum: ['PASS', 'FAIL', 'ABORT'] },
+            message: { type: 'string' },
+            durationMs: { type: 'integer' },
+          },
         },
       },
     },
@@ -80,9 +112,12 @@ const runSchemas: Record<string, Json> = {
 };
 
 const personaParameter = {
-  name: 'persona', in: 'query', required: false,
+  name: 'persona',
+  in: 'query',
+  required: false,
   schema: { type: 'string', enum: ['primary', 'reader', 'other-project', 'all'], default: 'primary' },
-  description: 'Which credential: the primary one the checks use, or an extra persona for the deeper checks (`all` only for GET).',
+  description:
+    'Which credential: the primary one the checks use, or an extra persona for the deeper checks (`all` only for GET).',
 };
 
 // Credentials are write-only: these shapes are documented by hand because the input is a union
@@ -91,27 +126,60 @@ const credentialSchemas: Record<string, Json> = {
   Credential: {
     type: 'object',
     properties: {
-      persona: { type: 'string' }, type: { type: 'string', enum: ['password', 'application_credential'] },
+      persona: { type: 'string' },
+      type: { type: 'string', enum: ['password', 'application_credential'] },
       principal: { type: 'string', description: 'User name or application credential id.' },
-      authUrl: { type: 'string' }, region: { type: 'string' }, interface: { type: 'string' },
+      authUrl: { type: 'string' },
+      region: { type: 'string' },
+      interface: { type: 'string' },
       fingerprint: { type: 'string', description: 'Last 4 hex digits of the SHA-256 of the secret.' },
-      allowPrivateAddresses: { type: 'boolean' }, hasCaBundle: { type: 'boolean' },
-      setBy: { type: 'string' }, setAt: { type: 'string', format: 'date-time' },
+      allowPrivateAddresses: { type: 'boolean' },
+      hasCaBundle: { type: 'boolean' },
+      setBy: { type: 'string' },
+      setAt: { type: 'string', format: 'date-time' },
       lastTest: { oneOf: [{ $ref: '#/components/schemas/ConnectionTest' }, { type: 'null' }] },
     },
   },
   CredentialInput: {
     oneOf: [
-      { type: 'object', required: ['clouds_yaml'], properties: { clouds_yaml: { type: 'string' }, secure_yaml: { type: 'string' }, cloud: { type: 'string', description: 'Entry under clouds:' }, allow_private_addresses: { type: 'boolean' } } },
-      { type: 'object', required: ['openrc'], properties: { openrc: { type: 'string' }, password: { type: 'string' }, application_credential_secret: { type: 'string' }, allow_private_addresses: { type: 'boolean' } } },
       {
-        type: 'object', required: ['auth_url'],
+        type: 'object',
+        required: ['clouds_yaml'],
         properties: {
-          auth_url: { type: 'string' }, region: { type: 'string' }, interface: { type: 'string', enum: ['public', 'internal', 'admin'] },
-          username: { type: 'string' }, user_domain_name: { type: 'string' }, password: { type: 'string' },
-          project_id: { type: 'string' }, project_name: { type: 'string' }, project_domain_name: { type: 'string' },
-          application_credential_id: { type: 'string' }, application_credential_name: { type: 'string' }, application_credential_secret: { type: 'string' },
-          ca_bundle: { type: 'string', description: 'PEM' }, allow_private_addresses: { type: 'boolean' },
+          clouds_yaml: { type: 'string' },
+          secure_yaml: { type: 'string' },
+          cloud: { type: 'string', description: 'Entry under clouds:' },
+          allow_private_addresses: { type: 'boolean' },
+        },
+      },
+      {
+        type: 'object',
+        required: ['openrc'],
+        properties: {
+          openrc: { type: 'string' },
+          password: { type: 'string' },
+          application_credential_secret: { type: 'string' },
+          allow_private_addresses: { type: 'boolean' },
+        },
+      },
+      {
+        type: 'object',
+        required: ['auth_url'],
+        properties: {
+          auth_url: { type: 'string' },
+          region: { type: 'string' },
+          interface: { type: 'string', enum: ['public', 'internal', 'admin'] },
+          username: { type: 'string' },
+          user_domain_name: { type: 'string' },
+          password: { type: 'string' },
+          project_id: { type: 'string' },
+          project_name: { type: 'string' },
+          project_domain_name: { type: 'string' },
+          application_credential_id: { type: 'string' },
+          application_credential_name: { type: 'string' },
+          application_credential_secret: { type: 'string' },
+          ca_bundle: { type: 'string', description: 'PEM' },
+          allow_private_addresses: { type: 'boolean' },
         },
       },
     ],
@@ -119,8 +187,11 @@ const credentialSchemas: Record<string, Json> = {
   ConnectionTest: {
     type: 'object',
     properties: {
-      ok: { type: 'boolean' }, error: { type: 'string' }, roles: { type: 'array', items: { type: 'string' } },
-      services: { type: 'array', items: { type: 'string' } }, warnings: { type: 'array', items: { type: 'string' } },
+      ok: { type: 'boolean' },
+      error: { type: 'string' },
+      roles: { type: 'array', items: { type: 'string' } },
+      services: { type: 'array', items: { type: 'string' } },
+      warnings: { type: 'array', items: { type: 'string' } },
     },
     additionalProperties: true,
   },
@@ -140,14 +211,26 @@ const R = {
  * an operationId (derived from method and path when the author gave none).
  */
 function relativePaths(paths: Record<string, Record<string, Json>>): Record<string, Record<string, Json>> {
-  return Object.fromEntries(Object.entries(paths).map(([p, ops]) => {
-    const rel = p.replace(/^\/api\/v1/, '');
-    const named = Object.fromEntries(Object.entries(ops).map(([method, op]) => [method, {
-      operationId: `${method}${rel.replace(/\{(\w+)\}/g, 'By-$1').split(/[/-]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('')}`,
-      ...op,
-    }]));
-    return [rel, named];
-  }));
+  return Object.fromEntries(
+    Object.entries(paths).map(([p, ops]) => {
+      const rel = p.replace(/^\/api\/v1/, '');
+      const named = Object.fromEntries(
+        Object.entries(ops).map(([method, op]) => [
+          method,
+          {
+            operationId: `${method}${rel
+              .replace(/\{(\w+)\}/g, 'By-$1')
+              .split(/[/-]/)
+              .filter(Boolean)
+              .map((w) => w[0].toUpperCase() + w.slice(1))
+              .join('')}`,
+            ...op,
+          },
+        ]),
+      );
+      return [rel, named];
+    }),
+  );
 }
 
 const csvOrMarkdown = { 'text/csv': { schema: { type: 'string' } }, 'text/markdown': { schema: { type: 'string' } } };
@@ -155,11 +238,24 @@ const compliancePaths = {
   '/status': {
     get: {
       operationId: 'getStatus',
-      summary: 'Public: the compliance status of every publicly listed cloud, or of one (`?cloud=slug`); no token needed',
+      summary:
+        'Public: the compliance status of every publicly listed cloud, or of one (`?cloud=slug`); no token needed',
       security: [],
-      parameters: [{ name: 'cloud', in: 'query', required: false, schema: { type: 'string' }, description: 'A public cloud\'s slug.' }],
+      parameters: [
+        {
+          name: 'cloud',
+          in: 'query',
+          required: false,
+          schema: { type: 'string' },
+          description: "A public cloud's slug.",
+        },
+      ],
       responses: {
-        200: { description: '`{items: [CloudStatus]}`, or one CloudStatus `{cloud, name, organization, status, statusPage, badge, versions: [{standard, status, reasons, warnings, testcases}], attestation: {verdict, approvedUntil}, certificate: {standard, state, grantedAt?, validUntil?, revokedAt?}, generatedAt}`.', content: json({ type: 'object' }) },
+        200: {
+          description:
+            '`{items: [CloudStatus]}`, or one CloudStatus `{cloud, name, organization, status, statusPage, badge, versions: [{standard, status, reasons, warnings, testcases}], attestation: {verdict, approvedUntil}, certificate: {standard, state, grantedAt?, validUntil?, revokedAt?}, generatedAt}`.',
+          content: json({ type: 'object' }),
+        },
         404: R[404],
       },
     },
@@ -169,7 +265,13 @@ const compliancePaths = {
       operationId: 'getRevokedCertificates',
       summary: 'Public: the certificate revocation list (names only of publicly listed clouds)',
       security: [],
-      responses: { 200: { description: '`{items: [{id, cloud: {slug, name} | null, organization | null, standard, grantedAt, validUntil, revokedAt, reason}]}`.', content: json({ type: 'object' }) } },
+      responses: {
+        200: {
+          description:
+            '`{items: [{id, cloud: {slug, name} | null, organization | null, standard, grantedAt, validUntil, revokedAt, reason}]}`.',
+          content: json({ type: 'object' }),
+        },
+      },
     },
   },
   '/compliance': {
@@ -177,24 +279,61 @@ const compliancePaths = {
       operationId: 'getCompliance',
       summary: 'The compliance overview of the clouds the caller may see, as JSON, CSV or a Markdown table',
       parameters: [
-        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv', 'markdown'], default: 'json' } },
+        {
+          name: 'format',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['json', 'csv', 'markdown'], default: 'json' },
+        },
         { name: 'q', in: 'query', required: false, schema: { type: 'string' } },
         { name: 'organization', in: 'query', required: false, schema: { type: 'string' } },
-        { name: 'status', in: 'query', required: false, schema: { type: 'string', enum: ['PASS', 'FAIL', 'MISSING', 'INCONCLUSIVE'] } },
-        { name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: ['name', 'organization', 'status', 'lastRun', 'attestation', 'certificate'] } },
+        {
+          name: 'status',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['PASS', 'FAIL', 'MISSING', 'INCONCLUSIVE'] },
+        },
+        {
+          name: 'sort',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['name', 'organization', 'status', 'lastRun', 'attestation', 'certificate'] },
+        },
         { name: 'dir', in: 'query', required: false, schema: { type: 'string', enum: ['asc', 'desc'] } },
       ],
-      responses: { 200: { description: 'The overview.', content: { ...json({ type: 'object' }), ...csvOrMarkdown } }, 401: R[401] },
+      responses: {
+        200: { description: 'The overview.', content: { ...json({ type: 'object' }), ...csvOrMarkdown } },
+        401: R[401],
+      },
     },
   },
   '/clouds/{slug}/history': {
     get: {
       operationId: 'getCloudHistory',
-      summary: 'A cloud\'s history: the verdict per day and testcase and the status per day, as JSON or CSV',
-      parameters: [slugParameter,
-        { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'csv'], default: 'json' } },
-        { name: 'period', in: 'query', required: false, schema: { type: 'string', enum: ['30d', '90d', '6m', '12m', '18m'], default: '18m' } }],
-      responses: { 200: { description: 'The history.', content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } } }, 401: R[401], 404: R[404] },
+      summary: "A cloud's history: the verdict per day and testcase and the status per day, as JSON or CSV",
+      parameters: [
+        slugParameter,
+        {
+          name: 'format',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['json', 'csv'], default: 'json' },
+        },
+        {
+          name: 'period',
+          in: 'query',
+          required: false,
+          schema: { type: 'string', enum: ['30d', '90d', '6m', '12m', '18m'], default: '18m' },
+        },
+      ],
+      responses: {
+        200: {
+          description: 'The history.',
+          content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } },
+        },
+        401: R[401],
+        404: R[404],
+      },
     },
   },
 };
@@ -228,19 +367,30 @@ export function openApiDocument() {
           operationId: 'listOrganizations',
           summary: 'Organizations the caller may see (staff: all; CSP users: their own), by name',
           parameters: queryParameters(organizationListQuery),
-          responses: { 200: { description: 'One page.', content: json(ref('OrganizationList')) }, 401: R[401], 422: R[422] },
+          responses: {
+            200: { description: 'One page.', content: json(ref('OrganizationList')) },
+            401: R[401],
+            422: R[422],
+          },
         },
         post: {
           operationId: 'createOrganization',
           summary: 'Create an organization (admins and reviewers)',
           requestBody: { required: true, content: json(ref('OrganizationCreate')) },
-          responses: { 201: { description: 'Created.', content: json(ref('Organization')) }, 400: R[400], 401: R[401], 403: R[403], 409: R[409], 422: R[422] },
+          responses: {
+            201: { description: 'Created.', content: json(ref('Organization')) },
+            400: R[400],
+            401: R[401],
+            403: R[403],
+            409: R[409],
+            422: R[422],
+          },
         },
       },
       '/clouds': {
         get: {
           operationId: 'listClouds',
-          summary: 'Clouds the caller may see (staff: all; CSP users: their organizations\'), by name',
+          summary: "Clouds the caller may see (staff: all; CSP users: their organizations'), by name",
           parameters: queryParameters(cloudListQuery),
           responses: { 200: { description: 'One page.', content: json(ref('CloudList')) }, 401: R[401], 422: R[422] },
         },
@@ -249,8 +399,12 @@ export function openApiDocument() {
           summary: 'Create a cloud in an organization (admins and reviewers)',
           requestBody: { required: true, content: json(ref('CloudCreate')) },
           responses: {
-            201: { description: 'Created.', content: json(ref('Cloud')) }, 400: R[400], 401: R[401], 403: R[403],
-            404: errorResponse('The organization is not visible to the caller.'), 409: R[409],
+            201: { description: 'Created.', content: json(ref('Cloud')) },
+            400: R[400],
+            401: R[401],
+            403: R[403],
+            404: errorResponse('The organization is not visible to the caller.'),
+            409: R[409],
             422: errorResponse('Invalid input, or no such (active) organization; `fields` says which field and why.'),
           },
         },
@@ -266,19 +420,31 @@ export function openApiDocument() {
       '/clouds/{slug}/credential': {
         get: {
           operationId: 'getCredential',
-          summary: 'The write-only view of a cloud\'s credential (never a secret)',
+          summary: "The write-only view of a cloud's credential (never a secret)",
           parameters: [slugParameter, personaParameter],
           responses: {
-            200: { description: 'The credential, or with persona=all `{items: {primary, reader, other-project}}` (null where unset).', content: json(ref('Credential')) },
-            401: R[401], 404: errorResponse('No such cloud visible to the caller, or no credential of that persona.'),
+            200: {
+              description:
+                'The credential, or with persona=all `{items: {primary, reader, other-project}}` (null where unset).',
+              content: json(ref('Credential')),
+            },
+            401: R[401],
+            404: errorResponse('No such cloud visible to the caller, or no credential of that persona.'),
           },
         },
         put: {
           operationId: 'putCredential',
-          summary: 'Set or replace a credential (staff; CSP users for their own organizations\' clouds); encrypted at once',
+          summary:
+            "Set or replace a credential (staff; CSP users for their own organizations' clouds); encrypted at once",
           parameters: [slugParameter, personaParameter],
           requestBody: { required: true, content: json(ref('CredentialInput')) },
-          responses: { 200: { description: 'Stored; the write-only view.', content: json(ref('Credential')) }, 400: R[400], 401: R[401], 404: R[404], 422: R[422] },
+          responses: {
+            200: { description: 'Stored; the write-only view.', content: json(ref('Credential')) },
+            400: R[400],
+            401: R[401],
+            404: R[404],
+            422: R[422],
+          },
         },
         delete: {
           operationId: 'deleteCredential',
@@ -290,22 +456,59 @@ export function openApiDocument() {
       '/clouds/{slug}/credential/test': {
         post: {
           operationId: 'testCredential',
-          summary: 'Authenticate with the stored credential and report roles, project, catalog and the key-manager endpoint, with warnings',
+          summary:
+            'Authenticate with the stored credential and report roles, project, catalog and the key-manager endpoint, with warnings',
           parameters: [slugParameter, personaParameter],
-          responses: { 200: { description: 'The connection test (also when authentication failed: see `ok` and `error`).', content: json(ref('ConnectionTest')) }, 401: R[401], 404: R[404] },
+          responses: {
+            200: {
+              description: 'The connection test (also when authentication failed: see `ok` and `error`).',
+              content: json(ref('ConnectionTest')),
+            },
+            401: R[401],
+            404: R[404],
+          },
         },
       },
       ...relativePaths(attestationPaths),
       '/clouds/{slug}/runs': {
         post: {
           operationId: 'startRun',
-          summary: 'Run the checks now (one active run per cloud: while one is queued or running, that run is returned)',
+          summary:
+            'Run the checks now (one active run per cloud: while one is queued or running, that run is returned)',
           parameters: [slugParameter],
-          requestBody: { required: false, content: json({ type: 'object', properties: { testcases: { type: 'array', items: { type: 'string' }, description: 'Testcase ids; default: every applicable check.' } } }) },
+          requestBody: {
+            required: false,
+            content: json({
+              type: 'object',
+              properties: {
+                testcases: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  description: 'Testcase ids; default: every applicable check.',
+                },
+              },
+            }),
+          },
           responses: {
-            201: { description: 'Queued.', content: json({ type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }) },
-            200: { description: 'A run of this cloud is already queued or running: its id.', content: json({ type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] }) },
-            401: R[401], 404: R[404], 422: R[422],
+            201: {
+              description: 'Queued.',
+              content: json({
+                type: 'object',
+                properties: { id: { type: 'string', format: 'uuid' } },
+                required: ['id'],
+              }),
+            },
+            200: {
+              description: 'A run of this cloud is already queued or running: its id.',
+              content: json({
+                type: 'object',
+                properties: { id: { type: 'string', format: 'uuid' } },
+                required: ['id'],
+              }),
+            },
+            401: R[401],
+            404: R[404],
+            422: R[422],
           },
         },
       },
@@ -322,17 +525,37 @@ export function openApiDocument() {
           operationId: 'streamRun',
           summary: 'Live progress as Server-Sent Events (`snapshot` events until the run ends)',
           parameters: [runIdParameter],
-          responses: { 200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } }, 401: R[401], 404: R[404] },
+          responses: {
+            200: { description: 'An event stream.', content: { 'text/event-stream': { schema: { type: 'string' } } } },
+            401: R[401],
+            404: R[404],
+          },
         },
       },
       '/runs/{id}/report': {
         get: {
           operationId: 'getRunReport',
-          summary: 'Download the run: `format=json` (with redacted evidence) or `format=yaml` (shaped like the SCS compliance-check report)',
-          parameters: [runIdParameter, { name: 'format', in: 'query', required: false, schema: { type: 'string', enum: ['json', 'yaml'], default: 'json' } }],
+          summary:
+            'Download the run: `format=json` (with redacted evidence) or `format=yaml` (shaped like the SCS compliance-check report)',
+          parameters: [
+            runIdParameter,
+            {
+              name: 'format',
+              in: 'query',
+              required: false,
+              schema: { type: 'string', enum: ['json', 'yaml'], default: 'json' },
+            },
+          ],
           responses: {
-            200: { description: 'The report as an attachment.', content: { 'application/json': { schema: { type: 'object' } }, 'application/yaml': { schema: { type: 'string' } } } },
-            401: R[401], 404: R[404],
+            200: {
+              description: 'The report as an attachment.',
+              content: {
+                'application/json': { schema: { type: 'object' } },
+                'application/yaml': { schema: { type: 'string' } },
+              },
+            },
+            401: R[401],
+            404: R[404],
           },
         },
       },
@@ -342,7 +565,12 @@ export function openApiDocument() {
           operationId: 'getOpenApi',
           summary: 'This document (public)',
           security: [],
-          responses: { 200: { description: 'OpenAPI 3.1 document.', content: { 'application/json': { schema: { type: 'object' } } } } },
+          responses: {
+            200: {
+              description: 'OpenAPI 3.1 document.',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
         },
       },
     },
@@ -351,10 +579,17 @@ export function openApiDocument() {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'Personal API token (scskm_...).' },
       },
       schemas: {
-        ...components({
-          Me: meSchema, Organization: organizationSchema, OrganizationList: organizationListSchema,
-          Cloud: cloudSchema, CloudList: cloudListSchema, Error: errorSchema,
-        }, 'output'),
+        ...components(
+          {
+            Me: meSchema,
+            Organization: organizationSchema,
+            OrganizationList: organizationListSchema,
+            Cloud: cloudSchema,
+            CloudList: cloudListSchema,
+            Error: errorSchema,
+          },
+          'output',
+        ),
         ...components({ OrganizationCreate: organizationCreateBody, CloudCreate: cloudCreateBody }, 'input'),
         ...credentialSchemas,
         ...runSchemas,

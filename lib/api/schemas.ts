@@ -89,20 +89,28 @@ export const cloudSchema = z.object({
   id: z.string().describe('Internal id; use the slug to refer to the cloud.'),
 });
 
-const listOf = <T extends z.ZodType>(item: T) => z.object({
-  items: z.array(item),
-  total: z.number().int().describe('Matching items on all pages.'),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+const listOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    total: z.number().int().describe('Matching items on all pages.'),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 export const organizationListSchema = listOf(organizationSchema);
 export const cloudListSchema = listOf(cloudSchema);
 
 export const errorSchema = z.object({
   error: z.object({
-    code: z.string().describe('Machine-readable: unauthenticated, forbidden, not_found, conflict, invalid_input, invalid_json, internal, ...'),
+    code: z
+      .string()
+      .describe(
+        'Machine-readable: unauthenticated, forbidden, not_found, conflict, invalid_input, invalid_json, internal, ...',
+      ),
     message: z.string().describe('For humans.'),
-    fields: z.record(z.string(), z.string()).optional().describe('Per-field messages (422, some 409), keyed by field name.'),
+    fields: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('Per-field messages (422, some 409), keyed by field name.'),
   }),
 });
 

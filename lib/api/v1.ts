@@ -7,8 +7,14 @@ import { createOrganization, listOrganizations, type OrganizationView } from '..
 import type { Page } from '../pagination';
 import { getUser } from '../users';
 import {
-  cloudCreateBody, cloudListQuery, organizationCreateBody, organizationListQuery,
-  type ApiCloud, type ApiList, type ApiMe, type ApiOrganization,
+  cloudCreateBody,
+  cloudListQuery,
+  organizationCreateBody,
+  organizationListQuery,
+  type ApiCloud,
+  type ApiList,
+  type ApiMe,
+  type ApiOrganization,
 } from './schemas';
 
 /**
@@ -44,13 +50,29 @@ function list<T, U>(p: Page<T>, fn: (t: T) => U): ApiList<U> {
 }
 
 export function toApiOrganization(o: OrganizationView): ApiOrganization {
-  return { slug: o.slug, name: o.name, contactEmails: o.contactEmails, cloudCount: o.cloudCount, archivedAt: iso(o.archivedAt), createdAt: o.createdAt.toISOString(), id: o.id };
+  return {
+    slug: o.slug,
+    name: o.name,
+    contactEmails: o.contactEmails,
+    cloudCount: o.cloudCount,
+    archivedAt: iso(o.archivedAt),
+    createdAt: o.createdAt.toISOString(),
+    id: o.id,
+  };
 }
 
 export function toApiCloud(c: CloudView): ApiCloud {
   return {
-    slug: c.slug, name: c.name, description: c.description, organization: { slug: c.organization.slug, name: c.organization.name },
-    region: c.region, public: c.public, contactEmails: c.contactEmails, archivedAt: iso(c.archivedAt), createdAt: c.createdAt.toISOString(), id: c.id,
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    organization: { slug: c.organization.slug, name: c.organization.name },
+    region: c.region,
+    public: c.public,
+    contactEmails: c.contactEmails,
+    archivedAt: iso(c.archivedAt),
+    createdAt: c.createdAt.toISOString(),
+    id: c.id,
   };
 }
 
@@ -59,7 +81,10 @@ export async function getMe(ctx: RequestContext): Promise<ApiMe> {
   requireActor(ctx, 'user.read');
   const u = await getUser(ctx, ctx.actor!.id);
   return {
-    id: u.id, email: u.email, name: u.name, role: u.role,
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
     organizations: u.organizations.map((o) => ({ slug: o.slug, name: o.name })),
     authenticatedBy: ctx.via === 'api-token' ? 'token' : 'session',
   };

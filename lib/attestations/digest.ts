@@ -29,7 +29,12 @@ export function sha256Hex(data: string | Uint8Array): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
-export interface DigestFile { name: string; sha256: string; size: number; mime: string }
+export interface DigestFile {
+  name: string;
+  sha256: string;
+  size: number;
+  mime: string;
+}
 
 export interface DigestInput {
   attestationId: string;
@@ -43,7 +48,9 @@ export interface DigestInput {
 export function sortedFiles(files: DigestFile[]): DigestFile[] {
   return [...files]
     .map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, mime: f.mime }))
-    .sort((a, b) => (a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) =>
+      a.sha256 < b.sha256 ? -1 : a.sha256 > b.sha256 ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
 }
 
 export function submissionDocument(input: DigestInput): string {

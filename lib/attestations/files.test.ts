@@ -24,7 +24,9 @@ describe('evidence file checks (type from the content)', () => {
     expect((await inspectFile('rack.jpeg', sampleJpeg(), limits)).mime).toBe('image/jpeg');
     expect((await inspectFile('rack.jpg', sampleJpeg(), limits)).mime).toBe('image/jpeg');
     expect((await inspectFile('notes.txt', Buffer.from('Grüße, KEK in HSM\n'), limits)).mime).toBe('text/plain');
-    expect((await inspectFile('README.md', Buffer.from('# Evidence\n<script>alert(1)</script>'), limits)).mime).toBe('text/markdown');
+    expect((await inspectFile('README.md', Buffer.from('# Evidence\n<script>alert(1)</script>'), limits)).mime).toBe(
+      'text/markdown',
+    );
     expect((await inspectFile('Schlüssel.txt', Buffer.from('\ufeffBOM text'), limits)).name).toBe('Schlüssel.txt');
   });
 
@@ -86,7 +88,9 @@ describe('download headers', () => {
   });
   it('always as an attachment with a sanitized name', () => {
     const d = contentDisposition('Schlüssel "KEK"; x=1.pdf');
-    expect(d).toMatch(/^attachment; filename="Schl_ssel _KEK__ x_1\.pdf"; filename\*=UTF-8''Schl%C3%BCssel%20%22KEK%22%3B%20x%3D1\.pdf$/);
+    expect(d).toMatch(
+      /^attachment; filename="Schl_ssel _KEK__ x_1\.pdf"; filename\*=UTF-8''Schl%C3%BCssel%20%22KEK%22%3B%20x%3D1\.pdf$/,
+    );
     expect(contentDisposition('\r\nSet-Cookie: a=b.txt')).not.toMatch(/[\r\n]/);
   });
 });

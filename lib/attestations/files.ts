@@ -42,7 +42,8 @@ export function checkFileName(raw: string): string {
     refuse(`The file name "${printable(name)}" contains a path (/, \\ or ..); upload the file under its plain name.`);
   }
   if (/[\u0000-\u001f\u007f]/.test(name)) refuse('The file name contains control characters.');
-  if (/[<>:"|?*]/.test(name)) refuse(`The file name "${printable(name)}" contains one of < > : " | ? *; rename the file.`);
+  if (/[<>:"|?*]/.test(name))
+    refuse(`The file name "${printable(name)}" contains one of < > : " | ? *; rename the file.`);
   if (name.startsWith('.')) refuse('The file name must not start with a dot.');
   if (name.length > MAX_NAME) refuse(`The file name is longer than ${MAX_NAME} characters.`);
   return name;
@@ -75,9 +76,14 @@ export async function detectType(bytes: Uint8Array, ext: string): Promise<Accept
     if (detected.mime === 'application/pdf' || detected.mime === 'image/png' || detected.mime === 'image/jpeg') {
       return detected.mime as AcceptedMime;
     }
-    refuse(`The content is ${detected.ext.toUpperCase()} (${detected.mime}), which is not accepted; upload ${ACCEPTED_SUMMARY}.`);
+    refuse(
+      `The content is ${detected.ext.toUpperCase()} (${detected.mime}), which is not accepted; upload ${ACCEPTED_SUMMARY}.`,
+    );
   }
-  if (!isPlainText(bytes)) refuse(`The content is not ${ACCEPTED_SUMMARY} (binary data that is neither PDF, PNG nor JPEG, or text that is not valid UTF-8).`);
+  if (!isPlainText(bytes))
+    refuse(
+      `The content is not ${ACCEPTED_SUMMARY} (binary data that is neither PDF, PNG nor JPEG, or text that is not valid UTF-8).`,
+    );
   return ext === 'md' || ext === 'markdown' ? 'text/markdown' : 'text/plain';
 }
 
@@ -85,19 +91,30 @@ export async function detectType(bytes: Uint8Array, ext: string): Promise<Accept
  * Checks everything about an upload before anything is stored: the name, emptiness, the size
  * limit, the content type and that the name's extension agrees with the content.
  */
-export async function inspectFile(rawName: string, bytes: Uint8Array, limits: { maxBytes: number }): Promise<InspectedFile> {
+export async function inspectFile(
+  rawName: string,
+  bytes: Uint8Array,
+  limits: { maxBytes: number },
+): Promise<InspectedFile> {
   const name = checkFileName(rawName);
   const ext = extensionOf(name);
   const known = Object.values(ACCEPTED).flatMap((a) => a.extensions as readonly string[]);
   if (!known.includes(ext)) {
-    refuse(ext ? `Files ending in .${ext} are not accepted; upload ${ACCEPTED_SUMMARY}.` : `The file name has no extension; upload ${ACCEPTED_SUMMARY}.`);
+    refuse(
+      ext
+        ? `Files ending in .${ext} are not accepted; upload ${ACCEPTED_SUMMARY}.`
+        : `The file name has no extension; upload ${ACCEPTED_SUMMARY}.`,
+    );
   }
   if (bytes.length === 0) refuse(`"${name}" is empty.`);
-  if (bytes.length > limits.maxBytes) refuse(`"${name}" is ${formatBytes(bytes.length)}, more than the limit of ${formatBytes(limits.maxBytes)}.`);
+  if (bytes.length > limits.maxBytes)
+    refuse(`"${name}" is ${formatBytes(bytes.length)}, more than the limit of ${formatBytes(limits.maxBytes)}.`);
   const mime = await detectType(bytes, ext);
   const expected = ACCEPTED[mime].extensions as readonly string[];
   if (!expected.includes(ext)) {
-    refuse(`"${name}" is named .${ext}, but its content is ${ACCEPTED[mime].label === 'plain text' ? 'plain text' : `a ${ACCEPTED[mime].label}`}; name it .${expected[0]} or upload the right file.`);
+    refuse(
+      `"${name}" is named .${ext}, but its content is ${ACCEPTED[mime].label === 'plain text' ? 'plain text' : `a ${ACCEPTED[mime].label}`}; name it .${expected[0]} or upload the right file.`,
+    );
   }
   return { name, mime, size: bytes.length, sha256: sha256Hex(bytes) };
 }
@@ -114,7 +131,11 @@ export function contentTypeFor(mime: string): string {
  * anything unusual replaced by "_", and the UTF-8 name in RFC 5987 form.
  */
 export function contentDisposition(name: string): string {
-  const ascii = name.replace(/[^A-Za-z0-9._ ()-]/g, '_').replace(/^\.+/, '_').slice(0, MAX_NAME) || 'evidence';
+  const ascii =
+    name
+      .replace(/[^A-Za-z0-9._ ()-]/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, MAX_NAME) || 'evidence';
   const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }

@@ -35,9 +35,16 @@ const MULTIPART_OVERHEAD = 64 * 1024;
 export async function readUpload(req: Request, maxBytes: number): Promise<{ name: string; bytes: Uint8Array }> {
   const type = req.headers.get('content-type') ?? '';
   if (!/^multipart\/form-data\b/i.test(type)) {
-    throw new ValidationError({ file: 'Send the file as multipart/form-data in the field "file".' }, 'Send the file as multipart/form-data in the field "file".');
+    throw new ValidationError(
+      { file: 'Send the file as multipart/form-data in the field "file".' },
+      'Send the file as multipart/form-data in the field "file".',
+    );
   }
-  const tooBig = () => new ValidationError({ file: `The upload is larger than the limit of ${formatBytes(maxBytes)} per file.` }, `The upload is larger than the limit of ${formatBytes(maxBytes)} per file.`);
+  const tooBig = () =>
+    new ValidationError(
+      { file: `The upload is larger than the limit of ${formatBytes(maxBytes)} per file.` },
+      `The upload is larger than the limit of ${formatBytes(maxBytes)} per file.`,
+    );
   const cap = maxBytes + MULTIPART_OVERHEAD;
   const declared = Number(req.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > cap) throw tooBig();
@@ -60,10 +67,14 @@ export async function readUpload(req: Request, maxBytes: number): Promise<{ name
   try {
     form = await new Response(Buffer.concat(chunks), { headers: { 'content-type': type } }).formData();
   } catch {
-    throw new ValidationError({ file: 'The upload is not valid multipart/form-data.' }, 'The upload is not valid multipart/form-data.');
+    throw new ValidationError(
+      { file: 'The upload is not valid multipart/form-data.' },
+      'The upload is not valid multipart/form-data.',
+    );
   }
   const file = form.get('file');
-  if (!file || typeof file === 'string') throw new ValidationError({ file: 'Choose a file to upload.' }, 'Choose a file to upload (field "file").');
+  if (!file || typeof file === 'string')
+    throw new ValidationError({ file: 'Choose a file to upload.' }, 'Choose a file to upload (field "file").');
   const name = form.get('filename');
   return { name: typeof name === 'string' && name ? name : file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
 }

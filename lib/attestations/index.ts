@@ -13,7 +13,16 @@ import { submissionDigest, type DigestFile } from './digest';
 import { inspectFile } from './files';
 import { findMismatches, fieldSeverities, type AutomatedResult, type Finding, type Severity } from './mismatch';
 import { manualVerdict, type DecisionRow, type ManualResult } from './result';
-import { completeStatementSchema, draftStatementSchema, FIELDS, normalizeStatement, statementOf, STANDARD, type Statement, type StatementField } from './statement';
+import {
+  completeStatementSchema,
+  draftStatementSchema,
+  FIELDS,
+  normalizeStatement,
+  statementOf,
+  STANDARD,
+  type Statement,
+  type StatementField,
+} from './statement';
 import { putBlob, readBlob } from './storage';
 
 export { MANUAL_TESTCASE, type ManualResult, type ManualVerdict } from './result';
@@ -31,20 +40,53 @@ export type AttestationState = 'draft' | 'submitted' | 'changes_requested' | 'ap
 export const OPEN_STATES: AttestationState[] = ['draft', 'submitted', 'changes_requested'];
 export const EDITABLE_STATES: AttestationState[] = ['draft', 'changes_requested'];
 export const STATE_LABELS: Record<AttestationState, string> = {
-  draft: 'Draft', submitted: 'Submitted', changes_requested: 'Changes requested', approved: 'Approved', rejected: 'Rejected',
+  draft: 'Draft',
+  submitted: 'Submitted',
+  changes_requested: 'Changes requested',
+  approved: 'Approved',
+  rejected: 'Rejected',
 };
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export interface CloudRef { id: string; slug: string; name: string; archivedAt: Date | null; organization: { id: string; slug: string; name: string } }
-
-export interface FileView { id: string; name: string; mime: string; size: number; sha256: string; uploadedByLabel: string; createdAt: Date }
-export interface SubmissionView {
-  id: string; number: number; signerName: string; signerEmail: string; signedAt: Date; clientAddress: string | null;
-  userAgent: string | null; digest: string; statement: Statement; files: DigestFile[];
+export interface CloudRef {
+  id: string;
+  slug: string;
+  name: string;
+  archivedAt: Date | null;
+  organization: { id: string; slug: string; name: string };
 }
-export interface ReviewView { id: string; submissionNumber: number; decision: 'approve' | 'reject' | 'request_changes'; comment: string; reviewerLabel: string; at: Date }
+
+export interface FileView {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  uploadedByLabel: string;
+  createdAt: Date;
+}
+export interface SubmissionView {
+  id: string;
+  number: number;
+  signerName: string;
+  signerEmail: string;
+  signedAt: Date;
+  clientAddress: string | null;
+  userAgent: string | null;
+  digest: string;
+  statement: Statement;
+  files: DigestFile[];
+}
+export interface ReviewView {
+  id: string;
+  submissionNumber: number;
+  decision: 'approve' | 'reject' | 'request_changes';
+  comment: string;
+  reviewerLabel: string;
+  at: Date;
+}
 
 export interface AttestationSummary {
   id: string;
@@ -74,9 +116,20 @@ export interface AttestationView extends AttestationSummary {
   superseded: boolean;
 }
 
-const cloudSelect = { select: { id: true, slug: true, name: true, archivedAt: true, organizationId: true, organization: { select: { id: true, slug: true, name: true } } } } as const;
+const cloudSelect = {
+  select: {
+    id: true,
+    slug: true,
+    name: true,
+    archivedAt: true,
+    organizationId: true,
+    organization: { select: { id: true, slug: true, name: true } },
+  },
+} as const;
 
-type SummaryRow = Prisma.AttestationGetPayload<{ include: { cloud: typeof cloudSelect; _count: { select: { files: true } } } }>;
+type SummaryRow = Prisma.AttestationGetPayload<{
+  include: { cloud: typeof cloudSelect; _count: { select: { files: true } } };
+}>;
 
 function cloudRef(c: SummaryRow['cloud']): CloudRef {
   return { id: c.id, slug: c.slug, name: c.name, archivedAt: c.archivedAt, organization: c.organization };
@@ -84,9 +137,19 @@ function cloudRef(c: SummaryRow['cloud']): CloudRef {
 
 function summary(a: SummaryRow): AttestationSummary {
   return {
-    id: a.id, revision: a.revision, state: a.state, standard: a.standard, cloud: cloudRef(a.cloud), createdByLabel: a.createdByLabel,
-    createdAt: a.createdAt, updatedAt: a.updatedAt, submittedAt: a.submittedAt, decidedAt: a.decidedAt, approvedAt: a.approvedAt,
-    expiresAt: a.expiresAt, fileCount: a._count.files,
+    id: a.id,
+    revision: a.revision,
+    state: a.state,
+    standard: a.standard,
+    cloud: cloudRef(a.cloud),
+    createdByLabel: a.createdByLabel,
+    createdAt: a.createdAt,
+    updatedAt: a.updatedAt,
+    submittedAt: a.submittedAt,
+    decidedAt: a.decidedAt,
+    approvedAt: a.approvedAt,
+    expiresAt: a.expiresAt,
+    fileCount: a._count.files,
   };
 }
 
@@ -95,7 +158,12 @@ const resourceOf = (organizationId: string) => ({ type: 'attestation' as const, 
 /** Loads a revision and asks the policy; a malformed or unknown id is "not found" like a hidden one. */
 async function load(ctx: RequestContext, id: string, action: Action) {
   const valid = typeof id === 'string' && UUID.test(id);
-  const a = valid ? await db.attestation.findUnique({ where: { id }, include: { cloud: cloudSelect, _count: { select: { files: true } } } }) : null;
+  const a = valid
+    ? await db.attestation.findUnique({
+        where: { id },
+        include: { cloud: cloudSelect, _count: { select: { files: true } } },
+      })
+    : null;
   authorize(ctx.actor, action, resourceOf(a?.cloud.organizationId ?? NO_ID));
   if (!a) throw new NotFoundError('Attestation');
   // Reading needs the read right too (a reviewer acting on a revision also reads it).
@@ -112,15 +180,24 @@ async function loadCloud(ctx: RequestContext, slug: string, action: Action) {
 
 function refuseState(a: { revision: number; state: AttestationState }, doing: string): never {
   if (a.state === 'approved' || a.state === 'rejected') {
-    throw new ConflictError(`Revision ${a.revision} is ${a.state} and can no longer change (${doing} refused); start a new revision to supersede it.`);
+    throw new ConflictError(
+      `Revision ${a.revision} is ${a.state} and can no longer change (${doing} refused); start a new revision to supersede it.`,
+    );
   }
-  if (a.state === 'submitted') throw new ConflictError(`Revision ${a.revision} is submitted and waits for review; it cannot change (${doing} refused) unless the reviewer requests changes.`);
-  throw new ConflictError(`Revision ${a.revision} is ${STATE_LABELS[a.state].toLowerCase()}: ${doing} is not possible now.`);
+  if (a.state === 'submitted')
+    throw new ConflictError(
+      `Revision ${a.revision} is submitted and waits for review; it cannot change (${doing} refused) unless the reviewer requests changes.`,
+    );
+  throw new ConflictError(
+    `Revision ${a.revision} is ${STATE_LABELS[a.state].toLowerCase()}: ${doing} is not possible now.`,
+  );
 }
 
 /** Locks the revision row for this transaction and returns its current state. */
 async function lockState(tx: Tx, id: string): Promise<{ state: AttestationState; revision: number }> {
-  const rows = await tx.$queryRaw<{ state: AttestationState; revision: number }[]>`SELECT "state"::text AS "state", "revision" FROM "Attestation" WHERE "id" = ${id}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { state: AttestationState; revision: number }[]
+  >`SELECT "state"::text AS "state", "revision" FROM "Attestation" WHERE "id" = ${id}::uuid FOR UPDATE`;
   if (!rows[0]) throw new NotFoundError('Attestation');
   return rows[0];
 }
@@ -133,9 +210,12 @@ async function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return await db.$transaction(fn, { timeout: 30_000 });
   } catch (err) {
     if (err instanceof AppError) throw err;
-    const text = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
-    if (IMMUTABLE_MESSAGE.test(text)) throw new ConflictError('This revision has been decided and is immutable; start a new revision to supersede it.');
-    if (/Attestation_one_open_per_cloud|Unique constraint/i.test(text)) throw new ConflictError('This cloud already has an open attestation revision; continue that one.');
+    const text =
+      err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err);
+    if (IMMUTABLE_MESSAGE.test(text))
+      throw new ConflictError('This revision has been decided and is immutable; start a new revision to supersede it.');
+    if (/Attestation_one_open_per_cloud|Unique constraint/i.test(text))
+      throw new ConflictError('This cloud already has an open attestation revision; continue that one.');
     throw err;
   }
 }
@@ -157,19 +237,48 @@ export async function getAttestation(ctx: RequestContext, id: string): Promise<A
   const [files, submissions, reviews, notifications, newer] = await Promise.all([
     db.attestationFile.findMany({ where: { attestationId: a.id }, orderBy: { createdAt: 'asc' } }),
     db.attestationSubmission.findMany({ where: { attestationId: a.id }, orderBy: { number: 'asc' } }),
-    db.attestationReview.findMany({ where: { attestationId: a.id }, orderBy: { at: 'asc' }, include: { submission: { select: { number: true } } } }),
+    db.attestationReview.findMany({
+      where: { attestationId: a.id },
+      orderBy: { at: 'asc' },
+      include: { submission: { select: { number: true } } },
+    }),
     messagesWithKeyPrefix(`attestation:${a.id}:`),
-    a.state === 'approved' ? db.attestation.count({ where: { cloudId: a.cloudId, state: 'approved', revision: { gt: a.revision } } }) : Promise.resolve(0),
+    a.state === 'approved'
+      ? db.attestation.count({ where: { cloudId: a.cloudId, state: 'approved', revision: { gt: a.revision } } })
+      : Promise.resolve(0),
   ]);
   return {
     ...summary(a),
     statement: statementOf(a.statement),
-    files: files.map((f) => ({ id: f.id, name: f.name, mime: f.mime, size: f.size, sha256: f.sha256, uploadedByLabel: f.uploadedByLabel, createdAt: f.createdAt })),
-    submissions: submissions.map((s) => ({
-      id: s.id, number: s.number, signerName: s.signerName, signerEmail: s.signerEmail, signedAt: s.signedAt, clientAddress: s.clientAddress,
-      userAgent: s.userAgent, digest: s.digest, statement: statementOf(s.statement), files: (s.files as unknown as DigestFile[]) ?? [],
+    files: files.map((f) => ({
+      id: f.id,
+      name: f.name,
+      mime: f.mime,
+      size: f.size,
+      sha256: f.sha256,
+      uploadedByLabel: f.uploadedByLabel,
+      createdAt: f.createdAt,
     })),
-    reviews: reviews.map((r) => ({ id: r.id, submissionNumber: r.submission.number, decision: r.decision, comment: r.comment, reviewerLabel: r.reviewerLabel, at: r.at })),
+    submissions: submissions.map((s) => ({
+      id: s.id,
+      number: s.number,
+      signerName: s.signerName,
+      signerEmail: s.signerEmail,
+      signedAt: s.signedAt,
+      clientAddress: s.clientAddress,
+      userAgent: s.userAgent,
+      digest: s.digest,
+      statement: statementOf(s.statement),
+      files: (s.files as unknown as DigestFile[]) ?? [],
+    })),
+    reviews: reviews.map((r) => ({
+      id: r.id,
+      submissionNumber: r.submission.number,
+      decision: r.decision,
+      comment: r.comment,
+      reviewerLabel: r.reviewerLabel,
+      at: r.at,
+    })),
     notifications,
     editable: EDITABLE_STATES.includes(a.state),
     superseded: newer > 0,
@@ -185,7 +294,11 @@ export interface CloudAttestations {
 
 export async function listCloudAttestations(ctx: RequestContext, slug: string): Promise<CloudAttestations> {
   const c = await loadCloud(ctx, slug, 'attestation.read');
-  const rows = await db.attestation.findMany({ where: { cloudId: c.id }, orderBy: { revision: 'desc' }, include: { cloud: cloudSelect, _count: { select: { files: true } } } });
+  const rows = await db.attestation.findMany({
+    where: { cloudId: c.id },
+    orderBy: { revision: 'desc' },
+    include: { cloud: cloudSelect, _count: { select: { files: true } } },
+  });
   const revisions = rows.map(summary);
   return {
     cloud: cloudRef(c),
@@ -195,15 +308,23 @@ export async function listCloudAttestations(ctx: RequestContext, slug: string): 
   };
 }
 
-function decisionsOf(rows: { id: string; revision: number; state: AttestationState; decidedAt: Date | null; expiresAt: Date | null }[]): DecisionRow[] {
+function decisionsOf(
+  rows: { id: string; revision: number; state: AttestationState; decidedAt: Date | null; expiresAt: Date | null }[],
+): DecisionRow[] {
   return rows
-    .filter((r): r is typeof r & { state: 'approved' | 'rejected'; decidedAt: Date } => (r.state === 'approved' || r.state === 'rejected') && !!r.decidedAt)
+    .filter(
+      (r): r is typeof r & { state: 'approved' | 'rejected'; decidedAt: Date } =>
+        (r.state === 'approved' || r.state === 'rejected') && !!r.decidedAt,
+    )
     .map((r) => ({ id: r.id, revision: r.revision, state: r.state, decidedAt: r.decidedAt, expiresAt: r.expiresAt }));
 }
 
 /** The manual testcase result of a cloud at `at` (no policy: for lib/compliance and jobs). */
 export async function manualResultForCloud(cloudId: string, at: Date = now()): Promise<ManualResult> {
-  const rows = await db.attestation.findMany({ where: { cloudId, state: { in: ['approved', 'rejected'] } }, select: { id: true, revision: true, state: true, decidedAt: true, expiresAt: true } });
+  const rows = await db.attestation.findMany({
+    where: { cloudId, state: { in: ['approved', 'rejected'] } },
+    select: { id: true, revision: true, state: true, decidedAt: true, expiresAt: true },
+  });
   return manualVerdict(decisionsOf(rows), at);
 }
 
@@ -223,12 +344,21 @@ export async function listAttestations(
   const where: Prisma.AttestationWhereInput = {
     ...(ids ? { cloud: { organizationId: { in: ids } } } : {}),
     ...(state ? { state } : {}),
-    ...(req.organization ? { cloud: { organization: { slug: req.organization }, ...(ids ? { organizationId: { in: ids } } : {}) } } : {}),
+    ...(req.organization
+      ? { cloud: { organization: { slug: req.organization }, ...(ids ? { organizationId: { in: ids } } : {}) } }
+      : {}),
   };
   const { skip, take, page, pageSize } = pageArgs(req);
-  const orderBy: Prisma.AttestationOrderByWithRelationInput[] = state === 'submitted' ? [{ submittedAt: 'asc' }] : [{ updatedAt: 'desc' }];
+  const orderBy: Prisma.AttestationOrderByWithRelationInput[] =
+    state === 'submitted' ? [{ submittedAt: 'asc' }] : [{ updatedAt: 'desc' }];
   const [rows, total] = await Promise.all([
-    db.attestation.findMany({ where, orderBy, skip, take, include: { cloud: cloudSelect, _count: { select: { files: true } } } }),
+    db.attestation.findMany({
+      where,
+      orderBy,
+      skip,
+      take,
+      include: { cloud: cloudSelect, _count: { select: { files: true } } },
+    }),
     db.attestation.count({ where }),
   ]);
   return toPage(rows.map(summary), total, page, pageSize);
@@ -238,7 +368,8 @@ export async function listAttestations(
 // The CSP's side: create, edit, files, submit
 
 function parseStatementPatch(input: unknown): Partial<Record<StatementField, string | undefined>> {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) throw new ValidationError({ _: 'Send the statement as an object of answers.' });
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    throw new ValidationError({ _: 'Send the statement as an object of answers.' });
   const raw = input as Record<string, unknown>;
   const data = parseInput(draftStatementSchema, raw);
   const patch: Partial<Record<StatementField, string | undefined>> = {};
@@ -256,7 +387,11 @@ function applyPatch(current: Statement, patch: Partial<Record<StatementField, st
  * Starts a new revision for a cloud: from the latest revision's statement (without its date)
  * and evidence, so a quarterly renewal changes only what changed. Refused while one is open.
  */
-export async function createAttestation(ctx: RequestContext, slug: string, input?: unknown): Promise<AttestationSummary> {
+export async function createAttestation(
+  ctx: RequestContext,
+  slug: string,
+  input?: unknown,
+): Promise<AttestationSummary> {
   const c = await loadCloud(ctx, slug, 'attestation.write');
   if (c.archivedAt) throw new ConflictError(`Cloud ${c.slug} is archived; restore it before attesting.`);
   const patch = input === undefined || input === null ? {} : parseStatementPatch(input);
@@ -264,26 +399,49 @@ export async function createAttestation(ctx: RequestContext, slug: string, input
     // Serialize revision numbering per cloud.
     await tx.$queryRaw`SELECT 1 FROM "Cloud" WHERE "id" = ${c.id}::uuid FOR UPDATE`;
     const open = await tx.attestation.findFirst({ where: { cloudId: c.id, state: { in: OPEN_STATES } } });
-    if (open) throw new ConflictError(`Revision ${open.revision} of ${c.slug} is still ${STATE_LABELS[open.state].toLowerCase()}; continue it instead of starting another.`, { id: open.id });
-    const latest = await tx.attestation.findFirst({ where: { cloudId: c.id }, orderBy: { revision: 'desc' }, include: { files: true } });
+    if (open)
+      throw new ConflictError(
+        `Revision ${open.revision} of ${c.slug} is still ${STATE_LABELS[open.state].toLowerCase()}; continue it instead of starting another.`,
+        { id: open.id },
+      );
+    const latest = await tx.attestation.findFirst({
+      where: { cloudId: c.id },
+      orderBy: { revision: 'desc' },
+      include: { files: true },
+    });
     const base = latest ? { ...statementOf(latest.statement), validFrom: undefined } : {};
     const statement = applyPatch(base, patch);
     const a = await tx.attestation.create({
       data: {
-        cloudId: c.id, revision: (latest?.revision ?? 0) + 1, standard: STANDARD, statement: statement as Prisma.InputJsonValue,
-        createdById: ctx.actor?.id || null, createdByLabel: label(ctx), createdAt: now(), updatedAt: now(),
+        cloudId: c.id,
+        revision: (latest?.revision ?? 0) + 1,
+        standard: STANDARD,
+        statement: statement as Prisma.InputJsonValue,
+        createdById: ctx.actor?.id || null,
+        createdByLabel: label(ctx),
+        createdAt: now(),
+        updatedAt: now(),
       },
     });
     if (latest && latest.files.length > 0) {
       await tx.attestationFile.createMany({
         data: latest.files.slice(0, maxFiles()).map((f) => ({
-          attestationId: a.id, sha256: f.sha256, name: f.name, mime: f.mime, size: f.size,
-          uploadedById: f.uploadedById, uploadedByLabel: f.uploadedByLabel, createdAt: now(),
+          attestationId: a.id,
+          sha256: f.sha256,
+          name: f.name,
+          mime: f.mime,
+          size: f.size,
+          uploadedById: f.uploadedById,
+          uploadedByLabel: f.uploadedByLabel,
+          createdAt: now(),
         })),
       });
     }
     await recordAudit(tx, ctx, {
-      action: 'attestation.create', targetType: 'attestation', targetId: a.id, organizationId: c.organizationId,
+      action: 'attestation.create',
+      targetType: 'attestation',
+      targetId: a.id,
+      organizationId: c.organizationId,
       summary: `started revision ${a.revision} of the key-manager attestation of ${c.slug}${latest ? ` from revision ${latest.revision} (${latest.files.length} evidence files carried over)` : ''}`,
     });
     return a.id;
@@ -304,9 +462,15 @@ export async function updateAttestation(ctx: RequestContext, id: string, input: 
     const after = applyPatch(before, patch);
     const changed = FIELDS.filter((k) => before[k] !== after[k]);
     if (changed.length === 0) return;
-    await tx.attestation.update({ where: { id: a.id }, data: { statement: after as Prisma.InputJsonValue, updatedAt: now() } });
+    await tx.attestation.update({
+      where: { id: a.id },
+      data: { statement: after as Prisma.InputJsonValue, updatedAt: now() },
+    });
     await recordAudit(tx, ctx, {
-      action: 'attestation.update', targetType: 'attestation', targetId: a.id, organizationId: a.cloud.organizationId,
+      action: 'attestation.update',
+      targetType: 'attestation',
+      targetId: a.id,
+      organizationId: a.cloud.organizationId,
       summary: `saved revision ${a.revision} of ${a.cloud.slug} (${changed.join(', ')})`,
     });
   });
@@ -328,27 +492,61 @@ export async function addAttestationFile(ctx: RequestContext, id: string, upload
   const a = await load(ctx, id, 'attestation.write');
   if (!EDITABLE_STATES.includes(a.state)) refuseState(a, 'adding a file');
   const limit = maxFiles();
-  if (a._count.files >= limit) throw new ValidationError({ file: `A revision holds at most ${limit} files; remove one first.` }, `A revision holds at most ${limit} files; remove one first.`);
+  if (a._count.files >= limit)
+    throw new ValidationError(
+      { file: `A revision holds at most ${limit} files; remove one first.` },
+      `A revision holds at most ${limit} files; remove one first.`,
+    );
   const file = await inspectFile(upload.name, upload.bytes, { maxBytes: maxFileBytes() });
   let pending: { rollback(): Promise<void> } | null = null;
   try {
     return await transaction(async (tx) => {
       const cur = await lockState(tx, a.id);
       if (!EDITABLE_STATES.includes(cur.state)) refuseState(cur, 'adding a file');
-      const existing = await tx.attestationFile.findMany({ where: { attestationId: a.id }, select: { name: true, sha256: true } });
-      if (existing.length >= limit) throw new ValidationError({ file: `A revision holds at most ${limit} files; remove one first.` }, `A revision holds at most ${limit} files; remove one first.`);
+      const existing = await tx.attestationFile.findMany({
+        where: { attestationId: a.id },
+        select: { name: true, sha256: true },
+      });
+      if (existing.length >= limit)
+        throw new ValidationError(
+          { file: `A revision holds at most ${limit} files; remove one first.` },
+          `A revision holds at most ${limit} files; remove one first.`,
+        );
       const same = existing.find((f) => f.sha256 === file.sha256);
-      if (same) throw new ConflictError(`This content is attached already, as "${same.name}".`, { file: `Already attached as "${same.name}".` });
+      if (same)
+        throw new ConflictError(`This content is attached already, as "${same.name}".`, {
+          file: `Already attached as "${same.name}".`,
+        });
       pending = await putBlob(tx, file.sha256, upload.bytes);
       const row = await tx.attestationFile.create({
-        data: { attestationId: a.id, sha256: file.sha256, name: file.name, mime: file.mime, size: file.size, uploadedById: ctx.actor?.id || null, uploadedByLabel: label(ctx), createdAt: now() },
+        data: {
+          attestationId: a.id,
+          sha256: file.sha256,
+          name: file.name,
+          mime: file.mime,
+          size: file.size,
+          uploadedById: ctx.actor?.id || null,
+          uploadedByLabel: label(ctx),
+          createdAt: now(),
+        },
       });
       await tx.attestation.update({ where: { id: a.id }, data: { updatedAt: now() } });
       await recordAudit(tx, ctx, {
-        action: 'attestation.file.add', targetType: 'attestation', targetId: a.id, organizationId: a.cloud.organizationId,
+        action: 'attestation.file.add',
+        targetType: 'attestation',
+        targetId: a.id,
+        organizationId: a.cloud.organizationId,
         summary: `attached "${file.name}" (${file.mime}, ${file.size} bytes, sha256 ${file.sha256}) to revision ${a.revision} of ${a.cloud.slug}`,
       });
-      return { id: row.id, name: row.name, mime: row.mime, size: row.size, sha256: row.sha256, uploadedByLabel: row.uploadedByLabel, createdAt: row.createdAt };
+      return {
+        id: row.id,
+        name: row.name,
+        mime: row.mime,
+        size: row.size,
+        sha256: row.sha256,
+        uploadedByLabel: row.uploadedByLabel,
+        createdAt: row.createdAt,
+      };
     });
   } catch (err) {
     await (pending as { rollback(): Promise<void> } | null)?.rollback().catch(() => {});
@@ -367,16 +565,26 @@ export async function removeAttestationFile(ctx: RequestContext, id: string, fil
     await tx.attestationFile.delete({ where: { id: f.id } });
     await tx.attestation.update({ where: { id: a.id }, data: { updatedAt: now() } });
     await recordAudit(tx, ctx, {
-      action: 'attestation.file.remove', targetType: 'attestation', targetId: a.id, organizationId: a.cloud.organizationId,
+      action: 'attestation.file.remove',
+      targetType: 'attestation',
+      targetId: a.id,
+      organizationId: a.cloud.organizationId,
       summary: `removed "${f.name}" (sha256 ${f.sha256}) from revision ${a.revision} of ${a.cloud.slug}`,
     });
   });
 }
 
 /** The verified bytes of an evidence file, for a download. */
-export async function readAttestationFile(ctx: RequestContext, id: string, fileId: string): Promise<{ name: string; mime: string; sha256: string; bytes: Buffer }> {
+export async function readAttestationFile(
+  ctx: RequestContext,
+  id: string,
+  fileId: string,
+): Promise<{ name: string; mime: string; sha256: string; bytes: Buffer }> {
   const a = await load(ctx, id, 'attestation.read');
-  const f = typeof fileId === 'string' && UUID.test(fileId) ? await db.attestationFile.findFirst({ where: { id: fileId, attestationId: a.id } }) : null;
+  const f =
+    typeof fileId === 'string' && UUID.test(fileId)
+      ? await db.attestationFile.findFirst({ where: { id: fileId, attestationId: a.id } })
+      : null;
   if (!f) throw new NotFoundError('File');
   const bytes = await readBlob(f.sha256, f.name);
   return { name: f.name, mime: f.mime, sha256: f.sha256, bytes };
@@ -384,7 +592,11 @@ export async function readAttestationFile(ctx: RequestContext, id: string, fileI
 
 export const signatureInput = z.object({
   confirm: checkboxSchema.refine((v) => v, 'Confirm the statement on behalf of your organization.'),
-  signerName: z.string().trim().min(2, 'Type your full name as your signature.').max(200, 'At most 200 characters.')
+  signerName: z
+    .string()
+    .trim()
+    .min(2, 'Type your full name as your signature.')
+    .max(200, 'At most 200 characters.')
     .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'Control characters are not allowed.'),
 });
 
@@ -397,38 +609,75 @@ export interface SubmitMeta {
  * of the organization; the record keeps name, time, client address, user agent and the SHA-256
  * submission digest over the canonical statement and the files' hashes (lib/attestations/digest).
  */
-export async function submitAttestation(ctx: RequestContext, id: string, input: unknown, meta: SubmitMeta = {}): Promise<SubmissionView> {
+export async function submitAttestation(
+  ctx: RequestContext,
+  id: string,
+  input: unknown,
+  meta: SubmitMeta = {},
+): Promise<SubmissionView> {
   const a = await load(ctx, id, 'attestation.submit');
   const sig = parseInput(signatureInput, input ?? {});
   return transaction(async (tx) => {
     const cur = await lockState(tx, a.id);
     if (!EDITABLE_STATES.includes(cur.state)) refuseState(cur, 'submitting');
-    const row = await tx.attestation.findUniqueOrThrow({ where: { id: a.id }, include: { files: true, _count: { select: { submissions: true } } } });
+    const row = await tx.attestation.findUniqueOrThrow({
+      where: { id: a.id },
+      include: { files: true, _count: { select: { submissions: true } } },
+    });
     const parsed = completeStatementSchema.safeParse(statementOf(row.statement));
     const fields = parsed.success ? {} : fieldErrors(parsed.error);
     if (row.files.length === 0) fields.file = 'Attach at least one evidence file.';
     if (Object.keys(fields).length > 0) {
-      throw new ValidationError(fields, `The statement cannot be submitted yet: ${Object.keys(fields).length} answer${Object.keys(fields).length === 1 ? ' needs' : 's need'} attention.`);
+      throw new ValidationError(
+        fields,
+        `The statement cannot be submitted yet: ${Object.keys(fields).length} answer${Object.keys(fields).length === 1 ? ' needs' : 's need'} attention.`,
+      );
     }
     const statement = normalizeStatement(parsed.data!);
     const files: DigestFile[] = row.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, mime: f.mime }));
-    const digest = submissionDigest({ attestationId: a.id, cloudSlug: a.cloud.slug, revision: a.revision, standard: a.standard, statement, files });
+    const digest = submissionDigest({
+      attestationId: a.id,
+      cloudSlug: a.cloud.slug,
+      revision: a.revision,
+      standard: a.standard,
+      statement,
+      files,
+    });
     const at = now();
     const s = await tx.attestationSubmission.create({
       data: {
-        attestationId: a.id, number: row._count.submissions + 1, signerId: ctx.actor?.id || null, signerName: sig.signerName,
-        signerEmail: ctx.actor?.email ?? '', signedAt: at, clientAddress: ctx.clientAddress, userAgent: meta.userAgent?.slice(0, 500) ?? null,
-        digest, statement: statement as Prisma.InputJsonValue, files: files as unknown as Prisma.InputJsonValue,
+        attestationId: a.id,
+        number: row._count.submissions + 1,
+        signerId: ctx.actor?.id || null,
+        signerName: sig.signerName,
+        signerEmail: ctx.actor?.email ?? '',
+        signedAt: at,
+        clientAddress: ctx.clientAddress,
+        userAgent: meta.userAgent?.slice(0, 500) ?? null,
+        digest,
+        statement: statement as Prisma.InputJsonValue,
+        files: files as unknown as Prisma.InputJsonValue,
       },
     });
     await tx.attestation.update({ where: { id: a.id }, data: { state: 'submitted', submittedAt: at, updatedAt: at } });
     await recordAudit(tx, ctx, {
-      action: 'attestation.submit', targetType: 'attestation', targetId: a.id, organizationId: a.cloud.organizationId,
+      action: 'attestation.submit',
+      targetType: 'attestation',
+      targetId: a.id,
+      organizationId: a.cloud.organizationId,
       summary: `submitted revision ${a.revision} of ${a.cloud.slug} for review, signed by ${sig.signerName} (submission ${s.number}, digest ${digest})`,
     });
     return {
-      id: s.id, number: s.number, signerName: s.signerName, signerEmail: s.signerEmail, signedAt: s.signedAt, clientAddress: s.clientAddress,
-      userAgent: s.userAgent, digest: s.digest, statement, files,
+      id: s.id,
+      number: s.number,
+      signerName: s.signerName,
+      signerEmail: s.signerEmail,
+      signedAt: s.signedAt,
+      clientAddress: s.clientAddress,
+      userAgent: s.userAgent,
+      digest: s.digest,
+      statement,
+      files,
     };
   });
 }
@@ -440,7 +689,11 @@ export const DECISIONS = { approve: 'Approve', request_changes: 'Request changes
 
 export const reviewInput = z.object({
   decision: z.enum(['approve', 'reject', 'request_changes'], { message: 'Choose approve, request changes or reject.' }),
-  comment: z.string().trim().min(3, 'A comment is required for every decision.').max(10_000, 'At most 10,000 characters.'),
+  comment: z
+    .string()
+    .trim()
+    .min(3, 'A comment is required for every decision.')
+    .max(10_000, 'At most 10,000 characters.'),
 });
 
 export async function reviewAttestation(ctx: RequestContext, id: string, input: unknown): Promise<AttestationSummary> {
@@ -450,29 +703,49 @@ export async function reviewAttestation(ctx: RequestContext, id: string, input: 
     const cur = await lockState(tx, a.id);
     if (cur.state !== 'submitted') {
       if (cur.state === 'approved' || cur.state === 'rejected') refuseState(cur, 'reviewing');
-      throw new ConflictError(`Revision ${cur.revision} is ${STATE_LABELS[cur.state].toLowerCase()}, not submitted: there is nothing to review.`);
+      throw new ConflictError(
+        `Revision ${cur.revision} is ${STATE_LABELS[cur.state].toLowerCase()}, not submitted: there is nothing to review.`,
+      );
     }
-    const submission = await tx.attestationSubmission.findFirst({ where: { attestationId: a.id }, orderBy: { number: 'desc' } });
+    const submission = await tx.attestationSubmission.findFirst({
+      where: { attestationId: a.id },
+      orderBy: { number: 'desc' },
+    });
     if (!submission) throw new ConflictError('This revision has no submission to review.');
     const at = now();
     const review = await tx.attestationReview.create({
-      data: { attestationId: a.id, submissionId: submission.id, decision: r.decision, comment: r.comment, reviewerId: ctx.actor?.id || null, reviewerLabel: label(ctx), at },
+      data: {
+        attestationId: a.id,
+        submissionId: submission.id,
+        decision: r.decision,
+        comment: r.comment,
+        reviewerId: ctx.actor?.id || null,
+        reviewerLabel: label(ctx),
+        at,
+      },
     });
-    const data: Prisma.AttestationUpdateInput = r.decision === 'approve'
-      ? { state: 'approved', decidedAt: at, approvedAt: at, expiresAt: expiryOf(at), updatedAt: at }
-      : r.decision === 'reject'
-        ? { state: 'rejected', decidedAt: at, updatedAt: at }
-        : { state: 'changes_requested', updatedAt: at };
+    const data: Prisma.AttestationUpdateInput =
+      r.decision === 'approve'
+        ? { state: 'approved', decidedAt: at, approvedAt: at, expiresAt: expiryOf(at), updatedAt: at }
+        : r.decision === 'reject'
+          ? { state: 'rejected', decidedAt: at, updatedAt: at }
+          : { state: 'changes_requested', updatedAt: at };
     await tx.attestation.update({ where: { id: a.id }, data });
-    const outcome = r.decision === 'approve' ? 'approved' : r.decision === 'reject' ? 'rejected' : 'returned for changes';
+    const outcome =
+      r.decision === 'approve' ? 'approved' : r.decision === 'reject' ? 'rejected' : 'returned for changes';
     await enqueue(tx, {
-      kind: 'attestation.reviewed', organizationId: a.cloud.organizationId, cloudId: a.cloud.id,
+      kind: 'attestation.reviewed',
+      organizationId: a.cloud.organizationId,
+      cloudId: a.cloud.id,
       subject: `Key-manager attestation for ${a.cloud.name} ${outcome}`,
       body: `Revision ${a.revision} of the key-manager attestation of ${a.cloud.name} (${a.cloud.slug}) was ${outcome} by the reviewer.${r.decision === 'approve' ? ` It holds until ${expiryOf(at).toISOString().slice(0, 10)}.` : ''}\n\nComment:\n${r.comment}`,
       dedupeKey: `attestation:${a.id}:review-${review.id}`,
     });
     await recordAudit(tx, ctx, {
-      action: `attestation.${r.decision}`, targetType: 'attestation', targetId: a.id, organizationId: a.cloud.organizationId,
+      action: `attestation.${r.decision}`,
+      targetType: 'attestation',
+      targetId: a.id,
+      organizationId: a.cloud.organizationId,
       summary: `${outcome} revision ${a.revision} of ${a.cloud.slug} (submission ${submission.number})`,
     });
   });
@@ -487,10 +760,21 @@ export async function latestAutomatedResults(cloudId: string): Promise<Record<st
     distinct: ['testcase'],
     select: { testcase: true, verdict: true, message: true, details: true, checkedAt: true },
   });
-  return Object.fromEntries(rows.map((r) => [r.testcase, {
-    testcase: r.testcase, verdict: r.verdict, message: r.message, checkedAt: r.checkedAt,
-    details: r.details && typeof r.details === 'object' && !Array.isArray(r.details) ? r.details as Record<string, unknown> : null,
-  }]));
+  return Object.fromEntries(
+    rows.map((r) => [
+      r.testcase,
+      {
+        testcase: r.testcase,
+        verdict: r.verdict,
+        message: r.message,
+        checkedAt: r.checkedAt,
+        details:
+          r.details && typeof r.details === 'object' && !Array.isArray(r.details)
+            ? (r.details as Record<string, unknown>)
+            : null,
+      },
+    ]),
+  );
 }
 
 export interface ReviewSheet {

@@ -57,17 +57,28 @@ export function backendRules(s: Statement, backend: AutomatedResult | undefined)
   const out: Finding[] = [];
   if (!backend) {
     if (s.secretStore || s.kekLocation) {
-      out.push({ rule: 'backend-no-result', severity: 'info', fields: ['secretStore', 'kekLocation'], testcase: 'km-backend', message: 'No automated km-backend result for this cloud yet: the secret store cannot be compared. Run the checks.' });
+      out.push({
+        rule: 'backend-no-result',
+        severity: 'info',
+        fields: ['secretStore', 'kekLocation'],
+        testcase: 'km-backend',
+        message:
+          'No automated km-backend result for this cloud yet: the secret store cannot be compared. Run the checks.',
+      });
     }
     return out;
   }
   const seen = reportedBackend(backend);
   if (!seen) {
     out.push({
-      rule: 'backend-undisclosed', severity: 'info', fields: ['secretStore'], testcase: 'km-backend',
-      message: backend.verdict === 'ABORT'
-        ? `km-backend could not run on ${day(backend.checkedAt)}: the secret store cannot be compared.`
-        : `Barbican does not disclose its backend (multiple secret stores not enabled, seen ${day(backend.checkedAt)}): only the evidence can show the secret store.`,
+      rule: 'backend-undisclosed',
+      severity: 'info',
+      fields: ['secretStore'],
+      testcase: 'km-backend',
+      message:
+        backend.verdict === 'ABORT'
+          ? `km-backend could not run on ${day(backend.checkedAt)}: the secret store cannot be compared.`
+          : `Barbican does not disclose its backend (multiple secret stores not enabled, seen ${day(backend.checkedAt)}): only the evidence can show the secret store.`,
     });
     return out;
   }
@@ -76,17 +87,31 @@ export function backendRules(s: Statement, backend: AutomatedResult | undefined)
   if (seen.plugin === 'simple_crypto' || seenStore === 'simple_crypto') {
     const claims: string[] = [];
     const fields: StatementField[] = [];
-    if (s.secretStore && PROTECTED_STORES.has(s.secretStore)) { claims.push(`the secret store is ${answerLabel('secretStore', s.secretStore)}`); fields.push('secretStore'); }
-    if (s.kekLocation && PROTECTED_LOCATIONS.has(s.kekLocation)) { claims.push(`the Master-KEK is kept ${answerLabel('kekLocation', s.kekLocation).replace(/^In /, 'in ').replace(/^On /, 'on ')}`); fields.push('kekLocation'); }
+    if (s.secretStore && PROTECTED_STORES.has(s.secretStore)) {
+      claims.push(`the secret store is ${answerLabel('secretStore', s.secretStore)}`);
+      fields.push('secretStore');
+    }
+    if (s.kekLocation && PROTECTED_LOCATIONS.has(s.kekLocation)) {
+      claims.push(
+        `the Master-KEK is kept ${answerLabel('kekLocation', s.kekLocation).replace(/^In /, 'in ').replace(/^On /, 'on ')}`,
+      );
+      fields.push('kekLocation');
+    }
     if (claims.length > 0) {
       out.push({
-        rule: 'backend-simple-crypto', severity: 'mismatch', fields, testcase: 'km-backend',
+        rule: 'backend-simple-crypto',
+        severity: 'mismatch',
+        fields,
+        testcase: 'km-backend',
         message: `The statement says ${claims.join(' and ')}, but Barbican reports simple_crypto as its global default store${storeName} (${day(backend.checkedAt)}): with simple_crypto the Master-KEK is kept in barbican.conf on the key-manager host.`,
       });
     }
     if (s.kekPlaintextOnHost === 'no' && !fields.includes('kekLocation')) {
       out.push({
-        rule: 'backend-simple-crypto-plaintext', severity: 'warning', fields: ['kekPlaintextOnHost'], testcase: 'km-backend',
+        rule: 'backend-simple-crypto-plaintext',
+        severity: 'warning',
+        fields: ['kekPlaintextOnHost'],
+        testcase: 'km-backend',
         message: `The statement says the Master-KEK is never in plain text on the key-manager host, while the global default store${storeName} uses simple_crypto, which reads it from barbican.conf: the description and evidence must show how it is protected there.`,
       });
     }
@@ -94,13 +119,19 @@ export function backendRules(s: Statement, backend: AutomatedResult | undefined)
   }
   if (s.secretStore && seenStore && s.secretStore !== seenStore) {
     out.push({
-      rule: 'backend-store-differs', severity: 'mismatch', fields: ['secretStore'], testcase: 'km-backend',
+      rule: 'backend-store-differs',
+      severity: 'mismatch',
+      fields: ['secretStore'],
+      testcase: 'km-backend',
       message: `The statement names ${answerLabel('secretStore', s.secretStore)}, but Barbican reports ${seen.plugin} for its global default store${storeName} (${day(backend.checkedAt)}).`,
     });
   }
   if (s.implementation === 'other') {
     out.push({
-      rule: 'implementation-is-barbican', severity: 'warning', fields: ['implementation'], testcase: 'km-backend',
+      rule: 'implementation-is-barbican',
+      severity: 'warning',
+      fields: ['implementation'],
+      testcase: 'km-backend',
       message: `The statement names another product, but the key-manager endpoint answers Barbican's secret-stores API (${seen.plugin}).`,
     });
   }
@@ -111,42 +142,91 @@ export function rbacRules(s: Statement, permissions: AutomatedResult | undefined
   if (!s.rbac || s.rbac === 'neither') return [];
   const said = s.rbac === 'secure_rbac' ? 'secure RBAC is enforced' : 'creator is mapped to member';
   if (!permissions) {
-    return [{ rule: 'rbac-no-result', severity: 'info', fields: ['rbac'], testcase: 'scs-0116-permissions', message: 'No automated scs-0116-permissions result for this cloud yet: the policy claim cannot be compared. Run the checks.' }];
+    return [
+      {
+        rule: 'rbac-no-result',
+        severity: 'info',
+        fields: ['rbac'],
+        testcase: 'scs-0116-permissions',
+        message:
+          'No automated scs-0116-permissions result for this cloud yet: the policy claim cannot be compared. Run the checks.',
+      },
+    ];
   }
   if (permissions.verdict === 'FAIL') {
-    return [{
-      rule: 'rbac-permissions-fail', severity: 'mismatch', fields: ['rbac'], testcase: 'scs-0116-permissions',
-      message: `The statement says ${said}, but scs-0116-permissions FAILED on ${day(permissions.checkedAt)}: ${permissions.message}`,
-    }];
+    return [
+      {
+        rule: 'rbac-permissions-fail',
+        severity: 'mismatch',
+        fields: ['rbac'],
+        testcase: 'scs-0116-permissions',
+        message: `The statement says ${said}, but scs-0116-permissions FAILED on ${day(permissions.checkedAt)}: ${permissions.message}`,
+      },
+    ];
   }
   if (permissions.verdict === 'ABORT') {
-    return [{ rule: 'rbac-permissions-abort', severity: 'info', fields: ['rbac'], testcase: 'scs-0116-permissions', message: `scs-0116-permissions could not decide on ${day(permissions.checkedAt)} (ABORT): the policy claim is not confirmed.` }];
+    return [
+      {
+        rule: 'rbac-permissions-abort',
+        severity: 'info',
+        fields: ['rbac'],
+        testcase: 'scs-0116-permissions',
+        message: `scs-0116-permissions could not decide on ${day(permissions.checkedAt)} (ABORT): the policy claim is not confirmed.`,
+      },
+    ];
   }
   return [];
 }
 
 export function presenceRules(s: Statement, presence: AutomatedResult | undefined): Finding[] {
   if (!s.implementation || !presence || presence.verdict !== 'FAIL') return [];
-  return [{
-    rule: 'presence-fail', severity: 'mismatch', fields: ['implementation'], testcase: 'scs-0116-presence',
-    message: `The statement describes a key manager, but scs-0116-presence FAILED on ${day(presence.checkedAt)}: ${presence.message}`,
-  }];
+  return [
+    {
+      rule: 'presence-fail',
+      severity: 'mismatch',
+      fields: ['implementation'],
+      testcase: 'scs-0116-presence',
+      message: `The statement describes a key manager, but scs-0116-presence FAILED on ${day(presence.checkedAt)}: ${presence.message}`,
+    },
+  ];
 }
 
 /** Rules about the statement alone (no automated result needed). */
 export function statementRules(s: Statement): Finding[] {
   const out: Finding[] = [];
   if (s.kekPlaintextOnHost === 'yes') {
-    out.push({ rule: 'kek-plaintext', severity: 'warning', fields: ['kekPlaintextOnHost'], message: 'The statement says the Master-KEK is in plain text on the key-manager host, which scs-0116 v1 advises against (SHOULD NOT).' });
+    out.push({
+      rule: 'kek-plaintext',
+      severity: 'warning',
+      fields: ['kekPlaintextOnHost'],
+      message:
+        'The statement says the Master-KEK is in plain text on the key-manager host, which scs-0116 v1 advises against (SHOULD NOT).',
+    });
   }
   if (s.kekLocation === 'config_file' && s.kekPlaintextOnHost === 'no') {
-    out.push({ rule: 'kek-config-file-not-plaintext', severity: 'warning', fields: ['kekLocation', 'kekPlaintextOnHost'], message: 'A Master-KEK in a configuration file on the key-manager host is in plain text there unless the file itself is protected: the description should say how.' });
+    out.push({
+      rule: 'kek-config-file-not-plaintext',
+      severity: 'warning',
+      fields: ['kekLocation', 'kekPlaintextOnHost'],
+      message:
+        'A Master-KEK in a configuration file on the key-manager host is in plain text there unless the file itself is protected: the description should say how.',
+    });
   }
   if (s.secretStore === 'simple_crypto' && s.kekLocation && s.kekLocation !== 'config_file') {
-    out.push({ rule: 'simple-crypto-location', severity: 'warning', fields: ['secretStore', 'kekLocation'], message: `simple_crypto reads the Master-KEK from barbican.conf, yet the statement says it is kept ${answerLabel('kekLocation', s.kekLocation).toLowerCase()}.` });
+    out.push({
+      rule: 'simple-crypto-location',
+      severity: 'warning',
+      fields: ['secretStore', 'kekLocation'],
+      message: `simple_crypto reads the Master-KEK from barbican.conf, yet the statement says it is kept ${answerLabel('kekLocation', s.kekLocation).toLowerCase()}.`,
+    });
   }
   if (s.secretStore && PROTECTED_STORES.has(s.secretStore) && s.kekLocation === 'config_file') {
-    out.push({ rule: 'protected-store-config-file', severity: 'warning', fields: ['secretStore', 'kekLocation'], message: `With ${answerLabel('secretStore', s.secretStore)} the Master-KEK is normally kept outside the key-manager host, yet the statement says it is in a configuration file there.` });
+    out.push({
+      rule: 'protected-store-config-file',
+      severity: 'warning',
+      fields: ['secretStore', 'kekLocation'],
+      message: `With ${answerLabel('secretStore', s.secretStore)} the Master-KEK is normally kept outside the key-manager host, yet the statement says it is in a configuration file there.`,
+    });
   }
   return out;
 }

@@ -30,14 +30,21 @@ export function reminderKey(attestationId: string, kind: ReminderKind): string {
 
 export async function sendAttestationReminders(now: Date): Promise<{ considered: number; created: string[] }> {
   const candidates = await db.attestation.findMany({
-    where: { state: 'approved', expiresAt: { gt: now, lte: new Date(now.getTime() + 14 * DAY_MS) }, decidedAt: { lte: now }, cloud: { archivedAt: null } },
+    where: {
+      state: 'approved',
+      expiresAt: { gt: now, lte: new Date(now.getTime() + 14 * DAY_MS) },
+      decidedAt: { lte: now },
+      cloud: { archivedAt: null },
+    },
     include: { cloud: { select: { id: true, slug: true, name: true, organizationId: true } } },
   });
   const created: string[] = [];
   const ctx = { actor: systemActor('system'), clientAddress: null, via: 'reminder job' };
   for (const a of candidates) {
     // A later approved revision of the same cloud supersedes this one: no reminder for it.
-    const newer = await db.attestation.count({ where: { cloudId: a.cloudId, state: 'approved', revision: { gt: a.revision }, decidedAt: { lte: now } } });
+    const newer = await db.attestation.count({
+      where: { cloudId: a.cloudId, state: 'approved', revision: { gt: a.revision }, decidedAt: { lte: now } },
+    });
     if (newer > 0) continue;
     const kind = dueReminder(a.expiresAt!, now);
     if (!kind) continue;
@@ -54,7 +61,13 @@ export async function sendAttestationReminders(now: Date): Promise<{ considered:
       });
       if (added) {
         created.push(key);
-        await recordAudit(tx, ctx, { action: 'attestation.reminder', targetType: 'attestation', targetId: a.id, organizationId: a.cloud.organizationId, summary: `queued the ${kind}-day expiry reminder for revision ${a.revision} of ${a.cloud.slug} (expires ${expires})` });
+        await recordAudit(tx, ctx, {
+          action: 'attestation.reminder',
+          targetType: 'attestation',
+          targetId: a.id,
+          organizationId: a.cloud.organizationId,
+          summary: `queued the ${kind}-day expiry reminder for revision ${a.revision} of ${a.cloud.slug} (expires ${expires})`,
+        });
       }
     });
   }

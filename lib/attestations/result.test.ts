@@ -4,9 +4,18 @@ import { dueReminder, reminderKey } from './reminders';
 import { manualVerdict, type DecisionRow } from './result';
 
 const approvedAt = new Date('2026-01-10T12:00:00Z');
-const approved = (over: Partial<DecisionRow> = {}): DecisionRow => ({ id: 'a1', revision: 1, state: 'approved', decidedAt: approvedAt, expiresAt: expiryOf(approvedAt, 91), ...over });
+const approved = (over: Partial<DecisionRow> = {}): DecisionRow => ({
+  id: 'a1',
+  revision: 1,
+  state: 'approved',
+  decidedAt: approvedAt,
+  expiresAt: expiryOf(approvedAt, 91),
+  ...over,
+});
 
-afterEach(() => { delete process.env.ATTESTATION_VALIDITY_DAYS; });
+afterEach(() => {
+  delete process.env.ATTESTATION_VALIDITY_DAYS;
+});
 
 describe('expiry: one quarter = 91 days of 24 h from the approval instant', () => {
   it('defaults to 91 days, configurable, refuses nonsense', () => {
@@ -34,13 +43,35 @@ describe('manual testcase key-manager-docs-check', () => {
     expect(manualVerdict([approved()], new Date(approvedAt.getTime() - 1)).verdict).toBe('MISSING');
   });
   it('FAIL when the latest decision is a rejection, PASS again after a later approval', () => {
-    const rejected: DecisionRow = { id: 'a2', revision: 2, state: 'rejected', decidedAt: new Date(approvedAt.getTime() + DAY_MS), expiresAt: null };
-    expect(manualVerdict([approved(), rejected], new Date(approvedAt.getTime() + 2 * DAY_MS))).toMatchObject({ verdict: 'FAIL', revision: 2 });
-    const later = approved({ id: 'a3', revision: 3, decidedAt: new Date(approvedAt.getTime() + 3 * DAY_MS), expiresAt: expiryOf(new Date(approvedAt.getTime() + 3 * DAY_MS), 91) });
-    expect(manualVerdict([approved(), rejected, later], new Date(approvedAt.getTime() + 4 * DAY_MS))).toMatchObject({ verdict: 'PASS', revision: 3 });
+    const rejected: DecisionRow = {
+      id: 'a2',
+      revision: 2,
+      state: 'rejected',
+      decidedAt: new Date(approvedAt.getTime() + DAY_MS),
+      expiresAt: null,
+    };
+    expect(manualVerdict([approved(), rejected], new Date(approvedAt.getTime() + 2 * DAY_MS))).toMatchObject({
+      verdict: 'FAIL',
+      revision: 2,
+    });
+    const later = approved({
+      id: 'a3',
+      revision: 3,
+      decidedAt: new Date(approvedAt.getTime() + 3 * DAY_MS),
+      expiresAt: expiryOf(new Date(approvedAt.getTime() + 3 * DAY_MS), 91),
+    });
+    expect(manualVerdict([approved(), rejected, later], new Date(approvedAt.getTime() + 4 * DAY_MS))).toMatchObject({
+      verdict: 'PASS',
+      revision: 3,
+    });
   });
   it('the newest approval decides; an older one does not extend it', () => {
-    const newer = approved({ id: 'a2', revision: 2, decidedAt: new Date(approvedAt.getTime() + 10 * DAY_MS), expiresAt: new Date(approvedAt.getTime() + 11 * DAY_MS) });
+    const newer = approved({
+      id: 'a2',
+      revision: 2,
+      decidedAt: new Date(approvedAt.getTime() + 10 * DAY_MS),
+      expiresAt: new Date(approvedAt.getTime() + 11 * DAY_MS),
+    });
     expect(manualVerdict([approved(), newer], new Date(approvedAt.getTime() + 12 * DAY_MS)).verdict).toBe('MISSING');
   });
 });

@@ -39,12 +39,32 @@ export function manualVerdict(decisions: DecisionRow[], now: Date): ManualResult
   const latest = past[0];
   const base = { testcase: MANUAL_TESTCASE } as const;
   if (!latest) return { ...base, verdict: 'MISSING', reason: 'No attestation has been decided for this cloud.' };
-  const ref = { attestationId: latest.id, revision: latest.revision, decidedAt: latest.decidedAt, ...(latest.expiresAt ? { expiresAt: latest.expiresAt } : {}) };
+  const ref = {
+    attestationId: latest.id,
+    revision: latest.revision,
+    decidedAt: latest.decidedAt,
+    ...(latest.expiresAt ? { expiresAt: latest.expiresAt } : {}),
+  };
   if (latest.state === 'rejected') {
-    return { ...base, ...ref, verdict: 'FAIL', reason: `Revision ${latest.revision} was rejected on ${day(latest.decidedAt)}.` };
+    return {
+      ...base,
+      ...ref,
+      verdict: 'FAIL',
+      reason: `Revision ${latest.revision} was rejected on ${day(latest.decidedAt)}.`,
+    };
   }
   if (!latest.expiresAt || now.getTime() >= latest.expiresAt.getTime()) {
-    return { ...base, ...ref, verdict: 'MISSING', reason: `The approval of revision ${latest.revision} expired on ${latest.expiresAt ? day(latest.expiresAt) : '—'}; a new attestation must be approved.` };
+    return {
+      ...base,
+      ...ref,
+      verdict: 'MISSING',
+      reason: `The approval of revision ${latest.revision} expired on ${latest.expiresAt ? day(latest.expiresAt) : '—'}; a new attestation must be approved.`,
+    };
   }
-  return { ...base, ...ref, verdict: 'PASS', reason: `Revision ${latest.revision} was approved on ${day(latest.decidedAt)} and holds until ${day(latest.expiresAt)}.` };
+  return {
+    ...base,
+    ...ref,
+    verdict: 'PASS',
+    reason: `Revision ${latest.revision} was approved on ${day(latest.decidedAt)} and holds until ${day(latest.expiresAt)}.`,
+  };
 }

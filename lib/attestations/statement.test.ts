@@ -1,21 +1,46 @@
 import { describe, expect, it } from 'vitest';
-import { completeStatementSchema, draftStatementSchema, isValidDate, normalizeStatement, statementOf, CLAUSES, FIELDS, QUESTIONS } from './statement';
+import {
+  completeStatementSchema,
+  draftStatementSchema,
+  isValidDate,
+  normalizeStatement,
+  statementOf,
+  CLAUSES,
+  FIELDS,
+  QUESTIONS,
+} from './statement';
 
 const complete = {
-  implementation: 'barbican', implementationVersion: '2024.1', secretStore: 'pkcs11', kekLocation: 'hsm',
-  kekPlaintextOnHost: 'no', keysEncrypted: 'yes', kekStoredApart: 'yes', rbac: 'creator_mapped',
-  protectionDescription: 'The Master-KEK is generated inside a Luna HSM and never leaves it; Barbican only holds a handle.',
-  validFrom: '2026-10-01', contactName: 'Ops Team', contactEmail: 'Ops@Example.com',
+  implementation: 'barbican',
+  implementationVersion: '2024.1',
+  secretStore: 'pkcs11',
+  kekLocation: 'hsm',
+  kekPlaintextOnHost: 'no',
+  keysEncrypted: 'yes',
+  kekStoredApart: 'yes',
+  rbac: 'creator_mapped',
+  protectionDescription:
+    'The Master-KEK is generated inside a Luna HSM and never leaves it; Barbican only holds a handle.',
+  validFrom: '2026-10-01',
+  contactName: 'Ops Team',
+  contactEmail: 'Ops@Example.com',
 };
 
 describe('statement schema', () => {
   it('accepts an empty draft and a partial one; an empty field counts as unanswered', () => {
     expect(draftStatementSchema.parse({})).toEqual({});
-    expect(normalizeStatement(draftStatementSchema.parse({ implementation: 'barbican', contactName: '  ' }))).toEqual({ implementation: 'barbican' });
+    expect(normalizeStatement(draftStatementSchema.parse({ implementation: 'barbican', contactName: '  ' }))).toEqual({
+      implementation: 'barbican',
+    });
   });
 
   it('refuses values outside the choices, malformed dates and emails, control characters', () => {
-    const r = draftStatementSchema.safeParse({ secretStore: 'rot13', validFrom: '2026-02-30', contactEmail: 'nope', contactName: 'a\u0000b' });
+    const r = draftStatementSchema.safeParse({
+      secretStore: 'rot13',
+      validFrom: '2026-02-30',
+      contactEmail: 'nope',
+      contactName: 'a\u0000b',
+    });
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path[0]);
     expect(paths).toEqual(expect.arrayContaining(['secretStore', 'validFrom', 'contactEmail', 'contactName']));
@@ -35,13 +60,32 @@ describe('statement schema', () => {
     const r = completeStatementSchema.safeParse({ implementation: 'barbican' });
     expect(r.success).toBe(false);
     const paths = new Set(r.error!.issues.map((i) => i.path[0]));
-    for (const f of ['implementationVersion', 'secretStore', 'kekLocation', 'kekPlaintextOnHost', 'keysEncrypted', 'kekStoredApart', 'rbac', 'protectionDescription', 'validFrom', 'contactName', 'contactEmail']) {
+    for (const f of [
+      'implementationVersion',
+      'secretStore',
+      'kekLocation',
+      'kekPlaintextOnHost',
+      'keysEncrypted',
+      'kekStoredApart',
+      'rbac',
+      'protectionDescription',
+      'validFrom',
+      'contactName',
+      'contactEmail',
+    ]) {
       expect(paths.has(f), f).toBe(true);
     }
   });
 
   it('"other" needs its name; the MUST clauses must be affirmed', () => {
-    const r = completeStatementSchema.safeParse({ ...complete, implementation: 'other', secretStore: 'other', keysEncrypted: 'no', kekStoredApart: 'no', rbac: 'neither' });
+    const r = completeStatementSchema.safeParse({
+      ...complete,
+      implementation: 'other',
+      secretStore: 'other',
+      keysEncrypted: 'no',
+      kekStoredApart: 'no',
+      rbac: 'neither',
+    });
     const byPath = Object.fromEntries(r.error!.issues.map((i) => [i.path[0], i.message]));
     expect(byPath.otherProduct).toMatch(/product/);
     expect(byPath.secretStoreOther).toMatch(/secret store/);

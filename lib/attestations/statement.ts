@@ -33,35 +33,60 @@ export const RBAC_MODES = {
 
 /** The clause each question answers, quoted from scs-0116 v1 (and SCS-0004 for the paperwork). */
 export const CLAUSES = {
-  implementation: 'To increase security and allow user data encryption, CSPs SHOULD implement the Key Manager API (e.g. implemented by Barbican).',
-  secretStore: 'The Master-KEK, used to encrypt the project specific KEKs is not stored in the database and is stored differently depending on the backend storage plugin used. This standard also abstracts the used plugins and wants to ensure that the Master-KEK is protected, too.',
-  kekLocation: 'The Keys managed by this Key Manager MUST be stored encrypted and the Master-KEK of the Key Manager MUST be stored in another place than the Keys.',
-  kekPlaintextOnHost: 'If possible CSPs SHOULD NOT store the Master-KEK in plain-text on the physical host the Key Manager is running on.',
+  implementation:
+    'To increase security and allow user data encryption, CSPs SHOULD implement the Key Manager API (e.g. implemented by Barbican).',
+  secretStore:
+    'The Master-KEK, used to encrypt the project specific KEKs is not stored in the database and is stored differently depending on the backend storage plugin used. This standard also abstracts the used plugins and wants to ensure that the Master-KEK is protected, too.',
+  kekLocation:
+    'The Keys managed by this Key Manager MUST be stored encrypted and the Master-KEK of the Key Manager MUST be stored in another place than the Keys.',
+  kekPlaintextOnHost:
+    'If possible CSPs SHOULD NOT store the Master-KEK in plain-text on the physical host the Key Manager is running on.',
   keysEncrypted: 'The Keys managed by this Key Manager MUST be stored encrypted …',
   kekStoredApart: '… and the Master-KEK of the Key Manager MUST be stored in another place than the Keys.',
   rbac: 'If a Key Manager without secure RBAC enabled is used, the policies MUST be adjusted to let the member role of the Identity service be equivalent to the Key Manager internal creator role.',
-  protectionDescription: 'Conformance must be tested in two steps. […] 2. The check, that there is no Master-KEK present on the Key Manager Node, has to be done by the CSP themself.',
-  validFrom: 'SCS-0004 regulation 3: If the desired certificate requires manual checks, then the operator MUST offer suitable documentation to the SCS certification assessment body. The operator MUST ensure that these checks are repeated once every quarter.',
-  contact: 'SCS-0004 regulation 3: the SCS certification assessment body reserves the right to occasionally verify documentation on premises.',
+  protectionDescription:
+    'Conformance must be tested in two steps. […] 2. The check, that there is no Master-KEK present on the Key Manager Node, has to be done by the CSP themself.',
+  validFrom:
+    'SCS-0004 regulation 3: If the desired certificate requires manual checks, then the operator MUST offer suitable documentation to the SCS certification assessment body. The operator MUST ensure that these checks are repeated once every quarter.',
+  contact:
+    'SCS-0004 regulation 3: the SCS certification assessment body reserves the right to occasionally verify documentation on premises.',
 } as const;
 
 export const FIELDS = [
-  'implementation', 'implementationVersion', 'otherProduct', 'secretStore', 'secretStoreOther', 'kekLocation',
-  'kekPlaintextOnHost', 'keysEncrypted', 'kekStoredApart', 'rbac', 'protectionDescription', 'validFrom',
-  'contactName', 'contactEmail',
+  'implementation',
+  'implementationVersion',
+  'otherProduct',
+  'secretStore',
+  'secretStoreOther',
+  'kekLocation',
+  'kekPlaintextOnHost',
+  'keysEncrypted',
+  'kekStoredApart',
+  'rbac',
+  'protectionDescription',
+  'validFrom',
+  'contactName',
+  'contactEmail',
 ] as const;
 export type StatementField = (typeof FIELDS)[number];
 
 /** Text without control characters (newlines and tabs allowed where `multiline`). */
 function text(max: number, multiline = false) {
   const bad = multiline ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/ : /[\u0000-\u001f\u007f]/;
-  return z.string().trim().max(max, `At most ${max} characters.`).refine((s) => !bad.test(s), 'Control characters are not allowed.');
+  return z
+    .string()
+    .trim()
+    .max(max, `At most ${max} characters.`)
+    .refine((s) => !bad.test(s), 'Control characters are not allowed.');
 }
 
 /** Empty strings (an untouched form field) count as "not answered". */
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const choice = <T extends Record<string, string>>(options: T, message: string) =>
-  z.preprocess(blank, z.enum(Object.keys(options) as [keyof T & string, ...(keyof T & string)[]], { message }).optional());
+  z.preprocess(
+    blank,
+    z.enum(Object.keys(options) as [keyof T & string, ...(keyof T & string)[]], { message }).optional(),
+  );
 const optionalText = (max: number, multiline = false) => z.preprocess(blank, text(max, multiline).optional());
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -86,7 +111,10 @@ export const draftStatementSchema = z.object({
   protectionDescription: optionalText(20_000, true),
   validFrom: z.preprocess(blank, z.string().trim().refine(isValidDate, 'Enter a date as YYYY-MM-DD.').optional()),
   contactName: optionalText(200),
-  contactEmail: z.preprocess(blank, z.string().trim().toLowerCase().max(254).email('Enter a valid email address.').optional()),
+  contactEmail: z.preprocess(
+    blank,
+    z.string().trim().toLowerCase().max(254).email('Enter a valid email address.').optional(),
+  ),
 });
 export type DraftStatement = z.infer<typeof draftStatementSchema>;
 
@@ -102,7 +130,7 @@ const REQUIRED: Record<Exclude<StatementField, 'otherProduct' | 'secretStoreOthe
   protectionDescription: 'Describe how the Master-KEK is protected.',
   validFrom: 'Give the date from which the statement holds.',
   contactName: 'Name a contact.',
-  contactEmail: 'Give the contact\'s email address.',
+  contactEmail: "Give the contact's email address.",
 };
 
 /** A submittable statement: complete, consistent, and affirming every MUST of scs-0116 v1. */
@@ -110,14 +138,37 @@ export const completeStatementSchema = draftStatementSchema.superRefine((s, ctx)
   for (const [k, message] of Object.entries(REQUIRED)) {
     if (s[k as keyof DraftStatement] === undefined) ctx.addIssue({ code: 'custom', path: [k], message });
   }
-  if (s.implementation === 'other' && !s.otherProduct) ctx.addIssue({ code: 'custom', path: ['otherProduct'], message: 'Name the key-manager product.' });
-  if (s.secretStore === 'other' && !s.secretStoreOther) ctx.addIssue({ code: 'custom', path: ['secretStoreOther'], message: 'Name the secret store.' });
+  if (s.implementation === 'other' && !s.otherProduct)
+    ctx.addIssue({ code: 'custom', path: ['otherProduct'], message: 'Name the key-manager product.' });
+  if (s.secretStore === 'other' && !s.secretStoreOther)
+    ctx.addIssue({ code: 'custom', path: ['secretStoreOther'], message: 'Name the secret store.' });
   if (s.protectionDescription !== undefined && s.protectionDescription.length < 40) {
-    ctx.addIssue({ code: 'custom', path: ['protectionDescription'], message: 'Describe the protection in at least 40 characters.' });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['protectionDescription'],
+      message: 'Describe the protection in at least 40 characters.',
+    });
   }
-  if (s.keysEncrypted === 'no') ctx.addIssue({ code: 'custom', path: ['keysEncrypted'], message: 'scs-0116 v1 requires (MUST) that keys are stored encrypted; a statement that denies it cannot be submitted.' });
-  if (s.kekStoredApart === 'no') ctx.addIssue({ code: 'custom', path: ['kekStoredApart'], message: 'scs-0116 v1 requires (MUST) that the Master-KEK is stored apart from the keys; a statement that denies it cannot be submitted.' });
-  if (s.rbac === 'neither') ctx.addIssue({ code: 'custom', path: ['rbac'], message: 'scs-0116 v1 requires (MUST) secure RBAC or a policy that maps creator to member.' });
+  if (s.keysEncrypted === 'no')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['keysEncrypted'],
+      message:
+        'scs-0116 v1 requires (MUST) that keys are stored encrypted; a statement that denies it cannot be submitted.',
+    });
+  if (s.kekStoredApart === 'no')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kekStoredApart'],
+      message:
+        'scs-0116 v1 requires (MUST) that the Master-KEK is stored apart from the keys; a statement that denies it cannot be submitted.',
+    });
+  if (s.rbac === 'neither')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['rbac'],
+      message: 'scs-0116 v1 requires (MUST) secure RBAC or a policy that maps creator to member.',
+    });
 });
 export type Statement = DraftStatement;
 
@@ -141,8 +192,13 @@ export function statementOf(json: unknown): Statement {
 export function answerLabel(field: StatementField, value: string | undefined): string {
   if (value === undefined) return '—';
   const options: Partial<Record<StatementField, Record<string, string>>> = {
-    implementation: IMPLEMENTATIONS, secretStore: SECRET_STORES, kekLocation: KEK_LOCATIONS,
-    kekPlaintextOnHost: YES_NO, keysEncrypted: YES_NO, kekStoredApart: YES_NO, rbac: RBAC_MODES,
+    implementation: IMPLEMENTATIONS,
+    secretStore: SECRET_STORES,
+    kekLocation: KEK_LOCATIONS,
+    kekPlaintextOnHost: YES_NO,
+    keysEncrypted: YES_NO,
+    kekStoredApart: YES_NO,
+    rbac: RBAC_MODES,
   };
   return options[field]?.[value] ?? value;
 }
@@ -157,7 +213,7 @@ export const QUESTIONS: Record<StatementField, string> = {
   kekPlaintextOnHost: 'Is the Master-KEK ever in plain text on the key-manager host?',
   keysEncrypted: 'Are the keys stored encrypted?',
   kekStoredApart: 'Is the Master-KEK stored in another place than the keys?',
-  rbac: 'May the Identity service\'s member role use the key manager?',
+  rbac: "May the Identity service's member role use the key manager?",
   protectionDescription: 'How is the Master-KEK protected? (free text)',
   validFrom: 'The statement holds from (date)',
   contactName: 'Contact name',

@@ -14,7 +14,11 @@ import { sha256Hex } from './digest';
  */
 export class IntegrityError extends AppError {
   constructor(name: string) {
-    super('integrity_error', `The stored file "${name}" no longer matches its recorded SHA-256: it was altered or damaged after upload, so it is not served. The incident is logged; ask the operator to restore it.`, 500);
+    super(
+      'integrity_error',
+      `The stored file "${name}" no longer matches its recorded SHA-256: it was altered or damaged after upload, so it is not served. The incident is logged; ask the operator to restore it.`,
+      500,
+    );
   }
 }
 
@@ -40,7 +44,10 @@ export async function putBlob(tx: Tx, sha256: string, bytes: Uint8Array): Promis
   const existing = await tx.attestationBlob.findUnique({ where: { sha256 }, select: { sha256: true } });
   if (existing) return { rollback: async () => {} };
   if (!dir) {
-    await tx.attestationBlob.createMany({ data: [{ sha256, size: bytes.length, storage: 'db', content: Buffer.from(bytes) }], skipDuplicates: true });
+    await tx.attestationBlob.createMany({
+      data: [{ sha256, size: bytes.length, storage: 'db', content: Buffer.from(bytes) }],
+      skipDuplicates: true,
+    });
     return { rollback: async () => {} };
   }
   const target = blobPath(dir, sha256);
@@ -52,7 +59,10 @@ export async function putBlob(tx: Tx, sha256: string, bytes: Uint8Array): Promis
     await fs.promises.rename(tmp, target);
     wrote = true;
   }
-  await tx.attestationBlob.createMany({ data: [{ sha256, size: bytes.length, storage: 'dir', content: null }], skipDuplicates: true });
+  await tx.attestationBlob.createMany({
+    data: [{ sha256, size: bytes.length, storage: 'dir', content: null }],
+    skipDuplicates: true,
+  });
   return {
     rollback: async () => {
       if (!wrote) return;
@@ -73,7 +83,12 @@ export async function readBlob(sha256: string, displayName: string): Promise<Buf
     bytes = Buffer.from(blob.content);
   } else {
     const dir = filesDirectory();
-    if (!dir) throw new AppError('storage_unavailable', 'Evidence files are stored in a directory, but ATTESTATION_FILES_DIR is not set.', 500);
+    if (!dir)
+      throw new AppError(
+        'storage_unavailable',
+        'Evidence files are stored in a directory, but ATTESTATION_FILES_DIR is not set.',
+        500,
+      );
     try {
       bytes = await fs.promises.readFile(blobPath(dir, sha256));
     } catch {

@@ -8,9 +8,18 @@ import { pageArgs, toPage, type Page } from '../pagination';
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 export const AUDIT_PAGE_SIZE = 50;
 
-const day = z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
+const day = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use a date like 2026-01-31.')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'Not a valid date.');
-const text = (max: number) => z.string().trim().max(max).optional().transform((s) => s || undefined);
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((s) => s || undefined);
 
 export const auditFilterSchema = z.object({
   /** Exact action ("cloud.create") or its prefix ("cloud", "cloud."). */
@@ -60,14 +69,27 @@ export async function listAuditEvents(ctx: RequestContext, filters: AuditFilters
   } else if (decide(actor, 'audit.read', { type: 'global' }) === 'allow') {
     scope = {};
   } else {
-    const ids = actor.organizationIds.filter((id) => decide(actor, 'audit.read', { type: 'organization', id }) === 'allow');
+    const ids = actor.organizationIds.filter(
+      (id) => decide(actor, 'audit.read', { type: 'organization', id }) === 'allow',
+    );
     scope = { organizationId: { in: ids } };
   }
 
   const and: Prisma.AuditEventWhereInput[] = [scope];
-  if (f.action) and.push(f.action.includes('.') && !f.action.endsWith('.') ? { action: f.action } : { action: { startsWith: f.action.replace(/\.?$/, '.') } });
+  if (f.action)
+    and.push(
+      f.action.includes('.') && !f.action.endsWith('.')
+        ? { action: f.action }
+        : { action: { startsWith: f.action.replace(/\.?$/, '.') } },
+    );
   if (f.actor) and.push({ actorLabel: { contains: f.actor, mode: 'insensitive' } });
-  if (f.target) and.push({ OR: [{ targetId: { contains: f.target, mode: 'insensitive' } }, { targetType: { equals: f.target, mode: 'insensitive' } }] });
+  if (f.target)
+    and.push({
+      OR: [
+        { targetId: { contains: f.target, mode: 'insensitive' } },
+        { targetType: { equals: f.target, mode: 'insensitive' } },
+      ],
+    });
   if (f.from) and.push({ at: { gte: new Date(`${f.from}T00:00:00.000Z`) } });
   if (f.to) and.push({ at: { lt: new Date(Date.parse(`${f.to}T00:00:00.000Z`) + 86400_000) } });
   const where: Prisma.AuditEventWhereInput = { AND: and };
@@ -78,10 +100,24 @@ export async function listAuditEvents(ctx: RequestContext, filters: AuditFilters
     db.auditEvent.count({ where }),
   ]);
   const orgIds = [...new Set(rows.map((r) => r.organizationId).filter((id): id is string => !!id))];
-  const orgs = orgIds.length ? await db.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, slug: true, name: true } }) : [];
+  const orgs = orgIds.length
+    ? await db.organization.findMany({ where: { id: { in: orgIds } }, select: { id: true, slug: true, name: true } })
+    : [];
   const orgById = new Map(orgs.map((o) => [o.id, { slug: o.slug, name: o.name }]));
-  return toPage(rows.map((r) => ({
-    id: r.id.toString(), at: r.at, actor: r.actorLabel, action: r.action, targetType: r.targetType, targetId: r.targetId,
-    organization: r.organizationId ? orgById.get(r.organizationId) ?? null : null, clientAddress: r.clientAddress, summary: r.summary,
-  })), total, page, pageSize);
+  return toPage(
+    rows.map((r) => ({
+      id: r.id.toString(),
+      at: r.at,
+      actor: r.actorLabel,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      organization: r.organizationId ? (orgById.get(r.organizationId) ?? null) : null,
+      clientAddress: r.clientAddress,
+      summary: r.summary,
+    })),
+    total,
+    page,
+    pageSize,
+  );
 }

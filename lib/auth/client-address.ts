@@ -10,10 +10,17 @@ export function clientAddressOf(headers: { get(name: string): string | null }): 
   return headers.get(CLIENT_ADDRESS_HEADER);
 }
 
-export function resolveClientAddress(socketAddress: string | undefined, forwardedFor: string | string[] | undefined, trustProxy: boolean): string | null {
+export function resolveClientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trustProxy: boolean,
+): string | null {
   if (trustProxy && forwardedFor) {
     // The trusted proxy appends the address it saw; anything before that is what the client sent.
-    const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor).split(',').map((e) => e.trim()).filter(Boolean);
+    const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor)
+      .split(',')
+      .map((e) => e.trim())
+      .filter(Boolean);
     const added = entries[entries.length - 1];
     if (added) return added;
   }

@@ -23,7 +23,9 @@ const providers: NextAuthConfig['providers'] = [
     id: 'password',
     credentials: { email: { type: 'email' }, password: { type: 'password' } },
     async authorize(credentials, request) {
-      const email = String(credentials?.email ?? '').trim().toLowerCase();
+      const email = String(credentials?.email ?? '')
+        .trim()
+        .toLowerCase();
       const password = String(credentials?.password ?? '');
       const address = request.headers.get(CLIENT_ADDRESS_HEADER);
       if (!email || !password) throw new BadCredentials();
@@ -37,8 +39,14 @@ const providers: NextAuthConfig['providers'] = [
       await clearAccountFailures(email);
       await db.$transaction(async (tx) => {
         await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-        await recordAudit(tx, { actor: { id: user.id, email: user.email, name: user.name, role: user.role, organizationIds: [] }, clientAddress: address },
-          { action: 'user.signin', targetType: 'user', targetId: user.email, summary: 'signed in with password' });
+        await recordAudit(
+          tx,
+          {
+            actor: { id: user.id, email: user.email, name: user.name, role: user.role, organizationIds: [] },
+            clientAddress: address,
+          },
+          { action: 'user.signin', targetType: 'user', targetId: user.email, summary: 'signed in with password' },
+        );
       });
       return { id: user.id, email: user.email, name: user.name };
     },
@@ -75,7 +83,9 @@ export const authConfig: NextAuthConfig = {
       if (error instanceof CredentialsSignin || type === 'CredentialsSignin' || type === 'JWTSessionError') return;
       // Auth.js wraps the real failure (e.g. the provider's answer) in `cause.err`.
       const cause = (error as { cause?: { err?: unknown } }).cause?.err;
-      console.error(`[auth] ${error.name}: ${error.message}${cause instanceof Error ? ` (${cause.name}: ${cause.message})` : ''}`);
+      console.error(
+        `[auth] ${error.name}: ${error.message}${cause instanceof Error ? ` (${cause.name}: ${cause.message})` : ''}`,
+      );
     },
     warn() {},
   },
@@ -89,14 +99,23 @@ export const authConfig: NextAuthConfig = {
       if (!user || !user.active) return '/signin?error=OidcUnknown';
       await db.$transaction(async (tx) => {
         await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
-        await recordAudit(tx, { actor: { id: user.id, email: user.email, name: user.name, role: user.role, organizationIds: [] }, clientAddress: null },
-          { action: 'user.signin', targetType: 'user', targetId: user.email, summary: `signed in with ${oidcName}` });
+        await recordAudit(
+          tx,
+          {
+            actor: { id: user.id, email: user.email, name: user.name, role: user.role, organizationIds: [] },
+            clientAddress: null,
+          },
+          { action: 'user.signin', targetType: 'user', targetId: user.email, summary: `signed in with ${oidcName}` },
+        );
       });
       return true;
     },
     async jwt({ token, user, account, profile }) {
       if (account?.provider === 'oidc' && typeof profile?.email === 'string') {
-        const u = await db.user.findUnique({ where: { email: profile.email.trim().toLowerCase() }, select: { id: true } });
+        const u = await db.user.findUnique({
+          where: { email: profile.email.trim().toLowerCase() },
+          select: { id: true },
+        });
         token.uid = u?.id;
       } else if (user?.id) {
         token.uid = user.id;

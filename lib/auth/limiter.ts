@@ -16,7 +16,12 @@ export async function signInBlockedFor(email: string, address: string | null, no
   const since = new Date(now.getTime() - SIGNIN_WINDOW_MS);
   let wait = 0;
   for (const key of keys(email, address)) {
-    const recent = await db.signInFailure.findMany({ where: { key, at: { gt: since } }, orderBy: { at: 'desc' }, take: SIGNIN_LIMIT, select: { at: true } });
+    const recent = await db.signInFailure.findMany({
+      where: { key, at: { gt: since } },
+      orderBy: { at: 'desc' },
+      take: SIGNIN_LIMIT,
+      select: { at: true },
+    });
     if (recent.length >= SIGNIN_LIMIT) {
       const oldest = recent[recent.length - 1].at.getTime();
       wait = Math.max(wait, Math.ceil((oldest + SIGNIN_WINDOW_MS - now.getTime()) / 60_000));

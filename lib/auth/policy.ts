@@ -35,30 +35,56 @@ export type Resource =
 
 export const ACTIONS = [
   // organizations (resource: global for list/create, organization otherwise)
-  'organization.list', 'organization.create', 'organization.read', 'organization.update', 'organization.archive',
+  'organization.list',
+  'organization.create',
+  'organization.read',
+  'organization.update',
+  'organization.archive',
   // clouds (resource: global for list, organization for create, cloud otherwise)
-  'cloud.list', 'cloud.create', 'cloud.read', 'cloud.update', 'cloud.archive',
+  'cloud.list',
+  'cloud.create',
+  'cloud.read',
+  'cloud.update',
+  'cloud.archive',
   // cloud credentials (resource: the cloud): the write-only view, setting/replacing/deleting, the connection test
-  'credential.read', 'credential.write', 'credential.test',
+  'credential.read',
+  'credential.write',
+  'credential.test',
   // how the vault protects credentials (KEK provider and its warnings; resource: global)
   'vault.status',
   // users and invitations (resource: global, or the user)
-  'user.list', 'user.create', 'user.read', 'user.update', 'invitation.create', 'invitation.revoke',
+  'user.list',
+  'user.create',
+  'user.read',
+  'user.update',
+  'invitation.create',
+  'invitation.revoke',
   // audit log (resource: global for the whole log, organization for one organization's events)
   'audit.read',
   // personal API tokens (resource: the token's owner)
-  'token.create', 'token.list', 'token.revoke',
+  'token.create',
+  'token.list',
+  'token.revoke',
   // attestations of the manual testcase key-manager-docs-check (resource: global for the list,
   // cloud for starting one, attestation otherwise; both carry the cloud's organization)
-  'attestation.list', 'attestation.read', 'attestation.write', 'attestation.submit', 'attestation.review',
+  'attestation.list',
+  'attestation.read',
+  'attestation.write',
+  'attestation.submit',
+  'attestation.review',
   // runs of checks (resource: the cloud): CSP users start and read runs of their organizations' clouds; staff cancel
-  'run.create', 'run.read', 'run.cancel',
+  'run.create',
+  'run.read',
+  'run.cancel',
   // notifications: own e-mail preferences (resource: the user), an organization's webhooks
   // (resource: the organization, or global for the certification body's own), the delivery log (global, staff)
-  'notification.manage', 'webhook.manage', 'webhook.log.read',
+  'notification.manage',
+  'webhook.manage',
+  'webhook.log.read',
   // certificates (resource: the cloud): granted and revoked by the certification body only; who may
   // see a cloud sees its certificates (and the public pages show those of public clouds to everyone)
-  'certificate.grant', 'certificate.revoke',
+  'certificate.grant',
+  'certificate.revoke',
   // Prometheus metrics of every cloud (resource: global): staff, or a staff user's API token
   'metrics.read',
 ] as const;
@@ -66,7 +92,11 @@ export type Action = (typeof ACTIONS)[number];
 
 export type Decision = 'allow' | 'unauthenticated' | 'hidden' | 'forbidden';
 
-export const STATUS_OF: Record<Exclude<Decision, 'allow'>, number> = { unauthenticated: 401, hidden: 404, forbidden: 403 };
+export const STATUS_OF: Record<Exclude<Decision, 'allow'>, number> = {
+  unauthenticated: 401,
+  hidden: 404,
+  forbidden: 403,
+};
 
 const STAFF: Role[] = ['admin', 'reviewer'];
 
@@ -95,7 +125,8 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
     }
     case 'cloud': {
       if (action === 'cloud.list') return 'allow'; // callers filter by visibility
-      const orgId = resource.type === 'cloud' ? resource.organizationId : resource.type === 'organization' ? resource.id : null;
+      const orgId =
+        resource.type === 'cloud' ? resource.organizationId : resource.type === 'organization' ? resource.id : null;
       if (orgId === null) return action === 'cloud.create' && isStaff(actor) ? 'allow' : 'forbidden';
       if (!seesOrganization(actor, orgId)) return 'hidden';
       if (verb === 'read') return 'allow';
@@ -173,8 +204,17 @@ function describeAction(action: Action): string {
 
 export class PolicyError extends Error {
   readonly status: number;
-  constructor(readonly decision: Exclude<Decision, 'allow'>, action: Action) {
-    super(decision === 'unauthenticated' ? 'Sign in first.' : decision === 'hidden' ? 'Not found.' : `You may not ${describeAction(action)}.`);
+  constructor(
+    readonly decision: Exclude<Decision, 'allow'>,
+    action: Action,
+  ) {
+    super(
+      decision === 'unauthenticated'
+        ? 'Sign in first.'
+        : decision === 'hidden'
+          ? 'Not found.'
+          : `You may not ${describeAction(action)}.`,
+    );
     this.status = STATUS_OF[decision];
   }
 }

@@ -35,7 +35,11 @@ interface FaultRun {
   events: unknown[];
 }
 
-async function run(s: OpenStackSimulator, ids: string[] | null = OFFICIAL, overrides: Partial<CloudConfig> = {}): Promise<FaultRun> {
+async function run(
+  s: OpenStackSimulator,
+  ids: string[] | null = OFFICIAL,
+  overrides: Partial<CloudConfig> = {},
+): Promise<FaultRun> {
   const payloads: Buffer[] = [];
   const events: unknown[] = [];
   const t0 = Date.now();
@@ -84,7 +88,9 @@ describe('latency', () => {
   });
 
   it('latency beyond the header timeout ABORTs with the timeout in the message', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'latency', ms: 1_500 } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'latency', ms: 1_500 } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT' });
     expect(message(r.report, 'scs-0116-permissions')).toMatch(/no response within 400 ms/);
@@ -103,12 +109,18 @@ describe('hang until the timeout', () => {
   });
 
   it('a create that is executed but never answered ABORTs, and the sweep finds and deletes the secret', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'POST', path: '/v1/secrets', phase: 'after', action: { kind: 'hang' } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'POST', path: '/v1/secrets', phase: 'after', action: { kind: 'hang' } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT' });
     expect(message(r.report, 'scs-0116-permissions')).toMatch(/Could not create a secret: .*no response within 400 ms/);
     expect(r.report.leftovers).toEqual([
-      expect.objectContaining({ kind: 'secret', deleted: true, reason: expect.stringMatching(/create got no usable answer/) }),
+      expect.objectContaining({
+        kind: 'secret',
+        deleted: true,
+        reason: expect.stringMatching(/create got no usable answer/),
+      }),
     ]);
     expect(s.liveSecrets()).toHaveLength(0);
     expectClean(s, r);
@@ -118,7 +130,9 @@ describe('hang until the timeout', () => {
 describe('500 and 503', () => {
   for (const status of [500, 503]) {
     it(`${status} on the secret list ABORTs`, async () => {
-      const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'status', status } }]);
+      const s = await sim({}, [
+        { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'status', status } },
+      ]);
       const r = await run(s);
       expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT' });
       expect(message(r.report, 'scs-0116-permissions')).toMatch(new RegExp(`HTTP ${status}`));
@@ -127,7 +141,9 @@ describe('500 and 503', () => {
   }
 
   it('503 from Keystone ABORTs every testcase', async () => {
-    const s = await sim({}, [{ service: 'keystone', path: '/v3/auth/tokens', action: { kind: 'status', status: 503 } }]);
+    const s = await sim({}, [
+      { service: 'keystone', path: '/v3/auth/tokens', action: { kind: 'status', status: 503 } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
     expect(message(r.report, 'scs-0116-presence')).toMatch(/HTTP 503/);
@@ -135,7 +151,15 @@ describe('500 and 503', () => {
   });
 
   it('500 after the secret was stored ABORTs, and the sweep deletes the stored secret', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'POST', path: '/v1/secrets', phase: 'after', action: { kind: 'status', status: 500 } }]);
+    const s = await sim({}, [
+      {
+        service: 'barbican',
+        method: 'POST',
+        path: '/v1/secrets',
+        phase: 'after',
+        action: { kind: 'status', status: 500 },
+      },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(r.report.leftovers).toEqual([expect.objectContaining({ deleted: true })]);
@@ -146,7 +170,9 @@ describe('500 and 503', () => {
 
 describe('malformed JSON', () => {
   it('in the secret list ABORTs', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'malformed-json' } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'malformed-json' } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(message(r.report, 'scs-0116-permissions')).toMatch(/malformed JSON/);
@@ -154,7 +180,9 @@ describe('malformed JSON', () => {
   });
 
   it('in the create answer ABORTs, and the sweep deletes the secret that was created', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'POST', path: '/v1/secrets', action: { kind: 'malformed-json' } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'POST', path: '/v1/secrets', action: { kind: 'malformed-json' } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(r.report.leftovers).toEqual([expect.objectContaining({ kind: 'secret', deleted: true })]);
@@ -173,25 +201,45 @@ describe('malformed JSON', () => {
 
 describe('truncated body', () => {
   it('ABORTs with the cut-off named', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'truncated' } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'truncated' } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
-    expect(message(r.report, 'scs-0116-permissions')).toMatch(/closed before the response body was complete|ended before its announced length/);
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(
+      /closed before the response body was complete|ended before its announced length/,
+    );
     expectClean(s, r);
   });
 });
 
 describe('oversized body', () => {
   it('an announced oversized body is refused before it is read', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'oversized', bytes: 6 * 1024 * 1024, announce: true } }]);
+    const s = await sim({}, [
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: '/v1/secrets',
+        action: { kind: 'oversized', bytes: 6 * 1024 * 1024, announce: true },
+      },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
-    expect(message(r.report, 'scs-0116-permissions')).toMatch(/announced a 6291456-byte response .* above the 5242880-byte limit/);
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(
+      /announced a 6291456-byte response .* above the 5242880-byte limit/,
+    );
     expectClean(s, r);
   });
 
   it('a streamed oversized body is cut off at the cap (default 5 MB)', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'oversized', bytes: 8 * 1024 * 1024 } }]);
+    const s = await sim({}, [
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: '/v1/secrets',
+        action: { kind: 'oversized', bytes: 8 * 1024 * 1024 },
+      },
+    ]);
     const r = await run(s, OFFICIAL, { timeouts: { ...TIMEOUTS, bodyMs: 2_000 } });
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(message(r.report, 'scs-0116-permissions')).toMatch(/sent more than 5242880 bytes/);
@@ -205,18 +253,35 @@ describe('redirects', () => {
   it('a redirect to another host is not followed: ABORT, and the other host sees no request', async () => {
     const other = await sim();
     const s = await sim({}, [
-      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'redirect', location: `${other.barbicanUrl.replace('127.0.0.1', 'localhost')}/v1/secrets` } },
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: '/v1/secrets',
+        action: { kind: 'redirect', location: `${other.barbicanUrl.replace('127.0.0.1', 'localhost')}/v1/secrets` },
+      },
     ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
-    expect(message(r.report, 'scs-0116-permissions')).toMatch(/redirected GET .* to another host \(localhost\); redirects to other hosts are never followed/);
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(
+      /redirected GET .* to another host \(localhost\); redirects to other hosts are never followed/,
+    );
     expect(other.log).toHaveLength(0);
     expectClean(s, r);
   });
 
   it('a same-host redirect is followed', async () => {
     const s = await sim({}, [
-      { service: 'barbican', method: 'GET', path: '/v1/secrets', times: 1, action: { kind: 'redirect', location: '/v1/secrets?name=scs-member-role-test-secret&limit=100&offset=0', status: 307 } },
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: '/v1/secrets',
+        times: 1,
+        action: {
+          kind: 'redirect',
+          location: '/v1/secrets?name=scs-member-role-test-secret&limit=100&offset=0',
+          status: 307,
+        },
+      },
     ]);
     const r = await run(s);
     expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
@@ -225,7 +290,12 @@ describe('redirects', () => {
 
   it('a redirect to 169.254.169.254 (metadata) is refused', async () => {
     const s = await sim({}, [
-      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'redirect', location: 'http://169.254.169.254/latest/meta-data/' } },
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: '/v1/secrets',
+        action: { kind: 'redirect', location: 'http://169.254.169.254/latest/meta-data/' },
+      },
     ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
@@ -236,15 +306,23 @@ describe('redirects', () => {
   it('a catalog endpoint at 169.254.169.254 is refused by the address guard even when private addresses are allowed', async () => {
     const s = await sim({ keyManagerUrl: () => 'http://169.254.169.254:9311' });
     const r = await run(s, [...OFFICIAL, 'km-version']);
-    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT', 'km-version': 'ABORT' });
-    expect(message(r.report, 'scs-0116-permissions')).toMatch(/Refused to connect to 169\.254\.169\.254: link-local addresses .* never contacted/);
+    expect(verdicts(r.report)).toEqual({
+      'scs-0116-presence': 'PASS',
+      'scs-0116-permissions': 'ABORT',
+      'km-version': 'ABORT',
+    });
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(
+      /Refused to connect to 169\.254\.169\.254: link-local addresses .* never contacted/,
+    );
     expectClean(s, r);
   });
 });
 
 describe('401 in the middle of a run', () => {
   it('a single 401 (token revoked) leads to one re-authentication and the testcase still PASSes', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'POST', path: '/v1/secrets', times: 1, action: { kind: 'status', status: 401 } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'POST', path: '/v1/secrets', times: 1, action: { kind: 'status', status: 401 } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
     const ev = r.report.results[1]!.evidence;
@@ -255,7 +333,9 @@ describe('401 in the middle of a run', () => {
   });
 
   it('401 that persists after re-authentication ABORTs', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'status', status: 401 } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'status', status: 401 } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(message(r.report, 'scs-0116-permissions')).toMatch(/HTTP 401/);
@@ -266,18 +346,30 @@ describe('401 in the middle of a run', () => {
 describe('400 or 409 on delete', () => {
   for (const status of [400, 409]) {
     it(`${status} on the check's delete ABORTs; the sweep retries and reports the secret as deleted`, async () => {
-      const s = await sim({}, [{ service: 'barbican', method: 'DELETE', path: '/v1/secrets/', times: 1, action: { kind: 'status', status } }]);
+      const s = await sim({}, [
+        { service: 'barbican', method: 'DELETE', path: '/v1/secrets/', times: 1, action: { kind: 'status', status } },
+      ]);
       const r = await run(s);
       expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
-      expect(message(r.report, 'scs-0116-permissions')).toMatch(new RegExp(`Could not delete the secret: .*HTTP ${status}`));
-      expect(r.report.leftovers).toEqual([expect.objectContaining({ kind: 'secret', deleted: true, reason: expect.stringMatching(/could not delete it/) })]);
+      expect(message(r.report, 'scs-0116-permissions')).toMatch(
+        new RegExp(`Could not delete the secret: .*HTTP ${status}`),
+      );
+      expect(r.report.leftovers).toEqual([
+        expect.objectContaining({
+          kind: 'secret',
+          deleted: true,
+          reason: expect.stringMatching(/could not delete it/),
+        }),
+      ]);
       expect(s.liveSecrets()).toHaveLength(0);
       expectClean(s, r);
     });
   }
 
   it('a delete that keeps failing leaves a leftover the report names, with a warning', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'DELETE', path: '/v1/secrets/', action: { kind: 'status', status: 409 } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'DELETE', path: '/v1/secrets/', action: { kind: 'status', status: 409 } },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(s.liveSecrets()).toHaveLength(1);
@@ -289,7 +381,14 @@ describe('400 or 409 on delete', () => {
 
 describe('wrong content type', () => {
   it('an HTML answer where JSON is expected ABORTs', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'content-type', contentType: 'text/html' } }]);
+    const s = await sim({}, [
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: '/v1/secrets',
+        action: { kind: 'content-type', contentType: 'text/html' },
+      },
+    ]);
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(message(r.report, 'scs-0116-permissions')).toMatch(/content type "text\/html" where JSON was expected/);
@@ -303,7 +402,9 @@ describe('TLS with an untrusted certificate', () => {
     const s = await sim({ tls: { keystone: tls, barbican: tls } });
     const r = await run(s);
     expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
-    expect(message(r.report, 'scs-0116-presence')).toMatch(/TLS certificate is not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/);
+    expect(message(r.report, 'scs-0116-presence')).toMatch(
+      /TLS certificate is not trusted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)/,
+    );
     expect(s.log).toHaveLength(0);
     expectClean(s, r);
   });
@@ -311,7 +412,11 @@ describe('TLS with an untrusted certificate', () => {
   it('an untrusted Barbican certificate: presence PASS, permissions ABORT, km-tls FAIL', async () => {
     const s = await sim({ tls: { barbican: selfSignedCertificate() } });
     const r = await run(s, [...OFFICIAL, 'km-tls']);
-    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT', 'km-tls': 'FAIL' });
+    expect(verdicts(r.report)).toEqual({
+      'scs-0116-presence': 'PASS',
+      'scs-0116-permissions': 'ABORT',
+      'km-tls': 'FAIL',
+    });
     expect(message(r.report, 'km-tls')).toMatch(/does not verify/);
     expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
     expectClean(s, r);
@@ -322,7 +427,11 @@ describe('catalog URL ending in /v1', () => {
   it('the testcases still PASS (the client normalises the URL) and km-version FAILs, naming the fix', async () => {
     const s = await sim({ keyManagerUrl: (url) => `${url}/v1` });
     const r = await run(s, [...OFFICIAL, 'km-version']);
-    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS', 'km-version': 'FAIL' });
+    expect(verdicts(r.report)).toEqual({
+      'scs-0116-presence': 'PASS',
+      'scs-0116-permissions': 'PASS',
+      'km-version': 'FAIL',
+    });
     expect(message(r.report, 'km-version')).toMatch(/catalog URL .*\/v1 ends in \/v1; register the versionless URL/);
     expectClean(s, r);
   });
@@ -339,10 +448,15 @@ describe('faults under the full check set', () => {
   });
 
   it('cancelling a run mid-way ABORTs the rest and still cleans up', async () => {
-    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'latency', ms: 300 } }]);
+    const s = await sim({}, [
+      { service: 'barbican', method: 'GET', path: '/v1/secrets', action: { kind: 'latency', ms: 300 } },
+    ]);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 150);
-    const report = await runChecks({ cloud: simulatorCloud(s, 'member', { timeouts: TIMEOUTS }), signal: controller.signal });
+    const report = await runChecks({
+      cloud: simulatorCloud(s, 'member', { timeouts: TIMEOUTS }),
+      signal: controller.signal,
+    });
     expect(report.results.find((x) => x.id === 'scs-0116-permissions')?.verdict).toBe('ABORT');
     expect(report.results.at(-1)?.message).toMatch(/cancelled/);
     expect(s.liveSecrets()).toHaveLength(0);

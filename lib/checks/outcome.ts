@@ -21,9 +21,15 @@ export function abort(message: string, details: Record<string, unknown> = {}): C
 export function abortFromError(err: unknown, what: string, redactor?: Redactor): CheckOutcome {
   const reason = redactor ? redactor.text(describeError(err)) : describeError(err);
   if (err instanceof AuthenticationError) {
-    return abort(`Authentication failed, so nothing could be tested: ${reason}`, { error: reason, stage: 'authentication' });
+    return abort(`Authentication failed, so nothing could be tested: ${reason}`, {
+      error: reason,
+      stage: 'authentication',
+    });
   }
-  return abort(`Could not ${what}: ${reason}`, { error: reason, ...(err instanceof HttpStatusError ? { status: err.status } : {}) });
+  return abort(`Could not ${what}: ${reason}`, {
+    error: reason,
+    ...(err instanceof HttpStatusError ? { status: err.status } : {}),
+  });
 }
 
 export function isForbidden(err: unknown): err is HttpStatusError {

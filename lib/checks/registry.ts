@@ -44,7 +44,9 @@ export function getCheck(id: string): CheckDefinition | undefined {
 
 export class UnknownCheckError extends Error {
   constructor(readonly ids: string[]) {
-    super(`unknown check id${ids.length > 1 ? 's' : ''}: ${ids.join(', ')} (known: ${CHECKS.map((c) => c.id).join(', ')})`);
+    super(
+      `unknown check id${ids.length > 1 ? 's' : ''}: ${ids.join(', ')} (known: ${CHECKS.map((c) => c.id).join(', ')})`,
+    );
     this.name = 'UnknownCheckError';
   }
 }

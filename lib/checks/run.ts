@@ -48,10 +48,13 @@ export async function runChecks(options: RunOptions): Promise<RunReport> {
 
   const warnings: string[] = [];
   if (ctx.http.insecure) {
-    warnings.push('TLS certificate verification was switched off for this cloud (insecure); results are not protected against interception.');
+    warnings.push(
+      'TLS certificate verification was switched off for this cloud (insecure); results are not protected against interception.',
+    );
   }
   const stuck = leftovers.filter((l) => !l.deleted && !l.keptByPolicy);
-  if (stuck.length > 0) warnings.push(`${stuck.length} test object(s) could not be deleted and remain in the cloud; see leftovers.`);
+  if (stuck.length > 0)
+    warnings.push(`${stuck.length} test object(s) could not be deleted and remain in the cloud; see leftovers.`);
   const finished = Date.now();
   return {
     runId,
@@ -105,6 +108,9 @@ async function runOne(ctx: RunContext, def: CheckDefinition): Promise<CheckResul
 
 function sanitiseRunId(id: string | undefined): string | undefined {
   if (!id) return undefined;
-  const clean = id.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 24);
+  const clean = id
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 24);
   return clean || undefined;
 }

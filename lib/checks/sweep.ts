@@ -37,7 +37,9 @@ export async function sweepLeftovers(ctx: RunContext): Promise<Leftover[]> {
         name: u.name,
         createdBy: u.createdBy,
         deleted: false,
-        reason: ctx.http.redactor.text(`a create got no usable answer (${u.reason}) and the sweep could not list ${u.kind}s to find out whether it happened: ${describeError(err)}`),
+        reason: ctx.http.redactor.text(
+          `a create got no usable answer (${u.reason}) and the sweep could not list ${u.kind}s to find out whether it happened: ${describeError(err)}`,
+        ),
       });
     }
   }
@@ -51,14 +53,23 @@ export async function sweepLeftovers(ctx: RunContext): Promise<Leftover[]> {
           ? 'left behind by an earlier run'
           : 'its check did not delete it';
     if (o.kind === 'order' && o.deleteForbidden) {
-      leftovers.push({ ...pick(o), deleted: false, keptByPolicy: true, reason: `${why}; Barbican's policy lets only admins delete orders (the order holds no key material)` });
+      leftovers.push({
+        ...pick(o),
+        deleted: false,
+        keptByPolicy: true,
+        reason: `${why}; Barbican's policy lets only admins delete orders (the order holds no key material)`,
+      });
       continue;
     }
     try {
       await ctx.deleteTracked(o.kind, o.uuid, client);
       leftovers.push({ ...pick(o), deleted: true, reason: why });
     } catch (err) {
-      leftovers.push({ ...pick(o), deleted: false, reason: ctx.http.redactor.text(`${why}; the sweep could not delete it either: ${describeError(err)}`) });
+      leftovers.push({
+        ...pick(o),
+        deleted: false,
+        reason: ctx.http.redactor.text(`${why}; the sweep could not delete it either: ${describeError(err)}`),
+      });
     }
   }
   return leftovers;
@@ -81,13 +92,19 @@ function unreachable(ctx: RunContext, reason: string): Leftover[] {
       name: u.name,
       createdBy: u.createdBy,
       deleted: false,
-      reason: ctx.http.redactor.text(`a create got no usable answer (${u.reason}); the sweep could not reach the key manager to check: ${reason}`),
+      reason: ctx.http.redactor.text(
+        `a create got no usable answer (${u.reason}); the sweep could not reach the key manager to check: ${reason}`,
+      ),
     });
   }
   return out;
 }
 
-async function findByName(client: BarbicanClient, kind: LeftoverKind, name: string): Promise<Array<{ kind: LeftoverKind; uuid: string }>> {
+async function findByName(
+  client: BarbicanClient,
+  kind: LeftoverKind,
+  name: string,
+): Promise<Array<{ kind: LeftoverKind; uuid: string }>> {
   if (kind === 'secret') return (await client.listAllSecrets({ name })).map((s) => ({ kind, uuid: s.uuid }));
   if (kind === 'container') return (await client.listAllContainers({ name })).map((c) => ({ kind, uuid: c.uuid }));
   // An order that was created may already have produced its key, a secret with the same name.

@@ -21,7 +21,12 @@ async function sim(options: SimulatorOptions = {}): Promise<OpenStackSimulator> 
   return s;
 }
 
-async function run(s: OpenStackSimulator, persona: SimPersona = 'member', overrides: Partial<CloudConfig> = {}, ids?: string[]): Promise<RunReport> {
+async function run(
+  s: OpenStackSimulator,
+  persona: SimPersona = 'member',
+  overrides: Partial<CloudConfig> = {},
+  ids?: string[],
+): Promise<RunReport> {
   return runChecks({ cloud: simulatorCloud(s, persona, overrides), ids });
 }
 
@@ -49,7 +54,10 @@ describe('verdict table of the official testcases', () => {
 
   it('application credential of that member: PASS / PASS', async () => {
     const s = await sim();
-    expect(verdicts(await run(s, 'appcred', {}, OFFICIAL))).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
+    expect(verdicts(await run(s, 'appcred', {}, OFFICIAL))).toEqual({
+      'scs-0116-presence': 'PASS',
+      'scs-0116-permissions': 'PASS',
+    });
   });
 
   it('upstream default policy (member denied): PASS / FAIL naming the policy fix', async () => {
@@ -114,8 +122,14 @@ describe('scs-0116-permissions details', () => {
     await run(s, 'member', {}, ['scs-0116-permissions']);
     // Leave one behind as a crashed earlier run would.
     s.secrets.set('00000000-0000-4000-8000-000000000001', {
-      uuid: '00000000-0000-4000-8000-000000000001', name: 'scs-member-role-test-secret', projectId: s.projects.main.id,
-      payload: Buffer.from('x'), contentType: 'text/plain', secretType: 'opaque', created: '2020-01-01T00:00:00', creatorId: 'x',
+      uuid: '00000000-0000-4000-8000-000000000001',
+      name: 'scs-member-role-test-secret',
+      projectId: s.projects.main.id,
+      payload: Buffer.from('x'),
+      contentType: 'text/plain',
+      secretType: 'opaque',
+      created: '2020-01-01T00:00:00',
+      creatorId: 'x',
     });
     const report = await run(s, 'member', {}, ['scs-0116-permissions']);
     expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
@@ -182,12 +196,20 @@ describe('informational checks', () => {
     const report = await run(s, 'member', {}, ['km-key-order', 'km-no-leftovers']);
     expect(verdicts(report)).toEqual({ 'km-key-order': 'PASS', 'km-no-leftovers': 'PASS' });
     expect(s.liveSecrets()).toHaveLength(0);
-    expect(report.leftovers).toEqual([expect.objectContaining({ kind: 'order', deleted: false, reason: expect.stringMatching(/only admins delete orders/) })]);
+    expect(report.leftovers).toEqual([
+      expect.objectContaining({
+        kind: 'order',
+        deleted: false,
+        reason: expect.stringMatching(/only admins delete orders/),
+      }),
+    ]);
   });
 
   it('km-key-order polls a pending order until ACTIVE, and FAILs an order in ERROR or a short key', async () => {
     const pendingSim = await sim({ orderPendingPolls: 2, ordersDeletableByMember: true });
-    const pending = await run(pendingSim, 'member', { timeouts: { connectMs: 1_000, headersMs: 500, bodyMs: 3_000 } }, ['km-key-order']);
+    const pending = await run(pendingSim, 'member', { timeouts: { connectMs: 1_000, headersMs: 500, bodyMs: 3_000 } }, [
+      'km-key-order',
+    ]);
     expect(result(pending, 'km-key-order').verdict).toBe('PASS');
     const errSim = await sim({ orderError: true, ordersDeletableByMember: true });
     expect(result(await run(errSim, 'member', {}, ['km-key-order']), 'km-key-order').message).toMatch(/ERROR/);
@@ -200,7 +222,9 @@ describe('informational checks', () => {
   it('km-key-order FAILs when the order stays pending past the deadline', async () => {
     const s = await sim({ orderPendingPolls: 1000, ordersDeletableByMember: true });
     const t0 = Date.now();
-    const report = await run(s, 'member', { timeouts: { connectMs: 500, headersMs: 300, bodyMs: 700 } }, ['km-key-order']);
+    const report = await run(s, 'member', { timeouts: { connectMs: 500, headersMs: 300, bodyMs: 700 } }, [
+      'km-key-order',
+    ]);
     expect(result(report, 'km-key-order').verdict).toBe('FAIL');
     expect(result(report, 'km-key-order').message).toMatch(/still PENDING after 700 ms/);
     expect(Date.now() - t0).toBeLessThan(3_000);
@@ -215,7 +239,9 @@ describe('informational checks', () => {
   });
 
   it('km-backend: simple_crypto as global default FAILs with the Master-KEK hint; an HSM passes', async () => {
-    const simple = await sim({ secretStores: [{ name: 'Software Only Crypto', cryptoPlugin: 'simple_crypto', globalDefault: true }] });
+    const simple = await sim({
+      secretStores: [{ name: 'Software Only Crypto', cryptoPlugin: 'simple_crypto', globalDefault: true }],
+    });
     const r1 = result(await run(simple, 'member', {}, ['km-backend']), 'km-backend');
     expect(r1.verdict).toBe('FAIL');
     expect(r1.message).toMatch(/Master-KEK is likely in plain text in barbican.conf/);
@@ -240,14 +266,18 @@ describe('informational checks', () => {
 
   it('km-reader-cannot-write FAILs when a reader can create, and deletes what the reader created', async () => {
     const s = await sim({ readerCanWrite: true });
-    const report = await run(s, 'member', { personas: { reader: simulatorCloud(s, 'reader').auth } }, ['km-reader-cannot-write']);
+    const report = await run(s, 'member', { personas: { reader: simulatorCloud(s, 'reader').auth } }, [
+      'km-reader-cannot-write',
+    ]);
     expect(result(report, 'km-reader-cannot-write').verdict).toBe('FAIL');
     expect(s.liveSecrets()).toHaveLength(0);
   });
 
   it('km-cross-project FAILs on the CVE-2022-3100 bypass', async () => {
     const s = await sim({ cveVulnerable: true });
-    const report = await run(s, 'member', { personas: { otherProject: simulatorCloud(s, 'other').auth } }, ['km-cross-project']);
+    const report = await run(s, 'member', { personas: { otherProject: simulatorCloud(s, 'other').auth } }, [
+      'km-cross-project',
+    ]);
     const r = result(report, 'km-cross-project');
     expect(r.verdict).toBe('FAIL');
     expect(r.message).toMatch(/CVE-2022-3100/);
@@ -263,12 +293,20 @@ describe('informational checks', () => {
   it('km-no-leftovers finds stale objects of earlier runs and the sweep deletes them', async () => {
     const s = await sim();
     s.secrets.set('00000000-0000-4000-8000-0000000000aa', {
-      uuid: '00000000-0000-4000-8000-0000000000aa', name: 'kmc-deadbeef-payload', projectId: s.projects.main.id,
-      payload: Buffer.from('x'), contentType: 'text/plain', secretType: 'opaque', created: '2020-01-01T00:00:00', creatorId: 'x',
+      uuid: '00000000-0000-4000-8000-0000000000aa',
+      name: 'kmc-deadbeef-payload',
+      projectId: s.projects.main.id,
+      payload: Buffer.from('x'),
+      contentType: 'text/plain',
+      secretType: 'opaque',
+      created: '2020-01-01T00:00:00',
+      creatorId: 'x',
     });
     const report = await run(s, 'member', {}, ['km-no-leftovers']);
     expect(result(report, 'km-no-leftovers').verdict).toBe('FAIL');
-    expect(report.leftovers).toEqual([expect.objectContaining({ kind: 'secret', deleted: true, createdBy: 'an earlier run' })]);
+    expect(report.leftovers).toEqual([
+      expect.objectContaining({ kind: 'secret', deleted: true, createdBy: 'an earlier run' }),
+    ]);
     expect(s.liveSecrets()).toHaveLength(0);
   });
 });
@@ -277,7 +315,11 @@ describe('TLS', () => {
   it('km-tls PASSes for a trusted certificate (CA bundle) and reports days until expiry', async () => {
     const tls = selfSignedCertificate(90);
     const s = await sim({ tls: { keystone: tls, barbican: tls } });
-    const report = await run(s, 'member', { caBundle: tls.cert }, ['scs-0116-presence', 'scs-0116-permissions', 'km-tls']);
+    const report = await run(s, 'member', { caBundle: tls.cert }, [
+      'scs-0116-presence',
+      'scs-0116-permissions',
+      'km-tls',
+    ]);
     expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS', 'km-tls': 'PASS' });
     expect(result(report, 'km-tls').details.daysUntilExpiry).toBeGreaterThanOrEqual(88);
     expect(report.tls).toEqual({ verification: 'verified', customCaBundle: true });

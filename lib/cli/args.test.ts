@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError, parseCliArgs } from './args';
 
 describe('parseCliArgs', () => {
-  it('takes the official script\'s options and positional testcase ids', () => {
+  it("takes the official script's options and positional testcase ids", () => {
     expect(parseCliArgs(['-c', 'mycloud', '-s', 'subj', 'scs-0116-presence', 'scs-0116-permissions'])).toMatchObject({
       cloud: 'mycloud',
       subject: 'subj',

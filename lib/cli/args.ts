@@ -66,7 +66,8 @@ configuration errors, 1 for unexpected internal errors.`;
 function seconds(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 600) throw new UsageError(`--${name} needs a number of seconds between 0 and 600, got "${value}".`);
+  if (!Number.isFinite(n) || n <= 0 || n > 600)
+    throw new UsageError(`--${name} needs a number of seconds between 0 and 600, got "${value}".`);
   return Math.round(n * 1000);
 }
 

@@ -46,7 +46,9 @@ describe('searchPaths', () => {
     expect(paths[0]).toBe('/x/my.yaml');
     expect(paths.indexOf('/w/clouds.yaml')).toBeLessThan(paths.indexOf('/h/.config/openstack/clouds.yaml'));
     expect(paths.indexOf('/h/.config/openstack/clouds.yaml')).toBeLessThan(paths.indexOf('/etc/openstack/clouds.yaml'));
-    expect(searchPaths('secure', { env: { XDG_CONFIG_HOME: '/xdg' }, cwd: '/w', home: '/h' })).toContain('/xdg/openstack/secure.yaml');
+    expect(searchPaths('secure', { env: { XDG_CONFIG_HOME: '/xdg' }, cwd: '/w', home: '/h' })).toContain(
+      '/xdg/openstack/secure.yaml',
+    );
   });
 });
 
@@ -58,8 +60,17 @@ describe('loadNamedCloud', () => {
     expect(source).toBe('/home/op/.config/openstack/clouds.yaml + /etc/openstack/secure.yaml');
     expect(cloud).toEqual({
       auth: {
-        type: 'password', authUrl: 'https://keystone.example:5000', username: 'alice', userId: undefined, userDomainId: undefined, userDomainName: 'Default',
-        password: 'from-secure-yaml', projectId: undefined, projectName: 'p1', projectDomainId: undefined, projectDomainName: 'Default',
+        type: 'password',
+        authUrl: 'https://keystone.example:5000',
+        username: 'alice',
+        userId: undefined,
+        userDomainId: undefined,
+        userDomainName: 'Default',
+        password: 'from-secure-yaml',
+        projectId: undefined,
+        projectName: 'p1',
+        projectDomainId: undefined,
+        projectDomainName: 'Default',
       },
       region: 'RegionA',
       interface: 'public',
@@ -68,7 +79,11 @@ describe('loadNamedCloud', () => {
 
   it('reads application credentials and takes the first of several regions', () => {
     const { cloud } = loadNamedCloud('appcred', fsEnv(files));
-    expect(cloud.auth).toMatchObject({ type: 'application_credential', applicationCredentialId: 'ac1', applicationCredentialSecret: 'from-clouds-yaml' });
+    expect(cloud.auth).toMatchObject({
+      type: 'application_credential',
+      applicationCredentialId: 'ac1',
+      applicationCredentialSecret: 'from-clouds-yaml',
+    });
     expect(cloud.region).toBe('RegionB');
   });
 
@@ -85,7 +100,13 @@ describe('loadNamedCloud', () => {
 
   it('reads cacert relative to the clouds.yaml', () => {
     const yaml = `clouds:\n  c:\n    cacert: ca.pem\n    auth: { auth_url: 'https://k/v3', username: u, password: p, user_domain_name: D, project_id: x }\n`;
-    const { cloud } = loadNamedCloud('c', fsEnv({ '/cfg/clouds.yaml': yaml, '/cfg/ca.pem': '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n' }, { OS_CLIENT_CONFIG_FILE: '/cfg/clouds.yaml' }));
+    const { cloud } = loadNamedCloud(
+      'c',
+      fsEnv(
+        { '/cfg/clouds.yaml': yaml, '/cfg/ca.pem': '-----BEGIN CERTIFICATE-----\nAAA\n-----END CERTIFICATE-----\n' },
+        { OS_CLIENT_CONFIG_FILE: '/cfg/clouds.yaml' },
+      ),
+    );
     expect(cloud.caBundle).toContain('BEGIN CERTIFICATE');
   });
 
@@ -102,20 +123,40 @@ describe('loadNamedCloud', () => {
   });
 
   it('reports incomplete credentials as a configuration error', () => {
-    const yaml = 'clouds:\n  half:\n    auth: { auth_url: "https://k/v3", username: u, password: p, user_domain_name: D }\n';
-    expect(() => loadNamedCloud('half', fsEnv({ [path.join('/work/dir', 'clouds.yaml')]: yaml }))).toThrow(/cloud "half": .*project/);
+    const yaml =
+      'clouds:\n  half:\n    auth: { auth_url: "https://k/v3", username: u, password: p, user_domain_name: D }\n';
+    expect(() => loadNamedCloud('half', fsEnv({ [path.join('/work/dir', 'clouds.yaml')]: yaml }))).toThrow(
+      /cloud "half": .*project/,
+    );
   });
 });
 
 describe('loadEnvCloud (openrc)', () => {
   it('builds a password cloud from OS_* variables, with OS_DEFAULT_DOMAIN for both domains', () => {
-    const loaded = loadEnvCloud(fsEnv({}, {
-      OS_AUTH_URL: 'https://k:5000/v3', OS_USERNAME: 'bob', OS_PASSWORD: 'pw', OS_PROJECT_NAME: 'proj', OS_DEFAULT_DOMAIN: 'default',
-      OS_REGION_NAME: 'R1', OS_INTERFACE: 'internal', OS_INSECURE: 'true',
-    }));
+    const loaded = loadEnvCloud(
+      fsEnv(
+        {},
+        {
+          OS_AUTH_URL: 'https://k:5000/v3',
+          OS_USERNAME: 'bob',
+          OS_PASSWORD: 'pw',
+          OS_PROJECT_NAME: 'proj',
+          OS_DEFAULT_DOMAIN: 'default',
+          OS_REGION_NAME: 'R1',
+          OS_INTERFACE: 'internal',
+          OS_INSECURE: 'true',
+        },
+      ),
+    );
     expect(loaded?.name).toBe('envvars');
     expect(loaded?.cloud).toMatchObject({
-      auth: { type: 'password', username: 'bob', userDomainId: 'default', projectName: 'proj', projectDomainId: 'default' },
+      auth: {
+        type: 'password',
+        username: 'bob',
+        userDomainId: 'default',
+        projectName: 'proj',
+        projectDomainId: 'default',
+      },
       region: 'R1',
       interface: 'internal',
       insecure: true,
@@ -123,7 +164,17 @@ describe('loadEnvCloud (openrc)', () => {
   });
 
   it('builds an application credential cloud', () => {
-    const loaded = loadEnvCloud(fsEnv({}, { OS_AUTH_URL: 'https://k/v3', OS_AUTH_TYPE: 'v3applicationcredential', OS_APPLICATION_CREDENTIAL_ID: 'id', OS_APPLICATION_CREDENTIAL_SECRET: 's' }));
+    const loaded = loadEnvCloud(
+      fsEnv(
+        {},
+        {
+          OS_AUTH_URL: 'https://k/v3',
+          OS_AUTH_TYPE: 'v3applicationcredential',
+          OS_APPLICATION_CREDENTIAL_ID: 'id',
+          OS_APPLICATION_CREDENTIAL_SECRET: 's',
+        },
+      ),
+    );
     expect(loaded?.cloud.auth).toMatchObject({ type: 'application_credential', applicationCredentialId: 'id' });
   });
 

@@ -43,7 +43,9 @@ function loadFirst(base: 'clouds' | 'secure', e: ConfigEnvironment): { file: str
     try {
       data = parseYaml(read(file));
     } catch (err) {
-      throw new ConfigError(`${file} is not valid YAML/JSON (${err instanceof Error ? err.message.split('\n')[0] : 'parse error'}).`);
+      throw new ConfigError(
+        `${file} is not valid YAML/JSON (${err instanceof Error ? err.message.split('\n')[0] : 'parse error'}).`,
+      );
     }
     if (data === null || data === undefined) data = {};
     if (typeof data !== 'object' || Array.isArray(data)) throw new ConfigError(`${file} does not contain a mapping.`);
@@ -92,7 +94,11 @@ export interface LoadedCloud {
 export function loadNamedCloud(name: string, e: ConfigEnvironment): LoadedCloud {
   const clouds = loadFirst('clouds', e);
   if (!clouds) {
-    throw new ConfigError(`no clouds.yaml found (looked in ${searchPaths('clouds', e).filter((p) => p.endsWith('.yaml')).join(', ')}).`);
+    throw new ConfigError(
+      `no clouds.yaml found (looked in ${searchPaths('clouds', e)
+        .filter((p) => p.endsWith('.yaml'))
+        .join(', ')}).`,
+    );
   }
   const secure = loadFirst('secure', e);
   const all = isEntry(clouds.data.clouds) ? clouds.data.clouds : {};
@@ -100,12 +106,16 @@ export function loadNamedCloud(name: string, e: ConfigEnvironment): LoadedCloud 
   const base = all[name];
   if (!isEntry(base)) {
     const known = Object.keys(all);
-    throw new ConfigError(`cloud "${name}" is not in ${clouds.file}${known.length ? ` (clouds there: ${known.join(', ')})` : ''}.`);
+    throw new ConfigError(
+      `cloud "${name}" is not in ${clouds.file}${known.length ? ` (clouds there: ${known.join(', ')})` : ''}.`,
+    );
   }
   const extra = secureAll[name];
   const entry = isEntry(extra) ? deepMerge(base, extra) : base;
   if (entry.profile !== undefined) {
-    throw new ConfigError(`cloud "${name}" uses a vendor profile ("profile"), which km-check does not resolve; write out auth_url and region_name instead.`);
+    throw new ConfigError(
+      `cloud "${name}" uses a vendor profile ("profile"), which km-check does not resolve; write out auth_url and region_name instead.`,
+    );
   }
   const sources = [clouds.file, ...(isEntry(extra) && secure ? [secure.file] : [])];
   return { name, source: sources.join(' + '), cloud: cloudFromEntry(entry, name, path.dirname(clouds.file), e) };
@@ -159,7 +169,8 @@ function cloudFromEntry(entry: Entry, name: string, baseDir: string, e: ConfigEn
   const iface = str(entry.interface) ?? str(entry.endpoint_type);
   if (iface) {
     const v = iface.toLowerCase().replace(/url$/, '');
-    if (v !== 'public' && v !== 'internal' && v !== 'admin') throw new ConfigError(`cloud "${name}": unknown interface "${iface}".`);
+    if (v !== 'public' && v !== 'internal' && v !== 'admin')
+      throw new ConfigError(`cloud "${name}": unknown interface "${iface}".`);
     cloud.interface = v;
   }
   const cacert = str(entry.cacert);
@@ -175,13 +186,16 @@ export function readCaBundle(file: string, name: string, e: ConfigEnvironment): 
   const read = e.readFile ?? ((f: string) => readFileSync(f, 'utf8'));
   if (!exists(file)) throw new ConfigError(`cloud "${name}": CA bundle ${file} does not exist.`);
   const pem = read(file);
-  if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`cloud "${name}": ${file} contains no PEM certificate.`);
+  if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+    throw new ConfigError(`cloud "${name}": ${file} contains no PEM certificate.`);
   return pem;
 }
 
 function authFromEntry(entry: Entry, name: string): AuthConfig {
   const a = isEntry(entry.auth) ? entry.auth : {};
-  const authType = (str(entry.auth_type) ?? (str(a.application_credential_secret) ? 'v3applicationcredential' : 'password')).toLowerCase();
+  const authType = (
+    str(entry.auth_type) ?? (str(a.application_credential_secret) ? 'v3applicationcredential' : 'password')
+  ).toLowerCase();
   const authUrl = str(a.auth_url) ?? '';
   const defaultDomainId = str(a.default_domain_id) ?? str(a.domain_id);
   const defaultDomainName = str(a.default_domain_name) ?? str(a.domain_name);
@@ -201,7 +215,9 @@ function authFromEntry(entry: Entry, name: string): AuthConfig {
     };
   }
   if (authType !== 'password' && authType !== 'v3password') {
-    throw new ConfigError(`cloud "${name}": auth_type "${authType}" is not supported (use password or v3applicationcredential).`);
+    throw new ConfigError(
+      `cloud "${name}": auth_type "${authType}" is not supported (use password or v3applicationcredential).`,
+    );
   }
   const projectDomainId = str(a.project_domain_id) ?? (str(a.project_domain_name) ? undefined : defaultDomainId);
   const projectDomainName = str(a.project_domain_name) ?? (projectDomainId ? undefined : defaultDomainName);

@@ -12,7 +12,13 @@ beforeAll(async () => {
   sim = await new OpenStackSimulator().start();
   dir = mkdtempSync(path.join(tmpdir(), 'km-cli-'));
   const pw = (u: { name: string; password: string; projectId: string }, region = 'RegionOne') => ({
-    auth: { auth_url: `${sim.keystoneUrl}/v3`, username: u.name, password: u.password, user_domain_name: 'Default', project_id: u.projectId },
+    auth: {
+      auth_url: `${sim.keystoneUrl}/v3`,
+      username: u.name,
+      password: u.password,
+      user_domain_name: 'Default',
+      project_id: u.projectId,
+    },
     region_name: region,
   });
   const clouds = {
@@ -23,7 +29,11 @@ beforeAll(async () => {
       'sim-other': pw(sim.users.other),
       'sim-appcred': {
         auth_type: 'v3applicationcredential',
-        auth: { auth_url: `${sim.keystoneUrl}/v3`, application_credential_id: sim.appCredential.id, application_credential_secret: sim.appCredential.secret },
+        auth: {
+          auth_url: `${sim.keystoneUrl}/v3`,
+          application_credential_id: sim.appCredential.id,
+          application_credential_secret: sim.appCredential.secret,
+        },
         region_name: 'RegionOne',
       },
       'sim-strict': { ...pw(sim.users.member), allow_private_addresses: false },
@@ -36,7 +46,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function cli(argv: string[], env: Record<string, string> = {}, stdin = ''): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  argv: string[],
+  env: Record<string, string> = {},
+  stdin = '',
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const io: CliIo = {
@@ -91,7 +105,13 @@ describe('km-check', () => {
     const report = JSON.parse(r.out);
     expect(report.subject).toBe('my-subject');
     expect(report.results[0].id).toBe('scs-0116-permissions');
-    expect(report.results[0].evidence.map((e: { method: string }) => e.method)).toEqual(['POST', 'GET', 'POST', 'GET', 'DELETE']);
+    expect(report.results[0].evidence.map((e: { method: string }) => e.method)).toEqual([
+      'POST',
+      'GET',
+      'POST',
+      'GET',
+      'DELETE',
+    ]);
   });
 
   it('--verbose prints each request on stderr as it happens', async () => {
@@ -102,7 +122,13 @@ describe('km-check', () => {
 
   it('canary: no password, application credential secret, token or payload in any output', async () => {
     const outputs: string[] = [];
-    for (const args of [['-c', 'sim'], ['-c', 'sim', '--json'], ['-c', 'sim', '-v', '--all'], ['-c', 'sim-appcred', '--json', '-v', '--all'], ['-c', 'sim', '--json', '--all', '--reader-cloud', 'sim-reader', '--other-project-cloud', 'sim-other']]) {
+    for (const args of [
+      ['-c', 'sim'],
+      ['-c', 'sim', '--json'],
+      ['-c', 'sim', '-v', '--all'],
+      ['-c', 'sim-appcred', '--json', '-v', '--all'],
+      ['-c', 'sim', '--json', '--all', '--reader-cloud', 'sim-reader', '--other-project-cloud', 'sim-other'],
+    ]) {
       const r = await cli(args);
       outputs.push(r.out, r.err);
     }
@@ -122,11 +148,23 @@ describe('km-check', () => {
   });
 
   it('exits 2 with a one-line message for configuration and usage errors', async () => {
-    for (const args of [['-c', 'nope'], ['--bogus'], [], ['-c', 'sim', 'not-a-check'], ['-c', 'sim', '--os-interface', 'sideways'], ['-c', 'sim', '--all', 'km-quota']]) {
+    for (const args of [
+      ['-c', 'nope'],
+      ['--bogus'],
+      [],
+      ['-c', 'sim', 'not-a-check'],
+      ['-c', 'sim', '--os-interface', 'sideways'],
+      ['-c', 'sim', '--all', 'km-quota'],
+    ]) {
       const r = await cli(args, args.length === 0 ? { OS_CLIENT_CONFIG_FILE: path.join(dir, 'clouds.yaml') } : {});
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.out).toBe('');
-      expect(r.err.trim().split('\n').filter((l) => l.startsWith('km-check:'))).toHaveLength(1);
+      expect(
+        r.err
+          .trim()
+          .split('\n')
+          .filter((l) => l.startsWith('km-check:')),
+      ).toHaveLength(1);
     }
   });
 

@@ -37,18 +37,26 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   if (args.list) {
-    for (const c of CHECKS) io.stdout.write(`${c.id}\t${c.target}\t${c.title}${c.persona ? ` (needs --${c.persona === 'reader' ? 'reader' : 'other-project'}-cloud)` : ''}\n`);
+    for (const c of CHECKS)
+      io.stdout.write(
+        `${c.id}\t${c.target}\t${c.title}${c.persona ? ` (needs --${c.persona === 'reader' ? 'reader' : 'other-project'}-cloud)` : ''}\n`,
+      );
     return EXIT_OK;
   }
 
   let ids = args.ids;
-  if (args.idsFromStdin) ids = (await io.readStdin()).split('\n').map((l) => l.trim()).filter(Boolean);
+  if (args.idsFromStdin)
+    ids = (await io.readStdin())
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
   // Like openstack_test.py: unknown ids are reported and ignored, known ones still run.
   const known = new Set(CHECKS.map((c) => c.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) io.stderr.write(`WARNING: ignoring unknown testcases: ${unknown.join(',')}\n`);
   ids = ids.filter((id) => known.has(id));
-  if (unknown.length > 0 && ids.length === 0) return usageError(io, new UsageError(`no known testcase among ${unknown.join(', ')} (see --list).`));
+  if (unknown.length > 0 && ids.length === 0)
+    return usageError(io, new UsageError(`no known testcase among ${unknown.join(', ')} (see --list).`));
   if (args.all && ids.length > 0) return usageError(io, new UsageError('give either testcase ids or --all, not both.'));
   // Without ids: the official testcases, as the SCS spec runs them; --all: every check (the
   // informational ones create a few more objects, and an order record that members of a
@@ -77,7 +85,9 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   }
 
   if (args.json) {
-    io.stdout.write(`${JSON.stringify({ subject: args.subject ?? loaded.name, cloud: loaded.name, configSource: loaded.source, ...report }, null, 2)}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ subject: args.subject ?? loaded.name, cloud: loaded.name, configSource: loaded.source, ...report }, null, 2)}\n`,
+    );
   } else {
     io.stdout.write(formatLines(report));
   }
@@ -96,7 +106,9 @@ function selectCloud(args: CliArgs, io: CliIo): LoadedCloud {
   if (name) return loadNamedCloud(name, io);
   const env = loadEnvCloud(io);
   if (env) return env;
-  throw new ConfigError('no cloud selected: pass --os-cloud NAME, set OS_CLOUD, or source an openrc file (OS_AUTH_URL, ...).');
+  throw new ConfigError(
+    'no cloud selected: pass --os-cloud NAME, set OS_CLOUD, or source an openrc file (OS_AUTH_URL, ...).',
+  );
 }
 
 function applyOverrides(base: CloudConfig, args: CliArgs, io: CliIo): CloudConfig {
@@ -104,7 +116,8 @@ function applyOverrides(base: CloudConfig, args: CliArgs, io: CliIo): CloudConfi
   if (args.region) cloud.region = args.region;
   if (args.interface) {
     const v = args.interface.toLowerCase().replace(/url$/, '');
-    if (v !== 'public' && v !== 'internal' && v !== 'admin') throw new UsageError(`--os-interface must be public, internal or admin, got "${args.interface}".`);
+    if (v !== 'public' && v !== 'internal' && v !== 'admin')
+      throw new UsageError(`--os-interface must be public, internal or admin, got "${args.interface}".`);
     cloud.interface = v;
   }
   if (args.cacert) cloud.caBundle = readCaBundle(args.cacert, 'command line', io);

@@ -17,7 +17,9 @@ export function formatNotes(report: RunReport): string {
   }
   if (report.roles.length > 0) lines.push(`INFO: token roles: ${report.roles.join(', ')}`);
   for (const l of report.leftovers) {
-    lines.push(`${l.deleted || l.keptByPolicy ? 'INFO' : 'WARNING'}: leftover ${l.kind} ${l.name ?? ''} (${l.uuid}) ${l.deleted ? 'deleted by the sweep' : 'still in the cloud'}: ${l.reason}`);
+    lines.push(
+      `${l.deleted || l.keptByPolicy ? 'INFO' : 'WARNING'}: leftover ${l.kind} ${l.name ?? ''} (${l.uuid}) ${l.deleted ? 'deleted by the sweep' : 'still in the cloud'}: ${l.reason}`,
+    );
   }
   for (const w of report.warnings) lines.push(`WARNING: ${w}`);
   return lines.map((l) => `${l}\n`).join('');

@@ -15,7 +15,13 @@ export const cloudInput = z.object({
   description: z.string().trim().max(2000).optional().default(''),
   /** The organization's slug. */
   organization: slugSchema,
-  region: z.string().trim().min(1, 'Region is required.').max(100).regex(/^[\w.-]+$/, 'Letters, digits, dot, dash and underscore only.').default('RegionOne'),
+  region: z
+    .string()
+    .trim()
+    .min(1, 'Region is required.')
+    .max(100)
+    .regex(/^[\w.-]+$/, 'Letters, digits, dot, dash and underscore only.')
+    .default('RegionOne'),
   public: checkboxSchema.optional().default(false),
   contactEmails: emailListSchema.optional(),
 });
@@ -39,8 +45,16 @@ const include = { organization: { select: { id: true, slug: true, name: true } }
 
 function view(c: CloudRow): CloudView {
   return {
-    id: c.id, slug: c.slug, name: c.name, description: c.description, region: c.region, public: c.public,
-    contactEmails: c.contactEmails, archivedAt: c.archivedAt, createdAt: c.createdAt, organization: c.organization,
+    id: c.id,
+    slug: c.slug,
+    name: c.name,
+    description: c.description,
+    region: c.region,
+    public: c.public,
+    contactEmails: c.contactEmails,
+    archivedAt: c.archivedAt,
+    createdAt: c.createdAt,
+    organization: c.organization,
   };
 }
 
@@ -48,7 +62,13 @@ export type CloudSort = 'name' | 'slug' | 'organization' | 'created';
 
 export async function listClouds(
   ctx: RequestContext,
-  req: PageRequest & { q?: string; organization?: string; archived?: boolean; sort?: CloudSort; dir?: 'asc' | 'desc' } = {},
+  req: PageRequest & {
+    q?: string;
+    organization?: string;
+    archived?: boolean;
+    sort?: CloudSort;
+    dir?: 'asc' | 'desc';
+  } = {},
 ): Promise<Page<CloudView>> {
   authorize(ctx.actor, 'cloud.list', { type: 'global' });
   const ids = visibleOrganizationIds(ctx.actor);
@@ -56,11 +76,19 @@ export async function listClouds(
     ...(ids ? { organizationId: { in: ids } } : {}),
     ...(req.archived ? {} : { archivedAt: null }),
     ...(req.organization ? { organization: { slug: req.organization } } : {}),
-    ...(req.q ? { OR: [{ slug: { contains: req.q, mode: 'insensitive' } }, { name: { contains: req.q, mode: 'insensitive' } }] } : {}),
+    ...(req.q
+      ? { OR: [{ slug: { contains: req.q, mode: 'insensitive' } }, { name: { contains: req.q, mode: 'insensitive' } }] }
+      : {}),
   };
   const dir = req.dir === 'desc' ? 'desc' : 'asc';
   const orderBy: Prisma.CloudOrderByWithRelationInput =
-    req.sort === 'slug' ? { slug: dir } : req.sort === 'organization' ? { organization: { name: dir } } : req.sort === 'created' ? { createdAt: dir } : { name: dir };
+    req.sort === 'slug'
+      ? { slug: dir }
+      : req.sort === 'organization'
+        ? { organization: { name: dir } }
+        : req.sort === 'created'
+          ? { createdAt: dir }
+          : { name: dir };
   const { skip, take, page, pageSize } = pageArgs(req);
   const [rows, total] = await Promise.all([
     db.cloud.findMany({ where, orderBy: [orderBy, { slug: 'asc' }], skip, take, include }),
@@ -78,7 +106,8 @@ export async function getCloud(ctx: RequestContext, slug: string): Promise<Cloud
 
 async function organizationBySlug(tx: Prisma.TransactionClient, slug: string) {
   const o = await tx.organization.findUnique({ where: { slug } });
-  if (!o || o.archivedAt) throw new ValidationError({ organization: o ? 'This organization is archived.' : 'No such organization.' });
+  if (!o || o.archivedAt)
+    throw new ValidationError({ organization: o ? 'This organization is archived.' : 'No such organization.' });
   return o;
 }
 
@@ -93,12 +122,23 @@ export async function createCloud(ctx: RequestContext, input: unknown): Promise<
     }
     const c = await tx.cloud.create({
       data: {
-        slug: data.slug, name: data.name, description: data.description, organizationId: org!.id,
-        region: data.region, public: data.public, contactEmails: data.contactEmails ?? [],
+        slug: data.slug,
+        name: data.name,
+        description: data.description,
+        organizationId: org!.id,
+        region: data.region,
+        public: data.public,
+        contactEmails: data.contactEmails ?? [],
       },
       include,
     });
-    await recordAudit(tx, ctx, { action: 'cloud.create', targetType: 'cloud', targetId: c.slug, organizationId: c.organizationId, summary: `created cloud ${c.name} (${c.slug}) for ${org!.slug}${c.public ? ', listed publicly' : ''}` });
+    await recordAudit(tx, ctx, {
+      action: 'cloud.create',
+      targetType: 'cloud',
+      targetId: c.slug,
+      organizationId: c.organizationId,
+      summary: `created cloud ${c.name} (${c.slug}) for ${org!.slug}${c.public ? ', listed publicly' : ''}`,
+    });
     return view(c);
   });
 }
@@ -113,12 +153,25 @@ export async function updateCloud(ctx: RequestContext, slug: string, input: unkn
     authorize(ctx.actor, 'cloud.create', { type: 'organization', id: org.id });
     const c = await tx.cloud.update({
       where: { id: current.id },
-      data: { name: data.name, description: data.description, organizationId: org.id, region: data.region, public: data.public, contactEmails: data.contactEmails ?? [] },
+      data: {
+        name: data.name,
+        description: data.description,
+        organizationId: org.id,
+        region: data.region,
+        public: data.public,
+        contactEmails: data.contactEmails ?? [],
+      },
       include,
     });
     const changes = (['name', 'description', 'region', 'public'] as const).filter((k) => current[k] !== c[k]);
     if (current.organization.id !== org.id) changes.push('organization' as never);
-    await recordAudit(tx, ctx, { action: 'cloud.update', targetType: 'cloud', targetId: c.slug, organizationId: c.organizationId, summary: `updated cloud ${c.slug}${changes.length ? ` (${changes.join(', ')})` : ''}` });
+    await recordAudit(tx, ctx, {
+      action: 'cloud.update',
+      targetType: 'cloud',
+      targetId: c.slug,
+      organizationId: c.organizationId,
+      summary: `updated cloud ${c.slug}${changes.length ? ` (${changes.join(', ')})` : ''}`,
+    });
     return view(c);
   });
 }
@@ -127,8 +180,18 @@ export async function setCloudArchived(ctx: RequestContext, slug: string, archiv
   const current = await getCloud(ctx, slug);
   authorize(ctx.actor, 'cloud.archive', { type: 'cloud', organizationId: current.organization.id });
   return db.$transaction(async (tx) => {
-    const c = await tx.cloud.update({ where: { id: current.id }, data: { archivedAt: archived ? new Date() : null }, include });
-    await recordAudit(tx, ctx, { action: archived ? 'cloud.archive' : 'cloud.unarchive', targetType: 'cloud', targetId: c.slug, organizationId: c.organizationId, summary: `${archived ? 'archived' : 'restored'} cloud ${c.slug}` });
+    const c = await tx.cloud.update({
+      where: { id: current.id },
+      data: { archivedAt: archived ? new Date() : null },
+      include,
+    });
+    await recordAudit(tx, ctx, {
+      action: archived ? 'cloud.archive' : 'cloud.unarchive',
+      targetType: 'cloud',
+      targetId: c.slug,
+      organizationId: c.organizationId,
+      summary: `${archived ? 'archived' : 'restored'} cloud ${c.slug}`,
+    });
     return view(c);
   });
 }

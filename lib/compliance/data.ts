@@ -14,10 +14,22 @@ import { VERDICT_TESTCASES } from './standard';
 
 export type LatestResults = Map<string, Record<string, AutomatedInput & { runId: string }>>;
 
-export async function latestResults(cloudIds: string[], testcases: string[] = VERDICT_TESTCASES): Promise<LatestResults> {
+export async function latestResults(
+  cloudIds: string[],
+  testcases: string[] = VERDICT_TESTCASES,
+): Promise<LatestResults> {
   const out: LatestResults = new Map(cloudIds.map((id) => [id, {}]));
   if (cloudIds.length === 0) return out;
-  const rows = await db.$queryRawUnsafe<Array<{ cloudId: string; testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string; runId: string }>>(
+  const rows = await db.$queryRawUnsafe<
+    Array<{
+      cloudId: string;
+      testcase: string;
+      verdict: ResultVerdict;
+      checkedAt: Date;
+      message: string;
+      runId: string;
+    }>
+  >(
     `SELECT c.id AS "cloudId", t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message, r."runId"
        FROM unnest($1::uuid[]) AS c(id)
       CROSS JOIN unnest($2::text[]) AS t(testcase)
@@ -25,8 +37,16 @@ export async function latestResults(cloudIds: string[], testcases: string[] = VE
         SELECT verdict, "checkedAt", message, "runId" FROM "RunResult" x
          WHERE x."cloudId" = c.id AND x.testcase = t.testcase
          ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`,
-    cloudIds, testcases);
-  for (const r of rows) out.get(r.cloudId)![r.testcase] = { verdict: r.verdict, checkedAt: r.checkedAt, message: r.message, runId: r.runId };
+    cloudIds,
+    testcases,
+  );
+  for (const r of rows)
+    out.get(r.cloudId)![r.testcase] = {
+      verdict: r.verdict,
+      checkedAt: r.checkedAt,
+      message: r.message,
+      runId: r.runId,
+    };
   return out;
 }
 
@@ -37,7 +57,14 @@ export async function decisionsOf(cloudIds: string[]): Promise<Map<string, Decis
     where: { cloudId: { in: cloudIds }, state: { in: ['approved', 'rejected'] }, decidedAt: { not: null } },
     select: { id: true, cloudId: true, revision: true, state: true, decidedAt: true, expiresAt: true },
   });
-  for (const r of rows) out.get(r.cloudId)!.push({ id: r.id, revision: r.revision, state: r.state as 'approved' | 'rejected', decidedAt: r.decidedAt!, expiresAt: r.expiresAt });
+  for (const r of rows)
+    out.get(r.cloudId)!.push({
+      id: r.id,
+      revision: r.revision,
+      state: r.state as 'approved' | 'rejected',
+      decidedAt: r.decidedAt!,
+      expiresAt: r.expiresAt,
+    });
   return out;
 }
 
@@ -71,14 +98,29 @@ export async function certificatesOf(cloudIds: string[]): Promise<Map<string, Ce
   const out = new Map<string, CertificateRow[]>(cloudIds.map((id) => [id, []]));
   if (cloudIds.length === 0) return out;
   const rows = await db.certificate.findMany({
-    where: { cloudId: { in: cloudIds } }, orderBy: { grantedAt: 'desc' },
-    select: { id: true, cloudId: true, standard: true, grantedAt: true, validUntil: true, grantedByLabel: true, revokedAt: true, revokedReason: true },
+    where: { cloudId: { in: cloudIds } },
+    orderBy: { grantedAt: 'desc' },
+    select: {
+      id: true,
+      cloudId: true,
+      standard: true,
+      grantedAt: true,
+      validUntil: true,
+      grantedByLabel: true,
+      revokedAt: true,
+      revokedReason: true,
+    },
   });
   for (const r of rows) out.get(r.cloudId)!.push(r);
   return out;
 }
 
-export interface LastRun { id: string; status: string; queuedAt: Date; finishedAt: Date | null }
+export interface LastRun {
+  id: string;
+  status: string;
+  queuedAt: Date;
+  finishedAt: Date | null;
+}
 
 export async function lastRuns(cloudIds: string[]): Promise<Map<string, LastRun>> {
   if (cloudIds.length === 0) return new Map();
@@ -86,7 +128,8 @@ export async function lastRuns(cloudIds: string[]): Promise<Map<string, LastRun>
     `SELECT c.id AS "cloudId", r.id, r.status::text AS status, r."queuedAt", r."finishedAt"
        FROM unnest($1::uuid[]) AS c(id)
        JOIN LATERAL (SELECT id, status, "queuedAt", "finishedAt" FROM "Run" x WHERE x."cloudId" = c.id ORDER BY x."queuedAt" DESC LIMIT 1) r ON true`,
-    cloudIds);
+    cloudIds,
+  );
   return new Map(rows.map((r) => [r.cloudId, r]));
 }
 
@@ -104,8 +147,24 @@ export interface DayAggregate {
 }
 
 /** Results of a cloud per UTC day and testcase in [from, to): counts and the day's last result. */
-export async function dailyAggregates(cloudId: string, testcases: string[], from: Date, to: Date): Promise<DayAggregate[]> {
-  const rows = await db.$queryRawUnsafe<Array<{ testcase: string; day: string; pass: number; fail: number; abort: number; last: ResultVerdict; lastAt: Date; lastMessage: string }>>(
+export async function dailyAggregates(
+  cloudId: string,
+  testcases: string[],
+  from: Date,
+  to: Date,
+): Promise<DayAggregate[]> {
+  const rows = await db.$queryRawUnsafe<
+    Array<{
+      testcase: string;
+      day: string;
+      pass: number;
+      fail: number;
+      abort: number;
+      last: ResultVerdict;
+      lastAt: Date;
+      lastMessage: string;
+    }>
+  >(
     `SELECT testcase, to_char(("checkedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day,
             count(*) FILTER (WHERE verdict = 'PASS')::int AS pass,
             count(*) FILTER (WHERE verdict = 'FAIL')::int AS fail,
@@ -116,16 +175,31 @@ export async function dailyAggregates(cloudId: string, testcases: string[], from
        FROM "RunResult"
       WHERE "cloudId" = $1::uuid AND testcase = ANY($2::text[]) AND "checkedAt" >= $3 AND "checkedAt" < $4
       GROUP BY 1, 2 ORDER BY 1, 2`,
-    cloudId, testcases, from, to);
+    cloudId,
+    testcases,
+    from,
+    to,
+  );
   return rows;
 }
 
 /** The last result of each testcase before `before` (carries validity into the first days of a period). */
-export async function resultsBefore(cloudId: string, testcases: string[], before: Date): Promise<Record<string, AutomatedInput>> {
-  const rows = await db.$queryRawUnsafe<Array<{ testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string }>>(
+export async function resultsBefore(
+  cloudId: string,
+  testcases: string[],
+  before: Date,
+): Promise<Record<string, AutomatedInput>> {
+  const rows = await db.$queryRawUnsafe<
+    Array<{ testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string }>
+  >(
     `SELECT t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message FROM unnest($2::text[]) AS t(testcase)
        JOIN LATERAL (SELECT verdict, "checkedAt", message FROM "RunResult" x WHERE x."cloudId" = $1::uuid AND x.testcase = t.testcase AND x."checkedAt" < $3
                       ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`,
-    cloudId, testcases, before);
-  return Object.fromEntries(rows.map((r) => [r.testcase, { verdict: r.verdict, checkedAt: r.checkedAt, message: r.message }]));
+    cloudId,
+    testcases,
+    before,
+  );
+  return Object.fromEntries(
+    rows.map((r) => [r.testcase, { verdict: r.verdict, checkedAt: r.checkedAt, message: r.message }]),
+  );
 }

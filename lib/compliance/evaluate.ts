@@ -5,12 +5,29 @@
 import { now as clockNow } from '../clock';
 import type { DecisionRow } from '../attestations/result';
 import { certificateState, type CertificateState } from './certificates';
-import { certificatesOf, decisionsOf, lastRuns, latestResults, manualInput, openAttestations, type CertificateRow, type LastRun } from './data';
+import {
+  certificatesOf,
+  decisionsOf,
+  lastRuns,
+  latestResults,
+  manualInput,
+  openAttestations,
+  type CertificateRow,
+  type LastRun,
+} from './data';
 import { DEFAULT_STANDARD } from './standard';
 import { evaluateAll, type ComplianceStatus, type Evaluation, type ManualInput } from './verdict';
 
 export interface CloudCompliance {
-  cloud: { id: string; slug: string; name: string; public: boolean; archived: boolean; region: string; organization: { id: string; slug: string; name: string } };
+  cloud: {
+    id: string;
+    slug: string;
+    name: string;
+    public: boolean;
+    archived: boolean;
+    region: string;
+    organization: { id: string; slug: string; name: string };
+  };
   evaluations: Evaluation[];
   /** The status of the certifiable version (scs-0116 v1). */
   status: ComplianceStatus;
@@ -22,25 +39,59 @@ export interface CloudCompliance {
   nextRunAt: Date | null;
 }
 
-export type CloudRow = { id: string; slug: string; name: string; public: boolean; archivedAt: Date | null; region: string; schedule: string; nextRunAt: Date | null; organization: { id: string; slug: string; name: string } };
+export type CloudRow = {
+  id: string;
+  slug: string;
+  name: string;
+  public: boolean;
+  archivedAt: Date | null;
+  region: string;
+  schedule: string;
+  nextRunAt: Date | null;
+  organization: { id: string; slug: string; name: string };
+};
 
 export const cloudSelect = {
-  id: true, slug: true, name: true, public: true, archivedAt: true, region: true, schedule: true, nextRunAt: true,
+  id: true,
+  slug: true,
+  name: true,
+  public: true,
+  archivedAt: true,
+  region: true,
+  schedule: true,
+  nextRunAt: true,
   organization: { select: { id: true, slug: true, name: true } },
 } as const;
 
 export function cloudPart(c: CloudRow): Pick<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'> {
   return {
-    cloud: { id: c.id, slug: c.slug, name: c.name, public: c.public, archived: !!c.archivedAt, region: c.region, organization: c.organization },
+    cloud: {
+      id: c.id,
+      slug: c.slug,
+      name: c.name,
+      public: c.public,
+      archived: !!c.archivedAt,
+      region: c.region,
+      organization: c.organization,
+    },
     schedule: c.schedule,
     nextRunAt: c.nextRunAt,
   };
 }
 
 /** Evaluates many clouds with five queries in all, whatever their number; also returns the decisions read. */
-export async function evaluateCloudsWithInputs(clouds: CloudRow[], at: Date = clockNow()): Promise<Array<{ compliance: CloudCompliance; decisions: DecisionRow[] }>> {
+export async function evaluateCloudsWithInputs(
+  clouds: CloudRow[],
+  at: Date = clockNow(),
+): Promise<Array<{ compliance: CloudCompliance; decisions: DecisionRow[] }>> {
   const ids = clouds.map((c) => c.id);
-  const [latest, decisions, certs, runs, open] = await Promise.all([latestResults(ids), decisionsOf(ids), certificatesOf(ids), lastRuns(ids), openAttestations(ids)]);
+  const [latest, decisions, certs, runs, open] = await Promise.all([
+    latestResults(ids),
+    decisionsOf(ids),
+    certificatesOf(ids),
+    lastRuns(ids),
+    openAttestations(ids),
+  ]);
   return clouds.map((c) => {
     const manual = manualInput(decisions.get(c.id) ?? [], at);
     const evaluations = evaluateAll(latest.get(c.id) ?? {}, manual, at);

@@ -9,7 +9,12 @@
 import { db } from '../db';
 import type { History, Period } from './history';
 
-interface Meta { version: number; computedVersion: number; computedAt: Date | null; staleAt: Date | null }
+interface Meta {
+  version: number;
+  computedVersion: number;
+  computedAt: Date | null;
+  staleAt: Date | null;
+}
 
 const LIMIT = 64;
 const entries = new Map<string, History>();
@@ -18,12 +23,26 @@ const entries = new Map<string, History>();
 export function historyKey(cloudId: string, period: Period, at: Date, meta: Meta | undefined): string | null {
   if (!meta || meta.computedVersion !== meta.version || !meta.computedAt) return null;
   if (meta.computedAt.getTime() > at.getTime() || (meta.staleAt && meta.staleAt.getTime() <= at.getTime())) return null;
-  return [cloudId, period, at.toISOString().slice(0, 10), meta.version, meta.computedAt.getTime(), meta.staleAt?.getTime() ?? '-'].join('|');
+  return [
+    cloudId,
+    period,
+    at.toISOString().slice(0, 10),
+    meta.version,
+    meta.computedAt.getTime(),
+    meta.staleAt?.getTime() ?? '-',
+  ].join('|');
 }
 
-export async function cachedHistory(cloudId: string, period: Period, at: Date, compute: () => Promise<History>): Promise<History> {
+export async function cachedHistory(
+  cloudId: string,
+  period: Period,
+  at: Date,
+  compute: () => Promise<History>,
+): Promise<History> {
   const [meta] = await db.$queryRawUnsafe<Meta[]>(
-    `SELECT version, "computedVersion", "computedAt", "staleAt" FROM "ComplianceSnapshot" WHERE "cloudId" = $1::uuid`, cloudId);
+    `SELECT version, "computedVersion", "computedAt", "staleAt" FROM "ComplianceSnapshot" WHERE "cloudId" = $1::uuid`,
+    cloudId,
+  );
   const key = historyKey(cloudId, period, at, meta);
   const hit = key ? entries.get(key) : undefined;
   if (hit) {

@@ -19,7 +19,14 @@ import type { ComplianceStatus, Evaluation } from './verdict';
 export * from './standard';
 export * from './verdict';
 export * from './presentation';
-export { certificateState, grantCertificate, revokeCertificate, revocationList, sendCertificateReminders, type CertificateState } from './certificates';
+export {
+  certificateState,
+  grantCertificate,
+  revokeCertificate,
+  revocationList,
+  sendCertificateReminders,
+  type CertificateState,
+} from './certificates';
 export { PERIODS, parsePeriod, type History, type Period } from './history';
 export { evaluateClouds, type CloudCompliance } from './evaluate';
 export { complianceOf } from './snapshot';
@@ -27,7 +34,14 @@ export { complianceOf } from './snapshot';
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 export type OverviewSort = 'name' | 'organization' | 'status' | 'lastRun' | 'attestation' | 'certificate';
-export const OVERVIEW_SORTS: OverviewSort[] = ['name', 'organization', 'status', 'lastRun', 'attestation', 'certificate'];
+export const OVERVIEW_SORTS: OverviewSort[] = [
+  'name',
+  'organization',
+  'status',
+  'lastRun',
+  'attestation',
+  'certificate',
+];
 export const STATUSES: ComplianceStatus[] = ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'];
 
 export interface OverviewRequest extends PageRequest {
@@ -42,21 +56,42 @@ export interface Overview extends Page<CloudCompliance> {
   counts: Record<ComplianceStatus, number>;
 }
 
-/** ORDER BY per sort key over the visible rows `v`; a missing date sorts as the oldest (first ascending), ties by name. */
+/**
+ * ORDER BY per sort key over the visible rows `v`; a missing date sorts as the oldest (first ascending), ties by name.
+ */
 function orderBy(sort: OverviewSort, dir: 'ASC' | 'DESC'): string {
   const nulls = dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
   const byName = `lower(v.name) ${dir}, v.name ${dir}, v.id ${dir}`;
   switch (sort) {
-    case 'organization': return `lower(v."orgName") ${dir}, ${byName}`;
-    case 'status': return `array_position(ARRAY['FAIL','MISSING','INCONCLUSIVE','PASS'], v.status) ${dir}, ${byName}`;
-    case 'lastRun': return `v."lastRunAt" ${dir} ${nulls}, ${byName}`;
-    case 'attestation': return `v."attestationExpiresAt" ${dir} ${nulls}, ${byName}`;
-    case 'certificate': return `v."certificateValidUntil" ${dir} ${nulls}, ${byName}`;
-    default: return byName;
+    case 'organization':
+      return `lower(v."orgName") ${dir}, ${byName}`;
+    case 'status':
+      return `array_position(ARRAY['FAIL','MISSING','INCONCLUSIVE','PASS'], v.status) ${dir}, ${byName}`;
+    case 'lastRun':
+      return `v."lastRunAt" ${dir} ${nulls}, ${byName}`;
+    case 'attestation':
+      return `v."attestationExpiresAt" ${dir} ${nulls}, ${byName}`;
+    case 'certificate':
+      return `v."certificateValidUntil" ${dir} ${nulls}, ${byName}`;
+    default:
+      return byName;
   }
 }
 
-type OverviewRow = { id: string; slug: string; name: string; public: boolean; archivedAt: Date | null; region: string; schedule: string; nextRunAt: Date | null; orgId: string; orgSlug: string; orgName: string; summary: Parameters<typeof fromSnapshot>[1] | null };
+type OverviewRow = {
+  id: string;
+  slug: string;
+  name: string;
+  public: boolean;
+  archivedAt: Date | null;
+  region: string;
+  schedule: string;
+  nextRunAt: Date | null;
+  orgId: string;
+  orgSlug: string;
+  orgName: string;
+  summary: Parameters<typeof fromSnapshot>[1] | null;
+};
 
 /**
  * The overview: stale snapshots of the visible clouds are recomputed first, then search,
@@ -65,13 +100,20 @@ type OverviewRow = { id: string; slug: string; name: string; public: boolean; ar
  * Clouds recomputed by this request take their status and sort keys from that computation (its
  * store may have been skipped: a writer held the row, or the cloud changed meanwhile).
  */
-export async function complianceOverview(ctx: RequestContext, req: OverviewRequest = {}, opts: { all?: boolean } = {}): Promise<Overview> {
+export async function complianceOverview(
+  ctx: RequestContext,
+  req: OverviewRequest = {},
+  opts: { all?: boolean } = {},
+): Promise<Overview> {
   authorize(ctx.actor, 'cloud.list', { type: 'global' });
   const at = clockNow();
   const orgIds = visibleOrganizationIds(ctx.actor);
   const q = req.q?.trim();
   const params: unknown[] = [];
-  const param = (v: unknown) => { params.push(v); return `$${params.length}`; };
+  const param = (v: unknown) => {
+    params.push(v);
+    return `$${params.length}`;
+  };
   const cond = ['c."archivedAt" IS NULL'];
   if (orgIds) cond.push(`c."organizationId" = ANY(${param(orgIds)}::uuid[])`);
   if (req.organization) cond.push(`o.slug = ${param(req.organization)}`);
@@ -109,17 +151,31 @@ export async function complianceOverview(ctx: RequestContext, req: OverviewReque
   const statusCond = status ? ` WHERE v.status = $${listParams.push(status)}` : '';
   const limit = opts.all ? '' : ` LIMIT ${take} OFFSET ${skip}`;
   const [countRows, rows] = await Promise.all([
-    db.$queryRawUnsafe<Array<{ status: ComplianceStatus; n: number }>>(`${visible} SELECT status, count(*)::int AS n FROM v GROUP BY status`, ...params),
+    db.$queryRawUnsafe<Array<{ status: ComplianceStatus; n: number }>>(
+      `${visible} SELECT status, count(*)::int AS n FROM v GROUP BY status`,
+      ...params,
+    ),
     db.$queryRawUnsafe<OverviewRow[]>(
       `${visible} SELECT id, slug, name, public, "archivedAt", region, schedule, "nextRunAt", "orgId", "orgSlug", "orgName", summary
          FROM v${statusCond} ORDER BY ${orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC')}${limit}`,
-      ...listParams),
+      ...listParams,
+    ),
   ]);
   const counts = { PASS: 0, FAIL: 0, MISSING: 0, INCONCLUSIVE: 0 } as Record<ComplianceStatus, number>;
   for (const r of countRows) if (r.status in counts) counts[r.status] = r.n;
   const total = status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0);
   const items = rows.map((r) => {
-    const cloud: CloudRow = { id: r.id, slug: r.slug, name: r.name, public: r.public, archivedAt: r.archivedAt, region: r.region, schedule: r.schedule, nextRunAt: r.nextRunAt, organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName } };
+    const cloud: CloudRow = {
+      id: r.id,
+      slug: r.slug,
+      name: r.name,
+      public: r.public,
+      archivedAt: r.archivedAt,
+      region: r.region,
+      schedule: r.schedule,
+      nextRunAt: r.nextRunAt,
+      organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName },
+    };
     return recomputed.get(r.id) ?? fromSnapshot(cloud, r.summary!);
   });
   if (opts.all) return { ...toPage(items, items.length, 1, Math.max(items.length, 1)), counts };
@@ -138,7 +194,10 @@ export async function cloudCompliance(ctx: RequestContext, slug: string): Promis
   return (await complianceOf([c]))[0];
 }
 
-/** History of a cloud by id, no policy (callers decide): strips per testcase and compliance per day (cached while nothing changed). */
+/**
+ * History of a cloud by id, no policy (callers decide): strips per testcase and compliance per day (cached while
+ * nothing changed).
+ */
 export async function historyOf(cloudId: string, period: Period, at: Date = clockNow()): Promise<History> {
   return cachedHistory(cloudId, period, at, () => computeHistory(cloudId, period, at));
 }

@@ -18,11 +18,41 @@ export interface Look {
 }
 
 export const LOOK: Record<Shown, Look> = {
-  PASS: { label: 'PASS', fill: '#15803d', ink: '#ffffff', tag: 'bg-green-100 text-green-900 ring-green-700/30', meaning: 'all required results pass' },
-  FAIL: { label: 'FAIL', fill: '#b91c1c', ink: '#ffffff', tag: 'bg-red-100 text-red-900 ring-red-700/30', meaning: 'a required testcase fails' },
-  MISSING: { label: 'MISSING', fill: '#facc15', ink: '#1f2937', tag: 'bg-yellow-100 text-yellow-900 ring-yellow-700/40', meaning: 'a required result is missing or expired' },
-  INCONCLUSIVE: { label: 'PASS*', fill: '#4ade80', ink: '#052e16', tag: 'bg-green-50 text-green-900 ring-green-600/40', meaning: 'inconclusive: nothing fails, but a testcase ended ABORT' },
-  ABORT: { label: 'ABORT*', fill: '#4ade80', ink: '#052e16', tag: 'bg-green-50 text-green-900 ring-green-600/40', meaning: 'no verdict could be reached (ABORT)' },
+  PASS: {
+    label: 'PASS',
+    fill: '#15803d',
+    ink: '#ffffff',
+    tag: 'bg-green-100 text-green-900 ring-green-700/30',
+    meaning: 'all required results pass',
+  },
+  FAIL: {
+    label: 'FAIL',
+    fill: '#b91c1c',
+    ink: '#ffffff',
+    tag: 'bg-red-100 text-red-900 ring-red-700/30',
+    meaning: 'a required testcase fails',
+  },
+  MISSING: {
+    label: 'MISSING',
+    fill: '#facc15',
+    ink: '#1f2937',
+    tag: 'bg-yellow-100 text-yellow-900 ring-yellow-700/40',
+    meaning: 'a required result is missing or expired',
+  },
+  INCONCLUSIVE: {
+    label: 'PASS*',
+    fill: '#4ade80',
+    ink: '#052e16',
+    tag: 'bg-green-50 text-green-900 ring-green-600/40',
+    meaning: 'inconclusive: nothing fails, but a testcase ended ABORT',
+  },
+  ABORT: {
+    label: 'ABORT*',
+    fill: '#4ade80',
+    ink: '#052e16',
+    tag: 'bg-green-50 text-green-900 ring-green-600/40',
+    meaning: 'no verdict could be reached (ABORT)',
+  },
 };
 
 export function look(v: string): Look {

@@ -75,20 +75,29 @@ ${body}
 
 /** /status: the publicly listed clouds with their status and certificate. */
 export function statusListHtml(clouds: CloudCompliance[]): Html {
-  const rows = clouds.map((c) => html`<tr data-testid="public-row" data-cloud="${c.cloud.slug}">
+  const rows = clouds.map(
+    (c) => html`<tr data-testid="public-row" data-cloud="${c.cloud.slug}">
 <td><a href="/status/${c.cloud.slug}">${c.cloud.name}</a></td>
 <td>${c.cloud.organization.name}</td>
 <td>${statusTagHtml(c.status)}</td>
 <td>${c.certificate.current ? `${c.certificate.state}, until ${day(c.certificate.current.validUntil)}` : 'none'}</td>
-</tr>`);
-  return documentHtml('Certificate status', html`<h1>Certificate status: SCS Key Manager (scs-0116)</h1>
+</tr>`,
+  );
+  return documentHtml(
+    'Certificate status',
+    html`<h1>Certificate status: SCS Key Manager (scs-0116)</h1>
 <p class="lead">Publicly listed clouds, their current status against scs-0116 v1 and their certificates.</p>
 <div class="legend">${legendHtml()}</div>
-${clouds.length === 0 ? html`<p class="empty">No cloud is publicly listed yet.</p>` : html`<div class="table-wrap"><table class="list">
+${
+  clouds.length === 0
+    ? html`<p class="empty">No cloud is publicly listed yet.</p>`
+    : html`<div class="table-wrap"><table class="list">
 <caption class="sr-only">Publicly listed clouds</caption>
 <thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">scs-0116 v1</th><th scope="col">Certificate</th></tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`}`);
+</table></div>`
+}`,
+  );
 }
 
 export interface StatusPageData {
@@ -101,13 +110,19 @@ export interface StatusPageData {
 }
 
 function currentStatus(c: CloudCompliance): Html {
-  const evaluations = c.evaluations.map((e) => html`<div class="evaluation" data-testid="public-${e.standard}">
+  const evaluations = c.evaluations.map(
+    (e) => html`<div class="evaluation" data-testid="public-${e.standard}">
 <p><span class="name">${e.standard === 'scs-0116-v1' ? 'SCS Key Manager Standard v1' : 'Earlier draft (all SHOULD)'}</span> ${statusTagHtml(e.status, `public-status-${e.standard}`)}</p>
 ${e.reasons.length > 0 && html`<ul class="reasons">${e.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
 ${e.warnings.length > 0 && html`<ul class="reasons">${e.warnings.map((r) => html`<li>Warning: ${r}</li>`)}</ul>`}
-</div>`);
-  const testcases = c.evaluations[0].testcases.filter((t) => t.requirement !== 'informational')
-    .map((t) => html`<tr><td class="mono">${t.id}</td><td>${t.requirement}</td><td>${statusTagHtml(t.verdict)}</td><td>${minute(t.expiresAt)}</td></tr>`);
+</div>`,
+  );
+  const testcases = c.evaluations[0].testcases
+    .filter((t) => t.requirement !== 'informational')
+    .map(
+      (t) =>
+        html`<tr><td class="mono">${t.id}</td><td>${t.requirement}</td><td>${statusTagHtml(t.verdict)}</td><td>${minute(t.expiresAt)}</td></tr>`,
+    );
   return html`<section class="card">
 <h2>Current status</h2>
 ${evaluations}
@@ -123,8 +138,12 @@ function certificate(c: CloudCompliance, base: string): Html {
   const cert = c.certificate;
   const current = cert.current;
   const slug = c.cloud.slug;
-  const attestation = c.manual.verdict === 'PASS' && c.manual.expiresAt ? `approved until ${day(c.manual.expiresAt)}`
-    : c.manual.verdict === 'FAIL' ? 'rejected' : 'none valid';
+  const attestation =
+    c.manual.verdict === 'PASS' && c.manual.expiresAt
+      ? `approved until ${day(c.manual.expiresAt)}`
+      : c.manual.verdict === 'FAIL'
+        ? 'rejected'
+        : 'none valid';
   const embed = `<a href="${base}/status/${slug}"><img src="${base}/badge/${slug}.svg" alt="SCS Key Manager status"></a>`;
   return html`<section class="card">
 <h2>Certificate</h2>
@@ -156,15 +175,19 @@ function periodFilter(basePath: string, period: Period): Html {
 
 function latestRuns(runs: RunSummary[]): Html {
   if (runs.length === 0) return html`<p class="small muted">No finished run yet.</p>`;
-  return html`<ul class="runs" data-testid="public-runs">${runs.map((r) => html`<li>
+  return html`<ul class="runs" data-testid="public-runs">${runs.map(
+    (r) => html`<li>
 <p class="when">${minute(r.queuedAt)}</p>
 <ul class="results">${r.results.map((x) => html`<li>${statusTagHtml(x.verdict)}<span class="mono small">${x.testcase}</span><span class="message">${x.message}</span></li>`)}</ul>
-</li>`)}</ul>`;
+</li>`,
+  )}</ul>`;
 }
 
 /** /status/{slug}: current status, certificate, badge and QR code, history and the latest runs. */
 export function statusPageHtml({ cloud: c, history, runs, period, base }: StatusPageData): Html {
-  return documentHtml('Certificate status page', html`<h1>${c.cloud.name}</h1>
+  return documentHtml(
+    'Certificate status page',
+    html`<h1>${c.cloud.name}</h1>
 <p class="lead">Operated by ${c.cloud.organization.name} · region ${c.cloud.region}</p>
 <div class="cards">
 ${currentStatus(c)}
@@ -177,42 +200,58 @@ ${historyStripsHtml(history, 'public-history')}
 <section class="card">
 <h2>Latest runs</h2>
 ${latestRuns(runs)}
-</section>`);
+</section>`,
+  );
 }
 
 /** A private, archived or unknown cloud: indistinguishable from one that does not exist. */
 /** /certificates/revoked (SCS-0004 §7): names only of publicly listed clouds (revocationList decides). */
 export function revocationListHtml(items: RevocationEntry[]): Html {
-  const rows = items.map((r) => html`<tr data-testid="revoked-row">
+  const rows = items.map(
+    (r) => html`<tr data-testid="revoked-row">
 <td>${r.cloud ? html`${r.cloud.name} <span class="muted">${r.cloud.slug}</span>` : html`unlisted cloud <span class="muted mono">${r.id}</span>`}</td>
 <td>${r.organization ?? '—'}</td>
 <td>${r.standard}</td>
 <td>${day(r.grantedAt)}</td>
 <td>${day(r.revokedAt)}</td>
 <td>${r.reason}</td>
-</tr>`);
-  return documentHtml('Certificate revocation list', html`<h1>Certificate revocation list</h1>
+</tr>`,
+  );
+  return documentHtml(
+    'Certificate revocation list',
+    html`<h1>Certificate revocation list</h1>
 <p class="lead">Certificates of conformance to the SCS Key Manager Standard that were revoked. Also as <a href="/api/v1/certificates/revoked">JSON</a>.</p>
-${items.length === 0 ? html`<p class="empty">No certificate has been revoked.</p>` : html`<div class="table-wrap"><table class="list">
+${
+  items.length === 0
+    ? html`<p class="empty">No certificate has been revoked.</p>`
+    : html`<div class="table-wrap"><table class="list">
 <caption class="sr-only">Revoked certificates</caption>
 <thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">Standard</th><th scope="col">Granted</th><th scope="col">Revoked</th><th scope="col">Reason</th></tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`}`);
+</table></div>`
+}`,
+  );
 }
 
 export function notFoundHtml(): Html {
-  return documentHtml('Not found', html`<div class="plain">
+  return documentHtml(
+    'Not found',
+    html`<div class="plain">
 <h1>Not found</h1>
 <p>There is nothing here, or you may not see it.</p>
 <a href="/status">Back to the certificate status</a>
-</div>`);
+</div>`,
+  );
 }
 
 /** An unexpected error (logged by the caller without its data). */
 export function errorHtml(): Html {
-  return documentHtml('Error', html`<div class="plain">
+  return documentHtml(
+    'Error',
+    html`<div class="plain">
 <h1>Something went wrong</h1>
 <p>The error has been logged. Try again, or come back later.</p>
 <a href="/status">Back to the certificate status</a>
-</div>`);
+</div>`,
+  );
 }

@@ -15,8 +15,13 @@ import { revocationList } from './certificates';
  * submits to ourselves; no framing (as X-Frame-Options: DENY from next.config.ts).
  */
 export const PUBLIC_PAGE_CSP = [
-  "default-src 'none'", "script-src 'none'", "style-src 'unsafe-inline'", "img-src 'self'",
-  "form-action 'self'", "base-uri 'none'", "frame-ancestors 'none'",
+  "default-src 'none'",
+  "script-src 'none'",
+  "style-src 'unsafe-inline'",
+  "img-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
 ].join('; ');
 
 /**
@@ -55,7 +60,11 @@ export function statusPageResponse(req: Request, slug: string): Promise<Response
   return respond(req, async () => {
     const period = parsePeriod(new URL(req.url).searchParams.get('period'));
     // Each query checks on its own that the cloud is public; asking all three at once saves two round trips.
-    const [cloud, history, runs] = await Promise.all([publicCloud(slug), publicHistory(slug, period), publicRunSummaries(slug, 10)]);
+    const [cloud, history, runs] = await Promise.all([
+      publicCloud(slug),
+      publicHistory(slug, period),
+      publicRunSummaries(slug, 10),
+    ]);
     return statusPageHtml({ cloud, history, runs, period, base: publicBaseUrl(req) });
   });
 }

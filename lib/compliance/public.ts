@@ -12,12 +12,23 @@ import { DEFAULT_STANDARD } from './standard';
 import { qrPng, qrSvg } from './graphics';
 
 const select = {
-  id: true, slug: true, name: true, public: true, archivedAt: true, region: true, schedule: true, nextRunAt: true,
+  id: true,
+  slug: true,
+  name: true,
+  public: true,
+  archivedAt: true,
+  region: true,
+  schedule: true,
+  nextRunAt: true,
   organization: { select: { id: true, slug: true, name: true } },
 } as const;
 
 export async function publicClouds(): Promise<CloudCompliance[]> {
-  const clouds = await db.cloud.findMany({ where: { public: true, archivedAt: null, organization: { archivedAt: null } }, select, orderBy: { name: 'asc' } });
+  const clouds = await db.cloud.findMany({
+    where: { public: true, archivedAt: null, organization: { archivedAt: null } },
+    select,
+    orderBy: { name: 'asc' },
+  });
   return complianceOf(clouds);
 }
 
@@ -27,7 +38,10 @@ export async function assertPublicCloud(slug: string): Promise<void> {
 }
 
 async function publicCloudRow(slug: string) {
-  const c = await db.cloud.findFirst({ where: { slug, public: true, archivedAt: null, organization: { archivedAt: null } }, select });
+  const c = await db.cloud.findFirst({
+    where: { slug, public: true, archivedAt: null, organization: { archivedAt: null } },
+    select,
+  });
   if (!c) throw new NotFoundError('Cloud');
   return c;
 }
@@ -50,14 +64,29 @@ export async function publicHistory(slug: string, period: Period) {
   return historyOf(c.id, period);
 }
 
-export interface RunSummary { id: string; queuedAt: Date; finishedAt: Date | null; results: Array<{ testcase: string; verdict: string; message: string; checkedAt: Date }> }
+export interface RunSummary {
+  id: string;
+  queuedAt: Date;
+  finishedAt: Date | null;
+  results: Array<{ testcase: string; verdict: string; message: string; checkedAt: Date }>;
+}
 
 /** Redacted run summaries for the status page: verdicts and messages only (no evidence, no details). */
 export async function publicRunSummaries(slug: string, take = 10): Promise<RunSummary[]> {
   const c = await publicCloudRow(slug);
   const runs = await db.run.findMany({
-    where: { cloudId: c.id, status: 'finished' }, orderBy: { queuedAt: 'desc' }, take,
-    select: { id: true, queuedAt: true, finishedAt: true, results: { select: { testcase: true, verdict: true, message: true, checkedAt: true }, orderBy: { testcase: 'asc' } } },
+    where: { cloudId: c.id, status: 'finished' },
+    orderBy: { queuedAt: 'desc' },
+    take,
+    select: {
+      id: true,
+      queuedAt: true,
+      finishedAt: true,
+      results: {
+        select: { testcase: true, verdict: true, message: true, checkedAt: true },
+        orderBy: { testcase: 'asc' },
+      },
+    },
   });
   return runs;
 }
@@ -73,14 +102,32 @@ export function statusJson(c: CloudCompliance, baseUrl: string) {
     statusPage: `${baseUrl}/status/${c.cloud.slug}`,
     badge: `${baseUrl}/badge/${c.cloud.slug}.svg`,
     versions: c.evaluations.map((e) => ({
-      standard: e.standard, status: e.status, reasons: e.reasons, warnings: e.warnings,
-      testcases: e.testcases.filter((t) => t.requirement !== 'informational').map((t) => ({
-        id: t.id, requirement: t.requirement, verdict: t.verdict, checkedAt: t.checkedAt?.toISOString() ?? null, expiresAt: t.expiresAt?.toISOString() ?? null,
-      })),
+      standard: e.standard,
+      status: e.status,
+      reasons: e.reasons,
+      warnings: e.warnings,
+      testcases: e.testcases
+        .filter((t) => t.requirement !== 'informational')
+        .map((t) => ({
+          id: t.id,
+          requirement: t.requirement,
+          verdict: t.verdict,
+          checkedAt: t.checkedAt?.toISOString() ?? null,
+          expiresAt: t.expiresAt?.toISOString() ?? null,
+        })),
     })),
-    attestation: { verdict: c.manual.verdict, approvedUntil: c.manual.verdict === 'PASS' ? c.manual.expiresAt?.toISOString() ?? null : null },
+    attestation: {
+      verdict: c.manual.verdict,
+      approvedUntil: c.manual.verdict === 'PASS' ? (c.manual.expiresAt?.toISOString() ?? null) : null,
+    },
     certificate: c.certificate.current
-      ? { standard: c.certificate.current.standard, state: c.certificate.state, grantedAt: c.certificate.current.grantedAt.toISOString(), validUntil: c.certificate.current.validUntil.toISOString(), revokedAt: c.certificate.current.revokedAt?.toISOString() ?? null }
+      ? {
+          standard: c.certificate.current.standard,
+          state: c.certificate.state,
+          grantedAt: c.certificate.current.grantedAt.toISOString(),
+          validUntil: c.certificate.current.validUntil.toISOString(),
+          revokedAt: c.certificate.current.revokedAt?.toISOString() ?? null,
+        }
       : { standard: DEFAULT_STANDARD, state: 'none' as const },
     generatedAt: at.toISOString(),
   };
@@ -97,7 +144,11 @@ export function publicBaseUrl(req?: Request): string {
  * The QR code of a public cloud's status page URL (SCS-0004: printed logos link to it by QR code),
  * or null when the cloud is not publicly listed.
  */
-export async function statusPageQr(req: Request, slug: string, format: 'png' | 'svg'): Promise<{ body: Uint8Array<ArrayBuffer> | string; contentType: string } | null> {
+export async function statusPageQr(
+  req: Request,
+  slug: string,
+  format: 'png' | 'svg',
+): Promise<{ body: Uint8Array<ArrayBuffer> | string; contentType: string } | null> {
   try {
     await assertPublicCloud(slug);
   } catch {

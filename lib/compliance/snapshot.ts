@@ -18,7 +18,6 @@ import type { CertificateRow } from './data';
 import { SNAPSHOT_FORMAT, staleSql } from './freshness';
 import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
 
-
 type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
 
 /** The next instant after `at` among every date the outcome depends on (null: only data changes matter). */
@@ -28,24 +27,62 @@ export function nextChange(c: CloudCompliance, decisions: DecisionRow[], at: Dat
     const t = d?.getTime();
     if (t !== undefined && t > at.getTime() && (next === null || t < next)) next = t;
   };
-  for (const e of c.evaluations) for (const t of e.testcases) { consider(t.checkedAt); consider(t.expiresAt); }
-  consider(c.manual.decidedAt); consider(c.manual.expiresAt);
-  for (const d of decisions) { consider(d.decidedAt); consider(d.expiresAt); }
-  for (const x of c.certificate.all) { consider(x.grantedAt); consider(x.validUntil); consider(x.revokedAt); }
+  for (const e of c.evaluations)
+    for (const t of e.testcases) {
+      consider(t.checkedAt);
+      consider(t.expiresAt);
+    }
+  consider(c.manual.decidedAt);
+  consider(c.manual.expiresAt);
+  for (const d of decisions) {
+    consider(d.decidedAt);
+    consider(d.expiresAt);
+  }
+  for (const x of c.certificate.all) {
+    consider(x.grantedAt);
+    consider(x.validUntil);
+    consider(x.revokedAt);
+  }
   return next === null ? null : new Date(next);
 }
 
 const date = (v: string | null | undefined): Date | null => (v ? new Date(v) : null);
-const cert = (x: CertificateRow): CertificateRow => ({ ...x, grantedAt: new Date(x.grantedAt), validUntil: new Date(x.validUntil), revokedAt: date(x.revokedAt as unknown as string) });
+const cert = (x: CertificateRow): CertificateRow => ({
+  ...x,
+  grantedAt: new Date(x.grantedAt),
+  validUntil: new Date(x.validUntil),
+  revokedAt: date(x.revokedAt as unknown as string),
+});
 
 /** The stored JSON back to the evaluation's types (dates were stored as ISO strings). */
 export function reviveSummary(s: Summary): Summary {
   return {
     ...s,
-    evaluations: s.evaluations.map((e) => ({ ...e, testcases: e.testcases.map((t) => ({ ...t, checkedAt: date(t.checkedAt as unknown as string), expiresAt: date(t.expiresAt as unknown as string) })) })),
-    manual: { ...s.manual, decidedAt: date(s.manual.decidedAt as unknown as string) ?? undefined, expiresAt: date(s.manual.expiresAt as unknown as string) ?? undefined },
-    certificate: { state: s.certificate.state, current: s.certificate.current ? cert(s.certificate.current) : null, all: s.certificate.all.map(cert) },
-    lastRun: s.lastRun ? { ...s.lastRun, queuedAt: new Date(s.lastRun.queuedAt), finishedAt: date(s.lastRun.finishedAt as unknown as string) } : null,
+    evaluations: s.evaluations.map((e) => ({
+      ...e,
+      testcases: e.testcases.map((t) => ({
+        ...t,
+        checkedAt: date(t.checkedAt as unknown as string),
+        expiresAt: date(t.expiresAt as unknown as string),
+      })),
+    })),
+    manual: {
+      ...s.manual,
+      decidedAt: date(s.manual.decidedAt as unknown as string) ?? undefined,
+      expiresAt: date(s.manual.expiresAt as unknown as string) ?? undefined,
+    },
+    certificate: {
+      state: s.certificate.state,
+      current: s.certificate.current ? cert(s.certificate.current) : null,
+      all: s.certificate.all.map(cert),
+    },
+    lastRun: s.lastRun
+      ? {
+          ...s.lastRun,
+          queuedAt: new Date(s.lastRun.queuedAt),
+          finishedAt: date(s.lastRun.finishedAt as unknown as string),
+        }
+      : null,
   };
 }
 
@@ -63,12 +100,25 @@ export function fromSnapshot(c: CloudRow, summary: Summary): CloudCompliance {
  * Recomputes and stores the snapshots of these clouds (their versions as read before computing).
  * Returns the evaluations computed, by cloud id.
  */
-async function recompute(clouds: CloudRow[], versions: Map<string, number | null>, at: Date): Promise<Map<string, CloudCompliance>> {
+async function recompute(
+  clouds: CloudRow[],
+  versions: Map<string, number | null>,
+  at: Date,
+): Promise<Map<string, CloudCompliance>> {
   const out = new Map<string, CloudCompliance>();
   if (clouds.length === 0) return out;
   const evaluated = await evaluateCloudsWithInputs(clouds, at);
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-  const cols = { id: [] as string[], version: [] as number[], staleAt: [] as Array<string | null>, status: [] as string[], lastRunAt: [] as Array<string | null>, attestation: [] as Array<string | null>, certificate: [] as Array<string | null>, summary: [] as string[] };
+  const cols = {
+    id: [] as string[],
+    version: [] as number[],
+    staleAt: [] as Array<string | null>,
+    status: [] as string[],
+    lastRunAt: [] as Array<string | null>,
+    attestation: [] as Array<string | null>,
+    certificate: [] as Array<string | null>,
+    summary: [] as string[],
+  };
   for (const { compliance: c, decisions } of evaluated) {
     out.set(c.cloud.id, c);
     cols.id.push(c.cloud.id);
@@ -84,7 +134,11 @@ async function recompute(clouds: CloudRow[], versions: Map<string, number | null
   // A cloud created while the trigger was absent has no row yet: create it at version 0. Only for
   // those: ON CONFLICT would wait for a writer that holds an existing row.
   const missing = cols.id.filter((id) => versions.get(id) == null);
-  if (missing.length) await db.$executeRawUnsafe(`INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`, missing);
+  if (missing.length)
+    await db.$executeRawUnsafe(
+      `INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`,
+      missing,
+    );
   await db.$executeRawUnsafe(
     `WITH input AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
@@ -97,18 +151,33 @@ async function recompute(clouds: CloudRow[], versions: Map<string, number | null
        "lastRunAt" = ${utc('i."lastRunAt"')}, "attestationExpiresAt" = ${utc('i."attestationExpiresAt"')},
        "certificateValidUntil" = ${utc('i."certificateValidUntil"')}, summary = i.summary::jsonb
        FROM input i WHERE s."cloudId" = i."cloudId" AND s."cloudId" IN (SELECT "cloudId" FROM target)`,
-    cols.id, cols.version, cols.staleAt, cols.status, cols.lastRunAt, cols.attestation, cols.certificate, cols.summary, at.toISOString());
+    cols.id,
+    cols.version,
+    cols.staleAt,
+    cols.status,
+    cols.lastRunAt,
+    cols.attestation,
+    cols.certificate,
+    cols.summary,
+    at.toISOString(),
+  );
   return out;
 }
 
 /** Recomputes the stale snapshots among clouds matching an SQL condition over `c` (Cloud) and `o` (Organization). */
-export async function refreshWhere(condition: string, params: unknown[], at: Date = clockNow()): Promise<Map<string, CloudCompliance>> {
+export async function refreshWhere(
+  condition: string,
+  params: unknown[],
+  at: Date = clockNow(),
+): Promise<Map<string, CloudCompliance>> {
   const nowParam = `$${params.length + 1}::timestamptz AT TIME ZONE 'UTC'`;
   const stale = await db.$queryRawUnsafe<Array<{ id: string; version: number | null }>>(
     `SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
        LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
       WHERE (${condition}) AND ${staleSql(`(${nowParam})`)}`,
-    ...params, at.toISOString());
+    ...params,
+    at.toISOString(),
+  );
   if (stale.length === 0) return new Map();
   const clouds = await db.cloud.findMany({ where: { id: { in: stale.map((r) => r.id) } }, select: cloudSelect });
   return recompute(clouds, new Map(stale.map((r) => [r.id, r.version])), at);
@@ -117,12 +186,19 @@ export async function refreshWhere(condition: string, params: unknown[], at: Dat
 /** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
 export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {
   if (clouds.length === 0) return [];
-  const rows = await db.$queryRawUnsafe<Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>>(
+  const rows = await db.$queryRawUnsafe<
+    Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>
+  >(
     `SELECT c.id AS "cloudId", s.version, ${staleSql(`($2::timestamptz AT TIME ZONE 'UTC')`)} AS stale, s.summary
        FROM unnest($1::uuid[]) AS c(id) LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`,
-    clouds.map((c) => c.id), at.toISOString());
+    clouds.map((c) => c.id),
+    at.toISOString(),
+  );
   const byId = new Map(rows.map((r) => [r.cloudId, r]));
-  const stale = clouds.filter((c) => { const r = byId.get(c.id); return !r || r.stale || !r.summary; });
+  const stale = clouds.filter((c) => {
+    const r = byId.get(c.id);
+    return !r || r.stale || !r.summary;
+  });
   const fresh = await recompute(stale, new Map(stale.map((c) => [c.id, byId.get(c.id)?.version ?? null])), at);
   return clouds.map((c) => fresh.get(c.id) ?? fromSnapshot(c, byId.get(c.id)!.summary!));
 }

@@ -14,7 +14,9 @@ export interface TestcaseSpec {
   id: string;
   title: string;
   requirement: Requirement;
-  /** automated results: SCS lifetime (scs_cert_lib.add_period); the manual result: its approval's expiry (one quarter). */
+  /**
+   * automated results: SCS lifetime (scs_cert_lib.add_period); the manual result: its approval's expiry (one quarter).
+   */
   kind: 'automated' | 'manual';
   lifetime: ResultLifetime;
   url: string;
@@ -45,24 +47,62 @@ export const LIFETIMES: Record<string, ResultLifetime> = {
 };
 
 function automated(id: string, requirement: Requirement): TestcaseSpec {
-  return { id, title: title(id), requirement, kind: 'automated', lifetime: LIFETIMES[id] ?? DEFAULT_AUTOMATED_LIFETIME, url: `${TESTS_URL}#automated-tests` };
+  return {
+    id,
+    title: title(id),
+    requirement,
+    kind: 'automated',
+    lifetime: LIFETIMES[id] ?? DEFAULT_AUTOMATED_LIFETIME,
+    url: `${TESTS_URL}#automated-tests`,
+  };
 }
 function manual(requirement: Requirement): TestcaseSpec {
-  return { id: MANUAL_TESTCASE, title: 'Master-KEK documentation (manual)', requirement, kind: 'manual', lifetime: MANUAL_LIFETIME, url: `${TESTS_URL}#manual-tests` };
+  return {
+    id: MANUAL_TESTCASE,
+    title: 'Master-KEK documentation (manual)',
+    requirement,
+    kind: 'manual',
+    lifetime: MANUAL_LIFETIME,
+    url: `${TESTS_URL}#manual-tests`,
+  };
 }
-const informational = CHECKS.filter((c) => !(OFFICIAL_TESTCASE_IDS as readonly string[]).includes(c.id))
-  .map((c): TestcaseSpec => ({ id: c.id, title: c.title, requirement: 'informational', kind: 'automated', lifetime: c.lifetime, url: '' }));
+const informational = CHECKS.filter((c) => !(OFFICIAL_TESTCASE_IDS as readonly string[]).includes(c.id)).map(
+  (c): TestcaseSpec => ({
+    id: c.id,
+    title: c.title,
+    requirement: 'informational',
+    kind: 'automated',
+    lifetime: c.lifetime,
+    url: '',
+  }),
+);
 
 export const STANDARDS: readonly StandardVersion[] = Object.freeze([
   {
-    id: 'scs-0116-v1', name: 'SCS Key Manager Standard v1 (scs-0116-v1)', short: 'scs-0116 v1',
-    url: 'https://docs.scs.community/standards/scs-0116-v1-key-manager-standard', certifiable: true,
-    testcases: [automated('scs-0116-permissions', 'mandatory'), automated('scs-0116-presence', 'recommended'), manual('manual'), ...informational],
+    id: 'scs-0116-v1',
+    name: 'SCS Key Manager Standard v1 (scs-0116-v1)',
+    short: 'scs-0116 v1',
+    url: 'https://docs.scs.community/standards/scs-0116-v1-key-manager-standard',
+    certifiable: true,
+    testcases: [
+      automated('scs-0116-permissions', 'mandatory'),
+      automated('scs-0116-presence', 'recommended'),
+      manual('manual'),
+      ...informational,
+    ],
   },
   {
-    id: 'scs-0116-draft', name: 'SCS Key Manager Standard, earlier draft (everything SHOULD)', short: 'draft',
-    url: 'https://docs.scs.community/standards/scs-0116-v1-key-manager-standard', certifiable: false,
-    testcases: [automated('scs-0116-presence', 'recommended'), automated('scs-0116-permissions', 'recommended'), manual('recommended'), ...informational],
+    id: 'scs-0116-draft',
+    name: 'SCS Key Manager Standard, earlier draft (everything SHOULD)',
+    short: 'draft',
+    url: 'https://docs.scs.community/standards/scs-0116-v1-key-manager-standard',
+    certifiable: false,
+    testcases: [
+      automated('scs-0116-presence', 'recommended'),
+      automated('scs-0116-permissions', 'recommended'),
+      manual('recommended'),
+      ...informational,
+    ],
   },
 ]);
 

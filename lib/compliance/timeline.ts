@@ -96,11 +96,18 @@ interface Row {
 const RUN_ORDER = new Map(CHECKS.map((c, i) => [c.id, i]));
 
 function byRunOrder(a: { testcase: string }, b: { testcase: string }): number {
-  return (RUN_ORDER.get(a.testcase) ?? RUN_ORDER.size) - (RUN_ORDER.get(b.testcase) ?? RUN_ORDER.size) || a.testcase.localeCompare(b.testcase);
+  return (
+    (RUN_ORDER.get(a.testcase) ?? RUN_ORDER.size) - (RUN_ORDER.get(b.testcase) ?? RUN_ORDER.size) ||
+    a.testcase.localeCompare(b.testcase)
+  );
 }
 
 /** The page of the timeline of a cloud; a cloud out of the caller's sight is not found. */
-export async function cloudTimeline(ctx: RequestContext, slug: string, opts: { period: Period; page?: number | string | null }): Promise<Timeline> {
+export async function cloudTimeline(
+  ctx: RequestContext,
+  slug: string,
+  opts: { period: Period; page?: number | string | null },
+): Promise<Timeline> {
   const cloud = await db.cloud.findUnique({ where: { slug }, select: { id: true, organizationId: true } });
   const resource = { type: 'cloud' as const, organizationId: cloud?.organizationId ?? NO_ID };
   authorize(ctx.actor, 'cloud.read', resource);
@@ -144,26 +151,51 @@ export async function cloudTimeline(ctx: RequestContext, slug: string, opts: { p
   const total = rows[0]?.total ?? 0;
   const entries = rows.filter((r) => r.kind !== null);
   const runIds = entries.filter((r) => r.kind === 'run').map((r) => r.id);
-  const results = runIds.length === 0 ? [] : await db.runResult.findMany({
-    where: { runId: { in: runIds } },
-    select: { runId: true, testcase: true, verdict: true },
-  });
+  const results =
+    runIds.length === 0
+      ? []
+      : await db.runResult.findMany({
+          where: { runId: { in: runIds } },
+          select: { runId: true, testcase: true, verdict: true },
+        });
   const byRun = new Map<string, TestcaseResult[]>(runIds.map((id) => [id, []]));
-  for (const r of results) byRun.get(r.runId)!.push({ testcase: r.testcase, verdict: r.verdict, informational: !VERDICT_TESTCASES.includes(r.testcase) });
+  for (const r of results)
+    byRun
+      .get(r.runId)!
+      .push({ testcase: r.testcase, verdict: r.verdict, informational: !VERDICT_TESTCASES.includes(r.testcase) });
 
   const items = entries.map((r): TimelineEntry => {
     if (r.kind === 'run') {
-      const verdicts = byRun.get(r.id)!.sort((a, b) => Number(a.informational) - Number(b.informational) || byRunOrder(a, b));
+      const verdicts = byRun
+        .get(r.id)!
+        .sort((a, b) => Number(a.informational) - Number(b.informational) || byRunOrder(a, b));
       return {
-        kind: 'run', id: r.id, at: r.at, queuedAt: r.at, finishedAt: r.finishedAt, trigger: r.trigger ?? '', status: r.state as RunStatus,
-        error: r.error, verdicts, informational: verdicts.filter((v) => v.informational).length,
+        kind: 'run',
+        id: r.id,
+        at: r.at,
+        queuedAt: r.at,
+        finishedAt: r.finishedAt,
+        trigger: r.trigger ?? '',
+        status: r.state as RunStatus,
+        error: r.error,
+        verdicts,
+        informational: verdicts.filter((v) => v.informational).length,
       };
     }
     const state = r.state as AttestationState;
     return {
-      kind: 'attestation', id: r.id, at: r.at, revision: r.revision!, state, createdAt: r.createdAt!, submittedAt: r.submittedAt, decidedAt: r.decidedAt,
-      expiresAt: r.expiresAt, expired: state === 'approved' && !!r.expiresAt && r.expiresAt.getTime() <= at.getTime(),
-      superseded: !!r.superseded, decidedByLabel: r.decidedByLabel,
+      kind: 'attestation',
+      id: r.id,
+      at: r.at,
+      revision: r.revision!,
+      state,
+      createdAt: r.createdAt!,
+      submittedAt: r.submittedAt,
+      decidedAt: r.decidedAt,
+      expiresAt: r.expiresAt,
+      expired: state === 'approved' && !!r.expiresAt && r.expiresAt.getTime() <= at.getTime(),
+      superseded: !!r.superseded,
+      decidedByLabel: r.decidedByLabel,
     };
   });
   return { ...toPage(items, total, page, pageSize), period: opts.period, from, to };

@@ -10,8 +10,17 @@ const draft = getStandard('scs-0116-draft')!;
 // Wednesday 2026-03-04 10:00 UTC
 const NOW = new Date('2026-03-04T10:00:00Z');
 const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
-const r = (verdict: AutomatedInput['verdict'], checkedAt = hoursAgo(1)): AutomatedInput => ({ verdict, checkedAt, message: `${verdict} msg` });
-const approved: ManualInput = { verdict: 'PASS', reason: 'approved', decidedAt: hoursAgo(24), expiresAt: new Date('2026-06-01T00:00:00Z') };
+const r = (verdict: AutomatedInput['verdict'], checkedAt = hoursAgo(1)): AutomatedInput => ({
+  verdict,
+  checkedAt,
+  message: `${verdict} msg`,
+});
+const approved: ManualInput = {
+  verdict: 'PASS',
+  reason: 'approved',
+  decidedAt: hoursAgo(24),
+  expiresAt: new Date('2026-06-01T00:00:00Z'),
+};
 const rejected: ManualInput = { verdict: 'FAIL', reason: 'rejected' };
 const noManual: ManualInput = { verdict: 'MISSING', reason: 'none' };
 
@@ -28,7 +37,9 @@ describe('scs-0116 v1 verdict rules', () => {
     expect(e.reasons[0]).toContain('scs-0116-permissions is FAIL');
   });
   test('FAIL when the manual attestation was rejected', () => {
-    expect(evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('PASS') }, rejected, NOW).status).toBe('FAIL');
+    expect(
+      evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('PASS') }, rejected, NOW).status,
+    ).toBe('FAIL');
   });
   test('MISSING when the mandatory result is absent', () => {
     const e = evaluate(v1, { 'scs-0116-presence': r('PASS') }, approved, NOW);
@@ -36,12 +47,20 @@ describe('scs-0116 v1 verdict rules', () => {
     expect(e.reasons[0]).toContain('scs-0116-permissions is MISSING');
   });
   test('MISSING when the manual result is missing, even with an ABORT elsewhere', () => {
-    expect(evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('ABORT') }, noManual, NOW).status).toBe('MISSING');
-    expect(evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('PASS') }, undefined, NOW).status).toBe('MISSING');
+    expect(
+      evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('ABORT') }, noManual, NOW).status,
+    ).toBe('MISSING');
+    expect(
+      evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('PASS') }, undefined, NOW).status,
+    ).toBe('MISSING');
   });
   test('INCONCLUSIVE when nothing required fails or is missing but a testcase ended ABORT', () => {
-    expect(evaluate(v1, { 'scs-0116-permissions': r('ABORT'), 'scs-0116-presence': r('PASS') }, approved, NOW).status).toBe('INCONCLUSIVE');
-    expect(evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('ABORT') }, approved, NOW).status).toBe('INCONCLUSIVE');
+    expect(
+      evaluate(v1, { 'scs-0116-permissions': r('ABORT'), 'scs-0116-presence': r('PASS') }, approved, NOW).status,
+    ).toBe('INCONCLUSIVE');
+    expect(
+      evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('ABORT') }, approved, NOW).status,
+    ).toBe('INCONCLUSIVE');
   });
   test('a recommended failure (no key manager) is a warning, not a failure', () => {
     const e = evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('FAIL') }, approved, NOW);
@@ -53,7 +72,12 @@ describe('scs-0116 v1 verdict rules', () => {
     expect(missingRec.warnings[0]).toContain('scs-0116-presence is MISSING');
   });
   test('informational km-* results are shown but never decide', () => {
-    const e = evaluate(v1, { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('PASS'), 'km-tls': r('FAIL') }, approved, NOW);
+    const e = evaluate(
+      v1,
+      { 'scs-0116-permissions': r('PASS'), 'scs-0116-presence': r('PASS'), 'km-tls': r('FAIL') },
+      approved,
+      NOW,
+    );
     expect(e.status).toBe('PASS');
     expect(e.testcases.find((t) => t.id === 'km-tls')?.requirement).toBe('informational');
   });
@@ -78,15 +102,33 @@ describe('validity boundaries', () => {
     expect(isValidAt(checked, 'week', new Date(expiry.getTime() - 1))).toBe(true);
     expect(isValidAt(checked, 'week', expiry)).toBe(false);
     expect(isValidAt(checked, 'week', new Date(expiry.getTime() + 1000))).toBe(false);
-    const before = evaluate(v1, { 'scs-0116-permissions': r('PASS', checked), 'scs-0116-presence': r('PASS', checked) }, approved, new Date(expiry.getTime() - 1000));
-    const after = evaluate(v1, { 'scs-0116-permissions': r('PASS', checked), 'scs-0116-presence': r('PASS', checked) }, approved, new Date(expiry.getTime() + 1000));
+    const before = evaluate(
+      v1,
+      { 'scs-0116-permissions': r('PASS', checked), 'scs-0116-presence': r('PASS', checked) },
+      approved,
+      new Date(expiry.getTime() - 1000),
+    );
+    const after = evaluate(
+      v1,
+      { 'scs-0116-permissions': r('PASS', checked), 'scs-0116-presence': r('PASS', checked) },
+      approved,
+      new Date(expiry.getTime() + 1000),
+    );
     expect(before.status).toBe('PASS');
     expect(after.status).toBe('MISSING');
     expect(after.testcases[0]).toMatchObject({ verdict: 'MISSING', expired: true });
     expect(after.testcases[0].message).toContain('expired');
   });
   test('an expired recommended result is only a warning', () => {
-    const e = evaluate(v1, { 'scs-0116-permissions': r('PASS', hoursAgo(1)), 'scs-0116-presence': r('PASS', new Date('2026-01-01T00:00:00Z')) }, approved, NOW);
+    const e = evaluate(
+      v1,
+      {
+        'scs-0116-permissions': r('PASS', hoursAgo(1)),
+        'scs-0116-presence': r('PASS', new Date('2026-01-01T00:00:00Z')),
+      },
+      approved,
+      NOW,
+    );
     expect(e.status).toBe('PASS');
     expect(e.warnings[0]).toContain('expired');
   });
@@ -119,8 +161,26 @@ describe('history', () => {
     expect(days).toHaveLength(30);
     expect(days[29]).toBe('2026-03-31');
     const agg = [
-      { testcase: 'scs-0116-permissions', day: '2026-03-02', pass: 1, fail: 0, abort: 0, last: 'PASS' as const, lastAt: new Date('2026-03-02T08:00:00Z'), lastMessage: 'ok' },
-      { testcase: 'scs-0116-permissions', day: '2026-03-20', pass: 1, fail: 1, abort: 0, last: 'PASS' as const, lastAt: new Date('2026-03-20T14:00:00Z'), lastMessage: 'ok' },
+      {
+        testcase: 'scs-0116-permissions',
+        day: '2026-03-02',
+        pass: 1,
+        fail: 0,
+        abort: 0,
+        last: 'PASS' as const,
+        lastAt: new Date('2026-03-02T08:00:00Z'),
+        lastMessage: 'ok',
+      },
+      {
+        testcase: 'scs-0116-permissions',
+        day: '2026-03-20',
+        pass: 1,
+        fail: 1,
+        abort: 0,
+        last: 'PASS' as const,
+        lastAt: new Date('2026-03-20T14:00:00Z'),
+        lastMessage: 'ok',
+      },
     ];
     const h = buildHistory(now, '30d', agg, {}, [], [v1]);
     const perm = h.strips.find((s) => s.testcase === 'scs-0116-permissions')!;
@@ -139,8 +199,15 @@ describe('history', () => {
     expect(h.compliance[0].share).toEqual({ PASS: 0, FAIL: 1, MISSING: 29, INCONCLUSIVE: 0 });
   });
   test('segmentsOf', () => {
-    expect(segmentsOf([{ day: 'a', verdict: 'X' }, { day: 'b', verdict: 'X' }, { day: 'c', verdict: 'Y' }])).toEqual([
-      { from: 'a', to: 'b', days: 2, verdict: 'X' }, { from: 'c', to: 'c', days: 1, verdict: 'Y' },
+    expect(
+      segmentsOf([
+        { day: 'a', verdict: 'X' },
+        { day: 'b', verdict: 'X' },
+        { day: 'c', verdict: 'Y' },
+      ]),
+    ).toEqual([
+      { from: 'a', to: 'b', days: 2, verdict: 'X' },
+      { from: 'c', to: 'c', days: 1, verdict: 'Y' },
     ]);
   });
 });

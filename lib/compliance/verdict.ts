@@ -65,20 +65,47 @@ function fmt(d: Date): string {
 
 export function automatedState(spec: TestcaseSpec, r: AutomatedInput | undefined, now: Date): TestcaseState {
   const base = { id: spec.id, title: spec.title, requirement: spec.requirement };
-  if (!r) return { ...base, verdict: 'MISSING', checkedAt: null, expiresAt: null, expired: false, message: 'No result yet.' };
+  if (!r)
+    return { ...base, verdict: 'MISSING', checkedAt: null, expiresAt: null, expired: false, message: 'No result yet.' };
   const until = validUntil(r.checkedAt, spec.lifetime);
   if (!isValidAt(r.checkedAt, spec.lifetime, now)) {
-    return { ...base, verdict: 'MISSING', checkedAt: r.checkedAt, expiresAt: until, expired: true, message: `The latest result (${r.verdict}, ${fmt(r.checkedAt)}) expired on ${fmt(until)}.` };
+    return {
+      ...base,
+      verdict: 'MISSING',
+      checkedAt: r.checkedAt,
+      expiresAt: until,
+      expired: true,
+      message: `The latest result (${r.verdict}, ${fmt(r.checkedAt)}) expired on ${fmt(until)}.`,
+    };
   }
-  return { ...base, verdict: r.verdict, checkedAt: r.checkedAt, expiresAt: until, expired: false, message: r.message ?? '' };
+  return {
+    ...base,
+    verdict: r.verdict,
+    checkedAt: r.checkedAt,
+    expiresAt: until,
+    expired: false,
+    message: r.message ?? '',
+  };
 }
 
 export function manualState(spec: TestcaseSpec, m: ManualInput | undefined): TestcaseState {
   const base = { id: spec.id, title: spec.title, requirement: spec.requirement };
-  if (!m) return { ...base, verdict: 'MISSING', checkedAt: null, expiresAt: null, expired: false, message: 'No attestation has been decided for this cloud.' };
+  if (!m)
+    return {
+      ...base,
+      verdict: 'MISSING',
+      checkedAt: null,
+      expiresAt: null,
+      expired: false,
+      message: 'No attestation has been decided for this cloud.',
+    };
   return {
-    ...base, verdict: m.verdict, checkedAt: m.decidedAt ?? null, expiresAt: m.expiresAt ?? null,
-    expired: m.verdict === 'MISSING' && !!m.expiresAt, message: m.reason,
+    ...base,
+    verdict: m.verdict,
+    checkedAt: m.decidedAt ?? null,
+    expiresAt: m.expiresAt ?? null,
+    expired: m.verdict === 'MISSING' && !!m.expiresAt,
+    message: m.reason,
   };
 }
 
@@ -89,24 +116,43 @@ export function decide(standard: StandardVersion, states: TestcaseState[]): Omit
   const reasons: string[] = [];
   const warnings: string[] = [];
   const say = (s: TestcaseState) => `${s.id} is ${s.verdict}${s.message ? `: ${s.message}` : ''}`;
-  for (const s of counted) if (s.requirement === 'recommended' && (s.verdict === 'FAIL' || s.verdict === 'MISSING')) warnings.push(`${say(s)} (recommended)`);
+  for (const s of counted)
+    if (s.requirement === 'recommended' && (s.verdict === 'FAIL' || s.verdict === 'MISSING'))
+      warnings.push(`${say(s)} (recommended)`);
   let status: ComplianceStatus;
   const failed = binding.filter((s) => s.verdict === 'FAIL');
   const missing = binding.filter((s) => s.verdict === 'MISSING');
   const aborted = counted.filter((s) => s.verdict === 'ABORT');
-  if (failed.length) { status = 'FAIL'; reasons.push(...failed.map(say)); }
-  else if (missing.length) { status = 'MISSING'; reasons.push(...missing.map(say)); }
-  else if (aborted.length) { status = 'INCONCLUSIVE'; reasons.push(...aborted.map(say)); }
-  else status = 'PASS';
+  if (failed.length) {
+    status = 'FAIL';
+    reasons.push(...failed.map(say));
+  } else if (missing.length) {
+    status = 'MISSING';
+    reasons.push(...missing.map(say));
+  } else if (aborted.length) {
+    status = 'INCONCLUSIVE';
+    reasons.push(...aborted.map(say));
+  } else status = 'PASS';
   return { standard: standard.id, status, reasons, warnings };
 }
 
 /** A cloud's evaluation for one version: latest automated result per testcase, the manual result, now. */
-export function evaluate(standard: StandardVersion, automated: Record<string, AutomatedInput | undefined>, manual: ManualInput | undefined, now: Date): Evaluation {
-  const testcases = standard.testcases.map((spec) => (spec.kind === 'manual' ? manualState(spec, manual) : automatedState(spec, automated[spec.id], now)));
+export function evaluate(
+  standard: StandardVersion,
+  automated: Record<string, AutomatedInput | undefined>,
+  manual: ManualInput | undefined,
+  now: Date,
+): Evaluation {
+  const testcases = standard.testcases.map((spec) =>
+    spec.kind === 'manual' ? manualState(spec, manual) : automatedState(spec, automated[spec.id], now),
+  );
   return { ...decide(standard, testcases), testcases };
 }
 
-export function evaluateAll(automated: Record<string, AutomatedInput | undefined>, manual: ManualInput | undefined, now: Date): Evaluation[] {
+export function evaluateAll(
+  automated: Record<string, AutomatedInput | undefined>,
+  manual: ManualInput | undefined,
+  now: Date,
+): Evaluation[] {
   return STANDARDS.map((s) => evaluate(s, automated, manual, now));
 }

@@ -1,8 +1,14 @@
 import { AppError } from '../errors';
 import type { RequestContext } from '../context';
 import {
-  assertCredentialAccess, deleteCredential, getCredential, getCredentials, setCredential, testConnection,
-  type ConnectionTestResult, type CredentialView,
+  assertCredentialAccess,
+  deleteCredential,
+  getCredential,
+  getCredentials,
+  setCredential,
+  testConnection,
+  type ConnectionTestResult,
+  type CredentialView,
 } from './index';
 
 /**
@@ -19,11 +25,16 @@ export function toApiCredential(v: CredentialView): ApiCredential {
 
 async function body(readBody: () => Promise<unknown>): Promise<Record<string, unknown>> {
   const b = await readBody();
-  if (!b || typeof b !== 'object' || Array.isArray(b)) throw new AppError('invalid_json', 'The request body must be a JSON object.', 400);
+  if (!b || typeof b !== 'object' || Array.isArray(b))
+    throw new AppError('invalid_json', 'The request body must be a JSON object.', 400);
   return b as Record<string, unknown>;
 }
 
-export async function apiGetCredential(ctx: RequestContext, slug: string, persona: string | null): Promise<ApiCredential | { items: Record<string, ApiCredential | null> }> {
+export async function apiGetCredential(
+  ctx: RequestContext,
+  slug: string,
+  persona: string | null,
+): Promise<ApiCredential | { items: Record<string, ApiCredential | null> }> {
   if (persona === 'all') {
     const all = await getCredentials(ctx, slug);
     return { items: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, v ? toApiCredential(v) : null])) };
@@ -31,7 +42,12 @@ export async function apiGetCredential(ctx: RequestContext, slug: string, person
   return toApiCredential(await getCredential(ctx, slug, persona ?? undefined));
 }
 
-export async function apiPutCredential(ctx: RequestContext, slug: string, persona: string | null, readBody: () => Promise<unknown>): Promise<ApiCredential> {
+export async function apiPutCredential(
+  ctx: RequestContext,
+  slug: string,
+  persona: string | null,
+  readBody: () => Promise<unknown>,
+): Promise<ApiCredential> {
   await assertCredentialAccess(ctx, slug, 'credential.write');
   const b = await body(readBody);
   return toApiCredential(await setCredential(ctx, slug, { ...b, persona: persona ?? b.persona ?? undefined }));
@@ -41,6 +57,10 @@ export async function apiDeleteCredential(ctx: RequestContext, slug: string, per
   await deleteCredential(ctx, slug, persona ?? undefined);
 }
 
-export async function apiTestCredential(ctx: RequestContext, slug: string, persona: string | null): Promise<ConnectionTestResult> {
+export async function apiTestCredential(
+  ctx: RequestContext,
+  slug: string,
+  persona: string | null,
+): Promise<ConnectionTestResult> {
   return testConnection(ctx, slug, persona ?? undefined);
 }

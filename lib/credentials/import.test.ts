@@ -47,22 +47,41 @@ describe('clouds.yaml import', () => {
   test('picks an entry; secure.yaml merges in', () => {
     expect(cloudsYamlEntries(yaml)).toEqual(['lab', 'appcred']);
     const lab = fromCloudsYaml({ clouds_yaml: yaml, cloud: 'lab' }, D);
-    expect(lab.auth).toMatchObject({ type: 'password', username: 'alice', password: SECRET, projectName: 'demo', projectDomainName: 'Default' });
+    expect(lab.auth).toMatchObject({
+      type: 'password',
+      username: 'alice',
+      password: SECRET,
+      projectName: 'demo',
+      projectDomainName: 'Default',
+    });
     expect(lab.region).toBe('RegionTwo');
-    const ac = fromCloudsYaml({ clouds_yaml: yaml, secure_yaml: secure, cloud: 'appcred' }, { region: 'RegionOne', allowPrivateAddresses: true });
-    expect(ac.auth).toMatchObject({ type: 'application_credential', applicationCredentialId: '0123abcd', applicationCredentialSecret: SECRET });
+    const ac = fromCloudsYaml(
+      { clouds_yaml: yaml, secure_yaml: secure, cloud: 'appcred' },
+      { region: 'RegionOne', allowPrivateAddresses: true },
+    );
+    expect(ac.auth).toMatchObject({
+      type: 'application_credential',
+      applicationCredentialId: '0123abcd',
+      applicationCredentialSecret: SECRET,
+    });
     expect(ac.allowPrivateAddresses).toBe(true);
   });
 
   test('asks for an entry when there are several, and names them', () => {
     expect(fields(() => fromCloudsYaml({ clouds_yaml: yaml }, D)).cloud).toBe('Choose an entry: lab, appcred.');
-    expect(fields(() => fromCloudsYaml({ clouds_yaml: yaml, cloud: 'nope' }, D)).cloud).toMatch(/no entry "nope"; it has lab, appcred/);
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: yaml, cloud: 'nope' }, D)).cloud).toMatch(
+      /no entry "nope"; it has lab, appcred/,
+    );
   });
 
   test('missing secret, unsupported auth type, Keystone v2 URL, no project scope', () => {
-    expect(fields(() => fromCloudsYaml({ clouds_yaml: yaml, cloud: 'appcred' }, D)).clouds_yaml).toMatch(/secret is missing.*secure\.yaml/);
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: yaml, cloud: 'appcred' }, D)).clouds_yaml).toMatch(
+      /secret is missing.*secure\.yaml/,
+    );
     const token = 'clouds:\n  t:\n    auth_type: v3token\n    auth:\n      auth_url: https://k/v3\n      token: abc\n';
-    expect(fields(() => fromCloudsYaml({ clouds_yaml: token }, D)).clouds_yaml).toMatch(/auth_type "v3token" is not supported/);
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: token }, D)).clouds_yaml).toMatch(
+      /auth_type "v3token" is not supported/,
+    );
     const v2 = `clouds:\n  o:\n    auth:\n      auth_url: https://k:5000/v2.0\n      username: a\n      password: ${SECRET}\n      project_name: p\n    identity_api_version: 2\n`;
     expect(fields(() => fromCloudsYaml({ clouds_yaml: v2 }, D)).clouds_yaml).toMatch(/Keystone v2/);
     const noProject = `clouds:\n  o:\n    auth:\n      auth_url: https://k/v3\n      username: a\n      password: ${SECRET}\n      user_domain_name: Default\n`;
@@ -102,7 +121,10 @@ export OS_IDENTITY_API_VERSION=3
   });
   test('application credential openrc', () => {
     const ac = `export OS_AUTH_TYPE=v3applicationcredential\nexport OS_AUTH_URL=https://k/v3\nexport OS_APPLICATION_CREDENTIAL_ID=id1\nexport OS_APPLICATION_CREDENTIAL_SECRET='${SECRET}'\n`;
-    expect(fromOpenrc({ openrc: ac }, D).auth).toMatchObject({ type: 'application_credential', applicationCredentialSecret: SECRET });
+    expect(fromOpenrc({ openrc: ac }, D).auth).toMatchObject({
+      type: 'application_credential',
+      applicationCredentialSecret: SECRET,
+    });
   });
 });
 
@@ -110,6 +132,10 @@ describe('explicit fields', () => {
   test('errors are keyed to the fields', () => {
     const f = fields(() => fromExplicit({ type: 'password', auth_url: 'https://k/v2.0', username: 'a' }, D));
     expect(Object.keys(f).sort()).toEqual(['auth_url', 'password', 'project_id', 'username']);
-    expect(fields(() => fromExplicit({ type: 'application_credential', auth_url: 'https://k/v3', application_credential_id: 'x' }, D)).application_credential_secret).toMatch(/missing/);
+    expect(
+      fields(() =>
+        fromExplicit({ type: 'application_credential', auth_url: 'https://k/v3', application_credential_id: 'x' }, D),
+      ).application_credential_secret,
+    ).toMatch(/missing/);
   });
 });

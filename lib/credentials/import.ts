@@ -13,11 +13,23 @@ import type { CredentialConfig } from './config';
 
 type Dict = Record<string, unknown>;
 /** Logical fields the normaliser complains about; each source maps them to its own form fields. */
-type Topic = 'auth_url' | 'auth_type' | 'username' | 'password' | 'project' | 'application_credential_id' | 'application_credential_secret' | 'interface' | 'region' | 'verify';
+type Topic =
+  | 'auth_url'
+  | 'auth_type'
+  | 'username'
+  | 'password'
+  | 'project'
+  | 'application_credential_id'
+  | 'application_credential_secret'
+  | 'interface'
+  | 'region'
+  | 'verify';
 
 class EntryProblems {
   readonly list: Array<{ topic: Topic; message: string }> = [];
-  add(topic: Topic, message: string) { this.list.push({ topic, message }); }
+  add(topic: Topic, message: string) {
+    this.list.push({ topic, message });
+  }
 }
 
 const str = (v: unknown): string | undefined => {
@@ -46,20 +58,39 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
   const authUrl = a('auth_url');
 
   if (identityVersion && /^2(\.0)?$/.test(identityVersion)) {
-    problems.add('auth_url', 'identity_api_version 2 is Keystone v2, which no longer exists; use identity_api_version 3 and the v3 auth_url.');
+    problems.add(
+      'auth_url',
+      'identity_api_version 2 is Keystone v2, which no longer exists; use identity_api_version 3 and the v3 auth_url.',
+    );
   }
   if (!authUrl) problems.add('auth_url', 'auth_url is missing.');
   else {
     let u: URL | null = null;
-    try { u = new URL(authUrl); } catch { /* below */ }
-    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:')) problems.add('auth_url', 'auth_url must be an http(s) URL.');
-    else if (/\/v2(\.0)?\/?$/.test(u.pathname)) problems.add('auth_url', `auth_url ${u.origin}${u.pathname} is a Keystone v2 URL; use the v3 URL (ending in /v3) or the versionless root.`);
+    try {
+      u = new URL(authUrl);
+    } catch {
+      /* below */
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
+      problems.add('auth_url', 'auth_url must be an http(s) URL.');
+    else if (/\/v2(\.0)?\/?$/.test(u.pathname))
+      problems.add(
+        'auth_url',
+        `auth_url ${u.origin}${u.pathname} is a Keystone v2 URL; use the v3 URL (ending in /v3) or the versionless root.`,
+      );
     else if (u.username || u.password) problems.add('auth_url', 'auth_url must not carry a user or password.');
   }
   if (entry.verify === false || entry.insecure === true) {
-    problems.add('verify', 'TLS verification cannot be switched off here; give the CA bundle that signed the cloud\'s certificate instead.');
+    problems.add(
+      'verify',
+      "TLS verification cannot be switched off here; give the CA bundle that signed the cloud's certificate instead.",
+    );
   }
-  if (str(entry.profile)) problems.add('auth_url', 'Vendor profiles ("profile:") are not supported; write auth_url and region_name into the entry.');
+  if (str(entry.profile))
+    problems.add(
+      'auth_url',
+      'Vendor profiles ("profile:") are not supported; write auth_url and region_name into the entry.',
+    );
 
   let iface: CredentialConfig['interface'] = 'public';
   try {
@@ -67,13 +98,17 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
   } catch {
     problems.add('interface', 'interface must be public, internal or admin.');
   }
-  const region = str(entry.region_name) ?? (Array.isArray(entry.regions) && entry.regions.length === 1 ? str(entry.regions[0]) : undefined) ?? defaults.region;
-  if (!/^[\w.-]{1,100}$/.test(region)) problems.add('region', 'region_name may contain only letters, digits, dot, dash and underscore.');
+  const region =
+    str(entry.region_name) ??
+    (Array.isArray(entry.regions) && entry.regions.length === 1 ? str(entry.regions[0]) : undefined) ??
+    defaults.region;
+  if (!/^[\w.-]{1,100}$/.test(region))
+    problems.add('region', 'region_name may contain only letters, digits, dot, dash and underscore.');
 
   const defaultDomainId = a('default_domain_id') ?? a('domain_id');
   const defaultDomainName = a('default_domain_name') ?? a('domain_name') ?? a('default_domain');
   const userDomainId = a('user_domain_id') ?? defaultDomainId;
-  const userDomainName = userDomainId ? a('user_domain_name') : a('user_domain_name') ?? defaultDomainName;
+  const userDomainName = userDomainId ? a('user_domain_name') : (a('user_domain_name') ?? defaultDomainName);
 
   let authConfig: AuthConfig | null = null;
   if (PASSWORD_TYPES.has(authType)) {
@@ -83,38 +118,86 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
     const projectId = a('project_id') ?? a('tenant_id');
     const projectName = a('project_name') ?? a('tenant_name');
     const projectDomainId = a('project_domain_id') ?? defaultDomainId;
-    const projectDomainName = projectDomainId ? a('project_domain_name') : a('project_domain_name') ?? defaultDomainName;
+    const projectDomainName = projectDomainId
+      ? a('project_domain_name')
+      : (a('project_domain_name') ?? defaultDomainName);
     if (!username && !userId) problems.add('username', 'username (or user_id) is missing.');
-    else if (!userId && !userDomainId && !userDomainName) problems.add('username', 'user_domain_name (or user_domain_id) is missing for a user given by name.');
+    else if (!userId && !userDomainId && !userDomainName)
+      problems.add('username', 'user_domain_name (or user_domain_id) is missing for a user given by name.');
     if (!projectId && !projectName) {
-      problems.add('project', 'No project scope: the checks need a project-scoped token. Add project_id, or project_name with project_domain_name.');
+      problems.add(
+        'project',
+        'No project scope: the checks need a project-scoped token. Add project_id, or project_name with project_domain_name.',
+      );
     } else if (!projectId && !projectDomainId && !projectDomainName) {
       problems.add('project', 'project_domain_name (or project_domain_id) is missing for a project given by name.');
     }
-    if (!password) problems.add('password', 'The password is missing: add it, or provide the secure.yaml that holds it.');
+    if (!password)
+      problems.add('password', 'The password is missing: add it, or provide the secure.yaml that holds it.');
     if (authUrl && password && (username || userId) && (projectId || projectName)) {
-      authConfig = { type: 'password', authUrl, username, userId, userDomainName, userDomainId, password, projectId, projectName, projectDomainName, projectDomainId };
+      authConfig = {
+        type: 'password',
+        authUrl,
+        username,
+        userId,
+        userDomainName,
+        userDomainId,
+        password,
+        projectId,
+        projectName,
+        projectDomainName,
+        projectDomainId,
+      };
     }
   } else if (APPCRED_TYPES.has(authType)) {
     const id = a('application_credential_id');
     const name = a('application_credential_name');
-    const secret = typeof auth.application_credential_secret === 'string' && auth.application_credential_secret !== '' ? auth.application_credential_secret : undefined;
+    const secret =
+      typeof auth.application_credential_secret === 'string' && auth.application_credential_secret !== ''
+        ? auth.application_credential_secret
+        : undefined;
     const userId = a('user_id');
     const username = a('username');
     if (!id && !name) problems.add('application_credential_id', 'application_credential_id (or its name) is missing.');
     else if (!id && !userId && !(username && (userDomainId || userDomainName))) {
-      problems.add('application_credential_id', 'An application credential given by name needs its user: user_id, or username with user_domain_name.');
+      problems.add(
+        'application_credential_id',
+        'An application credential given by name needs its user: user_id, or username with user_domain_name.',
+      );
     }
-    if (!secret) problems.add('application_credential_secret', 'The application credential secret is missing: add it, or provide the secure.yaml that holds it.');
+    if (!secret)
+      problems.add(
+        'application_credential_secret',
+        'The application credential secret is missing: add it, or provide the secure.yaml that holds it.',
+      );
     if (authUrl && secret && (id || name)) {
-      authConfig = { type: 'application_credential', authUrl, applicationCredentialId: id, applicationCredentialName: name, applicationCredentialSecret: secret, userId, username, userDomainName, userDomainId };
+      authConfig = {
+        type: 'application_credential',
+        authUrl,
+        applicationCredentialId: id,
+        applicationCredentialName: name,
+        applicationCredentialSecret: secret,
+        userId,
+        username,
+        userDomainName,
+        userDomainId,
+      };
     }
   } else {
-    problems.add('auth_type', `auth_type "${authType.slice(0, 40)}" is not supported: use password (v3password) or v3applicationcredential. Tokens, OpenID Connect and TOTP cannot be stored for unattended checks.`);
+    problems.add(
+      'auth_type',
+      `auth_type "${authType.slice(0, 40)}" is not supported: use password (v3password) or v3applicationcredential. Tokens, OpenID Connect and TOTP cannot be stored for unattended checks.`,
+    );
   }
   if (problems.list.length || !authConfig) return null;
   const caBundle = defaults.caBundle?.trim() ? defaults.caBundle.trim() : undefined;
-  return { auth: authConfig, region, interface: iface, caBundle, allowPrivateAddresses: defaults.allowPrivateAddresses === true };
+  return {
+    auth: authConfig,
+    region,
+    interface: iface,
+    caBundle,
+    allowPrivateAddresses: defaults.allowPrivateAddresses === true,
+  };
 }
 
 function deepMerge(base: Dict, over: Dict): Dict {
@@ -129,7 +212,10 @@ function parseYamlDoc(text: string, field: string, label: string): Dict {
     doc = parseYaml(text, { maxAliasCount: 50, prettyErrors: false });
   } catch (err) {
     // Never echo the parser's message: it quotes the offending line, which may hold a password.
-    const pos = err instanceof YAMLParseError && err.linePos?.[0] ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})` : '';
+    const pos =
+      err instanceof YAMLParseError && err.linePos?.[0]
+        ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})`
+        : '';
     throw new ValidationError({ [field]: `This is not valid YAML${pos}.` });
   }
   if (!isDict(doc) || !isDict(doc.clouds)) throw new ValidationError({ [field]: `${label} has no "clouds:" section.` });
@@ -146,8 +232,16 @@ export function cloudsYamlEntries(text: string): string[] {
 }
 
 const YAML_FIELD: Record<Topic, string> = {
-  auth_url: 'clouds_yaml', auth_type: 'clouds_yaml', username: 'clouds_yaml', password: 'clouds_yaml', project: 'clouds_yaml',
-  application_credential_id: 'clouds_yaml', application_credential_secret: 'clouds_yaml', interface: 'clouds_yaml', region: 'clouds_yaml', verify: 'clouds_yaml',
+  auth_url: 'clouds_yaml',
+  auth_type: 'clouds_yaml',
+  username: 'clouds_yaml',
+  password: 'clouds_yaml',
+  project: 'clouds_yaml',
+  application_credential_id: 'clouds_yaml',
+  application_credential_secret: 'clouds_yaml',
+  interface: 'clouds_yaml',
+  region: 'clouds_yaml',
+  verify: 'clouds_yaml',
 };
 
 function fail(problems: EntryProblems, fieldOf: (t: Topic) => string, prefix = ''): never {
@@ -159,7 +253,11 @@ function fail(problems: EntryProblems, fieldOf: (t: Topic) => string, prefix = '
   throw new ValidationError(fields);
 }
 
-export interface CloudsYamlInput { clouds_yaml: string; secure_yaml?: string; cloud?: string }
+export interface CloudsYamlInput {
+  clouds_yaml: string;
+  secure_yaml?: string;
+  cloud?: string;
+}
 
 export function fromCloudsYaml(input: CloudsYamlInput, defaults: NormaliseDefaults): CredentialConfig {
   if (!input.clouds_yaml?.trim()) throw new ValidationError({ clouds_yaml: 'Paste or upload a clouds.yaml.' });
@@ -169,7 +267,9 @@ export function fromCloudsYaml(input: CloudsYamlInput, defaults: NormaliseDefaul
   const chosen = input.cloud?.trim() || (names.length === 1 ? names[0]! : '');
   if (!chosen) throw new ValidationError({ cloud: `Choose an entry: ${names.join(', ')}.` });
   if (!Object.hasOwn(clouds, chosen) || !isDict(clouds[chosen])) {
-    throw new ValidationError({ cloud: `clouds.yaml has no entry "${chosen.slice(0, 64)}"; it has ${names.join(', ')}.` });
+    throw new ValidationError({
+      cloud: `clouds.yaml has no entry "${chosen.slice(0, 64)}"; it has ${names.join(', ')}.`,
+    });
   }
   let entry = clouds[chosen] as Dict;
   if (input.secure_yaml?.trim()) {
@@ -190,7 +290,8 @@ export function parseOpenrc(text: string): Record<string, string> {
     const m = /^(?:export\s+)?(OS_[A-Z0-9_]+)=(.*)$/.exec(line);
     if (!m) continue;
     let value = m[2]!.trim();
-    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'"))) value = value.slice(1, -1);
+    if ((value.startsWith('"') && value.endsWith('"')) || (value.startsWith("'") && value.endsWith("'")))
+      value = value.slice(1, -1);
     else value = value.replace(/\s+#.*$/, '');
     // "$OS_PASSWORD_INPUT" and friends: the value is read interactively, so we do not have it.
     if (value.includes('$')) continue;
@@ -200,12 +301,26 @@ export function parseOpenrc(text: string): Record<string, string> {
 }
 
 const OPENRC_FIELD: Record<Topic, string> = {
-  auth_url: 'openrc', auth_type: 'openrc', username: 'openrc', password: 'password', project: 'openrc',
-  application_credential_id: 'openrc', application_credential_secret: 'application_credential_secret', interface: 'openrc', region: 'openrc', verify: 'openrc',
+  auth_url: 'openrc',
+  auth_type: 'openrc',
+  username: 'openrc',
+  password: 'password',
+  project: 'openrc',
+  application_credential_id: 'openrc',
+  application_credential_secret: 'application_credential_secret',
+  interface: 'openrc',
+  region: 'openrc',
+  verify: 'openrc',
 };
 
-/** An openrc file; a password or application credential secret typed beside it fills the prompt Horizon's file asks for. */
-export function fromOpenrc(input: { openrc: string; password?: string; application_credential_secret?: string }, defaults: NormaliseDefaults): CredentialConfig {
+/**
+ * An openrc file; a password or application credential secret typed beside it fills the prompt Horizon's file asks
+ * for.
+ */
+export function fromOpenrc(
+  input: { openrc: string; password?: string; application_credential_secret?: string },
+  defaults: NormaliseDefaults,
+): CredentialConfig {
   if (!input.openrc?.trim()) throw new ValidationError({ openrc: 'Paste or upload an openrc file.' });
   const v = parseOpenrc(input.openrc);
   if (Object.keys(v).length === 0) throw new ValidationError({ openrc: 'No "export OS_...=" lines found.' });
@@ -216,12 +331,19 @@ export function fromOpenrc(input: { openrc: string; password?: string; applicati
     interface: v.OS_INTERFACE ?? v.OS_ENDPOINT_TYPE,
     auth: {
       auth_url: v.OS_AUTH_URL,
-      username: v.OS_USERNAME, user_id: v.OS_USER_ID, password: input.password || v.OS_PASSWORD,
-      user_domain_name: v.OS_USER_DOMAIN_NAME, user_domain_id: v.OS_USER_DOMAIN_ID,
-      project_id: v.OS_PROJECT_ID ?? v.OS_TENANT_ID, project_name: v.OS_PROJECT_NAME ?? v.OS_TENANT_NAME,
-      project_domain_name: v.OS_PROJECT_DOMAIN_NAME, project_domain_id: v.OS_PROJECT_DOMAIN_ID,
-      domain_name: v.OS_DOMAIN_NAME, domain_id: v.OS_DOMAIN_ID,
-      application_credential_id: v.OS_APPLICATION_CREDENTIAL_ID, application_credential_name: v.OS_APPLICATION_CREDENTIAL_NAME,
+      username: v.OS_USERNAME,
+      user_id: v.OS_USER_ID,
+      password: input.password || v.OS_PASSWORD,
+      user_domain_name: v.OS_USER_DOMAIN_NAME,
+      user_domain_id: v.OS_USER_DOMAIN_ID,
+      project_id: v.OS_PROJECT_ID ?? v.OS_TENANT_ID,
+      project_name: v.OS_PROJECT_NAME ?? v.OS_TENANT_NAME,
+      project_domain_name: v.OS_PROJECT_DOMAIN_NAME,
+      project_domain_id: v.OS_PROJECT_DOMAIN_ID,
+      domain_name: v.OS_DOMAIN_NAME,
+      domain_id: v.OS_DOMAIN_ID,
+      application_credential_id: v.OS_APPLICATION_CREDENTIAL_ID,
+      application_credential_name: v.OS_APPLICATION_CREDENTIAL_NAME,
       application_credential_secret: input.application_credential_secret || v.OS_APPLICATION_CREDENTIAL_SECRET,
     },
   };
@@ -252,8 +374,16 @@ export interface ExplicitInput {
 }
 
 const EXPLICIT_FIELD: Record<Topic, string> = {
-  auth_url: 'auth_url', auth_type: 'type', username: 'username', password: 'password', project: 'project_id',
-  application_credential_id: 'application_credential_id', application_credential_secret: 'application_credential_secret', interface: 'interface', region: 'region', verify: 'auth_url',
+  auth_url: 'auth_url',
+  auth_type: 'type',
+  username: 'username',
+  password: 'password',
+  project: 'project_id',
+  application_credential_id: 'application_credential_id',
+  application_credential_secret: 'application_credential_secret',
+  interface: 'interface',
+  region: 'region',
+  verify: 'auth_url',
 };
 
 export function fromExplicit(input: ExplicitInput, defaults: NormaliseDefaults): CredentialConfig {
@@ -264,10 +394,17 @@ export function fromExplicit(input: ExplicitInput, defaults: NormaliseDefaults):
     interface: input.interface,
     auth: {
       auth_url: input.auth_url,
-      username: input.username, user_id: input.user_id, user_domain_name: input.user_domain_name, user_domain_id: input.user_domain_id,
+      username: input.username,
+      user_id: input.user_id,
+      user_domain_name: input.user_domain_name,
+      user_domain_id: input.user_domain_id,
       password: input.password,
-      project_id: input.project_id, project_name: input.project_name, project_domain_name: input.project_domain_name, project_domain_id: input.project_domain_id,
-      application_credential_id: input.application_credential_id, application_credential_name: input.application_credential_name,
+      project_id: input.project_id,
+      project_name: input.project_name,
+      project_domain_name: input.project_domain_name,
+      project_domain_id: input.project_domain_id,
+      application_credential_id: input.application_credential_id,
+      application_credential_name: input.application_credential_name,
       application_credential_secret: input.application_credential_secret,
     },
   };

@@ -7,9 +7,7 @@ import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
 import { fingerprint, VaultError } from '../vault';
-import {
-  HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint,
-} from '../openstack';
+import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
 import type { CloudConfig } from '../checks/types';
 import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlug } from './config';
@@ -23,27 +21,51 @@ export { assertVaultReady, getVault, setVault } from './vault';
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const MAX_TEXT = 200_000;
 
-const PERSONA_DB: Record<PersonaSlug, CredentialPersona> = { primary: 'primary', reader: 'reader', 'other-project': 'otherProject' };
-const PERSONA_SLUG: Record<CredentialPersona, PersonaSlug> = { primary: 'primary', reader: 'reader', otherProject: 'other-project' };
+const PERSONA_DB: Record<PersonaSlug, CredentialPersona> = {
+  primary: 'primary',
+  reader: 'reader',
+  'other-project': 'otherProject',
+};
+const PERSONA_SLUG: Record<CredentialPersona, PersonaSlug> = {
+  primary: 'primary',
+  reader: 'reader',
+  otherProject: 'other-project',
+};
 export const PERSONA_LABEL: Record<PersonaSlug, string> = {
   primary: 'primary credential',
   reader: 'reader persona',
   'other-project': 'other-project persona',
 };
 
-export const personaSchema = z.enum(PERSONAS, { message: 'persona must be primary, reader or other-project.' }).default('primary');
+export const personaSchema = z
+  .enum(PERSONAS, { message: 'persona must be primary, reader or other-project.' })
+  .default('primary');
 
 const opt = z.string().max(MAX_TEXT, 'Too long.').optional();
 /** Everything a form or API body may send; which source is used follows from what is filled in. */
 export const credentialInput = z.object({
   persona: personaSchema,
   source: z.enum(['clouds_yaml', 'openrc', 'fields']).optional(),
-  clouds_yaml: opt, secure_yaml: opt, cloud: opt,
+  clouds_yaml: opt,
+  secure_yaml: opt,
+  cloud: opt,
   openrc: opt,
-  type: opt, auth_url: opt, region: opt, interface: opt,
-  username: opt, user_id: opt, user_domain_name: opt, user_domain_id: opt, password: opt,
-  project_id: opt, project_name: opt, project_domain_name: opt, project_domain_id: opt,
-  application_credential_id: opt, application_credential_name: opt, application_credential_secret: opt,
+  type: opt,
+  auth_url: opt,
+  region: opt,
+  interface: opt,
+  username: opt,
+  user_id: opt,
+  user_domain_name: opt,
+  user_domain_id: opt,
+  password: opt,
+  project_id: opt,
+  project_name: opt,
+  project_domain_name: opt,
+  project_domain_id: opt,
+  application_credential_id: opt,
+  application_credential_name: opt,
+  application_credential_secret: opt,
   ca_bundle: opt,
   allow_private_addresses: checkboxSchema.optional().default(false),
 });
@@ -67,22 +89,38 @@ export interface CredentialView {
 
 function view(c: Credential): CredentialView {
   return {
-    persona: PERSONA_SLUG[c.persona], type: c.authType, principal: c.principal, authUrl: c.authUrl, region: c.region,
-    interface: c.interface, fingerprint: c.fingerprint, allowPrivateAddresses: c.allowPrivateAddresses, hasCaBundle: c.hasCaBundle,
-    setBy: c.setByLabel, setAt: c.setAt, lastTest: (c.lastTest as unknown as ConnectionTestResult | null) ?? null,
+    persona: PERSONA_SLUG[c.persona],
+    type: c.authType,
+    principal: c.principal,
+    authUrl: c.authUrl,
+    region: c.region,
+    interface: c.interface,
+    fingerprint: c.fingerprint,
+    allowPrivateAddresses: c.allowPrivateAddresses,
+    hasCaBundle: c.hasCaBundle,
+    setBy: c.setByLabel,
+    setAt: c.setAt,
+    lastTest: (c.lastTest as unknown as ConnectionTestResult | null) ?? null,
   };
 }
 
 /** Finds the cloud and asks the policy; another organization's cloud is "not found". */
 async function cloudFor(ctx: RequestContext, slug: string, action: Action) {
-  const c = await db.cloud.findUnique({ where: { slug: typeof slug === 'string' ? slug : '' }, select: { id: true, slug: true, name: true, region: true, organizationId: true, archivedAt: true } });
+  const c = await db.cloud.findUnique({
+    where: { slug: typeof slug === 'string' ? slug : '' },
+    select: { id: true, slug: true, name: true, region: true, organizationId: true, archivedAt: true },
+  });
   authorize(ctx.actor, action, { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
   if (!c) throw new NotFoundError('Cloud');
   return c;
 }
 
 /** Ask the policy about a cloud's credentials before reading a request body (401/404 before 400/422). */
-export async function assertCredentialAccess(ctx: RequestContext, slug: string, action: Extract<Action, `credential.${string}`>): Promise<void> {
+export async function assertCredentialAccess(
+  ctx: RequestContext,
+  slug: string,
+  action: Extract<Action, `credential.${string}`>,
+): Promise<void> {
   await cloudFor(ctx, slug, action);
 }
 
@@ -91,7 +129,10 @@ function parsePersona(p: unknown): PersonaSlug {
 }
 
 /** The write-only views of a cloud's credentials, one per persona (null where none is set). */
-export async function getCredentials(ctx: RequestContext, slug: string): Promise<Record<PersonaSlug, CredentialView | null>> {
+export async function getCredentials(
+  ctx: RequestContext,
+  slug: string,
+): Promise<Record<PersonaSlug, CredentialView | null>> {
   const cloud = await cloudFor(ctx, slug, 'credential.read');
   const rows = await db.credential.findMany({ where: { cloudId: cloud.id } });
   const out = { primary: null, reader: null, 'other-project': null } as Record<PersonaSlug, CredentialView | null>;
@@ -99,23 +140,46 @@ export async function getCredentials(ctx: RequestContext, slug: string): Promise
   return out;
 }
 
-export async function getCredential(ctx: RequestContext, slug: string, persona: unknown = 'primary'): Promise<CredentialView> {
+export async function getCredential(
+  ctx: RequestContext,
+  slug: string,
+  persona: unknown = 'primary',
+): Promise<CredentialView> {
   const cloud = await cloudFor(ctx, slug, 'credential.read');
   const p = parsePersona(persona);
-  const row = await db.credential.findUnique({ where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[p] } } });
+  const row = await db.credential.findUnique({
+    where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[p] } },
+  });
   if (!row) throw new NotFoundError(`The ${PERSONA_LABEL[p]} of this cloud`);
   return view(row);
 }
 
 /** Parse any of the three sources into a CredentialConfig; field errors name the input at fault. */
 export function credentialConfigFrom(input: z.infer<typeof credentialInput>, cloudRegion: string): CredentialConfig {
-  const defaults = { region: cloudRegion, allowPrivateAddresses: input.allow_private_addresses, caBundle: input.ca_bundle };
+  const defaults = {
+    region: cloudRegion,
+    allowPrivateAddresses: input.allow_private_addresses,
+    caBundle: input.ca_bundle,
+  };
   if (input.ca_bundle?.trim() && !/-----BEGIN CERTIFICATE-----/.test(input.ca_bundle)) {
     throw new ValidationError({ ca_bundle: 'The CA bundle must be PEM certificates (-----BEGIN CERTIFICATE-----).' });
   }
-  const source = input.source ?? (input.clouds_yaml?.trim() ? 'clouds_yaml' : input.openrc?.trim() ? 'openrc' : 'fields');
-  if (source === 'clouds_yaml') return fromCloudsYaml({ clouds_yaml: input.clouds_yaml ?? '', secure_yaml: input.secure_yaml, cloud: input.cloud }, defaults);
-  if (source === 'openrc') return fromOpenrc({ openrc: input.openrc ?? '', password: input.password, application_credential_secret: input.application_credential_secret }, defaults);
+  const source =
+    input.source ?? (input.clouds_yaml?.trim() ? 'clouds_yaml' : input.openrc?.trim() ? 'openrc' : 'fields');
+  if (source === 'clouds_yaml')
+    return fromCloudsYaml(
+      { clouds_yaml: input.clouds_yaml ?? '', secure_yaml: input.secure_yaml, cloud: input.cloud },
+      defaults,
+    );
+  if (source === 'openrc')
+    return fromOpenrc(
+      {
+        openrc: input.openrc ?? '',
+        password: input.password,
+        application_credential_secret: input.application_credential_secret,
+      },
+      defaults,
+    );
   return fromExplicit(input, defaults);
 }
 
@@ -132,21 +196,43 @@ export async function setCredential(ctx: RequestContext, slug: string, input: un
   const actorLabel = ctx.actor?.email || ctx.via || 'system';
   try {
     return await db.$transaction(async (tx) => {
-      const existing = await tx.credential.findUnique({ where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[persona] } }, select: { id: true } });
+      const existing = await tx.credential.findUnique({
+        where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[persona] } },
+        select: { id: true },
+      });
       if (existing) await tx.credential.delete({ where: { id: existing.id } });
       const row = await tx.credential.create({
         data: {
-          id, cloudId: cloud.id, persona: PERSONA_DB[persona], authType: config.auth.type, principal: principalOf(config.auth),
-          authUrl: config.auth.authUrl, region: config.region, interface: config.interface,
-          allowPrivateAddresses: config.allowPrivateAddresses, hasCaBundle: !!config.caBundle, fingerprint: fp,
-          ciphertext: new Uint8Array(envelope.ciphertext), nonce: new Uint8Array(envelope.nonce), tag: new Uint8Array(envelope.tag),
-          wrappedKey: new Uint8Array(envelope.wrappedKey), kekId: envelope.kekId, formatVersion: envelope.formatVersion,
-          setById: ctx.actor?.id || null, setByLabel: actorLabel,
+          id,
+          cloudId: cloud.id,
+          persona: PERSONA_DB[persona],
+          authType: config.auth.type,
+          principal: principalOf(config.auth),
+          authUrl: config.auth.authUrl,
+          region: config.region,
+          interface: config.interface,
+          allowPrivateAddresses: config.allowPrivateAddresses,
+          hasCaBundle: !!config.caBundle,
+          fingerprint: fp,
+          ciphertext: new Uint8Array(envelope.ciphertext),
+          nonce: new Uint8Array(envelope.nonce),
+          tag: new Uint8Array(envelope.tag),
+          wrappedKey: new Uint8Array(envelope.wrappedKey),
+          kekId: envelope.kekId,
+          formatVersion: envelope.formatVersion,
+          setById: ctx.actor?.id || null,
+          setByLabel: actorLabel,
         },
       });
-      const kind = config.auth.type === 'password' ? `password of user ${row.principal}` : `application credential ${row.principal}`;
+      const kind =
+        config.auth.type === 'password'
+          ? `password of user ${row.principal}`
+          : `application credential ${row.principal}`;
       await recordAudit(tx, ctx, {
-        action: existing ? 'credential.replace' : 'credential.set', targetType: 'cloud', targetId: cloud.slug, organizationId: cloud.organizationId,
+        action: existing ? 'credential.replace' : 'credential.set',
+        targetType: 'cloud',
+        targetId: cloud.slug,
+        organizationId: cloud.organizationId,
         summary: `${existing ? 'replaced' : 'set'} the ${PERSONA_LABEL[persona]} of cloud ${cloud.slug}: ${kind} at ${row.authUrl}, region ${row.region}, fingerprint ${fp}`,
       });
       return view(row);
@@ -163,11 +249,16 @@ export async function deleteCredential(ctx: RequestContext, slug: string, person
   const cloud = await cloudFor(ctx, slug, 'credential.write');
   const p = parsePersona(persona);
   await db.$transaction(async (tx) => {
-    const existing = await tx.credential.findUnique({ where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[p] } } });
+    const existing = await tx.credential.findUnique({
+      where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[p] } },
+    });
     if (!existing) throw new NotFoundError(`The ${PERSONA_LABEL[p]} of this cloud`);
     await tx.credential.delete({ where: { id: existing.id } });
     await recordAudit(tx, ctx, {
-      action: 'credential.delete', targetType: 'cloud', targetId: cloud.slug, organizationId: cloud.organizationId,
+      action: 'credential.delete',
+      targetType: 'cloud',
+      targetId: cloud.slug,
+      organizationId: cloud.organizationId,
       summary: `deleted the ${PERSONA_LABEL[p]} of cloud ${cloud.slug} (${existing.authType === 'password' ? 'user' : 'application credential'} ${existing.principal}, fingerprint ${existing.fingerprint})`,
     });
   });
@@ -176,7 +267,11 @@ export async function deleteCredential(ctx: RequestContext, slug: string, person
 function unreadable(err: VaultError): AppError {
   // The detail (KEK ids, key file paths) is for the operator's log, not for the caller.
   console.error(`[vault] a stored credential cannot be decrypted: ${err.message}`);
-  return new AppError('credential_unreadable', 'The stored credential cannot be decrypted with the key-encryption keys this server has; the operator has been told in the server log.', 503);
+  return new AppError(
+    'credential_unreadable',
+    'The stored credential cannot be decrypted with the key-encryption keys this server has; the operator has been told in the server log.',
+    503,
+  );
 }
 
 async function openRow(row: Credential): Promise<CredentialConfig> {
@@ -197,7 +292,13 @@ export async function decryptCloudConfig(cloudId: string): Promise<CloudConfig |
   const primary = rows.find((r) => r.persona === 'primary');
   if (!primary) return null;
   const main = await openRow(primary);
-  const cfg: CloudConfig = { auth: main.auth, region: main.region, interface: main.interface, caBundle: main.caBundle, allowPrivateAddresses: main.allowPrivateAddresses };
+  const cfg: CloudConfig = {
+    auth: main.auth,
+    region: main.region,
+    interface: main.interface,
+    caBundle: main.caBundle,
+    allowPrivateAddresses: main.allowPrivateAddresses,
+  };
   for (const r of rows) {
     if (r.persona === 'primary') continue;
     const p = await openRow(r);
@@ -238,19 +339,39 @@ const DAY = 86_400_000;
  * is decrypted in memory for this call only, registered with the HTTP layer's redactor, and
  * never part of the result, the audit event or an error.
  */
-export async function testConnection(ctx: RequestContext, slug: string, persona: unknown = 'primary', now = () => new Date()): Promise<ConnectionTestResult> {
+export async function testConnection(
+  ctx: RequestContext,
+  slug: string,
+  persona: unknown = 'primary',
+  now = () => new Date(),
+): Promise<ConnectionTestResult> {
   const cloud = await cloudFor(ctx, slug, 'credential.test');
   const p = parsePersona(persona);
-  const row = await db.credential.findUnique({ where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[p] } } });
+  const row = await db.credential.findUnique({
+    where: { cloudId_persona: { cloudId: cloud.id, persona: PERSONA_DB[p] } },
+  });
   if (!row) throw new NotFoundError(`The ${PERSONA_LABEL[p]} of this cloud`);
   const config = await openRow(row);
   const started = Date.now();
   const http = new HttpClient({ caBundle: config.caBundle, allowPrivateAddresses: config.allowPrivateAddresses });
   http.redactor.addSecret(secretOf(config.auth));
   const result: ConnectionTestResult = {
-    ok: false, persona: p, testedAt: now().toISOString(), durationMs: 0, authUrl: config.auth.authUrl, identityUrl: null,
-    region: config.region, interface: config.interface, roles: [], project: null, user: null, services: [],
-    keyManager: null, keyManagerRegions: [], tls: null, warnings: [],
+    ok: false,
+    persona: p,
+    testedAt: now().toISOString(),
+    durationMs: 0,
+    authUrl: config.auth.authUrl,
+    identityUrl: null,
+    region: config.region,
+    interface: config.interface,
+    roles: [],
+    project: null,
+    user: null,
+    services: [],
+    keyManager: null,
+    keyManagerRegions: [],
+    tls: null,
+    warnings: [],
   };
   if (config.auth.authUrl.startsWith('http://')) {
     result.warnings.push('The auth URL uses plain http://: the credential and tokens travel unencrypted. Use https.');
@@ -261,7 +382,13 @@ export async function testConnection(ctx: RequestContext, slug: string, persona:
     result.ok = true;
     result.identityUrl = http.redactor.text(session.identityUrl);
     result.roles = [...token.roles];
-    result.project = token.project ? { id: token.project.id, name: token.project.name, domain: token.project.domain?.name ?? token.project.domain?.id } : null;
+    result.project = token.project
+      ? {
+          id: token.project.id,
+          name: token.project.name,
+          domain: token.project.domain?.name ?? token.project.domain?.id,
+        }
+      : null;
     result.user = token.user ? { id: token.user.id, name: token.user.name } : null;
     result.services = [...new Set(token.catalog.map((s) => s.type))].sort();
     const km = selectEndpoint(token.catalog, 'key-manager', config.interface, config.region);
@@ -269,13 +396,19 @@ export async function testConnection(ctx: RequestContext, slug: string, persona:
     if (km) result.keyManager = { url: km.endpoint.url, region: km.endpoint.region, serviceName: km.service.name };
     const elevated = result.roles.filter((r) => (ELEVATED_ROLES as readonly string[]).includes(r));
     if (p === 'primary' && elevated.length) {
-      result.warnings.push(`The token carries ${elevated.join(' and ')}: the official checks would ABORT (user privileges too high). Use a credential with only the member role.`);
+      result.warnings.push(
+        `The token carries ${elevated.join(' and ')}: the official checks would ABORT (user privileges too high). Use a credential with only the member role.`,
+      );
     }
     if (p === 'primary' && !result.roles.includes('member')) {
-      result.warnings.push('The token has no member role: the official checks would ABORT. The credential must belong to a member of the project.');
+      result.warnings.push(
+        'The token has no member role: the official checks would ABORT. The credential must belong to a member of the project.',
+      );
     }
     if (!km) {
-      result.warnings.push(`The catalog lists no key-manager (${config.interface}) in region ${config.region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}.`);
+      result.warnings.push(
+        `The catalog lists no key-manager (${config.interface}) in region ${config.region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}.`,
+      );
     }
     const peer = http.tlsPeer(session.identityUrl);
     if (peer) {
@@ -284,9 +417,11 @@ export async function testConnection(ctx: RequestContext, slug: string, persona:
       if (Number.isFinite(until) && until - now().getTime() < 30 * DAY) {
         const host = new URL(session.identityUrl).host;
         const date = new Date(until).toISOString().slice(0, 10);
-        result.warnings.push(until < now().getTime()
-          ? `The TLS certificate of ${host} expired on ${date}.`
-          : `The TLS certificate of ${host} expires on ${date}, within 30 days.`);
+        result.warnings.push(
+          until < now().getTime()
+            ? `The TLS certificate of ${host} expired on ${date}.`
+            : `The TLS certificate of ${host} expires on ${date}, within 30 days.`,
+        );
       }
     }
   } catch (err) {
@@ -299,10 +434,17 @@ export async function testConnection(ctx: RequestContext, slug: string, persona:
   await db.$transaction(async (tx) => {
     await tx.credential.updateMany({
       where: { id: row.id },
-      data: { lastTestAt: new Date(result.testedAt), lastTestOk: result.ok, lastTest: result as unknown as Prisma.InputJsonValue },
+      data: {
+        lastTestAt: new Date(result.testedAt),
+        lastTestOk: result.ok,
+        lastTest: result as unknown as Prisma.InputJsonValue,
+      },
     });
     await recordAudit(tx, ctx, {
-      action: 'credential.test', targetType: 'cloud', targetId: cloud.slug, organizationId: cloud.organizationId,
+      action: 'credential.test',
+      targetType: 'cloud',
+      targetId: cloud.slug,
+      organizationId: cloud.organizationId,
       summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${result.warnings.length} warning(s)` : ''}`,
     });
   });

@@ -17,14 +17,38 @@ export function setVault(vault: Vault | undefined): void {
   g.scsVault = vault;
 }
 
-const envelopeColumns = { id: true, cloudId: true, ciphertext: true, nonce: true, tag: true, wrappedKey: true, kekId: true, formatVersion: true } as const;
+const envelopeColumns = {
+  id: true,
+  cloudId: true,
+  ciphertext: true,
+  nonce: true,
+  tag: true,
+  wrappedKey: true,
+  kekId: true,
+  formatVersion: true,
+} as const;
 
-type EnvelopeRow = { id: string; cloudId: string; ciphertext: Uint8Array; nonce: Uint8Array; tag: Uint8Array; wrappedKey: Uint8Array; kekId: string; formatVersion: number };
+type EnvelopeRow = {
+  id: string;
+  cloudId: string;
+  ciphertext: Uint8Array;
+  nonce: Uint8Array;
+  tag: Uint8Array;
+  wrappedKey: Uint8Array;
+  kekId: string;
+  formatVersion: number;
+};
 
 export function toStored(r: EnvelopeRow): StoredEnvelope {
   return {
-    credentialId: r.id, cloudId: r.cloudId, kekId: r.kekId, formatVersion: r.formatVersion,
-    ciphertext: Buffer.from(r.ciphertext), nonce: Buffer.from(r.nonce), tag: Buffer.from(r.tag), wrappedKey: Buffer.from(r.wrappedKey),
+    credentialId: r.id,
+    cloudId: r.cloudId,
+    kekId: r.kekId,
+    formatVersion: r.formatVersion,
+    ciphertext: Buffer.from(r.ciphertext),
+    nonce: Buffer.from(r.nonce),
+    tag: Buffer.from(r.tag),
+    wrappedKey: Buffer.from(r.wrappedKey),
   };
 }
 
@@ -76,7 +100,9 @@ export async function assertVaultReady(vault: Vault = getVault()): Promise<Vault
   try {
     activeKekId = (await vault.active()).id;
   } catch (err) {
-    throw new Error(`refusing to start: the ${vault.provider.name} KEK provider cannot provide its key: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(
+      `refusing to start: the ${vault.provider.name} KEK provider cannot provide its key: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const kekIds = await credentialEnvelopeStore.countByKek();
   for (const [kekId, count] of Object.entries(kekIds)) {
@@ -87,7 +113,9 @@ export async function assertVaultReady(vault: Vault = getVault()): Promise<Vault
       (await vault.open(stored, stored)).fill(0);
     } catch (err) {
       const why = err instanceof VaultError ? err.message : String(err);
-      throw new Error(`refusing to start: ${count} credential record(s) are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`);
+      throw new Error(
+        `refusing to start: ${count} credential record(s) are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
+      );
     }
   }
   return { provider: vault.provider.name, where: vault.provider.describe(), activeKekId, kekIds };

@@ -6,7 +6,13 @@ import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded';
  */
 export async function connectDatabase(log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
   const external = process.env.DATABASE_URL;
-  if (external) return { url: external, owned: false, description: `using the database at ${new URL(external).host} (DATABASE_URL)`, stop: async () => {} };
+  if (external)
+    return {
+      url: external,
+      owned: false,
+      description: `using the database at ${new URL(external).host} (DATABASE_URL)`,
+      stop: async () => {},
+    };
   const embedded = await startEmbeddedDatabase({ log });
   process.env.DATABASE_URL = embedded.url;
   return embedded;

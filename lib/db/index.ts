@@ -8,7 +8,9 @@ const globalForDb = globalThis as unknown as { scsDb?: PrismaClient };
 
 export function createDb(url = process.env.DATABASE_URL): PrismaClient {
   if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides one');
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DB_POOL_SIZE || 10) }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DB_POOL_SIZE || 10) }),
+  });
 }
 
 export const db: PrismaClient = new Proxy({} as PrismaClient, {

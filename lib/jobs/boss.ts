@@ -21,10 +21,18 @@ export const CRONS: Array<{ queue: string; cron: string }> = [
   { queue: QUEUES.expiryReminders, cron: '23 * * * *' },
 ];
 
-export interface RunJob { runId: string }
-export interface DeliveryJob { deliveryId: string }
+export interface RunJob {
+  runId: string;
+}
+export interface DeliveryJob {
+  deliveryId: string;
+}
 
-interface BossState { boss: PgBoss | null; starting: Promise<PgBoss> | null; supervise: boolean }
+interface BossState {
+  boss: PgBoss | null;
+  starting: Promise<PgBoss> | null;
+  supervise: boolean;
+}
 const g = globalThis as unknown as { scsBoss?: BossState };
 
 function state(): BossState {
@@ -59,7 +67,9 @@ export async function getBoss(opts: { supervise?: boolean; url?: string } = {}):
     s.boss = boss;
     s.supervise = supervise;
     return boss;
-  })().finally(() => { s.starting = null; });
+  })().finally(() => {
+    s.starting = null;
+  });
   return s.starting;
 }
 
@@ -77,13 +87,21 @@ export async function stopBoss(): Promise<void> {
 /** Queue a run's job. The job id is the run id: sending twice is harmless. */
 export async function enqueueRun(runId: string): Promise<void> {
   const boss = await getBoss();
-  await boss.send(QUEUES.run, { runId } satisfies RunJob, { id: runId, retryLimit: 1, retryDelay: 5, expireInSeconds: 3 * 3600 });
+  await boss.send(QUEUES.run, { runId } satisfies RunJob, {
+    id: runId,
+    retryLimit: 1,
+    retryDelay: 5,
+    expireInSeconds: 3 * 3600,
+  });
 }
 
 export async function enqueueDelivery(deliveryId: string): Promise<void> {
   const boss = await getBoss();
   const retryDelay = Number(process.env.NOTIFY_RETRY_DELAY_S || 30);
   await boss.send(QUEUES.delivery, { deliveryId } satisfies DeliveryJob, {
-    retryLimit: Number(process.env.NOTIFY_RETRY_LIMIT || 5), retryDelay, retryBackoff: true, expireInSeconds: 120,
+    retryLimit: Number(process.env.NOTIFY_RETRY_LIMIT || 5),
+    retryDelay,
+    retryBackoff: true,
+    expireInSeconds: 120,
   });
 }

@@ -27,7 +27,10 @@ export function retentionSettings(env: Record<string, string | undefined> = proc
   };
 }
 
-export async function pruneRetention(now = new Date(), settings = retentionSettings()): Promise<{ evidencePruned: number; runsDeleted: number; deliveriesDeleted: number }> {
+export async function pruneRetention(
+  now = new Date(),
+  settings = retentionSettings(),
+): Promise<{ evidencePruned: number; runsDeleted: number; deliveriesDeleted: number }> {
   const evidenceBefore = new Date(now.getTime() - settings.evidenceDays * DAY);
   const resultBefore = new Date(now.getTime() - settings.resultDays * DAY);
   const deliveryBefore = new Date(now.getTime() - settings.deliveryDays * DAY);
@@ -53,7 +56,10 @@ export function refreshWindowHours(env: Record<string, string | undefined> = pro
  * window (or expired) are re-run together in one "refresh" run. A cloud with an active run is
  * left alone (its run refreshes them anyway).
  */
-export async function refreshExpiring(now = new Date(), opts: { hours?: number; enqueue?: (runId: string) => Promise<void> } = {}): Promise<Array<{ cloudId: string; runId: string; testcases: string[] }>> {
+export async function refreshExpiring(
+  now = new Date(),
+  opts: { hours?: number; enqueue?: (runId: string) => Promise<void> } = {},
+): Promise<Array<{ cloudId: string; runId: string; testcases: string[] }>> {
   const hours = opts.hours ?? refreshWindowHours();
   const enqueue = opts.enqueue ?? enqueueRun;
   const lifetimes = new Map(CHECKS.map((c) => [c.id, c.lifetime]));
@@ -67,7 +73,8 @@ export async function refreshExpiring(now = new Date(), opts: { hours?: number; 
   for (const r of latest) {
     const lifetime = lifetimes.get(r.testcase);
     if (!lifetime) continue;
-    if (expiresAt(r.checkedAt, lifetime).getTime() <= horizon) due.set(r.cloudId, [...(due.get(r.cloudId) ?? []), r.testcase]);
+    if (expiresAt(r.checkedAt, lifetime).getTime() <= horizon)
+      due.set(r.cloudId, [...(due.get(r.cloudId) ?? []), r.testcase]);
   }
   const ctx = { actor: systemActor('refresh-expiring'), clientAddress: null, via: 'refresh-expiring' };
   const out: Array<{ cloudId: string; runId: string; testcases: string[] }> = [];
@@ -82,7 +89,11 @@ export async function refreshExpiring(now = new Date(), opts: { hours?: number; 
 
 /** Queued runs whose job never made it into the queue (e.g. the send failed): send again. */
 export async function requeueOrphans(olderThanMs = 120_000, enqueue = enqueueRun): Promise<number> {
-  const rows = await db.run.findMany({ where: { status: 'queued', queuedAt: { lt: new Date(Date.now() - olderThanMs) } }, select: { id: true }, take: 1000 });
+  const rows = await db.run.findMany({
+    where: { status: 'queued', queuedAt: { lt: new Date(Date.now() - olderThanMs) } },
+    select: { id: true },
+    take: 1000,
+  });
   for (const r of rows) await enqueue(r.id);
   return rows.length;
 }

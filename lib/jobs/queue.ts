@@ -15,7 +15,9 @@ export async function requestRun(
       await enqueueRun(created.run.id);
     } catch (err) {
       // The run stays queued; the worker's orphan sweep sends its job again.
-      console.error(`[queue] could not enqueue run ${created.run.id}: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        `[queue] could not enqueue run ${created.run.id}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
   return created;

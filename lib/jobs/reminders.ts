@@ -30,9 +30,20 @@ export async function sendDueReminders(
   for (const m of pending) {
     // Claimed with a conditional update, so two processes never notify the same message twice.
     const n = await db.$transaction(async (tx) => {
-      const claimed = await tx.notificationOutbox.updateMany({ where: { id: m.id, deliveredAt: null }, data: { deliveredAt: now } });
+      const claimed = await tx.notificationOutbox.updateMany({
+        where: { id: m.id, deliveredAt: null },
+        data: { deliveredAt: now },
+      });
       if (claimed.count !== 1) return null;
-      return tx.notification.create({ data: { cloudId: m.cloudId!, kind: NOTIFICATION_KIND[m.kind], toStatus: 'expiring', subject: m.subject, body: m.body } });
+      return tx.notification.create({
+        data: {
+          cloudId: m.cloudId!,
+          kind: NOTIFICATION_KIND[m.kind],
+          toStatus: 'expiring',
+          subject: m.subject,
+          body: m.body,
+        },
+      });
     });
     if (!n) continue;
     await dispatch(n.id);

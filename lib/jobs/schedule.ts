@@ -13,7 +13,11 @@ import { createRun } from '../runs';
 import { enqueueRun } from './boss';
 
 export const SCHEDULES = ['off', 'hourly', 'daily', 'weekly'] as const;
-const PERIOD_MS: Record<Exclude<RunSchedule, 'off'>, number> = { hourly: 3_600_000, daily: 86_400_000, weekly: 7 * 86_400_000 };
+const PERIOD_MS: Record<Exclude<RunSchedule, 'off'>, number> = {
+  hourly: 3_600_000,
+  daily: 86_400_000,
+  weekly: 7 * 86_400_000,
+};
 /** Weekly slots count from a Monday 00:00 UTC. */
 const MONDAY = Date.UTC(1970, 0, 5);
 
@@ -33,18 +37,34 @@ export function nextRunTime(schedule: RunSchedule, cloudId: string, after: Date)
   return new Date(origin + k * period);
 }
 
-export const scheduleInput = z.object({ schedule: z.enum(SCHEDULES, { message: 'Choose off, hourly, daily or weekly.' }) });
+export const scheduleInput = z.object({
+  schedule: z.enum(SCHEDULES, { message: 'Choose off, hourly, daily or weekly.' }),
+});
 
 /** Staff set how often a cloud is checked (it is part of the certification body's monitoring). */
-export async function setSchedule(ctx: RequestContext, slug: string, input: unknown, now = new Date()): Promise<{ schedule: RunSchedule; nextRunAt: Date | null }> {
+export async function setSchedule(
+  ctx: RequestContext,
+  slug: string,
+  input: unknown,
+  now = new Date(),
+): Promise<{ schedule: RunSchedule; nextRunAt: Date | null }> {
   const cloud = await db.cloud.findUnique({ where: { slug } });
-  authorize(ctx.actor, 'cloud.update', { type: 'cloud', organizationId: cloud?.organizationId ?? '00000000-0000-0000-0000-000000000000' });
+  authorize(ctx.actor, 'cloud.update', {
+    type: 'cloud',
+    organizationId: cloud?.organizationId ?? '00000000-0000-0000-0000-000000000000',
+  });
   if (!cloud) throw new NotFoundError('Cloud');
   const { schedule } = parseInput(scheduleInput, input);
   const nextRunAt = nextRunTime(schedule, cloud.id, now);
   await db.$transaction(async (tx) => {
     await tx.cloud.update({ where: { id: cloud.id }, data: { schedule, nextRunAt } });
-    await recordAudit(tx, ctx, { action: 'cloud.schedule', targetType: 'cloud', targetId: cloud.slug, organizationId: cloud.organizationId, summary: `set the schedule of ${cloud.slug} to ${schedule}` });
+    await recordAudit(tx, ctx, {
+      action: 'cloud.schedule',
+      targetType: 'cloud',
+      targetId: cloud.slug,
+      organizationId: cloud.organizationId,
+      summary: `set the schedule of ${cloud.slug} to ${schedule}`,
+    });
   });
   return { schedule, nextRunAt };
 }
@@ -54,18 +74,29 @@ export async function setSchedule(ctx: RequestContext, slug: string, input: unkn
  * slot has come (claimed with SKIP LOCKED, so concurrent ticks in several processes never start
  * a cloud twice; the one-active-run rule would catch it anyway). Returns the run ids started.
  */
-export async function schedulerTick(now = new Date(), opts: { enqueue?: (runId: string) => Promise<void>; limit?: number } = {}): Promise<string[]> {
+export async function schedulerTick(
+  now = new Date(),
+  opts: { enqueue?: (runId: string) => Promise<void>; limit?: number } = {},
+): Promise<string[]> {
   const enqueue = opts.enqueue ?? enqueueRun;
-  const unplanned = await db.cloud.findMany({ where: { schedule: { not: 'off' }, archivedAt: null, nextRunAt: null }, select: { id: true, schedule: true }, take: 5000 });
+  const unplanned = await db.cloud.findMany({
+    where: { schedule: { not: 'off' }, archivedAt: null, nextRunAt: null },
+    select: { id: true, schedule: true },
+    take: 5000,
+  });
   for (const c of unplanned) {
-    await db.cloud.updateMany({ where: { id: c.id, nextRunAt: null }, data: { nextRunAt: nextRunTime(c.schedule, c.id, now) } });
+    await db.cloud.updateMany({
+      where: { id: c.id, nextRunAt: null },
+      data: { nextRunAt: nextRunTime(c.schedule, c.id, now) },
+    });
   }
   const due = await db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Array<{ id: string; schedule: RunSchedule }>>`
       SELECT id::text AS id, schedule FROM "Cloud"
       WHERE schedule <> 'off' AND "archivedAt" IS NULL AND "nextRunAt" <= ${now}
       ORDER BY "nextRunAt" LIMIT ${opts.limit ?? 1000} FOR UPDATE SKIP LOCKED`;
-    for (const r of rows) await tx.cloud.update({ where: { id: r.id }, data: { nextRunAt: nextRunTime(r.schedule, r.id, now) } });
+    for (const r of rows)
+      await tx.cloud.update({ where: { id: r.id }, data: { nextRunAt: nextRunTime(r.schedule, r.id, now) } });
     return rows;
   });
   const ctx = { actor: systemActor('scheduler'), clientAddress: null, via: 'scheduler' };

@@ -6,7 +6,15 @@
 //   - the scheduler tick, refresh of expiring results and retention pruning (cron, once per slot)
 
 import type PgBoss from 'pg-boss';
-import { executeRun, defaultWorkerId, heartbeatIntervalMs, markInterrupted, notifyProgress, RunHeartbeat, type CloudConfigResolver } from '../runs';
+import {
+  executeRun,
+  defaultWorkerId,
+  heartbeatIntervalMs,
+  markInterrupted,
+  notifyProgress,
+  RunHeartbeat,
+  type CloudConfigResolver,
+} from '../runs';
 import { attemptDelivery, planDeliveries, type Mail } from '../notify';
 import { CRONS, QUEUES, enqueueDelivery, getBoss, stopBoss, type DeliveryJob, type RunJob } from './boss';
 import { schedulerTick } from './schedule';
@@ -45,9 +53,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const concurrency = opts.concurrency ?? workerConcurrency();
   const interval = opts.heartbeatMs ?? heartbeatIntervalMs();
   const boss = await getBoss({ supervise: true });
-  const heartbeat = new RunHeartbeat(interval, (err) => log(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`));
+  const heartbeat = new RunHeartbeat(interval, (err) =>
+    log(`heartbeat failed: ${err instanceof Error ? err.message : String(err)}`),
+  );
   heartbeat.start();
-  const polling = { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5), batchSize: 1 };
+  const polling = {
+    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5),
+    batchSize: 1,
+  };
 
   /** Stores stale compliance snapshots of all active clouds (lib/compliance/snapshot.ts), off the web process. */
   const refreshSnapshots = async () => {
@@ -60,8 +73,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const runHandler = async (jobs: PgBoss.Job<RunJob>[]) => {
     for (const job of jobs) {
       const outcome = await executeRun(job.data.runId, {
-        resolver: opts.resolver, heartbeat, workerId: id, log,
-        onNotification: (nid) => dispatchNotification(nid).catch((err) => log(`could not queue deliveries of ${nid}: ${err instanceof Error ? err.message : String(err)}`)),
+        resolver: opts.resolver,
+        heartbeat,
+        workerId: id,
+        log,
+        onNotification: (nid) =>
+          dispatchNotification(nid).catch((err) =>
+            log(`could not queue deliveries of ${nid}: ${err instanceof Error ? err.message : String(err)}`),
+          ),
       });
       if (outcome !== 'skipped' && process.env.WORKER_LOG_RUNS === 'true') log(`run ${job.data.runId} ${outcome}`);
     }
@@ -82,31 +101,51 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     workIds.push(workId);
   }
 
-  workIds.push(await boss.work<DeliveryJob>(QUEUES.delivery, { ...polling, includeMetadata: true }, async (jobs) => {
-    for (const job of jobs) await attemptDelivery(job.data.deliveryId, { lastAttempt: job.retryCount >= job.retryLimit, mailer: opts.mailer });
-  }));
+  workIds.push(
+    await boss.work<DeliveryJob>(QUEUES.delivery, { ...polling, includeMetadata: true }, async (jobs) => {
+      for (const job of jobs)
+        await attemptDelivery(job.data.deliveryId, {
+          lastAttempt: job.retryCount >= job.retryLimit,
+          mailer: opts.mailer,
+        });
+    }),
+  );
 
   const timers: NodeJS.Timeout[] = [];
   if (opts.housekeeping !== false) {
     for (const c of CRONS) await boss.schedule(c.queue, c.cron, {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: 600 });
-    workIds.push(await boss.work(QUEUES.schedulerTick, async () => { await schedulerTick(); }));
-    workIds.push(await boss.work(QUEUES.refreshExpiring, async () => { await refreshExpiring(); }));
-    workIds.push(await boss.work(QUEUES.expiryReminders, async () => {
-      const { sendDueReminders } = await import('./reminders');
-      const { now } = await import('../clock');
-      const r = await sendDueReminders(now());
-      if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
-      // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
-      // first reader after an expiry need not compute them.
-      await refreshSnapshots();
-    }));
-    workIds.push(await boss.work(QUEUES.retention, async () => {
-      const r = await pruneRetention();
-      log(`retention: evidence pruned on ${r.evidencePruned} result(s), ${r.runsDeleted} run(s) and ${r.deliveriesDeleted} delivery record(s) deleted`);
-      // Deleting old runs marks their clouds' snapshots stale (triggers): store them anew here,
-      // not in the first page view of the morning.
-      if (r.runsDeleted > 0) await refreshSnapshots();
-    }));
+    workIds.push(
+      await boss.work(QUEUES.schedulerTick, async () => {
+        await schedulerTick();
+      }),
+    );
+    workIds.push(
+      await boss.work(QUEUES.refreshExpiring, async () => {
+        await refreshExpiring();
+      }),
+    );
+    workIds.push(
+      await boss.work(QUEUES.expiryReminders, async () => {
+        const { sendDueReminders } = await import('./reminders');
+        const { now } = await import('../clock');
+        const r = await sendDueReminders(now());
+        if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
+        // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
+        // first reader after an expiry need not compute them.
+        await refreshSnapshots();
+      }),
+    );
+    workIds.push(
+      await boss.work(QUEUES.retention, async () => {
+        const r = await pruneRetention();
+        log(
+          `retention: evidence pruned on ${r.evidencePruned} result(s), ${r.runsDeleted} run(s) and ${r.deliveriesDeleted} delivery record(s) deleted`,
+        );
+        // Deleting old runs marks their clouds' snapshots stale (triggers): store them anew here,
+        // not in the first page view of the morning.
+        if (r.runsDeleted > 0) await refreshSnapshots();
+      }),
+    );
   }
   // Stale heartbeats of any worker (this one's included) are found within interval x (STALE_FACTOR + 1).
   const monitor = setInterval(() => {
@@ -121,7 +160,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   }, interval);
   monitor.unref();
   timers.push(monitor);
-  const orphans = setInterval(() => { requeueOrphans().catch(() => {}); }, 60_000);
+  const orphans = setInterval(() => {
+    requeueOrphans().catch(() => {});
+  }, 60_000);
   orphans.unref();
   timers.push(orphans);
 

@@ -37,7 +37,12 @@ export async function formAction(
 ): Promise<FormState> {
   const values = formValues(formData);
   const ctx = await currentContext();
-  if (!ctx.actor) return { status: 401, message: 'Your session has ended. Sign in again; what you typed is kept below.', values: keptValues(values) };
+  if (!ctx.actor)
+    return {
+      status: 401,
+      message: 'Your session has ended. Sign in again; what you typed is kept below.',
+      values: keptValues(values),
+    };
   let outcome: ActionOutcome;
   try {
     outcome = await fn(ctx as RequestContext & { actor: Actor }, values);

@@ -38,13 +38,27 @@ async function subscribedUsers(organizationId: string, kind: string): Promise<st
 
 /** Creates one delivery per recipient of a notification; returns their ids (for the queue). */
 export async function planDeliveries(notificationId: string): Promise<string[]> {
-  const n = await db.notification.findUniqueOrThrow({ where: { id: notificationId }, include: { cloud: { include: { organization: true } }, deliveries: { select: { id: true } } } });
+  const n = await db.notification.findUniqueOrThrow({
+    where: { id: notificationId },
+    include: { cloud: { include: { organization: true } }, deliveries: { select: { id: true } } },
+  });
   if (n.deliveries.length > 0) return []; // planned already (a retried job)
   const emails = new Set<string>();
   if (smtpConfigured()) {
-    for (const e of [...n.cloud.organization.contactEmails, ...n.cloud.contactEmails, ...(await subscribedUsers(n.cloud.organizationId, n.kind))]) emails.add(e.toLowerCase());
+    for (const e of [
+      ...n.cloud.organization.contactEmails,
+      ...n.cloud.contactEmails,
+      ...(await subscribedUsers(n.cloud.organizationId, n.kind)),
+    ])
+      emails.add(e.toLowerCase());
   }
-  const hooks = await db.webhook.findMany({ where: { active: true, events: { has: n.kind }, OR: [{ organizationId: n.cloud.organizationId }, { organizationId: null }] } });
+  const hooks = await db.webhook.findMany({
+    where: {
+      active: true,
+      events: { has: n.kind },
+      OR: [{ organizationId: n.cloud.organizationId }, { organizationId: null }],
+    },
+  });
   const rows: Prisma.NotificationDeliveryCreateManyInput[] = [
     ...[...emails].map((target) => ({ id: randomUUID(), notificationId, channel: 'email', target })),
     ...hooks.map((h) => ({ id: randomUUID(), notificationId, channel: 'webhook', target: h.url, webhookId: h.id })),
@@ -53,16 +67,28 @@ export async function planDeliveries(notificationId: string): Promise<string[]> 
   return rows.map((r) => r.id!);
 }
 
-interface AttemptLog { at: string; ok: boolean; statusCode?: number; error?: string; durationMs: number }
+interface AttemptLog {
+  at: string;
+  ok: boolean;
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+}
 
 /**
  * One attempt. Throws when it failed and more attempts may follow (the queue retries with
  * backoff); on the last attempt the delivery is marked failed instead.
  */
-export async function attemptDelivery(deliveryId: string, opts: { lastAttempt: boolean; mailer?: (m: Mail) => Promise<void> }): Promise<'delivered' | 'failed' | 'skipped'> {
+export async function attemptDelivery(
+  deliveryId: string,
+  opts: { lastAttempt: boolean; mailer?: (m: Mail) => Promise<void> },
+): Promise<'delivered' | 'failed' | 'skipped'> {
   const d = await db.notificationDelivery.findUnique({
     where: { id: deliveryId },
-    include: { webhook: true, notification: { include: { cloud: { include: { organization: { select: { slug: true, name: true } } } } } } },
+    include: {
+      webhook: true,
+      notification: { include: { cloud: { include: { organization: { select: { slug: true, name: true } } } } } },
+    },
   });
   if (!d || d.status !== 'pending') return 'skipped';
   const n = d.notification;
@@ -71,15 +97,26 @@ export async function attemptDelivery(deliveryId: string, opts: { lastAttempt: b
   try {
     if (d.channel === 'email') {
       const runLink = n.runId ? `${publicUrl()}/runs/${n.runId}` : `${publicUrl()}/clouds/${n.cloud.slug}`;
-      await (opts.mailer ?? sendMail)({ to: d.target, subject: `[SCS key manager] ${n.subject}`, text: `${n.body}\n\nDetails: ${runLink}\n\nYou receive this as a contact of ${n.cloud.organization.name} or because you subscribed; change what you receive at ${publicUrl()}/settings/notifications.\n` });
+      await (opts.mailer ?? sendMail)({
+        to: d.target,
+        subject: `[SCS key manager] ${n.subject}`,
+        text: `${n.body}\n\nDetails: ${runLink}\n\nYou receive this as a contact of ${n.cloud.organization.name} or because you subscribed; change what you receive at ${publicUrl()}/settings/notifications.\n`,
+      });
       entry = { at: new Date(t0).toISOString(), ok: true, durationMs: Date.now() - t0 };
     } else {
       if (!d.webhook || !d.webhook.active) throw new Error('the webhook was removed or switched off');
       const timestamp = String(Math.floor(Date.now() / 1000));
       const body = JSON.stringify({
-        event: n.kind, deliveryId: d.id, notificationId: n.id, at: n.createdAt.toISOString(),
-        cloud: { slug: n.cloud.slug, name: n.cloud.name }, organization: { slug: n.cloud.organization.slug },
-        from: n.fromStatus, to: n.toStatus, subject: n.subject, message: n.body,
+        event: n.kind,
+        deliveryId: d.id,
+        notificationId: n.id,
+        at: n.createdAt.toISOString(),
+        cloud: { slug: n.cloud.slug, name: n.cloud.name },
+        organization: { slug: n.cloud.organization.slug },
+        from: n.fromStatus,
+        to: n.toStatus,
+        subject: n.subject,
+        message: n.body,
         run: n.runId ? { id: n.runId, url: `${publicUrl()}/runs/${n.runId}` } : null,
       });
       const http = new HttpClient({
@@ -88,23 +125,48 @@ export async function attemptDelivery(deliveryId: string, opts: { lastAttempt: b
       });
       try {
         const res = await http.request({
-          service: 'webhook', method: 'POST', url: d.webhook.url, body,
-          headers: { 'Content-Type': 'application/json', 'X-SCS-Event': n.kind, 'X-SCS-Delivery': d.id, [TIMESTAMP_HEADER]: timestamp, [SIGNATURE_HEADER]: signWebhook(d.webhook.secret, timestamp, body) },
+          service: 'webhook',
+          method: 'POST',
+          url: d.webhook.url,
+          body,
+          headers: {
+            'Content-Type': 'application/json',
+            'X-SCS-Event': n.kind,
+            'X-SCS-Delivery': d.id,
+            [TIMESTAMP_HEADER]: timestamp,
+            [SIGNATURE_HEADER]: signWebhook(d.webhook.secret, timestamp, body),
+          },
         });
-        entry = { at: new Date(t0).toISOString(), ok: res.status >= 200 && res.status < 300, statusCode: res.status, durationMs: Date.now() - t0 };
+        entry = {
+          at: new Date(t0).toISOString(),
+          ok: res.status >= 200 && res.status < 300,
+          statusCode: res.status,
+          durationMs: Date.now() - t0,
+        };
         if (!entry.ok) entry.error = `the receiver answered ${res.status}`;
       } finally {
         await http.close();
       }
     }
   } catch (err) {
-    entry = { at: new Date(t0).toISOString(), ok: false, error: describeError(err).slice(0, 500), durationMs: Date.now() - t0 };
+    entry = {
+      at: new Date(t0).toISOString(),
+      ok: false,
+      error: describeError(err).slice(0, 500),
+      durationMs: Date.now() - t0,
+    };
   }
   const log = [...((d.log as unknown as AttemptLog[]) ?? []), entry];
   const status = entry.ok ? 'delivered' : opts.lastAttempt ? 'failed' : 'pending';
   await db.notificationDelivery.update({
     where: { id: d.id },
-    data: { attempts: { increment: 1 }, log: log as unknown as Prisma.InputJsonValue, status, lastError: entry.ok ? null : entry.error, deliveredAt: entry.ok ? new Date() : null },
+    data: {
+      attempts: { increment: 1 },
+      log: log as unknown as Prisma.InputJsonValue,
+      status,
+      lastError: entry.ok ? null : entry.error,
+      deliveredAt: entry.ok ? new Date() : null,
+    },
   });
   if (status === 'pending') throw new Error(`delivery ${d.id} failed (${entry.error}); will retry`);
   return status === 'delivered' ? 'delivered' : 'failed';

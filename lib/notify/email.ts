@@ -20,7 +20,14 @@ function transport(): Transporter {
   if (!url) throw new Error('SMTP is not configured (SMTP_URL)');
   if (!g.scsMailer || g.scsMailer.url !== url) {
     g.scsMailer?.transport.close();
-    g.scsMailer = { url, transport: nodemailer.createTransport(url, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 }) };
+    g.scsMailer = {
+      url,
+      transport: nodemailer.createTransport(url, {
+        connectionTimeout: 10_000,
+        greetingTimeout: 10_000,
+        socketTimeout: 20_000,
+      }),
+    };
   }
   return g.scsMailer.transport;
 }
@@ -32,6 +39,8 @@ export async function sendMail(mail: Mail): Promise<void> {
   } catch (err) {
     // nodemailer's messages can carry the SMTP URL; keep only what explains the failure.
     const e = err as { code?: string; responseCode?: number; response?: string };
-    throw new Error(`SMTP delivery failed${e.code ? ` (${e.code}${e.responseCode ? ` ${e.responseCode}` : ''})` : ''}${e.response ? `: ${String(e.response).slice(0, 200)}` : ''}`);
+    throw new Error(
+      `SMTP delivery failed${e.code ? ` (${e.code}${e.responseCode ? ` ${e.responseCode}` : ''})` : ''}${e.response ? `: ${String(e.response).slice(0, 200)}` : ''}`,
+    );
   }
 }

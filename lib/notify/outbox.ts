@@ -21,14 +21,16 @@ export interface OutboxMessage {
 /** Adds the message unless one with its dedupeKey exists; true when it was added now. */
 export async function enqueue(tx: Tx, msg: OutboxMessage): Promise<boolean> {
   const { count } = await tx.notificationOutbox.createMany({
-    data: [{
-      kind: msg.kind,
-      organizationId: msg.organizationId,
-      cloudId: msg.cloudId ?? null,
-      subject: msg.subject.slice(0, 300),
-      body: msg.body,
-      dedupeKey: msg.dedupeKey,
-    }],
+    data: [
+      {
+        kind: msg.kind,
+        organizationId: msg.organizationId,
+        cloudId: msg.cloudId ?? null,
+        subject: msg.subject.slice(0, 300),
+        body: msg.body,
+        dedupeKey: msg.dedupeKey,
+      },
+    ],
     skipDuplicates: true,
   });
   return count === 1;

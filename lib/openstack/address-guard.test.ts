@@ -67,31 +67,47 @@ describe('instanceAllowsPrivateEndpoints', () => {
 });
 
 describe('guardedLookup', () => {
-  const fakeDns = (table: Record<string, Array<{ address: string; family: number }>>): LookupAll => (host, cb) => {
-    const a = table[host];
-    if (!a) {
-      const e: NodeJS.ErrnoException = new Error('not found');
-      e.code = 'ENOTFOUND';
-      return cb(e, []);
-    }
-    cb(null, a);
-  };
+  const fakeDns =
+    (table: Record<string, Array<{ address: string; family: number }>>): LookupAll =>
+    (host, cb) => {
+      const a = table[host];
+      if (!a) {
+        const e: NodeJS.ErrnoException = new Error('not found');
+        e.code = 'ENOTFOUND';
+        return cb(e, []);
+      }
+      cb(null, a);
+    };
 
   it('refuses a name that resolves to a metadata address, after resolution', async () => {
-    const lookup = guardedLookup({ allowPrivateAddresses: true }, fakeDns({ 'metadata.test': [{ address: '169.254.169.254', family: 4 }] }));
+    const lookup = guardedLookup(
+      { allowPrivateAddresses: true },
+      fakeDns({ 'metadata.test': [{ address: '169.254.169.254', family: 4 }] }),
+    );
     const err = await new Promise<Error | null>((resolve) => lookup('metadata.test', {}, (e) => resolve(e)));
     expect(err).toBeInstanceOf(AddressRefusedError);
     expect(err?.message).toMatch(/metadata\.test \(169\.254\.169\.254\)/);
   });
 
   it('refuses a name when any of its addresses is forbidden (no picking the harmless one)', async () => {
-    const lookup = guardedLookup({ allowPrivateAddresses: false }, fakeDns({ 'mixed.test': [{ address: '8.8.8.8', family: 4 }, { address: '10.0.0.5', family: 4 }] }));
+    const lookup = guardedLookup(
+      { allowPrivateAddresses: false },
+      fakeDns({
+        'mixed.test': [
+          { address: '8.8.8.8', family: 4 },
+          { address: '10.0.0.5', family: 4 },
+        ],
+      }),
+    );
     const err = await new Promise<Error | null>((resolve) => lookup('mixed.test', { all: true }, (e) => resolve(e)));
     expect(err).toBeInstanceOf(AddressRefusedError);
   });
 
   it('returns the addresses in the shape net.connect asks for', async () => {
-    const lookup = guardedLookup({ allowPrivateAddresses: false }, fakeDns({ 'ok.test': [{ address: '8.8.4.4', family: 4 }] }));
+    const lookup = guardedLookup(
+      { allowPrivateAddresses: false },
+      fakeDns({ 'ok.test': [{ address: '8.8.4.4', family: 4 }] }),
+    );
     const single = await new Promise<unknown[]>((resolve) => lookup('ok.test', {}, (...args) => resolve(args)));
     expect(single).toEqual([null, '8.8.4.4', 4]);
     const all = await new Promise<unknown[]>((resolve) => lookup('ok.test', { all: true }, (...args) => resolve(args)));
@@ -116,25 +132,33 @@ describe('HttpClient with the guard', () => {
 
   it('refuses loopback literals by default and allows them when the cloud allows private addresses', async () => {
     const strict = new HttpClient({ env: {} });
-    await expect(strict.request({ service: 'identity', method: 'GET', url: `http://127.0.0.1:${port}/` })).rejects.toMatchObject({ failure: 'address-refused' });
+    await expect(
+      strict.request({ service: 'identity', method: 'GET', url: `http://127.0.0.1:${port}/` }),
+    ).rejects.toMatchObject({ failure: 'address-refused' });
     await strict.close();
     const before = hits;
     const lab = new HttpClient({ env: {}, allowPrivateAddresses: true });
-    await expect(lab.request({ service: 'identity', method: 'GET', url: `http://127.0.0.1:${port}/` })).resolves.toMatchObject({ status: 200 });
+    await expect(
+      lab.request({ service: 'identity', method: 'GET', url: `http://127.0.0.1:${port}/` }),
+    ).resolves.toMatchObject({ status: 200 });
     await lab.close();
     expect(hits).toBe(before + 1);
   });
 
   it('honours ALLOW_PRIVATE_ENDPOINTS=true as the instance-wide switch', async () => {
     const client = new HttpClient({ env: { ALLOW_PRIVATE_ENDPOINTS: 'true' } });
-    await expect(client.request({ service: 'identity', method: 'GET', url: `http://127.0.0.1:${port}/` })).resolves.toMatchObject({ status: 200 });
+    await expect(
+      client.request({ service: 'identity', method: 'GET', url: `http://127.0.0.1:${port}/` }),
+    ).resolves.toMatchObject({ status: 200 });
     await client.close();
   });
 
   it('catches a host name that resolves to loopback (the check happens after DNS)', async () => {
     const client = new HttpClient({ env: {}, resolve: (_h, cb) => cb(null, [{ address: '127.0.0.1', family: 4 }]) });
     const before = hits;
-    const err = await client.request({ service: 'key-manager', method: 'GET', url: `http://innocent.example:${port}/` }).catch((e: unknown) => e);
+    const err = await client
+      .request({ service: 'key-manager', method: 'GET', url: `http://innocent.example:${port}/` })
+      .catch((e: unknown) => e);
     await client.close();
     expect(err).toBeInstanceOf(TransportError);
     expect((err as TransportError).failure).toBe('address-refused');
@@ -145,9 +169,16 @@ describe('HttpClient with the guard', () => {
   it('refuses 169.254.169.254 without opening a connection, and records the refusal as evidence', async () => {
     const evidence: unknown[] = [];
     const client = new HttpClient({ allowPrivateAddresses: true, onExchange: (e) => evidence.push(e) });
-    const err = await client.request({ service: 'key-manager', method: 'GET', url: 'http://169.254.169.254/latest/meta-data/' }).catch((e: unknown) => e);
+    const err = await client
+      .request({ service: 'key-manager', method: 'GET', url: 'http://169.254.169.254/latest/meta-data/' })
+      .catch((e: unknown) => e);
     await client.close();
     expect(err).toBeInstanceOf(AddressRefusedError);
-    expect(evidence).toEqual([expect.objectContaining({ status: null, error: expect.stringMatching(/Refused to connect to 169\.254\.169\.254/) })]);
+    expect(evidence).toEqual([
+      expect.objectContaining({
+        status: null,
+        error: expect.stringMatching(/Refused to connect to 169\.254\.169\.254/),
+      }),
+    ]);
   });
 });

@@ -13,14 +13,7 @@ import net from 'node:net';
 import { AddressRefusedError } from './errors';
 
 export type AddressClass =
-  | 'link-local'
-  | 'metadata'
-  | 'unspecified'
-  | 'multicast'
-  | 'broadcast'
-  | 'loopback'
-  | 'private'
-  | 'public';
+  'link-local' | 'metadata' | 'unspecified' | 'multicast' | 'broadcast' | 'loopback' | 'private' | 'public';
 
 export interface AddressPolicy {
   /** Allow loopback and private (RFC 1918, CGNAT, ULA) addresses. */
@@ -44,7 +37,10 @@ function blockList(entries: Array<[string, number, 'ipv4' | 'ipv6']>): net.Block
 const V4 = {
   linkLocal: blockList([['169.254.0.0', 16, 'ipv4']]),
   unspecified: blockList([['0.0.0.0', 8, 'ipv4']]),
-  multicast: blockList([['224.0.0.0', 4, 'ipv4'], ['240.0.0.0', 4, 'ipv4']]),
+  multicast: blockList([
+    ['224.0.0.0', 4, 'ipv4'],
+    ['240.0.0.0', 4, 'ipv4'],
+  ]),
   loopback: blockList([['127.0.0.0', 8, 'ipv4']]),
   private: blockList([
     ['10.0.0.0', 8, 'ipv4'],
@@ -153,7 +149,8 @@ export function guardedLookup(policy: AddressPolicy, resolve: LookupAll = system
   return (hostname: string, options: dns.LookupOptions, callback: NetLookupCallback): void => {
     resolve(hostname, (err, addresses) => {
       if (err) return callback(err, []);
-      const wanted = options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+      const wanted =
+        options.family === 4 || options.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
       if (wanted.length === 0) {
         const e: NodeJS.ErrnoException = new Error(`no address found for ${hostname}`);
         e.code = 'ENOTFOUND';

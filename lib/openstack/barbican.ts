@@ -97,7 +97,13 @@ export interface ContainerMeta {
 export interface SecretStoresInfo {
   /** False when Barbican answers 404 "multiple backends support is not enabled". */
   enabled: boolean;
-  stores: Array<{ name: string; secretStorePlugin?: string; cryptoPlugin?: string; globalDefault: boolean; status?: string }>;
+  stores: Array<{
+    name: string;
+    secretStorePlugin?: string;
+    cryptoPlugin?: string;
+    globalDefault: boolean;
+    status?: string;
+  }>;
 }
 
 export interface CallOptions {
@@ -153,7 +159,8 @@ export class BarbicanClient {
       await session.reauthenticate(signal);
       res = await send();
     }
-    if (options.expect && !options.expect.includes(res.status)) throw statusError(SERVICE, method, res, this.http.redactor);
+    if (options.expect && !options.expect.includes(res.status))
+      throw statusError(SERVICE, method, res, this.http.redactor);
     return res;
   }
 
@@ -175,7 +182,8 @@ export class BarbicanClient {
     const body: Record<string, unknown> = { name: spec.name, secret_type: spec.secretType ?? 'opaque' };
     if (spec.payload !== undefined) {
       this.http.redactor.addSecret(spec.payload);
-      if (spec.payloadContentEncoding === 'base64') this.http.redactor.addSecretBytes(Buffer.from(spec.payload, 'base64'));
+      if (spec.payloadContentEncoding === 'base64')
+        this.http.redactor.addSecretBytes(Buffer.from(spec.payload, 'base64'));
       body.payload = spec.payload;
       body.payload_content_type = spec.payloadContentType ?? 'text/plain';
       if (spec.payloadContentEncoding) body.payload_content_encoding = spec.payloadContentEncoding;
@@ -190,19 +198,26 @@ export class BarbicanClient {
   }
 
   /** One page of secrets, optionally filtered by exact name (Barbican's `name` filter). */
-  async listSecrets(filter: { name?: string; limit?: number; offset?: number } = {}): Promise<{ secrets: SecretMeta[]; total: number }> {
+  async listSecrets(
+    filter: { name?: string; limit?: number; offset?: number } = {},
+  ): Promise<{ secrets: SecretMeta[]; total: number }> {
     const res = await this.call('GET', 'v1/secrets', {
       query: { name: filter.name, limit: filter.limit ?? PAGE_SIZE, offset: filter.offset ?? 0 },
       expect: [200],
     });
     const body = this.json<{ secrets?: unknown; total?: unknown }>(res);
     if (!Array.isArray(body.secrets)) throw this.shapeError(res, 'a "secrets" list');
-    return { secrets: body.secrets.map((s) => secretMeta(s)), total: typeof body.total === 'number' ? body.total : body.secrets.length };
+    return {
+      secrets: body.secrets.map((s) => secretMeta(s)),
+      total: typeof body.total === 'number' ? body.total : body.secrets.length,
+    };
   }
 
   /** Every secret (all pages), optionally filtered by exact name. */
   async listAllSecrets(filter: { name?: string } = {}): Promise<SecretMeta[]> {
-    return this.collect((offset) => this.listSecrets({ ...filter, offset }).then((p) => ({ items: p.secrets, total: p.total })));
+    return this.collect((offset) =>
+      this.listSecrets({ ...filter, offset }).then((p) => ({ items: p.secrets, total: p.total })),
+    );
   }
 
   async getSecret(uuid: string): Promise<SecretMeta> {
@@ -231,7 +246,12 @@ export class BarbicanClient {
 
   // ---------------------------------------------------------------- orders
 
-  async createKeyOrder(meta: { name: string; algorithm: string; bitLength: number; mode: string }): Promise<{ ref: string; uuid: string }> {
+  async createKeyOrder(meta: {
+    name: string;
+    algorithm: string;
+    bitLength: number;
+    mode: string;
+  }): Promise<{ ref: string; uuid: string }> {
     const res = await this.call('POST', 'v1/orders', {
       json: {
         type: 'key',
@@ -257,7 +277,10 @@ export class BarbicanClient {
     const res = await this.call('GET', 'v1/orders', { query: { limit: PAGE_SIZE, offset }, expect: [200] });
     const body = this.json<{ orders?: unknown; total?: unknown }>(res);
     if (!Array.isArray(body.orders)) throw this.shapeError(res, 'an "orders" list');
-    return { orders: body.orders.map((o) => orderMeta(o)), total: typeof body.total === 'number' ? body.total : body.orders.length };
+    return {
+      orders: body.orders.map((o) => orderMeta(o)),
+      total: typeof body.total === 'number' ? body.total : body.orders.length,
+    };
   }
 
   async listAllOrders(): Promise<OrderMeta[]> {
@@ -270,7 +293,10 @@ export class BarbicanClient {
 
   // ---------------------------------------------------------------- containers
 
-  async createContainer(spec: { name: string; secrets: Array<{ name: string; uuid: string }> }): Promise<{ ref: string; uuid: string }> {
+  async createContainer(spec: {
+    name: string;
+    secrets: Array<{ name: string; uuid: string }>;
+  }): Promise<{ ref: string; uuid: string }> {
     const res = await this.call('POST', 'v1/containers', {
       json: {
         type: 'generic',
@@ -287,7 +313,9 @@ export class BarbicanClient {
     return containerMeta(this.json(await this.call('GET', `v1/containers/${uuid}`, { expect: [200] })));
   }
 
-  async listContainers(filter: { name?: string; offset?: number } = {}): Promise<{ containers: ContainerMeta[]; total: number }> {
+  async listContainers(
+    filter: { name?: string; offset?: number } = {},
+  ): Promise<{ containers: ContainerMeta[]; total: number }> {
     const res = await this.call('GET', 'v1/containers', {
       query: { name: filter.name, limit: PAGE_SIZE, offset: filter.offset ?? 0 },
       expect: [200],
@@ -301,7 +329,9 @@ export class BarbicanClient {
   }
 
   async listAllContainers(filter: { name?: string } = {}): Promise<ContainerMeta[]> {
-    return this.collect((offset) => this.listContainers({ ...filter, offset }).then((p) => ({ items: p.containers, total: p.total })));
+    return this.collect((offset) =>
+      this.listContainers({ ...filter, offset }).then((p) => ({ items: p.containers, total: p.total })),
+    );
   }
 
   async deleteContainer(uuid: string): Promise<void> {
@@ -329,19 +359,28 @@ export class BarbicanClient {
 
   /** Effective quotas of the token's project; -1 means unlimited. */
   async quotas(): Promise<Record<string, number>> {
-    const body = this.json<{ quotas?: Record<string, unknown> }>(await this.call('GET', 'v1/quotas', { expect: [200] }));
-    if (!body.quotas || typeof body.quotas !== 'object') throw new ProtocolError(SERVICE, 'Barbican quota response has no "quotas" object.', '');
+    const body = this.json<{ quotas?: Record<string, unknown> }>(
+      await this.call('GET', 'v1/quotas', { expect: [200] }),
+    );
+    if (!body.quotas || typeof body.quotas !== 'object')
+      throw new ProtocolError(SERVICE, 'Barbican quota response has no "quotas" object.', '');
     const out: Record<string, number> = {};
     for (const [k, v] of Object.entries(body.quotas)) if (typeof v === 'number') out[k] = v;
     return out;
   }
 
   async transportKeys(): Promise<Array<{ ref: string; pluginName?: string }>> {
-    const body = this.json<{ transport_keys?: unknown }>(await this.call('GET', 'v1/transport_keys', { expect: [200] }));
-    if (!Array.isArray(body.transport_keys)) throw new ProtocolError(SERVICE, 'Barbican transport key response has no "transport_keys" list.', '');
+    const body = this.json<{ transport_keys?: unknown }>(
+      await this.call('GET', 'v1/transport_keys', { expect: [200] }),
+    );
+    if (!Array.isArray(body.transport_keys))
+      throw new ProtocolError(SERVICE, 'Barbican transport key response has no "transport_keys" list.', '');
     return body.transport_keys.map((k) => {
       const r = (k ?? {}) as Record<string, unknown>;
-      return { ref: String(r.transport_key_ref ?? ''), pluginName: typeof r.plugin_name === 'string' ? r.plugin_name : undefined };
+      return {
+        ref: String(r.transport_key_ref ?? ''),
+        pluginName: typeof r.plugin_name === 'string' ? r.plugin_name : undefined,
+      };
     });
   }
 
@@ -430,4 +469,3 @@ function storeMeta(raw: unknown): SecretStoresInfo['stores'][number] {
     status: str(r.status),
   };
 }
-

@@ -62,9 +62,7 @@ export class HttpStatusError extends OpenStackError {
     readonly status: number,
     readonly description: string,
   ) {
-    super(
-      `${service} answered ${method} ${url} with HTTP ${status}${description ? `: ${description}` : ''}.`,
-    );
+    super(`${service} answered ${method} ${url} with HTTP ${status}${description ? `: ${description}` : ''}.`);
   }
 }
 

@@ -31,7 +31,10 @@ beforeAll(async () => {
     res.write('{"a":');
   });
   routes.set('/token', (req, res) => {
-    res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'gAAAAAtoken-that-is-long-enough-to-look-real' });
+    res.writeHead(201, {
+      'content-type': 'application/json',
+      'x-subject-token': 'gAAAAAtoken-that-is-long-enough-to-look-real',
+    });
     res.end(JSON.stringify({ token: { roles: [{ name: 'member' }] }, echo: req.headers['x-auth-token'] }));
   });
   routes.set('/to-http', (_req, res) => {
@@ -53,7 +56,11 @@ afterAll(() => {
 });
 
 function client(extra: ConstructorParameters<typeof HttpClient>[0] = {}) {
-  return new HttpClient({ allowPrivateAddresses: true, timeouts: { connectMs: 500, headersMs: 300, bodyMs: 300 }, ...extra });
+  return new HttpClient({
+    allowPrivateAddresses: true,
+    timeouts: { connectMs: 500, headersMs: 300, bodyMs: 300 },
+    ...extra,
+  });
 }
 
 async function failure(c: HttpClient, url: string): Promise<TransportError> {
@@ -121,7 +128,13 @@ describe('evidence', () => {
     const evidence: Evidence[] = [];
     const c = client({ onExchange: (e) => evidence.push(e) });
     c.redactor.addSecret('request-token-123456');
-    const res = await c.request({ service: 'identity', method: 'POST', url: `${base}/token`, headers: { 'X-Auth-Token': 'request-token-123456' }, json: { auth: { password: 'pw-very-secret' } } });
+    const res = await c.request({
+      service: 'identity',
+      method: 'POST',
+      url: `${base}/token`,
+      headers: { 'X-Auth-Token': 'request-token-123456' },
+      json: { auth: { password: 'pw-very-secret' } },
+    });
     await c.close();
     expect(res.headers['x-subject-token']).toMatch(/^gAAAAA/); // the caller gets the real token
     const [e] = evidence;

@@ -32,7 +32,9 @@ const USER_AGENT = 'scs-km-conformance (scs-0116 checks)';
 export interface HttpClientOptions {
   timeouts?: Partial<Timeouts>;
   maxBodyBytes?: number;
-  /** PEM bundle of CAs to trust for this cloud (replaces the system trust store, as `cacert` does for openstackclient). */
+  /**
+   * PEM bundle of CAs to trust for this cloud (replaces the system trust store, as `cacert` does for openstackclient).
+   */
   caBundle?: string;
   /** Skip TLS certificate verification. Audited: reported with every run and shown as a warning. */
   insecure?: boolean;
@@ -119,7 +121,8 @@ export class HttpClient {
       }
       inner(opts, (err, socket) => {
         if (err || !socket) return callback(err ?? new Error('connect failed'), null);
-        if (opts.protocol === 'https:') this.recordTlsPeer(`https://${opts.hostname}:${opts.port || 443}`, socket as TLSSocket);
+        if (opts.protocol === 'https:')
+          this.recordTlsPeer(`https://${opts.hostname}:${opts.port || 443}`, socket as TLSSocket);
         callback(null, socket);
       });
     };
@@ -267,7 +270,9 @@ export class HttpClient {
       evidence.durationMs = durationMs;
       evidence.responseHeaders = this.redactor.headers(responseHeaders);
       evidence.responseBytes = body.length;
-      const clipped = clip(this.redactor.body(body.toString('utf8'), responseHeaders['content-type'], spec.secretResponse === true));
+      const clipped = clip(
+        this.redactor.body(body.toString('utf8'), responseHeaders['content-type'], spec.secretResponse === true),
+      );
       evidence.responseBody = clipped.text;
       if (clipped.truncated) evidence.bodyTruncated = true;
       this.onExchange?.(evidence);
@@ -301,7 +306,9 @@ export class HttpClient {
   ): TransportError {
     if (err instanceof TransportError) {
       // Refusals raised in the connector do not know the URL yet.
-      return err instanceof AddressRefusedError && !err.url ? new AddressRefusedError(err.host, err.address, err.reason, url) : err;
+      return err instanceof AddressRefusedError && !err.url
+        ? new AddressRefusedError(err.host, err.address, err.reason, url)
+        : err;
     }
     const refused = findCause(err, (e) => e instanceof AddressRefusedError) as AddressRefusedError | undefined;
     if (refused) return new AddressRefusedError(refused.host, refused.address, refused.reason, url);
@@ -316,9 +323,15 @@ export class HttpClient {
       case 'UND_ERR_CONNECT_TIMEOUT':
         return make('connect-timeout', `${what}: no connection within ${this.timeouts.connectMs} ms.`);
       case 'UND_ERR_HEADERS_TIMEOUT':
-        return make('headers-timeout', `${what}: no response within ${spec.timeouts?.headersMs ?? this.timeouts.headersMs} ms.`);
+        return make(
+          'headers-timeout',
+          `${what}: no response within ${spec.timeouts?.headersMs ?? this.timeouts.headersMs} ms.`,
+        );
       case 'UND_ERR_BODY_TIMEOUT':
-        return make('body-timeout', `${what}: the response body stalled for ${spec.timeouts?.bodyMs ?? this.timeouts.bodyMs} ms.`);
+        return make(
+          'body-timeout',
+          `${what}: the response body stalled for ${spec.timeouts?.bodyMs ?? this.timeouts.bodyMs} ms.`,
+        );
       case 'ECONNREFUSED':
         return make('connection-refused', `${what}: connection refused.`);
       case 'ENOTFOUND':
@@ -330,11 +343,17 @@ export class HttpClient {
         break;
     }
     if (code && TLS_ERROR_CODES.has(code)) {
-      return make('tls', `${what}: the TLS certificate is not trusted (${code}); install a certificate from a trusted CA or configure the cloud's CA bundle.`);
+      return make(
+        'tls',
+        `${what}: the TLS certificate is not trusted (${code}); install a certificate from a trusted CA or configure the cloud's CA bundle.`,
+      );
     }
     if (code && /CERT|SSL|TLS/.test(code)) return make('tls', `${what}: TLS failed (${code}).`);
     if (gotHeaders) {
-      return make('truncated', `${what}: the connection closed before the response body was complete (${code ?? 'socket closed'}).`);
+      return make(
+        'truncated',
+        `${what}: the connection closed before the response body was complete (${code ?? 'socket closed'}).`,
+      );
     }
     return make('network', `${what} failed: ${code ?? (err instanceof Error ? err.message : String(err))}.`);
   }
@@ -355,7 +374,13 @@ export class HttpClient {
       // A resumed TLS session does not present the certificate again: keep what the full
       // handshake recorded.
       const previous = this.tlsPeers.get(origin);
-      if (previous) Object.assign(info, { subject: previous.subject, issuer: previous.issuer, validFrom: previous.validFrom, validTo: previous.validTo });
+      if (previous)
+        Object.assign(info, {
+          subject: previous.subject,
+          issuer: previous.issuer,
+          validFrom: previous.validFrom,
+          validTo: previous.validTo,
+        });
     }
     this.tlsPeers.set(origin, info);
   }

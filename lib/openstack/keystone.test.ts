@@ -6,7 +6,15 @@ import { Token, authBody, parseVersions, validateAuth } from './keystone';
 describe('authBody', () => {
   it('password auth with user and project by name and domain', () => {
     expect(
-      authBody({ type: 'password', authUrl: 'https://k/v3', username: 'u', userDomainName: 'D', password: 'p', projectName: 'proj', projectDomainId: 'd1' }),
+      authBody({
+        type: 'password',
+        authUrl: 'https://k/v3',
+        username: 'u',
+        userDomainName: 'D',
+        password: 'p',
+        projectName: 'proj',
+        projectDomainId: 'd1',
+      }),
     ).toEqual({
       auth: {
         identity: { methods: ['password'], password: { user: { name: 'u', domain: { name: 'D' }, password: 'p' } } },
@@ -16,31 +24,84 @@ describe('authBody', () => {
   });
 
   it('password auth with ids', () => {
-    const body = authBody({ type: 'password', authUrl: 'https://k/v3', userId: 'uid', password: 'p', projectId: 'pid' }) as { auth: { scope: unknown; identity: { password: { user: unknown } } } };
+    const body = authBody({
+      type: 'password',
+      authUrl: 'https://k/v3',
+      userId: 'uid',
+      password: 'p',
+      projectId: 'pid',
+    }) as { auth: { scope: unknown; identity: { password: { user: unknown } } } };
     expect(body.auth.scope).toEqual({ project: { id: 'pid' } });
     expect(body.auth.identity.password.user).toEqual({ id: 'uid', password: 'p' });
   });
 
   it('application credential by id, and by name with its user', () => {
-    expect(authBody({ type: 'application_credential', authUrl: 'https://k/v3', applicationCredentialId: 'acid', applicationCredentialSecret: 's' })).toEqual({
+    expect(
+      authBody({
+        type: 'application_credential',
+        authUrl: 'https://k/v3',
+        applicationCredentialId: 'acid',
+        applicationCredentialSecret: 's',
+      }),
+    ).toEqual({
       auth: { identity: { methods: ['application_credential'], application_credential: { id: 'acid', secret: 's' } } },
     });
-    const byName = authBody({ type: 'application_credential', authUrl: 'https://k/v3', applicationCredentialName: 'n', applicationCredentialSecret: 's', username: 'u', userDomainName: 'D' });
+    const byName = authBody({
+      type: 'application_credential',
+      authUrl: 'https://k/v3',
+      applicationCredentialName: 'n',
+      applicationCredentialSecret: 's',
+      username: 'u',
+      userDomainName: 'D',
+    });
     expect(byName).toEqual({
-      auth: { identity: { methods: ['application_credential'], application_credential: { name: 'n', secret: 's', user: { name: 'u', domain: { name: 'D' } } } } },
+      auth: {
+        identity: {
+          methods: ['application_credential'],
+          application_credential: { name: 'n', secret: 's', user: { name: 'u', domain: { name: 'D' } } },
+        },
+      },
     });
   });
 });
 
 describe('validateAuth', () => {
   it.each([
-    [{ type: 'password', authUrl: '', username: 'u', password: 'p', projectId: 'x', userDomainName: 'D' }, /auth_url is missing/],
-    [{ type: 'password', authUrl: 'ftp://x', username: 'u', password: 'p', projectId: 'x', userDomainName: 'D' }, /not an http/],
-    [{ type: 'password', authUrl: 'https://k', username: 'u', password: 'p', userDomainName: 'D' }, /project is needed/],
+    [
+      { type: 'password', authUrl: '', username: 'u', password: 'p', projectId: 'x', userDomainName: 'D' },
+      /auth_url is missing/,
+    ],
+    [
+      { type: 'password', authUrl: 'ftp://x', username: 'u', password: 'p', projectId: 'x', userDomainName: 'D' },
+      /not an http/,
+    ],
+    [
+      { type: 'password', authUrl: 'https://k', username: 'u', password: 'p', userDomainName: 'D' },
+      /project is needed/,
+    ],
     [{ type: 'password', authUrl: 'https://k', username: 'u', password: 'p', projectId: 'x' }, /user_domain_name/],
-    [{ type: 'password', authUrl: 'https://k', username: 'u', password: 'p', projectName: 'x', userDomainName: 'D' }, /project_domain_name/],
-    [{ type: 'application_credential', authUrl: 'https://k', applicationCredentialSecret: 's', applicationCredentialName: 'n' }, /needs its user/],
-    [{ type: 'application_credential', authUrl: 'https://k', applicationCredentialId: 'i', applicationCredentialSecret: '' }, /secret is missing/],
+    [
+      { type: 'password', authUrl: 'https://k', username: 'u', password: 'p', projectName: 'x', userDomainName: 'D' },
+      /project_domain_name/,
+    ],
+    [
+      {
+        type: 'application_credential',
+        authUrl: 'https://k',
+        applicationCredentialSecret: 's',
+        applicationCredentialName: 'n',
+      },
+      /needs its user/,
+    ],
+    [
+      {
+        type: 'application_credential',
+        authUrl: 'https://k',
+        applicationCredentialId: 'i',
+        applicationCredentialSecret: '',
+      },
+      /secret is missing/,
+    ],
   ] as const)('rejects %j', (auth, msg) => {
     expect(() => validateAuth(auth as never)).toThrow(ConfigError);
     expect(() => validateAuth(auth as never)).toThrow(msg);
@@ -85,14 +146,24 @@ describe('catalog', () => {
 
 describe('versions and token', () => {
   it('parses both the 300 Multiple Choices and the single-version documents', () => {
-    expect(parseVersions({ versions: { values: [{ id: 'v1', status: 'stable', links: [{ rel: 'self', href: 'http://b/v1/' }] }] } })).toEqual([
-      { id: 'v1', status: 'stable', url: 'http://b/v1/', minVersion: undefined, maxVersion: undefined },
-    ]);
+    expect(
+      parseVersions({
+        versions: { values: [{ id: 'v1', status: 'stable', links: [{ rel: 'self', href: 'http://b/v1/' }] }] },
+      }),
+    ).toEqual([{ id: 'v1', status: 'stable', url: 'http://b/v1/', minVersion: undefined, maxVersion: undefined }]);
     expect(parseVersions({ version: { id: 'v3.14', status: 'stable', links: [] } })[0]!.id).toBe('v3.14');
   });
 
   it('never serialises the token value', () => {
-    const t = new Token('gAAAAA-the-token', '2030-01-01T00:00:00Z', ['member'], { id: 'p' }, { id: 'u' }, [], ['password']);
+    const t = new Token(
+      'gAAAAA-the-token',
+      '2030-01-01T00:00:00Z',
+      ['member'],
+      { id: 'p' },
+      { id: 'u' },
+      [],
+      ['password'],
+    );
     expect(JSON.stringify(t)).not.toContain('the-token');
     expect(t.secretValue()).toBe('gAAAAA-the-token');
   });

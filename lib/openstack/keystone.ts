@@ -157,7 +157,11 @@ export class KeystoneClient {
   }
 
   /** POST /v3/auth/tokens. */
-  async issueToken(identityUrl: string, auth: AuthConfig, signal?: AbortSignal): Promise<{ token: Token; evidence: Evidence[] }> {
+  async issueToken(
+    identityUrl: string,
+    auth: AuthConfig,
+    signal?: AbortSignal,
+  ): Promise<{ token: Token; evidence: Evidence[] }> {
     const url = joinUrl(identityUrl, 'auth/tokens');
     const res = await this.http.request({ service: SERVICE, method: 'POST', url, json: authBody(auth), signal });
     if (res.status === 401) {
@@ -168,11 +172,13 @@ export class KeystoneClient {
     }
     if (res.status !== 201 && res.status !== 200) throw statusError(SERVICE, 'POST', res, this.http.redactor);
     const value = res.headers['x-subject-token'];
-    if (!value) throw new ProtocolError(SERVICE, `Keystone issued no X-Subject-Token at ${this.http.redactor.text(url)}.`, url);
+    if (!value)
+      throw new ProtocolError(SERVICE, `Keystone issued no X-Subject-Token at ${this.http.redactor.text(url)}.`, url);
     this.http.redactor.addSecret(value);
     const body = readJson<{ token?: Record<string, unknown> }>(res, SERVICE, this.http.redactor);
     const t = body.token;
-    if (!t || typeof t !== 'object') throw new ProtocolError(SERVICE, `Keystone's token response at ${url} has no "token" object.`, url);
+    if (!t || typeof t !== 'object')
+      throw new ProtocolError(SERVICE, `Keystone's token response at ${url} has no "token" object.`, url);
     const project = t.project as NamedRef | undefined;
     if (!project?.id) {
       throw new AuthenticationError(
@@ -221,7 +227,8 @@ export function parseVersions(doc: Record<string, unknown>): ApiVersion[] {
       status: typeof r.status === 'string' ? r.status : 'unknown',
       url: links.find((l) => l.rel === 'self')?.href,
       minVersion: typeof r.min_version === 'string' ? r.min_version : undefined,
-      maxVersion: typeof r.max_version === 'string' ? r.max_version : typeof r.version === 'string' ? r.version : undefined,
+      maxVersion:
+        typeof r.max_version === 'string' ? r.max_version : typeof r.version === 'string' ? r.version : undefined,
     });
   }
   return out;
@@ -242,7 +249,9 @@ export function validateAuth(auth: AuthConfig): void {
       throw new ConfigError('user_domain_name (or user_domain_id) is missing for a user given by name.');
     }
     if (!auth.projectId && !auth.projectName) {
-      throw new ConfigError('a project is needed for a project-scoped token: set project_id, or project_name with its domain.');
+      throw new ConfigError(
+        'a project is needed for a project-scoped token: set project_id, or project_name with its domain.',
+      );
     }
     if (!auth.projectId && !auth.projectDomainId && !auth.projectDomainName) {
       throw new ConfigError('project_domain_name (or project_domain_id) is missing for a project given by name.');
@@ -252,7 +261,9 @@ export function validateAuth(auth: AuthConfig): void {
     if (!auth.applicationCredentialId) {
       if (!auth.applicationCredentialName) throw new ConfigError('application_credential_id (or its name) is missing.');
       if (!auth.userId && !(auth.username && (auth.userDomainId || auth.userDomainName))) {
-        throw new ConfigError('an application credential given by name needs its user: user_id, or username with user_domain_name.');
+        throw new ConfigError(
+          'an application credential given by name needs its user: user_id, or username with user_domain_name.',
+        );
       }
     }
   }

@@ -4,7 +4,14 @@ import { REDACTED, Redactor } from './redact';
 describe('Redactor', () => {
   it('replaces sensitive headers whatever their case', () => {
     const r = new Redactor();
-    expect(r.headers({ 'X-Auth-Token': 'abc', 'x-subject-token': 'def', Authorization: 'Basic x', 'Content-Type': 'application/json' })).toEqual({
+    expect(
+      r.headers({
+        'X-Auth-Token': 'abc',
+        'x-subject-token': 'def',
+        Authorization: 'Basic x',
+        'Content-Type': 'application/json',
+      }),
+    ).toEqual({
       'x-auth-token': REDACTED,
       'x-subject-token': REDACTED,
       authorization: REDACTED,
@@ -32,12 +39,17 @@ describe('Redactor', () => {
     expect(out).not.toContain('c2VjcmV0');
     expect(out).not.toContain('tok-123456');
     // Non-secret structure stays readable for the reviewer.
-    expect(JSON.parse(out)).toMatchObject({ auth: { identity: { application_credential: { id: 'ac-id', secret: REDACTED } } }, payload_content_type: 'text/plain' });
+    expect(JSON.parse(out)).toMatchObject({
+      auth: { identity: { application_credential: { id: 'ac-id', secret: REDACTED } } },
+      payload_content_type: 'text/plain',
+    });
   });
 
   it('keeps the password key visible as redacted when the password method object is structural', () => {
     const r = new Redactor();
-    const out = JSON.parse(r.body(JSON.stringify({ password: { user: { password: 'pw-123456' } } }), 'application/json'));
+    const out = JSON.parse(
+      r.body(JSON.stringify({ password: { user: { password: 'pw-123456' } } }), 'application/json'),
+    );
     expect(out).toEqual({ password: { user: { password: REDACTED } } });
   });
 
@@ -51,7 +63,9 @@ describe('Redactor', () => {
     const r = new Redactor();
     const bytes = Buffer.from('0123456789abcdef0123456789abcdef', 'hex');
     r.addSecretBytes(bytes);
-    expect(r.text(`b64 ${bytes.toString('base64')} hex ${bytes.toString('hex')}`)).toBe(`b64 ${REDACTED} hex ${REDACTED}`);
+    expect(r.text(`b64 ${bytes.toString('base64')} hex ${bytes.toString('hex')}`)).toBe(
+      `b64 ${REDACTED} hex ${REDACTED}`,
+    );
   });
 
   it('masks Fernet tokens it was never told about', () => {

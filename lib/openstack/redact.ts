@@ -37,7 +37,10 @@ const SENSITIVE_KEYS = new Set([
 ]);
 
 // Fernet tokens (gAAAAA...) and JWS/JWT tokens; long enough not to hit ordinary words.
-const TOKEN_PATTERNS = [/gAAAAA[A-Za-z0-9_\-=]{20,}/g, /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g];
+const TOKEN_PATTERNS = [
+  /gAAAAA[A-Za-z0-9_\-=]{20,}/g,
+  /eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/g,
+];
 
 // Shorter values are not registered: replacing e.g. "abc" everywhere would shred evidence
 // without protecting anything a person could not guess anyway.

@@ -49,7 +49,10 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
       claims = claims + 1, "namePrefix" = ${namePrefix}
     WHERE id = ${runId}::uuid AND status = 'queued' RETURNING id::text AS id`;
   if (claimed.length === 0) return 'skipped';
-  const run = await db.run.findUniqueOrThrow({ where: { id: runId }, include: { cloud: { select: { id: true, slug: true, region: true, statusDetail: true, status: true } } } });
+  const run = await db.run.findUniqueOrThrow({
+    where: { id: runId },
+    include: { cloud: { select: { id: true, slug: true, region: true, statusDetail: true, status: true } } },
+  });
 
   const controller = new AbortController();
   deps.heartbeat.register(runId, controller);
@@ -67,7 +70,13 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
     const secrets = secretValues(config);
     const ids = run.testcases.length ? run.testcases : undefined;
     const planned = selectChecks(ids, config);
-    progress.set({ total: planned.length, done: 0, current: null, step: null, checks: planned.map((c) => ({ id: c.id, title: c.title })) });
+    progress.set({
+      total: planned.length,
+      done: 0,
+      current: null,
+      step: null,
+      checks: planned.map((c) => ({ id: c.id, title: c.title })),
+    });
 
     let earlier: EarlierSweep | null = null;
     try {
@@ -81,7 +90,8 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
     const onEvent = (e: RunEvent) => {
       switch (e.type) {
         case 'run-started':
-          if (e.namePrefix !== namePrefix) log(`run ${runId}: name prefix ${e.namePrefix} differs from the stored ${namePrefix}`);
+          if (e.namePrefix !== namePrefix)
+            log(`run ${runId}: name prefix ${e.namePrefix} differs from the stored ${namePrefix}`);
           break;
         case 'check-started':
           progress.patch({ current: { id: e.id, title: e.title }, step: null });
@@ -109,7 +119,10 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
       await progress.flush();
       const message = `The run stopped on an internal error (${err instanceof Error ? err.name : 'error'}); see the worker log.`;
       log(`run ${runId}: runChecks threw: ${err instanceof Error ? err.stack : String(err)}`);
-      await db.run.updateMany({ where: { id: runId, status: 'running' }, data: { status: 'interrupted', finishedAt: new Date(), error: message } });
+      await db.run.updateMany({
+        where: { id: runId, status: 'running' },
+        data: { status: 'interrupted', finishedAt: new Date(), error: message },
+      });
       await notifyProgress(runId);
       return 'interrupted';
     }
@@ -117,18 +130,29 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
     await progress.flush();
 
     const cancelled = controller.signal.aborted;
-    const extras = scrub({
-      region: report.region,
-      interface: report.interface,
-      endpoints: report.endpoints,
-      leftovers: report.leftovers,
-      sweepEvidence: report.sweepEvidence,
-      tls: report.tls,
-      allowPrivateAddresses: report.allowPrivateAddresses,
-      warnings: report.warnings,
-      durationMs: report.durationMs,
-      earlierRuns: earlier ? { runs: earlier.runs, found: earlier.found, complete: earlier.complete, error: earlier.error ?? null, evidence: earlier.evidence } : null,
-    }, secrets);
+    const extras = scrub(
+      {
+        region: report.region,
+        interface: report.interface,
+        endpoints: report.endpoints,
+        leftovers: report.leftovers,
+        sweepEvidence: report.sweepEvidence,
+        tls: report.tls,
+        allowPrivateAddresses: report.allowPrivateAddresses,
+        warnings: report.warnings,
+        durationMs: report.durationMs,
+        earlierRuns: earlier
+          ? {
+              runs: earlier.runs,
+              found: earlier.found,
+              complete: earlier.complete,
+              error: earlier.error ?? null,
+              evidence: earlier.evidence,
+            }
+          : null,
+      },
+      secrets,
+    );
     const notificationId = await finish(run, {
       status: cancelled ? 'cancelled' : 'finished',
       roles: report.roles,
@@ -144,35 +168,67 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
   }
 }
 
-type ClaimedRun = { id: string; cloudId: string; testcases: string[]; cloud: { slug: string; status: string | null; statusDetail: unknown } };
+type ClaimedRun = {
+  id: string;
+  cloudId: string;
+  testcases: string[];
+  cloud: { slug: string; status: string | null; statusDetail: unknown };
+};
 
 /**
  * No configuration for this cloud. An ABORT result per testcase that would have run, saying why:
  * SCS's word for "no verdict could be reached". The cloud's history then shows that testing
  * stopped, and its status turns ABORT (notified once) instead of showing an old PASS as current.
  */
-async function finishWithoutConfig(run: ClaimedRun, err: unknown, deps: ExecuteDeps, log: (l: string) => void): Promise<ExecuteOutcome> {
-  const message = err instanceof NoCredentialError
-    ? err.message
-    : 'The credential of this cloud could not be loaded; staff have the details in the worker log.';
-  if (!(err instanceof NoCredentialError)) log(`run ${run.id}: resolving the cloud configuration failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'error'}`);
+async function finishWithoutConfig(
+  run: ClaimedRun,
+  err: unknown,
+  deps: ExecuteDeps,
+  log: (l: string) => void,
+): Promise<ExecuteOutcome> {
+  const message =
+    err instanceof NoCredentialError
+      ? err.message
+      : 'The credential of this cloud could not be loaded; staff have the details in the worker log.';
+  if (!(err instanceof NoCredentialError))
+    log(
+      `run ${run.id}: resolving the cloud configuration failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'error'}`,
+    );
   const ids = run.testcases.length ? run.testcases : CHECKS.filter((c) => !c.persona).map((c) => c.id);
   const now = new Date();
   await db.runResult.createMany({
     data: ids.map((testcase) => ({
-      runId: run.id, cloudId: run.cloudId, testcase, verdict: 'ABORT' as const, message, durationMs: 0, checkedAt: now,
+      runId: run.id,
+      cloudId: run.cloudId,
+      testcase,
+      verdict: 'ABORT' as const,
+      message,
+      durationMs: 0,
+      checkedAt: now,
       details: { reason: err instanceof NoCredentialError ? 'no-credential' : 'credential-unreadable' },
     })),
     skipDuplicates: true,
   });
-  const notificationId = await finish(run, { status: 'finished', roles: [], report: { noCredential: true }, error: message, results: ids.map((testcase) => ({ testcase, verdict: 'ABORT' as const })) });
+  const notificationId = await finish(run, {
+    status: 'finished',
+    roles: [],
+    report: { noCredential: true },
+    error: message,
+    results: ids.map((testcase) => ({ testcase, verdict: 'ABORT' as const })),
+  });
   if (notificationId) await deps.onNotification?.(notificationId);
   return 'finished';
 }
 
 async function finish(
   run: ClaimedRun,
-  end: { status: 'finished' | 'cancelled'; roles: string[]; report: Prisma.InputJsonValue; error: string | null; results: Array<{ testcase: string; verdict: 'PASS' | 'FAIL' | 'ABORT' }> },
+  end: {
+    status: 'finished' | 'cancelled';
+    roles: string[];
+    report: Prisma.InputJsonValue;
+    error: string | null;
+    results: Array<{ testcase: string; verdict: 'PASS' | 'FAIL' | 'ABORT' }>;
+  },
 ): Promise<string | null> {
   const notificationId = await db.$transaction(async (tx) => {
     const done = await tx.run.updateMany({
@@ -187,15 +243,26 @@ async function finish(
     const next = nextStatus(previous, end.results);
     const changes = statusChanges(previous, next.detail);
     if (changes.length === 0 && next.status === cloud?.status) return null;
-    await tx.cloud.update({ where: { id: run.cloudId }, data: { status: next.status, statusDetail: next.detail, statusChangedAt: new Date() } });
+    await tx.cloud.update({
+      where: { id: run.cloudId },
+      data: { status: next.status, statusDetail: next.detail, statusChangedAt: new Date() },
+    });
     const from = cloud?.status ?? null;
     const lines = changes.map((c) => `- ${c.testcase}: ${c.from ?? 'no result'} -> ${c.to}`);
-    const subject = from && from !== next.status
-      ? `${run.cloud.slug}: status ${from} -> ${next.status}`
-      : from ? `${run.cloud.slug}: ${changes.map((c) => `${c.testcase} ${c.to}`).join(', ')}` : `${run.cloud.slug}: first status ${next.status}`;
+    const subject =
+      from && from !== next.status
+        ? `${run.cloud.slug}: status ${from} -> ${next.status}`
+        : from
+          ? `${run.cloud.slug}: ${changes.map((c) => `${c.testcase} ${c.to}`).join(', ')}`
+          : `${run.cloud.slug}: first status ${next.status}`;
     const n = await tx.notification.create({
       data: {
-        cloudId: run.cloudId, kind: 'status-change', runId: run.id, fromStatus: from, toStatus: next.status, subject,
+        cloudId: run.cloudId,
+        kind: 'status-change',
+        runId: run.id,
+        fromStatus: from,
+        toStatus: next.status,
+        subject,
         body: `The status of cloud ${run.cloud.slug} is now ${next.status}${from ? ` (was ${from})` : ''}.\n\n${lines.join('\n')}`,
       },
     });
@@ -213,8 +280,15 @@ async function saveResult(runId: string, cloudId: string, r: CheckResult, secret
   await db.runResult.upsert({
     where: { runId_testcase: { runId, testcase: r.id } },
     create: {
-      runId, cloudId, testcase: r.id, verdict: r.verdict, message: clean.message, details: clean.details as Prisma.InputJsonValue,
-      durationMs: r.durationMs, checkedAt: new Date(r.startedAt), evidence: clean.evidence as unknown as Prisma.InputJsonValue,
+      runId,
+      cloudId,
+      testcase: r.id,
+      verdict: r.verdict,
+      message: clean.message,
+      details: clean.details as Prisma.InputJsonValue,
+      durationMs: r.durationMs,
+      checkedAt: new Date(r.startedAt),
+      evidence: clean.evidence as unknown as Prisma.InputJsonValue,
     },
     update: {},
   });
@@ -226,7 +300,8 @@ function secretValues(config: CloudConfig): string[] {
   const add = (a: CloudConfig['auth'] | undefined) => {
     if (!a) return;
     const rec = a as unknown as Record<string, unknown>;
-    for (const k of ['password', 'applicationCredentialSecret', 'token']) if (typeof rec[k] === 'string' && (rec[k] as string).length >= 4) out.push(rec[k] as string);
+    for (const k of ['password', 'applicationCredentialSecret', 'token'])
+      if (typeof rec[k] === 'string' && (rec[k] as string).length >= 4) out.push(rec[k] as string);
   };
   add(config.auth);
   add(config.personas?.reader);
@@ -263,7 +338,9 @@ class Persister {
   private chain: Promise<void> = Promise.resolve();
   private error: unknown = null;
   add(fn: () => Promise<void>): void {
-    this.chain = this.chain.then(fn).catch((err) => { this.error ??= err; });
+    this.chain = this.chain.then(fn).catch((err) => {
+      this.error ??= err;
+    });
   }
   async done(): Promise<void> {
     await this.chain;
@@ -279,7 +356,10 @@ class ProgressWriter {
   private last = 0;
   private writing: Promise<void> = Promise.resolve();
   private stopped = false;
-  constructor(private readonly runId: string, private readonly throttleMs: number) {}
+  constructor(
+    private readonly runId: string,
+    private readonly throttleMs: number,
+  ) {}
 
   set(v: RunProgress): void {
     this.value = v;
@@ -301,7 +381,10 @@ class ProgressWriter {
       this.timer = null;
       void this.write();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => { this.timer = null; void this.write(); }, wait);
+      this.timer = setTimeout(() => {
+        this.timer = null;
+        void this.write();
+      }, wait);
       this.timer.unref();
     }
   }

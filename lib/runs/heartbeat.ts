@@ -19,7 +19,10 @@ export class RunHeartbeat {
   private timer: NodeJS.Timeout | null = null;
   private beating: Promise<void> | null = null;
 
-  constructor(readonly intervalMs = heartbeatIntervalMs(), private readonly onError: (err: unknown) => void = () => {}) {}
+  constructor(
+    readonly intervalMs = heartbeatIntervalMs(),
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {}
 
   start(): void {
     if (this.timer) return;
@@ -70,7 +73,9 @@ export class RunHeartbeat {
  * Marks running runs with a stale heartbeat as interrupted. Safe to call from any number of
  * processes at once (one UPDATE with its own guard); returns the runs it marked.
  */
-export async function markInterrupted(intervalMs = heartbeatIntervalMs()): Promise<Array<{ id: string; cloudId: string }>> {
+export async function markInterrupted(
+  intervalMs = heartbeatIntervalMs(),
+): Promise<Array<{ id: string; cloudId: string }>> {
   const staleMs = intervalMs * STALE_FACTOR;
   return db.$queryRaw<Array<{ id: string; cloudId: string }>>`
     UPDATE "Run" SET status = 'interrupted', "finishedAt" = now(),

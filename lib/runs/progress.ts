@@ -27,13 +27,22 @@ async function ensureListening(): Promise<void> {
   if (s.client) return;
   s.connecting ??= (async () => {
     const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-    client.on('notification', (m) => { if (m.channel === CHANNEL && m.payload) s.emitter.emit(m.payload); });
-    client.on('error', () => { s.client = null; client.end().catch(() => {}); });
-    client.on('end', () => { if (s.client === client) s.client = null; });
+    client.on('notification', (m) => {
+      if (m.channel === CHANNEL && m.payload) s.emitter.emit(m.payload);
+    });
+    client.on('error', () => {
+      s.client = null;
+      client.end().catch(() => {});
+    });
+    client.on('end', () => {
+      if (s.client === client) s.client = null;
+    });
     await client.connect();
     await client.query(`LISTEN ${CHANNEL}`);
     s.client = client;
-  })().finally(() => { s.connecting = null; });
+  })().finally(() => {
+    s.connecting = null;
+  });
   await s.connecting;
 }
 
@@ -46,5 +55,7 @@ export async function subscribeRun(runId: string, onChange: () => void): Promise
   } catch {
     // Without LISTEN the stream still polls.
   }
-  return () => { s.emitter.off(runId, onChange); };
+  return () => {
+    s.emitter.off(runId, onChange);
+  };
 }

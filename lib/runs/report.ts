@@ -22,7 +22,9 @@ export function jsonReport(run: RunView) {
     cloud: { slug: run.cloud.slug, name: run.cloud.name },
     status: run.status,
     trigger: run.trigger,
-    queuedAt: run.queuedAt, startedAt: run.startedAt, finishedAt: run.finishedAt,
+    queuedAt: run.queuedAt,
+    startedAt: run.startedAt,
+    finishedAt: run.finishedAt,
     roles: run.roles,
     error: run.error,
     report: run.report,
@@ -33,7 +35,9 @@ export function jsonReport(run: RunView) {
 export function scsReport(run: RunView) {
   const official = run.results.filter((r) => (OFFICIAL_TESTCASE_IDS as readonly string[]).includes(r.testcase));
   const results = Object.fromEntries(official.map((r) => [r.testcase, VALUE[r.verdict]]));
-  const count = (level: string) => run.results.filter((r) => (r.verdict === 'PASS' ? 'info' : r.verdict === 'FAIL' ? 'error' : 'critical') === level).length;
+  const count = (level: string) =>
+    run.results.filter((r) => (r.verdict === 'PASS' ? 'info' : r.verdict === 'FAIL' ? 'error' : 'critical') === level)
+      .length;
   const checkedAt = run.finishedAt ?? run.startedAt ?? run.queuedAt;
   const invocationId = `${run.id}:openstack`;
   return {
@@ -56,7 +60,10 @@ export function scsReport(run: RunView) {
           results,
           rc: 0,
           stdout: run.results.map((r) => `${r.testcase}: ${r.verdict}`),
-          stderr: run.results.map((r) => `${r.verdict === 'PASS' ? 'INFO' : r.verdict === 'FAIL' ? 'ERROR' : 'WARNING'}: ${r.testcase}: ${r.message}`),
+          stderr: run.results.map(
+            (r) =>
+              `${r.verdict === 'PASS' ? 'INFO' : r.verdict === 'FAIL' ? 'ERROR' : 'WARNING'}: ${r.testcase}: ${r.message}`,
+          ),
           info: count('info'),
           warning: 0,
           error: count('error'),

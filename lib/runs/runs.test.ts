@@ -16,7 +16,10 @@ describe('cloud status', () => {
   });
   it('keeps earlier verdicts of testcases a run did not touch and ignores informational ones', () => {
     const prev = { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' } as const;
-    const next = nextStatus(prev, [{ testcase: 'km-version', verdict: 'FAIL' }, { testcase: 'scs-0116-permissions', verdict: 'FAIL' }]);
+    const next = nextStatus(prev, [
+      { testcase: 'km-version', verdict: 'FAIL' },
+      { testcase: 'scs-0116-permissions', verdict: 'FAIL' },
+    ]);
     expect(next).toEqual({ status: 'FAIL', detail: { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'FAIL' } });
     expect(statusChanges(prev, next.detail)).toEqual([{ testcase: 'scs-0116-permissions', from: 'PASS', to: 'FAIL' }]);
     expect(statusChanges(next.detail, next.detail)).toEqual([]);
@@ -26,10 +29,23 @@ describe('cloud status', () => {
 describe('diff', () => {
   it('reports verdict and message changes, added and removed testcases, in registry order', () => {
     const d = diffResults(
-      [{ testcase: 'km-version', verdict: 'PASS', message: 'a' }, { testcase: 'scs-0116-presence', verdict: 'PASS', message: 'x' }, { testcase: 'km-tls', verdict: 'FAIL', message: 'm' }],
-      [{ testcase: 'scs-0116-presence', verdict: 'FAIL', message: 'y' }, { testcase: 'km-version', verdict: 'PASS', message: 'b' }, { testcase: 'km-quota', verdict: 'PASS', message: 'q' }],
+      [
+        { testcase: 'km-version', verdict: 'PASS', message: 'a' },
+        { testcase: 'scs-0116-presence', verdict: 'PASS', message: 'x' },
+        { testcase: 'km-tls', verdict: 'FAIL', message: 'm' },
+      ],
+      [
+        { testcase: 'scs-0116-presence', verdict: 'FAIL', message: 'y' },
+        { testcase: 'km-version', verdict: 'PASS', message: 'b' },
+        { testcase: 'km-quota', verdict: 'PASS', message: 'q' },
+      ],
     );
-    expect(d.changes.map((c) => [c.testcase, c.kind])).toEqual([['scs-0116-presence', 'verdict'], ['km-version', 'message'], ['km-tls', 'removed'], ['km-quota', 'added']]);
+    expect(d.changes.map((c) => [c.testcase, c.kind])).toEqual([
+      ['scs-0116-presence', 'verdict'],
+      ['km-version', 'message'],
+      ['km-tls', 'removed'],
+      ['km-quota', 'added'],
+    ]);
     expect(d.unchanged).toBe(0);
   });
 });
@@ -38,12 +54,49 @@ describe('SCS report', () => {
   it('maps PASS/ABORT/FAIL to 1/0/-1 for the official testcases only', () => {
     const at = new Date('2030-01-02T03:04:05Z');
     const run = {
-      id: 'r1', cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o' }, status: 'finished', trigger: 'api', testcases: [],
-      queuedAt: at, startedAt: at, finishedAt: at, heartbeatAt: null, cancelRequestedAt: null, namePrefix: null, roles: [], error: null, progress: null, report: null,
+      id: 'r1',
+      cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o' },
+      status: 'finished',
+      trigger: 'api',
+      testcases: [],
+      queuedAt: at,
+      startedAt: at,
+      finishedAt: at,
+      heartbeatAt: null,
+      cancelRequestedAt: null,
+      namePrefix: null,
+      roles: [],
+      error: null,
+      progress: null,
+      report: null,
       results: [
-        { testcase: 'scs-0116-presence', verdict: 'PASS', message: 'ok', durationMs: 1, checkedAt: at, details: null, evidence: null },
-        { testcase: 'scs-0116-permissions', verdict: 'FAIL', message: 'no', durationMs: 1, checkedAt: at, details: null, evidence: null },
-        { testcase: 'km-tls', verdict: 'ABORT', message: '?', durationMs: 1, checkedAt: at, details: null, evidence: null },
+        {
+          testcase: 'scs-0116-presence',
+          verdict: 'PASS',
+          message: 'ok',
+          durationMs: 1,
+          checkedAt: at,
+          details: null,
+          evidence: null,
+        },
+        {
+          testcase: 'scs-0116-permissions',
+          verdict: 'FAIL',
+          message: 'no',
+          durationMs: 1,
+          checkedAt: at,
+          details: null,
+          evidence: null,
+        },
+        {
+          testcase: 'km-tls',
+          verdict: 'ABORT',
+          message: '?',
+          durationMs: 1,
+          checkedAt: at,
+          details: null,
+          evidence: null,
+        },
       ],
     } as RunView;
     const r = scsReport(run);

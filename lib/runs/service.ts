@@ -19,7 +19,11 @@ export const ACTIVE_STATUSES: RunStatusName[] = ['queued', 'running'];
 
 /** The body of POST /api/v1/clouds/{slug}/runs (other fields are ignored). */
 export const runRequestInput = z.object({
-  testcases: z.array(z.string().trim().min(1), { message: 'testcases must be a list of testcase ids.' }).max(CHECKS.length).optional().default([]),
+  testcases: z
+    .array(z.string().trim().min(1), { message: 'testcases must be a list of testcase ids.' })
+    .max(CHECKS.length)
+    .optional()
+    .default([]),
 });
 
 export interface RunProgress {
@@ -62,11 +66,18 @@ export interface RunView {
   results: ResultView[];
 }
 
-type RunWithCloud = Run & { cloud: { id: string; slug: string; name: string; organizationId: string }; results?: RunResult[] };
+type RunWithCloud = Run & {
+  cloud: { id: string; slug: string; name: string; organizationId: string };
+  results?: RunResult[];
+};
 
 function resultView(r: RunResult, withEvidence: boolean): ResultView {
   return {
-    testcase: r.testcase, verdict: r.verdict, message: r.message, durationMs: r.durationMs, checkedAt: r.checkedAt,
+    testcase: r.testcase,
+    verdict: r.verdict,
+    message: r.message,
+    durationMs: r.durationMs,
+    checkedAt: r.checkedAt,
     details: (r.details as Record<string, unknown> | null) ?? null,
     evidence: withEvidence ? ((r.evidence as unknown as Evidence[] | null) ?? null) : null,
   };
@@ -79,9 +90,19 @@ function byRegistryOrder(a: { testcase: string }, b: { testcase: string }): numb
 
 function view(r: RunWithCloud, withEvidence = false): RunView {
   return {
-    id: r.id, cloud: r.cloud, status: r.status, trigger: r.trigger, testcases: r.testcases,
-    queuedAt: r.queuedAt, startedAt: r.startedAt, finishedAt: r.finishedAt, heartbeatAt: r.heartbeatAt,
-    cancelRequestedAt: r.cancelRequestedAt, namePrefix: r.namePrefix, roles: r.roles, error: r.error,
+    id: r.id,
+    cloud: r.cloud,
+    status: r.status,
+    trigger: r.trigger,
+    testcases: r.testcases,
+    queuedAt: r.queuedAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    heartbeatAt: r.heartbeatAt,
+    cancelRequestedAt: r.cancelRequestedAt,
+    namePrefix: r.namePrefix,
+    roles: r.roles,
+    error: r.error,
     progress: (r.progress as RunProgress | null) ?? null,
     report: (r.report as Record<string, unknown> | null) ?? null,
     results: (r.results ?? []).map((x) => resultView(x, withEvidence)).sort(byRegistryOrder),
@@ -92,13 +113,19 @@ const cloudSelect = { select: { id: true, slug: true, name: true, organizationId
 
 function validTestcases(ids: string[]): string[] {
   const unknown = ids.filter((id) => !ORDER.has(id));
-  if (unknown.length) throw new ValidationError({ testcases: `Unknown testcase${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.` });
+  if (unknown.length)
+    throw new ValidationError({
+      testcases: `Unknown testcase${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
+    });
   return [...new Set(ids)].sort((a, b) => ORDER.get(a)! - ORDER.get(b)!);
 }
 
 function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string; meta?: unknown } | null;
-  return !!e && (e.code === 'P2002' || e.code === '23505' || /unique constraint|Run_one_active_per_cloud/i.test(String(e.message)));
+  return (
+    !!e &&
+    (e.code === 'P2002' || e.code === '23505' || /unique constraint|Run_one_active_per_cloud/i.test(String(e.message)))
+  );
 }
 
 export interface CreatedRun {
@@ -116,13 +143,15 @@ export async function createRun(
   target: { slug: string } | { cloudId: string },
   opts: { trigger: RunTrigger; testcases?: string[]; input?: unknown },
 ): Promise<CreatedRun> {
-  const cloud = 'slug' in target
-    ? await db.cloud.findUnique({ where: { slug: target.slug } })
-    : await db.cloud.findUnique({ where: { id: target.cloudId } });
+  const cloud =
+    'slug' in target
+      ? await db.cloud.findUnique({ where: { slug: target.slug } })
+      : await db.cloud.findUnique({ where: { id: target.cloudId } });
   authorize(ctx.actor, 'run.create', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
   if (!cloud) throw new NotFoundError('Cloud');
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived; restore it before running checks.');
-  const requested = opts.input !== undefined ? parseInput(runRequestInput, opts.input ?? {}).testcases : opts.testcases ?? [];
+  const requested =
+    opts.input !== undefined ? parseInput(runRequestInput, opts.input ?? {}).testcases : (opts.testcases ?? []);
   const testcases = validTestcases(requested);
   const existing = await activeRun(cloud.id);
   if (existing) return { run: view(existing), created: false };
@@ -133,7 +162,10 @@ export async function createRun(
         include: { cloud: cloudSelect },
       });
       await recordAudit(tx, ctx, {
-        action: 'run.create', targetType: 'run', targetId: r.id, organizationId: cloud.organizationId,
+        action: 'run.create',
+        targetType: 'run',
+        targetId: r.id,
+        organizationId: cloud.organizationId,
         summary: `requested a ${opts.trigger} run of ${cloud.slug}${testcases.length ? ` (${testcases.join(', ')})` : ''}`,
       });
       return r;
@@ -151,8 +183,15 @@ async function activeRun(cloudId: string): Promise<RunWithCloud | null> {
   return db.run.findFirst({ where: { cloudId, status: { in: ACTIVE_STATUSES } }, include: { cloud: cloudSelect } });
 }
 
-async function loadAuthorized(ctx: RequestContext, id: string, action: 'run.read' | 'run.cancel', include: Prisma.RunInclude = {}): Promise<RunWithCloud> {
-  const run = UUID.test(id) ? await db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } }) : null;
+async function loadAuthorized(
+  ctx: RequestContext,
+  id: string,
+  action: 'run.read' | 'run.cancel',
+  include: Prisma.RunInclude = {},
+): Promise<RunWithCloud> {
+  const run = UUID.test(id)
+    ? await db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } })
+    : null;
   authorize(ctx.actor, action, { type: 'cloud', organizationId: run?.cloud.organizationId ?? NO_ID });
   if (!run) throw new NotFoundError('Run');
   return run as RunWithCloud;
@@ -160,16 +199,29 @@ async function loadAuthorized(ctx: RequestContext, id: string, action: 'run.read
 
 /** One run with its results; evidence only when asked (it is the bulky part). */
 export async function getRun(ctx: RequestContext, id: string, opts: { evidence?: boolean } = {}): Promise<RunView> {
-  const run = await loadAuthorized(ctx, id, 'run.read', { results: opts.evidence ? true : { omit: { evidence: true } } });
+  const run = await loadAuthorized(ctx, id, 'run.read', {
+    results: opts.evidence ? true : { omit: { evidence: true } },
+  });
   return view(run, !!opts.evidence);
 }
 
 /** What GET /api/v1/runs/{id} answers. */
 export function apiRunView(r: RunView) {
   return {
-    id: r.id, cloud: r.cloud.slug, status: r.status, trigger: r.trigger,
-    queuedAt: r.queuedAt, startedAt: r.startedAt, finishedAt: r.finishedAt, error: r.error,
-    results: r.results.map((x) => ({ testcase: x.testcase, verdict: x.verdict, message: x.message, durationMs: x.durationMs })),
+    id: r.id,
+    cloud: r.cloud.slug,
+    status: r.status,
+    trigger: r.trigger,
+    queuedAt: r.queuedAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    error: r.error,
+    results: r.results.map((x) => ({
+      testcase: x.testcase,
+      verdict: x.verdict,
+      message: x.message,
+      durationMs: x.durationMs,
+    })),
   };
 }
 
@@ -192,9 +244,19 @@ export async function runSnapshot(ctx: RequestContext, id: string): Promise<RunS
 
 export function snapshotOf(r: RunView): RunSnapshot {
   return {
-    id: r.id, status: r.status, startedAt: r.startedAt?.toISOString() ?? null, finishedAt: r.finishedAt?.toISOString() ?? null,
-    cancelRequested: !!r.cancelRequestedAt, error: r.error, progress: r.progress,
-    results: r.results.map((x) => ({ testcase: x.testcase, verdict: x.verdict, message: x.message, durationMs: x.durationMs })),
+    id: r.id,
+    status: r.status,
+    startedAt: r.startedAt?.toISOString() ?? null,
+    finishedAt: r.finishedAt?.toISOString() ?? null,
+    cancelRequested: !!r.cancelRequestedAt,
+    error: r.error,
+    progress: r.progress,
+    results: r.results.map((x) => ({
+      testcase: x.testcase,
+      verdict: x.verdict,
+      message: x.message,
+      durationMs: x.durationMs,
+    })),
   };
 }
 
@@ -206,12 +268,27 @@ export async function cancelRun(ctx: RequestContext, id: string): Promise<RunVie
     const now = new Date();
     const queued = await tx.run.updateMany({
       where: { id, status: 'queued' },
-      data: { status: 'cancelled', finishedAt: now, cancelRequestedAt: now, cancelledById: ctx.actor?.id || null, error: 'Cancelled before it started.' },
+      data: {
+        status: 'cancelled',
+        finishedAt: now,
+        cancelRequestedAt: now,
+        cancelledById: ctx.actor?.id || null,
+        error: 'Cancelled before it started.',
+      },
     });
     if (queued.count === 0) {
-      await tx.run.updateMany({ where: { id, status: 'running', cancelRequestedAt: null }, data: { cancelRequestedAt: now, cancelledById: ctx.actor?.id || null } });
+      await tx.run.updateMany({
+        where: { id, status: 'running', cancelRequestedAt: null },
+        data: { cancelRequestedAt: now, cancelledById: ctx.actor?.id || null },
+      });
     }
-    await recordAudit(tx, ctx, { action: 'run.cancel', targetType: 'run', targetId: id, organizationId: run.cloud.organizationId, summary: `cancelled a run of ${run.cloud.slug}` });
+    await recordAudit(tx, ctx, {
+      action: 'run.cancel',
+      targetType: 'run',
+      targetId: id,
+      organizationId: run.cloud.organizationId,
+      summary: `cancelled a run of ${run.cloud.slug}`,
+    });
   });
   return getRun(ctx, id);
 }
@@ -227,13 +304,31 @@ export interface RunListItem {
 }
 
 /** The latest runs of a cloud (the caller has read the cloud already). */
-export async function listRuns(ctx: RequestContext, cloudId: string, organizationId: string, take = 20): Promise<RunListItem[]> {
+export async function listRuns(
+  ctx: RequestContext,
+  cloudId: string,
+  organizationId: string,
+  take = 20,
+): Promise<RunListItem[]> {
   authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
-  const runs = await db.run.findMany({ where: { cloudId, cloud: { organizationId } }, orderBy: { queuedAt: 'desc' }, take, include: { results: { select: { verdict: true } } } });
+  const runs = await db.run.findMany({
+    where: { cloudId, cloud: { organizationId } },
+    orderBy: { queuedAt: 'desc' },
+    take,
+    include: { results: { select: { verdict: true } } },
+  });
   return runs.map((r) => {
     const counts = { PASS: 0, FAIL: 0, ABORT: 0 };
     for (const x of r.results) counts[x.verdict]++;
-    return { id: r.id, status: r.status, trigger: r.trigger, queuedAt: r.queuedAt, startedAt: r.startedAt, finishedAt: r.finishedAt, counts };
+    return {
+      id: r.id,
+      status: r.status,
+      trigger: r.trigger,
+      queuedAt: r.queuedAt,
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
+      counts,
+    };
   });
 }
 
@@ -257,10 +352,16 @@ export async function diffWithPrevious(ctx: RequestContext, id: string): Promise
     include: { results: { omit: { evidence: true } } },
   });
   if (!prev) return { previous: null, changes: [], unchanged: 0 };
-  return { previous: { id: prev.id, queuedAt: prev.queuedAt, finishedAt: prev.finishedAt }, ...diffResults(prev.results, run.results ?? []) };
+  return {
+    previous: { id: prev.id, queuedAt: prev.queuedAt, finishedAt: prev.finishedAt },
+    ...diffResults(prev.results, run.results ?? []),
+  };
 }
 
-export function diffResults(before: Array<Pick<RunResult, 'testcase' | 'verdict' | 'message'>>, after: Array<Pick<RunResult, 'testcase' | 'verdict' | 'message'>>): Omit<RunDiff, 'previous'> {
+export function diffResults(
+  before: Array<Pick<RunResult, 'testcase' | 'verdict' | 'message'>>,
+  after: Array<Pick<RunResult, 'testcase' | 'verdict' | 'message'>>,
+): Omit<RunDiff, 'previous'> {
   const b = new Map(before.map((r) => [r.testcase, r]));
   const a = new Map(after.map((r) => [r.testcase, r]));
   const ids = [...new Set([...b.keys(), ...a.keys()])].sort((x, y) => (ORDER.get(x) ?? 999) - (ORDER.get(y) ?? 999));
@@ -298,9 +399,16 @@ export interface CloudRunState {
 }
 
 /** The cloud's status (from its runs) and schedule, for the cloud page. */
-export async function cloudRunState(ctx: RequestContext, cloudId: string, organizationId: string): Promise<CloudRunState> {
+export async function cloudRunState(
+  ctx: RequestContext,
+  cloudId: string,
+  organizationId: string,
+): Promise<CloudRunState> {
   authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
-  const c = await db.cloud.findFirst({ where: { id: cloudId, organizationId }, select: { schedule: true, nextRunAt: true, status: true, statusDetail: true, statusChangedAt: true } });
+  const c = await db.cloud.findFirst({
+    where: { id: cloudId, organizationId },
+    select: { schedule: true, nextRunAt: true, status: true, statusDetail: true, statusChangedAt: true },
+  });
   if (!c) throw new NotFoundError('Cloud');
   return { ...c, statusDetail: (c.statusDetail as Record<string, string> | null) ?? null };
 }

@@ -17,14 +17,21 @@ export function overallStatus(detail: StatusDetail): CloudStatus {
 }
 
 /** The status after a run: the previous detail with this run's official verdicts laid over it. */
-export function nextStatus(previous: StatusDetail | null, results: Array<{ testcase: string; verdict: Verdict }>): { status: CloudStatus; detail: StatusDetail } {
+export function nextStatus(
+  previous: StatusDetail | null,
+  results: Array<{ testcase: string; verdict: Verdict }>,
+): { status: CloudStatus; detail: StatusDetail } {
   const detail: StatusDetail = { ...(previous ?? {}) };
-  for (const r of results) if ((OFFICIAL_TESTCASE_IDS as readonly string[]).includes(r.testcase)) detail[r.testcase] = r.verdict;
+  for (const r of results)
+    if ((OFFICIAL_TESTCASE_IDS as readonly string[]).includes(r.testcase)) detail[r.testcase] = r.verdict;
   return { status: overallStatus(detail), detail };
 }
 
 /** Which official testcases changed verdict; empty when nothing a person should hear about changed. */
-export function statusChanges(previous: StatusDetail | null, next: StatusDetail): Array<{ testcase: string; from: Verdict | null; to: Verdict }> {
+export function statusChanges(
+  previous: StatusDetail | null,
+  next: StatusDetail,
+): Array<{ testcase: string; from: Verdict | null; to: Verdict }> {
   const out: Array<{ testcase: string; from: Verdict | null; to: Verdict }> = [];
   for (const id of OFFICIAL_TESTCASE_IDS) {
     const to = next[id];

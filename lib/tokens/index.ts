@@ -13,16 +13,34 @@ export const MAX_TOKEN_DAYS = 365;
 
 export const tokenInput = z.object({
   name: z.string().trim().min(1, 'Give the token a name, e.g. "CI pipeline".').max(100),
-  days: z.coerce.number().int('Whole days only.').min(1, 'At least 1 day.').max(MAX_TOKEN_DAYS, `At most ${MAX_TOKEN_DAYS} days.`).default(90),
+  days: z.coerce
+    .number()
+    .int('Whole days only.')
+    .min(1, 'At least 1 day.')
+    .max(MAX_TOKEN_DAYS, `At most ${MAX_TOKEN_DAYS} days.`)
+    .default(90),
 });
 
-export interface TokenView { id: string; name: string; prefix: string; expiresAt: Date; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date }
+export interface TokenView {
+  id: string;
+  name: string;
+  prefix: string;
+  expiresAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+  createdAt: Date;
+}
 
 function hash(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-export async function createToken(ctx: RequestContext, userId: string, input: unknown, now = new Date()): Promise<TokenView & { token: string }> {
+export async function createToken(
+  ctx: RequestContext,
+  userId: string,
+  input: unknown,
+  now = new Date(),
+): Promise<TokenView & { token: string }> {
   authorize(ctx.actor, 'token.create', { type: 'token', userId });
   const data = parseInput(tokenInput, input);
   const token = TOKEN_PREFIX + crypto.randomBytes(30).toString('base64url');
@@ -30,9 +48,20 @@ export async function createToken(ctx: RequestContext, userId: string, input: un
     const user = await tx.user.findUnique({ where: { id: userId } });
     if (!user) throw new NotFoundError('User');
     const t = await tx.apiToken.create({
-      data: { userId, name: data.name, tokenHash: hash(token), prefix: token.slice(0, TOKEN_PREFIX.length + 6), expiresAt: new Date(now.getTime() + data.days * 86400_000) },
+      data: {
+        userId,
+        name: data.name,
+        tokenHash: hash(token),
+        prefix: token.slice(0, TOKEN_PREFIX.length + 6),
+        expiresAt: new Date(now.getTime() + data.days * 86400_000),
+      },
     });
-    await recordAudit(tx, ctx, { action: 'token.create', targetType: 'token', targetId: t.prefix, summary: `created API token "${t.name}" for ${user.email}, valid ${data.days} days` });
+    await recordAudit(tx, ctx, {
+      action: 'token.create',
+      targetType: 'token',
+      targetId: t.prefix,
+      summary: `created API token "${t.name}" for ${user.email}, valid ${data.days} days`,
+    });
     const { tokenHash: _h, userId: _u, ...rest } = t;
     return { ...rest, token };
   });
@@ -48,13 +77,20 @@ export async function listTokens(ctx: RequestContext, userId: string): Promise<T
 }
 
 export async function revokeToken(ctx: RequestContext, tokenId: string): Promise<void> {
-  const t = z.string().uuid().safeParse(tokenId).success ? await db.apiToken.findUnique({ where: { id: tokenId }, include: { user: true } }) : null;
+  const t = z.string().uuid().safeParse(tokenId).success
+    ? await db.apiToken.findUnique({ where: { id: tokenId }, include: { user: true } })
+    : null;
   authorize(ctx.actor, 'token.revoke', { type: 'token', userId: t?.userId ?? '' });
   if (!t) throw new NotFoundError('Token');
   if (t.revokedAt) return;
   await db.$transaction(async (tx) => {
     await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
-    await recordAudit(tx, ctx, { action: 'token.revoke', targetType: 'token', targetId: t.prefix, summary: `revoked API token "${t.name}" of ${t.user.email}` });
+    await recordAudit(tx, ctx, {
+      action: 'token.revoke',
+      targetType: 'token',
+      targetId: t.prefix,
+      summary: `revoked API token "${t.name}" of ${t.user.email}`,
+    });
   });
 }
 

@@ -11,7 +11,10 @@ const lookup = (id: string): Kek => {
   if (id === kekB.id) return kekB;
   throw new VaultError('kek_unavailable', `KEK ${id} cannot be loaded.`, id);
 };
-const binding = { cloudId: '11111111-1111-4111-8111-111111111111', credentialId: '22222222-2222-4222-8222-222222222222' };
+const binding = {
+  cloudId: '11111111-1111-4111-8111-111111111111',
+  credentialId: '22222222-2222-4222-8222-222222222222',
+};
 const SECRET = 'canary-Envelope-Secret-7f3a';
 
 function flip(buf: Buffer, at = 0): Buffer {
@@ -21,7 +24,10 @@ function flip(buf: Buffer, at = 0): Buffer {
 }
 
 async function expectTampered(p: Promise<unknown>) {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(VaultError);
   expect((err as VaultError).code).toBe('tampered');
   expect((err as Error).message).toMatch(/does not decrypt/);
@@ -57,12 +63,17 @@ describe('envelope', () => {
 
   test('a changed format version is refused by name', async () => {
     const env = await seal(Buffer.from(SECRET), binding, kekA);
-    await expect(open({ ...env, formatVersion: 2 }, binding, lookup)).rejects.toMatchObject({ code: 'unsupported_format' });
+    await expect(open({ ...env, formatVersion: 2 }, binding, lookup)).rejects.toMatchObject({
+      code: 'unsupported_format',
+    });
   });
 
   test('a changed KEK id fails: unknown id names it, another known KEK does not unwrap', async () => {
     const env = await seal(Buffer.from(SECRET), binding, kekA);
-    await expect(open({ ...env, kekId: 'env:zzz' }, binding, lookup)).rejects.toMatchObject({ code: 'kek_unavailable', kekId: 'env:zzz' });
+    await expect(open({ ...env, kekId: 'env:zzz' }, binding, lookup)).rejects.toMatchObject({
+      code: 'kek_unavailable',
+      kekId: 'env:zzz',
+    });
     const err = await expectTampered(open({ ...env, kekId: 'env:b' }, binding, lookup));
     expect(err.message).toContain('env:b');
   });

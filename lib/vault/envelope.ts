@@ -33,7 +33,10 @@ export interface Binding {
 }
 
 export function recordAad(binding: Binding, formatVersion: number): Buffer {
-  return Buffer.from(`scs-km-vault\0v=${formatVersion}\0cloud=${binding.cloudId}\0credential=${binding.credentialId}`, 'utf8');
+  return Buffer.from(
+    `scs-km-vault\0v=${formatVersion}\0cloud=${binding.cloudId}\0credential=${binding.credentialId}`,
+    'utf8',
+  );
 }
 
 function wrapAad(binding: Binding, formatVersion: number, kekId: string): Buffer {
@@ -64,7 +67,10 @@ export type KekLookup = (kekId: string) => Promise<Kek> | Kek;
 
 async function unwrapDataKey(env: Envelope, binding: Binding, lookup: KekLookup): Promise<Buffer> {
   if (env.formatVersion !== FORMAT_VERSION) {
-    throw new VaultError('unsupported_format', `${describe(binding)} has envelope format version ${env.formatVersion}; this version of the dashboard reads version ${FORMAT_VERSION}.`);
+    throw new VaultError(
+      'unsupported_format',
+      `${describe(binding)} has envelope format version ${env.formatVersion}; this version of the dashboard reads version ${FORMAT_VERSION}.`,
+    );
   }
   const kek = await lookup(env.kekId);
   try {
@@ -104,7 +110,12 @@ export async function open(env: Envelope, binding: Binding, lookup: KekLookup): 
  * Re-wrap the data key under another KEK (rotation). The ciphertext, nonce and tag stay as they
  * are; the plaintext is never decrypted. Returns the new wrapped key and KEK id.
  */
-export async function rewrap(env: Envelope, binding: Binding, lookup: KekLookup, to: Kek): Promise<Pick<Envelope, 'wrappedKey' | 'kekId'>> {
+export async function rewrap(
+  env: Envelope,
+  binding: Binding,
+  lookup: KekLookup,
+  to: Kek,
+): Promise<Pick<Envelope, 'wrappedKey' | 'kekId'>> {
   const dataKey = await unwrapDataKey(env, binding, lookup);
   try {
     return { wrappedKey: await to.wrap(dataKey, wrapAad(binding, env.formatVersion, to.id)), kekId: to.id };

@@ -7,5 +7,10 @@ export * from './rotate';
 export * from './vault';
 export { FileKekProvider, newFileKekId } from './providers/file';
 export { EnvKekProvider, keyCheckValue } from './providers/env';
-export { BarbicanKekProvider, barbicanConfigFromEnv, createBarbicanKek, type BarbicanKekConfig } from './providers/barbican';
+export {
+  BarbicanKekProvider,
+  barbicanConfigFromEnv,
+  createBarbicanKek,
+  type BarbicanKekConfig,
+} from './providers/barbican';
 export { PROVIDER_NAMES, kekPrefix, type KekProvider, type ProviderName, type VaultEnv } from './providers/types';

@@ -29,7 +29,11 @@ export class LocalKek implements Kek {
     key: Buffer,
   ) {
     if (key.length !== KEK_BYTES) {
-      throw new VaultError('provider_config', `KEK ${id} is ${key.length} bytes long; a KEK must be exactly ${KEK_BYTES} bytes (256 bits).`, id);
+      throw new VaultError(
+        'provider_config',
+        `KEK ${id} is ${key.length} bytes long; a KEK must be exactly ${KEK_BYTES} bytes (256 bits).`,
+        id,
+      );
     }
     this.#key = Buffer.from(key);
   }
@@ -55,7 +59,11 @@ export class LocalKek implements Kek {
       decipher.setAuthTag(tag);
       return Buffer.concat([decipher.update(ct), decipher.final()]);
     } catch {
-      throw new VaultError('tampered', `KEK ${this.id} could not unwrap the data key (wrong key for this id, or the wrapped key was altered or moved)`, this.id);
+      throw new VaultError(
+        'tampered',
+        `KEK ${this.id} could not unwrap the data key (wrong key for this id, or the wrapped key was altered or moved)`,
+        this.id,
+      );
     }
   }
 

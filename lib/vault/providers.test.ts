@@ -13,7 +13,9 @@ function tmp(): string {
   dirs.push(d);
   return d;
 }
-afterEach(() => { for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
 const binding = { cloudId: 'c1', credentialId: 'r1' };
 
 describe('file provider', () => {
@@ -36,7 +38,9 @@ describe('file provider', () => {
 
   test('does not create a key when asked not to, and refuses a key file others can read', async () => {
     const dir = path.join(tmp(), 'kek');
-    await expect(new FileKekProvider({ dir, create: false }).active()).rejects.toMatchObject({ code: 'kek_unavailable' });
+    await expect(new FileKekProvider({ dir, create: false }).active()).rejects.toMatchObject({
+      code: 'kek_unavailable',
+    });
     const kek = await new FileKekProvider({ dir, create: true }).active();
     const file = path.join(dir, `${kek.id.slice(5)}.key`);
     fs.chmodSync(file, 0o644);
@@ -66,11 +70,15 @@ describe('env provider', () => {
   test('reads KEK_BASE64; the default id is a check value of the key', async () => {
     const p = new EnvKekProvider({ base64: key.toString('base64') });
     expect((await p.active()).id).toBe(`env:${keyCheckValue(key)}`);
-    expect((await new EnvKekProvider({ base64: key.toString('base64'), id: 'prod-2026' }).active()).id).toBe('env:prod-2026');
+    expect((await new EnvKekProvider({ base64: key.toString('base64'), id: 'prod-2026' }).active()).id).toBe(
+      'env:prod-2026',
+    );
   });
 
   test('refuses a key of the wrong length and a missing key, with instructions', async () => {
-    expect(() => new EnvKekProvider({ base64: crypto.randomBytes(16).toString('base64') })).toThrow(/256-bit key .* 16 bytes/);
+    expect(() => new EnvKekProvider({ base64: crypto.randomBytes(16).toString('base64') })).toThrow(
+      /256-bit key .* 16 bytes/,
+    );
     await expect(new EnvKekProvider({}).active()).rejects.toThrow(/KEK_BASE64/);
   });
 
@@ -85,13 +93,17 @@ describe('env provider', () => {
     const dataDir = tmp();
     const fileVault = Vault.fromEnv({ env: { DATA_DIR: dataDir } });
     const sealed = await fileVault.seal(Buffer.from('hello'), binding);
-    const envVault = Vault.fromEnv({ env: { DATA_DIR: dataDir, KEK_PROVIDER: 'env', KEK_BASE64: key.toString('base64') } });
+    const envVault = Vault.fromEnv({
+      env: { DATA_DIR: dataDir, KEK_PROVIDER: 'env', KEK_BASE64: key.toString('base64') },
+    });
     expect((await envVault.open(sealed, binding)).toString()).toBe('hello');
     const lonely = Vault.fromEnv({ env: { DATA_DIR: tmp(), KEK_PROVIDER: 'env', KEK_BASE64: key.toString('base64') } });
     await expect(lonely.open(sealed, binding)).rejects.toThrow(new RegExp(`KEK ${sealed.kekId} cannot be loaded`));
   });
 
   test('an unknown KEK_PROVIDER is refused', () => {
-    expect(() => Vault.fromEnv({ env: { KEK_PROVIDER: 'vault-transit' } })).toThrow(/unknown; choose one of file, env, barbican/);
+    expect(() => Vault.fromEnv({ env: { KEK_PROVIDER: 'vault-transit' } })).toThrow(
+      /unknown; choose one of file, env, barbican/,
+    );
   });
 });

@@ -18,7 +18,15 @@ export interface EnvelopeStore {
    * Replace wrapped keys in one transaction; each update applies only when the record still has
    * its old kekId and wrapped key (a credential replaced meanwhile is left alone). Returns how many applied.
    */
-  swap(updates: Array<{ credentialId: string; oldKekId: string; oldWrappedKey: Buffer; wrappedKey: Buffer; kekId: string }>): Promise<number>;
+  swap(
+    updates: Array<{
+      credentialId: string;
+      oldKekId: string;
+      oldWrappedKey: Buffer;
+      wrappedKey: Buffer;
+      kekId: string;
+    }>,
+  ): Promise<number>;
   /** Number of records per KEK id. */
   countByKek(): Promise<Record<string, number>>;
 }
@@ -44,7 +52,12 @@ export interface RotateOptions {
  * alike, and a record it replaces during the rotation is skipped (compare-and-swap), not clobbered.
  * Records that cannot be unwrapped are reported, never changed.
  */
-export async function rotate(vault: Vault, store: EnvelopeStore, to: Kek, opts: RotateOptions = {}): Promise<RotationProgress> {
+export async function rotate(
+  vault: Vault,
+  store: EnvelopeStore,
+  to: Kek,
+  opts: RotateOptions = {},
+): Promise<RotationProgress> {
   const batchSize = opts.batchSize ?? 100;
   const progress: RotationProgress = { batch: 0, rewrapped: 0, skipped: 0, failed: [] };
   let after: string | null = null;

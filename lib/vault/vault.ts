@@ -16,13 +16,19 @@ export interface VaultOptions {
 }
 
 export function kekDirectory(env: VaultEnv = process.env): string {
-  return path.resolve(/*turbopackIgnore: true*/ env.KEK_DIR || path.join(path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || 'data'), 'kek'));
+  return path.resolve(
+    /*turbopackIgnore: true*/ env.KEK_DIR ||
+      path.join(path.resolve(/*turbopackIgnore: true*/ env.DATA_DIR || 'data'), 'kek'),
+  );
 }
 
 export function selectedProvider(env: VaultEnv = process.env): ProviderName {
   const name = (env.KEK_PROVIDER || 'file').trim() as ProviderName;
   if (!PROVIDER_NAMES.includes(name)) {
-    throw new VaultError('provider_config', `KEK_PROVIDER "${env.KEK_PROVIDER}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`);
+    throw new VaultError(
+      'provider_config',
+      `KEK_PROVIDER "${env.KEK_PROVIDER}" is unknown; choose one of ${PROVIDER_NAMES.join(', ')}.`,
+    );
   }
   return name;
 }
@@ -31,7 +37,12 @@ export function selectedProvider(env: VaultEnv = process.env): ProviderName {
 export function providerFromEnv(name: ProviderName, env: VaultEnv, create: boolean): KekProvider | null {
   switch (name) {
     case 'file':
-      return new FileKekProvider({ dir: kekDirectory(env), file: env.KEK_FILE || undefined, fileId: env.KEK_ID || undefined, create });
+      return new FileKekProvider({
+        dir: kekDirectory(env),
+        file: env.KEK_FILE || undefined,
+        fileId: env.KEK_ID || undefined,
+        create,
+      });
     case 'env':
       return new EnvKekProvider({ base64: env.KEK_BASE64, id: env.KEK_ID, previous: env.KEK_PREVIOUS_BASE64 });
     case 'barbican': {
@@ -57,7 +68,11 @@ export class Vault {
     const create = opts.create ?? true;
     const name = opts.provider ?? selectedProvider(env);
     const active = providerFromEnv(name, env, create);
-    if (!active) throw new VaultError('provider_config', 'KEK_PROVIDER=barbican needs KEK_BARBICAN_AUTH_URL, KEK_BARBICAN_APP_CRED_ID, KEK_BARBICAN_APP_CRED_SECRET and KEK_BARBICAN_SECRET.');
+    if (!active)
+      throw new VaultError(
+        'provider_config',
+        'KEK_PROVIDER=barbican needs KEK_BARBICAN_AUTH_URL, KEK_BARBICAN_APP_CRED_ID, KEK_BARBICAN_APP_CRED_SECRET and KEK_BARBICAN_SECRET.',
+      );
     const others = PROVIDER_NAMES.filter((n) => n !== name)
       .map((n) => {
         try {
@@ -83,9 +98,10 @@ export class Vault {
       const kek = await p.load(kekId);
       if (kek) return kek;
     }
-    const hint = candidates.length === 0
-      ? `no ${prefix || 'such'} KEK provider is configured`
-      : `the ${prefix} provider (${candidates.map((p) => p.describe()).join('; ')}) does not hold it`;
+    const hint =
+      candidates.length === 0
+        ? `no ${prefix || 'such'} KEK provider is configured`
+        : `the ${prefix} provider (${candidates.map((p) => p.describe()).join('; ')}) does not hold it`;
     throw new VaultError('kek_unavailable', `KEK ${kekId} cannot be loaded: ${hint}.`, kekId);
   };
 

@@ -5,7 +5,17 @@ import { spawnSync } from 'node:child_process';
 import { log } from './log';
 
 // What goes into the production build; a change to any of these triggers `next build` at start.
-const INPUTS = ['app', 'components', 'lib', 'public', 'prisma/schema.prisma', 'next.config.ts', 'postcss.config.mjs', 'tsconfig.json', 'package-lock.json'];
+const INPUTS = [
+  'app',
+  'components',
+  'lib',
+  'public',
+  'prisma/schema.prisma',
+  'next.config.ts',
+  'postcss.config.mjs',
+  'tsconfig.json',
+  'package-lock.json',
+];
 const SKIP = /(^|\/)(node_modules|generated|\.next)(\/|$)|\.test\.tsx?$/;
 
 function walk(p: string, out: string[]) {
@@ -26,12 +36,17 @@ export function sourceHash(root = process.cwd()): string {
 export async function buildIfNeeded(root = process.cwd()): Promise<void> {
   const marker = path.join(root, '.next', 'source-hash');
   const hash = sourceHash(root);
-  const built = fs.existsSync(path.join(root, '.next', 'BUILD_ID')) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash;
+  const built =
+    fs.existsSync(path.join(root, '.next', 'BUILD_ID')) &&
+    fs.existsSync(marker) &&
+    fs.readFileSync(marker, 'utf8') === hash;
   if (built) return;
   log('start', 'building the app (first start or sources changed; takes a minute)');
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'build'], {
-    cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
   if (r.status !== 0) throw new Error('next build failed (output above)');
   fs.writeFileSync(marker, hash);

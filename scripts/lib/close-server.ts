@@ -6,6 +6,9 @@ export function closeServer(server: http.Server | undefined): Promise<void> {
     if (!server) return resolve();
     server.close(() => resolve());
     server.closeIdleConnections();
-    setTimeout(() => { server.closeAllConnections(); resolve(); }, 5000).unref();
+    setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, 5000).unref();
   });
 }

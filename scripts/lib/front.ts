@@ -10,7 +10,11 @@ import { CLIENT_ADDRESS_HEADER, resolveClientAddress } from '../../lib/auth/clie
 import { checkHealth, type Health, type HealthQuery } from '../../lib/health';
 import { SECURITY_HEADERS } from '../../lib/security-headers';
 
-export interface Answer { status: number; headers: Record<string, string>; body: string }
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
 
 export interface FrontOptions {
   socketPath: string;
@@ -34,10 +38,23 @@ function send(req: http.IncomingMessage, res: http.ServerResponse, a: Answer): v
 }
 
 // Meaningful for one connection only (RFC 9110 §7.6.1); Node sets its own.
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'proxy-connection'];
+const HOP_BY_HOP = [
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'proxy-connection',
+];
 
 /** The headers the web process gets: the client address and the address the client used, stated by us. */
-export function forwardHeaders(req: http.IncomingMessage, o: Pick<FrontOptions, 'trustProxy' | 'publicUrl' | 'host' | 'port'>): http.OutgoingHttpHeaders {
+export function forwardHeaders(
+  req: http.IncomingMessage,
+  o: Pick<FrontOptions, 'trustProxy' | 'publicUrl' | 'host' | 'port'>,
+): http.OutgoingHttpHeaders {
   const headers: http.OutgoingHttpHeaders = { ...req.headers };
   for (const h of HOP_BY_HOP) delete headers[h];
   for (const token of String(req.headers.connection ?? '').split(',')) delete headers[token.trim().toLowerCase()];
@@ -48,7 +65,8 @@ export function forwardHeaders(req: http.IncomingMessage, o: Pick<FrontOptions, 
     headers['transfer-encoding'] = 'chunked';
     delete headers['content-length'];
   }
-  headers[CLIENT_ADDRESS_HEADER] = resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], o.trustProxy) ?? '';
+  headers[CLIENT_ADDRESS_HEADER] =
+    resolveClientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], o.trustProxy) ?? '';
   // Next fills in X-Forwarded-Host with its own idea ("localhost") when absent, and Auth.js builds
   // OpenID Connect redirect URLs from it: state the address the client really used.
   if (o.publicUrl) {
@@ -61,11 +79,17 @@ export function forwardHeaders(req: http.IncomingMessage, o: Pick<FrontOptions, 
   return headers;
 }
 
-export async function frontHealth(o: Pick<FrontOptions, 'query' | 'heartbeatAge' | 'heartbeatLimitMs'>): Promise<Health> {
+export async function frontHealth(
+  o: Pick<FrontOptions, 'query' | 'heartbeatAge' | 'heartbeatLimitMs'>,
+): Promise<Health> {
   const health = await checkHealth(o.query);
   const age = o.heartbeatAge();
   const responding = age !== null && age < (o.heartbeatLimitMs ?? 5000);
-  return { ...health, status: health.status === 'ok' && responding ? 'ok' : 'unavailable', web: { responding, lastHeartbeatMs: age } };
+  return {
+    ...health,
+    status: health.status === 'ok' && responding ? 'ok' : 'unavailable',
+    web: { responding, lastHeartbeatMs: age },
+  };
 }
 
 export function createFront(o: FrontOptions): http.Server {
@@ -76,15 +100,27 @@ export function createFront(o: FrontOptions): http.Server {
     const path = (req.url ?? '/').split('?')[0];
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     if (path === '/api/health' && readOnly) {
-      void frontHealth(o).then((h) => send(req, res, { status: h.status === 'ok' ? 200 : 503, headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }, body: JSON.stringify(h) }));
+      void frontHealth(o).then((h) =>
+        send(req, res, {
+          status: h.status === 'ok' ? 200 : 503,
+          headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+          body: JSON.stringify(h),
+        }),
+      );
       return;
     }
     const badge = readOnly && o.badge ? BADGE_PATH.exec(path) : null;
     if (badge) {
       let slug: string;
-      try { slug = decodeURIComponent(badge[1]); } catch { slug = ''; }
+      try {
+        slug = decodeURIComponent(badge[1]);
+      } catch {
+        slug = '';
+      }
       // Anything the front cannot answer for sure (stale snapshot, database hiccup) goes to the app.
-      void o.badge!(slug).catch(() => null).then((a) => (a ? send(req, res, a) : pass(req, res)));
+      void o.badge!(slug)
+        .catch(() => null)
+        .then((a) => (a ? send(req, res, a) : pass(req, res)));
       return;
     }
     pass(req, res);
@@ -93,22 +129,38 @@ export function createFront(o: FrontOptions): http.Server {
   return server;
 
   function pass(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const upstream = http.request({ socketPath: o.socketPath, agent, method: req.method, path: req.url, headers: forwardHeaders(req, o) }, (answer) => {
-      const headers = { ...answer.headers };
-      for (const h of HOP_BY_HOP) delete headers[h];
-      for (const token of String(answer.headers.connection ?? '').split(',')) delete headers[token.trim().toLowerCase()];
-      res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
-      // A web process that dies mid-answer must end the client's response too (a live-progress
-      // stream would otherwise wait for ever instead of reconnecting).
-      pipeline(answer, res, (err) => { if (err) res.destroy(); });
-    });
+    const upstream = http.request(
+      { socketPath: o.socketPath, agent, method: req.method, path: req.url, headers: forwardHeaders(req, o) },
+      (answer) => {
+        const headers = { ...answer.headers };
+        for (const h of HOP_BY_HOP) delete headers[h];
+        for (const token of String(answer.headers.connection ?? '').split(','))
+          delete headers[token.trim().toLowerCase()];
+        res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+        // A web process that dies mid-answer must end the client's response too (a live-progress
+        // stream would otherwise wait for ever instead of reconnecting).
+        pipeline(answer, res, (err) => {
+          if (err) res.destroy();
+        });
+      },
+    );
     upstream.on('error', () => {
-      if (res.headersSent) { res.destroy(); return; }
-      res.writeHead(503, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5', 'Cache-Control': 'no-store' });
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.writeHead(503, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Retry-After': '5',
+        'Cache-Control': 'no-store',
+      });
       res.end('The dashboard is starting or restarting; try again in a few seconds.\n');
     });
     // A client that goes away (closed tab, aborted live stream) ends the request upstream too.
-    res.on('close', () => { if (!res.writableFinished) upstream.destroy(); });
+    res.on('close', () => {
+      if (!res.writableFinished) upstream.destroy();
+    });
     if (req.headers['transfer-encoding'] || Number(req.headers['content-length'] ?? 0) > 0) req.pipe(upstream);
     else upstream.end();
   }

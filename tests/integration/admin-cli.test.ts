@@ -10,8 +10,13 @@ import { auditEvents, makeOrganization, makeUser, uid } from './helpers';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 function admin(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(path.join(ROOT, 'node_modules/.bin/tsx'), ['scripts/admin.ts', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL } },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+    const child = execFile(
+      path.join(ROOT, 'node_modules/.bin/tsx'),
+      ['scripts/admin.ts', ...args],
+      { cwd: ROOT, env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL } },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
     child.stdin?.end(stdin ?? '');
   });
 }
@@ -27,7 +32,11 @@ describe('admin CLI', () => {
     const row = await db.apiToken.findFirstOrThrow({ where: { userId: user.id } });
     expect(row.name).toBe('automation');
     expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(1.9 * 86_400_000);
-    expect((await auditEvents(row.prefix))[0]).toMatchObject({ action: 'token.create', actorId: null, actorLabel: 'admin-cli' });
+    expect((await auditEvents(row.prefix))[0]).toMatchObject({
+      action: 'token.create',
+      actorId: null,
+      actorLabel: 'admin-cli',
+    });
   });
 
   test('create-user with a generated password (printed once) and organizations; with --password-stdin', async () => {
@@ -47,7 +56,12 @@ describe('admin CLI', () => {
     const email2 = `cli-${uid()}@example.test`;
     const r2 = await admin(['create-user', email2, '--role', 'reviewer', '--password-stdin'], 'chosen password 42\n');
     expect(r2).toMatchObject({ code: 0, stdout: '' });
-    expect(await verifyPassword('chosen password 42', (await db.user.findUniqueOrThrow({ where: { email: email2 } })).passwordHash)).toBe(true);
+    expect(
+      await verifyPassword(
+        'chosen password 42',
+        (await db.user.findUniqueOrThrow({ where: { email: email2 } })).passwordHash,
+      ),
+    ).toBe(true);
   });
 
   test('failures exit 1 and usage errors exit 2, each with one line on stderr', async () => {

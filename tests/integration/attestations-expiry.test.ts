@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { completeStatement, db, makeWorld } from './support';
-import { addAttestationFile, createAttestation, listCloudAttestations, manualResultForCloud, reviewAttestation, submitAttestation, updateAttestation } from '../../lib/attestations';
+import {
+  addAttestationFile,
+  createAttestation,
+  listCloudAttestations,
+  manualResultForCloud,
+  reviewAttestation,
+  submitAttestation,
+  updateAttestation,
+} from '../../lib/attestations';
 import { DAY_MS } from '../../lib/attestations/config';
 import { sendAttestationReminders } from '../../lib/attestations/reminders';
 import { samplePdf } from '../../lib/attestations/samples';
@@ -26,7 +34,10 @@ beforeAll(async () => {
 afterAll(() => resetClock());
 
 async function reminders() {
-  return db.notificationOutbox.findMany({ where: { dedupeKey: { startsWith: `attestation:${id}:expiry` } }, orderBy: { createdAt: 'asc' } });
+  return db.notificationOutbox.findMany({
+    where: { dedupeKey: { startsWith: `attestation:${id}:expiry` } },
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 describe('expiry of an approved attestation', () => {
@@ -44,18 +55,31 @@ describe('expiry of an approved attestation', () => {
   });
 
   it('reminds 14 days and 1 day before expiry, once each, however often the job runs', async () => {
-    expect((await sendAttestationReminders(new Date(expiresAt.getTime() - 14 * DAY_MS - 1))).created.filter((k) => k.includes(id))).toEqual([]);
+    expect(
+      (await sendAttestationReminders(new Date(expiresAt.getTime() - 14 * DAY_MS - 1))).created.filter((k) =>
+        k.includes(id),
+      ),
+    ).toEqual([]);
     const at14 = new Date(expiresAt.getTime() - 14 * DAY_MS);
     expect((await sendAttestationReminders(at14)).created).toContain(`attestation:${id}:expiry-14d`);
     expect((await sendAttestationReminders(at14)).created).not.toContain(`attestation:${id}:expiry-14d`);
-    expect((await sendAttestationReminders(new Date(expiresAt.getTime() - 2 * DAY_MS))).created.filter((k) => k.includes(id))).toEqual([]);
+    expect(
+      (await sendAttestationReminders(new Date(expiresAt.getTime() - 2 * DAY_MS))).created.filter((k) =>
+        k.includes(id),
+      ),
+    ).toEqual([]);
     const at1 = new Date(expiresAt.getTime() - DAY_MS);
     expect((await sendAttestationReminders(at1)).created).toContain(`attestation:${id}:expiry-1d`);
     await Promise.all([sendAttestationReminders(at1), sendAttestationReminders(new Date(at1.getTime() + 1000))]);
     expect((await sendAttestationReminders(expiresAt)).created.filter((k) => k.includes(id))).toEqual([]);
     const rows = await reminders();
     expect(rows.map((r) => r.dedupeKey)).toEqual([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]);
-    expect(rows[0]).toMatchObject({ kind: 'attestation.expiry-reminder', organizationId: w.orgA.id, cloudId: w.cloud.id, deliveredAt: null });
+    expect(rows[0]).toMatchObject({
+      kind: 'attestation.expiry-reminder',
+      organizationId: w.orgA.id,
+      cloudId: w.cloud.id,
+      deliveredAt: null,
+    });
     expect(rows[0].subject).toMatch(/expires in 14 days/);
     expect(rows[1].subject).toMatch(/expires in 1 day/);
     const audit = await db.auditEvent.findMany({ where: { targetId: id, action: 'attestation.reminder' } });
@@ -63,17 +87,33 @@ describe('expiry of an approved attestation', () => {
   });
 
   it('hands each queued reminder to the notification system once; a webhook for attestation-expiry gets a delivery each', async () => {
-    const hook = await db.webhook.create({ data: { organizationId: w.orgA.id, url: 'https://hooks.example.test/scs', secret: 'not-a-real-secret', events: ['attestation-expiry'] } });
+    const hook = await db.webhook.create({
+      data: {
+        organizationId: w.orgA.id,
+        url: 'https://hooks.example.test/scs',
+        secret: 'not-a-real-secret',
+        events: ['attestation-expiry'],
+      },
+    });
     const dispatched: string[] = [];
     const dispatch = async (notificationId: string) => {
       dispatched.push(notificationId);
       await planDeliveries(notificationId);
     };
     const first = await sendDueReminders(expiresAt, dispatch);
-    expect(first.notified).toEqual(expect.arrayContaining([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]));
+    expect(first.notified).toEqual(
+      expect.arrayContaining([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]),
+    );
     expect((await sendDueReminders(expiresAt, dispatch)).notified).toEqual([]);
-    const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'attestation-expiry' }, include: { deliveries: true }, orderBy: { createdAt: 'asc' } });
-    expect(sent.map((n) => n.subject)).toEqual([expect.stringMatching(/expires in 14 days/), expect.stringMatching(/expires in 1 day/)]);
+    const sent = await db.notification.findMany({
+      where: { cloudId: w.cloud.id, kind: 'attestation-expiry' },
+      include: { deliveries: true },
+      orderBy: { createdAt: 'asc' },
+    });
+    expect(sent.map((n) => n.subject)).toEqual([
+      expect.stringMatching(/expires in 14 days/),
+      expect.stringMatching(/expires in 1 day/),
+    ]);
     expect(sent.every((n) => n.deliveries.length === 1 && n.deliveries[0].webhookId === hook.id)).toBe(true);
     expect(dispatched).toHaveLength(2);
     expect((await reminders()).every((r) => r.deliveredAt)).toBe(true);
@@ -81,12 +121,30 @@ describe('expiry of an approved attestation', () => {
 
   it('certificate expiry: reminders 30 and 7 days ahead reach the notification system once each', async () => {
     const validUntil = new Date(expiresAt.getTime() + 400 * DAY_MS);
-    await db.certificate.create({ data: { cloudId: w.cloud.id, standard: 'scs-0116-v1', grantedAt: new Date(validUntil.getTime() - 365 * DAY_MS), validUntil, grantedByLabel: 'test' } });
-    const dispatch = async (notificationId: string) => { await planDeliveries(notificationId); };
-    expect((await sendDueReminders(new Date(validUntil.getTime() - 31 * DAY_MS), dispatch)).notified.filter((k) => k.startsWith('certificate-expiry'))).toEqual([]);
-    expect((await sendDueReminders(new Date(validUntil.getTime() - 30 * DAY_MS), dispatch)).notified).toEqual([expect.stringMatching(/^certificate-expiry:.*:30d$/)]);
+    await db.certificate.create({
+      data: {
+        cloudId: w.cloud.id,
+        standard: 'scs-0116-v1',
+        grantedAt: new Date(validUntil.getTime() - 365 * DAY_MS),
+        validUntil,
+        grantedByLabel: 'test',
+      },
+    });
+    const dispatch = async (notificationId: string) => {
+      await planDeliveries(notificationId);
+    };
+    expect(
+      (await sendDueReminders(new Date(validUntil.getTime() - 31 * DAY_MS), dispatch)).notified.filter((k) =>
+        k.startsWith('certificate-expiry'),
+      ),
+    ).toEqual([]);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 30 * DAY_MS), dispatch)).notified).toEqual([
+      expect.stringMatching(/^certificate-expiry:.*:30d$/),
+    ]);
     expect((await sendDueReminders(new Date(validUntil.getTime() - 20 * DAY_MS), dispatch)).notified).toEqual([]);
-    expect((await sendDueReminders(new Date(validUntil.getTime() - 7 * DAY_MS), dispatch)).notified).toEqual([expect.stringMatching(/^certificate-expiry:.*:7d$/)]);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 7 * DAY_MS), dispatch)).notified).toEqual([
+      expect.stringMatching(/^certificate-expiry:.*:7d$/),
+    ]);
     const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'certificate-expiry' } });
     expect(sent).toHaveLength(2);
     expect(sent[0].subject).toMatch(/Certificate of .* expires on/);
@@ -102,6 +160,8 @@ describe('expiry of an approved attestation', () => {
     // At the first approval's 14-day mark the second one is far from expiry: nothing for either.
     const res = await sendAttestationReminders(new Date(expiresAt.getTime() - 14 * DAY_MS + 5000));
     expect(res.created.filter((k) => k.includes(id) || k.includes(r2.id))).toEqual([]);
-    expect((await sendAttestationReminders(new Date(r2exp.getTime() - DAY_MS))).created).toContain(`attestation:${r2.id}:expiry-1d`);
+    expect((await sendAttestationReminders(new Date(r2exp.getTime() - DAY_MS))).created).toContain(
+      `attestation:${r2.id}:expiry-1d`,
+    );
   });
 });

@@ -3,7 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { count, db, makeWorld } from './support';
-import { addAttestationFile, createAttestation, getAttestation, readAttestationFile, removeAttestationFile } from '../../lib/attestations';
+import {
+  addAttestationFile,
+  createAttestation,
+  getAttestation,
+  readAttestationFile,
+  removeAttestationFile,
+} from '../../lib/attestations';
 import { sha256Hex } from '../../lib/attestations/digest';
 import { samplePdf, samplePng } from '../../lib/attestations/samples';
 import { blobPath } from '../../lib/attestations/storage';
@@ -23,12 +29,21 @@ afterEach(() => {
 });
 
 async function refused(p: Promise<unknown>): Promise<AppError | PolicyError> {
-  try { await p; } catch (err) { if (err instanceof AppError || err instanceof PolicyError) return err; throw err; }
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof AppError || err instanceof PolicyError) return err;
+    throw err;
+  }
   throw new Error('accepted');
 }
 
 async function storedCounts() {
-  return { files: await count('AttestationFile'), blobs: await count('AttestationBlob'), events: await count('AuditEvent') };
+  return {
+    files: await count('AttestationFile'),
+    blobs: await count('AttestationBlob'),
+    events: await count('AuditEvent'),
+  };
 }
 
 describe('evidence files in PostgreSQL', () => {
@@ -40,7 +55,9 @@ describe('evidence files in PostgreSQL', () => {
     const got = await readAttestationFile(w.csp, id, f.id);
     expect(got.bytes.equals(pdf)).toBe(true);
     expect((await refused(readAttestationFile(w.cspB, id, f.id))).status).toBe(404);
-    expect((await refused(addAttestationFile(w.cspB, id, { name: 'x.txt', bytes: Buffer.from('x') }))).status).toBe(404);
+    expect((await refused(addAttestationFile(w.cspB, id, { name: 'x.txt', bytes: Buffer.from('x') }))).status).toBe(
+      404,
+    );
     expect((await refused(readAttestationFile(w.csp, id, '00000000-0000-4000-8000-000000000000'))).status).toBe(404);
   });
 
@@ -65,10 +82,16 @@ describe('evidence files in PostgreSQL', () => {
   });
 
   it('refuses the 11th file', async () => {
-    const a = await createAttestation(w.csp, (await db.cloud.create({ data: { slug: `c11-${Date.now()}`, name: 'eleven', organizationId: w.orgA.id } })).slug);
-    for (let i = 1; i <= 10; i++) await addAttestationFile(w.csp, a.id, { name: `note-${i}.txt`, bytes: Buffer.from(`evidence ${i}\n`) });
+    const a = await createAttestation(
+      w.csp,
+      (await db.cloud.create({ data: { slug: `c11-${Date.now()}`, name: 'eleven', organizationId: w.orgA.id } })).slug,
+    );
+    for (let i = 1; i <= 10; i++)
+      await addAttestationFile(w.csp, a.id, { name: `note-${i}.txt`, bytes: Buffer.from(`evidence ${i}\n`) });
     const before = await storedCounts();
-    const err = await refused(addAttestationFile(w.csp, a.id, { name: 'note-11.txt', bytes: Buffer.from('evidence 11\n') }));
+    const err = await refused(
+      addAttestationFile(w.csp, a.id, { name: 'note-11.txt', bytes: Buffer.from('evidence 11\n') }),
+    );
     expect(err.status).toBe(422);
     expect(err.message).toMatch(/at most 10 files/);
     expect(await storedCounts()).toEqual(before);
@@ -83,7 +106,9 @@ describe('evidence files in PostgreSQL', () => {
     // Tamper below the application: the write-once trigger is bypassed as a superuser could.
     await db.$transaction([
       db.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`),
-      db.$executeRawUnsafe(`UPDATE "AttestationBlob" SET "content" = convert_to('altered', 'UTF8'), "size" = 7 WHERE "sha256" = '${f.sha256}'`),
+      db.$executeRawUnsafe(
+        `UPDATE "AttestationBlob" SET "content" = convert_to('altered', 'UTF8'), "size" = 7 WHERE "sha256" = '${f.sha256}'`,
+      ),
     ]);
     const err = await refused(readAttestationFile(w.csp, id, f.id));
     expect(err).toMatchObject({ code: 'integrity_error', status: 500 });

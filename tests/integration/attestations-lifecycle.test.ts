@@ -1,8 +1,15 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { anonymous, completeStatement, count, db, makeWorld } from './support';
 import {
-  addAttestationFile, createAttestation, getAttestation, listAttestations, listCloudAttestations, removeAttestationFile,
-  reviewAttestation, submitAttestation, updateAttestation,
+  addAttestationFile,
+  createAttestation,
+  getAttestation,
+  listAttestations,
+  listCloudAttestations,
+  removeAttestationFile,
+  reviewAttestation,
+  submitAttestation,
+  updateAttestation,
 } from '../../lib/attestations';
 import { submissionDigest } from '../../lib/attestations/digest';
 import { samplePdf, samplePng } from '../../lib/attestations/samples';
@@ -17,8 +24,14 @@ const session = vi.hoisted(() => ({ ctx: null as RequestContext | null }));
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => ({ headers: async () => new Headers({ 'user-agent': 'crafted/1.0' }) }));
 vi.mock('next/cache', () => ({ revalidatePath: () => {} }));
-vi.mock('next/navigation', () => ({ redirect: (to: string) => { throw new Error(`redirect ${to}`); } }));
-vi.mock('../../lib/auth/session', () => ({ currentContext: async () => session.ctx ?? { actor: null, clientAddress: null } }));
+vi.mock('next/navigation', () => ({
+  redirect: (to: string) => {
+    throw new Error(`redirect ${to}`);
+  },
+}));
+vi.mock('../../lib/auth/session', () => ({
+  currentContext: async () => session.ctx ?? { actor: null, clientAddress: null },
+}));
 
 async function refusal(p: Promise<unknown>): Promise<{ status: number; message: string }> {
   try {
@@ -32,8 +45,12 @@ async function refusal(p: Promise<unknown>): Promise<{ status: number; message: 
 
 let w: Awaited<ReturnType<typeof makeWorld>>;
 const clock = fixedClock('2026-11-02T09:00:00Z');
-beforeAll(async () => { w = await makeWorld(); });
-afterEach(() => { session.ctx = null; });
+beforeAll(async () => {
+  w = await makeWorld();
+});
+afterEach(() => {
+  session.ctx = null;
+});
 afterAll(() => resetClock());
 
 describe('attestation lifecycle', () => {
@@ -54,7 +71,9 @@ describe('attestation lifecycle', () => {
     expect((await refusal(createAttestation(w.cspB, w.cloud.slug))).status).toBe(404);
     expect((await refusal(listCloudAttestations(w.cspB, w.cloud.slug))).status).toBe(404);
     expect((await refusal(updateAttestation(w.reviewer, id, { contactName: 'x' }))).status).toBe(403);
-    expect((await refusal(reviewAttestation(w.csp, id, { decision: 'approve', comment: 'self-approval' }))).status).toBe(403);
+    expect(
+      (await refusal(reviewAttestation(w.csp, id, { decision: 'approve', comment: 'self-approval' }))).status,
+    ).toBe(403);
     expect((await listAttestations(w.cspB)).items.find((x) => x.id === id)).toBeUndefined();
     expect((await refusal(getAttestation(w.csp, 'not-a-uuid'))).status).toBe(404);
   });
@@ -63,7 +82,11 @@ describe('attestation lifecycle', () => {
     await updateAttestation(w.csp, id, { implementation: 'barbican', contactName: '<script>alert(1)</script>' });
     await updateAttestation(w.csp, id, { secretStore: 'pkcs11' });
     const a = await getAttestation(w.csp, id);
-    expect(a.statement).toEqual({ implementation: 'barbican', secretStore: 'pkcs11', contactName: '<script>alert(1)</script>' });
+    expect(a.statement).toEqual({
+      implementation: 'barbican',
+      secretStore: 'pkcs11',
+      contactName: '<script>alert(1)</script>',
+    });
     expect((await refusal(updateAttestation(w.csp, id, { secretStore: 'rot13' }))).status).toBe(422);
   });
 
@@ -72,19 +95,41 @@ describe('attestation lifecycle', () => {
     expect(r.status).toBe(422);
     expect(r.message).toMatch(/cannot be submitted yet/);
     await updateAttestation(w.csp, id, completeStatement);
-    expect((await refusal(submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' }))).message).toMatch(/1 answer needs/);
+    expect((await refusal(submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' }))).message).toMatch(
+      /1 answer needs/,
+    );
     expect((await refusal(submitAttestation(w.csp, id, { signerName: 'Ada Ops' }))).status).toBe(422);
   });
 
   it('submit: signature record with name, time, address, user agent and the digest', async () => {
     await addAttestationFile(w.csp, id, { name: 'hsm-policy.pdf', bytes: samplePdf() });
     await addAttestationFile(w.csp, id, { name: 'rack.png', bytes: samplePng() });
-    const s = await submitAttestation(w.csp, id, { confirm: 'on', signerName: 'Ada Ops' }, { userAgent: 'vitest-agent' });
-    expect(s).toMatchObject({ number: 1, signerName: 'Ada Ops', signerEmail: w.csp.actor!.email, clientAddress: '192.0.2.10', userAgent: 'vitest-agent' });
+    const s = await submitAttestation(
+      w.csp,
+      id,
+      { confirm: 'on', signerName: 'Ada Ops' },
+      { userAgent: 'vitest-agent' },
+    );
+    expect(s).toMatchObject({
+      number: 1,
+      signerName: 'Ada Ops',
+      signerEmail: w.csp.actor!.email,
+      clientAddress: '192.0.2.10',
+      userAgent: 'vitest-agent',
+    });
     expect(s.signedAt.toISOString()).toBe('2026-11-02T09:00:00.000Z');
     const a = await getAttestation(w.csp, id);
     expect(a.state).toBe('submitted');
-    expect(s.digest).toBe(submissionDigest({ attestationId: id, cloudSlug: w.cloud.slug, revision: 1, standard: 'scs-0116-v1', statement: a.statement, files: a.files }));
+    expect(s.digest).toBe(
+      submissionDigest({
+        attestationId: id,
+        cloudSlug: w.cloud.slug,
+        revision: 1,
+        standard: 'scs-0116-v1',
+        statement: a.statement,
+        files: a.files,
+      }),
+    );
   });
 
   it('a submitted revision is locked for the CSP; review needs a comment', async () => {
@@ -96,7 +141,10 @@ describe('attestation lifecycle', () => {
 
   it('changes requested -> CSP edits and resubmits -> approved with expiry one quarter later', async () => {
     clock.advance(3600_000);
-    await reviewAttestation(w.reviewer, id, { decision: 'request_changes', comment: 'Please attach the HSM audit report.' });
+    await reviewAttestation(w.reviewer, id, {
+      decision: 'request_changes',
+      comment: 'Please attach the HSM audit report.',
+    });
     expect((await getAttestation(w.csp, id)).state).toBe('changes_requested');
     await addAttestationFile(w.csp, id, { name: 'audit.txt', bytes: Buffer.from('HSM audit 2026: passed\n') });
     await submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' });
@@ -108,7 +156,10 @@ describe('attestation lifecycle', () => {
     expect(a.expiresAt!.toISOString()).toBe('2027-02-01T11:00:00.000Z');
     expect(a.submissions.map((s) => s.number)).toEqual([1, 2]);
     expect(a.submissions[0].digest).not.toBe(a.submissions[1].digest);
-    expect(a.reviews.map((r) => [r.decision, r.submissionNumber])).toEqual([['request_changes', 1], ['approve', 2]]);
+    expect(a.reviews.map((r) => [r.decision, r.submissionNumber])).toEqual([
+      ['request_changes', 1],
+      ['approve', 2],
+    ]);
     expect(a.notifications.map((n) => n.kind)).toEqual(['attestation.reviewed', 'attestation.reviewed']);
     expect((await listCloudAttestations(w.csp, w.cloud.slug)).result.verdict).toBe('PASS');
   });
@@ -130,7 +181,8 @@ describe('attestation lifecycle', () => {
   });
 
   it('an approved revision cannot change through a crafted server-action call', async () => {
-    const { saveAttestationAction, submitAttestationAction, removeAttestationFileAction } = await import('../../app/(app)/attestations/actions');
+    const { saveAttestationAction, submitAttestationAction, removeAttestationFileAction } =
+      await import('../../app/(app)/attestations/actions');
     const events = await count('AuditEvent');
     session.ctx = w.csp;
     const fd = new FormData();
@@ -186,7 +238,10 @@ describe('attestation lifecycle', () => {
     expect((await getAttestation(w.csp, id)).superseded).toBe(true);
     expect((await getAttestation(w.csp, r2.id)).superseded).toBe(false);
     const list = await listCloudAttestations(w.csp, w.cloud.slug);
-    expect(list.revisions.map((r) => [r.revision, r.state])).toEqual([[2, 'approved'], [1, 'approved']]);
+    expect(list.revisions.map((r) => [r.revision, r.state])).toEqual([
+      [2, 'approved'],
+      [1, 'approved'],
+    ]);
     expect(list.result).toMatchObject({ verdict: 'PASS', revision: 2 });
   });
 
@@ -195,9 +250,14 @@ describe('attestation lifecycle', () => {
     await updateAttestation(w.csp, r3.id, { validFrom: '2027-02-01' });
     await submitAttestation(w.csp, r3.id, { confirm: true, signerName: 'Ada Ops' });
     clock.advance(1000);
-    await reviewAttestation(w.reviewer, r3.id, { decision: 'reject', comment: 'The HSM named is not in the evidence.' });
+    await reviewAttestation(w.reviewer, r3.id, {
+      decision: 'reject',
+      comment: 'The HSM named is not in the evidence.',
+    });
     expect((await listCloudAttestations(w.csp, w.cloud.slug)).result).toMatchObject({ verdict: 'FAIL', revision: 3 });
-    await expect(db.$executeRawUnsafe(`UPDATE "Attestation" SET "state" = 'approved' WHERE "id" = '${r3.id}'`)).rejects.toThrow(/immutable/);
+    await expect(
+      db.$executeRawUnsafe(`UPDATE "Attestation" SET "state" = 'approved' WHERE "id" = '${r3.id}'`),
+    ).rejects.toThrow(/immutable/);
   });
 
   it('the review queue lists submitted revisions for staff only', async () => {

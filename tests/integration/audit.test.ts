@@ -41,14 +41,26 @@ describe('audit events', () => {
     ];
     const cloudSlug = `aud-${uid()}`;
     steps.push(
-      ['cloud.create', cloudSlug, () => createCloud(ctx, { slug: cloudSlug, name: 'C', organization: orgSlug, region: 'R1', public: false })],
-      ['cloud.update', cloudSlug, () => updateCloud(ctx, cloudSlug, { name: 'C2', organization: orgSlug, region: 'R1' })],
+      [
+        'cloud.create',
+        cloudSlug,
+        () => createCloud(ctx, { slug: cloudSlug, name: 'C', organization: orgSlug, region: 'R1', public: false }),
+      ],
+      [
+        'cloud.update',
+        cloudSlug,
+        () => updateCloud(ctx, cloudSlug, { name: 'C2', organization: orgSlug, region: 'R1' }),
+      ],
       ['cloud.archive', cloudSlug, () => setCloudArchived(ctx, cloudSlug, true)],
     );
     const email = `aud-${uid()}@example.test`;
     steps.push(
       ['user.create', email, () => createUser(ctx, { email, role: 'csp', organizations: [orgSlug] })],
-      ['user.update', email, async () => updateUser(ctx, (await db.user.findUniqueOrThrow({ where: { email } })).id, { role: 'reviewer' })],
+      [
+        'user.update',
+        email,
+        async () => updateUser(ctx, (await db.user.findUniqueOrThrow({ where: { email } })).id, { role: 'reviewer' }),
+      ],
     );
     const invitee = `inv-${uid()}@example.test`;
     steps.push(['invitation.create', invitee, () => createInvitation(ctx, { email: invitee, organization: orgSlug })]);
@@ -59,7 +71,13 @@ describe('audit events', () => {
       const events = await auditEvents(target);
       expect(events, action).toHaveLength(n + 1);
       const e = events[events.length - 1];
-      expect(e, action).toMatchObject({ action, targetId: target, actorId: admin.id, actorLabel: admin.email, clientAddress: '203.0.113.77' });
+      expect(e, action).toMatchObject({
+        action,
+        targetId: target,
+        actorId: admin.id,
+        actorLabel: admin.email,
+        clientAddress: '203.0.113.77',
+      });
       expect(e.at.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
       expect(e.summary.length).toBeGreaterThan(0);
     }
@@ -69,7 +87,7 @@ describe('audit events', () => {
     expect((await auditEvents(t.prefix)).map((e) => e.action)).toEqual(['token.create', 'token.revoke']);
   });
 
-  test('events carry the organization, so csp users can be shown their organizations\' events', async () => {
+  test("events carry the organization, so csp users can be shown their organizations' events", async () => {
     const admin = await makeUser('admin');
     const org = await makeOrganization();
     const cloud = await makeCloud(org.id);
@@ -84,8 +102,14 @@ describe('audit events', () => {
     expect((await auditEvents(slug))[0]).toMatchObject({ actorId: null, actorLabel: 'admin-cli', clientAddress: null });
     const reviewer = await makeUser('reviewer');
     const slug2 = `tok-${uid()}`;
-    await createOrganization({ actor: reviewer, clientAddress: '192.0.2.1', via: 'api-token' }, { slug: slug2, name: 'By token' });
-    expect((await auditEvents(slug2))[0]).toMatchObject({ actorId: reviewer.id, actorLabel: `${reviewer.email} via api-token` });
+    await createOrganization(
+      { actor: reviewer, clientAddress: '192.0.2.1', via: 'api-token' },
+      { slug: slug2, name: 'By token' },
+    );
+    expect((await auditEvents(slug2))[0]).toMatchObject({
+      actorId: reviewer.id,
+      actorLabel: `${reviewer.email} via api-token`,
+    });
   });
 
   test('a refused or invalid change writes no event', async () => {
@@ -124,7 +148,9 @@ describe('audit events', () => {
 
     const org = await makeOrganization();
     const cloudSlug = `commitfail-${uid()}`;
-    await rejection(createCloud(ctxOf(admin), { slug: cloudSlug, name: 'Never', organization: org.slug, region: 'R1', public: true }));
+    await rejection(
+      createCloud(ctxOf(admin), { slug: cloudSlug, name: 'Never', organization: org.slug, region: 'R1', public: true }),
+    );
     expect(await db.cloud.findUnique({ where: { slug: cloudSlug } })).toBeNull();
     expect(await auditEvents(cloudSlug)).toHaveLength(0);
 

@@ -2,10 +2,24 @@ import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { toErrorBody } from '@/lib/errors';
 import { createCloud, getCloud, listClouds, setCloudArchived, updateCloud } from '@/lib/clouds';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeCloud, makeOrganization, makeUser, uid } from './helpers';
+import {
+  auditEvents,
+  ctxOf,
+  expectAppError,
+  expectPolicy,
+  makeCloud,
+  makeOrganization,
+  makeUser,
+  uid,
+} from './helpers';
 
 const input = (organization: string, over: Record<string, unknown> = {}) => ({
-  slug: `c-${uid()}`, name: 'Some Cloud', organization, region: 'RegionOne', public: true, ...over,
+  slug: `c-${uid()}`,
+  name: 'Some Cloud',
+  organization,
+  region: 'RegionOne',
+  public: true,
+  ...over,
 });
 
 describe('clouds', () => {
@@ -13,11 +27,21 @@ describe('clouds', () => {
     const org = await makeOrganization();
     for (const role of ['admin', 'reviewer'] as const) {
       const staff = await makeUser(role);
-      const data = input(org.slug, { description: ' A test cloud ', contactEmails: ['Ops@Example.test'], region: 'RegionTwo' });
+      const data = input(org.slug, {
+        description: ' A test cloud ',
+        contactEmails: ['Ops@Example.test'],
+        region: 'RegionTwo',
+      });
       const c = await createCloud(ctxOf(staff), data);
       expect(c).toMatchObject({
-        slug: data.slug, name: 'Some Cloud', description: 'A test cloud', region: 'RegionTwo', public: true,
-        contactEmails: ['ops@example.test'], archivedAt: null, organization: { id: org.id, slug: org.slug },
+        slug: data.slug,
+        name: 'Some Cloud',
+        description: 'A test cloud',
+        region: 'RegionTwo',
+        public: true,
+        contactEmails: ['ops@example.test'],
+        archivedAt: null,
+        organization: { id: org.id, slug: org.slug },
       });
       const events = await auditEvents(data.slug);
       expect(events).toHaveLength(1);
@@ -29,9 +53,17 @@ describe('clouds', () => {
     const admin = await makeUser('admin');
     const org = await makeOrganization();
     const existing = await makeCloud(org.id);
-    const conflict = await expectAppError(createCloud(ctxOf(admin), input(org.slug, { slug: existing.slug })), 409, 'conflict');
+    const conflict = await expectAppError(
+      createCloud(ctxOf(admin), input(org.slug, { slug: existing.slug })),
+      409,
+      'conflict',
+    );
     expect(conflict.fields).toEqual({ slug: expect.any(String) });
-    const invalid = await expectAppError(createCloud(ctxOf(admin), { slug: 'x', name: '', organization: org.slug, region: 'bad region!' }), 422, 'invalid_input');
+    const invalid = await expectAppError(
+      createCloud(ctxOf(admin), { slug: 'x', name: '', organization: org.slug, region: 'bad region!' }),
+      422,
+      'invalid_input',
+    );
     expect(Object.keys(invalid.fields!).sort()).toEqual(['name', 'region', 'slug']);
     const noOrg = await expectAppError(createCloud(ctxOf(admin), input(`missing-${uid()}`)), 422);
     expect(noOrg.fields).toEqual({ organization: expect.any(String) });
@@ -61,7 +93,12 @@ describe('clouds', () => {
     const from = await makeOrganization();
     const to = await makeOrganization();
     const cloud = await makeCloud(from.id);
-    const c = await updateCloud(ctxOf(reviewer), cloud.slug, { name: 'New name', organization: to.slug, region: 'RegionOne', public: false });
+    const c = await updateCloud(ctxOf(reviewer), cloud.slug, {
+      name: 'New name',
+      organization: to.slug,
+      region: 'RegionOne',
+      public: false,
+    });
     expect(c).toMatchObject({ slug: cloud.slug, name: 'New name', public: false, organization: { slug: to.slug } });
     const events = await auditEvents(cloud.slug);
     expect(events.map((e) => e.action)).toEqual(['cloud.update']);
@@ -79,7 +116,10 @@ describe('clouds', () => {
     await expectPolicy(updateCloud(ctxOf(member), cloud.slug, { name: 'Mine', organization: org.slug }), 'forbidden');
     await expectPolicy(setCloudArchived(ctxOf(member), cloud.slug, true), 'forbidden');
     await expectPolicy(getCloud(ctxOf(outsider), cloud.slug), 'hidden');
-    await expectPolicy(updateCloud(ctxOf(outsider), cloud.slug, { name: 'Theirs', organization: other.slug }), 'hidden');
+    await expectPolicy(
+      updateCloud(ctxOf(outsider), cloud.slug, { name: 'Theirs', organization: other.slug }),
+      'hidden',
+    );
     await expectPolicy(setCloudArchived(ctxOf(outsider), cloud.slug, true), 'hidden');
     // Unknown and invisible look the same to a csp user.
     await expectPolicy(getCloud(ctxOf(outsider), `missing-${uid()}`), 'hidden');
@@ -98,7 +138,7 @@ describe('clouds', () => {
     expect((await auditEvents(cloud.slug)).map((e) => e.action)).toEqual(['cloud.archive', 'cloud.unarchive']);
   });
 
-  test('list visibility: staff see all clouds, a csp user only its organizations\' clouds', async () => {
+  test("list visibility: staff see all clouds, a csp user only its organizations' clouds", async () => {
     const tag = `lv${uid()}`;
     const a = await makeOrganization(tag);
     const b = await makeOrganization(tag);
@@ -127,7 +167,10 @@ describe('clouds', () => {
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     // Either the pre-check saw the winner (ConflictError) or the unique index refused the row:
     // both reach the caller as 409 on the slug field, never as a 500.
-    expect(toErrorBody(failed.reason)).toEqual({ status: 409, body: { error: { code: 'conflict', message: expect.any(String), fields: { slug: expect.any(String) } } } });
+    expect(toErrorBody(failed.reason)).toEqual({
+      status: 409,
+      body: { error: { code: 'conflict', message: expect.any(String), fields: { slug: expect.any(String) } } },
+    });
     expect(await auditEvents(data.slug)).toHaveLength(1);
   });
 });

@@ -32,20 +32,55 @@ async function snapshot(cloudId: string) {
 }
 
 /** A finished run of both official testcases at `at` with the given verdicts. */
-async function run(cloudId: string, at: Date, presence: 'PASS' | 'FAIL' | 'ABORT', permissions: 'PASS' | 'FAIL' | 'ABORT') {
-  const r = await db.run.create({ data: { cloudId, status: 'finished', trigger: 'manual', queuedAt: at, startedAt: at, finishedAt: at } });
-  await db.runResult.createMany({ data: [
-    { runId: r.id, cloudId, testcase: 'scs-0116-presence', verdict: presence, message: 'catalog', durationMs: 5, checkedAt: at },
-    { runId: r.id, cloudId, testcase: 'scs-0116-permissions', verdict: permissions, message: 'member', durationMs: 5, checkedAt: at },
-  ] });
+async function run(
+  cloudId: string,
+  at: Date,
+  presence: 'PASS' | 'FAIL' | 'ABORT',
+  permissions: 'PASS' | 'FAIL' | 'ABORT',
+) {
+  const r = await db.run.create({
+    data: { cloudId, status: 'finished', trigger: 'manual', queuedAt: at, startedAt: at, finishedAt: at },
+  });
+  await db.runResult.createMany({
+    data: [
+      {
+        runId: r.id,
+        cloudId,
+        testcase: 'scs-0116-presence',
+        verdict: presence,
+        message: 'catalog',
+        durationMs: 5,
+        checkedAt: at,
+      },
+      {
+        runId: r.id,
+        cloudId,
+        testcase: 'scs-0116-permissions',
+        verdict: permissions,
+        message: 'member',
+        durationMs: 5,
+        checkedAt: at,
+      },
+    ],
+  });
   return r.id;
 }
 
 async function approve(cloudId: string, at: Date, days = 91) {
-  await db.attestation.create({ data: {
-    cloudId, revision: 1, state: 'approved', standard: 'scs-0116-v1', statement: {}, createdByLabel: 'test',
-    submittedAt: at, decidedAt: at, approvedAt: at, expiresAt: new Date(at.getTime() + days * DAY),
-  } });
+  await db.attestation.create({
+    data: {
+      cloudId,
+      revision: 1,
+      state: 'approved',
+      standard: 'scs-0116-v1',
+      statement: {},
+      createdByLabel: 'test',
+      submittedAt: at,
+      decidedAt: at,
+      approvedAt: at,
+      expiresAt: new Date(at.getTime() + days * DAY),
+    },
+  });
 }
 
 async function statusOf(slug: string) {
@@ -84,7 +119,15 @@ describe('compliance snapshot', () => {
     const passed = await statusOf(c.slug);
     expect(passed.status).toBe('PASS');
     expect(passed.manual.verdict).toBe('PASS');
-    await db.certificate.create({ data: { cloudId: c.id, standard: 'scs-0116-v1', grantedAt: T0, validUntil: new Date(T0.getTime() + 365 * DAY), grantedByLabel: 'test' } });
+    await db.certificate.create({
+      data: {
+        cloudId: c.id,
+        standard: 'scs-0116-v1',
+        grantedAt: T0,
+        validUntil: new Date(T0.getTime() + 365 * DAY),
+        grantedByLabel: 'test',
+      },
+    });
     expect((await statusOf(c.slug)).certificate.state).toBe('valid');
     await db.certificate.updateMany({ where: { cloudId: c.id }, data: { revokedAt: T0, revokedReason: 'test' } });
     expect((await statusOf(c.slug)).certificate.state).toBe('revoked');
@@ -95,10 +138,22 @@ describe('compliance snapshot', () => {
   it('stays fresh through writes the evaluation does not read (progress, heartbeat, draft text, evidence)', async () => {
     const c = await makeCloud(org.id, `${prefix}-irrelevant`);
     const runId = await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
-    const draft = await db.attestation.create({ data: { cloudId: c.id, revision: 1, state: 'draft', standard: 'scs-0116-v1', statement: {}, createdByLabel: 'test' } });
+    const draft = await db.attestation.create({
+      data: {
+        cloudId: c.id,
+        revision: 1,
+        state: 'draft',
+        standard: 'scs-0116-v1',
+        statement: {},
+        createdByLabel: 'test',
+      },
+    });
     await statusOf(c.slug);
     const v = (await snapshot(c.id)).version;
-    await db.run.update({ where: { id: runId }, data: { heartbeatAt: T0, progress: { total: 2, done: 1 }, report: { warnings: [] } } });
+    await db.run.update({
+      where: { id: runId },
+      data: { heartbeatAt: T0, progress: { total: 2, done: 1 }, report: { warnings: [] } },
+    });
     await db.runResult.updateMany({ where: { runId }, data: { evidence: [] } });
     await db.attestation.update({ where: { id: draft.id }, data: { statement: { kekLocation: 'hsm' } } });
     expect((await snapshot(c.id)).version).toBe(v);
@@ -119,7 +174,6 @@ describe('compliance snapshot', () => {
   });
 
   it('turns stale when time alone changes the outcome, at the exact expiry instant', async () => {
-
     const c = await makeCloud(org.id, `${prefix}-time`);
     const checked = new Date(T0.getTime() - DAY);
     await run(c.id, checked, 'PASS', 'PASS');
@@ -142,7 +196,11 @@ describe('compliance snapshot', () => {
   });
 
   it('equals a fresh evaluation, cloud by cloud', async () => {
-    const clouds = await db.cloud.findMany({ where: { slug: { startsWith: prefix } }, select: cloudSelect, orderBy: { slug: 'asc' } });
+    const clouds = await db.cloud.findMany({
+      where: { slug: { startsWith: prefix } },
+      select: cloudSelect,
+      orderBy: { slug: 'asc' },
+    });
     expect(clouds.length).toBeGreaterThanOrEqual(3);
     await complianceOf(clouds);
     const stored = await complianceOf(clouds); // now every one comes from its stored row
@@ -155,15 +213,34 @@ describe('compliance snapshot', () => {
     // Stale (stored by "other code"), so the reader below recomputes and tries to store it.
     await db.complianceSnapshot.update({ where: { cloudId: c.id }, data: { format: 0 } });
     let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
     let inserted!: () => void;
-    const didInsert = new Promise<void>((r) => { inserted = r; });
-    const writer = db.$transaction(async (tx) => {
-      const r = await tx.run.create({ data: { cloudId: c.id, status: 'finished', trigger: 'manual', queuedAt: T0, startedAt: T0, finishedAt: T0 } });
-      await tx.runResult.create({ data: { runId: r.id, cloudId: c.id, testcase: 'scs-0116-permissions', verdict: 'FAIL', message: 'x', durationMs: 1, checkedAt: T0 } });
-      inserted();
-      await held;
-    }, { timeout: 20_000 });
+    const didInsert = new Promise<void>((r) => {
+      inserted = r;
+    });
+    const writer = db.$transaction(
+      async (tx) => {
+        const r = await tx.run.create({
+          data: { cloudId: c.id, status: 'finished', trigger: 'manual', queuedAt: T0, startedAt: T0, finishedAt: T0 },
+        });
+        await tx.runResult.create({
+          data: {
+            runId: r.id,
+            cloudId: c.id,
+            testcase: 'scs-0116-permissions',
+            verdict: 'FAIL',
+            message: 'x',
+            durationMs: 1,
+            checkedAt: T0,
+          },
+        });
+        inserted();
+        await held;
+      },
+      { timeout: 20_000 },
+    );
     await didInsert;
     const t0 = Date.now();
     try {
@@ -181,7 +258,8 @@ describe('compliance snapshot', () => {
 describe('overview over snapshots', () => {
   let slugs: Record<string, string>;
   beforeAll(async () => {
-    const mk = async (name: string, orgId: string) => db.cloud.create({ data: { slug: `${prefix}-ov-${name}`, name: `${prefix} ${name}`, organizationId: orgId } });
+    const mk = async (name: string, orgId: string) =>
+      db.cloud.create({ data: { slug: `${prefix}-ov-${name}`, name: `${prefix} ${name}`, organizationId: orgId } });
     const pass = await mk('b-pass', org.id);
     await run(pass.id, new Date(T0.getTime() - 3_600_000), 'PASS', 'PASS');
     await approve(pass.id, new Date(T0.getTime() - 3_600_000));
@@ -191,7 +269,9 @@ describe('overview over snapshots', () => {
     await run(abort.id, new Date(T0.getTime() - 600_000), 'ABORT', 'PASS');
     await approve(abort.id, new Date(T0.getTime() - 600_000));
     const hidden = await mk('d-other', other.id);
-    const pct = await db.cloud.create({ data: { slug: `${prefix}-ov-pct`, name: `${prefix} 100% literal_`, organizationId: other.id } });
+    const pct = await db.cloud.create({
+      data: { slug: `${prefix}-ov-pct`, name: `${prefix} 100% literal_`, organizationId: other.id },
+    });
     slugs = { pass: pass.slug, fail: fail.slug, abort: abort.slug, hidden: hidden.slug, pct: pct.slug };
   });
   const q = () => `${prefix}-ov`;
@@ -207,10 +287,20 @@ describe('overview over snapshots', () => {
 
   it('sorts by status (fail first), by last run and by name, both directions', async () => {
     const byStatus = (await complianceOverview(staff, { q: q(), sort: 'status' })).items.map((c) => c.status);
-    expect(byStatus).toEqual([...byStatus].sort((a, b) => ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'].indexOf(a) - ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'].indexOf(b)));
-    const byName = (await complianceOverview(staff, { q: q(), sort: 'name', dir: 'desc' })).items.map((c) => c.cloud.name.toLowerCase());
+    expect(byStatus).toEqual(
+      [...byStatus].sort(
+        (a, b) =>
+          ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'].indexOf(a) -
+          ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'].indexOf(b),
+      ),
+    );
+    const byName = (await complianceOverview(staff, { q: q(), sort: 'name', dir: 'desc' })).items.map((c) =>
+      c.cloud.name.toLowerCase(),
+    );
     expect(byName).toEqual([...byName].sort().reverse());
-    const byRun = (await complianceOverview(staff, { q: q(), sort: 'lastRun', dir: 'desc' })).items.filter((c) => c.lastRun);
+    const byRun = (await complianceOverview(staff, { q: q(), sort: 'lastRun', dir: 'desc' })).items.filter(
+      (c) => c.lastRun,
+    );
     const times = byRun.map((c) => c.lastRun!.queuedAt.getTime());
     expect(times).toEqual([...times].sort((a, b) => b - a));
   });
@@ -224,16 +314,25 @@ describe('overview over snapshots', () => {
   });
 
   it('shows a cloud whose first store was skipped because a writer held its row', async () => {
-    const c = await db.cloud.create({ data: { slug: `${prefix}-ov-held`, name: `${prefix} held`, organizationId: org.id } });
+    const c = await db.cloud.create({
+      data: { slug: `${prefix}-ov-held`, name: `${prefix} held`, organizationId: org.id },
+    });
     let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
     let started!: () => void;
-    const didStart = new Promise<void>((r) => { started = r; });
-    const writer = db.$transaction(async (tx) => {
-      await tx.run.create({ data: { cloudId: c.id, status: 'queued', trigger: 'manual', queuedAt: T0 } });
-      started();
-      await held;
-    }, { timeout: 20_000 });
+    const didStart = new Promise<void>((r) => {
+      started = r;
+    });
+    const writer = db.$transaction(
+      async (tx) => {
+        await tx.run.create({ data: { cloudId: c.id, status: 'queued', trigger: 'manual', queuedAt: T0 } });
+        started();
+        await held;
+      },
+      { timeout: 20_000 },
+    );
     await didStart;
     try {
       const page = await complianceOverview(staff, { q: `${prefix}-ov-held` });
@@ -265,14 +364,24 @@ describe('overview over snapshots', () => {
 
 describe('badge status from the snapshot', () => {
   it('reads a fresh snapshot, recomputes a stale one, and knows only public clouds', async () => {
-    const c = await db.cloud.create({ data: { slug: `${prefix}-badge`, name: `${prefix} badge`, organizationId: org.id } });
+    const c = await db.cloud.create({
+      data: { slug: `${prefix}-badge`, name: `${prefix} badge`, organizationId: org.id },
+    });
     await expect(publicBadgeStatus(c.slug)).rejects.toBeInstanceOf(NotFoundError);
     await db.cloud.update({ where: { id: c.id }, data: { public: true } });
     await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
     await approve(c.id, new Date(T0.getTime() - 60_000));
     expect(await publicBadgeStatus(c.slug)).toEqual({ name: c.name, status: 'PASS', certified: false });
     expect((await snapshot(c.id)).computedVersion).toBe((await snapshot(c.id)).version);
-    await db.certificate.create({ data: { cloudId: c.id, standard: 'scs-0116-v1', grantedAt: T0, validUntil: new Date(T0.getTime() + 365 * DAY), grantedByLabel: 'test' } });
+    await db.certificate.create({
+      data: {
+        cloudId: c.id,
+        standard: 'scs-0116-v1',
+        grantedAt: T0,
+        validUntil: new Date(T0.getTime() + 365 * DAY),
+        grantedByLabel: 'test',
+      },
+    });
     expect(await publicBadgeStatus(c.slug)).toEqual({ name: c.name, status: 'PASS', certified: true });
     await run(c.id, T0, 'PASS', 'FAIL');
     expect((await publicBadgeStatus(c.slug)).status).toBe('FAIL');

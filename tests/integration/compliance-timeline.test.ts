@@ -21,28 +21,59 @@ let w: Awaited<ReturnType<typeof makeWorld>>;
 const ids = { runAtBoundary: '', runBeforeBoundary: '', interrupted: '', old: '' };
 const rev: Record<number, string> = {};
 
-async function run(queuedAt: Date, opts: { status?: 'finished' | 'interrupted'; error?: string; permissions?: 'PASS' | 'FAIL' | 'ABORT'; km?: number } = {}): Promise<string> {
+async function run(
+  queuedAt: Date,
+  opts: {
+    status?: 'finished' | 'interrupted';
+    error?: string;
+    permissions?: 'PASS' | 'FAIL' | 'ABORT';
+    km?: number;
+  } = {},
+): Promise<string> {
   const status = opts.status ?? 'finished';
   const finishedAt = new Date(queuedAt.getTime() + 90_000);
-  const testcases = status === 'finished'
-    ? [
-      // Stored in an order unlike the run order, so the timeline's ordering is what is tested.
-      ...['km-tls', 'km-roles', 'km-version'].slice(0, opts.km ?? 3).map((t) => ({ testcase: t, verdict: 'PASS' as const })),
-      { testcase: 'scs-0116-permissions', verdict: opts.permissions ?? 'PASS' },
-      { testcase: 'scs-0116-presence', verdict: 'PASS' as const },
-    ]
-    : [];
+  const testcases =
+    status === 'finished'
+      ? [
+          // Stored in an order unlike the run order, so the timeline's ordering is what is tested.
+          ...['km-tls', 'km-roles', 'km-version']
+            .slice(0, opts.km ?? 3)
+            .map((t) => ({ testcase: t, verdict: 'PASS' as const })),
+          { testcase: 'scs-0116-permissions', verdict: opts.permissions ?? 'PASS' },
+          { testcase: 'scs-0116-presence', verdict: 'PASS' as const },
+        ]
+      : [];
   const r = await db.run.create({
     data: {
-      cloudId: w.cloud.id, status, trigger: 'schedule', queuedAt, startedAt: queuedAt, finishedAt, error: opts.error ?? null,
-      results: { create: testcases.map((t) => ({ cloudId: w.cloud.id, testcase: t.testcase, verdict: t.verdict, message: 'ok', durationMs: 100, checkedAt: finishedAt })) },
+      cloudId: w.cloud.id,
+      status,
+      trigger: 'schedule',
+      queuedAt,
+      startedAt: queuedAt,
+      finishedAt,
+      error: opts.error ?? null,
+      results: {
+        create: testcases.map((t) => ({
+          cloudId: w.cloud.id,
+          testcase: t.testcase,
+          verdict: t.verdict,
+          message: 'ok',
+          durationMs: 100,
+          checkedAt: finishedAt,
+        })),
+      },
     },
   });
   return r.id;
 }
 
 /** A revision taken through the review at given times (the lib's own clock decides every timestamp). */
-async function revision(n: number, created: Date, submitted: Date | null, review?: { at: Date; decision: 'approve' | 'reject' | 'request_changes' }) {
+async function revision(
+  n: number,
+  created: Date,
+  submitted: Date | null,
+  review?: { at: Date; decision: 'approve' | 'reject' | 'request_changes' },
+) {
   clock.set(created);
   const id = (await createAttestation(w.csp, w.cloud.slug, completeStatement)).id;
   if (n === 1) await addAttestationFile(w.csp, id, { name: 'kek.pdf', bytes: samplePdf(`timeline ${w.cloud.slug}`) });
@@ -60,7 +91,8 @@ async function revision(n: number, created: Date, submitted: Date | null, review
 async function all(period: Period, ctx = w.reviewer): Promise<TimelineEntry[]> {
   const first = await cloudTimeline(ctx, w.cloud.slug, { period });
   const out = [...first.items];
-  for (let p = 2; p <= first.pages; p++) out.push(...(await cloudTimeline(ctx, w.cloud.slug, { period, page: p })).items);
+  for (let p = 2; p <= first.pages; p++)
+    out.push(...(await cloudTimeline(ctx, w.cloud.slug, { period, page: p })).items);
   return out;
 }
 
@@ -82,10 +114,15 @@ beforeAll(async () => {
   for (let d = 0; d < 60; d++) await run(daysAgo(d), { permissions: d === 20 ? 'FAIL' : 'PASS' });
   ids.runAtBoundary = await run(FROM_30D);
   ids.runBeforeBoundary = await run(new Date(FROM_30D.getTime() - 1));
-  ids.interrupted = await run(daysAgo(3, 14), { status: 'interrupted', error: 'The worker stopped while the run was going on.' });
+  ids.interrupted = await run(daysAgo(3, 14), {
+    status: 'interrupted',
+    error: 'The worker stopped while the run was going on.',
+  });
   ids.old = await run(daysAgo(400));
   // Another cloud's runs never show up.
-  const other = await db.cloud.create({ data: { slug: `other-${w.cloud.slug}`, name: 'Other', organizationId: w.orgA.id } });
+  const other = await db.cloud.create({
+    data: { slug: `other-${w.cloud.slug}`, name: 'Other', organizationId: w.orgA.id },
+  });
   await db.run.create({ data: { cloudId: other.id, status: 'finished', trigger: 'manual', queuedAt: daysAgo(1) } });
 });
 afterAll(() => resetClock());
@@ -111,7 +148,9 @@ describe('cloudTimeline', () => {
     expect(entries[i4 - 1]).toMatchObject({ kind: 'run', at: daysAgo(7) });
     expect(entries[i4 + 1]).toMatchObject({ kind: 'run', at: daysAgo(8) });
     // Only this cloud's runs.
-    const own = new Set((await db.run.findMany({ where: { cloudId: w.cloud.id }, select: { id: true } })).map((r) => r.id));
+    const own = new Set(
+      (await db.run.findMany({ where: { cloudId: w.cloud.id }, select: { id: true } })).map((r) => r.id),
+    );
     expect(entries.filter((e) => e.kind === 'run').every((e) => own.has(e.id))).toBe(true);
   });
 
@@ -121,22 +160,58 @@ describe('cloudTimeline', () => {
     expect(fail).toMatchObject({ status: 'finished', trigger: 'schedule', error: null, informational: 3 });
     expect(fail.finishedAt).toEqual(new Date(daysAgo(20).getTime() + 90_000));
     expect(fail.verdicts.map((v) => [v.testcase, v.verdict, v.informational])).toEqual([
-      ['scs-0116-presence', 'PASS', false], ['scs-0116-permissions', 'FAIL', false],
-      ['km-roles', 'PASS', true], ['km-version', 'PASS', true], ['km-tls', 'PASS', true],
+      ['scs-0116-presence', 'PASS', false],
+      ['scs-0116-permissions', 'FAIL', false],
+      ['km-roles', 'PASS', true],
+      ['km-version', 'PASS', true],
+      ['km-tls', 'PASS', true],
     ]);
     const interrupted = entries.find((e) => e.id === ids.interrupted) as RunEntry;
-    expect(interrupted).toMatchObject({ status: 'interrupted', verdicts: [], informational: 0, error: 'The worker stopped while the run was going on.' });
+    expect(interrupted).toMatchObject({
+      status: 'interrupted',
+      verdicts: [],
+      informational: 0,
+      error: 'The worker stopped while the run was going on.',
+    });
   });
 
   it('describes revisions: times, expiry, supersession and who decided', async () => {
     const entries = await all('6m');
-    const r = Object.fromEntries(entries.filter((e): e is AttestationEntry => e.kind === 'attestation').map((e) => [e.revision, e]));
+    const r = Object.fromEntries(
+      entries.filter((e): e is AttestationEntry => e.kind === 'attestation').map((e) => [e.revision, e]),
+    );
     const reviewer = w.reviewer.actor!.email;
-    expect(r[1]).toMatchObject({ state: 'approved', at: daysAgo(110), decidedAt: daysAgo(110), expired: true, superseded: true, decidedByLabel: reviewer });
+    expect(r[1]).toMatchObject({
+      state: 'approved',
+      at: daysAgo(110),
+      decidedAt: daysAgo(110),
+      expired: true,
+      superseded: true,
+      decidedByLabel: reviewer,
+    });
     expect(r[1].expiresAt!.getTime()).toBe(daysAgo(110).getTime() + 91 * DAY);
-    expect(r[2]).toMatchObject({ state: 'rejected', decidedAt: daysAgo(55, 11), expiresAt: null, expired: false, superseded: false, decidedByLabel: reviewer });
-    expect(r[3]).toMatchObject({ state: 'approved', submittedAt: daysAgo(40, 9), expired: false, superseded: false, decidedByLabel: reviewer });
-    expect(r[4]).toMatchObject({ state: 'changes_requested', submittedAt: daysAgo(10, 9), decidedAt: null, createdAt: daysAgo(12), decidedByLabel: reviewer });
+    expect(r[2]).toMatchObject({
+      state: 'rejected',
+      decidedAt: daysAgo(55, 11),
+      expiresAt: null,
+      expired: false,
+      superseded: false,
+      decidedByLabel: reviewer,
+    });
+    expect(r[3]).toMatchObject({
+      state: 'approved',
+      submittedAt: daysAgo(40, 9),
+      expired: false,
+      superseded: false,
+      decidedByLabel: reviewer,
+    });
+    expect(r[4]).toMatchObject({
+      state: 'changes_requested',
+      submittedAt: daysAgo(10, 9),
+      decidedAt: null,
+      createdAt: daysAgo(12),
+      decidedByLabel: reviewer,
+    });
   });
 
   it('keeps to the period: the first instant of its first UTC day is in, the millisecond before is out', async () => {
@@ -169,13 +244,25 @@ describe('cloudTimeline', () => {
     expect(new Set(seen).size).toBe(66);
     expect(seen).toEqual((await all('90d')).map((e) => e.id));
     // Past the end: no entries, but the count is still right; nonsense pages are page 1.
-    expect(await cloudTimeline(w.reviewer, w.cloud.slug, { period: '90d', page: 9 })).toMatchObject({ items: [], total: 66, page: 9, pages: 3 });
+    expect(await cloudTimeline(w.reviewer, w.cloud.slug, { period: '90d', page: 9 })).toMatchObject({
+      items: [],
+      total: 66,
+      page: 9,
+      pages: 3,
+    });
     expect((await cloudTimeline(w.reviewer, w.cloud.slug, { period: '90d', page: 'x' })).page).toBe(1);
   });
 
   it('an empty period is an empty page', async () => {
-    const empty = await db.cloud.create({ data: { slug: `empty-${w.cloud.slug}`, name: 'Empty', organizationId: w.orgA.id } });
-    expect(await cloudTimeline(w.csp, empty.slug, { period: '18m' })).toMatchObject({ items: [], total: 0, page: 1, pages: 1 });
+    const empty = await db.cloud.create({
+      data: { slug: `empty-${w.cloud.slug}`, name: 'Empty', organizationId: w.orgA.id },
+    });
+    expect(await cloudTimeline(w.csp, empty.slug, { period: '18m' })).toMatchObject({
+      items: [],
+      total: 0,
+      page: 1,
+      pages: 1,
+    });
   });
 
   it('asks the policy like the other compliance functions: own organization and staff see it, others get not found', async () => {
@@ -183,7 +270,9 @@ describe('cloudTimeline', () => {
     await expectPolicy(cloudTimeline(w.cspB, w.cloud.slug, { period: '90d' }), 'hidden');
     expect(((await rejection(cloudTimeline(w.cspB, w.cloud.slug, { period: '90d' }))) as PolicyError).status).toBe(404);
     // An unknown slug: staff learn it does not exist, a CSP user gets the same 404 as for a hidden one.
-    expect(await rejection(cloudTimeline(w.reviewer, 'no-such-cloud', { period: '90d' }))).toBeInstanceOf(NotFoundError);
+    expect(await rejection(cloudTimeline(w.reviewer, 'no-such-cloud', { period: '90d' }))).toBeInstanceOf(
+      NotFoundError,
+    );
     await expectPolicy(cloudTimeline(w.csp, 'no-such-cloud', { period: '90d' }), 'hidden');
     await expectPolicy(cloudTimeline(anonymous, w.cloud.slug, { period: '90d' }), 'unauthenticated');
   });

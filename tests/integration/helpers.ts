@@ -13,10 +13,17 @@ export function uid(): string {
 }
 
 /** A user row straight in the database (no audit event), and its actor as loadActor sees it. */
-export async function makeUser(role: Role, organizationIds: string[] = [], opts: { email?: string; active?: boolean } = {}): Promise<Actor> {
+export async function makeUser(
+  role: Role,
+  organizationIds: string[] = [],
+  opts: { email?: string; active?: boolean } = {},
+): Promise<Actor> {
   const u = await db.user.create({
     data: {
-      email: opts.email ?? `${role}-${uid()}@example.test`, name: `${role} user`, role, active: opts.active ?? true,
+      email: opts.email ?? `${role}-${uid()}@example.test`,
+      name: `${role} user`,
+      role,
+      active: opts.active ?? true,
       memberships: { create: organizationIds.map((organizationId) => ({ organizationId })) },
     },
   });
@@ -24,11 +31,17 @@ export async function makeUser(role: Role, organizationIds: string[] = [], opts:
 }
 
 export async function makeOrganization(prefix = 'org'): Promise<{ id: string; slug: string }> {
-  return db.organization.create({ data: { slug: `${prefix}-${uid()}`, name: `Org ${uid()}` }, select: { id: true, slug: true } });
+  return db.organization.create({
+    data: { slug: `${prefix}-${uid()}`, name: `Org ${uid()}` },
+    select: { id: true, slug: true },
+  });
 }
 
 export async function makeCloud(organizationId: string, prefix = 'cloud'): Promise<{ id: string; slug: string }> {
-  return db.cloud.create({ data: { slug: `${prefix}-${uid()}`, name: `Cloud ${uid()}`, organizationId }, select: { id: true, slug: true } });
+  return db.cloud.create({
+    data: { slug: `${prefix}-${uid()}`, name: `Cloud ${uid()}`, organizationId },
+    select: { id: true, slug: true },
+  });
 }
 
 export function ctxOf(actor: Actor | null, clientAddress: string | null = '192.0.2.10'): RequestContext {
@@ -45,7 +58,10 @@ export async function rejection(p: Promise<unknown>): Promise<unknown> {
   expect.unreachable('expected a rejection');
 }
 
-export async function expectPolicy(p: Promise<unknown>, decision: 'unauthenticated' | 'hidden' | 'forbidden'): Promise<void> {
+export async function expectPolicy(
+  p: Promise<unknown>,
+  decision: 'unauthenticated' | 'hidden' | 'forbidden',
+): Promise<void> {
   const err = await rejection(p);
   expect(err).toBeInstanceOf(PolicyError);
   expect((err as PolicyError).decision).toBe(decision);

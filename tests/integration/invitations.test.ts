@@ -2,7 +2,14 @@ import crypto from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { verifyPassword } from '@/lib/auth/password';
-import { acceptInvitation, createInvitation, findOpenInvitation, INVITATION_DAYS, loadActor, revokeInvitation } from '@/lib/users';
+import {
+  acceptInvitation,
+  createInvitation,
+  findOpenInvitation,
+  INVITATION_DAYS,
+  loadActor,
+  revokeInvitation,
+} from '@/lib/users';
 import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser, uid } from './helpers';
 
 const DAY = 86_400_000;
@@ -35,9 +42,15 @@ describe('invitations', () => {
   test('only admins invite', async () => {
     const org = await makeOrganization();
     for (const actor of [await makeUser('reviewer'), await makeUser('csp', [org.id])]) {
-      await expectPolicy(createInvitation(ctxOf(actor), { email: `x-${uid()}@example.test`, organization: org.slug }), 'forbidden');
+      await expectPolicy(
+        createInvitation(ctxOf(actor), { email: `x-${uid()}@example.test`, organization: org.slug }),
+        'forbidden',
+      );
     }
-    await expectPolicy(createInvitation(ctxOf(null), { email: `x-${uid()}@example.test`, organization: org.slug }), 'unauthenticated');
+    await expectPolicy(
+      createInvitation(ctxOf(null), { email: `x-${uid()}@example.test`, organization: org.slug }),
+      'unauthenticated',
+    );
   });
 
   test('invalid input, unknown organization, and an existing account are refused', async () => {
@@ -45,10 +58,19 @@ describe('invitations', () => {
     const org = await makeOrganization();
     const bad = await expectAppError(createInvitation(ctxOf(admin), { email: 'nope', organization: org.slug }), 422);
     expect(Object.keys(bad.fields!)).toEqual(['email']);
-    const noOrg = await expectAppError(createInvitation(ctxOf(admin), { email: `x-${uid()}@example.test`, organization: `missing-${uid()}` }), 422);
+    const noOrg = await expectAppError(
+      createInvitation(ctxOf(admin), { email: `x-${uid()}@example.test`, organization: `missing-${uid()}` }),
+      422,
+    );
     expect(Object.keys(noOrg.fields!)).toEqual(['organization']);
-    const existing = await db.user.create({ data: { email: `has-${uid()}@example.test`, passwordHash: 'scrypt$x', role: 'csp' } });
-    await expectAppError(createInvitation(ctxOf(admin), { email: existing.email, organization: org.slug }), 409, 'conflict');
+    const existing = await db.user.create({
+      data: { email: `has-${uid()}@example.test`, passwordHash: 'scrypt$x', role: 'csp' },
+    });
+    await expectAppError(
+      createInvitation(ctxOf(admin), { email: existing.email, organization: org.slug }),
+      409,
+      'conflict',
+    );
   });
 
   test('valid for exactly 7 days: open 1 ms before expiry, closed at expiry', async () => {
@@ -58,7 +80,11 @@ describe('invitations', () => {
     expect(await findOpenInvitation(inv.token, new Date(now.getTime() + DAY))).not.toBeNull();
     expect(await findOpenInvitation(inv.token, new Date(expiry - 1))).toMatchObject({ email: inv.email });
     expect(await findOpenInvitation(inv.token, new Date(expiry))).toBeNull();
-    await expectAppError(acceptInvitation(ctxOf(null), inv.token, { name: 'Late', password: PASSWORD }, new Date(expiry)), 410, 'invitation_invalid');
+    await expectAppError(
+      acceptInvitation(ctxOf(null), inv.token, { name: 'Late', password: PASSWORD }, new Date(expiry)),
+      410,
+      'invitation_invalid',
+    );
     expect(await db.user.findUnique({ where: { email: inv.email } })).toBeNull();
     // ...and accepting just before the boundary works.
     await acceptInvitation(ctxOf(null), inv.token, { name: 'Just in time', password: PASSWORD }, new Date(expiry - 1));
@@ -66,7 +92,9 @@ describe('invitations', () => {
 
   test('accepting creates a csp user with the password and the membership, and writes one event', async () => {
     const { org, email, inv } = await invite();
-    expect(await acceptInvitation(ctxOf(null, '198.51.100.4'), inv.token, { name: 'New Person', password: PASSWORD })).toEqual({ email });
+    expect(
+      await acceptInvitation(ctxOf(null, '198.51.100.4'), inv.token, { name: 'New Person', password: PASSWORD }),
+    ).toEqual({ email });
     const user = await db.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });
     expect(user).toMatchObject({ role: 'csp', name: 'New Person', active: true });
     expect(user.passwordHash).not.toContain(PASSWORD);
@@ -89,7 +117,11 @@ describe('invitations', () => {
   test('a used link cannot be used again', async () => {
     const { inv, email } = await invite();
     await acceptInvitation(ctxOf(null), inv.token, { name: 'First', password: PASSWORD });
-    await expectAppError(acceptInvitation(ctxOf(null), inv.token, { name: 'Second', password: 'another long password' }), 410, 'invitation_invalid');
+    await expectAppError(
+      acceptInvitation(ctxOf(null), inv.token, { name: 'Second', password: 'another long password' }),
+      410,
+      'invitation_invalid',
+    );
     const user = await db.user.findUniqueOrThrow({ where: { email } });
     expect(await verifyPassword(PASSWORD, user.passwordHash)).toBe(true);
     expect(await findOpenInvitation(inv.token)).toBeNull();
@@ -99,7 +131,11 @@ describe('invitations', () => {
     const { admin, inv, email } = await invite();
     await revokeInvitation(ctxOf(admin), inv.id);
     expect(await findOpenInvitation(inv.token)).toBeNull();
-    await expectAppError(acceptInvitation(ctxOf(null), inv.token, { name: 'Too late', password: PASSWORD }), 410, 'invitation_invalid');
+    await expectAppError(
+      acceptInvitation(ctxOf(null), inv.token, { name: 'Too late', password: PASSWORD }),
+      410,
+      'invitation_invalid',
+    );
     expect(await db.user.findUnique({ where: { email } })).toBeNull();
     await expectAppError(revokeInvitation(ctxOf(admin), inv.id), 404);
     expect((await auditEvents(email)).map((e) => e.action)).toEqual(['invitation.create', 'invitation.revoke']);
@@ -107,7 +143,11 @@ describe('invitations', () => {
 
   test('an unknown token is refused like a used one', async () => {
     expect(await findOpenInvitation('not-a-token')).toBeNull();
-    await expectAppError(acceptInvitation(ctxOf(null), 'not-a-token', { name: 'X', password: PASSWORD }), 410, 'invitation_invalid');
+    await expectAppError(
+      acceptInvitation(ctxOf(null), 'not-a-token', { name: 'X', password: PASSWORD }),
+      410,
+      'invitation_invalid',
+    );
   });
 
   test('two accepts at the same moment: exactly one succeeds', async () => {
@@ -118,7 +158,8 @@ describe('invitations', () => {
       acceptInvitation(ctxOf(null), inv.token, { name: 'Tab three', password: 'password of tab three' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    for (const r of results) if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 410, code: 'invitation_invalid' });
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason).toMatchObject({ status: 410, code: 'invitation_invalid' });
     expect(await db.user.count({ where: { email } })).toBe(1);
     expect((await auditEvents(email)).filter((e) => e.action === 'invitation.accept')).toHaveLength(1);
   });

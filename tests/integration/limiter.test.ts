@@ -1,6 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
-import { clearAccountFailures, recordSignInFailure, SIGNIN_LIMIT, SIGNIN_WINDOW_MS, signInBlockedFor } from '@/lib/auth/limiter';
+import {
+  clearAccountFailures,
+  recordSignInFailure,
+  SIGNIN_LIMIT,
+  SIGNIN_WINDOW_MS,
+  signInBlockedFor,
+} from '@/lib/auth/limiter';
 import { uid } from './helpers';
 
 const MIN = 60_000;
@@ -52,7 +58,7 @@ describe('sign-in limiter (in PostgreSQL, so it holds across instances)', () => 
     expect(await at(16)).toBe(0); // minute 1 is out
   });
 
-  test('a success clears the account\'s failures but not the address\'s', async () => {
+  test("a success clears the account's failures but not the address's", async () => {
     const t0 = clock(2034);
     const who = email();
     const from = address();

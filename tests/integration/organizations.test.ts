@@ -1,19 +1,42 @@
 import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { ValidationError } from '@/lib/errors';
-import { createOrganization, getOrganization, listOrganizations, setOrganizationArchived, updateOrganization } from '@/lib/organizations';
+import {
+  createOrganization,
+  getOrganization,
+  listOrganizations,
+  setOrganizationArchived,
+  updateOrganization,
+} from '@/lib/organizations';
 import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser, uid } from './helpers';
 
 describe('organizations', () => {
   test('staff create one; it is stored, returned and audited once with actor and client address', async () => {
     const admin = await makeUser('admin');
     const slug = `acme-${uid()}`;
-    const o = await createOrganization(ctxOf(admin, '203.0.113.5'), { slug: ` ${slug.toUpperCase()} `, name: ' ACME Cloud ', contactEmails: 'Ops@Acme.test, sec@acme.test' });
-    expect(o).toMatchObject({ slug, name: 'ACME Cloud', contactEmails: ['ops@acme.test', 'sec@acme.test'], archivedAt: null, cloudCount: 0 });
+    const o = await createOrganization(ctxOf(admin, '203.0.113.5'), {
+      slug: ` ${slug.toUpperCase()} `,
+      name: ' ACME Cloud ',
+      contactEmails: 'Ops@Acme.test, sec@acme.test',
+    });
+    expect(o).toMatchObject({
+      slug,
+      name: 'ACME Cloud',
+      contactEmails: ['ops@acme.test', 'sec@acme.test'],
+      archivedAt: null,
+      cloudCount: 0,
+    });
     expect(await db.organization.findUnique({ where: { slug } })).not.toBeNull();
     const events = await auditEvents(slug);
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'organization.create', targetType: 'organization', actorId: admin.id, actorLabel: admin.email, organizationId: o.id, clientAddress: '203.0.113.5' });
+    expect(events[0]).toMatchObject({
+      action: 'organization.create',
+      targetType: 'organization',
+      actorId: admin.id,
+      actorLabel: admin.email,
+      organizationId: o.id,
+      clientAddress: '203.0.113.5',
+    });
 
     const reviewer = await makeUser('reviewer');
     const slug2 = `rev-${uid()}`;
@@ -24,14 +47,22 @@ describe('organizations', () => {
   test('a taken slug is a conflict on the slug field and writes no event', async () => {
     const admin = await makeUser('admin');
     const existing = await makeOrganization();
-    const err = await expectAppError(createOrganization(ctxOf(admin), { slug: existing.slug, name: 'Again' }), 409, 'conflict');
+    const err = await expectAppError(
+      createOrganization(ctxOf(admin), { slug: existing.slug, name: 'Again' }),
+      409,
+      'conflict',
+    );
     expect(err.fields).toEqual({ slug: expect.any(String) });
     expect(await auditEvents(existing.slug)).toHaveLength(0);
   });
 
   test('invalid input names each field', async () => {
     const admin = await makeUser('admin');
-    const err = await expectAppError(createOrganization(ctxOf(admin), { slug: '-Bad_Slug-', name: '   ', contactEmails: 'not-an-email' }), 422, 'invalid_input');
+    const err = await expectAppError(
+      createOrganization(ctxOf(admin), { slug: '-Bad_Slug-', name: '   ', contactEmails: 'not-an-email' }),
+      422,
+      'invalid_input',
+    );
     expect(err).toBeInstanceOf(ValidationError);
     expect(Object.keys(err.fields!).sort()).toEqual(['contactEmails.0', 'name', 'slug']);
     const err2 = await expectAppError(createOrganization(ctxOf(admin), {}), 422);
@@ -80,7 +111,10 @@ describe('organizations', () => {
     expect((await listOrganizations(ctxOf(reviewer), { q: org.slug, archived: true })).items).toHaveLength(1);
     const restored = await setOrganizationArchived(ctxOf(reviewer), org.slug, false);
     expect(restored.archivedAt).toBeNull();
-    expect((await auditEvents(org.slug)).map((e) => e.action)).toEqual(['organization.archive', 'organization.unarchive']);
+    expect((await auditEvents(org.slug)).map((e) => e.action)).toEqual([
+      'organization.archive',
+      'organization.unarchive',
+    ]);
   });
 
   test('list visibility: staff see every organization, csp users only theirs, anonymous nothing', async () => {
@@ -88,7 +122,8 @@ describe('organizations', () => {
     const a = await db.organization.create({ data: { slug: `${tag}-a`, name: `${tag} A` } });
     const b = await db.organization.create({ data: { slug: `${tag}-b`, name: `${tag} B` } });
     const c = await db.organization.create({ data: { slug: `${tag}-c`, name: `${tag} C` } });
-    const slugs = async (actor: Awaited<ReturnType<typeof makeUser>>) => (await listOrganizations(ctxOf(actor), { q: tag })).items.map((o) => o.slug);
+    const slugs = async (actor: Awaited<ReturnType<typeof makeUser>>) =>
+      (await listOrganizations(ctxOf(actor), { q: tag })).items.map((o) => o.slug);
     expect(await slugs(await makeUser('admin'))).toEqual([a.slug, b.slug, c.slug]);
     expect(await slugs(await makeUser('reviewer'))).toEqual([a.slug, b.slug, c.slug]);
     expect(await slugs(await makeUser('csp', [b.id]))).toEqual([b.slug]);
@@ -100,7 +135,8 @@ describe('organizations', () => {
   test('pagination: total counts all matches, pages slice them in name order', async () => {
     const admin = await makeUser('admin');
     const tag = `pg${uid()}`;
-    for (const n of ['e', 'a', 'd', 'b', 'c']) await db.organization.create({ data: { slug: `${tag}-${n}`, name: `${tag} ${n}` } });
+    for (const n of ['e', 'a', 'd', 'b', 'c'])
+      await db.organization.create({ data: { slug: `${tag}-${n}`, name: `${tag} ${n}` } });
     const p2 = await listOrganizations(ctxOf(admin), { q: tag, page: 2, pageSize: 2 });
     expect(p2).toMatchObject({ total: 5, page: 2, pageSize: 2 });
     expect(p2.items.map((o) => o.slug)).toEqual([`${tag}-c`, `${tag}-d`]);

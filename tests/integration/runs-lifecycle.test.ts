@@ -6,7 +6,15 @@ import { parse } from 'yaml';
 import { db } from '../../lib/db';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import {
-  apiRunView, cancelRun, createRun, diffWithPrevious, executeRun, getRun, RunHeartbeat, scsReportYaml, NoCredentialError,
+  apiRunView,
+  cancelRun,
+  createRun,
+  diffWithPrevious,
+  executeRun,
+  getRun,
+  RunHeartbeat,
+  scsReportYaml,
+  NoCredentialError,
   type CloudConfigResolver,
 } from '../../lib/runs';
 import { PolicyError } from '../../lib/auth/policy';
@@ -29,7 +37,11 @@ describe('one active run per cloud', () => {
   it('30 concurrent requests create exactly one run and all get its id', async () => {
     const org = await makeOrg();
     const cloud = await makeCloud(org.id);
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => createRun(i % 2 ? staff() : cspOf(org.id), { slug: cloud.slug }, { trigger: 'api' })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        createRun(i % 2 ? staff() : cspOf(org.id), { slug: cloud.slug }, { trigger: 'api' }),
+      ),
+    );
     const ids = new Set(results.map((r) => r.run.id));
     expect(ids.size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
@@ -43,7 +55,9 @@ describe('one active run per cloud', () => {
   it('refuses unknown testcases and archived clouds', async () => {
     const org = await makeOrg();
     const cloud = await makeCloud(org.id);
-    await expect(createRun(staff(), { slug: cloud.slug }, { trigger: 'api', testcases: ['nope'] })).rejects.toMatchObject({ status: 422 });
+    await expect(
+      createRun(staff(), { slug: cloud.slug }, { trigger: 'api', testcases: ['nope'] }),
+    ).rejects.toMatchObject({ status: 422 });
     await db.cloud.update({ where: { id: cloud.id }, data: { archivedAt: new Date() } });
     await expect(createRun(staff(), { slug: cloud.slug }, { trigger: 'api' })).rejects.toMatchObject({ status: 409 });
   });
@@ -54,8 +68,12 @@ describe('policy', () => {
     const orgA = await makeOrg();
     const orgB = await makeOrg();
     const cloudB = await makeCloud(orgB.id);
-    await expect(createRun(cspOf(orgA.id), { slug: cloudB.slug }, { trigger: 'manual' })).rejects.toMatchObject({ status: 404 });
-    await expect(createRun({ actor: null, clientAddress: null }, { slug: cloudB.slug }, { trigger: 'manual' })).rejects.toMatchObject({ status: 401 });
+    await expect(createRun(cspOf(orgA.id), { slug: cloudB.slug }, { trigger: 'manual' })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(
+      createRun({ actor: null, clientAddress: null }, { slug: cloudB.slug }, { trigger: 'manual' }),
+    ).rejects.toMatchObject({ status: 401 });
     const { run } = await createRun(cspOf(orgB.id), { slug: cloudB.slug }, { trigger: 'manual' });
     await expect(getRun(cspOf(orgA.id), run.id)).rejects.toBeInstanceOf(PolicyError);
     await expect(getRun(cspOf(orgA.id), run.id)).rejects.toMatchObject({ status: 404 });
@@ -89,10 +107,13 @@ describe('executing a run', () => {
     expect(full.results.find((r) => r.testcase === 'scs-0116-permissions')?.verdict).toBe('PASS');
     expect(full.results.every((r) => Array.isArray(r.evidence))).toBe(true);
     const stored = JSON.stringify(await db.run.findUnique({ where: { id: run.id }, include: { results: true } }));
-    for (const secret of sim.knownSecrets()) expect(stored.includes(secret), 'a credential or token reached the database').toBe(false);
+    for (const secret of sim.knownSecrets())
+      expect(stored.includes(secret), 'a credential or token reached the database').toBe(false);
 
     const api = apiRunView(full);
-    expect(Object.keys(api)).toEqual(expect.arrayContaining(['id', 'cloud', 'status', 'startedAt', 'finishedAt', 'results']));
+    expect(Object.keys(api)).toEqual(
+      expect.arrayContaining(['id', 'cloud', 'status', 'startedAt', 'finishedAt', 'results']),
+    );
     expect(api.cloud).toBe(cloud.slug);
     expect(Object.keys(api.results[0]!).sort()).toEqual(['durationMs', 'message', 'testcase', 'verdict']);
 
@@ -112,7 +133,11 @@ describe('executing a run', () => {
     const lost = new OpenStackSimulator({ policy: 'creator', keyManagerInCatalog: false });
     await lost.start();
     try {
-      const third = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions'] });
+      const third = await createRun(
+        staff(),
+        { slug: cloud.slug },
+        { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions'] },
+      );
       await executeRun(third.run.id, { resolver: async () => simulatorCloud(lost, 'member'), heartbeat });
       const c3 = await db.cloud.findUniqueOrThrow({ where: { id: cloud.id } });
       expect(c3.status).not.toBe('PASS');
@@ -120,7 +145,11 @@ describe('executing a run', () => {
       expect(notes).toHaveLength(2);
       expect(notes[1]!.fromStatus).toBe('PASS');
       const diff = await diffWithPrevious(staff(), third.run.id);
-      expect(diff.changes.some((c) => c.testcase === 'scs-0116-presence' && c.kind === 'verdict' && c.before?.verdict === 'PASS')).toBe(true);
+      expect(
+        diff.changes.some(
+          (c) => c.testcase === 'scs-0116-presence' && c.kind === 'verdict' && c.before?.verdict === 'PASS',
+        ),
+      ).toBe(true);
       expect(diff.changes.some((c) => c.kind === 'removed')).toBe(true);
     } finally {
       await lost.stop();
@@ -131,7 +160,12 @@ describe('executing a run', () => {
     const org = await makeOrg();
     const cloud = await makeCloud(org.id);
     const { run } = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual' });
-    await executeRun(run.id, { resolver: async () => { throw new NoCredentialError(); }, heartbeat });
+    await executeRun(run.id, {
+      resolver: async () => {
+        throw new NoCredentialError();
+      },
+      heartbeat,
+    });
     const r = await getRun(staff(), run.id);
     expect(r.status).toBe('finished');
     expect(r.error).toMatch(/No credential is stored/);
@@ -143,7 +177,11 @@ describe('executing a run', () => {
   it('writes a YAML report the SCS compliance monitor can read', async () => {
     const org = await makeOrg();
     const cloud = await makeCloud(org.id);
-    const { run } = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions', 'km-version'] });
+    const { run } = await createRun(
+      staff(),
+      { slug: cloud.slug },
+      { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions', 'km-version'] },
+    );
     await executeRun(run.id, { resolver, heartbeat });
     const doc = parse(scsReportYaml(await getRun(staff(), run.id)));
     expect(doc.spec.uuid).toBe('50393e6f-2ae1-4c5c-a62c-3b75f2abef3f');

@@ -9,10 +9,12 @@ const H = 3_600_000;
 const D = 24 * H;
 const noEnqueue = async () => {};
 
-beforeAll(async () => { await ensureTestUsers(); });
+beforeAll(async () => {
+  await ensureTestUsers();
+});
 
 describe('next run time', () => {
-  it('is the cloud\'s fixed slot strictly after now, spread across the period', () => {
+  it("is the cloud's fixed slot strictly after now, spread across the period", () => {
     const now = new Date('2026-03-04T10:20:30Z');
     for (const s of ['hourly', 'daily', 'weekly'] as const) {
       const period = { hourly: H, daily: D, weekly: 7 * D }[s];
@@ -27,7 +29,7 @@ describe('next run time', () => {
     // Jitter spreads 1,000 daily clouds: no hour of the day gets more than twice its share.
     const perHour = new Array(24).fill(0);
     for (let i = 0; i < 1000; i++) perHour[Math.floor(jitterMs(`cloud-${i}`, 'daily') / H)]++;
-    expect(Math.max(...perHour)).toBeLessThan(2 * 1000 / 24);
+    expect(Math.max(...perHour)).toBeLessThan((2 * 1000) / 24);
     expect(Math.min(...perHour)).toBeGreaterThan(0);
   });
 });
@@ -58,7 +60,9 @@ describe('scheduler tick', () => {
     const org = await makeOrg();
     const cloud = await makeCloud(org.id, { schedule: 'daily' });
     const now = new Date('2030-02-01T12:00:00Z');
-    await expect(setSchedule(cspOf(org.id), cloud.slug, { schedule: 'off' }, now)).rejects.toMatchObject({ status: 403 });
+    await expect(setSchedule(cspOf(org.id), cloud.slug, { schedule: 'off' }, now)).rejects.toMatchObject({
+      status: 403,
+    });
     const r = await setSchedule(staff(), cloud.slug, { schedule: 'hourly' }, now);
     expect(r.nextRunAt!.getTime()).toBe(nextRunTime('hourly', cloud.id, now)!.getTime());
     await expect(setSchedule(staff(), cloud.slug, { schedule: 'monthly' }, now)).rejects.toMatchObject({ status: 422 });
@@ -69,9 +73,24 @@ describe('scheduler tick', () => {
 async function finishedRunWith(cloudId: string, checkedAt: Date, testcases: string[], evidence = true) {
   return db.run.create({
     data: {
-      cloudId, trigger: 'manual', status: 'finished', queuedAt: checkedAt, startedAt: checkedAt, finishedAt: checkedAt,
+      cloudId,
+      trigger: 'manual',
+      status: 'finished',
+      queuedAt: checkedAt,
+      startedAt: checkedAt,
+      finishedAt: checkedAt,
       report: { sweepEvidence: [{ seq: 1 }], leftovers: [] },
-      results: { create: testcases.map((testcase) => ({ cloudId, testcase, verdict: 'PASS' as const, message: 'ok', durationMs: 5, checkedAt, evidence: evidence ? [{ seq: 1, url: 'x' }] : undefined })) },
+      results: {
+        create: testcases.map((testcase) => ({
+          cloudId,
+          testcase,
+          verdict: 'PASS' as const,
+          message: 'ok',
+          durationMs: 5,
+          checkedAt,
+          evidence: evidence ? [{ seq: 1, url: 'x' }] : undefined,
+        })),
+      },
     },
   });
 }
@@ -125,7 +144,9 @@ describe('retention', () => {
     const kept = await db.runResult.findFirstOrThrow({ where: { runId: r100.id } });
     expect(kept.evidence).toBeNull();
     expect(kept.message).toBe('ok');
-    expect(((await db.run.findUniqueOrThrow({ where: { id: r100.id } })).report as Record<string, unknown>).sweepEvidence).toBeUndefined();
+    expect(
+      ((await db.run.findUniqueOrThrow({ where: { id: r100.id } })).report as Record<string, unknown>).sweepEvidence,
+    ).toBeUndefined();
     expect((await db.runResult.findFirstOrThrow({ where: { runId: r10.id } })).evidence).not.toBeNull();
 
     const { retentionSettings } = await import('../../lib/jobs');

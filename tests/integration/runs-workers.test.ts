@@ -10,7 +10,9 @@ import { ensureTestUsers, makeCloud, makeOrg, staff, waitFor } from './support/f
 import { spawnWorker, writeConfigs, type WorkerChild } from './support/spawn-worker';
 
 const children: WorkerChild[] = [];
-beforeAll(async () => { await ensureTestUsers(); });
+beforeAll(async () => {
+  await ensureTestUsers();
+});
 afterAll(async () => {
   for (const c of children) await c.stop();
   await stopBoss();
@@ -24,11 +26,19 @@ describe('a worker killed with SIGKILL', () => {
       sim.addFault({ service: 'barbican', method: 'DELETE', path: '/v1/secrets/', action: { kind: 'hang' } });
       const org = await makeOrg();
       const cloud = await makeCloud(org.id);
-      const file = writeConfigs({ [cloud.slug]: simulatorCloud(sim, 'member', { timeouts: { connectMs: 2_000, headersMs: 120_000, bodyMs: 120_000 } }) });
+      const file = writeConfigs({
+        [cloud.slug]: simulatorCloud(sim, 'member', {
+          timeouts: { connectMs: 2_000, headersMs: 120_000, bodyMs: 120_000 },
+        }),
+      });
       const env = { RUN_HEARTBEAT_MS: '300', WORKER_CONCURRENCY: '2' };
       const victim = await spawnWorker(file, env);
       children.push(victim);
-      const { run } = await requestRun(staff(), { slug: cloud.slug }, { trigger: 'manual', testcases: ['km-payload-roundtrip'] });
+      const { run } = await requestRun(
+        staff(),
+        { slug: cloud.slug },
+        { trigger: 'manual', testcases: ['km-payload-roundtrip'] },
+      );
       const prefix = (await waitFor(async () => (await db.run.findUnique({ where: { id: run.id } }))?.namePrefix))!;
       await waitFor(async () => sim.liveSecrets().some((s) => s.name?.startsWith(prefix)), 20_000);
       expect((await getRun(staff(), run.id)).status).toBe('running');
@@ -48,13 +58,21 @@ describe('a worker killed with SIGKILL', () => {
 
       // The next run of the cloud (on the surviving worker) sweeps it first.
       sim.faults.clear();
-      const next = await requestRun(staff(), { slug: cloud.slug }, { trigger: 'manual', testcases: ['scs-0116-presence'] });
+      const next = await requestRun(
+        staff(),
+        { slug: cloud.slug },
+        { trigger: 'manual', testcases: ['scs-0116-presence'] },
+      );
       const done = await waitFor(async () => {
         const r = await db.run.findUnique({ where: { id: next.run.id } });
         return r?.status === 'finished' ? r : null;
       }, 30_000);
       expect(sim.liveSecrets().filter((s) => s.name?.startsWith(prefix))).toEqual([]);
-      const earlier = (done.report as { earlierRuns: { runs: Array<{ id: string }>; found: Array<{ name: string; deleted: boolean }> } }).earlierRuns;
+      const earlier = (
+        done.report as {
+          earlierRuns: { runs: Array<{ id: string }>; found: Array<{ name: string; deleted: boolean }> };
+        }
+      ).earlierRuns;
       expect(earlier.runs.map((r) => r.id)).toEqual([run.id]);
       expect(earlier.found.some((f) => f.name.startsWith(prefix) && f.deleted)).toBe(true);
       const swept = await db.run.findUniqueOrThrow({ where: { id: run.id } });
@@ -76,7 +94,11 @@ describe('two worker processes', () => {
       for (let i = 0; i < 200; i++) clouds.push(await makeCloud(org.id));
       const runIds: string[] = [];
       for (const c of clouds) {
-        const { run } = await createRun(staff(), { slug: c.slug }, { trigger: 'schedule', testcases: ['scs-0116-presence'] });
+        const { run } = await createRun(
+          staff(),
+          { slug: c.slug },
+          { trigger: 'schedule', testcases: ['scs-0116-presence'] },
+        );
         runIds.push(run.id);
       }
       // Queue everything first, twice over (a duplicate send must not run anything twice).
@@ -86,7 +108,11 @@ describe('two worker processes', () => {
       const env = { RUN_HEARTBEAT_MS: '1000', WORKER_CONCURRENCY: '8' };
       const [a, b] = await Promise.all([spawnWorker(file, env), spawnWorker(file, env)]);
       children.push(a, b);
-      await waitFor(async () => (await db.run.count({ where: { id: { in: runIds }, status: 'finished' } })) === 200, 90_000, 250);
+      await waitFor(
+        async () => (await db.run.count({ where: { id: { in: runIds }, status: 'finished' } })) === 200,
+        90_000,
+        250,
+      );
       const runs = await db.run.findMany({ where: { id: { in: runIds } }, select: { claims: true, workerId: true } });
       expect(runs.every((r) => r.claims === 1)).toBe(true);
       const perWorker = new Map<string, number>();
@@ -94,7 +120,10 @@ describe('two worker processes', () => {
       expect(new Set(perWorker.keys())).toEqual(new Set([a.id, b.id]));
       for (const n of perWorker.values()) expect(n).toBeGreaterThan(20);
       // Each execution authenticates once: exactly 200 token requests reached the cloud.
-      expect(sim.log.filter((l) => l.service === 'keystone' && l.method === 'POST' && l.path.startsWith('/v3/auth/tokens')).length).toBe(200);
+      expect(
+        sim.log.filter((l) => l.service === 'keystone' && l.method === 'POST' && l.path.startsWith('/v3/auth/tokens'))
+          .length,
+      ).toBe(200);
       expect(await db.runResult.count({ where: { runId: { in: runIds } } })).toBe(200);
     } finally {
       for (const c of children.splice(0)) await c.stop();

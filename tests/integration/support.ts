@@ -2,7 +2,9 @@ import { inject } from 'vitest';
 import crypto from 'node:crypto';
 
 declare module 'vitest' {
-  interface ProvidedContext { databaseUrl: string }
+  interface ProvidedContext {
+    databaseUrl: string;
+  }
 }
 
 // The database of global-setup.ts; set before lib/db is first used (its client is created lazily).
@@ -52,10 +54,19 @@ export async function makeWorld() {
 }
 
 export const completeStatement = {
-  implementation: 'barbican', implementationVersion: '2024.1', secretStore: 'pkcs11', kekLocation: 'hsm',
-  kekPlaintextOnHost: 'no', keysEncrypted: 'yes', kekStoredApart: 'yes', rbac: 'creator_mapped',
-  protectionDescription: 'The Master-KEK is generated in a PKCS#11 HSM and never leaves it; Barbican holds only a handle.',
-  validFrom: '2026-10-01', contactName: 'Ops Team', contactEmail: 'ops@example.com',
+  implementation: 'barbican',
+  implementationVersion: '2024.1',
+  secretStore: 'pkcs11',
+  kekLocation: 'hsm',
+  kekPlaintextOnHost: 'no',
+  keysEncrypted: 'yes',
+  kekStoredApart: 'yes',
+  rbac: 'creator_mapped',
+  protectionDescription:
+    'The Master-KEK is generated in a PKCS#11 HSM and never leaves it; Barbican holds only a handle.',
+  validFrom: '2026-10-01',
+  contactName: 'Ops Team',
+  contactEmail: 'ops@example.com',
 };
 
 export async function count(table: string): Promise<number> {

@@ -24,7 +24,9 @@ describe('API tokens', () => {
     // Nowhere in the database: not in the token table, not in the audit log.
     const rows = await db.$queryRawUnsafe<unknown[]>('SELECT * FROM "ApiToken"');
     expect(JSON.stringify(rows, bigintSafe)).not.toContain(t.token);
-    expect(JSON.stringify(await db.$queryRawUnsafe<unknown[]>('SELECT * FROM "AuditEvent"'), bigintSafe)).not.toContain(t.token);
+    expect(JSON.stringify(await db.$queryRawUnsafe<unknown[]>('SELECT * FROM "AuditEvent"'), bigintSafe)).not.toContain(
+      t.token,
+    );
     const events = await auditEvents(t.prefix);
     expect(events.map((e) => e.action)).toEqual(['token.create']);
 
@@ -38,12 +40,14 @@ describe('API tokens', () => {
   test('input: name required, days 1-365 (default 90)', async () => {
     const user = await makeUser('reviewer');
     const now = new Date();
-    expect((await createToken(ctxOf(user), user.id, { name: 'default' }, now)).expiresAt.getTime()).toBe(now.getTime() + 90 * DAY);
+    expect((await createToken(ctxOf(user), user.id, { name: 'default' }, now)).expiresAt.getTime()).toBe(
+      now.getTime() + 90 * DAY,
+    );
     const err = await expectAppError(createToken(ctxOf(user), user.id, { name: '', days: 400 }), 422);
     expect(Object.keys(err.fields!).sort()).toEqual(['days', 'name']);
   });
 
-  test('only one\'s own tokens (admins excepted)', async () => {
+  test("only one's own tokens (admins excepted)", async () => {
     const owner = await makeUser('reviewer');
     const other = await makeUser('csp');
     await expectPolicy(createToken(ctxOf(other), owner.id, { name: 'x' }), 'hidden');
@@ -59,7 +63,13 @@ describe('API tokens', () => {
     const org = await makeOrganization();
     const user = await makeUser('csp', [org.id]);
     const t = await createToken(ctxOf(user), user.id, { name: 'x' });
-    expect(await actorForBearer(t.token)).toEqual({ id: user.id, email: user.email, name: user.name, role: 'csp', organizationIds: [org.id] });
+    expect(await actorForBearer(t.token)).toEqual({
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: 'csp',
+      organizationIds: [org.id],
+    });
     expect(await actorForBearer(t.token.slice(0, -1) + (t.token.endsWith('A') ? 'B' : 'A'))).toBeNull();
     expect(await actorForBearer('scskm_')).toBeNull();
     expect(await actorForBearer(t.token.replace('scskm_', 'other_'))).toBeNull();
@@ -85,7 +95,7 @@ describe('API tokens', () => {
     expect(await actorForBearer(t.token, new Date(t.expiresAt.getTime() + DAY))).toBeNull();
   });
 
-  test('a deactivated user\'s token acts as nobody, and works again on reactivation', async () => {
+  test("a deactivated user's token acts as nobody, and works again on reactivation", async () => {
     const admin = await makeUser('admin');
     const user = await makeUser('reviewer');
     const t = await createToken(ctxOf(user), user.id, { name: 'x' });

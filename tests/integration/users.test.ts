@@ -39,17 +39,28 @@ describe('users', () => {
     const admin = await makeUser('admin');
     const org = await makeOrganization();
     const email = `new-${uid()}@example.test`;
-    const u = await createUser(ctxOf(admin), { email, role: 'csp', organizations: [org.slug], password: 'a long enough password' });
+    const u = await createUser(ctxOf(admin), {
+      email,
+      role: 'csp',
+      organizations: [org.slug],
+      password: 'a long enough password',
+    });
     expect(u).toMatchObject({ email, role: 'csp', hasPassword: true, organizations: [{ slug: org.slug }] });
     expect((await auditEvents(email)).map((e) => e.action)).toEqual(['user.create']);
     await expectAppError(createUser(ctxOf(admin), { email, role: 'csp' }), 409);
-    const bad = await expectAppError(createUser(ctxOf(admin), { email: 'x', role: 'boss', organizations: [`missing-${uid()}`] }), 422);
+    const bad = await expectAppError(
+      createUser(ctxOf(admin), { email: 'x', role: 'boss', organizations: [`missing-${uid()}`] }),
+      422,
+    );
     expect(Object.keys(bad.fields!).sort()).toEqual(['email', 'role']);
-    await expectAppError(createUser(ctxOf(admin), { email: `o-${uid()}@example.test`, role: 'csp', organizations: [`missing-${uid()}`] }), 422);
-    expect((await auditEvents(email))).toHaveLength(1);
+    await expectAppError(
+      createUser(ctxOf(admin), { email: `o-${uid()}@example.test`, role: 'csp', organizations: [`missing-${uid()}`] }),
+      422,
+    );
+    expect(await auditEvents(email)).toHaveLength(1);
   });
 
-  test('non-admins manage no users; another user\'s record is hidden, one\'s own readable', async () => {
+  test("non-admins manage no users; another user's record is hidden, one's own readable", async () => {
     const reviewer = await makeUser('reviewer');
     const other = await makeUser('csp');
     await expectPolicy(createUser(ctxOf(reviewer), { email: `x-${uid()}@example.test`, role: 'csp' }), 'forbidden');

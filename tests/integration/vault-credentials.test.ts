@@ -20,26 +20,50 @@ let catalogRegion = 'RegionOne';
 function fakeKeystone(): http.Server {
   return http.createServer((req, res) => {
     let body = '';
-    req.on('data', (d) => { body += String(d); });
+    req.on('data', (d) => {
+      body += String(d);
+    });
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/v3/auth/tokens') {
         const auth = JSON.parse(body).auth.identity;
-        const ok = auth.password?.user?.password === 'right-password' || auth.application_credential?.secret === 'right-secret';
-        if (!ok) { res.writeHead(401, { 'content-type': 'application/json' }); res.end('{"error":{"code":401,"message":"The request you have made requires authentication."}}'); return; }
-        res.writeHead(201, { 'content-type': 'application/json', 'x-subject-token': 'gAAAAAfaketoken0123456789abcdefghij' });
-        res.end(JSON.stringify({ token: {
-          expires_at: new Date(Date.now() + 3600_000).toISOString(), methods: ['password'],
-          roles: roles.map((name) => ({ id: name, name })),
-          project: { id: 'p1', name: 'demo', domain: { id: 'default', name: 'Default' } },
-          user: { id: 'u1', name: 'alice' },
-          catalog: [
-            { type: 'identity', name: 'keystone', endpoints: [{ interface: 'public', region_id: catalogRegion, url: ksUrl }] },
-            { type: 'key-manager', name: 'barbican', endpoints: [{ interface: 'public', region_id: catalogRegion, url: 'http://127.0.0.1:9311' }] },
-          ],
-        } }));
+        const ok =
+          auth.password?.user?.password === 'right-password' || auth.application_credential?.secret === 'right-secret';
+        if (!ok) {
+          res.writeHead(401, { 'content-type': 'application/json' });
+          res.end('{"error":{"code":401,"message":"The request you have made requires authentication."}}');
+          return;
+        }
+        res.writeHead(201, {
+          'content-type': 'application/json',
+          'x-subject-token': 'gAAAAAfaketoken0123456789abcdefghij',
+        });
+        res.end(
+          JSON.stringify({
+            token: {
+              expires_at: new Date(Date.now() + 3600_000).toISOString(),
+              methods: ['password'],
+              roles: roles.map((name) => ({ id: name, name })),
+              project: { id: 'p1', name: 'demo', domain: { id: 'default', name: 'Default' } },
+              user: { id: 'u1', name: 'alice' },
+              catalog: [
+                {
+                  type: 'identity',
+                  name: 'keystone',
+                  endpoints: [{ interface: 'public', region_id: catalogRegion, url: ksUrl }],
+                },
+                {
+                  type: 'key-manager',
+                  name: 'barbican',
+                  endpoints: [{ interface: 'public', region_id: catalogRegion, url: 'http://127.0.0.1:9311' }],
+                },
+              ],
+            },
+          }),
+        );
         return;
       }
-      res.writeHead(404); res.end();
+      res.writeHead(404);
+      res.end();
     });
   });
 }
@@ -54,7 +78,9 @@ beforeAll(async () => {
   process.env.DATA_DIR = tempDir('vault-cred-');
   db = (await import('../../lib/db')).db;
   creds = await import('../../lib/credentials');
-  (await import('../../lib/credentials/vault')).setVault(Vault.fromEnv({ env: { DATA_DIR: process.env.DATA_DIR, KEK_PROVIDER: 'file' } }));
+  (await import('../../lib/credentials/vault')).setVault(
+    Vault.fromEnv({ env: { DATA_DIR: process.env.DATA_DIR, KEK_PROVIDER: 'file' } }),
+  );
   keystone = fakeKeystone();
   await new Promise<void>((r) => keystone.listen(0, '127.0.0.1', r));
   ksUrl = `http://127.0.0.1:${(keystone.address() as AddressInfo).port}/v3`;
@@ -64,16 +90,32 @@ beforeAll(async () => {
   cspOther = await makeUser('csp', [other.organizationId]);
   reviewer = await makeUser('reviewer');
 });
-afterAll(async () => { keystone?.close(); });
+afterAll(async () => {
+  keystone?.close();
+});
 
 const pw = (over: Record<string, unknown> = {}) => ({
-  type: 'password', auth_url: ksUrl, username: 'alice', user_domain_name: 'Default', password: 'right-password', project_id: 'p1', allow_private_addresses: true, ...over,
+  type: 'password',
+  auth_url: ksUrl,
+  username: 'alice',
+  user_domain_name: 'Default',
+  password: 'right-password',
+  project_id: 'p1',
+  allow_private_addresses: true,
+  ...over,
 });
 
 describe('credentials', () => {
-  test('a CSP sets its own cloud\'s credential; the view is write-only; the event is audited', async () => {
+  test("a CSP sets its own cloud's credential; the view is write-only; the event is audited", async () => {
     const v = await creds.setCredential(ctxOf(csp), cloud.slug, pw());
-    expect(v).toMatchObject({ persona: 'primary', type: 'password', principal: 'alice', authUrl: ksUrl, region: 'RegionOne', setBy: csp.email });
+    expect(v).toMatchObject({
+      persona: 'primary',
+      type: 'password',
+      principal: 'alice',
+      authUrl: ksUrl,
+      region: 'RegionOne',
+      setBy: csp.email,
+    });
     expect(v.fingerprint).toMatch(/^[0-9a-f]{4}$/);
     expect(JSON.stringify(v)).not.toContain('right-password');
     const ev = await db.auditEvent.findFirstOrThrow({ where: { targetId: cloud.slug, action: 'credential.set' } });
@@ -87,14 +129,23 @@ describe('credentials', () => {
       () => creds.setCredential(ctxOf(cspOther), cloud.slug, pw()),
       () => creds.deleteCredential(ctxOf(cspOther), cloud.slug),
       () => creds.testConnection(ctxOf(cspOther), cloud.slug),
-    ]) await expect(fn()).rejects.toMatchObject({ decision: 'hidden', status: 404 });
+    ])
+      await expect(fn()).rejects.toMatchObject({ decision: 'hidden', status: 404 });
     await expect(creds.getCredential(ctxOf(null), cloud.slug)).rejects.toMatchObject({ decision: 'unauthenticated' });
     await expect(creds.getCredential(ctxOf(cspOther), 'no-such-cloud')).rejects.toMatchObject({ status: 404 });
   });
 
   test('staff replace it (new id, new envelope); replace and delete are audited', async () => {
     const before = await db.credential.findFirstOrThrow({ where: { cloudId: cloud.id, persona: 'primary' } });
-    const v = await creds.setCredential(ctxOf(reviewer), cloud.slug, pw({ type: 'application_credential', application_credential_id: 'ac-1', application_credential_secret: 'right-secret' }));
+    const v = await creds.setCredential(
+      ctxOf(reviewer),
+      cloud.slug,
+      pw({
+        type: 'application_credential',
+        application_credential_id: 'ac-1',
+        application_credential_secret: 'right-secret',
+      }),
+    );
     expect(v).toMatchObject({ type: 'application_credential', principal: 'ac-1', setBy: reviewer.email });
     const after = await db.credential.findFirstOrThrow({ where: { cloudId: cloud.id, persona: 'primary' } });
     expect(after.id).not.toBe(before.id);
@@ -107,18 +158,35 @@ describe('credentials', () => {
 
   test('import errors are specific and keyed to the input', async () => {
     const yaml = `clouds:\n  a:\n    auth:\n      auth_url: ${ksUrl}\n      username: x\n      user_domain_name: Default\n      password: p\n  b:\n    auth_type: v3token\n    auth: {auth_url: ${ksUrl}}\n`;
-    await expect(creds.setCredential(ctxOf(csp), cloud.slug, { clouds_yaml: yaml })).rejects.toMatchObject({ status: 422, fields: { cloud: 'Choose an entry: a, b.' } });
-    await expect(creds.setCredential(ctxOf(csp), cloud.slug, { clouds_yaml: yaml, cloud: 'a' })).rejects.toMatchObject({ fields: { clouds_yaml: expect.stringMatching(/No project scope/) } });
-    await expect(creds.setCredential(ctxOf(csp), cloud.slug, { clouds_yaml: yaml, cloud: 'b' })).rejects.toMatchObject({ fields: { clouds_yaml: expect.stringMatching(/not supported/) } });
-    await expect(creds.setCredential(ctxOf(csp), cloud.slug, pw({ auth_url: 'https://k:5000/v2.0' }))).rejects.toMatchObject({ fields: { auth_url: expect.stringMatching(/Keystone v2/) } });
-    await expect(creds.setCredential(ctxOf(csp), cloud.slug, pw({ persona: 'admin' }))).rejects.toMatchObject({ status: 422 });
+    await expect(creds.setCredential(ctxOf(csp), cloud.slug, { clouds_yaml: yaml })).rejects.toMatchObject({
+      status: 422,
+      fields: { cloud: 'Choose an entry: a, b.' },
+    });
+    await expect(creds.setCredential(ctxOf(csp), cloud.slug, { clouds_yaml: yaml, cloud: 'a' })).rejects.toMatchObject({
+      fields: { clouds_yaml: expect.stringMatching(/No project scope/) },
+    });
+    await expect(creds.setCredential(ctxOf(csp), cloud.slug, { clouds_yaml: yaml, cloud: 'b' })).rejects.toMatchObject({
+      fields: { clouds_yaml: expect.stringMatching(/not supported/) },
+    });
+    await expect(
+      creds.setCredential(ctxOf(csp), cloud.slug, pw({ auth_url: 'https://k:5000/v2.0' })),
+    ).rejects.toMatchObject({ fields: { auth_url: expect.stringMatching(/Keystone v2/) } });
+    await expect(creds.setCredential(ctxOf(csp), cloud.slug, pw({ persona: 'admin' }))).rejects.toMatchObject({
+      status: 422,
+    });
   });
 
   test('test connection: roles, project, services, key-manager endpoint and warnings; stored as the last test and audited', async () => {
     await creds.setCredential(ctxOf(csp), cloud.slug, pw());
     roles = ['member', 'reader'];
     const r = await creds.testConnection(ctxOf(csp), cloud.slug);
-    expect(r).toMatchObject({ ok: true, roles: ['member', 'reader'], project: { id: 'p1', name: 'demo' }, services: ['identity', 'key-manager'], keyManager: { url: 'http://127.0.0.1:9311', region: 'RegionOne' } });
+    expect(r).toMatchObject({
+      ok: true,
+      roles: ['member', 'reader'],
+      project: { id: 'p1', name: 'demo' },
+      services: ['identity', 'key-manager'],
+      keyManager: { url: 'http://127.0.0.1:9311', region: 'RegionOne' },
+    });
     expect(r.warnings).toEqual([expect.stringMatching(/plain http/)]);
     expect((await creds.getCredential(ctxOf(csp), cloud.slug)).lastTest).toMatchObject({ ok: true });
 

@@ -24,10 +24,15 @@ function vaultCli(args: string[], extraEnv: Record<string, string> = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (d) => { output += String(d); });
-  child.stderr.on('data', (d) => { output += String(d); });
+  child.stdout.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr.on('data', (d) => {
+    output += String(d);
+  });
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal, output })));
+    child.on('exit', (code, signal) => resolve({ code, signal, output })),
+  );
   return { child, done };
 }
 
@@ -45,7 +50,12 @@ beforeAll(async () => {
   cloudId = cloud.id;
   // 1,000 records need 1,000 clouds (one primary credential per cloud and persona): make them in bulk.
   const org = await db.organization.findFirstOrThrow({ where: { clouds: { some: { id: cloud.id } } } });
-  const cloudRows = Array.from({ length: N }, (_, i) => ({ id: crypto.randomUUID(), slug: `rot-${i}`, name: `rot ${i}`, organizationId: org.id }));
+  const cloudRows = Array.from({ length: N }, (_, i) => ({
+    id: crypto.randomUUID(),
+    slug: `rot-${i}`,
+    name: `rot ${i}`,
+    organizationId: org.id,
+  }));
   await db.cloud.createMany({ data: cloudRows });
   const fileVault = Vault.fromEnv({ env: { DATA_DIR: dataDir, KEK_PROVIDER: 'file' } });
   const rows = [];
@@ -53,10 +63,25 @@ beforeAll(async () => {
     const id = crypto.randomUUID();
     const secret = `rot-secret-${crypto.randomBytes(8).toString('hex')}`;
     secrets.set(id, secret);
-    const e = await fileVault.sealJson({ auth: { type: 'password', password: secret } }, { cloudId: c.id, credentialId: id });
+    const e = await fileVault.sealJson(
+      { auth: { type: 'password', password: secret } },
+      { cloudId: c.id, credentialId: id },
+    );
     rows.push({
-      id, cloudId: c.id, authType: 'password' as const, principal: 'u', authUrl: 'https://k/v3', region: 'RegionOne', fingerprint: 'abcd', setByLabel: 'test',
-      ciphertext: new Uint8Array(e.ciphertext), nonce: new Uint8Array(e.nonce), tag: new Uint8Array(e.tag), wrappedKey: new Uint8Array(e.wrappedKey), kekId: e.kekId, formatVersion: e.formatVersion,
+      id,
+      cloudId: c.id,
+      authType: 'password' as const,
+      principal: 'u',
+      authUrl: 'https://k/v3',
+      region: 'RegionOne',
+      fingerprint: 'abcd',
+      setByLabel: 'test',
+      ciphertext: new Uint8Array(e.ciphertext),
+      nonce: new Uint8Array(e.nonce),
+      tag: new Uint8Array(e.tag),
+      wrappedKey: new Uint8Array(e.wrappedKey),
+      kekId: e.kekId,
+      formatVersion: e.formatVersion,
     });
   }
   await db.credential.createMany({ data: rows });
@@ -66,7 +91,8 @@ afterAll(async () => {
   await db?.credential.deleteMany({ where: { cloud: { slug: { startsWith: 'rot-' } } } });
 });
 
-const countUnder = async (kekId: string) => db.credential.count({ where: { kekId, cloud: { slug: { startsWith: 'rot-' } } } });
+const countUnder = async (kekId: string) =>
+  db.credential.count({ where: { kekId, cloud: { slug: { startsWith: 'rot-' } } } });
 
 describe('vault rotation', () => {
   test('rotates 1,000 credentials, survives SIGKILL halfway, resumes, and every credential decrypts', async () => {
@@ -105,7 +131,14 @@ describe('vault rotation', () => {
     expect(rows).toHaveLength(N);
     for (const r of rows) {
       const opened = await envOnly.openJson<{ auth: { password: string } }>(
-        { ciphertext: Buffer.from(r.ciphertext), nonce: Buffer.from(r.nonce), tag: Buffer.from(r.tag), wrappedKey: Buffer.from(r.wrappedKey), kekId: r.kekId, formatVersion: r.formatVersion },
+        {
+          ciphertext: Buffer.from(r.ciphertext),
+          nonce: Buffer.from(r.nonce),
+          tag: Buffer.from(r.tag),
+          wrappedKey: Buffer.from(r.wrappedKey),
+          kekId: r.kekId,
+          formatVersion: r.formatVersion,
+        },
         { cloudId: r.cloudId, credentialId: r.id },
       );
       expect(opened.auth.password).toBe(secrets.get(r.id));
@@ -119,15 +152,25 @@ describe('vault rotation', () => {
     expect(full.output).toMatch(new RegExp(`${N} record\\(s\\) re-wrapped under file:`));
     const status = await vaultCli(['status']).done;
     expect(status.output).toMatch(new RegExp(`file:\\S+\\s+${N} record\\(s\\)\\s+\\(active\\) loadable`));
-    console.log(`[vault-rotation] killed after ${afterKill}/${N}; resume of ${N - afterKill} took ${resumeMs} ms (incl. process start); full rotation of ${N} took ${fullMs} ms (incl. process start)`);
+    console.log(
+      `[vault-rotation] killed after ${afterKill}/${N}; resume of ${N - afterKill} took ${resumeMs} ms (incl. process start); full rotation of ${N} took ${fullMs} ms (incl. process start)`,
+    );
   }, 180_000);
 
   test('assertVaultReady refuses, naming the KEK id, when a record references a KEK it cannot load', async () => {
     const { assertVaultReady } = await import('../../lib/credentials/vault');
     const row = await db.credential.findFirstOrThrow({ where: { cloud: { slug: { startsWith: 'rot-' } } } });
     // A process configured with only an unrelated env KEK cannot load the file KEK the records use.
-    const stranger = Vault.fromEnv({ env: { DATA_DIR: tempDir('vault-stranger-'), KEK_PROVIDER: 'env', KEK_BASE64: crypto.randomBytes(32).toString('base64') } });
-    await expect(assertVaultReady(stranger)).rejects.toThrow(new RegExp(`refusing to start: \\d+ credential record\\(s\\) are wrapped by KEK ${row.kekId}`));
+    const stranger = Vault.fromEnv({
+      env: {
+        DATA_DIR: tempDir('vault-stranger-'),
+        KEK_PROVIDER: 'env',
+        KEK_BASE64: crypto.randomBytes(32).toString('base64'),
+      },
+    });
+    await expect(assertVaultReady(stranger)).rejects.toThrow(
+      new RegExp(`refusing to start: \\d+ credential record\\(s\\) are wrapped by KEK ${row.kekId}`),
+    );
     // The right configuration passes and reports the counts.
     const right = Vault.fromEnv({ env: { DATA_DIR: dataDir, KEK_PROVIDER: 'file' }, create: false });
     const report = await assertVaultReady(right);

@@ -23,9 +23,16 @@ beforeAll(async () => {
   backend = http.createServer((req, res) => {
     seen.push(req.headers);
     if (hang) return; // a web process busy for ever
-    if (req.url === '/dies') { res.writeHead(200, { 'Content-Type': 'text/event-stream' }); res.write('data: one\n\n'); setTimeout(() => res.socket?.destroy(), 50); return; }
+    if (req.url === '/dies') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream' });
+      res.write('data: one\n\n');
+      setTimeout(() => res.socket?.destroy(), 50);
+      return;
+    }
     let body = '';
-    req.on('data', (d) => { body += d; });
+    req.on('data', (d) => {
+      body += d;
+    });
     req.on('end', () => {
       res.setHeader('Set-Cookie', ['a=1; Path=/', 'b=2; Path=/']);
       res.writeHead(req.url?.startsWith('/missing') ? 404 : 200, { 'Content-Type': 'text/plain', 'X-Upstream': 'yes' });
@@ -34,7 +41,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => backend.listen(socketPath, r));
   front = createFront({
-    socketPath, host: '127.0.0.1', port: 0, trustProxy: false, publicUrl: null,
+    socketPath,
+    host: '127.0.0.1',
+    port: 0,
+    trustProxy: false,
+    publicUrl: null,
     query: async () => applied,
     heartbeatAge: () => heartbeat,
     badge: async (slug) => {
@@ -78,7 +89,11 @@ describe('front process', () => {
       const res = await fetch(`${base}/api/health`);
       expect(res.status).toBe(200);
       const body = await res.json();
-      expect(body).toMatchObject({ status: 'ok', database: { reachable: true }, web: { responding: true, lastHeartbeatMs: 400 } });
+      expect(body).toMatchObject({
+        status: 'ok',
+        database: { reachable: true },
+        web: { responding: true, lastHeartbeatMs: 400 },
+      });
       expect(seen.length).toBe(before); // never reached the web process
     } finally {
       hang = false;
@@ -115,11 +130,17 @@ describe('front process', () => {
     const before = seen.length;
     const smuggled = 'GET /smuggled HTTP/1.1\r\nHost: x\r\nX-Scs-Client-Address: 6.6.6.6\r\n\r\n';
     const reply = await new Promise<string>((resolve, reject) => {
-      const req = http.request(`${base}/x`, { method: 'DELETE', headers: { 'Transfer-Encoding': 'chunked' } }, (res) => {
-        let body = '';
-        res.on('data', (d) => { body += d; });
-        res.on('end', () => resolve(body));
-      });
+      const req = http.request(
+        `${base}/x`,
+        { method: 'DELETE', headers: { 'Transfer-Encoding': 'chunked' } },
+        (res) => {
+          let body = '';
+          res.on('data', (d) => {
+            body += d;
+          });
+          res.on('end', () => resolve(body));
+        },
+      );
       req.on('error', reject);
       req.end(smuggled);
     });
@@ -132,7 +153,10 @@ describe('front process', () => {
   it('ends the client’s response when the web process dies in the middle of it', async () => {
     const res = await fetch(`${base}/dies`);
     expect(res.status).toBe(200);
-    const outcome = await res.text().then(() => 'ended', () => 'aborted');
+    const outcome = await res.text().then(
+      () => 'ended',
+      () => 'aborted',
+    );
     expect(['ended', 'aborted']).toContain(outcome); // what matters: it does not hang
   });
 

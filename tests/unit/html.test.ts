@@ -3,10 +3,14 @@ import { escapeHtml, html, raw, Html } from '@/lib/html';
 
 describe('escapeHtml', () => {
   test('escapes the five characters that matter in text and quoted attributes', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;',
+    );
   });
   test('leaves other text alone, including non-ASCII', () => {
-    expect(escapeHtml('PASS* — 2025-01-01 to 2025-01-31 (31 days) · Köln')).toBe('PASS* — 2025-01-01 to 2025-01-31 (31 days) · Köln');
+    expect(escapeHtml('PASS* — 2025-01-01 to 2025-01-31 (31 days) · Köln')).toBe(
+      'PASS* — 2025-01-01 to 2025-01-31 (31 days) · Köln',
+    );
   });
 });
 
@@ -18,7 +22,9 @@ describe('html``', () => {
   test('an attribute value cannot be closed from inside, with either quote', () => {
     const evil = `x" onmouseover="alert(1)' onfocus='alert(2)`;
     const out = html`<span title="${evil}" data-x='${evil}'></span>`.value;
-    expect(out).toBe('<span title="x&quot; onmouseover=&quot;alert(1)&#39; onfocus=&#39;alert(2)" data-x=\'x&quot; onmouseover=&quot;alert(1)&#39; onfocus=&#39;alert(2)\'></span>');
+    expect(out).toBe(
+      '<span title="x&quot; onmouseover=&quot;alert(1)&#39; onfocus=&#39;alert(2)" data-x=\'x&quot; onmouseover=&quot;alert(1)&#39; onfocus=&#39;alert(2)\'></span>',
+    );
     expect(out).not.toMatch(/ on\w+="/);
   });
 
@@ -32,7 +38,9 @@ describe('html``', () => {
   });
 
   test('arrays are joined without separator, each item escaped', () => {
-    expect(html`<ul>${['<1>', html`<li>2</li>`, ['"3"']]}</ul>`.value).toBe('<ul>&lt;1&gt;<li>2</li>&quot;3&quot;</ul>');
+    expect(html`<ul>${['<1>', html`<li>2</li>`, ['"3"']]}</ul>`.value).toBe(
+      '<ul>&lt;1&gt;<li>2</li>&quot;3&quot;</ul>',
+    );
   });
 
   test('null, undefined and booleans render nothing (conditional fragments); numbers and zero render', () => {
@@ -48,6 +56,8 @@ describe('html``', () => {
   });
 
   test('text inside a textarea cannot end it early', () => {
-    expect(html`<textarea>${'</textarea><img src=x>'}</textarea>`.value).toBe('<textarea>&lt;/textarea&gt;&lt;img src=x&gt;</textarea>');
+    expect(html`<textarea>${'</textarea><img src=x>'}</textarea>`.value).toBe(
+      '<textarea>&lt;/textarea&gt;&lt;img src=x&gt;</textarea>',
+    );
   });
 });

@@ -1,7 +1,16 @@
 import { describe, expect, test } from 'vitest';
 import {
-  ACTIONS, authorize, decide, PolicyError, STATUS_OF, systemActor, visibleOrganizationIds,
-  type Action, type Actor, type Decision, type Resource,
+  ACTIONS,
+  authorize,
+  decide,
+  PolicyError,
+  STATUS_OF,
+  systemActor,
+  visibleOrganizationIds,
+  type Action,
+  type Actor,
+  type Decision,
+  type Resource,
 } from '@/lib/auth/policy';
 
 /**
@@ -21,7 +30,13 @@ import {
 const ORG_A = '11111111-1111-4111-8111-111111111111';
 const ORG_B = '22222222-2222-4222-8222-222222222222';
 
-const actor = (id: string, role: Actor['role'], organizationIds: string[] = []): Actor => ({ id, email: `${id}@example.test`, name: id, role, organizationIds });
+const actor = (id: string, role: Actor['role'], organizationIds: string[] = []): Actor => ({
+  id,
+  email: `${id}@example.test`,
+  name: id,
+  role,
+  organizationIds,
+});
 
 const ROLES = {
   admin: actor('a0000000-0000-4000-8000-000000000001', 'admin'),
@@ -53,56 +68,90 @@ const D: Record<string, Decision> = { A: 'allow', F: 'forbidden', H: 'hidden', U
 
 //                                                  admin reviewer cspA cspB anonymous
 const TABLE: Record<Action, [keyof typeof R, string][]> = {
-  'organization.list':    [['global',      'A A A A U']],
-  'organization.create':  [['global',      'A A F F U']],
-  'organization.read':    [['orgA',        'A A A H U']],
-  'organization.update':  [['orgA',        'A A F H U']],
-  'organization.archive': [['orgA',        'A A F H U']],
-  'cloud.list':           [['global',      'A A A A U']],
-  'cloud.create':         [['orgA',        'A A F H U']],
-  'cloud.read':           [['cloudA',      'A A A H U']],
-  'cloud.update':         [['cloudA',      'A A F H U']],
-  'cloud.archive':        [['cloudA',      'A A F H U']],
-  'credential.read':      [['cloudA',      'A A A H U']],
-  'credential.write':     [['cloudA',      'A A A H U']],
-  'credential.test':      [['cloudA',      'A A A H U']],
+  'organization.list': [['global', 'A A A A U']],
+  'organization.create': [['global', 'A A F F U']],
+  'organization.read': [['orgA', 'A A A H U']],
+  'organization.update': [['orgA', 'A A F H U']],
+  'organization.archive': [['orgA', 'A A F H U']],
+  'cloud.list': [['global', 'A A A A U']],
+  'cloud.create': [['orgA', 'A A F H U']],
+  'cloud.read': [['cloudA', 'A A A H U']],
+  'cloud.update': [['cloudA', 'A A F H U']],
+  'cloud.archive': [['cloudA', 'A A F H U']],
+  'credential.read': [['cloudA', 'A A A H U']],
+  'credential.write': [['cloudA', 'A A A H U']],
+  'credential.test': [['cloudA', 'A A A H U']],
   // Attestations: the statement is the CSP's own (a reviewer does not write what they judge);
   // the review is the certification body's.
-  'attestation.list':     [['global',      'A A A A U']],
-  'attestation.read':     [['attestationA', 'A A A H U']],
-  'attestation.write':    [['cloudA',      'A F A H U'], ['attestationA', 'A F A H U']],
-  'attestation.submit':   [['attestationA', 'A F A H U']],
-  'attestation.review':   [['attestationA', 'A A F H U']],
-  'run.create':           [['cloudA',      'A A A H U']],
-  'run.read':             [['cloudA',      'A A A H U']],
-  'run.cancel':           [['cloudA',      'A A F H U']],
-  'notification.manage':  [['self',        'A A A A U'], ['otherUser', 'A H H H U']],
-  'webhook.manage':       [['orgA',        'A A A H U'], ['global', 'A A F F U']],
+  'attestation.list': [['global', 'A A A A U']],
+  'attestation.read': [['attestationA', 'A A A H U']],
+  'attestation.write': [
+    ['cloudA', 'A F A H U'],
+    ['attestationA', 'A F A H U'],
+  ],
+  'attestation.submit': [['attestationA', 'A F A H U']],
+  'attestation.review': [['attestationA', 'A A F H U']],
+  'run.create': [['cloudA', 'A A A H U']],
+  'run.read': [['cloudA', 'A A A H U']],
+  'run.cancel': [['cloudA', 'A A F H U']],
+  'notification.manage': [
+    ['self', 'A A A A U'],
+    ['otherUser', 'A H H H U'],
+  ],
+  'webhook.manage': [
+    ['orgA', 'A A A H U'],
+    ['global', 'A A F F U'],
+  ],
   // Certificates are the certification body's to grant and revoke (issue 7).
-  'certificate.grant':    [['cloudA',      'A A F H U'], ['global', 'A F F F U']],
-  'certificate.revoke':   [['cloudA',      'A A F H U']],
-  'metrics.read':         [['global',      'A A F F U']],
-  'webhook.log.read':     [['global',      'A A F F U']],
-  'vault.status':         [['global',      'A A F F U']],
-  'user.list':            [['global',      'A F F F U']],
-  'user.create':          [['global',      'A F F F U']],
-  'user.read':            [['self',        'A A A A U'], ['otherUser', 'A H H H U']],
-  'user.update':          [['self',        'A F F F U'], ['otherUser', 'A H H H U']],
-  'invitation.create':    [['global',      'A F F F U']],
-  'invitation.revoke':    [['global',      'A F F F U']],
-  'audit.read':           [['global',      'A A F F U'], ['orgA', 'A A A H U']],
-  'token.create':         [['ownToken',    'A A A A U'], ['othersToken', 'A H H H U']],
-  'token.list':           [['ownToken',    'A A A A U'], ['othersToken', 'A H H H U']],
-  'token.revoke':         [['ownToken',    'A A A A U'], ['othersToken', 'A H H H U']],
+  'certificate.grant': [
+    ['cloudA', 'A A F H U'],
+    ['global', 'A F F F U'],
+  ],
+  'certificate.revoke': [['cloudA', 'A A F H U']],
+  'metrics.read': [['global', 'A A F F U']],
+  'webhook.log.read': [['global', 'A A F F U']],
+  'vault.status': [['global', 'A A F F U']],
+  'user.list': [['global', 'A F F F U']],
+  'user.create': [['global', 'A F F F U']],
+  'user.read': [
+    ['self', 'A A A A U'],
+    ['otherUser', 'A H H H U'],
+  ],
+  'user.update': [
+    ['self', 'A F F F U'],
+    ['otherUser', 'A H H H U'],
+  ],
+  'invitation.create': [['global', 'A F F F U']],
+  'invitation.revoke': [['global', 'A F F F U']],
+  'audit.read': [
+    ['global', 'A A F F U'],
+    ['orgA', 'A A A H U'],
+  ],
+  'token.create': [
+    ['ownToken', 'A A A A U'],
+    ['othersToken', 'A H H H U'],
+  ],
+  'token.list': [
+    ['ownToken', 'A A A A U'],
+    ['othersToken', 'A H H H U'],
+  ],
+  'token.revoke': [
+    ['ownToken', 'A A A A U'],
+    ['othersToken', 'A H H H U'],
+  ],
 };
 
 const cases = Object.entries(TABLE).flatMap(([action, rows]) =>
-  rows.flatMap(([resource, decisions]) => decisions.split(' ').map((d, i) => ({ action: action as Action, resource, role: ROLE_NAMES[i], expected: D[d] }))));
+  rows.flatMap(([resource, decisions]) =>
+    decisions.split(' ').map((d, i) => ({ action: action as Action, resource, role: ROLE_NAMES[i], expected: D[d] })),
+  ),
+);
 
 describe('policy: every role against every action', () => {
   test('the table covers every action in ACTIONS, and five roles per row', () => {
     expect(Object.keys(TABLE).sort()).toEqual([...ACTIONS].sort());
-    for (const rows of Object.values(TABLE)) for (const [, d] of rows) expect(d.split(' ')).toHaveLength(ROLE_NAMES.length);
+    for (const rows of Object.values(TABLE))
+      for (const [, d] of rows) expect(d.split(' ')).toHaveLength(ROLE_NAMES.length);
   });
 
   test.each(cases)('$role $action on $resource -> $expected', ({ action, resource, role, expected }) => {
@@ -115,7 +164,9 @@ describe('policy details', () => {
     const both = actor('c0000000-0000-4000-8000-000000000001', 'csp', [ORG_A, ORG_B]);
     expect(decide(both, 'cloud.read', { type: 'cloud', organizationId: ORG_B })).toBe('allow');
     expect(decide(both, 'organization.read', { type: 'organization', id: ORG_A })).toBe('allow');
-    expect(decide(both, 'cloud.read', { type: 'cloud', organizationId: '33333333-3333-4333-8333-333333333333' })).toBe('hidden');
+    expect(decide(both, 'cloud.read', { type: 'cloud', organizationId: '33333333-3333-4333-8333-333333333333' })).toBe(
+      'hidden',
+    );
   });
 
   test('a csp user in no organization sees no organization', () => {
@@ -144,14 +195,20 @@ describe('policy details', () => {
   test('authorize throws PolicyError with the status, and passes on allow', () => {
     expect(() => authorize(ROLES.cspA, 'cloud.read', { type: 'cloud', organizationId: ORG_A })).not.toThrow();
     const refused = (a: Actor | null, action: Action, r: Resource) => {
-      try { authorize(a, action, r); } catch (e) { return e; }
+      try {
+        authorize(a, action, r);
+      } catch (e) {
+        return e;
+      }
       return null;
     };
     const e404 = refused(ROLES.cspB, 'cloud.read', { type: 'cloud', organizationId: ORG_A });
     expect(e404).toBeInstanceOf(PolicyError);
     expect((e404 as PolicyError).status).toBe(404);
     expect((e404 as PolicyError).message).toBe('Not found.');
-    expect((refused(ROLES.cspA, 'cloud.update', { type: 'cloud', organizationId: ORG_A }) as PolicyError).status).toBe(403);
+    expect((refused(ROLES.cspA, 'cloud.update', { type: 'cloud', organizationId: ORG_A }) as PolicyError).status).toBe(
+      403,
+    );
     expect((refused(null, 'cloud.list', { type: 'global' }) as PolicyError).status).toBe(401);
   });
 });

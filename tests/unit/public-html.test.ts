@@ -13,20 +13,47 @@ const EVIL = `<script>alert("x")</script> & 'Co'`;
 
 function cloud(over: Partial<CloudCompliance['cloud']> = {}): CloudCompliance {
   const checkedAt = new Date(now.getTime() - 3_600_000);
-  const manual = { verdict: 'PASS' as const, reason: 'approved', decidedAt: new Date(now.getTime() - day), expiresAt: new Date(now.getTime() + 90 * day) };
-  const evaluations = evaluateAll({
-    'scs-0116-presence': { verdict: 'PASS', checkedAt },
-    'scs-0116-permissions': { verdict: 'PASS', checkedAt },
-  }, manual, now);
+  const manual = {
+    verdict: 'PASS' as const,
+    reason: 'approved',
+    decidedAt: new Date(now.getTime() - day),
+    expiresAt: new Date(now.getTime() + 90 * day),
+  };
+  const evaluations = evaluateAll(
+    {
+      'scs-0116-presence': { verdict: 'PASS', checkedAt },
+      'scs-0116-permissions': { verdict: 'PASS', checkedAt },
+    },
+    manual,
+    now,
+  );
   return {
-    cloud: { id: 'c1', slug: 'alpha', name: `Alpha ${EVIL}`, public: true, archived: false, region: 'RegionOne', organization: { id: 'o1', slug: 'acme', name: `Acme ${EVIL}` }, ...over },
+    cloud: {
+      id: 'c1',
+      slug: 'alpha',
+      name: `Alpha ${EVIL}`,
+      public: true,
+      archived: false,
+      region: 'RegionOne',
+      organization: { id: 'o1', slug: 'acme', name: `Acme ${EVIL}` },
+      ...over,
+    },
     evaluations,
     status: evaluations[0].status,
     manual,
     openAttestation: null,
     certificate: {
       state: 'valid',
-      current: { id: 'k1', cloudId: 'c1', standard: 'scs-0116-v1', grantedAt: new Date('2025-01-02T00:00:00Z'), validUntil: new Date('2026-01-02T00:00:00Z'), grantedByLabel: 'staff', revokedAt: null, revokedReason: null },
+      current: {
+        id: 'k1',
+        cloudId: 'c1',
+        standard: 'scs-0116-v1',
+        grantedAt: new Date('2025-01-02T00:00:00Z'),
+        validUntil: new Date('2026-01-02T00:00:00Z'),
+        grantedByLabel: 'staff',
+        revokedAt: null,
+        revokedReason: null,
+      },
       all: [],
     },
     lastRun: null,
@@ -42,16 +69,39 @@ function history() {
     const d = new Date(now.getTime() - i * day);
     for (const testcase of ['scs-0116-presence', 'scs-0116-permissions']) {
       const fail = i === 10 && testcase === 'scs-0116-permissions';
-      aggregates.push({ testcase, day: d.toISOString().slice(0, 10), pass: fail ? 0 : 1, fail: fail ? 1 : 0, abort: 0, last: fail ? 'FAIL' : 'PASS', lastAt: d, lastMessage: fail ? `denied <b>"403"</b>` : 'ok' });
+      aggregates.push({
+        testcase,
+        day: d.toISOString().slice(0, 10),
+        pass: fail ? 0 : 1,
+        fail: fail ? 1 : 0,
+        abort: 0,
+        last: fail ? 'FAIL' : 'PASS',
+        lastAt: d,
+        lastMessage: fail ? `denied <b>"403"</b>` : 'ok',
+      });
     }
   }
-  return buildHistory(now, '30d', aggregates, {}, [{ id: 'a1', revision: 1, state: 'approved', decidedAt: new Date(now.getTime() - 40 * day), expiresAt: new Date(now.getTime() + 50 * day) }]);
+  return buildHistory(now, '30d', aggregates, {}, [
+    {
+      id: 'a1',
+      revision: 1,
+      state: 'approved',
+      decidedAt: new Date(now.getTime() - 40 * day),
+      expiresAt: new Date(now.getTime() + 50 * day),
+    },
+  ]);
 }
 
-const runs: RunSummary[] = [{
-  id: 'r1', queuedAt: now, finishedAt: now,
-  results: [{ testcase: 'scs-0116-permissions', verdict: 'FAIL', message: `member got <403> & "nothing"`, checkedAt: now }],
-}];
+const runs: RunSummary[] = [
+  {
+    id: 'r1',
+    queuedAt: now,
+    finishedAt: now,
+    results: [
+      { testcase: 'scs-0116-permissions', verdict: 'FAIL', message: `member got <403> & "nothing"`, checkedAt: now },
+    ],
+  },
+];
 
 function page(period: '30d' | '18m' = '30d') {
   return statusPageHtml({ cloud: cloud(), history: history(), runs, period, base: 'https://status.example' }).value;
@@ -75,7 +125,9 @@ describe('public status pages', () => {
     expect(doc).toContain('<h1>Alpha &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;</h1>');
     expect(doc).toContain('Operated by Acme &lt;script&gt;');
     expect(doc).toContain('member got &lt;403&gt; &amp; &quot;nothing&quot;');
-    expect(statusListHtml([cloud()]).value).toContain('<td>Acme &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;</td>');
+    expect(statusListHtml([cloud()]).value).toContain(
+      '<td>Acme &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;</td>',
+    );
   });
 
   test('the list names each cloud with its status and certificate, or says there is none', () => {
@@ -98,8 +150,12 @@ describe('public status pages', () => {
     expect(doc).toContain('data-testid="public-certificate"');
     expect(doc).toContain('data-testid="public-runs"');
     expect(doc).toContain('<img src="/badge/alpha.svg" alt="Status badge: PASS" height="20">');
-    expect(doc).toContain('<img src="/status/alpha/qr.svg" alt="QR code of https://status.example/status/alpha" width="96" height="96">');
-    expect(doc).toContain('&lt;a href=&quot;https://status.example/status/alpha&quot;&gt;&lt;img src=&quot;https://status.example/badge/alpha.svg&quot; alt=&quot;SCS Key Manager status&quot;&gt;&lt;/a&gt;</textarea>');
+    expect(doc).toContain(
+      '<img src="/status/alpha/qr.svg" alt="QR code of https://status.example/status/alpha" width="96" height="96">',
+    );
+    expect(doc).toContain(
+      '&lt;a href=&quot;https://status.example/status/alpha&quot;&gt;&lt;img src=&quot;https://status.example/badge/alpha.svg&quot; alt=&quot;SCS Key Manager status&quot;&gt;&lt;/a&gt;</textarea>',
+    );
     expect(doc).toContain('<form class="period" method="get" action="/status/alpha" aria-label="History period">');
     expect(doc).toContain('<option value="30d" selected>30 days</option>');
     expect(doc).toContain('<option value="18m">18 months</option>');
@@ -124,16 +180,28 @@ describe('history strips', () => {
   test('one keyboard stop per block of equal days, with the text on hover and focus', () => {
     const out = historyStripsHtml(history(), 'public-history').value;
     expect(out).toMatch(/^<div class="hs" data-testid="public-history">/);
-    const strip = out.match(/<div class="hs-strip" role="list" aria-label="History of scs-0116-permissions" data-days="30">(.*?)<\/div>/)![1];
-    const stops = [...strip.matchAll(/<span role="listitem" tabindex="0" class="hs-seg( hs-end)?" style="flex-grow:(\d+);background:(#[0-9a-f]{6})" aria-label="([^"]*)" title="([^"]*)"><span role="tooltip" class="hs-tip">([^<]*)<\/span><\/span>/g)];
+    const strip = out.match(
+      /<div class="hs-strip" role="list" aria-label="History of scs-0116-permissions" data-days="30">(.*?)<\/div>/,
+    )![1];
+    const stops = [
+      ...strip.matchAll(
+        /<span role="listitem" tabindex="0" class="hs-seg( hs-end)?" style="flex-grow:(\d+);background:(#[0-9a-f]{6})" aria-label="([^"]*)" title="([^"]*)"><span role="tooltip" class="hs-tip">([^<]*)<\/span><\/span>/g,
+      ),
+    ];
     // PASS before, the FAIL day, PASS after: three blocks of 30 days.
     expect(stops.map((s) => s[4])).toEqual([
-      'PASS, 2025-06-01 to 2025-06-19 (19 days)', 'FAIL, 2025-06-20', 'PASS, 2025-06-21 to 2025-06-30 (10 days)',
+      'PASS, 2025-06-01 to 2025-06-19 (19 days)',
+      'FAIL, 2025-06-20',
+      'PASS, 2025-06-21 to 2025-06-30 (10 days)',
     ]);
     expect(stops.map((s) => Number(s[2])).reduce((a, b) => a + b)).toBe(30);
     // The block's note (with markup from the check's message) is text, not HTML.
-    expect(stops[1][5]).toBe('FAIL 2025-06-20 — 1 result: 0 PASS, 1 FAIL, 0 ABORT — last: denied &lt;b&gt;&quot;403&quot;&lt;/b&gt;');
-    expect(stops[1][6]).toBe('scs-0116-permissions: FAIL 2025-06-20 — 1 result: 0 PASS, 1 FAIL, 0 ABORT — last: denied &lt;b&gt;&quot;403&quot;&lt;/b&gt;');
+    expect(stops[1][5]).toBe(
+      'FAIL 2025-06-20 — 1 result: 0 PASS, 1 FAIL, 0 ABORT — last: denied &lt;b&gt;&quot;403&quot;&lt;/b&gt;',
+    );
+    expect(stops[1][6]).toBe(
+      'scs-0116-permissions: FAIL 2025-06-20 — 1 result: 0 PASS, 1 FAIL, 0 ABORT — last: denied &lt;b&gt;&quot;403&quot;&lt;/b&gt;',
+    );
     // Blocks in the right half open their tooltip leftwards.
     expect(stops.map((s) => !!s[1])).toEqual([false, true, true]);
     expect(out).toContain('<ul class="hs-legend" aria-label="Legend">');
@@ -145,10 +213,21 @@ describe('history strips', () => {
 });
 
 describe('revocation list page', () => {
-  const entry = { id: 'k9', standard: 'scs-0116-v1', grantedAt: new Date('2025-01-02T00:00:00Z'), validUntil: new Date('2026-01-02T00:00:00Z'), revokedAt: new Date('2025-03-04T00:00:00Z') };
+  const entry = {
+    id: 'k9',
+    standard: 'scs-0116-v1',
+    grantedAt: new Date('2025-01-02T00:00:00Z'),
+    validUntil: new Date('2026-01-02T00:00:00Z'),
+    revokedAt: new Date('2025-03-04T00:00:00Z'),
+  };
   test('names listed clouds with their reason as text, and unlisted ones by certificate id only', () => {
     const out = revocationListHtml([
-      { ...entry, cloud: { slug: 'alpha', name: `Alpha ${EVIL}` }, organization: `Acme ${EVIL}`, reason: `withdrawn ${EVIL}` },
+      {
+        ...entry,
+        cloud: { slug: 'alpha', name: `Alpha ${EVIL}` },
+        organization: `Acme ${EVIL}`,
+        reason: `withdrawn ${EVIL}`,
+      },
       { ...entry, id: 'k10', cloud: null, organization: null, reason: '' },
     ]).value;
     expect(out).not.toMatch(/<script/i);

@@ -7,7 +7,15 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { STANDARDS } from '@/lib/compliance/standard';
-import { automatedState, decide, evaluate, evaluateAll, isValidAt, manualState, validUntil } from '@/lib/compliance/verdict';
+import {
+  automatedState,
+  decide,
+  evaluate,
+  evaluateAll,
+  isValidAt,
+  manualState,
+  validUntil,
+} from '@/lib/compliance/verdict';
 import { manualVerdict } from '@/lib/attestations/result';
 import { expiresAt } from '@/lib/runs/lifetime';
 import { certificateState } from '@/lib/compliance/certificates';
@@ -17,13 +25,41 @@ import { nextChange, reviveSummary } from '@/lib/compliance/snapshot';
 import { SNAPSHOT_FORMAT } from '@/lib/compliance/freshness';
 
 /** The code without comments and white space: rewording a comment is no change. */
-const code = (f: (...args: never[]) => unknown) => String(f).replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '').replace(/\s+/g, '');
+const code = (f: (...args: never[]) => unknown) =>
+  String(f)
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/[^\n]*/g, '')
+    .replace(/\s+/g, '');
 
-const deciding = [automatedState, decide, evaluate, evaluateAll, isValidAt, manualState, validUntil, manualVerdict, expiresAt, certificateState, manualInput, cloudPart, evaluateCloudsWithInputs, nextChange, reviveSummary];
+const deciding = [
+  automatedState,
+  decide,
+  evaluate,
+  evaluateAll,
+  isValidAt,
+  manualState,
+  validUntil,
+  manualVerdict,
+  expiresAt,
+  certificateState,
+  manualInput,
+  cloudPart,
+  evaluateCloudsWithInputs,
+  nextChange,
+  reviveSummary,
+];
 
 describe('snapshot format', () => {
   it('is bumped whenever the code that decides a snapshot changes', () => {
-    const fingerprint = crypto.createHash('sha256').update(JSON.stringify(STANDARDS)).update(deciding.map(code).join('\n')).digest('hex').slice(0, 16);
-    expect({ format: SNAPSHOT_FORMAT, fingerprint }, 'bump SNAPSHOT_FORMAT in lib/compliance/freshness.ts and record the new fingerprint here').toEqual({ format: 1, fingerprint: '4092744006182a4c' });
+    const fingerprint = crypto
+      .createHash('sha256')
+      .update(JSON.stringify(STANDARDS))
+      .update(deciding.map(code).join('\n'))
+      .digest('hex')
+      .slice(0, 16);
+    expect(
+      { format: SNAPSHOT_FORMAT, fingerprint },
+      'bump SNAPSHOT_FORMAT in lib/compliance/freshness.ts and record the new fingerprint here',
+    ).toEqual({ format: 1, fingerprint: '4092744006182a4c' });
   });
 });

@@ -3,7 +3,11 @@ import { headers } from 'next/headers';
 import { formAction } from '@/lib/next/action';
 import type { FormState } from '@/lib/next/form-state';
 import {
-  createAttestation, removeAttestationFile, reviewAttestation, submitAttestation, updateAttestation,
+  createAttestation,
+  removeAttestationFile,
+  reviewAttestation,
+  submitAttestation,
+  updateAttestation,
 } from '@/lib/attestations';
 import { FIELDS } from '@/lib/attestations/statement';
 
@@ -29,23 +33,40 @@ export async function saveAttestationAction(_prev: FormState, fd: FormData): Pro
 }
 
 export async function submitAttestationAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const userAgent = (await headers()).get('user-agent');
-    const s = await submitAttestation(ctx, v.id ?? '', { confirm: v.confirm, signerName: v.signerName }, { userAgent });
-    return { message: `Submitted for review. Submission digest (SHA-256): ${s.digest}` };
-  }, { revalidate: '/attestations' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const userAgent = (await headers()).get('user-agent');
+      const s = await submitAttestation(
+        ctx,
+        v.id ?? '',
+        { confirm: v.confirm, signerName: v.signerName },
+        { userAgent },
+      );
+      return { message: `Submitted for review. Submission digest (SHA-256): ${s.digest}` };
+    },
+    { revalidate: '/attestations' },
+  );
 }
 
 export async function reviewAttestationAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const a = await reviewAttestation(ctx, v.id ?? '', { decision: v.decision, comment: v.comment });
-    return { redirect: `/attestations/${a.id}` };
-  }, { revalidate: '/attestations' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const a = await reviewAttestation(ctx, v.id ?? '', { decision: v.decision, comment: v.comment });
+      return { redirect: `/attestations/${a.id}` };
+    },
+    { revalidate: '/attestations' },
+  );
 }
 
 export async function removeAttestationFileAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    await removeAttestationFile(ctx, v.id ?? '', v.fileId ?? '');
-    return { message: 'File removed.' };
-  }, { revalidate: '/attestations' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      await removeAttestationFile(ctx, v.id ?? '', v.fileId ?? '');
+      return { message: 'File removed.' };
+    },
+    { revalidate: '/attestations' },
+  );
 }

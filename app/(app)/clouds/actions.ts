@@ -18,8 +18,12 @@ export async function updateCloudAction(_prev: FormState, fd: FormData): Promise
 }
 
 export async function archiveCloudAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const c = await setCloudArchived(ctx, v.slug ?? '', v.archive !== 'false');
-    return { message: c.archivedAt ? 'Cloud archived.' : 'Cloud restored.' };
-  }, { revalidate: '/clouds' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const c = await setCloudArchived(ctx, v.slug ?? '', v.archive !== 'false');
+      return { message: c.archivedAt ? 'Cloud archived.' : 'Cloud restored.' };
+    },
+    { revalidate: '/clouds' },
+  );
 }

@@ -10,36 +10,86 @@ import { FilterCheckbox, FilterForm, FilterSearch, FilterSelect } from '@/compon
 
 export const metadata: Metadata = { title: 'Clouds' };
 
-export default async function CloudsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function CloudsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const ctx = await pageContext('/clouds');
   const sort = (['name', 'slug', 'organization', 'created'].includes(sp.sort ?? '') ? sp.sort : 'name') as CloudSort;
   const [page, orgs] = await Promise.all([
-    listClouds(ctx, { q: sp.q, organization: sp.organization, archived: sp.archived === '1', sort, dir: sp.dir === 'desc' ? 'desc' : 'asc', page: sp.page }),
+    listClouds(ctx, {
+      q: sp.q,
+      organization: sp.organization,
+      archived: sp.archived === '1',
+      sort,
+      dir: sp.dir === 'desc' ? 'desc' : 'asc',
+      page: sp.page,
+    }),
     organizationChoices(ctx),
   ]);
   const canCreate = may(ctx, 'cloud.create', { type: 'global' });
   const params = { q: sp.q, organization: sp.organization, archived: sp.archived, sort: sp.sort, dir: sp.dir };
   return (
     <>
-      <PageHeader title="Clouds" description="OpenStack clouds under certification for scs-0116."
-        actions={canCreate ? <LinkButton href="/clouds/new" variant="primary">New cloud</LinkButton> : undefined} />
+      <PageHeader
+        title="Clouds"
+        description="OpenStack clouds under certification for scs-0116."
+        actions={
+          canCreate ? (
+            <LinkButton href="/clouds/new" variant="primary">
+              New cloud
+            </LinkButton>
+          ) : undefined
+        }
+      />
       <FilterForm label="Filter clouds">
         <FilterSearch value={sp.q} />
-        <FilterSelect name="organization" label="Organization" value={sp.organization} all options={orgs.map((o) => ({ value: o.slug, label: o.name }))} />
-        <FilterSelect name="sort" label="Sort" value={sort} options={[{ value: 'name', label: 'Name' }, { value: 'slug', label: 'Slug' }, { value: 'organization', label: 'Organization' }, { value: 'created', label: 'Created' }]} />
+        <FilterSelect
+          name="organization"
+          label="Organization"
+          value={sp.organization}
+          all
+          options={orgs.map((o) => ({ value: o.slug, label: o.name }))}
+        />
+        <FilterSelect
+          name="sort"
+          label="Sort"
+          value={sort}
+          options={[
+            { value: 'name', label: 'Name' },
+            { value: 'slug', label: 'Slug' },
+            { value: 'organization', label: 'Organization' },
+            { value: 'created', label: 'Created' },
+          ]}
+        />
         <FilterCheckbox name="archived" label="Include archived" checked={sp.archived === '1'} />
       </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={sp.q || sp.organization ? 'No cloud matches these filters.' : 'No clouds yet.'}>
-          {canCreate && !sp.q ? <Link className="underline" href="/clouds/new">Add the first cloud</Link> : null}
+          {canCreate && !sp.q ? (
+            <Link className="underline" href="/clouds/new">
+              Add the first cloud
+            </Link>
+          ) : null}
         </EmptyState>
       ) : (
         <Table caption="Clouds" head={['Cloud', 'Organization', 'Region', 'Visibility']}>
           {page.items.map((c) => (
             <tr key={c.id}>
-              <Td><Link href={`/clouds/${c.slug}`} className="font-medium text-blue-800 hover:underline">{c.name}</Link> <span className="text-slate-500">{c.slug}</span>
-                {c.archivedAt && <> <Tag tone="yellow">archived</Tag></>}</Td>
+              <Td>
+                <Link href={`/clouds/${c.slug}`} className="font-medium text-blue-800 hover:underline">
+                  {c.name}
+                </Link>{' '}
+                <span className="text-slate-500">{c.slug}</span>
+                {c.archivedAt && (
+                  <>
+                    {' '}
+                    <Tag tone="yellow">archived</Tag>
+                  </>
+                )}
+              </Td>
               <Td>{c.organization.name}</Td>
               <Td>{c.region}</Td>
               <Td>{c.public ? <Tag tone="blue">public</Tag> : <Tag>private</Tag>}</Td>

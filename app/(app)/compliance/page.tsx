@@ -10,63 +10,185 @@ import { FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters'
 
 export const metadata: Metadata = { title: 'Compliance overview' };
 
-const SORT_LABELS: Record<string, string> = { name: 'Cloud', organization: 'Organization', status: 'Status', lastRun: 'Last run', attestation: 'Attestation expiry', certificate: 'Certificate expiry' };
+const SORT_LABELS: Record<string, string> = {
+  name: 'Cloud',
+  organization: 'Organization',
+  status: 'Status',
+  lastRun: 'Last run',
+  attestation: 'Attestation expiry',
+  certificate: 'Certificate expiry',
+};
 const CERT_TONE = { valid: 'green', expired: 'yellow', revoked: 'red', none: 'slate' } as const;
 
-export default async function CompliancePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function CompliancePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const ctx = await pageContext('/compliance');
   const [page, orgs] = await Promise.all([
-    complianceOverview(ctx, { q: sp.q, organization: sp.organization, status: sp.status, sort: sp.sort, dir: sp.dir, page: sp.page }),
+    complianceOverview(ctx, {
+      q: sp.q,
+      organization: sp.organization,
+      status: sp.status,
+      sort: sp.sort,
+      dir: sp.dir,
+      page: sp.page,
+    }),
     organizationChoices(ctx),
   ]);
   const params = { q: sp.q, organization: sp.organization, status: sp.status, sort: sp.sort, dir: sp.dir };
-  const exportQuery = new URLSearchParams(Object.entries({ q: sp.q, organization: sp.organization, status: sp.status, sort: sp.sort, dir: sp.dir }).filter(([, v]) => v) as [string, string][]).toString();
+  const exportQuery = new URLSearchParams(
+    Object.entries({ q: sp.q, organization: sp.organization, status: sp.status, sort: sp.sort, dir: sp.dir }).filter(
+      ([, v]) => v,
+    ) as [string, string][],
+  ).toString();
   const total = Object.values(page.counts).reduce((a, b) => a + b, 0);
   return (
     <>
-      <PageHeader title="Compliance overview" description="Status of every cloud you may see against scs-0116 v1 (and the earlier draft), with attestation and certificate state."
-        actions={<>
-          <a className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100" href={`/api/v1/compliance?format=csv${exportQuery ? `&${exportQuery}` : ''}`} download>CSV</a>
-          <a className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100" href={`/api/v1/compliance?format=markdown${exportQuery ? `&${exportQuery}` : ''}`} download>Markdown</a>
-        </>} />
+      <PageHeader
+        title="Compliance overview"
+        description="Status of every cloud you may see against scs-0116 v1 (and the earlier draft), with attestation and certificate state."
+        actions={
+          <>
+            <a
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
+              href={`/api/v1/compliance?format=csv${exportQuery ? `&${exportQuery}` : ''}`}
+              download
+            >
+              CSV
+            </a>
+            <a
+              className="rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-100"
+              href={`/api/v1/compliance?format=markdown${exportQuery ? `&${exportQuery}` : ''}`}
+              download
+            >
+              Markdown
+            </a>
+          </>
+        }
+      />
       <ul className="mb-4 flex flex-wrap gap-2 text-sm" aria-label="Clouds by status" data-testid="status-counts">
         {STATUSES.map((s) => (
-          <li key={s}><Link href={`/compliance?status=${s}`} className="flex items-center gap-1 rounded-md border border-slate-200 bg-white px-2 py-1 hover:bg-slate-50" aria-current={sp.status === s ? 'true' : undefined}>
-            <StatusTag status={s} /> {page.counts[s]}</Link></li>
+          <li key={s}>
+            <Link
+              href={`/compliance?status=${s}`}
+              className="flex items-center gap-1 rounded-md border border-slate-200 bg-white px-2 py-1 hover:bg-slate-50"
+              aria-current={sp.status === s ? 'true' : undefined}
+            >
+              <StatusTag status={s} /> {page.counts[s]}
+            </Link>
+          </li>
         ))}
-        <li><Link href="/compliance" className="block rounded-md border border-slate-200 bg-white px-2 py-1 hover:bg-slate-50">All {total}</Link></li>
+        <li>
+          <Link
+            href="/compliance"
+            className="block rounded-md border border-slate-200 bg-white px-2 py-1 hover:bg-slate-50"
+          >
+            All {total}
+          </Link>
+        </li>
       </ul>
       <FilterForm label="Filter the overview">
         <FilterSearch value={sp.q} />
-        <FilterSelect name="status" label="Status" value={sp.status} all options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label} (${s.toLowerCase()})` }))} />
-        <FilterSelect name="organization" label="Organization" value={sp.organization} all options={orgs.map((o) => ({ value: o.slug, label: o.name }))} />
-        <FilterSelect name="sort" label="Sort" value={sp.sort ?? 'name'} options={OVERVIEW_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))} />
-        <FilterSelect name="dir" label="Order" value={sp.dir ?? 'asc'} options={[{ value: 'asc', label: 'Ascending' }, { value: 'desc', label: 'Descending' }]} />
+        <FilterSelect
+          name="status"
+          label="Status"
+          value={sp.status}
+          all
+          options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label} (${s.toLowerCase()})` }))}
+        />
+        <FilterSelect
+          name="organization"
+          label="Organization"
+          value={sp.organization}
+          all
+          options={orgs.map((o) => ({ value: o.slug, label: o.name }))}
+        />
+        <FilterSelect
+          name="sort"
+          label="Sort"
+          value={sp.sort ?? 'name'}
+          options={OVERVIEW_SORTS.map((s) => ({ value: s, label: SORT_LABELS[s] }))}
+        />
+        <FilterSelect
+          name="dir"
+          label="Order"
+          value={sp.dir ?? 'asc'}
+          options={[
+            { value: 'asc', label: 'Ascending' },
+            { value: 'desc', label: 'Descending' },
+          ]}
+        />
       </FilterForm>
       {page.total === 0 ? (
-        <EmptyState title={sp.q || sp.organization || sp.status ? 'No cloud matches these filters.' : 'No clouds yet.'} />
+        <EmptyState
+          title={sp.q || sp.organization || sp.status ? 'No cloud matches these filters.' : 'No clouds yet.'}
+        />
       ) : (
-        <Table caption="Compliance of clouds" head={['Cloud', 'scs-0116 v1', 'Draft', 'Last run', 'Next run', 'Attestation', 'Certificate']}>
+        <Table
+          caption="Compliance of clouds"
+          head={['Cloud', 'scs-0116 v1', 'Draft', 'Last run', 'Next run', 'Attestation', 'Certificate']}
+        >
           {page.items.map((c) => {
             const v1 = statusOf(c, 'scs-0116-v1');
             const draft = statusOf(c, 'scs-0116-draft');
             return (
               <tr key={c.cloud.id} data-testid="overview-row" data-cloud={c.cloud.slug}>
-                <Td><Link href={`/clouds/${c.cloud.slug}`} className="font-medium text-blue-800 hover:underline">{c.cloud.name}</Link>
-                  <span className="block text-xs text-slate-600">{c.cloud.organization.name}{c.cloud.public ? ' · public' : ''}</span></Td>
-                <Td><StatusTag status={v1.status} testId="v1-status" />
+                <Td>
+                  <Link href={`/clouds/${c.cloud.slug}`} className="font-medium text-blue-800 hover:underline">
+                    {c.cloud.name}
+                  </Link>
+                  <span className="block text-xs text-slate-600">
+                    {c.cloud.organization.name}
+                    {c.cloud.public ? ' · public' : ''}
+                  </span>
+                </Td>
+                <Td>
+                  <StatusTag status={v1.status} testId="v1-status" />
                   {v1.reasons[0] && <span className="mt-1 block max-w-xs text-xs text-slate-600">{v1.reasons[0]}</span>}
-                  {v1.warnings.length > 0 && <span className="mt-1 block text-xs text-slate-600">{v1.warnings.length} warning{v1.warnings.length > 1 ? 's' : ''}</span>}</Td>
-                <Td><StatusTag status={draft.status} /></Td>
-                <Td>{c.lastRun ? <Link className="text-blue-800 hover:underline" href={`/runs/${c.lastRun.id}`}>{formatDate(c.lastRun.queuedAt)}</Link> : '—'}
-                  {c.lastRun && <span className="block text-xs text-slate-600">{c.lastRun.status}</span>}</Td>
+                  {v1.warnings.length > 0 && (
+                    <span className="mt-1 block text-xs text-slate-600">
+                      {v1.warnings.length} warning{v1.warnings.length > 1 ? 's' : ''}
+                    </span>
+                  )}
+                </Td>
+                <Td>
+                  <StatusTag status={draft.status} />
+                </Td>
+                <Td>
+                  {c.lastRun ? (
+                    <Link className="text-blue-800 hover:underline" href={`/runs/${c.lastRun.id}`}>
+                      {formatDate(c.lastRun.queuedAt)}
+                    </Link>
+                  ) : (
+                    '—'
+                  )}
+                  {c.lastRun && <span className="block text-xs text-slate-600">{c.lastRun.status}</span>}
+                </Td>
                 <Td>{c.schedule === 'off' ? 'off' : c.nextRunAt ? formatDate(c.nextRunAt) : c.schedule}</Td>
-                <Td><StatusTag status={c.manual.verdict} />
-                  {c.manual.verdict === 'PASS' && c.manual.expiresAt && <span className="block text-xs text-slate-600">until {formatDate(c.manual.expiresAt).slice(0, 10)}</span>}
-                  {c.openAttestation && <span className="block text-xs text-slate-600">{c.openAttestation.replace('_', ' ')}</span>}</Td>
-                <Td><Tag tone={CERT_TONE[c.certificate.state]}>{c.certificate.state === 'none' ? 'none' : c.certificate.state}</Tag>
-                  {c.certificate.current && <span className="block text-xs text-slate-600">until {c.certificate.current.validUntil.toISOString().slice(0, 10)}</span>}</Td>
+                <Td>
+                  <StatusTag status={c.manual.verdict} />
+                  {c.manual.verdict === 'PASS' && c.manual.expiresAt && (
+                    <span className="block text-xs text-slate-600">
+                      until {formatDate(c.manual.expiresAt).slice(0, 10)}
+                    </span>
+                  )}
+                  {c.openAttestation && (
+                    <span className="block text-xs text-slate-600">{c.openAttestation.replace('_', ' ')}</span>
+                  )}
+                </Td>
+                <Td>
+                  <Tag tone={CERT_TONE[c.certificate.state]}>
+                    {c.certificate.state === 'none' ? 'none' : c.certificate.state}
+                  </Tag>
+                  {c.certificate.current && (
+                    <span className="block text-xs text-slate-600">
+                      until {c.certificate.current.validUntil.toISOString().slice(0, 10)}
+                    </span>
+                  )}
+                </Td>
               </tr>
             );
           })}

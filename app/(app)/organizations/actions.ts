@@ -18,8 +18,12 @@ export async function updateOrganizationAction(_prev: FormState, fd: FormData): 
 }
 
 export async function archiveOrganizationAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const o = await setOrganizationArchived(ctx, v.slug ?? '', v.archive !== 'false');
-    return { message: o.archivedAt ? 'Organization archived.' : 'Organization restored.' };
-  }, { revalidate: '/organizations' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const o = await setOrganizationArchived(ctx, v.slug ?? '', v.archive !== 'false');
+      return { message: o.archivedAt ? 'Organization archived.' : 'Organization restored.' };
+    },
+    { revalidate: '/organizations' },
+  );
 }

@@ -9,7 +9,11 @@ import { FilterCheckbox, FilterForm, FilterSearch } from '@/components/ui/filter
 
 export const metadata: Metadata = { title: 'Organizations' };
 
-export default async function OrganizationsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function OrganizationsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const ctx = await pageContext('/organizations');
   const page = await orRefuse(listOrganizations(ctx, { q: sp.q, archived: sp.archived === '1', page: sp.page }));
@@ -17,22 +21,45 @@ export default async function OrganizationsPage({ searchParams }: { searchParams
   const params = { q: sp.q, archived: sp.archived };
   return (
     <>
-      <PageHeader title="Organizations" description="Cloud service providers (CSPs) whose clouds are certified."
-        actions={canCreate ? <LinkButton href="/organizations/new" variant="primary">New organization</LinkButton> : undefined} />
+      <PageHeader
+        title="Organizations"
+        description="Cloud service providers (CSPs) whose clouds are certified."
+        actions={
+          canCreate ? (
+            <LinkButton href="/organizations/new" variant="primary">
+              New organization
+            </LinkButton>
+          ) : undefined
+        }
+      />
       <FilterForm label="Filter organizations">
         <FilterSearch value={sp.q} />
         <FilterCheckbox name="archived" label="Include archived" checked={sp.archived === '1'} />
       </FilterForm>
       {page.total === 0 ? (
         <EmptyState title={sp.q ? 'No organization matches this search.' : 'No organizations yet.'}>
-          {canCreate && !sp.q ? <Link className="underline" href="/organizations/new">Add the first organization</Link> : null}
+          {canCreate && !sp.q ? (
+            <Link className="underline" href="/organizations/new">
+              Add the first organization
+            </Link>
+          ) : null}
         </EmptyState>
       ) : (
         <Table caption="Organizations" head={['Organization', 'Clouds', 'Contacts', 'Created']}>
           {page.items.map((o) => (
             <tr key={o.id}>
-              <Td><Link href={`/organizations/${o.slug}`} className="font-medium text-blue-800 hover:underline">{o.name}</Link> <span className="text-slate-500">{o.slug}</span>
-                {o.archivedAt && <> <Tag tone="yellow">archived</Tag></>}</Td>
+              <Td>
+                <Link href={`/organizations/${o.slug}`} className="font-medium text-blue-800 hover:underline">
+                  {o.name}
+                </Link>{' '}
+                <span className="text-slate-500">{o.slug}</span>
+                {o.archivedAt && (
+                  <>
+                    {' '}
+                    <Tag tone="yellow">archived</Tag>
+                  </>
+                )}
+              </Td>
               <Td>{o.cloudCount}</Td>
               <Td className="break-all">{o.contactEmails.join(', ') || '—'}</Td>
               <Td className="whitespace-nowrap">{formatDate(o.createdAt)}</Td>

@@ -13,15 +13,29 @@ export async function startRunAction(_prev: FormState, fd: FormData): Promise<Fo
 }
 
 export async function cancelRunAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const run = await cancelRun(ctx, v.id ?? '');
-    return { message: run.status === 'cancelled' ? 'Run cancelled.' : 'The worker stops the run at its next heartbeat.' };
-  }, { revalidate: '/runs' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const run = await cancelRun(ctx, v.id ?? '');
+      return {
+        message: run.status === 'cancelled' ? 'Run cancelled.' : 'The worker stops the run at its next heartbeat.',
+      };
+    },
+    { revalidate: '/runs' },
+  );
 }
 
 export async function setScheduleAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const r = await setSchedule(ctx, v.slug ?? '', { schedule: v.schedule });
-    return { message: r.nextRunAt ? `Schedule saved; next run ${r.nextRunAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.` : 'Scheduled runs are off for this cloud.' };
-  }, { revalidate: '/clouds' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const r = await setSchedule(ctx, v.slug ?? '', { schedule: v.schedule });
+      return {
+        message: r.nextRunAt
+          ? `Schedule saved; next run ${r.nextRunAt.toISOString().replace('T', ' ').slice(0, 16)} UTC.`
+          : 'Scheduled runs are off for this cloud.',
+      };
+    },
+    { revalidate: '/clouds' },
+  );
 }

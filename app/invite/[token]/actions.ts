@@ -19,7 +19,10 @@ export async function acceptInvitationAction(_prev: FormState, fd: FormData): Pr
   const confirm = String(fd.get('passwordConfirm') ?? '');
   try {
     if (password !== confirm) throw new ValidationError({ passwordConfirm: 'The two passwords differ.' });
-    await acceptInvitation({ actor: null, clientAddress: clientAddressOf(await headers()), via: 'invitation' }, token, { name, password });
+    await acceptInvitation({ actor: null, clientAddress: clientAddressOf(await headers()), via: 'invitation' }, token, {
+      name,
+      password,
+    });
   } catch (err) {
     const { status, body } = toErrorBody(err);
     if (status === 500) console.error('[invite]', err instanceof Error ? err.stack : String(err));

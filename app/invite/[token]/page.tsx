@@ -18,12 +18,18 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
         <>
           <h1 className="text-2xl font-semibold">Join {invitation.organization}</h1>
           <p className="mt-2 text-sm text-slate-700">
-            You are invited to the SCS Key-Manager Conformance dashboard as <strong className="break-all">{invitation.email}</strong>, a member of{' '}
+            You are invited to the SCS Key-Manager Conformance dashboard as{' '}
+            <strong className="break-all">{invitation.email}</strong>, a member of{' '}
             <strong>{invitation.organization}</strong>. Choose your name and a password to create your account.
           </p>
           <p className="mt-1 text-xs text-slate-600">This link works until {formatDate(invitation.expiresAt)}.</p>
           <div className="mt-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-            <AcceptInvitationForm action={acceptInvitationAction} token={token} email={invitation.email} minPasswordLength={MIN_PASSWORD_LENGTH} />
+            <AcceptInvitationForm
+              action={acceptInvitationAction}
+              token={token}
+              email={invitation.email}
+              minPasswordLength={MIN_PASSWORD_LENGTH}
+            />
           </div>
         </>
       ) : (
@@ -32,7 +38,12 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
           <p className="mt-2 text-slate-700">
             It may have been used already, revoked, or it expired. Ask the administrator who invited you for a new link.
           </p>
-          <p className="mt-4"><Link href="/signin" className="underline">Go to sign-in</Link> if you have an account already.</p>
+          <p className="mt-4">
+            <Link href="/signin" className="underline">
+              Go to sign-in
+            </Link>{' '}
+            if you have an account already.
+          </p>
         </>
       )}
     </main>

@@ -17,7 +17,8 @@ const PROTECTED_PLUGINS: Record<string, string> = {
 export const kmBackend: CheckDefinition = {
   id: 'km-backend',
   title: 'Key manager backend (where the Master-KEK lives)',
-  clause: 'scs-0116-v1 "Key Manager Standard": the Master-KEK MUST be stored apart from the keys and SHOULD NOT be in plain text on the Key Manager host',
+  clause:
+    'scs-0116-v1 "Key Manager Standard": the Master-KEK MUST be stored apart from the keys and SHOULD NOT be in plain text on the Key Manager host',
   target: 'informational',
   lifetime: 'month',
   preflight: true,

@@ -28,7 +28,8 @@ export const kmContainer: CheckDefinition = {
         client.createSecret({ name: secretName, payload: randomTextPayload(ctx), payloadContentType: 'text/plain' }),
       );
     } catch (err) {
-      if (isForbidden(err)) return fail('A member may not store a secret (HTTP 403); map the creator role to member in Barbican\'s policy.');
+      if (isForbidden(err))
+        return fail("A member may not store a secret (HTTP 403); map the creator role to member in Barbican's policy.");
       return abortFromError(err, 'store the secret for the container', ctx.http.redactor);
     }
     details.secretUuid = secret.uuid;
@@ -44,18 +45,28 @@ export const kmContainer: CheckDefinition = {
       const refs = read.secretRefs.map((r) => ({ name: r.name, uuid: safeUuid(r.ref) }));
       details.secretRefs = refs;
       outcome = refs.some((r) => r.name === 'payload' && r.uuid === secret.uuid)
-        ? pass('A generic container referencing a secret was created, read back with its reference and deleted.', details)
-        : fail('The container read back does not reference the secret it was created with; check Barbican\'s container storage.', details);
+        ? pass(
+            'A generic container referencing a secret was created, read back with its reference and deleted.',
+            details,
+          )
+        : fail(
+            "The container read back does not reference the secret it was created with; check Barbican's container storage.",
+            details,
+          );
     } catch (err) {
       outcome = isForbidden(err)
-        ? fail('A member may not create or read containers (HTTP 403); allow members to use containers in Barbican\'s policy.', details)
+        ? fail(
+            "A member may not create or read containers (HTTP 403); allow members to use containers in Barbican's policy.",
+            details,
+          )
         : abortFromError(err, 'create and read a container', ctx.http.redactor);
     } finally {
       const errors: unknown[] = [];
       if (containerUuid) errors.push(await deleteAndReport(ctx, 'container', containerUuid, client));
       errors.push(await deleteAndReport(ctx, 'secret', secret.uuid, client));
       const firstError = errors.find(Boolean);
-      if (firstError && outcome?.verdict === 'PASS') outcome = abortFromError(firstError, 'delete the container and its secret', ctx.http.redactor);
+      if (firstError && outcome?.verdict === 'PASS')
+        outcome = abortFromError(firstError, 'delete the container and its secret', ctx.http.redactor);
     }
     return outcome;
   },

@@ -20,7 +20,9 @@ export const kmCrossProject: CheckDefinition = {
   persona: 'otherProject',
   async run(ctx) {
     if (!ctx.hasPersona('otherProject')) {
-      return abort('No credential of a second project is configured for this cloud, so this check could not run.', { configured: false });
+      return abort('No credential of a second project is configured for this cloud, so this check could not run.', {
+        configured: false,
+      });
     }
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);
@@ -32,16 +34,21 @@ export const kmCrossProject: CheckDefinition = {
       return abortFromError(err, 'authenticate the second-project credential', ctx.http.redactor);
     }
     if (other.token.project?.id === main.token.project?.id) {
-      return abort('The second-project credential is scoped to the project under test; configure a member of another project.');
+      return abort(
+        'The second-project credential is scoped to the project under test; configure a member of another project.',
+      );
     }
     const client = km.client;
     const name = ctx.objectName('isolation');
     const payload = ctx.randomBytes(24).toString('hex');
     let created;
     try {
-      created = await ctx.createTracked('secret', name, ID, () => client.createSecret({ name, payload, payloadContentType: 'text/plain' }));
+      created = await ctx.createTracked('secret', name, ID, () =>
+        client.createSecret({ name, payload, payloadContentType: 'text/plain' }),
+      );
     } catch (err) {
-      if (isForbidden(err)) return fail('A member may not store a secret (HTTP 403); map the creator role to member in Barbican\'s policy.');
+      if (isForbidden(err))
+        return fail("A member may not store a secret (HTTP 403); map the creator role to member in Barbican's policy.");
       return abortFromError(err, 'store the secret to probe', ctx.http.redactor);
     }
     const probes: Record<string, number | null> = {};
@@ -57,12 +64,17 @@ export const kmCrossProject: CheckDefinition = {
         const res = await client.call('GET', path, { session: other, accept, secretResponse: label !== 'metadata' });
         probes[label] = res.status;
         if (res.status >= 500) {
-          outcome = abortFromError(new Error(`HTTP ${res.status} for the ${label} probe`), 'probe cross-project access');
+          outcome = abortFromError(
+            new Error(`HTTP ${res.status} for the ${label} probe`),
+            'probe cross-project access',
+          );
           break;
         }
       }
       if (!outcome) {
-        const leaked = Object.entries(probes).filter(([, s]) => s !== null && s >= 200 && s < 300).map(([l]) => l);
+        const leaked = Object.entries(probes)
+          .filter(([, s]) => s !== null && s >= 200 && s < 300)
+          .map(([l]) => l);
         // The secret's ACL explains what the owner granted; it is context, not part of the verdict.
         let acl: unknown;
         try {
@@ -72,11 +84,20 @@ export const kmCrossProject: CheckDefinition = {
         }
         const details = { probes, acl, otherProject: other.token.project?.id };
         if (leaked.includes('cve-2022-3100') && !leaked.includes('payload')) {
-          outcome = fail('A member of another project read the secret\'s payload through ?target.secret.read=read (CVE-2022-3100); update Barbican to a fixed release.', details);
+          outcome = fail(
+            "A member of another project read the secret's payload through ?target.secret.read=read (CVE-2022-3100); update Barbican to a fixed release.",
+            details,
+          );
         } else if (leaked.length > 0) {
-          outcome = fail(`A member of another project could read the secret's ${leaked.join(' and ')}; fix Barbican's policy so secrets stay within their project.`, details);
+          outcome = fail(
+            `A member of another project could read the secret's ${leaked.join(' and ')}; fix Barbican's policy so secrets stay within their project.`,
+            details,
+          );
         } else {
-          outcome = pass(`A member of another project was refused the secret's metadata, payload and the CVE-2022-3100 path (HTTP ${Object.values(probes).join('/')}).`, details);
+          outcome = pass(
+            `A member of another project was refused the secret's metadata, payload and the CVE-2022-3100 path (HTTP ${Object.values(probes).join('/')}).`,
+            details,
+          );
         }
       }
     } catch (err) {

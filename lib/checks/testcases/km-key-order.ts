@@ -32,7 +32,10 @@ export const kmKeyOrder: CheckDefinition = {
         client.createKeyOrder({ name, algorithm: 'aes', bitLength: KEY_BYTES * 8, mode: 'cbc' }),
       );
     } catch (err) {
-      if (isForbidden(err)) return fail('A member may not order a key (HTTP 403); map the creator role to member in Barbican\'s policy, or Cinder cannot create encrypted volumes.');
+      if (isForbidden(err))
+        return fail(
+          "A member may not order a key (HTTP 403); map the creator role to member in Barbican's policy, or Cinder cannot create encrypted volumes.",
+        );
       return abortFromError(err, 'order a symmetric key', ctx.http.redactor);
     }
     const details: Record<string, unknown> = { orderUuid: order.uuid, deadlineMs };
@@ -50,11 +53,17 @@ export const kmKeyOrder: CheckDefinition = {
           break;
         }
         if (current.status === 'ERROR') {
-          outcome = fail(`The key order ended in ERROR (${current.errorStatusCode ?? '?'}: ${current.errorReason ?? 'no reason given'}); check Barbican's worker and backend logs.`, details);
+          outcome = fail(
+            `The key order ended in ERROR (${current.errorStatusCode ?? '?'}: ${current.errorReason ?? 'no reason given'}); check Barbican's worker and backend logs.`,
+            details,
+          );
           break;
         }
         if (Date.now() - started + interval > deadlineMs) {
-          outcome = fail(`The key order was still ${current.status ?? 'pending'} after ${deadlineMs} ms; check that Barbican's order processing (worker/keystone listener) runs.`, details);
+          outcome = fail(
+            `The key order was still ${current.status ?? 'pending'} after ${deadlineMs} ms; check that Barbican's order processing (worker/keystone listener) runs.`,
+            details,
+          );
           break;
         }
         await sleep(interval, ctx.signal);
@@ -64,13 +73,23 @@ export const kmKeyOrder: CheckDefinition = {
         details.keyUuid = keyUuid;
         const key = await client.getPayload(keyUuid, 'application/octet-stream');
         details.keyBytes = key.length;
-        outcome = key.length === KEY_BYTES
-          ? pass(`A 256-bit AES key was ordered, became ACTIVE and was read back (${KEY_BYTES} bytes); key and order were cleaned up.`, details)
-          : fail(`The ordered 256-bit key has ${key.length} bytes instead of ${KEY_BYTES}; check the crypto backend.`, details);
+        outcome =
+          key.length === KEY_BYTES
+            ? pass(
+                `A 256-bit AES key was ordered, became ACTIVE and was read back (${KEY_BYTES} bytes); key and order were cleaned up.`,
+                details,
+              )
+            : fail(
+                `The ordered 256-bit key has ${key.length} bytes instead of ${KEY_BYTES}; check the crypto backend.`,
+                details,
+              );
       }
     } catch (err) {
       outcome = isForbidden(err)
-        ? fail(`A member may not read the ordered key or its order (HTTP 403); allow members to use orders in Barbican's policy.`, details)
+        ? fail(
+            `A member may not read the ordered key or its order (HTTP 403); allow members to use orders in Barbican's policy.`,
+            details,
+          )
         : abortFromError(err, 'complete the key order', ctx.http.redactor);
     } finally {
       if (keyUuid) {
@@ -88,7 +107,10 @@ export const kmKeyOrder: CheckDefinition = {
       return abortFromError(new Error(String(details.keyDeleteError)), 'delete the ordered key');
     }
     if (outcome?.verdict === 'PASS' && details.orderDeleteForbidden) {
-      return pass(`A 256-bit AES key was ordered, became ACTIVE, was read back (${KEY_BYTES} bytes) and deleted; the order record stays because Barbican's policy lets only admins delete orders (it holds no key material).`, details);
+      return pass(
+        `A 256-bit AES key was ordered, became ACTIVE, was read back (${KEY_BYTES} bytes) and deleted; the order record stays because Barbican's policy lets only admins delete orders (it holds no key material).`,
+        details,
+      );
     }
     return outcome ?? abortFromError(new Error('no outcome'), 'complete the key order');
   },

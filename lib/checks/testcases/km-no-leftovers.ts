@@ -35,10 +35,11 @@ export const kmNoLeftovers: CheckDefinition = {
     try {
       found = await findTestObjects(ctx, km.client);
     } catch (err) {
-      return abortFromError(err, 'list the project\'s secrets, containers and orders', ctx.http.redactor);
+      return abortFromError(err, "list the project's secrets, containers and orders", ctx.http.redactor);
     }
     for (const f of found) {
-      if (!ctx.tracker.get(f.kind, f.uuid)) ctx.tracker.created(f.kind, f.uuid, f.name, f.stale ? 'an earlier run' : ID);
+      if (!ctx.tracker.get(f.kind, f.uuid))
+        ctx.tracker.created(f.kind, f.uuid, f.name, f.stale ? 'an earlier run' : ID);
     }
     // Orders that Barbican's policy does not let a member delete are reported, not failed: they
     // hold no key material once their key is gone, and the check cannot do anything about them.

@@ -32,7 +32,8 @@ export const kmPayloadRoundtrip: CheckDefinition = {
         }),
       );
     } catch (err) {
-      if (isForbidden(err)) return fail('A member may not store a secret (HTTP 403); map the creator role to member in Barbican\'s policy.');
+      if (isForbidden(err))
+        return fail("A member may not store a secret (HTTP 403); map the creator role to member in Barbican's policy.");
       return abortFromError(err, 'store a secret', ctx.http.redactor);
     }
     let readBack: Buffer | undefined;
@@ -45,13 +46,24 @@ export const kmPayloadRoundtrip: CheckDefinition = {
     } finally {
       deleteError = await deleteAndReport(ctx, 'secret', created.uuid, client);
     }
-    const details: Record<string, unknown> = { secretUuid: created.uuid, bytesStored: PAYLOAD_BYTES, bytesRead: readBack?.length ?? null };
+    const details: Record<string, unknown> = {
+      secretUuid: created.uuid,
+      bytesStored: PAYLOAD_BYTES,
+      bytesRead: readBack?.length ?? null,
+    };
     if (readError) {
-      if (isForbidden(readError)) return fail('A member may not read back the payload of its own secret (HTTP 403); allow secret:decrypt for member.', details);
+      if (isForbidden(readError))
+        return fail(
+          'A member may not read back the payload of its own secret (HTTP 403); allow secret:decrypt for member.',
+          details,
+        );
       return abortFromError(readError, 'read the payload back', ctx.http.redactor);
     }
     if (!readBack || !readBack.equals(bytes)) {
-      return fail(`The payload read back differs from the one stored (${readBack?.length ?? 0} bytes instead of ${PAYLOAD_BYTES} identical bytes); check the backend's encryption and decryption.`, details);
+      return fail(
+        `The payload read back differs from the one stored (${readBack?.length ?? 0} bytes instead of ${PAYLOAD_BYTES} identical bytes); check the backend's encryption and decryption.`,
+        details,
+      );
     }
     if (deleteError) return abortFromError(deleteError, 'delete the test secret', ctx.http.redactor);
     return pass(`A random ${PAYLOAD_BYTES}-byte payload was stored, read back unchanged and deleted.`, details);

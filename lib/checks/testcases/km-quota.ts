@@ -20,10 +20,12 @@ export const kmQuota: CheckDefinition = {
     try {
       quotas = await km.client.quotas();
     } catch (err) {
-      return abortFromError(err, 'read the project\'s key-manager quotas', ctx.http.redactor);
+      return abortFromError(err, "read the project's key-manager quotas", ctx.http.redactor);
     }
     const zero = RELEVANT.filter((k) => quotas[k] === 0);
-    const show = RELEVANT.map((k) => `${k} ${quotas[k] === undefined ? 'not reported' : quotas[k] === -1 ? 'unlimited' : quotas[k]}`).join(', ');
+    const show = RELEVANT.map(
+      (k) => `${k} ${quotas[k] === undefined ? 'not reported' : quotas[k] === -1 ? 'unlimited' : quotas[k]}`,
+    ).join(', ');
     if (zero.length > 0) {
       return fail(
         `The project's key-manager quota is 0 for ${zero.join(' and ')}, so members cannot use ${zero.includes('secrets') ? 'the key manager' : 'those resources'}; set it to -1 (unlimited) or a positive number.`,

@@ -17,7 +17,10 @@ export const kmReaderCannotWrite: CheckDefinition = {
   preflight: true,
   persona: 'reader',
   async run(ctx) {
-    if (!ctx.hasPersona('reader')) return abort('No reader credential is configured for this cloud, so this check could not run.', { configured: false });
+    if (!ctx.hasPersona('reader'))
+      return abort('No reader credential is configured for this cloud, so this check could not run.', {
+        configured: false,
+      });
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);
     let reader;
@@ -28,7 +31,10 @@ export const kmReaderCannotWrite: CheckDefinition = {
     }
     const roles = reader.token.roles;
     if (roles.some((r) => r === 'member' || r === 'admin' || r === 'manager' || r === 'creator')) {
-      return abort(`The configured reader credential carries more than reader (roles: ${roles.join(', ')}); give it only the reader role.`, { roles });
+      return abort(
+        `The configured reader credential carries more than reader (roles: ${roles.join(', ')}); give it only the reader role.`,
+        { roles },
+      );
     }
     const name = ctx.objectName('reader-write');
     const asReader = km.client.withSession(reader);
@@ -38,12 +44,16 @@ export const kmReaderCannotWrite: CheckDefinition = {
         asReader.createSecret({ name, payload: randomTextPayload(ctx), payloadContentType: 'text/plain' }),
       );
     } catch (err) {
-      if (isForbidden(err)) return pass('Barbican refused secret creation by a reader-only user (HTTP 403).', { roles, status: 403 });
+      if (isForbidden(err))
+        return pass('Barbican refused secret creation by a reader-only user (HTTP 403).', { roles, status: 403 });
       return abortFromError(err, 'attempt a secret creation as reader', ctx.http.redactor);
     }
     const details: Record<string, unknown> = { roles, secretUuid: created.uuid };
     try {
-      return fail('A user with only the reader role could create a secret; restrict secret creation (secrets:post) to member/creator in Barbican\'s policy.', details);
+      return fail(
+        "A user with only the reader role could create a secret; restrict secret creation (secrets:post) to member/creator in Barbican's policy.",
+        details,
+      );
     } finally {
       // Deleted with the member credential: the reader may well be unable to delete.
       const e = await deleteAndReport(ctx, 'secret', created.uuid, km.client);

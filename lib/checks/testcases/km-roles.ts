@@ -24,6 +24,9 @@ export const kmRoles: CheckDefinition = {
     const details = { roles: t.roles, project: t.project, user: t.user, methods: t.methods, expiresAt: t.expiresAt };
     const problem = judgeRoles(t.roles);
     if (problem) return fail(problem.message, details);
-    return pass(`The credential's token carries ${t.roles.join(', ')}: a plain member, as the official testcases need.`, details);
+    return pass(
+      `The credential's token carries ${t.roles.join(', ')}: a plain member, as the official testcases need.`,
+      details,
+    );
   },
 };

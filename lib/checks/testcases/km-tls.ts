@@ -31,12 +31,16 @@ export const kmTls: CheckDefinition = {
       await km.client.versions();
     } catch (err) {
       if (err instanceof TransportError && err.failure === 'tls') {
-        return fail(`The key-manager's TLS certificate does not verify: ${ctx.http.redactor.text(err.message)}`, details);
+        return fail(
+          `The key-manager's TLS certificate does not verify: ${ctx.http.redactor.text(err.message)}`,
+          details,
+        );
       }
       return abortFromError(err, `connect to ${km.endpoint.root}/`, ctx.http.redactor);
     }
     const peer = ctx.http.tlsPeer(url);
-    if (!peer) return abortFromError(new Error('no TLS session information was recorded'), 'inspect the TLS certificate');
+    if (!peer)
+      return abortFromError(new Error('no TLS session information was recorded'), 'inspect the TLS certificate');
     Object.assign(details, peer);
     if (!peer.authorized) {
       return fail(
@@ -45,12 +49,19 @@ export const kmTls: CheckDefinition = {
       );
     }
     const validTo = peer.validTo ? Date.parse(peer.validTo) : NaN;
-    if (Number.isNaN(validTo)) return pass('The key-manager is served over https with a certificate that verifies.', details);
+    if (Number.isNaN(validTo))
+      return pass('The key-manager is served over https with a certificate that verifies.', details);
     const daysLeft = Math.floor((validTo - Date.now()) / DAY_MS);
     details.daysUntilExpiry = daysLeft;
     if (daysLeft < EXPIRY_WARNING_DAYS) {
-      return fail(`The key-manager's TLS certificate expires in ${daysLeft} days (${peer.validTo}); renew it.`, details);
+      return fail(
+        `The key-manager's TLS certificate expires in ${daysLeft} days (${peer.validTo}); renew it.`,
+        details,
+      );
     }
-    return pass(`The key-manager is served over https with a certificate that verifies and expires in ${daysLeft} days (${peer.validTo}).`, details);
+    return pass(
+      `The key-manager is served over https with a certificate that verifies and expires in ${daysLeft} days (${peer.validTo}).`,
+      details,
+    );
   },
 };

@@ -22,8 +22,15 @@ export const kmTransportKeys: CheckDefinition = {
     }
     const plugins = [...new Set(keys.map((k) => k.pluginName).filter(Boolean))];
     if (keys.length === 0) {
-      return pass('Barbican offers no transport keys, so payloads are protected in transit by TLS only (transport keys are optional).', { offered: false, count: 0 });
+      return pass(
+        'Barbican offers no transport keys, so payloads are protected in transit by TLS only (transport keys are optional).',
+        { offered: false, count: 0 },
+      );
     }
-    return pass(`Barbican offers ${keys.length} transport key(s)${plugins.length ? ` (${plugins.join(', ')})` : ''}.`, { offered: true, count: keys.length, plugins });
+    return pass(`Barbican offers ${keys.length} transport key(s)${plugins.length ? ` (${plugins.join(', ')})` : ''}.`, {
+      offered: true,
+      count: keys.length,
+      plugins,
+    });
   },
 };

@@ -10,7 +10,8 @@ const STABLE = new Set(['stable', 'current', 'supported']);
 export const kmVersion: CheckDefinition = {
   id: 'km-version',
   title: 'Key manager version discovery and versionless catalog URL',
-  clause: 'scs-0116-v1 "Key Manager Standard": the Key Manager API as abstracted by Castellan (discoverable API version)',
+  clause:
+    'scs-0116-v1 "Key Manager Standard": the Key Manager API as abstracted by Castellan (discoverable API version)',
   target: 'informational',
   lifetime: 'month',
   preflight: false,
@@ -42,7 +43,10 @@ export const kmVersion: CheckDefinition = {
         details,
       );
     }
-    return pass(`Version discovery at ${km.endpoint.root}/ offers ${v1!.id} (${v1!.status}) and the catalog URL is versionless.`, details);
+    return pass(
+      `Version discovery at ${km.endpoint.root}/ offers ${v1!.id} (${v1!.status}) and the catalog URL is versionless.`,
+      details,
+    );
   },
 };
 

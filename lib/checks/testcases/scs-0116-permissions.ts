@@ -26,7 +26,8 @@ const POLICY_HINT =
 export const scs0116Permissions: CheckDefinition = {
   id: 'scs-0116-permissions',
   title: 'Key manager (if present) is usable with member role',
-  clause: 'scs-0116-v1 "Key Manager Policies": member MUST be equivalent to the Key Manager\'s creator role (w1 automated test scs-0116-permissions)',
+  clause:
+    'scs-0116-v1 "Key Manager Policies": member MUST be equivalent to the Key Manager\'s creator role (w1 automated test scs-0116-permissions)',
   target: 'mandatory',
   lifetime: 'week',
   preflight: true,
@@ -56,10 +57,7 @@ function judge(err: unknown, step: string, ctx: CheckContext, details: Record<st
   return { ...outcome, details: { ...details, ...outcome.details, step } };
 }
 
-async function usableWithMemberRole(
-  ctx: CheckContext,
-  client: BarbicanClient,
-): Promise<CheckOutcome> {
+async function usableWithMemberRole(ctx: CheckContext, client: BarbicanClient): Promise<CheckOutcome> {
   const name = OFFICIAL_TEST_SECRET_NAME;
   const details: Record<string, unknown> = { secretName: name, earlierSecretsDeleted: 0 };
 

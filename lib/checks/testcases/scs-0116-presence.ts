@@ -12,7 +12,8 @@ import type { CheckDefinition } from '../types';
 export const scs0116Presence: CheckDefinition = {
   id: 'scs-0116-presence',
   title: 'Key manager service is discoverable',
-  clause: 'scs-0116-v1 "Key Manager Standard": CSPs SHOULD implement the Key Manager API (w1 automated test scs-0116-presence)',
+  clause:
+    'scs-0116-v1 "Key Manager Standard": CSPs SHOULD implement the Key Manager API (w1 automated test scs-0116-presence)',
   target: 'recommended',
   lifetime: 'week',
   preflight: true,

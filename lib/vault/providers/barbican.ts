@@ -46,7 +46,8 @@ export function barbicanConfigFromEnv(env: VaultEnv): BarbicanKekConfig | null {
   const cfg = {
     authUrl: env.KEK_BARBICAN_AUTH_URL ?? '',
     applicationCredentialId: env.KEK_BARBICAN_APP_CRED_ID ?? '',
-    applicationCredentialSecret: env.KEK_BARBICAN_APP_CRED_SECRET ?? (secretFile ? fs.readFileSync(secretFile, 'utf8').trim() : ''),
+    applicationCredentialSecret:
+      env.KEK_BARBICAN_APP_CRED_SECRET ?? (secretFile ? fs.readFileSync(secretFile, 'utf8').trim() : ''),
     secret: env.KEK_BARBICAN_SECRET ?? '',
     region: env.KEK_BARBICAN_REGION || undefined,
     interface: env.KEK_BARBICAN_INTERFACE || undefined,
@@ -56,7 +57,15 @@ export function barbicanConfigFromEnv(env: VaultEnv): BarbicanKekConfig | null {
   if (!cfg.authUrl && !cfg.applicationCredentialId && !cfg.secret) return null;
   const missing = (['authUrl', 'applicationCredentialId', 'applicationCredentialSecret', 'secret'] as const)
     .filter((k) => !cfg[k])
-    .map((k) => ({ authUrl: 'KEK_BARBICAN_AUTH_URL', applicationCredentialId: 'KEK_BARBICAN_APP_CRED_ID', applicationCredentialSecret: 'KEK_BARBICAN_APP_CRED_SECRET', secret: 'KEK_BARBICAN_SECRET' })[k]);
+    .map(
+      (k) =>
+        ({
+          authUrl: 'KEK_BARBICAN_AUTH_URL',
+          applicationCredentialId: 'KEK_BARBICAN_APP_CRED_ID',
+          applicationCredentialSecret: 'KEK_BARBICAN_APP_CRED_SECRET',
+          secret: 'KEK_BARBICAN_SECRET',
+        })[k],
+    );
   if (missing.length) throw new VaultError('provider_config', `The barbican KEK provider needs ${missing.join(', ')}.`);
   return cfg;
 }
@@ -64,12 +73,18 @@ export function barbicanConfigFromEnv(env: VaultEnv): BarbicanKekConfig | null {
 function secretUuid(secret: string): string {
   const s = secret.replace(/\/+$/, '');
   const uuid = s.includes('/') ? s.slice(s.lastIndexOf('/') + 1) : s;
-  if (!/^[0-9a-f-]{32,36}$/i.test(uuid)) throw new VaultError('provider_config', `KEK_BARBICAN_SECRET "${secret}" is neither a secret UUID nor a secret_ref.`);
+  if (!/^[0-9a-f-]{32,36}$/i.test(uuid))
+    throw new VaultError(
+      'provider_config',
+      `KEK_BARBICAN_SECRET "${secret}" is neither a secret UUID nor a secret_ref.`,
+    );
   return uuid.toLowerCase();
 }
 
 /** Authenticate with the application credential and find the key-manager of the region. */
-async function connect(cfg: BarbicanKekConfig): Promise<{ http: HttpClient; client: BarbicanClient; session: KeystoneSession }> {
+async function connect(
+  cfg: BarbicanKekConfig,
+): Promise<{ http: HttpClient; client: BarbicanClient; session: KeystoneSession }> {
   const http = new HttpClient({ caBundle: cfg.caBundle, allowPrivateAddresses: cfg.allowPrivateAddresses });
   try {
     const session = await new KeystoneClient(http).authenticate({
@@ -80,7 +95,10 @@ async function connect(cfg: BarbicanKekConfig): Promise<{ http: HttpClient; clie
     });
     const choice = selectEndpoint(session.token.catalog, 'key-manager', normaliseInterface(cfg.interface), cfg.region);
     if (!choice) {
-      throw new VaultError('kek_unavailable', `The catalog of ${cfg.authUrl} lists no key-manager${cfg.region ? ` in region ${cfg.region}` : ''}; the barbican KEK cannot be read.`);
+      throw new VaultError(
+        'kek_unavailable',
+        `The catalog of ${cfg.authUrl} lists no key-manager${cfg.region ? ` in region ${cfg.region}` : ''}; the barbican KEK cannot be read.`,
+      );
     }
     return { http, client: new BarbicanClient(http, session, keyManagerEndpoint(choice.endpoint.url)), session };
   } catch (err) {
@@ -107,7 +125,11 @@ export class BarbicanKekProvider implements KekProvider {
       conn = await connect(this.cfg);
       const payload = await conn.client.getPayload(secretUuid(this.cfg.secret), 'application/octet-stream');
       if (payload.length !== KEK_BYTES) {
-        throw new VaultError('provider_config', `The Barbican secret of KEK ${id} holds ${payload.length} bytes; a KEK must be 32 bytes.`, id);
+        throw new VaultError(
+          'provider_config',
+          `The Barbican secret of KEK ${id} holds ${payload.length} bytes; a KEK must be 32 bytes.`,
+          id,
+        );
       }
       this.kek = new LocalKek(id, 'barbican', payload);
       payload.fill(0);
@@ -115,7 +137,11 @@ export class BarbicanKekProvider implements KekProvider {
     } catch (err) {
       if (err instanceof VaultError) throw err;
       // lib/openstack messages are redacted (the application credential secret is registered).
-      throw new VaultError('kek_unavailable', `KEK ${id} could not be read from Barbican at ${this.cfg.authUrl}: ${describeError(err)}`, id);
+      throw new VaultError(
+        'kek_unavailable',
+        `KEK ${id} could not be read from Barbican at ${this.cfg.authUrl}: ${describeError(err)}`,
+        id,
+      );
     } finally {
       await conn?.http.close();
     }
@@ -136,7 +162,10 @@ export class BarbicanKekProvider implements KekProvider {
  * and return its UUID (for KEK_BARBICAN_SECRET). Used by operators (`npm run vault -- barbican-create`)
  * and by the lab test.
  */
-export async function createBarbicanKek(cfg: Omit<BarbicanKekConfig, 'secret'>, name = 'scs-km-dashboard-kek'): Promise<string> {
+export async function createBarbicanKek(
+  cfg: Omit<BarbicanKekConfig, 'secret'>,
+  name = 'scs-km-dashboard-kek',
+): Promise<string> {
   const conn = await connect({ ...cfg, secret: '00000000-0000-0000-0000-000000000000' });
   const key = crypto.randomBytes(KEK_BYTES);
   try {

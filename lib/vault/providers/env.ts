@@ -18,7 +18,10 @@ export interface EnvProviderOptions {
 function decodeKey(b64: string, what: string): Buffer {
   const key = Buffer.from(b64.trim(), 'base64');
   if (key.length !== KEK_BYTES) {
-    throw new VaultError('provider_config', `${what} must be a base64-encoded 256-bit key (32 bytes); it decodes to ${key.length} bytes. Generate one with: openssl rand -base64 32`);
+    throw new VaultError(
+      'provider_config',
+      `${what} must be a base64-encoded 256-bit key (32 bytes); it decodes to ${key.length} bytes. Generate one with: openssl rand -base64 32`,
+    );
   }
   return key;
 }
@@ -37,13 +40,20 @@ export class EnvKekProvider implements KekProvider {
     if (opts.base64) {
       const key = decodeKey(opts.base64, 'KEK_BASE64');
       const id = opts.id?.trim() || keyCheckValue(key);
-      if (!/^[A-Za-z0-9._-]{1,64}$/.test(id)) throw new VaultError('provider_config', `KEK_ID "${id}" may contain only letters, digits, dot, dash and underscore.`);
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(id))
+        throw new VaultError(
+          'provider_config',
+          `KEK_ID "${id}" may contain only letters, digits, dot, dash and underscore.`,
+        );
       this.current = new LocalKek(`env:${id}`, 'env', key);
       this.keys.push(this.current);
     } else {
       this.current = null;
     }
-    for (const b64 of (opts.previous ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const b64 of (opts.previous ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const key = decodeKey(b64, 'each KEK_PREVIOUS_BASE64 entry');
       this.keys.push(new LocalKek(`env:${keyCheckValue(key)}`, 'env', key));
     }
@@ -54,7 +64,11 @@ export class EnvKekProvider implements KekProvider {
   }
 
   async active(): Promise<Kek> {
-    if (!this.current) throw new VaultError('provider_config', 'KEK_PROVIDER=env needs KEK_BASE64 (a base64-encoded 256-bit key; openssl rand -base64 32).');
+    if (!this.current)
+      throw new VaultError(
+        'provider_config',
+        'KEK_PROVIDER=env needs KEK_BASE64 (a base64-encoded 256-bit key; openssl rand -base64 32).',
+      );
     return this.current;
   }
 

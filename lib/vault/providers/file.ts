@@ -39,7 +39,11 @@ function readKeyFile(file: string, id: string): Kek {
   const text = fs.readFileSync(file, 'utf8').trim();
   const key = Buffer.from(text, 'base64');
   if (key.length !== KEK_BYTES || key.toString('base64') !== text) {
-    throw new VaultError('provider_config', `KEK file ${file} (KEK ${id}) does not hold a base64-encoded 256-bit key.`, id);
+    throw new VaultError(
+      'provider_config',
+      `KEK file ${file} (KEK ${id}) does not hold a base64-encoded 256-bit key.`,
+      id,
+    );
   }
   return new LocalKek(id, 'file', key);
 }
@@ -64,7 +68,11 @@ export class FileKekProvider implements KekProvider {
     if (!this.opts.file) return null;
     const file = path.resolve(this.opts.file);
     const id = this.opts.fileId || path.basename(file).replace(/\.key$/, '');
-    if (!ID_RE.test(id)) throw new VaultError('provider_config', `KEK id "${id}" may contain only letters, digits, dot, dash and underscore.`);
+    if (!ID_RE.test(id))
+      throw new VaultError(
+        'provider_config',
+        `KEK id "${id}" may contain only letters, digits, dot, dash and underscore.`,
+      );
     return { file, id: `file:${id}` };
   }
 
@@ -80,7 +88,12 @@ export class FileKekProvider implements KekProvider {
     const explicit = this.explicit();
     if (explicit) {
       if (!fs.existsSync(explicit.file)) {
-        if (!this.opts.create) throw new VaultError('kek_unavailable', `KEK file ${explicit.file} (KEK ${explicit.id}) does not exist.`, explicit.id);
+        if (!this.opts.create)
+          throw new VaultError(
+            'kek_unavailable',
+            `KEK file ${explicit.file} (KEK ${explicit.id}) does not exist.`,
+            explicit.id,
+          );
         writeKeyFile(explicit.file);
       }
       return this.remember(readKeyFile(explicit.file, explicit.id));
@@ -89,7 +102,12 @@ export class FileKekProvider implements KekProvider {
     if (fs.existsSync(ptr)) {
       const bare = fs.readFileSync(ptr, 'utf8').trim();
       const kek = await this.load(`file:${bare}`);
-      if (!kek) throw new VaultError('kek_unavailable', `${ptr} names KEK file:${bare}, but ${this.fileFor(bare)} does not exist.`, `file:${bare}`);
+      if (!kek)
+        throw new VaultError(
+          'kek_unavailable',
+          `${ptr} names KEK file:${bare}, but ${this.fileFor(bare)} does not exist.`,
+          `file:${bare}`,
+        );
       return kek;
     }
     if (!this.opts.create) throw new VaultError('kek_unavailable', `no file KEK exists yet in ${this.opts.dir}.`);
@@ -98,7 +116,11 @@ export class FileKekProvider implements KekProvider {
 
   /** Create a new key and make it the active one (`vault rotate --to file --new-key`). */
   async generate(): Promise<Kek> {
-    if (this.opts.file) throw new VaultError('provider_config', 'KEK_FILE names a fixed key file; unset it to let the file provider generate keys.');
+    if (this.opts.file)
+      throw new VaultError(
+        'provider_config',
+        'KEK_FILE names a fixed key file; unset it to let the file provider generate keys.',
+      );
     const bare = newFileKekId();
     writeKeyFile(this.fileFor(bare));
     const tmp = `${this.pointer()}.${process.pid}.tmp`;
@@ -112,7 +134,8 @@ export class FileKekProvider implements KekProvider {
     const hit = this.cache.get(kekId);
     if (hit) return hit;
     const explicit = this.explicit();
-    if (explicit && explicit.id === kekId && fs.existsSync(explicit.file)) return this.remember(readKeyFile(explicit.file, kekId));
+    if (explicit && explicit.id === kekId && fs.existsSync(explicit.file))
+      return this.remember(readKeyFile(explicit.file, kekId));
     const bare = kekId.slice('file:'.length);
     if (!ID_RE.test(bare)) return null;
     const file = this.fileFor(bare);

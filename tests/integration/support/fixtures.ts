@@ -11,24 +11,48 @@ export function ctxOf(actor: Actor | null): RequestContext {
 }
 
 export const staff = (): RequestContext => ctxOf(systemActor('test-admin'));
-export const reviewer = (): RequestContext => ctxOf({ id: '00000000-0000-4000-8000-000000000001', email: 'rev@test', name: 'rev', role: 'reviewer', organizationIds: [] });
-export const cspOf = (orgId: string, id = '00000000-0000-4000-8000-000000000002'): RequestContext => ctxOf({ id, email: 'csp@test', name: 'csp', role: 'csp', organizationIds: [orgId] });
+export const reviewer = (): RequestContext =>
+  ctxOf({
+    id: '00000000-0000-4000-8000-000000000001',
+    email: 'rev@test',
+    name: 'rev',
+    role: 'reviewer',
+    organizationIds: [],
+  });
+export const cspOf = (orgId: string, id = '00000000-0000-4000-8000-000000000002'): RequestContext =>
+  ctxOf({ id, email: 'csp@test', name: 'csp', role: 'csp', organizationIds: [orgId] });
 
 /** The users behind reviewer() and cspOf() (audit events reference real users). */
 export async function ensureTestUsers(): Promise<void> {
-  for (const [id, email, role] of [['00000000-0000-4000-8000-000000000001', 'rev@test', 'reviewer'], ['00000000-0000-4000-8000-000000000002', 'csp@test', 'csp']] as const) {
+  for (const [id, email, role] of [
+    ['00000000-0000-4000-8000-000000000001', 'rev@test', 'reviewer'],
+    ['00000000-0000-4000-8000-000000000002', 'csp@test', 'csp'],
+  ] as const) {
     await db.user.upsert({ where: { id }, create: { id, email, role }, update: {} });
   }
 }
 
 export async function makeOrg(opts: { contactEmails?: string[] } = {}) {
   const u = uid();
-  return db.organization.create({ data: { slug: `org-${u}`, name: `Org ${u}`, contactEmails: opts.contactEmails ?? [] } });
+  return db.organization.create({
+    data: { slug: `org-${u}`, name: `Org ${u}`, contactEmails: opts.contactEmails ?? [] },
+  });
 }
 
-export async function makeCloud(organizationId: string, opts: { schedule?: 'off' | 'hourly' | 'daily' | 'weekly'; contactEmails?: string[]; slug?: string } = {}) {
+export async function makeCloud(
+  organizationId: string,
+  opts: { schedule?: 'off' | 'hourly' | 'daily' | 'weekly'; contactEmails?: string[]; slug?: string } = {},
+) {
   const u = uid();
-  return db.cloud.create({ data: { slug: opts.slug ?? `cloud-${u}`, name: `Cloud ${u}`, organizationId, schedule: opts.schedule ?? 'off', contactEmails: opts.contactEmails ?? [] } });
+  return db.cloud.create({
+    data: {
+      slug: opts.slug ?? `cloud-${u}`,
+      name: `Cloud ${u}`,
+      organizationId,
+      schedule: opts.schedule ?? 'off',
+      contactEmails: opts.contactEmails ?? [],
+    },
+  });
 }
 
 export async function makeUser(role: 'admin' | 'reviewer' | 'csp', orgId?: string) {
@@ -38,7 +62,11 @@ export async function makeUser(role: 'admin' | 'reviewer' | 'csp', orgId?: strin
   return user;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, stepMs = 100): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs = 20_000,
+  stepMs = 100,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -17,10 +17,15 @@ const worker = await startWorker({
     return c;
   },
   housekeeping: process.env.WORKER_HOUSEKEEPING === 'true',
-  log: (l) => { if (process.env.WORKER_VERBOSE) console.log(`[worker-child ${process.pid}] ${l}`); },
+  log: (l) => {
+    if (process.env.WORKER_VERBOSE) console.log(`[worker-child ${process.pid}] ${l}`);
+  },
 });
 process.send?.({ ready: true, id: worker.id });
 console.log(`READY ${worker.id}`);
-const stop = async () => { await worker.stop(); process.exit(0); };
+const stop = async () => {
+  await worker.stop();
+  process.exit(0);
+};
 process.on('SIGTERM', () => void stop());
 process.on('SIGINT', () => void stop());

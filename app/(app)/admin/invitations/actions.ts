@@ -15,18 +15,26 @@ async function requestOrigin(): Promise<string> {
 }
 
 export async function createInvitationAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const inv = await createInvitation(ctx, { email: v.email, organization: v.organization });
-    return {
-      reveal: `${await requestOrigin()}/invite/${inv.token}`,
-      message: `Invitation for ${inv.email} into ${inv.organization} created; valid until ${formatDate(inv.expiresAt)}.`,
-    };
-  }, { revalidate: '/admin/invitations' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const inv = await createInvitation(ctx, { email: v.email, organization: v.organization });
+      return {
+        reveal: `${await requestOrigin()}/invite/${inv.token}`,
+        message: `Invitation for ${inv.email} into ${inv.organization} created; valid until ${formatDate(inv.expiresAt)}.`,
+      };
+    },
+    { revalidate: '/admin/invitations' },
+  );
 }
 
 export async function revokeInvitationAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    await revokeInvitation(ctx, v.id ?? '');
-    return { message: 'Invitation revoked.' };
-  }, { revalidate: '/admin/invitations' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      await revokeInvitation(ctx, v.id ?? '');
+      return { message: 'Invitation revoked.' };
+    },
+    { revalidate: '/admin/invitations' },
+  );
 }

@@ -10,7 +10,11 @@ import { FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters'
 
 export const metadata: Metadata = { title: 'Users' };
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function UsersPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const sp = await searchParams;
   const ctx = await pageContext('/admin/users');
   requirePermission(ctx, 'user.list', { type: 'global' });
@@ -19,11 +23,22 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const params = { q: sp.q, role };
   return (
     <>
-      <PageHeader title="Users" description="Who may sign in, with which role, for which organizations."
-        actions={<>
-          {may(ctx, 'invitation.create', { type: 'global' }) && <LinkButton href="/admin/invitations">Invitations</LinkButton>}
-          {may(ctx, 'user.create', { type: 'global' }) && <LinkButton href="/admin/users/new" variant="primary">New user</LinkButton>}
-        </>} />
+      <PageHeader
+        title="Users"
+        description="Who may sign in, with which role, for which organizations."
+        actions={
+          <>
+            {may(ctx, 'invitation.create', { type: 'global' }) && (
+              <LinkButton href="/admin/invitations">Invitations</LinkButton>
+            )}
+            {may(ctx, 'user.create', { type: 'global' }) && (
+              <LinkButton href="/admin/users/new" variant="primary">
+                New user
+              </LinkButton>
+            )}
+          </>
+        }
+      />
       <FilterForm label="Filter users">
         <FilterSearch value={sp.q} placeholder="email or name" />
         <FilterSelect name="role" label="Role" value={role} all options={ROLES.map((r) => ({ value: r, label: r }))} />
@@ -34,11 +49,23 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         <Table caption="Users" head={['User', 'Role', 'Organizations', 'State', 'Last sign-in']}>
           {page.items.map((u) => (
             <tr key={u.id}>
-              <Td><Link href={`/admin/users/${u.id}`} className="font-medium text-blue-800 hover:underline">{u.email}</Link>
-                {u.name && <span className="block text-slate-500">{u.name}</span>}</Td>
+              <Td>
+                <Link href={`/admin/users/${u.id}`} className="font-medium text-blue-800 hover:underline">
+                  {u.email}
+                </Link>
+                {u.name && <span className="block text-slate-500">{u.name}</span>}
+              </Td>
               <Td>{u.role}</Td>
               <Td>{u.organizations.map((o) => o.name).join(', ') || '—'}</Td>
-              <Td>{u.active ? <Tag tone="green">active</Tag> : <Tag tone="red">deactivated</Tag>}{!u.hasPassword && <> <Tag>no password</Tag></>}</Td>
+              <Td>
+                {u.active ? <Tag tone="green">active</Tag> : <Tag tone="red">deactivated</Tag>}
+                {!u.hasPassword && (
+                  <>
+                    {' '}
+                    <Tag>no password</Tag>
+                  </>
+                )}
+              </Td>
               <Td className="whitespace-nowrap">{formatDate(u.lastSignInAt)}</Td>
             </tr>
           ))}

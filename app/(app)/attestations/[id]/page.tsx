@@ -31,80 +31,165 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
     <>
       <PageHeader
         title={`Key-manager attestation · revision ${a.revision}`}
-        breadcrumbs={[{ href: '/clouds', label: 'Clouds' }, { href: `/clouds/${a.cloud.slug}`, label: a.cloud.name }, { href: `/clouds/${a.cloud.slug}/attestations`, label: 'Attestations' }]}
-        description={<><StateTag state={a.state} /> {a.cloud.organization.name} · scs-0116 v1, manual testcase key-manager-docs-check · updated {formatDate(a.updatedAt)}</>}
-        actions={canReview ? <LinkButton href={`/attestations/${a.id}/review`} variant="primary">Review</LinkButton> : undefined}
+        breadcrumbs={[
+          { href: '/clouds', label: 'Clouds' },
+          { href: `/clouds/${a.cloud.slug}`, label: a.cloud.name },
+          { href: `/clouds/${a.cloud.slug}/attestations`, label: 'Attestations' },
+        ]}
+        description={
+          <>
+            <StateTag state={a.state} /> {a.cloud.organization.name} · scs-0116 v1, manual testcase
+            key-manager-docs-check · updated {formatDate(a.updatedAt)}
+          </>
+        }
+        actions={
+          canReview ? (
+            <LinkButton href={`/attestations/${a.id}/review`} variant="primary">
+              Review
+            </LinkButton>
+          ) : undefined
+        }
       />
       {a.state === 'approved' && (
-        <p className="mb-4 rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900" data-testid="approval">
-          Approved {formatDate(a.approvedAt)}; holds until {formatDate(a.expiresAt)}.{a.superseded && ' Superseded by a later approved revision.'} This revision can no longer change; start a new revision from the cloud&apos;s attestations to renew it.
+        <p
+          className="mb-4 rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900"
+          data-testid="approval"
+        >
+          Approved {formatDate(a.approvedAt)}; holds until {formatDate(a.expiresAt)}.
+          {a.superseded && ' Superseded by a later approved revision.'} This revision can no longer change; start a new
+          revision from the cloud&apos;s attestations to renew it.
         </p>
       )}
       {lastReview && a.state === 'changes_requested' && (
-        <div role="note" className="mb-4 rounded-md border border-yellow-300 bg-yellow-50 px-3 py-2 text-sm text-yellow-950" data-testid="changes-requested">
-          <p className="font-medium">The reviewer requested changes ({formatDate(lastReview.at)}, {lastReview.reviewerLabel}):</p>
+        <div
+          role="note"
+          className="mb-4 rounded-md border border-yellow-300 bg-yellow-50 px-3 py-2 text-sm text-yellow-950"
+          data-testid="changes-requested"
+        >
+          <p className="font-medium">
+            The reviewer requested changes ({formatDate(lastReview.at)}, {lastReview.reviewerLabel}):
+          </p>
           <p className="mt-1 whitespace-pre-wrap break-words">{lastReview.comment}</p>
         </div>
       )}
       <div className="space-y-4">
         <Card>
           <h2 className="mb-2 font-semibold">Statement</h2>
-          {canWrite ? <StatementForm id={a.id} action={saveAttestationAction} defaults={a.statement} /> : <StatementView statement={a.statement} />}
+          {canWrite ? (
+            <StatementForm id={a.id} action={saveAttestationAction} defaults={a.statement} />
+          ) : (
+            <StatementView statement={a.statement} />
+          )}
         </Card>
 
         <Card>
-          <h2 className="mb-2 font-semibold">Evidence ({a.files.length} of {maxFiles()})</h2>
-          {a.files.length === 0 ? <p className="mb-3 text-sm text-slate-600">No evidence attached yet.</p> : (
+          <h2 className="mb-2 font-semibold">
+            Evidence ({a.files.length} of {maxFiles()})
+          </h2>
+          {a.files.length === 0 ? (
+            <p className="mb-3 text-sm text-slate-600">No evidence attached yet.</p>
+          ) : (
             <div className="mb-3">
               <Table caption="Evidence files" head={['File', 'Type', 'Size', 'SHA-256', '']}>
                 {a.files.map((f) => (
                   <tr key={f.id} data-testid="evidence-file">
-                    <Td><a href={`/api/v1/attestations/${a.id}/files/${f.id}`} className="break-all text-blue-800 hover:underline" download>{f.name}</a></Td>
+                    <Td>
+                      <a
+                        href={`/api/v1/attestations/${a.id}/files/${f.id}`}
+                        className="break-all text-blue-800 hover:underline"
+                        download
+                      >
+                        {f.name}
+                      </a>
+                    </Td>
                     <Td>{f.mime}</Td>
                     <Td className="whitespace-nowrap">{formatBytes(f.size)}</Td>
-                    <Td><code className="break-all text-xs" data-testid="sha256">{f.sha256}</code></Td>
-                    <Td>{canWrite && (
-                      <ConfirmForm action={removeAttestationFileAction} fields={{ id: a.id, fileId: f.id }} label="Remove" variant="secondary"
-                        title={`Remove ${f.name}?`} body="The file is detached from this revision. Earlier submissions keep its hash in their records." />
-                    )}</Td>
+                    <Td>
+                      <code className="break-all text-xs" data-testid="sha256">
+                        {f.sha256}
+                      </code>
+                    </Td>
+                    <Td>
+                      {canWrite && (
+                        <ConfirmForm
+                          action={removeAttestationFileAction}
+                          fields={{ id: a.id, fileId: f.id }}
+                          label="Remove"
+                          variant="secondary"
+                          title={`Remove ${f.name}?`}
+                          body="The file is detached from this revision. Earlier submissions keep its hash in their records."
+                        />
+                      )}
+                    </Td>
                   </tr>
                 ))}
               </Table>
             </div>
           )}
           {canWrite && a.files.length < maxFiles() && (
-            <FileUpload id={a.id} accept={ACCEPT_ATTRIBUTE} limitText={`${ACCEPTED_SUMMARY}; up to ${formatBytes(maxFileBytes())} each and ${maxFiles()} per revision. The type is decided by the content.`} />
+            <FileUpload
+              id={a.id}
+              accept={ACCEPT_ATTRIBUTE}
+              limitText={`${ACCEPTED_SUMMARY}; up to ${formatBytes(maxFileBytes())} each and ${maxFiles()} per revision. The type is decided by the content.`}
+            />
           )}
         </Card>
 
         {canSubmit && (
           <Card>
             <h2 className="mb-2 font-semibold">Sign and submit</h2>
-            <p className="mb-3 text-sm text-slate-600">Submitting records your name, the time, your address and browser, and a SHA-256 digest over the statement and the files&apos; hashes. The revision is then locked until the review.</p>
-            <SubmitAttestationForm action={submitAttestationAction} id={a.id} organization={a.cloud.organization.name} defaultName={ctx.actor.name} />
+            <p className="mb-3 text-sm text-slate-600">
+              Submitting records your name, the time, your address and browser, and a SHA-256 digest over the statement
+              and the files&apos; hashes. The revision is then locked until the review.
+            </p>
+            <SubmitAttestationForm
+              action={submitAttestationAction}
+              id={a.id}
+              organization={a.cloud.organization.name}
+              defaultName={ctx.actor.name}
+            />
           </Card>
         )}
 
         <Card>
           <h2 className="mb-2 font-semibold">Signatures and reviews</h2>
-          {a.submissions.length === 0 ? <p className="text-sm text-slate-600">Not submitted yet.</p> : (
+          {a.submissions.length === 0 ? (
+            <p className="text-sm text-slate-600">Not submitted yet.</p>
+          ) : (
             <ol className="space-y-3 text-sm">
               {a.submissions.map((s) => (
                 <li key={s.id} className="rounded-md border border-slate-200 p-3" data-testid="signature">
-                  <p className="font-medium">Submission {s.number}: signed by {s.signerName} &lt;{s.signerEmail}&gt;</p>
+                  <p className="font-medium">
+                    Submission {s.number}: signed by {s.signerName} &lt;{s.signerEmail}&gt;
+                  </p>
                   <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
-                    <dt className="text-slate-600">Time</dt><dd>{formatDate(s.signedAt)} ({s.signedAt.toISOString()})</dd>
-                    <dt className="text-slate-600">Client address</dt><dd>{s.clientAddress ?? '—'}</dd>
-                    <dt className="text-slate-600">User agent</dt><dd className="break-all">{s.userAgent ?? '—'}</dd>
-                    <dt className="text-slate-600">Digest (SHA-256)</dt><dd><code className="break-all" data-testid="digest">{s.digest}</code></dd>
-                    <dt className="text-slate-600">Files</dt><dd>{s.files.map((f) => f.name).join(', ')}</dd>
+                    <dt className="text-slate-600">Time</dt>
+                    <dd>
+                      {formatDate(s.signedAt)} ({s.signedAt.toISOString()})
+                    </dd>
+                    <dt className="text-slate-600">Client address</dt>
+                    <dd>{s.clientAddress ?? '—'}</dd>
+                    <dt className="text-slate-600">User agent</dt>
+                    <dd className="break-all">{s.userAgent ?? '—'}</dd>
+                    <dt className="text-slate-600">Digest (SHA-256)</dt>
+                    <dd>
+                      <code className="break-all" data-testid="digest">
+                        {s.digest}
+                      </code>
+                    </dd>
+                    <dt className="text-slate-600">Files</dt>
+                    <dd>{s.files.map((f) => f.name).join(', ')}</dd>
                   </dl>
-                  {a.reviews.filter((r) => r.submissionNumber === s.number).map((r) => (
-                    <div key={r.id} className="mt-2 border-l-2 border-slate-300 pl-2" data-testid="review">
-                      <p className="font-medium">{DECISION_LABEL[r.decision]} by {r.reviewerLabel}, {formatDate(r.at)}</p>
-                      <p className="whitespace-pre-wrap break-words text-slate-800">{r.comment}</p>
-                    </div>
-                  ))}
+                  {a.reviews
+                    .filter((r) => r.submissionNumber === s.number)
+                    .map((r) => (
+                      <div key={r.id} className="mt-2 border-l-2 border-slate-300 pl-2" data-testid="review">
+                        <p className="font-medium">
+                          {DECISION_LABEL[r.decision]} by {r.reviewerLabel}, {formatDate(r.at)}
+                        </p>
+                        <p className="whitespace-pre-wrap break-words text-slate-800">{r.comment}</p>
+                      </div>
+                    ))}
                 </li>
               ))}
             </ol>
@@ -113,17 +198,26 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
 
         <Card>
           <h2 className="mb-2 font-semibold">Notifications to {a.cloud.organization.name}</h2>
-          {a.notifications.length === 0 ? <p className="text-sm text-slate-600">None yet. Reminders are sent 14 days and 1 day before an approval expires.</p> : (
+          {a.notifications.length === 0 ? (
+            <p className="text-sm text-slate-600">
+              None yet. Reminders are sent 14 days and 1 day before an approval expires.
+            </p>
+          ) : (
             <ul className="space-y-1 text-sm" data-testid="notifications">
               {a.notifications.map((n) => (
                 <li key={n.id} data-testid={n.kind === 'attestation.expiry-reminder' ? 'reminder' : 'notification'}>
-                  <span className="text-slate-600">{formatDate(n.createdAt)}</span> · {n.subject} {n.deliveredAt ? '(delivered)' : '(queued)'}
+                  <span className="text-slate-600">{formatDate(n.createdAt)}</span> · {n.subject}{' '}
+                  {n.deliveredAt ? '(delivered)' : '(queued)'}
                 </li>
               ))}
             </ul>
           )}
         </Card>
-        <p className="text-sm"><Link href={`/clouds/${a.cloud.slug}/attestations`} className="text-blue-800 hover:underline">All revisions of {a.cloud.name}</Link></p>
+        <p className="text-sm">
+          <Link href={`/clouds/${a.cloud.slug}/attestations`} className="text-blue-800 hover:underline">
+            All revisions of {a.cloud.name}
+          </Link>
+        </p>
       </div>
     </>
   );

@@ -23,7 +23,13 @@ import { TimelineList } from '@/components/compliance/timeline';
 
 export const metadata: Metadata = { title: 'Cloud' };
 
-export default async function CloudPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function CloudPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const { slug } = await params;
   const query = await searchParams;
   const period = parsePeriod(query.period);
@@ -49,31 +55,63 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
       <PageHeader
         title={cloud.name}
         breadcrumbs={[{ href: '/clouds', label: 'Clouds' }]}
-        description={<>{cloud.slug} · {cloud.organization.name} · region {cloud.region} {cloud.public ? <Tag tone="blue">public</Tag> : <Tag>private</Tag>} {cloud.archivedAt && <Tag tone="yellow">archived {formatDate(cloud.archivedAt)}</Tag>}</>}
-        actions={canEdit || canRun ? (
+        description={
           <>
-            {canRun && <ActionButton action={startRunAction} fields={{ slug: cloud.slug }} label="Run now" pendingText="Starting…" testId="run-now" />}
-            {canEdit && <LinkButton href={`/clouds/${cloud.slug}/edit`}>Edit</LinkButton>}
-            {canEdit && may(ctx, 'cloud.archive', resource) && (
-              <ConfirmForm action={archiveCloudAction} fields={{ slug: cloud.slug, archive: cloud.archivedAt ? 'false' : 'true' }}
-                label={cloud.archivedAt ? 'Restore' : 'Archive'} variant={cloud.archivedAt ? 'secondary' : 'danger'}
-                title={cloud.archivedAt ? `Restore ${cloud.name}?` : `Archive ${cloud.name}?`}
-                body={cloud.archivedAt ? 'The cloud returns to the lists and can be checked again.' : 'The cloud leaves the lists and is no longer checked. Its history is kept; you can restore it.'} />
-            )}
+            {cloud.slug} · {cloud.organization.name} · region {cloud.region}{' '}
+            {cloud.public ? <Tag tone="blue">public</Tag> : <Tag>private</Tag>}{' '}
+            {cloud.archivedAt && <Tag tone="yellow">archived {formatDate(cloud.archivedAt)}</Tag>}
           </>
-        ) : undefined}
+        }
+        actions={
+          canEdit || canRun ? (
+            <>
+              {canRun && (
+                <ActionButton
+                  action={startRunAction}
+                  fields={{ slug: cloud.slug }}
+                  label="Run now"
+                  pendingText="Starting…"
+                  testId="run-now"
+                />
+              )}
+              {canEdit && <LinkButton href={`/clouds/${cloud.slug}/edit`}>Edit</LinkButton>}
+              {canEdit && may(ctx, 'cloud.archive', resource) && (
+                <ConfirmForm
+                  action={archiveCloudAction}
+                  fields={{ slug: cloud.slug, archive: cloud.archivedAt ? 'false' : 'true' }}
+                  label={cloud.archivedAt ? 'Restore' : 'Archive'}
+                  variant={cloud.archivedAt ? 'secondary' : 'danger'}
+                  title={cloud.archivedAt ? `Restore ${cloud.name}?` : `Archive ${cloud.name}?`}
+                  body={
+                    cloud.archivedAt
+                      ? 'The cloud returns to the lists and can be checked again.'
+                      : 'The cloud leaves the lists and is no longer checked. Its history is kept; you can restore it.'
+                  }
+                />
+              )}
+            </>
+          ) : undefined
+        }
       />
       <div className="grid gap-4 md:grid-cols-2">
         <Card>
           <h2 className="mb-2 font-semibold">About</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-600">Organization</dt><dd>{cloud.organization.name}</dd>
-            <dt className="text-slate-600">Region</dt><dd>{cloud.region}</dd>
-            <dt className="text-slate-600">Contacts</dt><dd>{cloud.contactEmails.join(', ') || '—'}</dd>
-            <dt className="text-slate-600">Created</dt><dd>{formatDate(cloud.createdAt)}</dd>
+            <dt className="text-slate-600">Organization</dt>
+            <dd>{cloud.organization.name}</dd>
+            <dt className="text-slate-600">Region</dt>
+            <dd>{cloud.region}</dd>
+            <dt className="text-slate-600">Contacts</dt>
+            <dd>{cloud.contactEmails.join(', ') || '—'}</dd>
+            <dt className="text-slate-600">Created</dt>
+            <dd>{formatDate(cloud.createdAt)}</dd>
           </dl>
           {may(ctx, 'credential.read', resource) && (
-            <p className="mt-3 text-sm"><Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/credential`}>Credentials and connection test</Link></p>
+            <p className="mt-3 text-sm">
+              <Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/credential`}>
+                Credentials and connection test
+              </Link>
+            </p>
           )}
           {cloud.description && <p className="mt-3 whitespace-pre-line text-sm text-slate-700">{cloud.description}</p>}
         </Card>
@@ -85,12 +123,34 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
           <h2 className="mb-2 font-semibold">Status and schedule</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-slate-600">Status</dt>
-            <dd data-testid="cloud-status">{state.status ? <><VerdictTag verdict={state.status} /> since {formatDate(state.statusChangedAt)}</> : 'no finished run yet'}</dd>
-            {state.statusDetail && Object.entries(state.statusDetail).map(([t, v]) => (
-              <Fragment key={t}><dt className="font-mono text-xs text-slate-600">{t}</dt><dd><VerdictTag verdict={v} /></dd></Fragment>
-            ))}
-            <dt className="text-slate-600">Schedule</dt><dd>{state.schedule}</dd>
-            <dt className="text-slate-600">Next run</dt><dd data-testid="next-run">{state.schedule === 'off' || cloud.archivedAt ? '—' : state.nextRunAt ? formatDate(state.nextRunAt) : 'planned within a minute'}</dd>
+            <dd data-testid="cloud-status">
+              {state.status ? (
+                <>
+                  <VerdictTag verdict={state.status} /> since {formatDate(state.statusChangedAt)}
+                </>
+              ) : (
+                'no finished run yet'
+              )}
+            </dd>
+            {state.statusDetail &&
+              Object.entries(state.statusDetail).map(([t, v]) => (
+                <Fragment key={t}>
+                  <dt className="font-mono text-xs text-slate-600">{t}</dt>
+                  <dd>
+                    <VerdictTag verdict={v} />
+                  </dd>
+                </Fragment>
+              ))}
+            <dt className="text-slate-600">Schedule</dt>
+            <dd>{state.schedule}</dd>
+            <dt className="text-slate-600">Next run</dt>
+            <dd data-testid="next-run">
+              {state.schedule === 'off' || cloud.archivedAt
+                ? '—'
+                : state.nextRunAt
+                  ? formatDate(state.nextRunAt)
+                  : 'planned within a minute'}
+            </dd>
           </dl>
           {canEdit && <ScheduleForm action={setScheduleAction} slug={cloud.slug} schedule={state.schedule} />}
         </Card>
@@ -100,21 +160,63 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
         <div className="grid gap-4 md:grid-cols-2">
           {compliance.evaluations.map((e) => (
             <div key={e.standard} data-testid={`compliance-${e.standard}`}>
-              <p className="text-sm"><span className="font-medium">{e.standard === 'scs-0116-v1' ? 'scs-0116 v1' : 'Earlier draft (all SHOULD)'}</span> <StatusTag status={e.status} testId={`status-${e.standard}`} /></p>
-              {e.reasons.length > 0 && <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">{e.reasons.map((r) => <li key={r}>{r}</li>)}</ul>}
-              {e.warnings.length > 0 && <ul className="mt-1 list-disc pl-5 text-sm text-yellow-900" aria-label="Warnings">{e.warnings.map((r) => <li key={r}>Warning: {r}</li>)}</ul>}
+              <p className="text-sm">
+                <span className="font-medium">
+                  {e.standard === 'scs-0116-v1' ? 'scs-0116 v1' : 'Earlier draft (all SHOULD)'}
+                </span>{' '}
+                <StatusTag status={e.status} testId={`status-${e.standard}`} />
+              </p>
+              {e.reasons.length > 0 && (
+                <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
+                  {e.reasons.map((r) => (
+                    <li key={r}>{r}</li>
+                  ))}
+                </ul>
+              )}
+              {e.warnings.length > 0 && (
+                <ul className="mt-1 list-disc pl-5 text-sm text-yellow-900" aria-label="Warnings">
+                  {e.warnings.map((r) => (
+                    <li key={r}>Warning: {r}</li>
+                  ))}
+                </ul>
+              )}
             </div>
           ))}
         </div>
-        {/* On a narrow screen the table scrolls sideways: the box takes the focus so keyboard users can scroll it too. */}
+        {/*
+          On a narrow screen the table scrolls sideways: the box takes the focus so keyboard users can scroll it too.
+        */}
         <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Testcases of scs-0116 v1">
           <table className="min-w-full text-sm">
             <caption className="sr-only">Testcases of scs-0116 v1</caption>
-            <thead className="text-left text-xs uppercase text-slate-600"><tr><th scope="col" className="py-1 pr-3">Testcase</th><th scope="col" className="pr-3">Requirement</th><th scope="col" className="pr-3">Verdict</th><th scope="col" className="pr-3">Checked</th><th scope="col">Valid until</th></tr></thead>
+            <thead className="text-left text-xs uppercase text-slate-600">
+              <tr>
+                <th scope="col" className="py-1 pr-3">
+                  Testcase
+                </th>
+                <th scope="col" className="pr-3">
+                  Requirement
+                </th>
+                <th scope="col" className="pr-3">
+                  Verdict
+                </th>
+                <th scope="col" className="pr-3">
+                  Checked
+                </th>
+                <th scope="col">Valid until</th>
+              </tr>
+            </thead>
             <tbody className="divide-y divide-slate-100">
               {compliance.evaluations[0].testcases.map((t) => (
-                <tr key={t.id}><td className="py-1 pr-3 font-mono text-xs">{t.id}</td><td className="pr-3">{t.requirement}</td><td className="pr-3"><StatusTag status={t.verdict} /></td>
-                  <td className="pr-3">{formatDate(t.checkedAt)}</td><td>{formatDate(t.expiresAt)}</td></tr>
+                <tr key={t.id}>
+                  <td className="py-1 pr-3 font-mono text-xs">{t.id}</td>
+                  <td className="pr-3">{t.requirement}</td>
+                  <td className="pr-3">
+                    <StatusTag status={t.verdict} />
+                  </td>
+                  <td className="pr-3">{formatDate(t.checkedAt)}</td>
+                  <td>{formatDate(t.expiresAt)}</td>
+                </tr>
               ))}
             </tbody>
           </table>
@@ -124,33 +226,79 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
         <h2 className="mb-2 font-semibold">Certificate</h2>
         <div data-testid="certificate-state" className="text-sm">
           {cert.current ? (
-            <p>scs-0116 v1 · <Tag tone={cert.state === 'valid' ? 'green' : cert.state === 'revoked' ? 'red' : 'yellow'}>{cert.state}</Tag> granted {formatDate(cert.current.grantedAt)} by {cert.current.grantedByLabel}, valid until {formatDate(cert.current.validUntil)}
-              {cert.current.revokedAt && <> · revoked {formatDate(cert.current.revokedAt)}: {cert.current.revokedReason}</>}</p>
-          ) : <p>No certificate has been granted.</p>}
-          {cloud.public && <p className="mt-1">Public status page: <Link className="text-blue-700 underline" href={`/status/${cloud.slug}`}>/status/{cloud.slug}</Link> · badge <code>/badge/{cloud.slug}.svg</code></p>}
+            <p>
+              scs-0116 v1 ·{' '}
+              <Tag tone={cert.state === 'valid' ? 'green' : cert.state === 'revoked' ? 'red' : 'yellow'}>
+                {cert.state}
+              </Tag>{' '}
+              granted {formatDate(cert.current.grantedAt)} by {cert.current.grantedByLabel}, valid until{' '}
+              {formatDate(cert.current.validUntil)}
+              {cert.current.revokedAt && (
+                <>
+                  {' '}
+                  · revoked {formatDate(cert.current.revokedAt)}: {cert.current.revokedReason}
+                </>
+              )}
+            </p>
+          ) : (
+            <p>No certificate has been granted.</p>
+          )}
+          {cloud.public && (
+            <p className="mt-1">
+              Public status page:{' '}
+              <Link className="text-blue-700 underline" href={`/status/${cloud.slug}`}>
+                /status/{cloud.slug}
+              </Link>{' '}
+              · badge <code>/badge/{cloud.slug}.svg</code>
+            </p>
+          )}
         </div>
         {canGrant && cert.state !== 'valid' && (
           <div className="mt-3">
-            {compliance.status === 'PASS'
-              ? <ActionButton action={grantCertificateAction} fields={{ slug: cloud.slug, standard: 'scs-0116-v1' }} label="Grant certificate (one year)" pendingText="Granting…" testId="grant-certificate" />
-              : <p className="text-sm text-slate-600">A certificate can be granted once the status for scs-0116 v1 is PASS.</p>}
+            {compliance.status === 'PASS' ? (
+              <ActionButton
+                action={grantCertificateAction}
+                fields={{ slug: cloud.slug, standard: 'scs-0116-v1' }}
+                label="Grant certificate (one year)"
+                pendingText="Granting…"
+                testId="grant-certificate"
+              />
+            ) : (
+              <p className="text-sm text-slate-600">
+                A certificate can be granted once the status for scs-0116 v1 is PASS.
+              </p>
+            )}
           </div>
         )}
-        {canRevoke && cert.current && cert.state === 'valid' && <RevokeForm action={revokeCertificateAction} id={cert.current.id} />}
+        {canRevoke && cert.current && cert.state === 'valid' && (
+          <RevokeForm action={revokeCertificateAction} id={cert.current.id} />
+        )}
       </Card>
       <Card className="mt-4">
         <div className="mb-3 flex flex-wrap items-end justify-between gap-3">
           <h2 className="font-semibold">History</h2>
           <div className="flex flex-wrap items-end gap-3">
             <PeriodFilter basePath={`/clouds/${cloud.slug}`} period={period} periods={Object.keys(PERIODS)} />
-            <a className="text-sm text-blue-700 underline" href={`/api/v1/clouds/${cloud.slug}/history?format=csv&period=${period}`}>CSV</a>
-            <a className="text-sm text-blue-700 underline" href={`/api/v1/clouds/${cloud.slug}/history?format=json&period=${period}`}>JSON</a>
+            <a
+              className="text-sm text-blue-700 underline"
+              href={`/api/v1/clouds/${cloud.slug}/history?format=csv&period=${period}`}
+            >
+              CSV
+            </a>
+            <a
+              className="text-sm text-blue-700 underline"
+              href={`/api/v1/clouds/${cloud.slug}/history?format=json&period=${period}`}
+            >
+              JSON
+            </a>
           </div>
         </div>
         <HistoryStrips history={history} testId="history" />
       </Card>
       <Card className="mt-4">
-        <h2 id="timeline" className="mb-2 font-semibold">Runs and attestations</h2>
+        <h2 id="timeline" className="mb-2 font-semibold">
+          Runs and attestations
+        </h2>
         <TimelineList timeline={timeline} basePath={`/clouds/${cloud.slug}`} id="timeline" />
       </Card>
       {runs.length > 0 && (
@@ -159,10 +307,14 @@ export default async function CloudPage({ params, searchParams }: { params: Prom
           <ul className="divide-y divide-slate-100 text-sm" data-testid="recent-runs">
             {runs.map((r) => (
               <li key={r.id} className="flex flex-wrap items-center gap-2 py-2">
-                <Link className="font-medium text-blue-800 underline-offset-2 hover:underline" href={`/runs/${r.id}`}>{formatDate(r.queuedAt)}</Link>
+                <Link className="font-medium text-blue-800 underline-offset-2 hover:underline" href={`/runs/${r.id}`}>
+                  {formatDate(r.queuedAt)}
+                </Link>
                 <RunStatusTag status={r.status} />
                 <span className="text-slate-600">{r.trigger}</span>
-                <span className="text-slate-600">{r.counts.PASS} pass · {r.counts.FAIL} fail · {r.counts.ABORT} abort</span>
+                <span className="text-slate-600">
+                  {r.counts.PASS} pass · {r.counts.FAIL} fail · {r.counts.ABORT} abort
+                </span>
               </li>
             ))}
           </ul>

@@ -14,7 +14,9 @@ export default async function NewCloudPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader title="New cloud" breadcrumbs={[{ href: '/clouds', label: 'Clouds' }]} />
-      <Card><CloudForm action={createCloudAction} organizations={orgs} defaults={{ organization: sp.organization }} /></Card>
+      <Card>
+        <CloudForm action={createCloudAction} organizations={orgs} defaults={{ organization: sp.organization }} />
+      </Card>
     </>
   );
 }

@@ -28,46 +28,79 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
       <PageHeader
         title={org.name}
         breadcrumbs={[{ href: '/organizations', label: 'Organizations' }]}
-        description={<>{org.slug} {org.archivedAt && <Tag tone="yellow">archived {formatDate(org.archivedAt)}</Tag>}</>}
-        actions={canEdit || canArchive ? (
+        description={
           <>
-            {canEdit && <LinkButton href={`/organizations/${org.slug}/edit`}>Edit</LinkButton>}
-            {canArchive && (
-              <ConfirmForm action={archiveOrganizationAction} fields={{ slug: org.slug, archive: org.archivedAt ? 'false' : 'true' }}
-                label={org.archivedAt ? 'Restore' : 'Archive'} variant={org.archivedAt ? 'secondary' : 'danger'}
-                title={org.archivedAt ? `Restore ${org.name}?` : `Archive ${org.name}?`}
-                body={org.archivedAt
-                  ? 'The organization returns to the lists; clouds can be added to it and users invited again.'
-                  : 'The organization leaves the lists; no clouds can be added and open invitations stop working. Its clouds, members and history are kept; you can restore it.'} />
-            )}
+            {org.slug} {org.archivedAt && <Tag tone="yellow">archived {formatDate(org.archivedAt)}</Tag>}
           </>
-        ) : undefined}
+        }
+        actions={
+          canEdit || canArchive ? (
+            <>
+              {canEdit && <LinkButton href={`/organizations/${org.slug}/edit`}>Edit</LinkButton>}
+              {canArchive && (
+                <ConfirmForm
+                  action={archiveOrganizationAction}
+                  fields={{ slug: org.slug, archive: org.archivedAt ? 'false' : 'true' }}
+                  label={org.archivedAt ? 'Restore' : 'Archive'}
+                  variant={org.archivedAt ? 'secondary' : 'danger'}
+                  title={org.archivedAt ? `Restore ${org.name}?` : `Archive ${org.name}?`}
+                  body={
+                    org.archivedAt
+                      ? 'The organization returns to the lists; clouds can be added to it and users invited again.'
+                      : 'The organization leaves the lists; no clouds can be added and open invitations stop working. Its clouds, members and history are kept; you can restore it.'
+                  }
+                />
+              )}
+            </>
+          ) : undefined
+        }
       />
       <div className="space-y-6">
         <Card>
           <h2 className="mb-2 font-semibold">About</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-600">Slug</dt><dd>{org.slug}</dd>
-            <dt className="text-slate-600">Contacts</dt><dd className="break-all">{org.contactEmails.join(', ') || '—'}</dd>
-            <dt className="text-slate-600">Created</dt><dd>{formatDate(org.createdAt)}</dd>
+            <dt className="text-slate-600">Slug</dt>
+            <dd>{org.slug}</dd>
+            <dt className="text-slate-600">Contacts</dt>
+            <dd className="break-all">{org.contactEmails.join(', ') || '—'}</dd>
+            <dt className="text-slate-600">Created</dt>
+            <dd>{formatDate(org.createdAt)}</dd>
           </dl>
         </Card>
 
         <section aria-labelledby="clouds-heading">
           <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
-            <h2 id="clouds-heading" className="text-lg font-semibold">Clouds</h2>
-            {canAddCloud && <LinkButton href={`/clouds/new?organization=${encodeURIComponent(org.slug)}`}>Add a cloud</LinkButton>}
+            <h2 id="clouds-heading" className="text-lg font-semibold">
+              Clouds
+            </h2>
+            {canAddCloud && (
+              <LinkButton href={`/clouds/new?organization=${encodeURIComponent(org.slug)}`}>Add a cloud</LinkButton>
+            )}
           </div>
           {clouds.total === 0 ? (
             <EmptyState title="This organization has no clouds yet.">
-              {canAddCloud ? <Link className="underline" href={`/clouds/new?organization=${encodeURIComponent(org.slug)}`}>Add its first cloud</Link> : null}
+              {canAddCloud ? (
+                <Link className="underline" href={`/clouds/new?organization=${encodeURIComponent(org.slug)}`}>
+                  Add its first cloud
+                </Link>
+              ) : null}
             </EmptyState>
           ) : (
             <Table caption={`Clouds of ${org.name}`} head={['Cloud', 'Region', 'Visibility']}>
               {clouds.items.map((c) => (
                 <tr key={c.id}>
-                  <Td><Link href={`/clouds/${c.slug}`} className="font-medium text-blue-800 hover:underline">{c.name}</Link> <span className="text-slate-500">{c.slug}</span>
-                    {c.archivedAt && <> <Tag tone="yellow">archived</Tag></>}</Td>
+                  <Td>
+                    <Link href={`/clouds/${c.slug}`} className="font-medium text-blue-800 hover:underline">
+                      {c.name}
+                    </Link>{' '}
+                    <span className="text-slate-500">{c.slug}</span>
+                    {c.archivedAt && (
+                      <>
+                        {' '}
+                        <Tag tone="yellow">archived</Tag>
+                      </>
+                    )}
+                  </Td>
                   <Td>{c.region}</Td>
                   <Td>{c.public ? <Tag tone="blue">public</Tag> : <Tag>private</Tag>}</Td>
                 </tr>
@@ -75,15 +108,25 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
             </Table>
           )}
           {clouds.total > clouds.items.length && (
-            <p className="mt-2 text-sm"><Link className="underline" href={`/clouds?organization=${encodeURIComponent(org.slug)}&archived=1`}>All {clouds.total} clouds</Link></p>
+            <p className="mt-2 text-sm">
+              <Link className="underline" href={`/clouds?organization=${encodeURIComponent(org.slug)}&archived=1`}>
+                All {clouds.total} clouds
+              </Link>
+            </p>
           )}
         </section>
 
         {members && (
           <section aria-labelledby="members-heading">
             <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
-              <h2 id="members-heading" className="text-lg font-semibold">Members</h2>
-              {canInvite && <LinkButton href={`/admin/invitations?organization=${encodeURIComponent(org.slug)}`}>Invite a user</LinkButton>}
+              <h2 id="members-heading" className="text-lg font-semibold">
+                Members
+              </h2>
+              {canInvite && (
+                <LinkButton href={`/admin/invitations?organization=${encodeURIComponent(org.slug)}`}>
+                  Invite a user
+                </LinkButton>
+              )}
             </div>
             {members.length === 0 ? (
               <EmptyState title="No users belong to this organization yet." />
@@ -92,9 +135,13 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
                 {members.map((m) => (
                   <tr key={m.id}>
                     <Td>
-                      {may(ctx, 'user.read', { type: 'user', id: m.id })
-                        ? <Link href={`/admin/users/${m.id}`} className="font-medium text-blue-800 hover:underline">{m.email}</Link>
-                        : <span className="font-medium">{m.email}</span>}
+                      {may(ctx, 'user.read', { type: 'user', id: m.id }) ? (
+                        <Link href={`/admin/users/${m.id}`} className="font-medium text-blue-800 hover:underline">
+                          {m.email}
+                        </Link>
+                      ) : (
+                        <span className="font-medium">{m.email}</span>
+                      )}
                       {m.name && <span className="block text-slate-500">{m.name}</span>}
                     </Td>
                     <Td>{m.role}</Td>

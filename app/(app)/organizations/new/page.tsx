@@ -12,7 +12,9 @@ export default async function NewOrganizationPage() {
   return (
     <>
       <PageHeader title="New organization" breadcrumbs={[{ href: '/organizations', label: 'Organizations' }]} />
-      <Card><OrganizationForm action={createOrganizationAction} /></Card>
+      <Card>
+        <OrganizationForm action={createOrganizationAction} />
+      </Card>
     </>
   );
 }

@@ -18,20 +18,49 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const resource = { type: 'cloud' as const, organizationId: run.cloud.organizationId };
   const active = run.status === 'queued' || run.status === 'running';
   const diff = active ? null : await diffWithPrevious(ctx, id);
-  const report = run.report as { leftovers?: Array<{ kind: string; name: string | null; uuid: string; deleted: boolean; reason: string }>; warnings?: string[]; earlierRuns?: { found: Array<{ kind: string; name: string | null; deleted: boolean; reason: string }> } | null } | null;
+  const report = run.report as {
+    leftovers?: Array<{ kind: string; name: string | null; uuid: string; deleted: boolean; reason: string }>;
+    warnings?: string[];
+    earlierRuns?: { found: Array<{ kind: string; name: string | null; deleted: boolean; reason: string }> } | null;
+  } | null;
   return (
     <>
       <PageHeader
         title={`Run of ${run.cloud.name}`}
-        breadcrumbs={[{ href: '/clouds', label: 'Clouds' }, { href: `/clouds/${run.cloud.slug}`, label: run.cloud.name }]}
-        description={<>{run.trigger} run · queued {formatDate(run.queuedAt)} · <RunStatusTag status={run.status} />{run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}</>}
+        breadcrumbs={[
+          { href: '/clouds', label: 'Clouds' },
+          { href: `/clouds/${run.cloud.slug}`, label: run.cloud.name },
+        ]}
+        description={
+          <>
+            {run.trigger} run · queued {formatDate(run.queuedAt)} · <RunStatusTag status={run.status} />
+            {run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}
+          </>
+        }
         actions={
           <>
-            <a className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100" href={`/api/v1/runs/${run.id}/report?format=json`} download>Download JSON</a>
-            <a className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100" href={`/api/v1/runs/${run.id}/report?format=yaml`} download>Download SCS report (YAML)</a>
+            <a
+              className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100"
+              href={`/api/v1/runs/${run.id}/report?format=json`}
+              download
+            >
+              Download JSON
+            </a>
+            <a
+              className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100"
+              href={`/api/v1/runs/${run.id}/report?format=yaml`}
+              download
+            >
+              Download SCS report (YAML)
+            </a>
             {active && may(ctx, 'run.cancel', resource) && (
-              <ConfirmForm action={cancelRunAction} fields={{ id: run.id }} label="Cancel run" title="Cancel this run?"
-                body="Checks that have not started end as ABORT; test objects already created are still cleaned up." />
+              <ConfirmForm
+                action={cancelRunAction}
+                fields={{ id: run.id }}
+                label="Cancel run"
+                title="Cancel this run?"
+                body="Checks that have not started end as ABORT; test objects already created are still cleaned up."
+              />
             )}
           </>
         }
@@ -41,20 +70,52 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
 
         {!active && (
           <Card>
-            <h2 className="mb-2 font-semibold" id="diff">Changes since the previous run</h2>
+            <h2 className="mb-2 font-semibold" id="diff">
+              Changes since the previous run
+            </h2>
             {!diff?.previous ? (
               <p className="text-sm text-slate-600">This is the first finished run of this cloud.</p>
             ) : diff.changes.length === 0 ? (
-              <p className="text-sm text-slate-600" data-testid="diff-none">No verdict or message changed since the <Link className="underline" href={`/runs/${diff.previous.id}`}>previous run</Link> ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) are the same.</p>
+              <p className="text-sm text-slate-600" data-testid="diff-none">
+                No verdict or message changed since the{' '}
+                <Link className="underline" href={`/runs/${diff.previous.id}`}>
+                  previous run
+                </Link>{' '}
+                ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) are the same.
+              </p>
             ) : (
               <div data-testid="diff">
-                <p className="mb-2 text-sm text-slate-600">Compared with the <Link className="underline" href={`/runs/${diff.previous.id}`}>previous run</Link> ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) unchanged.</p>
+                <p className="mb-2 text-sm text-slate-600">
+                  Compared with the{' '}
+                  <Link className="underline" href={`/runs/${diff.previous.id}`}>
+                    previous run
+                  </Link>{' '}
+                  ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) unchanged.
+                </p>
                 <Table caption="Changed results" head={['Testcase', 'Before', 'Now']}>
                   {diff.changes.map((c) => (
                     <tr key={c.testcase}>
                       <Td className="font-mono text-xs">{c.testcase}</Td>
-                      <Td>{c.before ? <><VerdictTag verdict={c.before.verdict} /> <span className="text-xs text-slate-600">{c.before.message}</span></> : <span className="text-slate-500">not run</span>}</Td>
-                      <Td>{c.after ? <><VerdictTag verdict={c.after.verdict} /> <span className="text-xs text-slate-600">{c.after.message}</span></> : <span className="text-slate-500">not run</span>}</Td>
+                      <Td>
+                        {c.before ? (
+                          <>
+                            <VerdictTag verdict={c.before.verdict} />{' '}
+                            <span className="text-xs text-slate-600">{c.before.message}</span>
+                          </>
+                        ) : (
+                          <span className="text-slate-500">not run</span>
+                        )}
+                      </Td>
+                      <Td>
+                        {c.after ? (
+                          <>
+                            <VerdictTag verdict={c.after.verdict} />{' '}
+                            <span className="text-xs text-slate-600">{c.after.message}</span>
+                          </>
+                        ) : (
+                          <span className="text-slate-500">not run</span>
+                        )}
+                      </Td>
                     </tr>
                   ))}
                 </Table>
@@ -82,16 +143,30 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </Card>
         )}
 
-        {report && ((report.leftovers?.length ?? 0) > 0 || (report.warnings?.length ?? 0) > 0 || (report.earlierRuns?.found.length ?? 0) > 0) && (
-          <Card>
-            <h2 className="mb-2 font-semibold">Clean-up and warnings</h2>
-            <ul className="list-disc space-y-1 pl-5 text-sm">
-              {report.warnings?.map((w) => <li key={w}>{w}</li>)}
-              {report.leftovers?.map((l) => <li key={`${l.kind}-${l.uuid}`}>{l.kind} {l.name ?? l.uuid}: {l.deleted ? 'deleted' : 'still in the cloud'} ({l.reason})</li>)}
-              {report.earlierRuns?.found.map((l, i) => <li key={`e-${i}`}>Interrupted run&apos;s {l.kind} {l.name}: {l.deleted ? 'deleted' : 'still in the cloud'} ({l.reason})</li>)}
-            </ul>
-          </Card>
-        )}
+        {report &&
+          ((report.leftovers?.length ?? 0) > 0 ||
+            (report.warnings?.length ?? 0) > 0 ||
+            (report.earlierRuns?.found.length ?? 0) > 0) && (
+            <Card>
+              <h2 className="mb-2 font-semibold">Clean-up and warnings</h2>
+              <ul className="list-disc space-y-1 pl-5 text-sm">
+                {report.warnings?.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+                {report.leftovers?.map((l) => (
+                  <li key={`${l.kind}-${l.uuid}`}>
+                    {l.kind} {l.name ?? l.uuid}: {l.deleted ? 'deleted' : 'still in the cloud'} ({l.reason})
+                  </li>
+                ))}
+                {report.earlierRuns?.found.map((l, i) => (
+                  <li key={`e-${i}`}>
+                    Interrupted run&apos;s {l.kind} {l.name}: {l.deleted ? 'deleted' : 'still in the cloud'} ({l.reason}
+                    )
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          )}
       </div>
     </>
   );

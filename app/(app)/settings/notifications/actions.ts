@@ -5,22 +5,38 @@ import type { FormState } from '@/lib/next/form-state';
 
 /** The caller's own e-mail preferences. */
 export async function savePreferencesAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    await setPreferences(ctx, v);
-    return { message: 'Preferences saved.' };
-  }, { revalidate: '/settings/notifications' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      await setPreferences(ctx, v);
+      return { message: 'Preferences saved.' };
+    },
+    { revalidate: '/settings/notifications' },
+  );
 }
 
 export async function createWebhookAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    const { secret } = await createWebhook(ctx, v);
-    return { reveal: secret, message: 'Webhook added. Its signing secret is shown once: verify the X-SCS-Signature header (HMAC-SHA256 of "<X-SCS-Timestamp>.<body>") with it.' };
-  }, { revalidate: '/settings/notifications' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const { secret } = await createWebhook(ctx, v);
+      return {
+        reveal: secret,
+        message:
+          'Webhook added. Its signing secret is shown once: verify the X-SCS-Signature header (HMAC-SHA256 of "<X-SCS-Timestamp>.<body>") with it.',
+      };
+    },
+    { revalidate: '/settings/notifications' },
+  );
 }
 
 export async function deleteWebhookAction(_prev: FormState, fd: FormData): Promise<FormState> {
-  return formAction(fd, async (ctx, v) => {
-    await deleteWebhook(ctx, v.id ?? '');
-    return { message: 'Webhook removed.' };
-  }, { revalidate: '/settings/notifications' });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      await deleteWebhook(ctx, v.id ?? '');
+      return { message: 'Webhook removed.' };
+    },
+    { revalidate: '/settings/notifications' },
+  );
 }

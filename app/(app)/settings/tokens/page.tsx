@@ -16,8 +16,15 @@ export default async function TokensPage() {
   const canRevoke = may(ctx, 'token.revoke', owner);
   return (
     <>
-      <PageHeader title="API tokens"
-        description={<>Personal tokens for the API at <code className="font-mono">/api/v1</code>. A token acts as you, with your role and organizations.</>} />
+      <PageHeader
+        title="API tokens"
+        description={
+          <>
+            Personal tokens for the API at <code className="font-mono">/api/v1</code>. A token acts as you, with your
+            role and organizations.
+          </>
+        }
+      />
       <div className="space-y-6">
         {canCreate && (
           <Card>
@@ -26,27 +33,60 @@ export default async function TokensPage() {
           </Card>
         )}
         <section aria-labelledby="tokens-heading">
-          <h2 id="tokens-heading" className="mb-2 text-lg font-semibold">Your tokens</h2>
+          <h2 id="tokens-heading" className="mb-2 text-lg font-semibold">
+            Your tokens
+          </h2>
           {tokens.length === 0 ? (
             <EmptyState title="You have no API tokens." />
           ) : (
-            <Table caption="Your API tokens" head={['Name', 'Prefix', 'Created', 'Expires', 'Last used', 'State', ...(canRevoke ? [<span key="a" className="sr-only">Actions</span>] : [])]}>
+            <Table
+              caption="Your API tokens"
+              head={[
+                'Name',
+                'Prefix',
+                'Created',
+                'Expires',
+                'Last used',
+                'State',
+                ...(canRevoke
+                  ? [
+                      <span key="a" className="sr-only">
+                        Actions
+                      </span>,
+                    ]
+                  : []),
+              ]}
+            >
               {tokens.map((t) => {
                 const expired = isPast(t.expiresAt);
                 return (
                   <tr key={t.id}>
                     <Td className="font-medium">{t.name}</Td>
-                    <Td><code className="font-mono text-xs">{t.prefix}…</code></Td>
+                    <Td>
+                      <code className="font-mono text-xs">{t.prefix}…</code>
+                    </Td>
                     <Td className="whitespace-nowrap">{formatDate(t.createdAt)}</Td>
                     <Td className="whitespace-nowrap">{formatDate(t.expiresAt)}</Td>
                     <Td className="whitespace-nowrap">{t.lastUsedAt ? formatDate(t.lastUsedAt) : 'never'}</Td>
-                    <Td>{t.revokedAt ? <Tag tone="red">revoked {formatDate(t.revokedAt)}</Tag> : expired ? <Tag tone="yellow">expired</Tag> : <Tag tone="green">active</Tag>}</Td>
+                    <Td>
+                      {t.revokedAt ? (
+                        <Tag tone="red">revoked {formatDate(t.revokedAt)}</Tag>
+                      ) : expired ? (
+                        <Tag tone="yellow">expired</Tag>
+                      ) : (
+                        <Tag tone="green">active</Tag>
+                      )}
+                    </Td>
                     {canRevoke && (
                       <Td>
                         {!t.revokedAt && !expired && (
-                          <ConfirmForm action={revokeTokenAction} fields={{ id: t.id }} label="Revoke"
+                          <ConfirmForm
+                            action={revokeTokenAction}
+                            fields={{ id: t.id }}
+                            label="Revoke"
                             title={`Revoke the token "${t.name}"?`}
-                            body="Requests with this token are refused from now on. This cannot be undone; create a new token if you need one." />
+                            body="Requests with this token are refused from now on. This cannot be undone; create a new token if you need one."
+                          />
                         )}
                       </Td>
                     )}

@@ -9,9 +9,17 @@ import { handlers } from '@/lib/auth/config';
  * Host header, or a trusted proxy's value); Auth.js gets a plain Request at exactly that URL.
  */
 function atClientOrigin(req: NextRequest): Request {
-  const url = new URL(req.nextUrl.pathname + req.nextUrl.search, `${req.headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${req.headers.get('x-forwarded-host') ?? req.headers.get('host')}`);
+  const url = new URL(
+    req.nextUrl.pathname + req.nextUrl.search,
+    `${req.headers.get('x-forwarded-proto') === 'https' ? 'https' : 'http'}://${req.headers.get('x-forwarded-host') ?? req.headers.get('host')}`,
+  );
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(url, { method: req.method, headers: req.headers, body: hasBody ? req.body : undefined, ...(hasBody ? { duplex: 'half' } : {}) } as RequestInit);
+  return new Request(url, {
+    method: req.method,
+    headers: req.headers,
+    body: hasBody ? req.body : undefined,
+    ...(hasBody ? { duplex: 'half' } : {}),
+  } as RequestInit);
 }
 
 export const GET = (req: NextRequest) => handlers.GET(atClientOrigin(req) as NextRequest);

@@ -7,6 +7,8 @@ export const dynamic = 'force-dynamic';
 export const GET = apiRoute(async (_ctx, req) => {
   const base = publicBaseUrl(req);
   const slug = new URL(req.url).searchParams.get('cloud');
-  const body = slug ? statusJson(await publicCloud(slug), base) : { items: (await publicClouds()).map((c) => statusJson(c, base)) };
+  const body = slug
+    ? statusJson(await publicCloud(slug), base)
+    : { items: (await publicClouds()).map((c) => statusJson(c, base)) };
   return Response.json(body, { headers: { 'Cache-Control': 'public, max-age=60' } });
 });

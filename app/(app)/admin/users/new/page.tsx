@@ -13,9 +13,14 @@ export default async function NewUserPage() {
   const orgs = await organizationChoices(ctx);
   return (
     <>
-      <PageHeader title="New user" breadcrumbs={[{ href: '/admin/users', label: 'Users' }]}
-        description="To let a CSP user choose their own password, send an invitation instead." />
-      <Card><NewUserForm action={createUserAction} organizations={orgs} /></Card>
+      <PageHeader
+        title="New user"
+        breadcrumbs={[{ href: '/admin/users', label: 'Users' }]}
+        description="To let a CSP user choose their own password, send an invitation instead."
+      />
+      <Card>
+        <NewUserForm action={createUserAction} organizations={orgs} />
+      </Card>
     </>
   );
 }

@@ -20,22 +20,50 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
   const { id } = await params;
   const ctx = await pageContext(`/attestations/${id}/review`);
   const { attestation: a, results, findings, highlights } = await orRefuse(reviewSheet(ctx, id));
-  const flagged = new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.testcase).filter(Boolean));
+  const flagged = new Set(
+    findings
+      .filter((f) => f.severity !== 'info')
+      .map((f) => f.testcase)
+      .filter(Boolean),
+  );
   const latest = a.submissions.at(-1);
   return (
     <>
       <PageHeader
         title={`Review: ${a.cloud.name}, revision ${a.revision}`}
-        breadcrumbs={[{ href: '/attestations', label: 'Review queue' }, { href: `/attestations/${a.id}`, label: `Revision ${a.revision}` }]}
-        description={<><StateTag state={a.state} /> {a.cloud.organization.name} · submitted {formatDate(a.submittedAt)}{latest && <> by {latest.signerName}</>}</>}
+        breadcrumbs={[
+          { href: '/attestations', label: 'Review queue' },
+          { href: `/attestations/${a.id}`, label: `Revision ${a.revision}` },
+        ]}
+        description={
+          <>
+            <StateTag state={a.state} /> {a.cloud.organization.name} · submitted {formatDate(a.submittedAt)}
+            {latest && <> by {latest.signerName}</>}
+          </>
+        }
       />
       {findings.length > 0 && (
         <section aria-labelledby="findings" className="mb-4">
-          <h2 id="findings" className="mb-2 font-semibold">Statement against the automated results</h2>
+          <h2 id="findings" className="mb-2 font-semibold">
+            Statement against the automated results
+          </h2>
           <ul className="space-y-2">
             {findings.map((f, i) => (
-              <li key={i} className={`rounded-md border-l-4 px-3 py-2 text-sm ${SEVERITY_STYLE[f.severity]}`} data-testid="finding" data-severity={f.severity} data-rule={f.rule}>
-                <strong className="uppercase">{f.severity}</strong>{f.testcase && <> · <code>{f.testcase}</code></>}: {f.message}
+              <li
+                key={i}
+                className={`rounded-md border-l-4 px-3 py-2 text-sm ${SEVERITY_STYLE[f.severity]}`}
+                data-testid="finding"
+                data-severity={f.severity}
+                data-rule={f.rule}
+              >
+                <strong className="uppercase">{f.severity}</strong>
+                {f.testcase && (
+                  <>
+                    {' '}
+                    · <code>{f.testcase}</code>
+                  </>
+                )}
+                : {f.message}
               </li>
             ))}
           </ul>
@@ -48,19 +76,45 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           <h3 className="mb-1 mt-4 text-sm font-semibold">Evidence</h3>
           <ul className="space-y-1 text-sm">
             {a.files.map((f) => (
-              <li key={f.id}><a className="break-all text-blue-800 hover:underline" href={`/api/v1/attestations/${a.id}/files/${f.id}`} download>{f.name}</a> <span className="text-slate-600">{f.mime}</span> <code className="block break-all text-xs">{f.sha256}</code></li>
+              <li key={f.id}>
+                <a
+                  className="break-all text-blue-800 hover:underline"
+                  href={`/api/v1/attestations/${a.id}/files/${f.id}`}
+                  download
+                >
+                  {f.name}
+                </a>{' '}
+                <span className="text-slate-600">{f.mime}</span>{' '}
+                <code className="block break-all text-xs">{f.sha256}</code>
+              </li>
             ))}
           </ul>
-          {latest && <p className="mt-3 text-xs text-slate-600">Submission {latest.number} digest: <code className="break-all">{latest.digest}</code></p>}
+          {latest && (
+            <p className="mt-3 text-xs text-slate-600">
+              Submission {latest.number} digest: <code className="break-all">{latest.digest}</code>
+            </p>
+          )}
         </Card>
         <Card className="min-w-0">
           <h2 className="mb-2 font-semibold">Latest automated results</h2>
-          {results.length === 0 ? <p className="text-sm text-slate-600">No automated results for this cloud yet.</p> : (
+          {results.length === 0 ? (
+            <p className="text-sm text-slate-600">No automated results for this cloud yet.</p>
+          ) : (
             <Table caption="Latest automated results" head={['Testcase', 'Verdict', 'Message', 'Checked']}>
               {results.map((r) => (
-                <tr key={r.testcase} className={flagged.has(r.testcase) ? 'bg-red-50' : ''} data-testid="automated-result" data-testcase={r.testcase} data-flagged={flagged.has(r.testcase) ? 'true' : undefined}>
-                  <Td><code className="text-xs">{r.testcase}</code></Td>
-                  <Td><VerdictTag verdict={r.verdict} /></Td>
+                <tr
+                  key={r.testcase}
+                  className={flagged.has(r.testcase) ? 'bg-red-50' : ''}
+                  data-testid="automated-result"
+                  data-testcase={r.testcase}
+                  data-flagged={flagged.has(r.testcase) ? 'true' : undefined}
+                >
+                  <Td>
+                    <code className="text-xs">{r.testcase}</code>
+                  </Td>
+                  <Td>
+                    <VerdictTag verdict={r.verdict} />
+                  </Td>
                   <Td className="break-words">{r.message}</Td>
                   <Td className="whitespace-nowrap text-xs">{formatDate(r.checkedAt)}</Td>
                 </tr>
@@ -71,8 +125,16 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
       </div>
       <Card className="mt-4">
         <h2 className="mb-2 font-semibold">Decision</h2>
-        {a.state === 'submitted' ? <ReviewForm action={reviewAttestationAction} id={a.id} /> : (
-          <p className="text-sm text-slate-700">This revision is not waiting for review. <Link className="text-blue-800 hover:underline" href={`/attestations/${a.id}`}>Open it</Link>.</p>
+        {a.state === 'submitted' ? (
+          <ReviewForm action={reviewAttestationAction} id={a.id} />
+        ) : (
+          <p className="text-sm text-slate-700">
+            This revision is not waiting for review.{' '}
+            <Link className="text-blue-800 hover:underline" href={`/attestations/${a.id}`}>
+              Open it
+            </Link>
+            .
+          </p>
         )}
       </Card>
     </>

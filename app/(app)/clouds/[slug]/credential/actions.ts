@@ -7,25 +7,39 @@ import type { FormState } from '@/lib/next/form-state';
 
 export async function setCredentialAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const slug = String(fd.get('slug') ?? '');
-  return formAction(fd, async (ctx, v) => {
-    const c = await setCredential(ctx, v.slug ?? '', v);
-    return { message: `Saved the ${PERSONA_LABEL[c.persona]} (fingerprint ${c.fingerprint}).` };
-  }, { revalidate: `/clouds/${slug}/credential` });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const c = await setCredential(ctx, v.slug ?? '', v);
+      return { message: `Saved the ${PERSONA_LABEL[c.persona]} (fingerprint ${c.fingerprint}).` };
+    },
+    { revalidate: `/clouds/${slug}/credential` },
+  );
 }
 
 export async function deleteCredentialAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const slug = String(fd.get('slug') ?? '');
-  return formAction(fd, async (ctx, v) => {
-    await deleteCredential(ctx, v.slug ?? '', v.persona || 'primary');
-    return { message: `Deleted the ${PERSONA_LABEL[(v.persona || 'primary') as PersonaSlug] ?? 'credential'}.` };
-  }, { revalidate: `/clouds/${slug}/credential` });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      await deleteCredential(ctx, v.slug ?? '', v.persona || 'primary');
+      return { message: `Deleted the ${PERSONA_LABEL[(v.persona || 'primary') as PersonaSlug] ?? 'credential'}.` };
+    },
+    { revalidate: `/clouds/${slug}/credential` },
+  );
 }
 
 export async function testCredentialAction(_prev: FormState, fd: FormData): Promise<FormState> {
   const slug = String(fd.get('slug') ?? '');
-  return formAction(fd, async (ctx, v) => {
-    const r = await testConnection(ctx, v.slug ?? '', v.persona || 'primary');
-    if (!r.ok) return { message: `Connection test failed: ${r.error ?? 'unknown error'}` };
-    return { message: `Authenticated in ${r.durationMs} ms${r.warnings.length ? ` with ${r.warnings.length} warning(s)` : ''}; details below.` };
-  }, { revalidate: `/clouds/${slug}/credential` });
+  return formAction(
+    fd,
+    async (ctx, v) => {
+      const r = await testConnection(ctx, v.slug ?? '', v.persona || 'primary');
+      if (!r.ok) return { message: `Connection test failed: ${r.error ?? 'unknown error'}` };
+      return {
+        message: `Authenticated in ${r.durationMs} ms${r.warnings.length ? ` with ${r.warnings.length} warning(s)` : ''}; details below.`,
+      };
+    },
+    { revalidate: `/clouds/${slug}/credential` },
+  );
 }

@@ -12,12 +12,19 @@ import { deleteCredentialAction, setCredentialAction, testCredentialAction } fro
 export const metadata: Metadata = { title: 'Cloud credential' };
 
 const PERSONA_HINT: Record<PersonaSlug, string> = {
-  primary: 'The credential the checks run with: a plain member of the project (admin or manager roles make the official checks ABORT).',
+  primary:
+    'The credential the checks run with: a plain member of the project (admin or manager roles make the official checks ABORT).',
   reader: 'Optional: a user with only the reader role in the same project, for the "reader cannot write" check.',
   'other-project': 'Optional: a member of a second project, for the cross-project isolation check.',
 };
 
-export default async function CredentialPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<{ persona?: string }> }) {
+export default async function CredentialPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<{ persona?: string }>;
+}) {
   const { slug } = await params;
   const sp = await searchParams;
   const ctx = await pageContext(`/clouds/${slug}/credential`);
@@ -26,19 +33,30 @@ export default async function CredentialPage({ params, searchParams }: { params:
   const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
   const canWrite = may(ctx, 'credential.write', resource);
   const canTest = may(ctx, 'credential.test', resource);
-  const selected: PersonaSlug = (PERSONAS as readonly string[]).includes(sp.persona ?? '') ? (sp.persona as PersonaSlug) : 'primary';
+  const selected: PersonaSlug = (PERSONAS as readonly string[]).includes(sp.persona ?? '')
+    ? (sp.persona as PersonaSlug)
+    : 'primary';
   const fileProvider = may(ctx, 'vault.status', { type: 'global' }) && vaultProviderName() === 'file';
   return (
     <>
-      <PageHeader title={`Credentials of ${cloud.name}`}
-        breadcrumbs={[{ href: '/clouds', label: 'Clouds' }, { href: `/clouds/${cloud.slug}`, label: cloud.name }]}
-        description="Stored encrypted (envelope encryption, key-encryption key outside the database). Once saved, a secret is never shown again." />
+      <PageHeader
+        title={`Credentials of ${cloud.name}`}
+        breadcrumbs={[
+          { href: '/clouds', label: 'Clouds' },
+          { href: `/clouds/${cloud.slug}`, label: cloud.name },
+        ]}
+        description="Stored encrypted (envelope encryption, key-encryption key outside the database). Once saved, a secret is never shown again."
+      />
       {fileProvider && (
-        <div role="note" className="mb-4 rounded-md border border-yellow-300 bg-yellow-50 px-3 py-2 text-sm text-yellow-900">
-          <strong>Key-encryption key in a plain file on this host.</strong> The vault runs with the <code>file</code> KEK provider: the key that
-          protects every stored credential sits unencrypted on this machine, which is what scs-0116 says SHOULD NOT be done in production.
-          Use <code>KEK_PROVIDER=env</code> (a secret injected by Kubernetes or a secret manager) or <code>KEK_PROVIDER=barbican</code>{' '}
-          (the key held in an OpenStack key manager), then run <code>npm run vault -- rotate --to &lt;provider&gt;</code>. See docs/security.md.
+        <div
+          role="note"
+          className="mb-4 rounded-md border border-yellow-300 bg-yellow-50 px-3 py-2 text-sm text-yellow-900"
+        >
+          <strong>Key-encryption key in a plain file on this host.</strong> The vault runs with the <code>file</code>{' '}
+          KEK provider: the key that protects every stored credential sits unencrypted on this machine, which is what
+          scs-0116 says SHOULD NOT be done in production. Use <code>KEK_PROVIDER=env</code> (a secret injected by
+          Kubernetes or a secret manager) or <code>KEK_PROVIDER=barbican</code> (the key held in an OpenStack key
+          manager), then run <code>npm run vault -- rotate --to &lt;provider&gt;</code>. See docs/security.md.
         </div>
       )}
       <div className="grid gap-4 lg:grid-cols-3">
@@ -53,17 +71,42 @@ export default async function CredentialPage({ params, searchParams }: { params:
                   <CredentialSummary credential={c} />
                   <div className="mt-3 flex flex-wrap items-start gap-2">
                     {canTest && <TestConnectionForm action={testCredentialAction} slug={cloud.slug} persona={p} />}
-                    {canWrite && <Link className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100" href={`/clouds/${cloud.slug}/credential?persona=${p}#set`}>Replace</Link>}
                     {canWrite && (
-                      <ConfirmForm action={deleteCredentialAction} fields={{ slug: cloud.slug, persona: p }} label="Delete"
+                      <Link
+                        className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100"
+                        href={`/clouds/${cloud.slug}/credential?persona=${p}#set`}
+                      >
+                        Replace
+                      </Link>
+                    )}
+                    {canWrite && (
+                      <ConfirmForm
+                        action={deleteCredentialAction}
+                        fields={{ slug: cloud.slug, persona: p }}
+                        label="Delete"
                         title={`Delete the ${PERSONA_LABEL[p]}?`}
-                        body={p === 'primary' ? 'Checks of this cloud cannot run until a new credential is set. The deletion is recorded in the audit log.' : 'The checks that need this persona are skipped until it is set again.'} />
+                        body={
+                          p === 'primary'
+                            ? 'Checks of this cloud cannot run until a new credential is set. The deletion is recorded in the audit log.'
+                            : 'The checks that need this persona are skipped until it is set again.'
+                        }
+                      />
                     )}
                   </div>
                   {c.lastTest && <TestResult result={c.lastTest} />}
                 </>
               ) : (
-                <p className="text-sm text-slate-700">Not set. {canWrite && <Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/credential?persona=${p}#set`}>Set it</Link>}</p>
+                <p className="text-sm text-slate-700">
+                  Not set.{' '}
+                  {canWrite && (
+                    <Link
+                      className="text-blue-700 underline"
+                      href={`/clouds/${cloud.slug}/credential?persona=${p}#set`}
+                    >
+                      Set it
+                    </Link>
+                  )}
+                </p>
               )}
             </Card>
           );
@@ -71,9 +114,18 @@ export default async function CredentialPage({ params, searchParams }: { params:
       </div>
       {canWrite && (
         <Card className="mt-6">
-          <h2 id="set" className="mb-3 font-semibold">{credentials[selected] ? 'Replace' : 'Set'} the {PERSONA_LABEL[selected]}</h2>
-          <CredentialForm key={selected} action={setCredentialAction} slug={cloud.slug} persona={selected} personaLabel={PERSONA_LABEL[selected]}
-            replacing={!!credentials[selected]} region={cloud.region} />
+          <h2 id="set" className="mb-3 font-semibold">
+            {credentials[selected] ? 'Replace' : 'Set'} the {PERSONA_LABEL[selected]}
+          </h2>
+          <CredentialForm
+            key={selected}
+            action={setCredentialAction}
+            slug={cloud.slug}
+            persona={selected}
+            personaLabel={PERSONA_LABEL[selected]}
+            replacing={!!credentials[selected]}
+            region={cloud.region}
+          />
         </Card>
       )}
     </>

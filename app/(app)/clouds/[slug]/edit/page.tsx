@@ -16,10 +16,28 @@ export default async function EditCloudPage({ params }: { params: Promise<{ slug
   const orgs = await organizationChoices(ctx);
   return (
     <>
-      <PageHeader title={`Edit ${cloud.name}`} breadcrumbs={[{ href: '/clouds', label: 'Clouds' }, { href: `/clouds/${cloud.slug}`, label: cloud.name }]} />
+      <PageHeader
+        title={`Edit ${cloud.name}`}
+        breadcrumbs={[
+          { href: '/clouds', label: 'Clouds' },
+          { href: `/clouds/${cloud.slug}`, label: cloud.name },
+        ]}
+      />
       <Card>
-        <CloudForm action={updateCloudAction} organizations={orgs} editing
-          defaults={{ slug: cloud.slug, name: cloud.name, description: cloud.description, organization: cloud.organization.slug, region: cloud.region, public: cloud.public, contactEmails: cloud.contactEmails }} />
+        <CloudForm
+          action={updateCloudAction}
+          organizations={orgs}
+          editing
+          defaults={{
+            slug: cloud.slug,
+            name: cloud.name,
+            description: cloud.description,
+            organization: cloud.organization.slug,
+            region: cloud.region,
+            public: cloud.public,
+            contactEmails: cloud.contactEmails,
+          }}
+        />
       </Card>
     </>
   );

@@ -14,9 +14,19 @@ export default async function EditOrganizationPage({ params }: { params: Promise
   requirePermission(ctx, 'organization.update', { type: 'organization', id: org.id });
   return (
     <>
-      <PageHeader title={`Edit ${org.name}`} breadcrumbs={[{ href: '/organizations', label: 'Organizations' }, { href: `/organizations/${org.slug}`, label: org.name }]} />
+      <PageHeader
+        title={`Edit ${org.name}`}
+        breadcrumbs={[
+          { href: '/organizations', label: 'Organizations' },
+          { href: `/organizations/${org.slug}`, label: org.name },
+        ]}
+      />
       <Card>
-        <OrganizationForm action={updateOrganizationAction} editing defaults={{ slug: org.slug, name: org.name, contactEmails: org.contactEmails }} />
+        <OrganizationForm
+          action={updateOrganizationAction}
+          editing
+          defaults={{ slug: org.slug, name: org.name, contactEmails: org.contactEmails }}
+        />
       </Card>
     </>
   );

@@ -8,7 +8,8 @@ export const GET = apiRoute<{ id: string }>((ctx, _req, { id }) => getAttestatio
 export const PATCH = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
   assertSameOrigin(req);
   const body = await jsonBody(req);
-  const statement = body && typeof body === 'object' && 'statement' in body ? (body as { statement: unknown }).statement : body;
+  const statement =
+    body && typeof body === 'object' && 'statement' in body ? (body as { statement: unknown }).statement : body;
   await updateAttestation(ctx, id, statement);
   return getAttestation(ctx, id);
 });

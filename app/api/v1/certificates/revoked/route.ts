@@ -6,5 +6,15 @@ export const dynamic = 'force-dynamic';
 // Public (no token): the certificate revocation list (SCS-0004 §7).
 export const GET = apiRoute(async () => {
   const items = await revocationList();
-  return Response.json({ items: items.map((r) => ({ ...r, grantedAt: r.grantedAt.toISOString(), validUntil: r.validUntil.toISOString(), revokedAt: r.revokedAt.toISOString() })) }, { headers: { 'Cache-Control': 'public, max-age=60' } });
+  return Response.json(
+    {
+      items: items.map((r) => ({
+        ...r,
+        grantedAt: r.grantedAt.toISOString(),
+        validUntil: r.validUntil.toISOString(),
+        revokedAt: r.revokedAt.toISOString(),
+      })),
+    },
+    { headers: { 'Cache-Control': 'public, max-age=60' } },
+  );
 });

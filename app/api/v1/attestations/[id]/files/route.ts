@@ -6,9 +6,12 @@ import { assertSameOrigin, readUpload } from '@/lib/attestations/http';
 export const GET = apiRoute<{ id: string }>(async (ctx, _req, { id }) => (await getAttestation(ctx, id)).files);
 
 /** Uploads one evidence file (multipart/form-data, field "file"); the policy is asked before the body is read. */
-export const POST = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
-  await authorizeAttestation(ctx, id, 'attestation.write');
-  assertSameOrigin(req);
-  const upload = await readUpload(req, maxFileBytes());
-  return addAttestationFile(ctx, id, upload);
-}, { status: 201 });
+export const POST = apiRoute<{ id: string }>(
+  async (ctx, req, { id }) => {
+    await authorizeAttestation(ctx, id, 'attestation.write');
+    assertSameOrigin(req);
+    const upload = await readUpload(req, maxFileBytes());
+    return addAttestationFile(ctx, id, upload);
+  },
+  { status: 201 },
+);

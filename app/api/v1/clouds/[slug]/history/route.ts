@@ -9,7 +9,13 @@ export const GET = apiRoute<{ slug: string }>(async (ctx, req, { slug }) => {
   const sp = new URL(req.url).searchParams;
   const h = await cloudHistory(ctx, slug, parsePeriod(sp.get('period')));
   if (sp.get('format') === 'csv') {
-    return new Response(historyCsv(slug, h), { headers: { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="history-${slug}-${h.from}-${h.to}.csv"`, 'Cache-Control': 'no-store' } });
+    return new Response(historyCsv(slug, h), {
+      headers: {
+        'Content-Type': 'text/csv; charset=utf-8',
+        'Content-Disposition': `attachment; filename="history-${slug}-${h.from}-${h.to}.csv"`,
+        'Cache-Control': 'no-store',
+      },
+    });
   }
   return historyJson(slug, h);
 });

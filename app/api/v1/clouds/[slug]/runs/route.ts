@@ -1,8 +1,13 @@
 import { apiRoute, optionalJsonBody } from '@/lib/next/route';
 import { requestRun } from '@/lib/jobs';
 
-/** Start a run of the cloud's checks; answers {id} (201), or the active run's {id} (200) when one is queued or running. */
+/**
+ * Start a run of the cloud's checks; answers {id} (201), or the active run's {id} (200) when one is queued or running.
+ */
 export const POST = apiRoute<{ slug: string }>(async (ctx, req, { slug }) => {
   const { run, created } = await requestRun(ctx, { slug }, { trigger: 'api', input: await optionalJsonBody(req) });
-  return Response.json({ id: run.id, status: run.status, created }, { status: created ? 201 : 200, headers: { 'Cache-Control': 'no-store', Location: `/api/v1/runs/${run.id}` } });
+  return Response.json(
+    { id: run.id, status: run.status, created },
+    { status: created ? 201 : 200, headers: { 'Cache-Control': 'no-store', Location: `/api/v1/runs/${run.id}` } },
+  );
 });

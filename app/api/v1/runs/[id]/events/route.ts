@@ -39,7 +39,9 @@ export const GET = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
         }
       };
       const poll = setInterval(() => void check(), 3_000);
-      const keepAlive = setInterval(() => { if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n')); }, 15_000);
+      const keepAlive = setInterval(() => {
+        if (!closed) controller.enqueue(encoder.encode(': keep-alive\n\n'));
+      }, 15_000);
       let unsubscribe = () => {};
       function close() {
         if (closed) return;
@@ -48,7 +50,11 @@ export const GET = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
         clearInterval(keepAlive);
         if (pending) clearTimeout(pending);
         unsubscribe();
-        try { controller.close(); } catch { /* closed by the client */ }
+        try {
+          controller.close();
+        } catch {
+          /* closed by the client */
+        }
       }
       cleanup = close;
       req.signal.addEventListener('abort', close);
@@ -56,13 +62,23 @@ export const GET = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
       if (closed) return;
       unsubscribe = await subscribeRun(id, () => {
         if (pending) return;
-        pending = setTimeout(() => { pending = null; void check(); }, 100);
+        pending = setTimeout(() => {
+          pending = null;
+          void check();
+        }, 100);
       });
       if (closed) unsubscribe();
     },
-    cancel() { cleanup(); },
+    cancel() {
+      cleanup();
+    },
   });
   return new Response(stream, {
-    headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' },
+    headers: {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    },
   });
 });
