@@ -42,6 +42,16 @@ export interface CloudConfig {
   };
   /** Sent as `OpenStack-API-Version: key-manager X.Y` when set. */
   keyManagerMicroversion?: string;
+  /** Bounds of the whole run (defaults: DEFAULT_RUN_LIMITS). */
+  limits?: Partial<RunLimits>;
+}
+
+/** How long a run may take as a whole; per-request timeouts are `timeouts`. */
+export interface RunLimits {
+  /** Every check together; checks still pending when it passes ABORT. The sweep runs afterwards regardless. */
+  runMs: number;
+  /** How long the sweep watches for an object whose create got no answer to appear after all. */
+  lateCreateMs: number;
 }
 
 export interface CheckOutcome {

@@ -75,11 +75,14 @@ describe('verdict table of the official testcases', () => {
     expect(result(report, 'scs-0116-permissions').details.applicable).toBe(false);
   });
 
-  it('region without a key-manager endpoint: FAIL naming the regions that have one / PASS', async () => {
+  it('region without a key-manager endpoint: FAIL naming the regions that have one / ABORT naming the cause', async () => {
     const s = await sim();
     const report = await run(s, 'member', { region: 'RegionNoKM' }, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'PASS' });
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'ABORT' });
     expect(result(report, 'scs-0116-presence').message).toMatch(/only in region RegionOne, not in region RegionNoKM/);
+    expect(result(report, 'scs-0116-permissions').message).toMatch(
+      /lists a key-manager service, but its endpoints are only in region RegionOne \(internal, public\), not in region RegionNoKM/,
+    );
   });
 
   it('reader-only user: ABORT / ABORT (lacks member)', async () => {
@@ -103,6 +106,16 @@ describe('verdict table of the official testcases', () => {
     const report = await run(s, 'manager', {}, OFFICIAL);
     expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
     expect(result(report, 'scs-0116-presence').message).toMatch(/manager/);
+  });
+
+  it('a credential without a project: every testcase ABORTs, Keystone and Barbican untouched', async () => {
+    const s = await sim();
+    const cloud = simulatorCloud(s, 'member');
+    if (cloud.auth.type === 'password') delete cloud.auth.projectId;
+    const report = await runChecks({ cloud, ids: OFFICIAL });
+    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
+    expect(result(report, 'scs-0116-permissions').message).toMatch(/names no project/);
+    expect(s.log).toHaveLength(0);
   });
 
   it('wrong password: every testcase ABORTs with the authentication failure', async () => {
@@ -144,6 +157,102 @@ describe('scs-0116-permissions details', () => {
     expect(result(report, 'scs-0116-permissions').message).toMatch(/not in the member's secret list/);
     expect(s.liveSecrets()).toHaveLength(0);
   });
+
+  it("leaves a case-variant name alone (Barbican's name filter is a case-insensitive LIKE)", async () => {
+    const s = await sim();
+    const other = '00000000-0000-4000-8000-0000000000cc';
+    s.secrets.set(other, {
+      uuid: other,
+      name: 'SCS-Member-Role-Test-Secret',
+      projectId: s.projects.main.id,
+      payload: Buffer.from('someone else'),
+      contentType: 'text/plain',
+      secretType: 'opaque',
+      created: '2020-01-01T00:00:00',
+      creatorId: 'someone-else',
+    });
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
+    expect(result(report, 'scs-0116-permissions').details.earlierSecretsDeleted).toBe(0);
+    expect(s.liveSecrets().map((x) => x.uuid)).toEqual([other]);
+  });
+
+  it('pages through every secret as openstacksdk does, and finds its own on a later page', async () => {
+    const s = await sim();
+    for (let i = 0; i < 25; i++) {
+      const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      s.secrets.set(uuid, {
+        uuid,
+        name: `filler-${i}`,
+        projectId: s.projects.main.id,
+        payload: Buffer.from('x'),
+        contentType: 'text/plain',
+        secretType: 'opaque',
+        created: '2020-01-01T00:00:00',
+        creatorId: 'x',
+      });
+    }
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
+    const lists = s.log.filter((l) => l.method === 'GET' && l.path.startsWith('/v1/secrets'));
+    expect(lists.map((l) => l.path)).toEqual([
+      '/v1/secrets',
+      '/v1/secrets?limit=10&offset=10',
+      '/v1/secrets?limit=10&offset=20',
+      '/v1/secrets',
+      '/v1/secrets?limit=10&offset=10',
+      '/v1/secrets?limit=10&offset=20',
+    ]);
+    expect(s.liveSecrets()).toHaveLength(25);
+  });
+
+  it('ABORTs when paging would send clients to another host (host_href), naming it', async () => {
+    const s = await sim({ hostHref: () => 'http://barbican.invalid:9311', defaultPageSize: 1 });
+    s.secrets.set('00000000-0000-4000-8000-0000000000dd', {
+      uuid: '00000000-0000-4000-8000-0000000000dd',
+      name: 'filler',
+      projectId: s.projects.main.id,
+      payload: Buffer.from('x'),
+      contentType: 'text/plain',
+      secretType: 'opaque',
+      created: '2020-01-01T00:00:00',
+      creatorId: 'x',
+    });
+    s.secrets.set('00000000-0000-4000-8000-0000000000de', {
+      ...s.secrets.get('00000000-0000-4000-8000-0000000000dd')!,
+      uuid: '00000000-0000-4000-8000-0000000000de',
+    });
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    const r = result(report, 'scs-0116-permissions');
+    expect(r.verdict).toBe('ABORT');
+    expect(r.message).toMatch(
+      /continues at http:\/\/barbican.invalid:9311, not at the catalog's http:\/\/127.0.0.1:\d+ .*host_href/,
+    );
+  });
+
+  it.each([
+    [
+      'only internal endpoints',
+      { keyManagerInterfaces: ['internal'] },
+      /in region RegionOne it has only internal endpoints, no public one/,
+    ],
+    ['only admin endpoints', { keyManagerInterfaces: ['admin'] }, /only admin endpoints/],
+    [
+      'a service without endpoints (disabled ones are left out)',
+      { keyManagerInterfaces: [], keyManagerServiceWithoutEndpoints: true },
+      /has no endpoints in the token's catalog \(Keystone leaves disabled endpoints out\)/,
+    ],
+  ] as const)(
+    'a key-manager with %s: presence FAIL, permissions ABORT naming the cause',
+    async (_n, options, cause) => {
+      const s = await sim(options as SimulatorOptions);
+      const report = await run(s, 'member', {}, OFFICIAL);
+      expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'ABORT' });
+      expect(result(report, 'scs-0116-permissions').message).toMatch(cause);
+      expect(result(report, 'scs-0116-presence').message).toMatch(cause);
+      expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
+    },
+  );
 
   it('deletes by the UUID against the catalog endpoint even when secret_ref names another host', async () => {
     const s = await sim({ hostHref: () => 'http://barbican.invalid:9311' });

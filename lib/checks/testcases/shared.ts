@@ -1,6 +1,6 @@
 // Small helpers shared by the testcases.
 
-import type { BarbicanClient } from '../../openstack';
+import type { BarbicanClient, EndpointAbsence, Interface } from '../../openstack';
 import type { CheckContext } from '../context';
 import type { LeftoverKind } from '../types';
 
@@ -46,4 +46,28 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Why the key-manager of the catalog cannot be used from the region and interface under test, as a
+ * clause: "in region R it has only internal and admin endpoints, no public one".
+ */
+export function describeAbsence(absence: EndpointAbsence, iface: Interface, region: string | undefined): string {
+  const where = region ? `region ${region}` : 'any region';
+  switch (absence.cause) {
+    case 'not-in-catalog':
+      return 'the catalog lists no key-manager service';
+    case 'no-endpoints':
+      return "the key-manager service has no endpoints in the token's catalog (Keystone leaves disabled endpoints out)";
+    case 'other-interfaces':
+      return `in ${where} it has only ${andList(absence.interfaces)} endpoints, no ${iface} one`;
+    case 'other-regions':
+      return `its endpoints are only in ${absence.regions.length === 1 ? 'region' : 'regions'} ${andList(
+        absence.regions.map((r) => `${r.region} (${r.interfaces.join(', ')})`),
+      )}, not in ${where}`;
+  }
+}
+
+function andList(items: string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
