@@ -78,7 +78,7 @@ async function verdictTable(reports: RunReport[]): Promise<string[]> {
       presence: 'PASS',
       permissions: 'FAIL',
     },
-    { variant: 'region without a key-manager endpoint', cloud: 'lab-nokm', presence: 'FAIL', permissions: 'PASS' },
+    { variant: 'region without a key-manager endpoint', cloud: 'lab-nokm', presence: 'FAIL', permissions: 'ABORT' },
     { variant: 'reader-only user', cloud: 'lab-reader', presence: 'ABORT', permissions: 'ABORT' },
     { variant: 'user with the admin role', cloud: 'lab-admin', presence: 'ABORT', permissions: 'ABORT' },
     {
