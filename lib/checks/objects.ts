@@ -30,6 +30,8 @@ export interface UncertainCreate {
    * garbled body) and anything it created exists already.
    */
   mayLandLater: boolean;
+  /** Why the sweep deleted it when it found it. */
+  foundReason: string;
 }
 
 /** Transport failures after which the request may still be in the cloud's hands. */
@@ -64,6 +66,20 @@ export class ObjectTracker {
       reason: err instanceof Error ? err.message : String(err),
       failedAt: Date.now(),
       mayLandLater: err instanceof TransportError && IN_FLIGHT.has(err.failure),
+      foundReason: 'its create got no usable answer, but Barbican had created it',
+    });
+  }
+
+  /** An object the check may have caused without seeing it (an order's key): the sweep looks for it by name. */
+  mayExist(kind: LeftoverKind, name: string, createdBy: string, reason: string): void {
+    this.uncertain.push({
+      kind,
+      name,
+      createdBy,
+      reason,
+      failedAt: Date.now(),
+      mayLandLater: false,
+      foundReason: `${reason}, and it had`,
     });
   }
 

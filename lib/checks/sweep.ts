@@ -42,13 +42,13 @@ async function sweep(ctx: RunContext, notes: string[]): Promise<Leftover[]> {
   }
 
   const leftovers: Leftover[] = [];
-  const discovered = new Set<string>();
+  const discovered = new Map<string, string>();
   for (const u of uncertain) {
     try {
       const found = await watchFor(ctx, client, u);
       for (const f of found) {
         ctx.tracker.created(f.kind, f.uuid, u.name, u.createdBy);
-        discovered.add(`${f.kind}/${f.uuid}`);
+        discovered.set(`${f.kind}/${f.uuid}`, u.foundReason);
       }
       if (found.length === 0 && u.mayLandLater) {
         notes.push(
@@ -73,7 +73,7 @@ async function sweep(ctx: RunContext, notes: string[]): Promise<Leftover[]> {
 
   for (const o of ctx.tracker.remaining()) {
     const why = discovered.has(`${o.kind}/${o.uuid}`)
-      ? 'its create got no usable answer, but Barbican had created it'
+      ? discovered.get(`${o.kind}/${o.uuid}`)!
       : o.deleteError
         ? `its check could not delete it (${o.deleteError})`
         : o.createdBy === 'an earlier run'

@@ -145,5 +145,11 @@ export interface CheckDefinition {
   preflight: boolean;
   /** Runs by default only when this persona is configured. */
   persona?: PersonaName;
+  /**
+   * What the check concludes in the situations that concern it (lib/checks/situations.ts): the
+   * verdict tables that verdicts.test.ts (simulator) and test:lab (real lab, official suite beside
+   * ours) assert. Every check has at least one PASS and one other verdict here.
+   */
+  expectations: import('./situations').Expectations;
   run(ctx: import('./context').CheckContext): Promise<CheckOutcome>;
 }
