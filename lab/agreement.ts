@@ -206,7 +206,11 @@ export const LAB_VARIANTS: LabVariant[] = [
 /** Every situation test:lab produces (the agreement variants and the full check set). */
 export const LAB_SITUATIONS: readonly Situation[] = [...LAB_VARIANTS.map((v) => v.situation), 'full-check-set'];
 
-/** The SCS kit with the upstream suite: $SCS_UPSTREAM_DIR, or shared/scs-upstream next to a folder above us. */
+/**
+ * The SCS kit with the unmodified upstream suite (not part of this repository: upstream's code is
+ * not ours to commit): $SCS_UPSTREAM_DIR, else shared/scs-upstream beside a folder above this
+ * checkout, else the machines' shared copy at /work/shared/scs-upstream.
+ */
 export function upstreamKit(): string | null {
   const has = (dir: string) => existsSync(path.join(dir, 'upstream', 'Tests', 'iaas', 'openstack_test.py'));
   if (process.env.SCS_UPSTREAM_DIR) return has(process.env.SCS_UPSTREAM_DIR) ? process.env.SCS_UPSTREAM_DIR : null;
@@ -214,7 +218,7 @@ export function upstreamKit(): string | null {
     const kit = path.join(d, 'shared', 'scs-upstream');
     if (has(kit)) return kit;
   }
-  return null;
+  return has('/work/shared/scs-upstream') ? '/work/shared/scs-upstream' : null;
 }
 
 /** Regions, clouds and the proxy's catalog entries the variants need, on a freshly started lab. */
