@@ -2,8 +2,10 @@
 // loopback), through the same code as the server and the CLI:
 //   1. install the Debian packages when missing (root needed; says so otherwise),
 //   2. start a fresh lab (own state dir and ports, so a developer's lab keeps running),
-//   3. assert the verdict table of issue 3 for all seven variants,
-//   4. run every check with reader and second-project personas and assert their verdicts,
+//   3. the agreement table (lab/agreement.ts): in every lab situation, the official openstack_test.py
+//      and our checks against the same cloud (a fault proxy in front of Barbican for what a plain
+//      Barbican cannot do), both held to the expectations of the check definitions,
+//   4. run every check with reader and second-project personas and assert their expectations,
 //   5. canary: no lab password, application credential secret, token or payload anywhere in
 //      the CLI's output (plain, --json, --verbose) or in the stored report,
 //   6. the dashboard's server side on a temporary PostgreSQL: the vault with the barbican KEK
