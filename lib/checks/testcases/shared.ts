@@ -2,7 +2,17 @@
 
 import type { BarbicanClient, EndpointAbsence, Interface } from '../../openstack';
 import type { CheckContext } from '../context';
+import type { Expectations } from '../situations';
 import type { LeftoverKind } from '../types';
+
+/** The situations in which the official pre-flight ABORTs every testcase that honours it. */
+export const PREFLIGHT_ABORTS: Expectations = {
+  reader: 'ABORT',
+  admin: 'ABORT',
+  manager: 'ABORT',
+  'wrong-password': 'ABORT',
+  'no-project': 'ABORT',
+};
 
 /** "region A" / "regions A and B" / "regions A, B and C". */
 export function listRegions(regions: string[]): string {
