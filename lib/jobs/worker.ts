@@ -2,7 +2,7 @@
 // WORKERS=off) and by `npm run worker` on any machine that reaches the same DATABASE_URL.
 //   - runs: WORKER_CONCURRENCY (default 8) at once, each claimed once (lib/runs executeRun)
 //   - one heartbeat for this process's runs, and the check for other processes' stale ones
-//   - deliveries of notifications, with retries and backoff
+//   - the notification dispatcher (lib/notify): fan-out of the outbox, deliveries with retries
 //   - the scheduler tick, refresh of expiring results and retention pruning (cron, once per slot)
 
 import type PgBoss from 'pg-boss';
@@ -15,10 +15,11 @@ import {
   RunHeartbeat,
   type CloudConfigResolver,
 } from '../runs';
-import { attemptDelivery, planDeliveries, type Mail } from '../notify';
-import { CRONS, QUEUES, enqueueDelivery, getBoss, stopBoss, type DeliveryJob, type RunJob } from './boss';
+import { Dispatcher, type Mail } from '../notify';
+import { CRONS, QUEUES, getBoss, stopBoss, type RunJob } from './boss';
 import { schedulerTick } from './schedule';
 import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
+import { sendDueReminders } from './reminders';
 
 export interface WorkerOptions {
   resolver: CloudConfigResolver;
@@ -40,11 +41,6 @@ export interface RunningWorker {
 export function workerConcurrency(env: Record<string, string | undefined> = process.env): number {
   const n = Number(env.WORKER_CONCURRENCY);
   return Number.isInteger(n) && n > 0 ? Math.min(n, 256) : 8;
-}
-
-/** Fans a new notification out to its recipients' delivery jobs. */
-export async function dispatchNotification(notificationId: string): Promise<void> {
-  for (const id of await planDeliveries(notificationId)) await enqueueDelivery(id);
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
@@ -77,10 +73,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         heartbeat,
         workerId: id,
         log,
-        onNotification: (nid) =>
-          dispatchNotification(nid).catch((err) =>
-            log(`could not queue deliveries of ${nid}: ${err instanceof Error ? err.message : String(err)}`),
-          ),
       });
       if (outcome !== 'skipped' && process.env.WORKER_LOG_RUNS === 'true') log(`run ${job.data.runId} ${outcome}`);
     }
@@ -101,15 +93,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     workIds.push(workId);
   }
 
-  workIds.push(
-    await boss.work<DeliveryJob>(QUEUES.delivery, { ...polling, includeMetadata: true }, async (jobs) => {
-      for (const job of jobs)
-        await attemptDelivery(job.data.deliveryId, {
-          lastAttempt: job.retryCount >= job.retryLimit,
-          mailer: opts.mailer,
-        });
-    }),
-  );
+  const dispatcher = new Dispatcher({ mailer: opts.mailer, log });
+  dispatcher.start();
 
   const timers: NodeJS.Timeout[] = [];
   if (opts.housekeeping !== false) {
@@ -126,10 +111,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     );
     workIds.push(
       await boss.work(QUEUES.expiryReminders, async () => {
-        const { sendDueReminders } = await import('./reminders');
         const { now } = await import('../clock');
         const r = await sendDueReminders(now());
-        if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
+        if (r.queued.length) log(`expiry reminders queued: ${r.queued.length} (${r.queued.join(', ')})`);
         // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
         // first reader after an expiry need not compute them.
         await refreshSnapshots();
@@ -176,6 +160,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       stopped = true;
       for (const t of timers) clearInterval(t);
       for (const w of workIds) await boss.offWork({ id: w }).catch(() => {});
+      await dispatcher.stop();
       // Running runs may finish within pg-boss's graceful timeout; the rest are found by their heartbeat.
       await stopBoss();
       await heartbeat.stop();

@@ -2,12 +2,13 @@
 // configuration through the injected resolver, sweep leftovers of interrupted runs, call
 // runChecks with the run's id, persist every result (with its redacted evidence) as soon as its
 // check finishes, publish progress, and finish: status, report, the cloud's status and, when that
-// changed, one notification.
+// changed, one notification in the outbox (lib/notify), in the same transaction.
 
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { db, type Prisma } from '../db';
 import { refreshWhere } from '../compliance/snapshot';
+import { enqueue } from '../notify/outbox';
 import { CHECKS, RUN_NAME_PREFIX, runChecks, selectChecks } from '../checks';
 import type { CheckResult, CloudConfig, Evidence, RunEvent, RunReport } from '../checks/types';
 import { NoCredentialError, type CloudConfigResolver } from './cloud-config';
@@ -20,8 +21,6 @@ export interface ExecuteDeps {
   resolver: CloudConfigResolver;
   heartbeat: RunHeartbeat;
   workerId?: string;
-  /** Called after commit with the id of a new status-change notification (lib/jobs fans it out). */
-  onNotification?: (notificationId: string) => Promise<void> | void;
   log?: (line: string) => void;
   /** Minimum time between two progress writes of one run (the step text changes per request). */
   progressThrottleMs?: number;
@@ -51,7 +50,9 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
   if (claimed.length === 0) return 'skipped';
   const run = await db.run.findUniqueOrThrow({
     where: { id: runId },
-    include: { cloud: { select: { id: true, slug: true, region: true, statusDetail: true, status: true } } },
+    include: {
+      cloud: { select: { id: true, slug: true, organizationId: true, region: true, statusDetail: true, status: true } },
+    },
   });
 
   const controller = new AbortController();
@@ -153,14 +154,13 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
       },
       secrets,
     );
-    const notificationId = await finish(run, {
+    await finish(run, {
       status: cancelled ? 'cancelled' : 'finished',
       roles: report.roles,
       report: extras as unknown as Prisma.InputJsonValue,
       error: cancelled ? 'Cancelled by staff while running; the checks that had not started are ABORT.' : null,
       results: cancelled ? [] : report.results.map((r) => ({ testcase: r.id, verdict: r.verdict })),
     });
-    if (notificationId) await deps.onNotification?.(notificationId);
     return cancelled ? 'cancelled' : 'finished';
   } finally {
     deps.heartbeat.unregister(runId);
@@ -172,7 +172,7 @@ type ClaimedRun = {
   id: string;
   cloudId: string;
   testcases: string[];
-  cloud: { slug: string; status: string | null; statusDetail: unknown };
+  cloud: { slug: string; organizationId: string; status: string | null; statusDetail: unknown };
 };
 
 /**
@@ -209,14 +209,13 @@ async function finishWithoutConfig(
     })),
     skipDuplicates: true,
   });
-  const notificationId = await finish(run, {
+  await finish(run, {
     status: 'finished',
     roles: [],
     report: { noCredential: true },
     error: message,
     results: ids.map((testcase) => ({ testcase, verdict: 'ABORT' as const })),
   });
-  if (notificationId) await deps.onNotification?.(notificationId);
   return 'finished';
 }
 
@@ -229,20 +228,20 @@ async function finish(
     error: string | null;
     results: Array<{ testcase: string; verdict: 'PASS' | 'FAIL' | 'ABORT' }>;
   },
-): Promise<string | null> {
-  const notificationId = await db.$transaction(async (tx) => {
+): Promise<void> {
+  await db.$transaction(async (tx) => {
     const done = await tx.run.updateMany({
       where: { id: run.id, status: 'running' },
       data: { status: end.status, finishedAt: new Date(), roles: end.roles, report: end.report, error: end.error },
     });
-    if (done.count === 0 || end.status !== 'finished') return null;
+    if (done.count === 0 || end.status !== 'finished') return;
     // The cloud's status: serialise concurrent finishers of one cloud on its row.
     const [cloud] = await tx.$queryRaw<Array<{ status: string | null; statusDetail: unknown }>>`
       SELECT status, "statusDetail" FROM "Cloud" WHERE id = ${run.cloudId}::uuid FOR UPDATE`;
     const previous = (cloud?.statusDetail as StatusDetail | null) ?? null;
     const next = nextStatus(previous, end.results);
     const changes = statusChanges(previous, next.detail);
-    if (changes.length === 0 && next.status === cloud?.status) return null;
+    if (changes.length === 0 && next.status === cloud?.status) return;
     await tx.cloud.update({
       where: { id: run.cloudId },
       data: { status: next.status, statusDetail: next.detail, statusChangedAt: new Date() },
@@ -255,24 +254,22 @@ async function finish(
         : from
           ? `${run.cloud.slug}: ${changes.map((c) => `${c.testcase} ${c.to}`).join(', ')}`
           : `${run.cloud.slug}: first status ${next.status}`;
-    const n = await tx.notification.create({
-      data: {
-        cloudId: run.cloudId,
-        kind: 'status-change',
-        runId: run.id,
-        fromStatus: from,
-        toStatus: next.status,
-        subject,
-        body: `The status of cloud ${run.cloud.slug} is now ${next.status}${from ? ` (was ${from})` : ''}.\n\n${lines.join('\n')}`,
-      },
+    await enqueue(tx, {
+      kind: 'status-change',
+      organizationId: run.cloud.organizationId,
+      cloudId: run.cloudId,
+      runId: run.id,
+      fromStatus: from,
+      toStatus: next.status,
+      subject,
+      body: `The status of cloud ${run.cloud.slug} is now ${next.status}${from ? ` (was ${from})` : ''}.\n\n${lines.join('\n')}`,
+      dedupeKey: `run:${run.id}:status-change`,
     });
-    return n.id;
   });
   await notifyProgress(run.id);
   // Store the cloud's new compliance now, in the worker, so that pages seldom have to (best effort:
   // a reader recomputes a stale snapshot anyway).
   await refreshWhere('c.id = $1::uuid', [run.cloudId]).catch(() => {});
-  return notificationId;
 }
 
 async function saveResult(runId: string, cloudId: string, r: CheckResult, secrets: string[]): Promise<void> {

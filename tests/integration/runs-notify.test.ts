@@ -2,85 +2,47 @@
 // fans the one notification out to e-mail (a local SMTP server from the smtp-server package) and
 // a webhook (a local HTTP receiver that verifies the HMAC-SHA256 signature). The first SMTP
 // attempt and the first webhook attempt fail; the queue retries both, and the delivery log says so.
-import http from 'node:http';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMTPServer } from 'smtp-server';
 import { db } from '../../lib/db';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import { requestRun, startWorker, stopBoss, type RunningWorker } from '../../lib/jobs';
 import { createWebhook, listDeliveries, setPreferences, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/notify';
 import { ctxOf, cspOf, ensureTestUsers, makeCloud, makeOrg, makeUser, staff, waitFor } from './support/fixtures';
+import { startSmtp, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support/receivers';
 
-interface Mail {
-  from: string;
-  to: string[];
-  data: string;
-}
-const mails: Mail[] = [];
-let smtp: SMTPServer;
-let smtpRejectsLeft = 1;
-let receiver: http.Server;
+let smtp: SmtpReceiver;
+let receiver: WebhookReceiver;
 let receiverFailuresLeft = 1;
-const hooks: Array<{ body: string; signature: string; timestamp: string; status: number }> = [];
 let webhookSecret = '';
 let sim: OpenStackSimulator;
 let worker: RunningWorker;
 
 beforeAll(async () => {
   await ensureTestUsers();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo(address, _session, cb) {
-      if (smtpRejectsLeft > 0) {
-        smtpRejectsLeft--;
-        const e = new Error('try again later') as Error & { responseCode: number };
-        e.responseCode = 451;
-        return cb(e);
-      }
-      cb();
-    },
-    onData(stream, session, cb) {
-      let data = '';
-      stream.on('data', (d) => {
-        data += String(d);
-      });
-      stream.on('end', () => {
-        mails.push({
-          from: String(session.envelope.mailFrom && session.envelope.mailFrom.address),
-          to: session.envelope.rcptTo.map((r) => r.address),
-          data,
-        });
-        cb();
-      });
-    },
+  // The dispatcher below serves the whole database: messages other test files left queued or held
+  // (and would now be sent to this file's SMTP server and receiver) are settled first.
+  await db.notification.updateMany({ where: { status: 'queued' }, data: { status: 'dispatched' } });
+  await db.notificationDelivery.updateMany({
+    where: { status: { in: ['pending', 'held'] } },
+    data: { status: 'dropped', lastError: 'settled by tests/integration/runs-notify.test.ts' },
   });
-  await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => {
-      body += String(d);
-    });
-    req.on('end', () => {
-      const signature = String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? '');
-      const timestamp = String(req.headers[TIMESTAMP_HEADER.toLowerCase()] ?? '');
-      const expected = `sha256=${createHmac('sha256', webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
-      const valid =
-        signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
-      const status = !valid ? 401 : receiverFailuresLeft-- > 0 ? 503 : 204;
-      hooks.push({ body, signature, timestamp, status });
-      res.writeHead(status).end();
-    });
+  smtp = await startSmtp();
+  smtp.rejectNext(1);
+  receiver = await startWebhookReceiver(({ headers, body }) => {
+    const signature = String(headers[SIGNATURE_HEADER.toLowerCase()] ?? '');
+    const timestamp = String(headers[TIMESTAMP_HEADER.toLowerCase()] ?? '');
+    const expected = `sha256=${createHmac('sha256', webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
+    const valid =
+      signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+    return !valid ? 401 : receiverFailuresLeft-- > 0 ? 503 : 204;
   });
-  await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-  process.env.SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  process.env.SMTP_URL = smtp.url;
   process.env.SMTP_FROM = 'conformance@test.example';
   process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = 'true';
   process.env.NOTIFY_RETRY_DELAY_S = '1';
   process.env.NOTIFY_RETRY_LIMIT = '3';
+  process.env.NOTIFY_POLL_MS = '200';
   sim = await new OpenStackSimulator({ policy: 'creator' }).start();
   worker = await startWorker({
     resolver: async () => simulatorCloud(sim, 'member'),
@@ -95,14 +57,15 @@ afterAll(async () => {
   await worker?.stop();
   await stopBoss();
   await sim?.stop();
-  await new Promise<void>((r) => smtp.close(() => r()));
-  await new Promise<void>((r) => receiver.close(() => r()));
+  await smtp?.close();
+  await receiver?.close();
   for (const k of [
     'SMTP_URL',
     'SMTP_FROM',
     'WEBHOOK_ALLOW_PRIVATE_ADDRESSES',
     'NOTIFY_RETRY_DELAY_S',
     'NOTIFY_RETRY_LIMIT',
+    'NOTIFY_POLL_MS',
   ])
     delete process.env[k];
 });
@@ -125,7 +88,7 @@ describe('notifications', () => {
     );
     const { secret } = await createWebhook(cspOf(org.id), {
       organization: org.slug,
-      url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+      url: receiver.url,
     });
     webhookSecret = secret;
 
@@ -156,8 +119,8 @@ describe('notifications', () => {
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
     // The one rejected RCPT was retried.
     expect(deliveries.filter((d) => d.channel === 'email').some((d) => d.attempts === 2)).toBe(true);
-    expect(mails.flatMap((m) => m.to).sort()).toEqual(emails);
-    expect(mails[0]!.data).toContain(cloud.slug);
+    expect(smtp.mails.flatMap((m) => m.to).sort()).toEqual(emails);
+    expect(smtp.mails[0]!.data).toContain(cloud.slug);
 
     const hook = deliveries.find((d) => d.channel === 'webhook')!;
     expect(hook.attempts).toBe(2);
@@ -166,15 +129,15 @@ describe('notifications', () => {
       [false, 503],
       [true, 204],
     ]);
-    expect(hooks.map((h) => h.status)).toEqual([503, 204]);
-    const payload = JSON.parse(hooks[1]!.body);
+    expect(receiver.hooks.map((h) => h.status)).toEqual([503, 204]);
+    const payload = JSON.parse(receiver.hooks[1]!.body);
     expect(payload).toMatchObject({
       event: 'status-change',
       cloud: { slug: cloud.slug },
       to: 'PASS',
       run: { id: run.id },
     });
-    expect(hooks[1]!.body).not.toContain(secret);
+    expect(receiver.hooks[1]!.body).not.toContain(secret);
 
     // Another run with the same outcome: no new message (one per change, not per run).
     const again = await requestRun(
@@ -188,7 +151,7 @@ describe('notifications', () => {
     );
     await new Promise((r) => setTimeout(r, 1500));
     expect(await db.notification.count({ where: { cloudId: cloud.id } })).toBe(1);
-    expect(hooks).toHaveLength(2);
+    expect(receiver.hooks).toHaveLength(2);
 
     // Staff read the delivery log; CSP users may not.
     const page = await listDeliveries(staff());

@@ -1,0 +1,192 @@
+// The notification pipeline's migration on a database with data: a scratch database in the test
+// cluster is migrated to the schema before it, filled with what the two old pipelines wrote
+// (notifications with their delivery history, bridged and unbridged outbox messages, never
+// delivered review outcomes, webhooks, preferences), then migrated on. Nothing may be lost.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../lib/db/migrate';
+
+const BEFORE_PIPELINE = '20261129234927_compliance_snapshot_relevant';
+
+let admin: pg.Client;
+let url = '';
+let client: pg.Client;
+const dbName = `mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+
+beforeAll(async () => {
+  admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const u = new URL(process.env.DATABASE_URL!);
+  u.pathname = `/${dbName}`;
+  url = u.toString();
+  await applyMigrations(url, { until: BEFORE_PIPELINE });
+  client = new pg.Client({ connectionString: url });
+  await client.connect();
+});
+
+afterAll(async () => {
+  await client?.end();
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.end();
+});
+
+const ids = {
+  org: randomUUID(),
+  cloud: randomUUID(),
+  user: randomUUID(),
+  run: randomUUID(),
+  statusNote: randomUUID(),
+  delivered: randomUUID(),
+  pending: randomUUID(),
+  reminderNote: randomUUID(),
+  certNote30: randomUUID(),
+  certNote7: randomUUID(),
+  reviewOutbox: randomUUID(),
+  unbridgedOutbox: randomUUID(),
+  hookAll: randomUUID(),
+  hookStatus: randomUUID(),
+};
+const log = [
+  { at: '2026-11-01T10:00:00.000Z', ok: false, statusCode: 503, error: 'the receiver answered 503', durationMs: 12 },
+  { at: '2026-11-01T10:00:31.000Z', ok: true, statusCode: 204, durationMs: 9 },
+];
+
+async function fillOldSchema() {
+  const q = (sql: string, params: unknown[] = []) => client.query(sql, params);
+  await q(
+    `INSERT INTO "Organization" (id, slug, name, "contactEmails", "updatedAt") VALUES ($1, 'mig-org', 'Mig Org', ARRAY['ops@mig.example'], now())`,
+    [ids.org],
+  );
+  await q(
+    `INSERT INTO "Cloud" (id, slug, name, "organizationId", "updatedAt") VALUES ($1, 'mig-cloud', 'Mig', $2, now())`,
+    [ids.cloud, ids.org],
+  );
+  await q(`INSERT INTO "User" (id, email, role, "updatedAt") VALUES ($1, 'u@mig.example', 'csp', now())`, [ids.user]);
+  await q(
+    `INSERT INTO "NotificationPreference" ("userId", "statusChanges", "attestationExpiry", "updatedAt") VALUES ($1, false, true, now())`,
+    [ids.user],
+  );
+  // A status change with its delivery history: one webhook delivered after a retry, one e-mail pending.
+  await q(
+    `INSERT INTO "Notification" (id, "cloudId", kind, "runId", "fromStatus", "toStatus", subject, body, "createdAt")
+     VALUES ($1, $2, 'status-change', $3, 'PASS', 'FAIL', 'mig-cloud: status PASS -> FAIL', 'now FAIL', '2026-11-01T10:00:00Z')`,
+    [ids.statusNote, ids.cloud, ids.run],
+  );
+  await q(
+    `INSERT INTO "Webhook" (id, "organizationId", url, secret, events) VALUES
+       ($1, $3, 'https://hooks.mig.example/all', 'whsec_all', ARRAY['status-change', 'attestation-expiry', 'certificate-expiry']),
+       ($2, $3, 'https://hooks.mig.example/status', 'whsec_status', ARRAY['status-change'])`,
+    [ids.hookAll, ids.hookStatus, ids.org],
+  );
+  await q(
+    `INSERT INTO "NotificationDelivery" (id, "notificationId", channel, target, "webhookId", status, attempts, log, "lastError", "createdAt", "deliveredAt")
+     VALUES ($1, $3, 'webhook', 'https://hooks.mig.example/all', $4, 'delivered', 2, $5::jsonb, NULL, '2026-11-01T10:00:00Z', '2026-11-01T10:00:31Z'),
+            ($2, $3, 'email', 'ops@mig.example', NULL, 'pending', 1, '[]'::jsonb, 'SMTP delivery failed (EAUTH)', '2026-11-01T10:00:00Z', NULL)`,
+    [ids.delivered, ids.pending, ids.statusNote, ids.hookAll, JSON.stringify(log)],
+  );
+  // An attestation reminder and a certificate's two reminders (same text) that were bridged.
+  const reminder = ['Key-manager attestation for Mig expires in 14 days', 'The approved attestation ... expires.'];
+  const cert = ['Certificate of Mig expires on 2027-01-31', 'The scs-0116-v1 certificate of Mig is valid until ...'];
+  await q(
+    `INSERT INTO "NotificationOutbox" (id, kind, "organizationId", "cloudId", subject, body, "dedupeKey", "createdAt", "deliveredAt") VALUES
+       (gen_random_uuid(), 'attestation.expiry-reminder', $1, $2, $3, $4, 'attestation:a1:expiry-14d', '2026-11-02T00:00:00Z', '2026-11-02T00:23:00Z'),
+       (gen_random_uuid(), 'certificate-expiry', $1, $2, $5, $6, 'certificate-expiry:c1:30d', '2026-11-03T00:00:00Z', '2026-11-03T00:23:00Z'),
+       (gen_random_uuid(), 'certificate-expiry', $1, $2, $5, $6, 'certificate-expiry:c1:7d', '2026-11-04T00:00:00Z', '2026-11-04T00:23:00Z')`,
+    [ids.org, ids.cloud, ...reminder, ...cert],
+  );
+  await q(
+    `INSERT INTO "Notification" (id, "cloudId", kind, "toStatus", subject, body, "createdAt") VALUES
+       ($1, $2, 'attestation-expiry', 'expiring', $3, $4, '2026-11-02T00:23:01Z'),
+       ($5, $2, 'certificate-expiry', 'expiring', $6, $7, '2026-11-03T00:23:01Z'),
+       ($8, $2, 'certificate-expiry', 'expiring', $6, $7, '2026-11-04T00:23:01Z')`,
+    [ids.reminderNote, ids.cloud, ...reminder, ids.certNote30, ...cert, ids.certNote7],
+  );
+  // Never delivered: a review outcome, and a reminder the bridge had not picked up yet.
+  await q(
+    `INSERT INTO "NotificationOutbox" (id, kind, "organizationId", "cloudId", subject, body, "dedupeKey", "createdAt") VALUES
+       ($1, 'attestation.reviewed', $3, $4, 'Key-manager attestation for Mig approved', 'Revision 1 ... approved.', 'attestation:a1:review-r1', '2026-11-05T00:00:00Z'),
+       ($2, 'attestation.expiry-reminder', $3, $4, 'Key-manager attestation for Mig expires in 1 day', '...', 'attestation:a1:expiry-1d', '2026-11-06T00:00:00Z')`,
+    [ids.reviewOutbox, ids.unbridgedOutbox, ids.org, ids.cloud],
+  );
+}
+
+describe('the notification pipeline migration', () => {
+  it('moves both pipelines into one outbox without losing a message or a delivery record', async () => {
+    await fillOldSchema();
+    const applied = await applyMigrations(url);
+    expect(applied[0]).toMatch(/_notification_pipeline$/);
+
+    const notes = (
+      await client.query(
+        `SELECT id::text, kind::text, "organizationId"::text AS org, "cloudId"::text AS cloud, "runId"::text AS run,
+                "fromStatus", "toStatus", subject, "dedupeKey", status::text, "dispatchedAt"
+         FROM "Notification" ORDER BY "createdAt", "dedupeKey"`,
+      )
+    ).rows;
+    expect(notes.map((n) => [n.kind, n.dedupeKey, n.status])).toEqual([
+      ['status-change', `run:${ids.run}:status-change`, 'dispatched'],
+      ['attestation-expiry', 'attestation:a1:expiry-14d', 'dispatched'],
+      ['certificate-expiry', 'certificate-expiry:c1:30d', 'dispatched'],
+      ['certificate-expiry', 'certificate-expiry:c1:7d', 'dispatched'],
+      ['attestation-reviewed', 'attestation:a1:review-r1', 'queued'],
+      ['attestation-expiry', 'attestation:a1:expiry-1d', 'queued'],
+    ]);
+    // The bridged ones kept their Notification ids (their deliveries point there); the others
+    // kept their outbox ids.
+    expect(notes.map((n) => n.id)).toEqual([
+      ids.statusNote,
+      ids.reminderNote,
+      ids.certNote30,
+      ids.certNote7,
+      ids.reviewOutbox,
+      ids.unbridgedOutbox,
+    ]);
+    expect(notes.every((n) => n.org === ids.org && n.cloud === ids.cloud)).toBe(true);
+    expect(notes[0]).toMatchObject({ run: ids.run, fromStatus: 'PASS', toStatus: 'FAIL' });
+    expect(notes.filter((n) => n.status === 'queued').every((n) => n.dispatchedAt === null)).toBe(true);
+
+    const deliveries = (
+      await client.query(
+        `SELECT id::text, channel::text, status::text, attempts, log, "lastError", "nextAttemptAt", "deliveredAt"
+         FROM "NotificationDelivery" ORDER BY channel DESC`,
+      )
+    ).rows;
+    expect(deliveries).toHaveLength(2);
+    expect(deliveries[0]).toMatchObject({
+      id: ids.delivered,
+      channel: 'webhook',
+      status: 'delivered',
+      attempts: 2,
+      log,
+    });
+    expect(deliveries[0].deliveredAt).toEqual(new Date('2026-11-01T10:00:31Z'));
+    expect(deliveries[1]).toMatchObject({
+      id: ids.pending,
+      channel: 'email',
+      status: 'pending',
+      attempts: 1,
+      lastError: 'SMTP delivery failed (EAUTH)',
+    });
+    // The dispatcher takes over the pending delivery at once.
+    expect(deliveries[1].nextAttemptAt).toBeInstanceOf(Date);
+
+    const hooks = (await client.query(`SELECT id::text, events::text[] AS events FROM "Webhook" ORDER BY url`)).rows;
+    expect(hooks).toEqual([
+      {
+        id: ids.hookAll,
+        events: ['status-change', 'attestation-expiry', 'certificate-expiry', 'attestation-reviewed'],
+      },
+      { id: ids.hookStatus, events: ['status-change'] },
+    ]);
+    const prefs = (
+      await client.query(
+        `SELECT "statusChanges", "attestationExpiry", "attestationReviews" FROM "NotificationPreference"`,
+      )
+    ).rows;
+    expect(prefs).toEqual([{ statusChanges: false, attestationExpiry: true, attestationReviews: null }]);
+    const outbox = await client.query(`SELECT to_regclass('"NotificationOutbox"') AS t`);
+    expect(outbox.rows[0].t).toBeNull();
+  });
+});
