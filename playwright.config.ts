@@ -76,6 +76,8 @@ export default defineConfig({
         ALLOW_TEST_CLOCK: 'true',
         // Runs execute in e2e/runs.spec.ts's own worker process (resolving a simulator), not in the app.
         WORKERS: 'off',
+        // e2e/notifications.spec.ts's webhook receivers listen on loopback.
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
       },
     },
   ],

@@ -10,7 +10,15 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['lib/**/*.test.ts', 'lab/**/*.test.ts', 'tests/unit/**/*.test.ts', 'bin/**/*.test.ts'],
+          // tests/security/webhook-*: regression tests of issue 12 items 4 and 11 that need no database;
+          // they run here until `npm run test:security` runs tests/security/.
+          include: [
+            'lib/**/*.test.ts',
+            'lab/**/*.test.ts',
+            'tests/unit/**/*.test.ts',
+            'bin/**/*.test.ts',
+            'tests/security/webhook-*.test.ts',
+          ],
           environment: 'node',
         },
       },

@@ -18,7 +18,7 @@ let worker: ChildProcess | undefined;
 let workerOutput = '';
 let receiver: http.Server;
 let hookUrl = '';
-const received: Array<{ path: string; id: string; signature: string }> = [];
+const received: Array<{ path: string; id: string; signature: string; legacy: string }> = [];
 const contact = `ops-${uid()}@csp.example`;
 
 function databaseUrl(): string {
@@ -48,8 +48,9 @@ test.beforeAll(async ({ request }) => {
     req.on('end', () => {
       received.push({
         path: req.url ?? '',
-        id: String(req.headers['x-scs-delivery'] ?? ''),
-        signature: String(req.headers['x-scs-signature'] ?? ''),
+        id: String(req.headers['webhook-id'] ?? ''),
+        signature: String(req.headers['webhook-signature'] ?? ''),
+        legacy: String(req.headers['x-scs-signature'] ?? ''),
       });
       res.writeHead(req.url === '/fail' ? 500 : 204).end();
     });
@@ -74,6 +75,8 @@ async function startWorker() {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: databaseUrl(),
+    // The app's vault (its file KEK), to open the webhook secrets it sealed.
+    DATA_DIR: process.env.E2E_DATA_DIR,
     RUNS_CONFIG_FILE: file,
     WORKER_CONCURRENCY: '1',
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
@@ -159,7 +162,10 @@ test('without e-mail: the pages say so, webhooks deliver, the log tells what bec
       { timeout: 60_000 },
     )
     .toEqual(expect.arrayContaining([`${hookUrl}/ok delivered`, `${hookUrl}/fail pending`, `${contact} held`]));
-  expect(received.filter((r) => r.path === '/ok')).toHaveLength(1);
+  const ok = received.filter((r) => r.path === '/ok');
+  expect(ok).toHaveLength(1);
+  expect(ok[0]!.signature).toMatch(/^v1,[A-Za-z0-9+/]{43}=$/);
+  expect(ok[0]!.legacy).toMatch(/^sha256=[0-9a-f]{64}$/);
 
   await page.goto('/admin/deliveries');
   await expect(page.getByTestId('email-not-configured')).toContainText('SMTP_URL');

@@ -2,17 +2,84 @@
 // layer (timeouts, address guard). The dispatcher decides when to attempt and what an outcome means.
 
 import { createHmac } from 'node:crypto';
-import { HttpClient, describeError } from '../openstack';
+import net from 'node:net';
+import { HttpClient, describeError, refusalReason } from '../openstack';
 import { sendMail, type Mail } from './email';
 import { eventOf } from './kinds';
+import { signingKey } from './secrets';
 import type { NotificationKind } from '../db';
 
-export const SIGNATURE_HEADER = 'X-SCS-Signature';
-export const TIMESTAMP_HEADER = 'X-SCS-Timestamp';
+/**
+ * Standard Webhooks (https://www.standardwebhooks.com): `webhook-id` (the delivery's id, the same
+ * for every retry: the receiver's idempotency key), `webhook-timestamp` (the attempt, Unix seconds)
+ * and `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the
+ * secret's bytes.
+ */
+export function standardSignature(secret: string, id: string, timestamp: string, body: string): string {
+  return `v1,${createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
 
-/** HMAC-SHA256 over "<timestamp>.<body>", hex, prefixed "sha256=" (the receiver recomputes it). */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
+/**
+ * The signature of releases before Standard Webhooks, sent for one more release so receivers can
+ * move over (docs/notifications.md): hex HMAC-SHA256 of "<timestamp>.<body>" keyed with the whole
+ * secret string. Deprecated: dropped in the next release.
+ */
+export const LEGACY_SIGNATURE_HEADER = 'X-SCS-Signature';
+export const LEGACY_TIMESTAMP_HEADER = 'X-SCS-Timestamp';
+export function legacySignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+/** Every header of a webhook delivery. */
+export function webhookHeaders(
+  m: { kind: NotificationKind },
+  delivery: { id: string; secret: string },
+  timestamp: string,
+  body: string,
+): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'webhook-id': delivery.id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': standardSignature(delivery.secret, delivery.id, timestamp, body),
+    'X-SCS-Event': eventOf(m.kind),
+    'X-SCS-Delivery': delivery.id,
+    [LEGACY_TIMESTAMP_HEADER]: timestamp,
+    [LEGACY_SIGNATURE_HEADER]: legacySignature(delivery.secret, timestamp, body),
+  };
+}
+
+/**
+ * The one switch for loopback and private webhook receivers. ALLOW_PRIVATE_ENDPOINTS (the clouds'
+ * switch, for labs) does not open webhooks: a CSP user adds webhooks, a cloud's endpoints are staff's.
+ */
+export const WEBHOOK_PRIVATE_SWITCH = 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES';
+
+export function webhookPrivateAddressesAllowed(env: Record<string, string | undefined> = process.env): boolean {
+  return (env[WEBHOOK_PRIVATE_SWITCH] ?? '').trim().toLowerCase() === 'true';
+}
+
+/**
+ * Why a receiver URL is refused before any request, when its host is an address literal (or
+ * localhost) the guard would refuse; undefined otherwise. Names are checked again after DNS at
+ * every delivery.
+ */
+export function webhookAddressRefusal(
+  url: string,
+  env: Record<string, string | undefined> = process.env,
+): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
+  }
+  const ip = host === 'localhost' || host.endsWith('.localhost') ? '127.0.0.1' : host;
+  if (!net.isIP(ip)) return undefined;
+  return refusalReason(ip, {
+    allowPrivateAddresses: webhookPrivateAddressesAllowed(env),
+    privateAddressHint: `${WEBHOOK_PRIVATE_SWITCH}=true is set`,
+  });
 }
 
 export function publicUrl(): string {
@@ -95,7 +162,7 @@ export async function attemptWebhook(
   const timestamp = String(Math.floor(at.getTime() / 1000));
   const http = new HttpClient({
     timeouts: { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000 },
-    allowPrivateAddresses: process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
+    privateAddressSwitch: { name: WEBHOOK_PRIVATE_SWITCH, on: webhookPrivateAddressesAllowed() },
   });
   try {
     const res = await http.request({
@@ -103,13 +170,7 @@ export async function attemptWebhook(
       method: 'POST',
       url: delivery.url,
       body,
-      headers: {
-        'Content-Type': 'application/json',
-        'X-SCS-Event': eventOf(m.kind),
-        'X-SCS-Delivery': delivery.id,
-        [TIMESTAMP_HEADER]: timestamp,
-        [SIGNATURE_HEADER]: signWebhook(delivery.secret, timestamp, body),
-      },
+      headers: webhookHeaders(m, delivery, timestamp, body),
     });
     if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
     return {

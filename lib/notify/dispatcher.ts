@@ -21,6 +21,7 @@ import { attemptEmail, attemptWebhook, type AttemptOutcome, type Message } from 
 import { smtpConfigured, type Mail } from './email';
 import { REASONS } from './outcome';
 import { recipientsOf } from './recipients';
+import { openWebhookSecret } from './secrets';
 
 export interface AttemptLog {
   at: string;
@@ -183,11 +184,13 @@ export class Dispatcher {
     const t0 = Date.now();
     let outcome: AttemptOutcome;
     try {
-      outcome =
-        d.channel === 'email'
-          ? await attemptEmail(message, d.target, this.opts.mailer)
-          : await attemptWebhook(message, { id: d.id, url: d.webhook!.url, secret: d.webhook!.secret }, at);
+      if (d.channel === 'email') outcome = await attemptEmail(message, d.target, this.opts.mailer);
+      else {
+        const secret = await openWebhookSecret(d.webhook!);
+        outcome = await attemptWebhook(message, { id: d.id, url: d.webhook!.url, secret }, at);
+      }
     } catch (err) {
+      // A secret that does not open is the vault's to explain (VaultError messages name no secret).
       outcome = { ok: false, error: describeError(err).slice(0, 500) };
     }
     const entry: AttemptLog = {

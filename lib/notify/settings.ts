@@ -1,7 +1,7 @@
 // What people configure: their own e-mail preferences, their organization's webhooks, and (staff)
 // the delivery log. Every function asks the policy.
 
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { db } from '../db';
 import { authorize, decide, visibleOrganizationIds, type Actor } from '../auth/policy';
@@ -15,6 +15,8 @@ import { EVENTS, eventOf, kindOf, type NotificationEvent } from './kinds';
 import { notifySettings } from './config';
 import { smtpConfigured } from './email';
 import type { AttemptLog } from './dispatcher';
+import { webhookAddressRefusal } from './deliver';
+import { newWebhookSecret, sealWebhookSecret } from './secrets';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -154,13 +156,19 @@ export async function createWebhook(
   }
   authorize(ctx.actor, 'webhook.manage', org ? { type: 'organization', id: org.id } : { type: 'global' });
   const data = parseInput(webhookInput, input);
-  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const refused = webhookAddressRefusal(data.url);
+  if (refused) throw new ValidationError({ url: `This receiver is refused: ${refused}.` });
+  const secret = newWebhookSecret();
+  // Sealed before the transaction (the vault may call a KEK provider); bound to the id it gets.
+  const id = randomUUID();
+  const sealed = await sealWebhookSecret(id, secret);
   const h = await db.$transaction(async (tx) => {
     const created = await tx.webhook.create({
       data: {
+        id,
         organizationId: org?.id ?? null,
         url: data.url,
-        secret,
+        ...sealed,
         events: data.events.map(kindOf),
         createdById: ctx.actor?.id || null,
       },

@@ -14,13 +14,15 @@ import { sendAttestationReminders } from '../../lib/attestations/reminders';
 import { samplePdf } from '../../lib/attestations/samples';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { sendDueReminders } from '../../lib/jobs/reminders';
-import { Dispatcher, notifySettings } from '../../lib/notify';
+import { Dispatcher, createWebhook, notifySettings } from '../../lib/notify';
+import { isolatedVault } from './support/fixtures';
 
 let w: Awaited<ReturnType<typeof makeWorld>>;
 let id: string;
 let expiresAt: Date;
 const approvedAt = new Date('2026-12-01T08:00:00Z');
 const clock = fixedClock(approvedAt);
+isolatedVault();
 
 beforeAll(async () => {
   setClock(clock);
@@ -87,13 +89,10 @@ describe('expiry of an approved attestation', () => {
   });
 
   it('the dispatcher fans each queued reminder out once; a webhook for attestation-expiry gets a delivery each', async () => {
-    const hook = await db.webhook.create({
-      data: {
-        organizationId: w.orgA.id,
-        url: 'https://hooks.example.test/scs',
-        secret: 'not-a-real-secret',
-        events: ['attestationExpiry'],
-      },
+    const { webhook: hook } = await createWebhook(w.csp, {
+      organization: w.orgA.slug,
+      url: 'https://hooks.example.test/scs',
+      events: ['attestation-expiry'],
     });
     // The test clock has moved 91 days past the review: let nothing count as too old here.
     const dispatcher = new Dispatcher({ settings: { ...notifySettings(), maxAgeMs: 400 * DAY_MS } });

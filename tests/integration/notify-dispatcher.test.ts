@@ -13,7 +13,7 @@ import {
   messagesWithKeyPrefix,
   notifySettings,
 } from '../../lib/notify';
-import { cspOf, ensureTestUsers, makeCloud, makeOrg, staff, uid, waitFor } from './support/fixtures';
+import { cspOf, ensureTestUsers, makeCloud, makeOrg, staff, uid, isolatedVault, waitFor } from './support/fixtures';
 import { startSmtp, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support/receivers';
 import { spawnWorker, writeConfigs, type WorkerChild } from './support/spawn-worker';
 
@@ -21,6 +21,7 @@ const HOUR = 3_600_000;
 let smtp: SmtpReceiver;
 const children: WorkerChild[] = [];
 const saved = { ...process.env };
+const vaultEnv = isolatedVault();
 
 /** Other files' leftovers would be this file's dispatchers' work too: settle them. */
 async function settleOthers() {
@@ -68,19 +69,21 @@ describe('several worker processes', () => {
     // Every 5th delivery fails its first attempt, so retries move between processes too.
     const firstTry = new Set<string>();
     const receiver: WebhookReceiver = await startWebhookReceiver(({ headers }) => {
-      const id = String(headers['x-scs-delivery']);
+      const id = String(headers['webhook-id']);
       if (!firstTry.has(id)) {
         firstTry.add(id);
         if (firstTry.size % 5 === 0) return 503;
       }
       return 204;
     });
+    process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = 'true';
     try {
       const org = await makeOrg();
       await createWebhook(cspOf(org.id), { organization: org.slug, url: receiver.url });
       const keys = Array.from({ length: 60 }, (_, i) => `multi:${uid()}:${i}`);
       for (const k of keys) await note(org, null, k);
       const env = {
+        ...vaultEnv,
         WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
         NOTIFY_POLL_MS: '100',
         NOTIFY_RETRY_DELAY_S: '0.2',
@@ -102,7 +105,7 @@ describe('several worker processes', () => {
       );
       // One delivery per message (fanned out once), each received 2xx exactly once.
       expect(new Set(deliveries.map((d) => d.notification.dedupeKey)).size).toBe(keys.length);
-      const ok = receiver.hooks.filter((h) => h.status === 204).map((h) => String(h.headers['x-scs-delivery']));
+      const ok = receiver.hooks.filter((h) => h.status === 204).map((h) => String(h.headers['webhook-id']));
       expect(ok.sort()).toEqual(deliveries.map((d) => d.id).sort());
       const retried = deliveries.filter((d) => d.attempts === 2);
       expect(retried.length).toBe(receiver.hooks.filter((h) => h.status === 503).length);
@@ -116,6 +119,7 @@ describe('several worker processes', () => {
     } finally {
       for (const c of children.splice(0)) await c.stop();
       await receiver.close();
+      delete process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES;
     }
   }, 120_000);
 });

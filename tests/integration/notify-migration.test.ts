@@ -2,12 +2,23 @@
 // cluster is migrated to the schema before it, filled with what the two old pipelines wrote
 // (notifications with their delivery history, bridged and unbridged outbox messages, never
 // delivered review outcomes, webhooks, preferences), then migrated on. Nothing may be lost.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyMigrations } from '../../lib/db/migrate';
+import { applyMigrations, migrationsDir } from '../../lib/db/migrate';
+import { openWebhookSecret } from '../../lib/notify/secrets';
+import { isolatedVault } from './support/fixtures';
 
 const BEFORE_PIPELINE = '20261129234927_compliance_snapshot_relevant';
+const SEALED = fs.readdirSync(migrationsDir).find((d) => d.endsWith('_webhook_secret_sealed'))!;
+const ENVELOPE = fs.readdirSync(migrationsDir).find((d) => d.endsWith('_webhook_secret_envelope'))!;
+isolatedVault();
+const legacySecrets = [
+  `whsec_${randomBytes(24).toString('base64url')}`,
+  `whsec_${randomBytes(24).toString('base64url')}`,
+];
 
 let admin: pg.Client;
 let url = '';
@@ -76,9 +87,9 @@ async function fillOldSchema() {
   );
   await q(
     `INSERT INTO "Webhook" (id, "organizationId", url, secret, events) VALUES
-       ($1, $3, 'https://hooks.mig.example/all', 'whsec_all', ARRAY['status-change', 'attestation-expiry', 'certificate-expiry']),
-       ($2, $3, 'https://hooks.mig.example/status', 'whsec_status', ARRAY['status-change'])`,
-    [ids.hookAll, ids.hookStatus, ids.org],
+       ($1, $3, 'https://hooks.mig.example/all', $4, ARRAY['status-change', 'attestation-expiry', 'certificate-expiry']),
+       ($2, $3, 'https://hooks.mig.example/status', $5, ARRAY['status-change'])`,
+    [ids.hookAll, ids.hookStatus, ids.org, ...legacySecrets],
   );
   await q(
     `INSERT INTO "NotificationDelivery" (id, "notificationId", channel, target, "webhookId", status, attempts, log, "lastError", "createdAt", "deliveredAt")
@@ -117,6 +128,7 @@ describe('the notification pipeline migration', () => {
     await fillOldSchema();
     const applied = await applyMigrations(url);
     expect(applied[0]).toMatch(/_notification_pipeline$/);
+    expect(applied).toContain(SEALED);
 
     const notes = (
       await client.query(
@@ -188,5 +200,47 @@ describe('the notification pipeline migration', () => {
     expect(prefs).toEqual([{ statusChanges: false, attestationExpiry: true, attestationReviews: null }]);
     const outbox = await client.query(`SELECT to_regclass('"NotificationOutbox"') AS t`);
     expect(outbox.rows[0].t).toBeNull();
+  });
+});
+
+describe('the webhook secret migrations', () => {
+  it('sealed every plain-text secret with the vault (above): none is left, each opens to what it was', async () => {
+    const cols = await client.query(
+      `SELECT column_name FROM information_schema.columns WHERE table_name = 'Webhook' AND column_name = 'secret'`,
+    );
+    expect(cols.rows).toEqual([]);
+    const rows = (await client.query(`SELECT * FROM "Webhook" ORDER BY url`)).rows;
+    expect(rows).toHaveLength(2);
+    const text = JSON.stringify((await client.query(`SELECT row_to_json(w)::text AS r FROM "Webhook" w`)).rows);
+    for (const secret of legacySecrets) {
+      expect(text).not.toContain(secret);
+      expect(text).not.toContain(secret.slice('whsec_'.length));
+    }
+    expect((await Promise.all(rows.map((r) => openWebhookSecret(r)))).sort()).toEqual([...legacySecrets].sort());
+    // Bound to its webhook: an envelope copied to the other row does not open there.
+    await expect(openWebhookSecret({ ...rows[0], id: rows[1].id })).rejects.toMatchObject({ code: 'tampered' });
+  });
+
+  it('refuse to drop a plain-text secret when applied without their data step', async () => {
+    const name = `mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    await admin.query(`CREATE DATABASE ${name}`);
+    const u = new URL(process.env.DATABASE_URL!);
+    u.pathname = `/${name}`;
+    const other = new pg.Client({ connectionString: u.toString() });
+    try {
+      await applyMigrations(u.toString(), { until: ENVELOPE });
+      await other.connect();
+      await other.query(
+        `INSERT INTO "Webhook" (id, url, secret) VALUES (gen_random_uuid(), 'https://h.example', 'whsec_x')`,
+      );
+      // As another tool would: the migration's SQL alone.
+      const sql = fs.readFileSync(path.join(migrationsDir, SEALED, 'migration.sql'), 'utf8');
+      await expect(other.query(sql)).rejects.toThrow(/webhook signing secrets are still in plain text/);
+      const kept = await other.query(`SELECT secret FROM "Webhook"`);
+      expect(kept.rows).toEqual([{ secret: 'whsec_x' }]);
+    } finally {
+      await other.end();
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    }
   });
 });

@@ -7,8 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../lib/db';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import { requestRun, startWorker, stopBoss, type RunningWorker } from '../../lib/jobs';
-import { createWebhook, listDeliveries, setPreferences, SIGNATURE_HEADER, TIMESTAMP_HEADER } from '../../lib/notify';
-import { ctxOf, cspOf, ensureTestUsers, makeCloud, makeOrg, makeUser, staff, waitFor } from './support/fixtures';
+import { createWebhook, listDeliveries, setPreferences } from '../../lib/notify';
+import {
+  ctxOf,
+  cspOf,
+  ensureTestUsers,
+  makeCloud,
+  makeOrg,
+  makeUser,
+  staff,
+  isolatedVault,
+  waitFor,
+} from './support/fixtures';
 import { startSmtp, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from './support/receivers';
 
 let smtp: SmtpReceiver;
@@ -17,6 +27,26 @@ let receiverFailuresLeft = 1;
 let webhookSecret = '';
 let sim: OpenStackSimulator;
 let worker: RunningWorker;
+isolatedVault();
+
+/** A receiver's check, written from the Standard Webhooks specification, not from our code. */
+function verifiesStandard(headers: Record<string, string | string[] | undefined>, body: string, secret: string) {
+  const id = String(headers['webhook-id'] ?? '');
+  const timestamp = String(headers['webhook-timestamp'] ?? '');
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest();
+  const within = Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
+  return (
+    within &&
+    String(headers['webhook-signature'] ?? '')
+      .split(' ')
+      .some((s) => {
+        const [v, sig] = s.split(',');
+        const got = Buffer.from(sig ?? '', 'base64');
+        return v === 'v1' && got.length === expected.length && timingSafeEqual(got, expected);
+      })
+  );
+}
 
 beforeAll(async () => {
   await ensureTestUsers();
@@ -30,11 +60,12 @@ beforeAll(async () => {
   smtp = await startSmtp();
   smtp.rejectNext(1);
   receiver = await startWebhookReceiver(({ headers, body }) => {
-    const signature = String(headers[SIGNATURE_HEADER.toLowerCase()] ?? '');
-    const timestamp = String(headers[TIMESTAMP_HEADER.toLowerCase()] ?? '');
-    const expected = `sha256=${createHmac('sha256', webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
-    const valid =
-      signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+    // The signature of earlier releases, still sent for one release, must verify too.
+    const legacy = String(headers['x-scs-signature'] ?? '');
+    const expectedLegacy = `sha256=${createHmac('sha256', webhookSecret)
+      .update(`${headers['x-scs-timestamp']}.${body}`)
+      .digest('hex')}`;
+    const valid = verifiesStandard(headers, body, webhookSecret) && legacy === expectedLegacy;
     return !valid ? 401 : receiverFailuresLeft-- > 0 ? 503 : 204;
   });
   process.env.SMTP_URL = smtp.url;
@@ -138,6 +169,11 @@ describe('notifications', () => {
       run: { id: run.id },
     });
     expect(receiver.hooks[1]!.body).not.toContain(secret);
+    // The same webhook-id for the retry as for the first attempt (the receiver's idempotency key).
+    expect(receiver.hooks.map((h) => h.headers['webhook-id'])).toEqual([hook.id, hook.id]);
+    // The secret is in the database only sealed.
+    const stored = await db.$queryRaw<Array<{ row: string }>>`SELECT row_to_json(w)::text AS row FROM "Webhook" w`;
+    expect(stored.some((r) => r.row.includes(secret) || r.row.includes(secret.slice(6)))).toBe(false);
 
     // Another run with the same outcome: no new message (one per change, not per run).
     const again = await requestRun(
