@@ -3,7 +3,6 @@
 // process (the real startWorker, tests/integration/support/worker-child.ts) dispatches a message,
 // and the log shows each delivery: delivered, queued for a retry with the receiver's answer, and
 // e-mail not sent with its reason. axe at 1280 and 390 px.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -12,21 +11,14 @@ import type { AddressInfo } from 'node:net';
 import { test, expect, type Page } from '@playwright/test';
 import { axe } from './support/axe';
 import { admin, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
+import { startE2eWorker, type E2eWorker } from './support/worker';
 
 let world: World;
-let worker: ChildProcess | undefined;
-let workerOutput = '';
+let worker: E2eWorker | undefined;
 let receiver: http.Server;
 let hookUrl = '';
 const received: Array<{ path: string; id: string; signature: string; legacy: string }> = [];
 const contact = `ops-${uid()}@csp.example`;
-
-function databaseUrl(): string {
-  const dir = process.env.E2E_DATA_DIR!;
-  const info = JSON.parse(fs.readFileSync(path.join(dir, 'postgres.json'), 'utf8'));
-  const port = Number(fs.readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  return `postgresql://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${port}/${info.database}`;
-}
 
 const shots = path.join('test-results', 'notifications');
 async function atBothWidths(page: Page, name: string) {
@@ -60,11 +52,7 @@ test.beforeAll(async ({ request }) => {
 });
 
 test.afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await worker?.stop();
   await new Promise<void>((r) => receiver?.close(() => r()));
 });
 
@@ -72,9 +60,7 @@ async function startWorker() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-e2e-cfg-'));
   const file = path.join(dir, 'configs.json');
   fs.writeFileSync(file, '{}', { mode: 0o600 });
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: databaseUrl(),
+  worker = await startE2eWorker({
     // The app's vault (its file KEK), to open the webhook secrets it sealed.
     DATA_DIR: process.env.E2E_DATA_DIR,
     RUNS_CONFIG_FILE: file,
@@ -83,23 +69,8 @@ async function startWorker() {
     NOTIFY_POLL_MS: '200',
     // One failed attempt, then a long wait: the log shows the next attempt.
     NOTIFY_RETRY_DELAY_S: '3600',
-  };
-  delete env.SMTP_URL;
-  worker = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/support/worker-child.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${workerOutput}`)), 60_000);
-    const on = (d: Buffer) => {
-      workerOutput += String(d);
-      if (workerOutput.includes('READY')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    worker!.stdout!.on('data', on);
-    worker!.stderr!.on('data', on);
+    // No e-mail, whatever the runner's environment says.
+    SMTP_URL: '',
   });
 }
 

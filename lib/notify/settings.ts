@@ -52,11 +52,6 @@ export const preferencesInput = z.object({
   attestationReviews: checkboxSchema.optional().default(false),
 });
 
-/** Whether this instance sends e-mail at all (SMTP_URL), for the pages that must say so. */
-export function emailConfigured(): boolean {
-  return smtpConfigured();
-}
-
 export async function setPreferences(ctx: RequestContext, input: unknown): Promise<Preferences> {
   authorize(ctx.actor, 'notification.manage', { type: 'user', id: ctx.actor?.id ?? NO_ID });
   const data = parseInput(preferencesInput, input);

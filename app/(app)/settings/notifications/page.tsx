@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pageContext, orRefuse, may } from '@/lib/next/page';
-import { EVENTS, EVENT_LABELS, emailConfigured, getPreferences, listWebhooks, notifySettings } from '@/lib/notify';
+import { EVENTS, EVENT_LABELS, getPreferences, listWebhooks, notifySettings, smtpConfigured } from '@/lib/notify';
 import { organizationChoices } from '@/lib/organizations';
 import { PageHeader, Card, EmptyState, Tag, formatDate } from '@/components/ui/layout';
 import { ConfirmForm } from '@/components/ui/confirm-form';
@@ -17,7 +17,7 @@ export default async function NotificationsPage() {
   const orgs = await orRefuse(organizationChoices(ctx));
   const allowGlobal = may(ctx, 'webhook.manage', { type: 'global' });
   const seesLog = may(ctx, 'webhook.log.read', { type: 'global' });
-  const email = emailConfigured();
+  const email = smtpConfigured();
   const holdHours = notifySettings().emailHoldMs / 3_600_000;
   return (
     <>
