@@ -67,7 +67,7 @@ export class Dispatcher {
         const n = await tx.notification.findUniqueOrThrow({ where: { id: row.id } });
         const at = this.now();
         if (at.getTime() - n.createdAt.getTime() > this.settings.maxAgeMs) {
-          await tx.notification.update({ where: { id: n.id }, data: { status: 'expired', dispatchedAt: at } });
+          await tx.notification.update({ where: { id: n.id }, data: { status: 'expired' } });
           this.log(`notification ${n.id} expired: queued since ${n.createdAt.toISOString()}`);
           return true;
         }
@@ -87,7 +87,7 @@ export class Dispatcher {
               createdAt: at,
             })),
           });
-        await tx.notification.update({ where: { id: n.id }, data: { status: 'dispatched', dispatchedAt: at } });
+        await tx.notification.update({ where: { id: n.id }, data: { status: 'dispatched' } });
         return true;
       });
       if (!done) break;

@@ -22,13 +22,12 @@ DROP INDEX "Notification_runId_kind_key";
 
 -- AlterTable: the outbox's columns. Existing messages were fanned out when they were created.
 ALTER TABLE "Notification" ADD COLUMN "dedupeKey" TEXT,
-ADD COLUMN "dispatchedAt" TIMESTAMP(3),
 ADD COLUMN "organizationId" UUID,
 ADD COLUMN "status" "NotificationStatus" NOT NULL DEFAULT 'queued',
 ALTER COLUMN "cloudId" DROP NOT NULL,
 ALTER COLUMN "toStatus" DROP NOT NULL;
 
-UPDATE "Notification" n SET "organizationId" = c."organizationId", "status" = 'dispatched', "dispatchedAt" = n."createdAt"
+UPDATE "Notification" n SET "organizationId" = c."organizationId", "status" = 'dispatched'
 FROM "Cloud" c WHERE c.id = n."cloudId";
 
 -- Expiry reminders were bridged: each outbox message handed on became one Notification with the
