@@ -7,7 +7,7 @@
  * the previous code is recomputed after the deploy; tests/unit/snapshot-format.test.ts fails until
  * you do (it fingerprints the code that decides).
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
 /** SQL: the snapshot `s` must be recomputed before it can be read at `now` (an SQL timestamp expression). */
 export function staleSql(now: string): string {
