@@ -64,9 +64,9 @@ test('staff see every cloud on the overview, with status, attestation and certif
   await expect(rowA.getByTestId('v1-status')).toHaveAttribute('data-status', 'PASS');
   await expect(
     page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`).getByTestId('v1-status'),
-  ).toHaveAttribute('data-status', 'MISSING');
+  ).toHaveAttribute('data-status', 'MISS');
   // Filter by status.
-  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}&status=MISSING`);
+  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}&status=MISS`);
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`)).toBeVisible();
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`)).toHaveCount(0);
   await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
@@ -92,7 +92,7 @@ test('cloud page: status with reasons, history strips reachable by keyboard with
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
   await page.goto(`/clouds/${world.cloudB}`);
-  await expect(page.getByTestId('compliance-scs-0116-v1')).toContainText('scs-0116-permissions is MISSING');
+  await expect(page.getByTestId('compliance-scs-0116-v1')).toContainText('scs-0116-permissions is MISS');
   await page.goto(`/clouds/${world.cloudA}?period=90d`);
   await expect(page.getByTestId('status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
   const history = page.getByTestId('history');
@@ -229,7 +229,7 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
 }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
-  // Cloud B is MISSING: no grant button, and the API-level rule refuses too.
+  // Cloud B is MISS: no grant button, and the API-level rule refuses too.
   await page.goto(`/clouds/${world.cloudB}`);
   await expect(page.getByTestId('grant-certificate')).toHaveCount(0);
   await page.goto(`/clouds/${world.cloudA}`);

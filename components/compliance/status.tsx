@@ -11,7 +11,8 @@ export function StatusTag({ status, testId }: { status: string; testId?: string 
       data-testid={testId}
       data-status={status}
       title={l.meaning}
-      className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${l.tag}`}
+      className="inline-block rounded px-2 py-0.5 text-xs font-semibold"
+      style={{ background: l.soft, color: l.softInk, boxShadow: `inset 0 0 0 1px ${l.ring}` }}
     >
       <span aria-hidden="true">{l.label}</span>
       <span className="sr-only">{spoken(status)}</span>

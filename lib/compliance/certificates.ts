@@ -12,7 +12,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, parseInput } from '../errors';
 import { enqueue } from '../notify/outbox';
 import { decisionsOf, latestResults, manualInput } from './data';
-import { DEFAULT_STANDARD, getStandard } from './standard';
+import { HEADLINE_PROFILE, getProfile } from './profiles';
 import { evaluate } from './verdict';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -36,7 +36,7 @@ export function certificateState(
   return now.getTime() < c.validUntil.getTime() ? 'valid' : 'expired';
 }
 
-export const grantInput = z.object({ standard: z.string().trim().default(DEFAULT_STANDARD) });
+export const grantInput = z.object({ standard: z.string().trim().default(HEADLINE_PROFILE) });
 export const revokeInput = z.object({
   reason: z
     .string()
@@ -50,10 +50,10 @@ export async function grantCertificate(ctx: RequestContext, slug: string, input:
   const cloud = await db.cloud.findUnique({ where: { slug } });
   authorize(ctx.actor, 'certificate.grant', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
   if (!cloud) throw new NotFoundError('Cloud');
-  const standard = getStandard(standardId);
+  const at = clockNow();
+  const standard = getProfile(standardId, at);
   if (!standard || !standard.certifiable) throw new ConflictError(`No certificate can be granted for ${standardId}.`);
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived.');
-  const at = clockNow();
   const [latest, decisions] = await Promise.all([latestResults([cloud.id]), decisionsOf([cloud.id])]);
   const ev = evaluate(standard, latest.get(cloud.id) ?? {}, manualInput(decisions.get(cloud.id) ?? [], at), at);
   if (ev.status !== 'PASS')

@@ -7,8 +7,10 @@ import path from 'node:path';
 import { html, raw, type Html } from '../html';
 import type { CloudCompliance } from './index';
 import { PERIODS, type History, type Period } from './history';
-import { historyStripsHtml, legendHtml } from './history-html';
-import { LOOK, look, periodLabel, spoken, type Shown } from './presentation';
+import { historyStripsHtml, legendHtml, requirementText } from './history-html';
+import { HEADLINE_PROFILE, OFFICIAL_PREFIX } from './profiles';
+import { statusOf } from './index';
+import { look, periodLabel, spoken, tagStyle } from './presentation';
 import type { RunSummary } from './public';
 import type { RevocationEntry } from './certificates';
 
@@ -44,9 +46,8 @@ function minute(d: Date | null | undefined): string {
 
 /** A status or verdict: colour AND its text label (never colour alone), as StatusTag draws it. */
 export function statusTagHtml(status: string, testId?: string): Html {
-  const key = (status in LOOK ? status : 'MISSING') as Shown;
   const l = look(status);
-  return html`<span class="tag tag-${key.toLowerCase()}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
+  return html`<span class="tag" style="${tagStyle(status)}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
 }
 
 function documentHtml(title: string, body: Html): Html {
@@ -110,22 +111,26 @@ export interface StatusPageData {
 }
 
 function currentStatus(c: CloudCompliance): Html {
-  const evaluations = c.evaluations.map(
-    (e) => html`<div class="evaluation" data-testid="public-${e.standard}">
-<p><span class="name">${e.standard === 'scs-0116-v1' ? 'SCS Key Manager Standard v1' : 'Earlier draft (all SHOULD)'}</span> ${statusTagHtml(e.status, `public-status-${e.standard}`)}</p>
-${e.reasons.length > 0 && html`<ul class="reasons">${e.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
-${e.warnings.length > 0 && html`<ul class="reasons">${e.warnings.map((r) => html`<li>Warning: ${r}</li>`)}</ul>`}
-</div>`,
-  );
-  const testcases = c.evaluations[0].testcases
+  const headline = statusOf(c, HEADLINE_PROFILE);
+  const official = c.official
+    ? html`<div class="evaluation" data-testid="public-official">
+<p><span class="name">Official SCS verdict (SCS-compatible IaaS ${c.official.version.replace(OFFICIAL_PREFIX, '')}, key-manager module)</span> ${statusTagHtml(c.official.status, 'public-status-official')}</p>
+</div>`
+    : '';
+  const testcases = headline.testcases
     .filter((t) => t.requirement !== 'informational')
     .map(
       (t) =>
-        html`<tr><td class="mono">${t.id}</td><td>${t.requirement}</td><td>${statusTagHtml(t.verdict)}</td><td>${minute(t.expiresAt)}</td></tr>`,
+        html`<tr><td class="mono">${t.id}</td><td>${requirementText(t.requirement, t.kind)}</td><td>${statusTagHtml(t.verdict)}</td><td>${minute(t.expiresAt)}</td></tr>`,
     );
   return html`<section class="card">
 <h2>Current status</h2>
-${evaluations}
+<div class="evaluation" data-testid="public-${HEADLINE_PROFILE}">
+<p><span class="name">SCS Key Manager Standard v1, full profile</span> ${statusTagHtml(headline.status, `public-status-${HEADLINE_PROFILE}`)}</p>
+${headline.reasons.length > 0 && html`<ul class="reasons">${headline.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
+${headline.warnings.length > 0 && html`<ul class="reasons">${headline.warnings.map((r) => html`<li>Warning: ${r}</li>`)}</ul>`}
+</div>
+${official}
 <table class="testcases">
 <caption class="sr-only">Testcases</caption>
 <thead><tr><th scope="col">Testcase</th><th scope="col">Requirement</th><th scope="col">Verdict</th><th scope="col">Valid until</th></tr></thead>

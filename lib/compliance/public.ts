@@ -8,7 +8,7 @@ import { historyOf, type CloudCompliance } from './index';
 import { complianceOf } from './snapshot';
 import { storedBadge, type BadgeStatus } from './badge';
 import type { Period } from './history';
-import { DEFAULT_STANDARD } from './standard';
+import { HEADLINE_PROFILE } from './profiles';
 import { qrPng, qrSvg } from './graphics';
 
 const select = {
@@ -99,23 +99,30 @@ export function statusJson(c: CloudCompliance, baseUrl: string) {
     name: c.cloud.name,
     organization: c.cloud.organization.name,
     status: c.status,
+    official: c.official,
     statusPage: `${baseUrl}/status/${c.cloud.slug}`,
     badge: `${baseUrl}/badge/${c.cloud.slug}.svg`,
-    versions: c.evaluations.map((e) => ({
-      standard: e.standard,
-      status: e.status,
-      reasons: e.reasons,
-      warnings: e.warnings,
-      testcases: e.testcases
-        .filter((t) => t.requirement !== 'informational')
-        .map((t) => ({
-          id: t.id,
-          requirement: t.requirement,
-          verdict: t.verdict,
-          checkedAt: t.checkedAt?.toISOString() ?? null,
-          expiresAt: t.expiresAt?.toISOString() ?? null,
-        })),
-    })),
+    // The official versions of the day that are not drafts (drafts never decide), then our profiles.
+    versions: c.evaluations
+      .filter((e) => !(e.kind === 'official' && e.validity === 'draft'))
+      .map((e) => ({
+        standard: e.standard,
+        kind: e.kind,
+        validity: e.validity,
+        informational: e.informational,
+        status: e.status,
+        reasons: e.reasons,
+        warnings: e.warnings,
+        testcases: e.testcases
+          .filter((t) => t.requirement !== 'informational')
+          .map((t) => ({
+            id: t.id,
+            requirement: t.requirement,
+            verdict: t.verdict,
+            checkedAt: t.checkedAt?.toISOString() ?? null,
+            expiresAt: t.expiresAt?.toISOString() ?? null,
+          })),
+      })),
     attestation: {
       verdict: c.manual.verdict,
       approvedUntil: c.manual.verdict === 'PASS' ? (c.manual.expiresAt?.toISOString() ?? null) : null,
@@ -128,7 +135,7 @@ export function statusJson(c: CloudCompliance, baseUrl: string) {
           validUntil: c.certificate.current.validUntil.toISOString(),
           revokedAt: c.certificate.current.revokedAt?.toISOString() ?? null,
         }
-      : { standard: DEFAULT_STANDARD, state: 'none' as const },
+      : { standard: HEADLINE_PROFILE, state: 'none' as const },
     generatedAt: at.toISOString(),
   };
 }

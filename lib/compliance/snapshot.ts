@@ -11,11 +11,12 @@
 // are skipped rather than waited for, so a long write never stalls a page; the evaluation computed
 // here is still what the caller gets.
 
-import { db } from '../db';
+import { db, Prisma } from '../db';
 import { now as clockNow } from '../clock';
 import type { DecisionRow } from '../attestations/result';
 import type { CertificateRow } from './data';
-import { SNAPSHOT_FORMAT, staleSql } from './freshness';
+import { SNAPSHOT_FORMAT, staleCondition } from './freshness';
+import { nextTimelineChange, scope } from './scope';
 import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
 
 type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
@@ -43,6 +44,8 @@ export function nextChange(c: CloudCompliance, decisions: DecisionRow[], at: Dat
     consider(x.validUntil);
     consider(x.revokedAt);
   }
+  // The official versions of the day change with the scope's timeline.
+  consider(nextTimelineChange(scope(), at));
   return next === null ? null : new Date(next);
 }
 
@@ -96,6 +99,13 @@ export function fromSnapshot(c: CloudRow, summary: Summary): CloudCompliance {
   return { ...cloudPart(c), ...reviveSummary(summary) };
 }
 
+/** A timestamp parameter compared with the snapshot's `timestamp(3)` columns (stored as UTC). */
+export const utc = (d: Date | Prisma.Sql) =>
+  Prisma.sql`(${d instanceof Date ? d.toISOString() : d}::timestamptz AT TIME ZONE 'UTC')`;
+
+/** The snapshot `s` must be recomputed before it is read at `at`. */
+export const staleAt = (at: Date) => staleCondition(Prisma.sql, utc(at));
+
 /**
  * Recomputes and stores the snapshots of these clouds (their versions as read before computing).
  * Returns the evaluations computed, by cloud id.
@@ -130,54 +140,39 @@ async function recompute(
     cols.certificate.push(iso(c.certificate.current?.validUntil));
     cols.summary.push(JSON.stringify(summaryOf(c)));
   }
-  const utc = (x: string) => `(${x}::timestamptz AT TIME ZONE 'UTC')`;
   // A cloud created while the trigger was absent has no row yet: create it at version 0. Only for
   // those: ON CONFLICT would wait for a writer that holds an existing row.
   const missing = cols.id.filter((id) => versions.get(id) == null);
   if (missing.length)
-    await db.$executeRawUnsafe(
-      `INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`,
-      missing,
-    );
-  await db.$executeRawUnsafe(
-    `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
+    await db.$executeRaw`
+      INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion")
+      SELECT unnest(${missing}::uuid[]), 0, -1 ON CONFLICT DO NOTHING`;
+  await db.$executeRaw`
+    WITH input AS (
+       SELECT * FROM unnest(${cols.id}::uuid[], ${cols.version}::int[], ${cols.staleAt}::text[], ${cols.status}::text[],
+                            ${cols.lastRunAt}::text[], ${cols.attestation}::text[], ${cols.certificate}::text[], ${cols.summary}::text[])
          AS t("cloudId", "readVersion", "staleAt", status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil", summary)),
      target AS (
        SELECT s."cloudId" FROM "ComplianceSnapshot" s JOIN input i ON i."cloudId" = s."cloudId" AND s.version = i."readVersion"
           FOR UPDATE OF s SKIP LOCKED)
      UPDATE "ComplianceSnapshot" s SET
-       format = ${SNAPSHOT_FORMAT}, "computedVersion" = i."readVersion", "computedAt" = ${utc('$9')}, "staleAt" = ${utc('i."staleAt"')}, status = i.status,
-       "lastRunAt" = ${utc('i."lastRunAt"')}, "attestationExpiresAt" = ${utc('i."attestationExpiresAt"')},
-       "certificateValidUntil" = ${utc('i."certificateValidUntil"')}, summary = i.summary::jsonb
-       FROM input i WHERE s."cloudId" = i."cloudId" AND s."cloudId" IN (SELECT "cloudId" FROM target)`,
-    cols.id,
-    cols.version,
-    cols.staleAt,
-    cols.status,
-    cols.lastRunAt,
-    cols.attestation,
-    cols.certificate,
-    cols.summary,
-    at.toISOString(),
-  );
+       format = ${SNAPSHOT_FORMAT}, "computedVersion" = i."readVersion", "computedAt" = ${utc(at)},
+       "staleAt" = ${utc(Prisma.sql`i."staleAt"`)}, status = i.status,
+       "lastRunAt" = ${utc(Prisma.sql`i."lastRunAt"`)}, "attestationExpiresAt" = ${utc(Prisma.sql`i."attestationExpiresAt"`)},
+       "certificateValidUntil" = ${utc(Prisma.sql`i."certificateValidUntil"`)}, summary = i.summary::jsonb
+       FROM input i WHERE s."cloudId" = i."cloudId" AND s."cloudId" IN (SELECT "cloudId" FROM target)`;
   return out;
 }
 
 /** Recomputes the stale snapshots among clouds matching an SQL condition over `c` (Cloud) and `o` (Organization). */
 export async function refreshWhere(
-  condition: string,
-  params: unknown[],
+  condition: Prisma.Sql,
   at: Date = clockNow(),
 ): Promise<Map<string, CloudCompliance>> {
-  const nowParam = `$${params.length + 1}::timestamptz AT TIME ZONE 'UTC'`;
-  const stale = await db.$queryRawUnsafe<Array<{ id: string; version: number | null }>>(
-    `SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
-       LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
-      WHERE (${condition}) AND ${staleSql(`(${nowParam})`)}`,
-    ...params,
-    at.toISOString(),
-  );
+  const stale = await db.$queryRaw<Array<{ id: string; version: number | null }>>`
+    SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
+      LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
+     WHERE (${condition}) AND ${staleAt(at)}`;
   if (stale.length === 0) return new Map();
   const clouds = await db.cloud.findMany({ where: { id: { in: stale.map((r) => r.id) } }, select: cloudSelect });
   return recompute(clouds, new Map(stale.map((r) => [r.id, r.version])), at);
@@ -186,14 +181,9 @@ export async function refreshWhere(
 /** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
 export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {
   if (clouds.length === 0) return [];
-  const rows = await db.$queryRawUnsafe<
-    Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>
-  >(
-    `SELECT c.id AS "cloudId", s.version, ${staleSql(`($2::timestamptz AT TIME ZONE 'UTC')`)} AS stale, s.summary
-       FROM unnest($1::uuid[]) AS c(id) LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`,
-    clouds.map((c) => c.id),
-    at.toISOString(),
-  );
+  const rows = await db.$queryRaw<Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>>`
+    SELECT c.id AS "cloudId", s.version, ${staleAt(at)} AS stale, s.summary
+      FROM unnest(${clouds.map((c) => c.id)}::uuid[]) AS c(id) LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`;
   const byId = new Map(rows.map((r) => [r.cloudId, r]));
   const stale = clouds.filter((c) => {
     const r = byId.get(c.id);

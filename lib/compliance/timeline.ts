@@ -18,7 +18,7 @@ import type { RequestContext } from '../context';
 import { NotFoundError } from '../errors';
 import { pageArgs, toPage, type Page } from '../pagination';
 import { periodDays, type Period } from './history';
-import { VERDICT_TESTCASES } from './standard';
+import { VERDICT_TESTCASES } from './profiles';
 import type { ResultVerdict } from './verdict';
 
 export const TIMELINE_PAGE_SIZE = 25;

@@ -66,7 +66,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const refreshSnapshots = async () => {
     const { refreshWhere } = await import('../compliance/snapshot');
     const { now } = await import('../clock');
-    const refreshed = await refreshWhere('c."archivedAt" IS NULL', [], now());
+    const { Prisma } = await import('../db');
+    const refreshed = await refreshWhere(Prisma.sql`c."archivedAt" IS NULL`, now());
     if (refreshed.size) log(`compliance snapshots stored anew: ${refreshed.size}`);
   };
 

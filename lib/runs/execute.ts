@@ -6,7 +6,7 @@
 
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { db, type Prisma } from '../db';
+import { db, Prisma } from '../db';
 import { refreshWhere } from '../compliance/snapshot';
 import { CHECKS, RUN_NAME_PREFIX, runChecks, selectChecks } from '../checks';
 import type { CheckResult, CloudConfig, Evidence, RunEvent, RunReport } from '../checks/types';
@@ -271,7 +271,7 @@ async function finish(
   await notifyProgress(run.id);
   // Store the cloud's new compliance now, in the worker, so that pages seldom have to (best effort:
   // a reader recomputes a stale snapshot anyway).
-  await refreshWhere('c.id = $1::uuid', [run.cloudId]).catch(() => {});
+  await refreshWhere(Prisma.sql`c.id = ${run.cloudId}::uuid`).catch(() => {});
   return notificationId;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import type { CloudCompliance } from '@/lib/compliance';
 import { buildHistory } from '@/lib/compliance/history';
 import type { DayAggregate } from '@/lib/compliance/data';
-import { evaluateAll } from '@/lib/compliance/verdict';
+import { evaluateAll, officialVerdict } from '@/lib/compliance/verdict';
 import { historyStripsHtml } from '@/lib/compliance/history-html';
 import { notFoundHtml, revocationListHtml, statusListHtml, statusPageHtml } from '@/lib/compliance/public-html';
 import type { RunSummary } from '@/lib/compliance/public';
@@ -39,7 +39,8 @@ function cloud(over: Partial<CloudCompliance['cloud']> = {}): CloudCompliance {
       ...over,
     },
     evaluations,
-    status: evaluations[0].status,
+    status: evaluations.find((e) => e.standard === 'scs-0116-v1')!.status,
+    official: officialVerdict(evaluations),
     manual,
     openAttestation: null,
     certificate: {
@@ -89,7 +90,7 @@ function history() {
       decidedAt: new Date(now.getTime() - 40 * day),
       expiresAt: new Date(now.getTime() + 50 * day),
     },
-  ]);
+  ], new Date(now.getTime() - 60 * day));
 }
 
 const runs: RunSummary[] = [
@@ -145,7 +146,7 @@ describe('public status pages', () => {
     const doc = page();
     expect(doc).toContain('<title>Certificate status page · SCS Key-Manager Conformance</title>');
     expect(doc).toContain('data-testid="public-status-scs-0116-v1" data-status="PASS"');
-    expect(doc).toContain('data-testid="public-scs-0116-draft"');
+    expect(doc).toContain('data-testid="public-official"');
     expect(doc).toContain('<dd data-testid="public-attestation">approved until 2025-09-28</dd>');
     expect(doc).toContain('data-testid="public-certificate"');
     expect(doc).toContain('data-testid="public-runs"');
