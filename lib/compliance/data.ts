@@ -17,10 +17,7 @@ export const SHOWN_TESTCASES = [...VERDICT_TESTCASES, ...INFORMATIONAL_TESTCASES
 
 export type LatestResults = Map<string, Record<string, AutomatedInput & { runId: string }>>;
 
-export async function latestResults(
-  cloudIds: string[],
-  testcases: string[] = SHOWN_TESTCASES,
-): Promise<LatestResults> {
+export async function latestResults(cloudIds: string[], testcases: string[] = SHOWN_TESTCASES): Promise<LatestResults> {
   const out: LatestResults = new Map(cloudIds.map((id) => [id, {}]));
   if (cloudIds.length === 0) return out;
   const rows = await db.$queryRaw<
@@ -170,7 +167,9 @@ export async function resultsBefore(
   testcases: string[],
   before: Date,
 ): Promise<Record<string, AutomatedInput>> {
-  const rows = await db.$queryRaw<Array<{ testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string }>>`
+  const rows = await db.$queryRaw<
+    Array<{ testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string }>
+  >`
     SELECT t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message FROM unnest(${testcases}::text[]) AS t(testcase)
       JOIN LATERAL (SELECT verdict, "checkedAt", message FROM "RunResult" x
                      WHERE x."cloudId" = ${cloudId}::uuid AND x.testcase = t.testcase AND x."checkedAt" < ${before}

@@ -16,7 +16,14 @@ import {
   type LastRun,
 } from './data';
 import { HEADLINE_PROFILE } from './profiles';
-import { evaluateAll, officialVerdict, type Evaluation, type ManualInput, type OfficialVerdict, type Status } from './verdict';
+import {
+  evaluateAll,
+  officialVerdict,
+  type Evaluation,
+  type ManualInput,
+  type OfficialVerdict,
+  type Status,
+} from './verdict';
 
 export interface CloudCompliance {
   cloud: {

@@ -41,7 +41,9 @@ function row(label: string, sub: string, segments: Segment[], notes?: Map<string
 
 /** "41 of 41 days with data PASS": days without data are not counted. */
 export function shareText(pass: number, withData: number): string {
-  return withData === 0 ? 'no data in this period' : `${pass} of ${withData} day${withData === 1 ? '' : 's'} with data PASS`;
+  return withData === 0
+    ? 'no data in this period'
+    : `${pass} of ${withData} day${withData === 1 ? '' : 's'} with data PASS`;
 }
 
 export function requirementText(requirement: string, kind: string): string {

@@ -1,4 +1,4 @@
-import type { Tx } from '../db';
+import type { Prisma, Tx } from '../db';
 import { db } from '../db';
 
 /**
@@ -16,6 +16,8 @@ export interface OutboxMessage {
   body: string;
   /** Unique per message that must be sent once, e.g. "attestation:<id>:expiry-14d". */
   dedupeKey: string;
+  /** Facts beside the text for receivers (e.g. a status change's from/to), stored as JSON. */
+  data?: Prisma.InputJsonValue;
 }
 
 /** Adds the message unless one with its dedupeKey exists; true when it was added now. */
@@ -29,6 +31,7 @@ export async function enqueue(tx: Tx, msg: OutboxMessage): Promise<boolean> {
         subject: msg.subject.slice(0, 300),
         body: msg.body,
         dedupeKey: msg.dedupeKey,
+        ...(msg.data !== undefined ? { data: msg.data } : {}),
       },
     ],
     skipDuplicates: true,

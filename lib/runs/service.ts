@@ -393,12 +393,9 @@ export function canCancel(actor: Actor, organizationId: string): boolean {
 export interface CloudRunState {
   schedule: 'off' | 'hourly' | 'daily' | 'weekly';
   nextRunAt: Date | null;
-  status: string | null;
-  statusDetail: Record<string, string> | null;
-  statusChangedAt: Date | null;
 }
 
-/** The cloud's status (from its runs) and schedule, for the cloud page. */
+/** The cloud's schedule, for the cloud page (its status is lib/compliance's). */
 export async function cloudRunState(
   ctx: RequestContext,
   cloudId: string,
@@ -407,8 +404,8 @@ export async function cloudRunState(
   authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
   const c = await db.cloud.findFirst({
     where: { id: cloudId, organizationId },
-    select: { schedule: true, nextRunAt: true, status: true, statusDetail: true, statusChangedAt: true },
+    select: { schedule: true, nextRunAt: true },
   });
   if (!c) throw new NotFoundError('Cloud');
-  return { ...c, statusDetail: (c.statusDetail as Record<string, string> | null) ?? null };
+  return c;
 }

@@ -289,9 +289,7 @@ describe('overview over snapshots', () => {
     const byStatus = (await complianceOverview(staff, { q: q(), sort: 'status' })).items.map((c) => c.status);
     expect(byStatus).toEqual(
       [...byStatus].sort(
-        (a, b) =>
-          ['FAIL', 'MISS', 'DNF', 'PASS'].indexOf(a) -
-          ['FAIL', 'MISS', 'DNF', 'PASS'].indexOf(b),
+        (a, b) => ['FAIL', 'MISS', 'DNF', 'PASS'].indexOf(a) - ['FAIL', 'MISS', 'DNF', 'PASS'].indexOf(b),
       ),
     );
     const byName = (await complianceOverview(staff, { q: q(), sort: 'name', dir: 'desc' })).items.map((c) =>

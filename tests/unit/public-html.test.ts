@@ -82,15 +82,22 @@ function history() {
       });
     }
   }
-  return buildHistory(now, '30d', aggregates, {}, [
-    {
-      id: 'a1',
-      revision: 1,
-      state: 'approved',
-      decidedAt: new Date(now.getTime() - 40 * day),
-      expiresAt: new Date(now.getTime() + 50 * day),
-    },
-  ], new Date(now.getTime() - 60 * day));
+  return buildHistory(
+    now,
+    '30d',
+    aggregates,
+    {},
+    [
+      {
+        id: 'a1',
+        revision: 1,
+        state: 'approved',
+        decidedAt: new Date(now.getTime() - 40 * day),
+        expiresAt: new Date(now.getTime() + 50 * day),
+      },
+    ],
+    new Date(now.getTime() - 60 * day),
+  );
 }
 
 const runs: RunSummary[] = [
