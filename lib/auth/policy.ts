@@ -46,6 +46,8 @@ export const ACTIONS = [
   'cloud.read',
   'cloud.update',
   'cloud.archive',
+  // the certified endpoint (Keystone auth URL and region) runs must use to count: staff only, audited
+  'cloud.pin',
   // cloud credentials (resource: the cloud): the write-only view, setting/replacing/deleting, the connection test
   'credential.read',
   'credential.write',

@@ -54,6 +54,11 @@ export async function grantCertificate(ctx: RequestContext, slug: string, input:
   const standard = getProfile(standardId, at);
   if (!standard || !standard.certifiable) throw new ConflictError(`No certificate can be granted for ${standardId}.`);
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived.');
+  // A certificate names the cloud by its certified endpoint: without a pin, any Keystone would do.
+  if (!cloud.certifiedAuthUrl || !cloud.certifiedRegion)
+    throw new ConflictError(
+      `Pin the certified endpoint of ${cloud.name} (Keystone auth URL and region, on its edit page) before granting a certificate: only runs against it count.`,
+    );
   const [latest, decisions] = await Promise.all([latestResults([cloud.id]), decisionsOf([cloud.id])]);
   const ev = evaluate(standard, latest.get(cloud.id) ?? {}, manualInput(decisions.get(cloud.id) ?? [], at), at);
   if (ev.status !== 'PASS')
@@ -62,7 +67,7 @@ export async function grantCertificate(ctx: RequestContext, slug: string, input:
     );
   return db.$transaction(async (tx) => {
     // One valid certificate per cloud and version; serialize grants of the same cloud.
-    await tx.$queryRawUnsafe('SELECT id FROM "Cloud" WHERE id = $1::uuid FOR UPDATE', cloud.id);
+    await tx.$queryRaw`SELECT id FROM "Cloud" WHERE id = ${cloud.id}::uuid FOR UPDATE`;
     const current = await tx.certificate.findFirst({
       where: { cloudId: cloud.id, standard: standard.id, revokedAt: null, validUntil: { gt: at } },
     });

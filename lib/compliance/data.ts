@@ -6,8 +6,11 @@
 // - attestation decisions per cloud -> the manual result (lib/attestations/result.ts);
 // - certificates per cloud;
 // - history: one GROUP BY day per testcase over the same index.
+// Only results of runs that count (certified-endpoint.ts: the run's endpoint is the cloud's pin, or
+// the cloud has none) reach a verdict; the others are kept and shown on their run, nowhere else.
 
 import { db } from '../db';
+import { countedSql } from './certified-endpoint';
 import { manualVerdict, type DecisionRow } from '../attestations/result';
 import type { AutomatedInput, ManualInput, ResultVerdict } from './verdict';
 import { INFORMATIONAL_TESTCASES, VERDICT_TESTCASES } from './profiles';
@@ -30,11 +33,11 @@ export async function latestResults(cloudIds: string[], testcases: string[] = SH
       runId: string;
     }>
   >`SELECT c.id AS "cloudId", t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message, r."runId"
-       FROM unnest(${cloudIds}::uuid[]) AS c(id)
+       FROM unnest(${cloudIds}::uuid[]) AS u(id) JOIN "Cloud" c ON c.id = u.id
       CROSS JOIN unnest(${testcases}::text[]) AS t(testcase)
       JOIN LATERAL (
-        SELECT verdict, "checkedAt", message, "runId" FROM "RunResult" x
-         WHERE x."cloudId" = c.id AND x.testcase = t.testcase
+        SELECT x.verdict, x."checkedAt", x.message, x."runId" FROM "RunResult" x JOIN "Run" run ON run.id = x."runId"
+         WHERE x."cloudId" = c.id AND x.testcase = t.testcase AND ${countedSql('run', 'c')}
          ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`;
   for (const r of rows)
     out.get(r.cloudId)![r.testcase] = {
@@ -149,15 +152,16 @@ export async function dailyAggregates(
   to: Date,
 ): Promise<DayAggregate[]> {
   return db.$queryRaw<DayAggregate[]>`
-    SELECT testcase, to_char(("checkedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day,
-            count(*) FILTER (WHERE verdict = 'PASS')::int AS pass,
-            count(*) FILTER (WHERE verdict = 'FAIL')::int AS fail,
-            count(*) FILTER (WHERE verdict = 'ABORT')::int AS abort,
-            (array_agg(verdict::text ORDER BY "checkedAt" DESC))[1] AS last,
-            max("checkedAt") AS "lastAt",
-            (array_agg(message ORDER BY "checkedAt" DESC))[1] AS "lastMessage"
-       FROM "RunResult"
-      WHERE "cloudId" = ${cloudId}::uuid AND testcase = ANY(${testcases}::text[]) AND "checkedAt" >= ${from} AND "checkedAt" < ${to}
+    SELECT x.testcase, to_char((x."checkedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day,
+            count(*) FILTER (WHERE x.verdict = 'PASS')::int AS pass,
+            count(*) FILTER (WHERE x.verdict = 'FAIL')::int AS fail,
+            count(*) FILTER (WHERE x.verdict = 'ABORT')::int AS abort,
+            (array_agg(x.verdict::text ORDER BY x."checkedAt" DESC))[1] AS last,
+            max(x."checkedAt") AS "lastAt",
+            (array_agg(x.message ORDER BY x."checkedAt" DESC))[1] AS "lastMessage"
+       FROM "RunResult" x JOIN "Run" run ON run.id = x."runId" JOIN "Cloud" c ON c.id = x."cloudId"
+      WHERE x."cloudId" = ${cloudId}::uuid AND x.testcase = ANY(${testcases}::text[])
+        AND x."checkedAt" >= ${from} AND x."checkedAt" < ${to} AND ${countedSql('run', 'c')}
       GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 
@@ -171,8 +175,10 @@ export async function resultsBefore(
     Array<{ testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string }>
   >`
     SELECT t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message FROM unnest(${testcases}::text[]) AS t(testcase)
-      JOIN LATERAL (SELECT verdict, "checkedAt", message FROM "RunResult" x
+      JOIN LATERAL (SELECT x.verdict, x."checkedAt", x.message FROM "RunResult" x
+                      JOIN "Run" run ON run.id = x."runId" JOIN "Cloud" c ON c.id = x."cloudId"
                      WHERE x."cloudId" = ${cloudId}::uuid AND x.testcase = t.testcase AND x."checkedAt" < ${before}
+                       AND ${countedSql('run', 'c')}
                      ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`;
   return Object.fromEntries(
     rows.map((r) => [r.testcase, { verdict: r.verdict, checkedAt: r.checkedAt, message: r.message }]),

@@ -160,15 +160,15 @@ export async function prometheusMetrics(ctx: RequestContext): Promise<string> {
   const at = clockNow();
   const page = await complianceOverview(ctx, {}, { all: true });
   const [queue, runs] = await Promise.all([
-    db.$queryRawUnsafe<Array<{ status: string; n: number }>>(
-      `SELECT status::text AS status, count(*)::int AS n FROM "Run" WHERE status IN ('queued', 'running') GROUP BY 1`,
-    ),
-    db.$queryRawUnsafe<Array<{ cloudId: string; duration: number | null; lastOk: Date | null }>>(
-      `SELECT c.id AS "cloudId",
-              (SELECT EXTRACT(EPOCH FROM (r."finishedAt" - r."startedAt"))::float FROM "Run" r WHERE r."cloudId" = c.id AND r.status = 'finished' AND r."startedAt" IS NOT NULL ORDER BY r."queuedAt" DESC LIMIT 1) AS duration,
-              (SELECT max(r."finishedAt") FROM "Run" r WHERE r."cloudId" = c.id AND r.status = 'finished') AS "lastOk"
-         FROM "Cloud" c WHERE c."archivedAt" IS NULL`,
-    ),
+    db.$queryRaw<Array<{ status: string; n: number }>>`
+      SELECT status::text AS status, count(*)::int AS n FROM "Run" WHERE status IN ('queued', 'running') GROUP BY 1`,
+    db.$queryRaw<Array<{ cloudId: string; duration: number | null; lastOk: Date | null }>>`
+      SELECT c.id AS "cloudId",
+             (SELECT EXTRACT(EPOCH FROM (r."finishedAt" - r."startedAt"))::float FROM "Run" r
+               WHERE r."cloudId" = c.id AND r.status = 'finished' AND r."startedAt" IS NOT NULL
+               ORDER BY r."queuedAt" DESC LIMIT 1) AS duration,
+             (SELECT max(r."finishedAt") FROM "Run" r WHERE r."cloudId" = c.id AND r.status = 'finished') AS "lastOk"
+        FROM "Cloud" c WHERE c."archivedAt" IS NULL`,
   ]);
   const byId = new Map(runs.map((r) => [r.cloudId, r]));
   const out: string[] = [];

@@ -17,7 +17,7 @@ import type { DecisionRow } from '../attestations/result';
 import type { CertificateRow } from './data';
 import { SNAPSHOT_FORMAT, staleCondition } from './freshness';
 import { nextTimelineChange, scope } from './scope';
-import { enqueue, type OutboxMessage } from '../notify/outbox';
+import { enqueueAll, type OutboxMessage } from '../notify/outbox';
 import { HEADLINE_PROFILE, OFFICIAL_PREFIX } from './profiles';
 import { STATUSES } from './verdict';
 import { LOOK } from './presentation';
@@ -157,8 +157,9 @@ async function recompute(
   // rows still at the version read (and not held by another writer), compares the status stored
   // there with the new one and counts a change in statusSeq; the change's message is queued in the
   // same transaction. Two processes recomputing at once therefore store, and notify, once.
-  await db.$transaction(async (tx) => {
-    const changed = await tx.$queryRaw<StoredChange[]>`
+  await db.$transaction(
+    async (tx) => {
+      const changed = await tx.$queryRaw<StoredChange[]>`
       WITH input AS (
          SELECT * FROM unnest(${cols.id}::uuid[], ${cols.version}::int[], ${cols.staleAt}::text[], ${cols.status}::text[],
                               ${cols.official}::text[], ${cols.lastRunAt}::text[], ${cols.attestation}::text[],
@@ -184,9 +185,16 @@ async function recompute(
         WHERE s."cloudId" = i."cloudId"
        RETURNING s."cloudId", s."statusSeq" AS seq, d."first", d."oldStatus", s.status, d."oldOfficial", s."officialStatus",
                  d."statusChanged", d."officialChanged"`;
-    for (const ch of changed)
-      if (ch.statusChanged || ch.officialChanged) await enqueue(tx, statusChangeMessage(out.get(ch.cloudId)!, ch));
-  });
+      await enqueueAll(
+        tx,
+        changed
+          .filter((ch) => ch.statusChanged || ch.officialChanged)
+          .map((ch) => statusChangeMessage(out.get(ch.cloudId)!, ch)),
+      );
+      // A first store after a deploy may cover a thousand clouds on a busy database: allow it time.
+    },
+    { timeout: 60_000, maxWait: 10_000 },
+  );
   return out;
 }
 

@@ -13,6 +13,7 @@ import type { CloudConfig } from '../checks/types';
 import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlug } from './config';
 import { fromCloudsYaml, fromExplicit, fromOpenrc } from './import';
 import { getVault, toStored } from './vault';
+import { assertMatchesPin, certifiedEndpointOf } from '../compliance/certified-endpoint';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
@@ -188,6 +189,8 @@ export async function setCredential(ctx: RequestContext, slug: string, input: un
   const cloud = await cloudFor(ctx, slug, 'credential.write');
   const data = parseInput(credentialInput, input);
   const config = credentialConfigFrom(data, cloud.region);
+  // A pinned cloud accepts credentials for its certified endpoint only (422 naming the pinned one).
+  assertMatchesPin(await certifiedEndpointOf(cloud.id), { authUrl: config.auth.authUrl, region: config.region });
   const persona = data.persona;
   const id = crypto.randomUUID();
   const envelope = await getVault().sealJson(config, { cloudId: cloud.id, credentialId: id });

@@ -9,6 +9,7 @@ import os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { db, Prisma } from '../db';
 import { refreshWhere } from '../compliance/snapshot';
+import { normalizeAuthUrl, normalizeRegion } from '../compliance/certified-endpoint';
 import { CHECKS, RUN_NAME_PREFIX, runChecks, selectChecks } from '../checks';
 import type { CheckResult, CloudConfig, Evidence, RunEvent, RunReport } from '../checks/types';
 import { NoCredentialError, type CloudConfigResolver } from './cloud-config';
@@ -66,6 +67,12 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
     } catch (err) {
       return await finishWithoutConfig(run, err, deps, log);
     }
+    // The endpoint this run tests: whether its results count is decided against the cloud's
+    // certified endpoint (lib/compliance/certified-endpoint.ts).
+    await db.run.update({
+      where: { id: runId },
+      data: { authUrl: normalizeAuthUrl(config.auth.authUrl), region: normalizeRegion(config.region) },
+    });
 
     const secrets = secretValues(config);
     const ids = run.testcases.length ? run.testcases : undefined;

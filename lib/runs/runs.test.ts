@@ -36,6 +36,8 @@ describe('SCS report', () => {
     const run = {
       id: 'r1',
       cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o' },
+      endpoint: { authUrl: 'https://keystone.example', region: 'RegionOne' },
+      counting: { counts: true, reason: null },
       status: 'finished',
       trigger: 'api',
       testcases: [],

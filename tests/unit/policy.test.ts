@@ -78,6 +78,7 @@ const TABLE: Record<Action, [keyof typeof R, string][]> = {
   'cloud.read': [['cloudA', 'A A A H U']],
   'cloud.update': [['cloudA', 'A A F H U']],
   'cloud.archive': [['cloudA', 'A A F H U']],
+  'cloud.pin': [['cloudA', 'A A F H U']],
   'credential.read': [['cloudA', 'A A A H U']],
   'credential.write': [['cloudA', 'A A A H U']],
   'credential.test': [['cloudA', 'A A A H U']],

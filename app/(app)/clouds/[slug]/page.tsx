@@ -105,6 +105,17 @@ export default async function CloudPage({
             <dd>{cloud.contactEmails.join(', ') || '—'}</dd>
             <dt className="text-slate-600">Created</dt>
             <dd>{formatDate(cloud.createdAt)}</dd>
+            <dt className="text-slate-600">Certified endpoint</dt>
+            <dd data-testid="cloud-pin">
+              {cloud.certifiedEndpoint ? (
+                <>
+                  <code className="break-all text-xs">{cloud.certifiedEndpoint.authUrl}</code> (region{' '}
+                  {cloud.certifiedEndpoint.region}): only runs against it count
+                </>
+              ) : (
+                'not pinned: every run counts'
+              )}
+            </dd>
           </dl>
           {may(ctx, 'credential.read', resource) && (
             <p className="mt-3 text-sm">
@@ -173,7 +184,15 @@ export default async function CloudPage({
         </div>
         {canGrant && cert.state !== 'valid' && (
           <div className="mt-3">
-            {compliance.status === 'PASS' ? (
+            {!cloud.certifiedEndpoint ? (
+              <p className="text-sm text-slate-600">
+                Pin the certified endpoint on the{' '}
+                <Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/edit`}>
+                  edit page
+                </Link>{' '}
+                before granting a certificate: only runs against it count.
+              </p>
+            ) : compliance.status === 'PASS' ? (
               <ActionButton
                 action={grantCertificateAction}
                 fields={{ slug: cloud.slug, standard: 'scs-0116-v1' }}

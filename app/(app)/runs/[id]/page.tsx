@@ -35,6 +35,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <>
             {run.trigger} run · queued {formatDate(run.queuedAt)} · <RunStatusTag status={run.status} />
             {run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}
+            {run.endpoint.authUrl && (
+              <>
+                {' '}
+                · endpoint <code>{run.endpoint.authUrl}</code>
+                {run.endpoint.region && <> (region {run.endpoint.region})</>}
+              </>
+            )}
           </>
         }
         actions={
@@ -66,6 +73,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         }
       />
       <div className="space-y-4">
+        {!run.counting.counts && (
+          <div
+            role="note"
+            data-testid="run-not-counted"
+            className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm text-yellow-950"
+          >
+            <strong>Does not count.</strong> {run.counting.reason}
+          </div>
+        )}
         <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />
 
         {!active && (
