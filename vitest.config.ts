@@ -17,6 +17,15 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The security suite (issue 12): regression tests of security fixes, needing nothing but Node.
+          name: 'security',
+          include: ['tests/security/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',

@@ -20,6 +20,7 @@ import type { CloudConfig, RunReport, Verdict } from '../lib/checks/types';
 import { loadNamedCloud } from '../lib/cli/clouds-config';
 import { ensureInstalled, lab, labSecrets, readLabJson, type LabJson, type LabSettings } from './lab-control';
 import { serverSideAgainstLab } from './server-side';
+import { verdictsAgainstLab } from './verdicts-lab';
 
 const SETTINGS: LabSettings = {
   stateDir: path.join(import.meta.dirname, 'state', 'test-lab'),
@@ -293,6 +294,7 @@ async function main(): Promise<number> {
     const payloads = await fullCheckSet(reports);
     cliCanary(j, reports, payloads);
     await serverSideAgainstLab(j, path.join(SETTINGS.stateDir, 'clouds.yaml'), record);
+    await verdictsAgainstLab(j, path.join(SETTINGS.stateDir, 'clouds.yaml'), record);
     await assertNoTestSecretsLeft(j);
   } catch (err) {
     record('test:lab ran to the end', false, err instanceof Error ? (err.stack ?? err.message) : String(err));

@@ -44,8 +44,8 @@ export function ComplianceSection({ compliance }: { compliance: CloudCompliance 
         <div data-testid={`compliance-${HEADLINE_PROFILE}`}>
           <h3 className="text-sm font-medium">Status: scs-0116 v1, full profile</h3>
           <p className="mt-1 flex flex-wrap items-center gap-2">
-            <span data-testid="headline-status" data-status={headline.status} className="text-base">
-              <StatusTag status={headline.status} testId={`status-${HEADLINE_PROFILE}`} />
+            <span data-testid="headline-status" data-status={headline.status}>
+              <StatusTag status={headline.status} testId={`status-${HEADLINE_PROFILE}`} large />
             </span>
             <span className="text-xs text-slate-600">
               permissions and the approved Master-KEK attestation decide; presence is recommended. The basis of
@@ -59,7 +59,7 @@ export function ComplianceSection({ compliance }: { compliance: CloudCompliance 
           {compliance.official && deciding ? (
             <>
               <p className="mt-1 flex flex-wrap items-center gap-2">
-                <StatusTag status={compliance.official.status} testId="official-status" />
+                <StatusTag status={compliance.official.status} testId="official-status" large />
                 <span className="text-sm">
                   SCS-compatible IaaS {compliance.official.version.replace(OFFICIAL_PREFIX, '')} (
                   {compliance.official.validity}), module scs-0116-v1

@@ -33,6 +33,8 @@ export interface CloudCompliance {
     public: boolean;
     archived: boolean;
     region: string;
+    /** Whether the public pages show its results' messages (staff decide). */
+    publicRunMessages: boolean;
     organization: { id: string; slug: string; name: string };
   };
   /** Every profile: the official versions of the day, then ours (profiles.ts). */
@@ -56,6 +58,7 @@ export type CloudRow = {
   public: boolean;
   archivedAt: Date | null;
   region: string;
+  publicRunMessages: boolean;
   schedule: string;
   nextRunAt: Date | null;
   organization: { id: string; slug: string; name: string };
@@ -68,6 +71,7 @@ export const cloudSelect = {
   public: true,
   archivedAt: true,
   region: true,
+  publicRunMessages: true,
   schedule: true,
   nextRunAt: true,
   organization: { select: { id: true, slug: true, name: true } },
@@ -82,6 +86,7 @@ export function cloudPart(c: CloudRow): Pick<CloudCompliance, 'cloud' | 'schedul
       public: c.public,
       archived: !!c.archivedAt,
       region: c.region,
+      publicRunMessages: c.publicRunMessages,
       organization: c.organization,
     },
     schedule: c.schedule,

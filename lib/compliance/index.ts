@@ -85,6 +85,7 @@ type OverviewRow = {
   public: boolean;
   archivedAt: Date | null;
   region: string;
+  publicRunMessages: boolean;
   schedule: string;
   nextRunAt: Date | null;
   orgId: string;
@@ -132,7 +133,7 @@ export async function complianceOverview(
                            ${fresh.map((c) => iso(c.certificate.current?.validUntil))}::text[])
         AS f(id, status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil")),
     v AS (
-      SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c.schedule::text AS schedule, c."nextRunAt",
+      SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c."publicRunMessages", c.schedule::text AS schedule, c."nextRunAt",
              o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", CASE WHEN f.id IS NULL THEN s.summary END AS summary,
              ${pick('status')}, ${pick('"lastRunAt"', utc)}, ${pick('"attestationExpiresAt"', utc)}, ${pick('"certificateValidUntil"', utc)}
         FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
@@ -148,7 +149,7 @@ export async function complianceOverview(
       Array<{ status: Status; n: number }>
     >`${visible} SELECT status, count(*)::int AS n FROM v GROUP BY status`,
     db.$queryRaw<OverviewRow[]>`${visible}
-      SELECT id, slug, name, public, "archivedAt", region, schedule, "nextRunAt", "orgId", "orgSlug", "orgName", summary
+      SELECT id, slug, name, public, "archivedAt", region, "publicRunMessages", schedule, "nextRunAt", "orgId", "orgSlug", "orgName", summary
         FROM v${statusCond} ORDER BY ${Prisma.raw(orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC'))}${limit}`,
   ]);
   const counts = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
@@ -162,6 +163,7 @@ export async function complianceOverview(
       public: r.public,
       archivedAt: r.archivedAt,
       region: r.region,
+      publicRunMessages: r.publicRunMessages,
       schedule: r.schedule,
       nextRunAt: r.nextRunAt,
       organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName },

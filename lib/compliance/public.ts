@@ -10,6 +10,8 @@ import { storedBadge, type BadgeStatus } from './badge';
 import type { Period } from './history';
 import { HEADLINE_PROFILE } from './profiles';
 import { qrPng, qrSvg } from './graphics';
+import { publicOrigin } from './public-origin';
+import type { Evaluation, TestcaseState } from './verdict';
 
 const select = {
   id: true,
@@ -18,6 +20,7 @@ const select = {
   public: true,
   archivedAt: true,
   region: true,
+  publicRunMessages: true,
   schedule: true,
   nextRunAt: true,
   organization: { select: { id: true, slug: true, name: true } },
@@ -64,35 +67,33 @@ export async function publicHistory(slug: string, period: Period) {
   return historyOf(c.id, period);
 }
 
-export interface RunSummary {
-  id: string;
-  queuedAt: Date;
-  finishedAt: Date | null;
-  results: Array<{ testcase: string; verdict: string; message: string; checkedAt: Date }>;
+/**
+ * A reason or warning as the public may read it: the testcase and its verdict, and the result's
+ * message only where staff made a cloud's run messages public.
+ */
+export function publicReason(t: TestcaseState, showMessages: boolean): string {
+  const expired = t.expired ? ' (the latest result expired)' : '';
+  const message = showMessages || t.kind === 'manual' ? t.message : '';
+  return `${t.id} is ${t.verdict}${expired}${message && !t.expired ? `: ${message}` : ''}`;
 }
 
-/** Redacted run summaries for the status page: verdicts and messages only (no evidence, no details). */
-export async function publicRunSummaries(slug: string, take = 10): Promise<RunSummary[]> {
-  const c = await publicCloudRow(slug);
-  const runs = await db.run.findMany({
-    where: { cloudId: c.id, status: 'finished' },
-    orderBy: { queuedAt: 'desc' },
-    take,
-    select: {
-      id: true,
-      queuedAt: true,
-      finishedAt: true,
-      results: {
-        select: { testcase: true, verdict: true, message: true, checkedAt: true },
-        orderBy: { testcase: 'asc' },
-      },
-    },
-  });
-  return runs;
+/** An evaluation's reasons and warnings for the public (see publicReason). */
+export function publicReasons(e: Evaluation, showMessages: boolean): { reasons: string[]; warnings: string[] } {
+  if (showMessages) return { reasons: e.reasons, warnings: e.warnings };
+  const deciding = e.testcases.filter((t) => t.requirement === 'mandatory');
+  const bad = deciding.filter((t) => t.verdict !== 'PASS');
+  const worst = (['FAIL', 'MISS', 'ABORT'] as const).find((v) => bad.some((t) => t.verdict === v));
+  return {
+    reasons: e.status === 'PASS' ? [] : bad.filter((t) => t.verdict === worst).map((t) => publicReason(t, false)),
+    warnings: e.testcases
+      .filter((t) => t.requirement === 'recommended' && t.verdict !== 'PASS')
+      .map((t) => `${publicReason(t, false)} (recommended)`),
+  };
 }
 
-/** The JSON of GET /api/v1/status: all public clouds, or one. */
+/** The JSON of GET /api/v1/status: all public clouds, or one (messages only where staff made them public). */
 export function statusJson(c: CloudCompliance, baseUrl: string) {
+  const showMessages = c.cloud.publicRunMessages;
   const at = clockNow();
   return {
     cloud: c.cloud.slug,
@@ -111,8 +112,7 @@ export function statusJson(c: CloudCompliance, baseUrl: string) {
         validity: e.validity,
         informational: e.informational,
         status: e.status,
-        reasons: e.reasons,
-        warnings: e.warnings,
+        ...publicReasons(e, showMessages),
         testcases: e.testcases
           .filter((t) => t.requirement !== 'informational')
           .map((t) => ({
@@ -140,13 +140,6 @@ export function statusJson(c: CloudCompliance, baseUrl: string) {
   };
 }
 
-/** Absolute URLs: PUBLIC_URL when set (then AUTH_URL), else the request's own origin. */
-export function publicBaseUrl(req?: Request): string {
-  const configured = process.env.PUBLIC_URL || process.env.AUTH_URL;
-  if (configured) return configured.replace(/\/+$/, '');
-  return req ? new URL(req.url).origin : '';
-}
-
 /**
  * The QR code of a public cloud's status page URL (SCS-0004: printed logos link to it by QR code),
  * or null when the cloud is not publicly listed.
@@ -161,7 +154,7 @@ export async function statusPageQr(
   } catch {
     return null;
   }
-  const url = `${publicBaseUrl(req)}/status/${slug}`;
+  const url = `${publicOrigin(req)}/status/${slug}`;
   return format === 'png'
     ? { body: new Uint8Array(await qrPng(url)), contentType: 'image/png' }
     : { body: await qrSvg(url), contentType: 'image/svg+xml; charset=utf-8' };

@@ -93,6 +93,10 @@ export default async function CloudPage({
           ) : undefined
         }
       />
+      <Card className="mb-4">
+        <h2 className="mb-2 font-semibold">Compliance</h2>
+        <ComplianceSection compliance={compliance} />
+      </Card>
       <div className="grid gap-4 md:grid-cols-2">
         <Card>
           <h2 className="mb-2 font-semibold">About</h2>
@@ -147,10 +151,6 @@ export default async function CloudPage({
           {canEdit && <ScheduleForm action={setScheduleAction} slug={cloud.slug} schedule={state.schedule} />}
         </Card>
       </div>
-      <Card className="mt-4">
-        <h2 className="mb-2 font-semibold">Compliance</h2>
-        <ComplianceSection compliance={compliance} />
-      </Card>
       <Card className="mt-4">
         <h2 className="mb-2 font-semibold">Certificate</h2>
         <div data-testid="certificate-state" className="text-sm">

@@ -1,11 +1,12 @@
 import { apiRoute } from '@/lib/next/route';
-import { publicCloud, publicClouds, publicBaseUrl, statusJson } from '@/lib/compliance/public';
+import { publicCloud, publicClouds, statusJson } from '@/lib/compliance/public';
+import { publicOrigin } from '@/lib/compliance/public-origin';
 
 export const dynamic = 'force-dynamic';
 
 // Public (no token): the status of every publicly listed cloud, or of one with ?cloud=slug.
 export const GET = apiRoute(async (_ctx, req) => {
-  const base = publicBaseUrl(req);
+  const base = publicOrigin(req);
   const slug = new URL(req.url).searchParams.get('cloud');
   const body = slug
     ? statusJson(await publicCloud(slug), base)
