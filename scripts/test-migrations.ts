@@ -195,6 +195,15 @@ async function main(): Promise<number> {
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
     try {
+      // A credential like the app stores it (the envelope's bytes do not matter here), set ten days
+      // ago: the runs since then used it, so the migration records its endpoint on them.
+      await client.query(
+        `INSERT INTO "Credential" (id, "cloudId", persona, "authType", principal, "authUrl", region, fingerprint,
+                                   ciphertext, nonce, tag, "wrappedKey", "kekId", "formatVersion", "setByLabel", "setAt")
+         SELECT gen_random_uuid(), id, 'primary', 'password', 'demo', 'https://Keystone.Demo.example:443/v3/', 'RegionOne', 'abcd',
+                '\\x00', '\\x00', '\\x00', '\\x00', 'file:demo', 1, 'test-migrations', now() - interval '10 days'
+           FROM "Cloud" WHERE slug = 'demo-nord-fra1'`,
+      );
       const before = await state(client);
       const oldWords = (
         await client.query(
@@ -233,6 +242,22 @@ async function main(): Promise<number> {
         )
       ).rows[0].n;
       record('the second status model is gone (Cloud.status, statusDetail, statusChangedAt)', gone === 0);
+      const endpoints = (
+        await client.query(
+          `SELECT (r."queuedAt" >= cr."setAt") AS since, r."authUrl", r.region, count(*)::int AS n
+             FROM "Run" r JOIN "Credential" cr ON cr."cloudId" = r."cloudId" GROUP BY 1, 2, 3 ORDER BY 1`,
+        )
+      ).rows as Array<{ since: boolean; authUrl: string | null; region: string | null; n: number }>;
+      record(
+        'runs made with the current credential record its endpoint (normalized), older runs stay unrecorded',
+        endpoints.length === 2 &&
+          endpoints[0].since === false &&
+          endpoints[0].authUrl === null &&
+          endpoints[1].since === true &&
+          endpoints[1].authUrl === 'https://keystone.demo.example' &&
+          endpoints[1].region === 'RegionOne',
+        JSON.stringify(endpoints),
+      );
     } finally {
       await client.end();
     }
