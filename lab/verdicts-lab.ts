@@ -7,8 +7,10 @@
 //   - a region without a key manager: scs-0116-presence FAIL, a warning in our profile (recommended),
 //     while the official verdict follows scs-0116-permissions alone;
 //   - a credential for another endpoint than the pinned certified one counts for nothing.
-// Called from lab/test-lab.ts with the lab's facts and its record function.
+// Called from lab/test-lab.ts with the lab's facts and its record function; the work runs in a child
+// process of its own (its own database client and migration engine, whatever the caller loaded).
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,13 +22,31 @@ import type { LabJson } from './lab-control';
 type Record = (name: string, ok: boolean, detail?: string) => void;
 
 export async function verdictsAgainstLab(j: LabJson, cloudsYamlPath: string, record: Record): Promise<void> {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename], {
+    input: JSON.stringify({ j, cloudsYamlPath }),
+    encoding: 'utf8',
+    timeout: 600_000,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = (child.stdout ?? '').split('\n').filter((l) => l.startsWith('RECORD '));
+  for (const l of lines) {
+    const r = JSON.parse(l.slice('RECORD '.length)) as { name: string; ok: boolean; detail: string };
+    record(r.name, r.ok, r.detail);
+  }
+  if (child.status !== 0 || lines.length === 0)
+    record(
+      'verdicts: the lab verdict checks ran to the end',
+      false,
+      `exit ${child.status}${child.error ? `: ${child.error.message}` : ''}`,
+    );
+}
+
+async function verdicts(j: LabJson, cloudsYamlPath: string, record: Record): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-lab-verdicts-'));
   const database = await startEmbeddedDatabase({ dataDir });
   const previousEnv = { ...process.env };
   try {
     Object.assign(process.env, { DATABASE_URL: database.url, DATA_DIR: dataDir, KEK_PROVIDER: 'file' });
-    // lib/db keeps one client per process; server-side.ts's pointed at its own, stopped, database.
-    (globalThis as { scsDb?: unknown }).scsDb = undefined;
     await applyMigrations(database.url);
     const credentials = await import('../lib/credentials');
     credentials.setVault(undefined);
@@ -145,11 +165,26 @@ export async function verdictsAgainstLab(j: LabJson, cloudsYamlPath: string, rec
     } finally {
       await heartbeat.stop();
       await db.$disconnect();
-      (globalThis as { scsDb?: unknown }).scsDb = undefined;
     }
   } finally {
     process.env = previousEnv;
     await database.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+// The child: read the lab's facts from stdin, print one RECORD line per outcome.
+if (process.argv[1] === import.meta.filename) {
+  const { j, cloudsYamlPath } = JSON.parse(fs.readFileSync(0, 'utf8')) as { j: LabJson; cloudsYamlPath: string };
+  verdicts(j, cloudsYamlPath, (name, ok, detail = '') => {
+    process.stdout.write(`RECORD ${JSON.stringify({ name, ok, detail })}\n`);
+  }).then(
+    () => process.exit(0),
+    (err: unknown) => {
+      process.stdout.write(
+        `RECORD ${JSON.stringify({ name: 'verdicts: the lab verdict checks ran to the end', ok: false, detail: err instanceof Error ? (err.stack ?? err.message) : String(err) })}\n`,
+      );
+      process.exit(1);
+    },
+  );
 }

@@ -95,19 +95,11 @@ export function ComplianceSection({ compliance }: { compliance: CloudCompliance 
           <caption className="sr-only">Testcases of scs-0116 v1 and the informational checks</caption>
           <thead className="text-left text-xs uppercase text-slate-600">
             <tr>
-              <th scope="col" className="py-1 pr-3">
-                Testcase
-              </th>
-              <th scope="col" className="pr-3">
-                Requirement
-              </th>
-              <th scope="col" className="pr-3">
-                Verdict
-              </th>
-              <th scope="col" className="pr-3">
-                Checked
-              </th>
-              <th scope="col">Valid until</th>
+              {['Testcase', 'Requirement', 'Verdict', 'Checked', 'Valid until'].map((h, i) => (
+                <th key={h} scope="col" className={i === 0 ? 'py-1 pr-3' : i < 4 ? 'pr-3' : undefined}>
+                  {h}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">

@@ -126,6 +126,17 @@ export function segmentsOf<V extends string>(items: Array<{ day: string; verdict
 const endOf = (day: string, now: Date) =>
   new Date(Math.min(new Date(`${day}T00:00:00Z`).getTime() + DAY - 1, now.getTime()));
 
+function stripOf(spec: TestcaseSpec, cells: DayCell[]): Strip {
+  return {
+    testcase: spec.id,
+    title: spec.title,
+    requirement: spec.requirement,
+    kind: spec.kind,
+    cells,
+    segments: segmentsOf(cells),
+  };
+}
+
 export function automatedStrip(
   spec: TestcaseSpec,
   days: string[],
@@ -165,14 +176,7 @@ export function automatedStrip(
       cells.push({ day, verdict: 'MISS', runs: 0, carried: false, note: 'no valid result (expired)' });
     }
   }
-  return {
-    testcase: spec.id,
-    title: spec.title,
-    requirement: spec.requirement,
-    kind: spec.kind,
-    cells,
-    segments: segmentsOf(cells),
-  };
+  return stripOf(spec, cells);
 }
 
 export function manualStrip(spec: TestcaseSpec, days: string[], decisions: DecisionRow[], now: Date): Strip {
@@ -187,14 +191,7 @@ export function manualStrip(spec: TestcaseSpec, days: string[], decisions: Decis
     const m = manualVerdict(decisions, end);
     return { day, verdict: m.verdict, runs: 0, carried: false, note: m.reason };
   });
-  return {
-    testcase: spec.id,
-    title: spec.title,
-    requirement: spec.requirement,
-    kind: spec.kind,
-    cells,
-    segments: segmentsOf(cells),
-  };
+  return stripOf(spec, cells);
 }
 
 /** A profile's status on day i from the strips' cells (no data counts as MISS on a day the cloud existed). */

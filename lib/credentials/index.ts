@@ -13,7 +13,7 @@ import type { CloudConfig } from '../checks/types';
 import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlug } from './config';
 import { fromCloudsYaml, fromExplicit, fromOpenrc } from './import';
 import { getVault, toStored } from './vault';
-import { assertMatchesPin, certifiedEndpointOf } from '../compliance/certified-endpoint';
+import { assertMatchesPin, certifiedEndpointOf, normalizeAuthUrl, runCounts } from '../compliance/certified-endpoint';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
@@ -379,6 +379,12 @@ export async function testConnection(
   if (config.auth.authUrl.startsWith('http://')) {
     result.warnings.push('The auth URL uses plain http://: the credential and tokens travel unencrypted. Use https.');
   }
+  // Pinned after this credential was saved: runs with it are kept but do not count.
+  const pin = await certifiedEndpointOf(cloud.id);
+  if (pin && !runCounts(pin, { authUrl: config.auth.authUrl, region: cloud.region || config.region }).counts)
+    result.warnings.push(
+      `This credential names ${normalizeAuthUrl(config.auth.authUrl)} (region ${cloud.region || config.region}), not the certified endpoint ${pin.authUrl} (region ${pin.region}) that staff pinned: runs with it are kept but do not count toward verdicts or certificates. Replace it with a credential for the certified endpoint.`,
+    );
   try {
     const session = await new KeystoneClient(http).authenticate(config.auth, AbortSignal.timeout(60_000));
     const token = session.token;
