@@ -162,6 +162,7 @@ export async function setCertifiedEndpoint(
   slug: string,
   input: unknown,
 ): Promise<CertifiedEndpoint> {
+  await cloudFor(ctx, slug, 'cloud.pin'); // 401/404/403 before 422: the input says nothing to a stranger
   return (await changePin(ctx, slug, parseInput(pinInput, input ?? {})))!;
 }
 

@@ -191,8 +191,8 @@ async function recompute(
           .filter((ch) => ch.statusChanged || ch.officialChanged)
           .map((ch) => statusChangeMessage(out.get(ch.cloudId)!, ch)),
       );
-      // A first store after a deploy may cover a thousand clouds on a busy database: allow it time.
     },
+    // A first store after a deploy may cover a thousand clouds on a busy database: allow it time.
     { timeout: 60_000, maxWait: 10_000 },
   );
   return out;
