@@ -26,7 +26,7 @@ test('a CSP user imports clouds.yaml for its cloud and sees only the write-only 
   await page.goto(`/clouds/${world.cloudA}/credential`);
   await page.getByLabel('clouds.yaml', { exact: true }).fill(cloudsYaml('e2e-appcred-id-1'));
   await page
-    .getByRole('button', { name: /^Save the / })
+    .getByRole('button', { name: /^Save & test the / })
     .first()
     .click();
   await expect(page.getByText('e2e-appcred-id-1')).toBeVisible();

@@ -28,6 +28,14 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await expect(page.getByTestId('whoami')).toContainText(email);
 }
 
+/** Signs out through the account menu of the navigation (one row from 1280 px on, the "Menu" panel below). */
+export async function signOut(page: Page): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
+  else await page.locator('#navgroup-account').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+}
+
 export async function api(request: APIRequestContext, token: string, method: string, path: string, data?: unknown) {
   return request.fetch(`${base()}${path}`, {
     method,

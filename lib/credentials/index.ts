@@ -6,6 +6,7 @@ import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
+import { plural } from '../format';
 import { fingerprint, VaultError } from '../vault';
 import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
@@ -352,6 +353,8 @@ export async function testConnection(
   });
   if (!row) throw new NotFoundError(`The ${PERSONA_LABEL[p]} of this cloud`);
   const config = await openRow(row);
+  // The region the checks will test: the cloud's (its certification record), as the run's resolver does.
+  const region = cloud.region || config.region;
   const started = Date.now();
   const http = new HttpClient({ caBundle: config.caBundle, allowPrivateAddresses: config.allowPrivateAddresses });
   http.redactor.addSecret(secretOf(config.auth));
@@ -362,7 +365,7 @@ export async function testConnection(
     durationMs: 0,
     authUrl: config.auth.authUrl,
     identityUrl: null,
-    region: config.region,
+    region,
     interface: config.interface,
     roles: [],
     project: null,
@@ -391,7 +394,7 @@ export async function testConnection(
       : null;
     result.user = token.user ? { id: token.user.id, name: token.user.name } : null;
     result.services = [...new Set(token.catalog.map((s) => s.type))].sort();
-    const km = selectEndpoint(token.catalog, 'key-manager', config.interface, config.region);
+    const km = selectEndpoint(token.catalog, 'key-manager', config.interface, region);
     result.keyManagerRegions = regionsOffering(token.catalog, 'key-manager', config.interface);
     if (km) result.keyManager = { url: km.endpoint.url, region: km.endpoint.region, serviceName: km.service.name };
     const elevated = result.roles.filter((r) => (ELEVATED_ROLES as readonly string[]).includes(r));
@@ -407,7 +410,12 @@ export async function testConnection(
     }
     if (!km) {
       result.warnings.push(
-        `The catalog lists no key-manager (${config.interface}) in region ${config.region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}.`,
+        `The catalog lists no key-manager (${config.interface}) in region ${region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}: the checks would find no key manager to test.`,
+      );
+    }
+    if (config.region !== region) {
+      result.warnings.push(
+        `The credential names region ${config.region}, but this cloud is certified in region ${region}: the checks test ${region}.`,
       );
     }
     const peer = http.tlsPeer(session.identityUrl);
@@ -445,7 +453,7 @@ export async function testConnection(
       targetType: 'cloud',
       targetId: cloud.slug,
       organizationId: cloud.organizationId,
-      summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${result.warnings.length} warning(s)` : ''}`,
+      summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${plural(result.warnings.length, 'warning')}` : ''}`,
     });
   });
   return result;
