@@ -37,8 +37,12 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     <div className="min-h-screen">
       <header className="border-b border-slate-200 bg-white">
         <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-3 gap-y-2 px-4 py-3">
-          <Link href="/compliance" className="text-[15px] font-semibold whitespace-nowrap text-blue-800 sm:text-base">
-            SCS Key-Manager Conformance
+          <Link
+            href="/compliance"
+            className="text-[15px] font-semibold whitespace-nowrap text-blue-800 sm:text-base xl:text-[15px]"
+          >
+            <span className="sm:hidden">SCS KM Conformance</span>
+            <span className="hidden sm:inline">SCS Key-Manager Conformance</span>
           </Link>
           {actor && (
             <AppNav

@@ -17,7 +17,7 @@ function isCurrent(pathname: string, href: string): boolean {
 }
 
 const linkClass =
-  'block whitespace-nowrap rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100 hover:text-slate-950 aria-[current=page]:font-semibold aria-[current=page]:text-blue-800 xl:px-1.5 xl:py-1';
+  'block whitespace-nowrap rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100 hover:text-slate-950 aria-[current=page]:font-semibold aria-[current=page]:text-blue-800 xl:px-1 xl:py-1';
 
 /**
  * The signed-in navigation (the disclosure pattern, not an ARIA menu): one row from 1280 px on, with
@@ -91,7 +91,7 @@ export function AppNav({
         <button
           type="button"
           id={`navgroup-${key}`}
-          className="hidden items-center gap-1 whitespace-nowrap rounded-md px-1.5 py-1 text-sm text-slate-700 hover:bg-slate-100 xl:inline-flex"
+          className="hidden items-center gap-1 whitespace-nowrap rounded-md px-1 py-1 text-sm text-slate-700 hover:bg-slate-100 xl:inline-flex"
           aria-expanded={open}
           aria-controls={`navgroup-${key}-panel`}
           onClick={() => setOpenGroup(open ? null : key)}
@@ -128,16 +128,16 @@ export function AppNav({
         id={panelId}
         className={`${menuOpen ? 'block' : 'hidden'} w-full border-t border-slate-200 pt-2 xl:flex xl:w-auto xl:flex-1 xl:items-center xl:justify-between xl:border-0 xl:pt-0`}
       >
-        <nav aria-label="Main" className="xl:ml-4">
-          <ul className="flex flex-col gap-0.5 xl:flex-row xl:items-center xl:gap-2">
+        <nav aria-label="Main" className="xl:ml-3">
+          <ul className="flex flex-col gap-0.5 xl:flex-row xl:items-center xl:gap-1">
             {links.map(item)}
             {groups.map((g) => group(g.label, g.label, g.label, <ul>{g.links.map(item)}</ul>))}
           </ul>
         </nav>
-        <ul className="mt-2 border-t border-slate-200 pt-2 xl:mt-0 xl:ml-4 xl:border-0 xl:pt-0">
+        <ul className="mt-2 border-t border-slate-200 pt-2 xl:mt-0 xl:ml-3 xl:border-0 xl:pt-0">
           {group(
             'account',
-            <span className="max-w-48 truncate" title={`${account.email} · ${account.role}`}>
+            <span className="max-w-44 truncate" title={`${account.email} · ${account.role}`}>
               {account.email}
             </span>,
             'Account',

@@ -101,7 +101,12 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <p className="mt-3 text-sm text-slate-700" data-testid="run-counts">
                 {plural(run.results.length, 'result')}: {summary.counts.PASS} PASS · {summary.counts.FAIL} FAIL ·{' '}
                 {summary.counts.ABORT} ABORT
-                {summary.durationMs !== null && <> · took {formatDuration(summary.durationMs)}</>}
+                {summary.durationMs !== null && (
+                  <>
+                    {' '}
+                    · took <span className="whitespace-nowrap">{formatDuration(summary.durationMs)}</span>
+                  </>
+                )}
                 {run.finishedAt && (
                   <>
                     {' '}
