@@ -237,6 +237,12 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
     .getByTestId('grant-certificate')
     .getByRole('button', { name: /Grant certificate/ })
     .click();
+  // The dialog says what is published and wants the slug typed.
+  const grant = page.getByRole('dialog', { name: /Grant .* certificate/ });
+  await expect(grant).toContainText(`/status/${world.cloudA}`);
+  await expect(grant.getByRole('button', { name: 'Grant and publish' })).toBeDisabled();
+  await grant.getByLabel(/Type .* to confirm/).fill(world.cloudA);
+  await grant.getByRole('button', { name: 'Grant and publish' }).click();
   await expect(page.getByTestId('certificate-state')).toContainText('valid');
   const [ev] = await dbQuery<{ n: string }>(
     `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.grant' AND summary LIKE $1`,
@@ -247,8 +253,12 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
   expect(await badge.text()).toContain('certified');
   await page.getByTestId('certificate-state').scrollIntoViewIfNeeded();
   await shot(page, 'certificate');
-  await page.getByLabel('Reason for revoking (published)').fill('Operator asked to withdraw the certificate');
   await page.getByRole('button', { name: 'Revoke certificate' }).click();
+  const revoke = page.getByRole('dialog', { name: /Revoke the certificate/ });
+  await expect(revoke).toContainText('/certificates/revoked');
+  await revoke.getByLabel('Reason for revoking (published)').fill('Operator asked to withdraw the certificate');
+  await revoke.getByLabel(/Type .* to confirm/).fill(world.cloudA);
+  await revoke.getByRole('button', { name: 'Revoke and publish' }).click();
   await expect(page.getByTestId('certificate-state')).toContainText('revoked');
   await expectPlainHtml(page, await page.goto('/certificates/revoked'));
   await expect(page.getByTestId('revoked-row').filter({ hasText: world.cloudA })).toContainText(

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { OpenStackSimulator, simulatorCloud } from '../lab/simulator';
-import { admin, dbQuery, signIn, uid } from './support/setup';
+import { admin, adminCli, dbQuery, signIn, uid } from './support/setup';
 
 let sim: OpenStackSimulator;
 let worker: ChildProcess | undefined;
@@ -40,6 +40,24 @@ test.beforeAll(async () => {
     `INSERT INTO "Cloud" (id, slug, name, "organizationId", schedule, "updatedAt") SELECT gen_random_uuid(), $1, $2, id, 'off', now() FROM "Organization" WHERE slug = $3`,
     [slug, `Runs E2E cloud ${slug}`, org],
   );
+  // A stored credential, so the cloud page offers "Run now" (this spec's worker resolves the
+  // simulator from its own file; e2e/first-hour.spec.ts runs from the stored credential itself).
+  const token = adminCli(['create-token', admin().email, '--days', '1', '--name', `runs ${slug}`]);
+  const member = sim.users.member;
+  const put = await fetch(`${process.env.E2E_BASE_URL}/api/v1/clouds/${slug}/credential`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      type: 'password',
+      auth_url: `${sim.keystoneUrl}/v3`,
+      username: member.name,
+      user_domain_name: 'Default',
+      password: member.password,
+      project_id: member.projectId,
+      allow_private_addresses: true,
+    }),
+  });
+  expect(put.status).toBe(200);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-e2e-cfg-'));
   const file = path.join(dir, 'configs.json');
   fs.writeFileSync(
