@@ -37,6 +37,8 @@ export interface CloudView {
   contactEmails: string[];
   archivedAt: Date | null;
   createdAt: Date;
+  schedule: string;
+  nextRunAt: Date | null;
   organization: { id: string; slug: string; name: string };
 }
 
@@ -54,6 +56,8 @@ function view(c: CloudRow): CloudView {
     contactEmails: c.contactEmails,
     archivedAt: c.archivedAt,
     createdAt: c.createdAt,
+    schedule: c.schedule,
+    nextRunAt: c.nextRunAt,
     organization: c.organization,
   };
 }

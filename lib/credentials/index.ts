@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { db, Prisma, type Credential, type CredentialPersona } from '../db';
-import { authorize, type Action } from '../auth/policy';
+import { authorize, visibleOrganizationIds, type Action } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
@@ -127,6 +127,21 @@ export async function assertCredentialAccess(
 
 function parsePersona(p: unknown): PersonaSlug {
   return parseInput(personaSchema, p ?? undefined);
+}
+
+/** Which of these clouds (ids, of the caller's visible organizations) have a primary credential. */
+export async function cloudsWithCredential(ctx: RequestContext, cloudIds: string[]): Promise<Set<string>> {
+  authorize(ctx.actor, 'cloud.list', { type: 'global' });
+  const orgIds = visibleOrganizationIds(ctx.actor);
+  const rows = await db.credential.findMany({
+    where: {
+      cloudId: { in: cloudIds },
+      persona: 'primary',
+      ...(orgIds ? { cloud: { organizationId: { in: orgIds } } } : {}),
+    },
+    select: { cloudId: true },
+  });
+  return new Set(rows.map((r) => r.cloudId));
 }
 
 /** The write-only views of a cloud's credentials, one per persona (null where none is set). */

@@ -86,7 +86,7 @@ function setupSteps(i: {
           ? 'done'
           : i.openAttestation === 'changes_requested'
             ? 'attention'
-            : i.openAttestation === 'submitted'
+            : i.openAttestation === 'submitted' || !i.primary
               ? 'waiting'
               : 'next',
       detail:
