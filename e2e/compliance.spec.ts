@@ -1,7 +1,7 @@
 // Compliance (issue 7): the overview and cloud page for each role, the public pages without
 // JavaScript, badge and QR code, granting and revoking a certificate, the revocation list,
-// exports, metrics, and an accessibility check (axe-core) of the main views. Screenshots of the
-// real pages go to docs/images/ for docs/user-guide.md.
+// exports, metrics, and an accessibility check (axe-core) of the main views. (The pictures of
+// docs/user-guide.md come from e2e/first-hour.spec.ts, taken only by `npm run docs:images`.)
 import { test, expect, type Page, type Response } from '@playwright/test';
 import { axe } from './support/axe';
 import { admin, adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
@@ -52,8 +52,6 @@ test.beforeAll(async ({ request }) => {
   );
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/images/${name}.png`, fullPage: false });
-
 test('staff see every cloud on the overview, with status, attestation and certificate columns', async ({ page }) => {
   await page.setViewportSize({ width: 1200, height: 800 });
   await signIn(page, reviewer.email, reviewer.password);
@@ -70,7 +68,6 @@ test('staff see every cloud on the overview, with status, attestation and certif
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`)).toBeVisible();
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`)).toHaveCount(0);
   await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
-  await shot(page, 'overview');
   await axe(page, 'overview');
 });
 
@@ -108,7 +105,6 @@ test('cloud page: status with reasons, history strips reachable by keyboard with
   await expect(strip).toHaveAttribute('data-days', '90');
   await page.goto(`/clouds/${world.cloudA}`);
   await history.scrollIntoViewIfNeeded();
-  await shot(page, 'cloud-page');
   await axe(page, 'cloud page');
   await page.goto(`/runs/${runA}`);
   await axe(page, 'run page');
@@ -134,7 +130,6 @@ test.describe('public pages without JavaScript', () => {
     await expect(page.getByTestId('public-history').locator('[aria-label^="FAIL"]').first()).toBeAttached();
     // No evidence or details on the public page; no scripts of ours are needed.
     expect(await page.content()).not.toContain('evidence');
-    await shot(page, 'public-status');
     // Private and unknown clouds: the same plain HTML 404, naming nothing.
     for (const slug of [world.cloudB, 'no-such-cloud']) {
       const missing = await page.request.get(`/status/${slug}`);
@@ -252,7 +247,6 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
   const badge = await request.get(`${base()}/badge/${world.cloudA}.svg`);
   expect(await badge.text()).toContain('certified');
   await page.getByTestId('certificate-state').scrollIntoViewIfNeeded();
-  await shot(page, 'certificate');
   await page.getByRole('button', { name: 'Revoke certificate' }).click();
   const revoke = page.getByRole('dialog', { name: /Revoke the certificate/ });
   await expect(revoke).toContainText('/certificates/revoked');

@@ -44,6 +44,8 @@ export function EvidencePreview({
           />
         ) : file.mime.startsWith('text/') && text ? (
           <pre
+            tabIndex={0}
+            aria-label={`Text of ${file.name}`}
             className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 text-xs text-slate-900"
             data-testid="text-preview"
           >

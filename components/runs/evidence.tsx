@@ -73,7 +73,12 @@ function Body({ title, text }: { title: string; text: string }) {
         </p>
         <CopyButton text={shown.text} label={`Copy ${title.toLowerCase().replace(/ \(.*\)$/, '')}`} />
       </div>
-      <pre className="max-h-80 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-slate-100">
+      {/* Focusable: a long body scrolls inside its box, by keyboard too. */}
+      <pre
+        tabIndex={0}
+        aria-label={title}
+        className="max-h-80 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-slate-100"
+      >
         {shown.text}
       </pre>
     </div>

@@ -109,8 +109,14 @@ export function Table({
   children: React.ReactNode;
 }) {
   // relative: keeps absolutely positioned (sr-only) cell content inside the scroll box on narrow screens.
+  // Focusable and named, so that keyboard users can scroll it sideways too.
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+      tabIndex={0}
+      role="region"
+      aria-label={caption}
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
