@@ -101,6 +101,7 @@ async function look(page: Page, name: string, focus?: Locator) {
   await axe(page, `${name} at 1280 px`);
   if (DOCS) {
     if (focus) await focus.scrollIntoViewIfNeeded();
+    else await page.evaluate(() => window.scrollTo(0, 0));
     await (focus ?? page).screenshot({ path: `docs/images/${name}.png` });
   }
   await page.setViewportSize({ width: 390, height: 844 });

@@ -1,6 +1,6 @@
 import type { ConnectionTestResult, CredentialView } from '@/lib/credentials';
 import { Tag, Time } from '@/components/ui/layout';
-import { plural } from '@/lib/format';
+import { formatDateTime, plural } from '@/lib/format';
 
 /** The write-only view: how to recognise a stored credential, never the secret. */
 export function CredentialSummary({ credential: c }: { credential: CredentialView }) {
@@ -83,7 +83,7 @@ export function TestResult({ result: r }: { result: ConnectionTestResult }) {
             <>
               <dt className="text-slate-600">TLS certificate</dt>
               <dd>
-                valid until {r.tls.validTo}
+                valid until {formatDateTime(r.tls.validTo) === '—' ? r.tls.validTo : formatDateTime(r.tls.validTo)}
                 {r.tls.issuer ? `, issued by ${r.tls.issuer}` : ''}
               </dd>
             </>

@@ -81,11 +81,16 @@ export default async function CredentialPage({
           manager), then run <code>npm run vault -- rotate --to &lt;provider&gt;</code>. See docs/security.md.
         </div>
       )}
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid gap-4 lg:grid-cols-2">
         {PERSONAS.map((p) => {
           const c = credentials[p];
           return (
-            <Card key={p} className="min-w-0 scroll-mt-4" id={p} testId={`credential-${p}`}>
+            <Card
+              key={p}
+              className={`min-w-0 scroll-mt-4 ${p === 'primary' ? 'lg:col-span-2' : ''}`}
+              id={p}
+              testId={`credential-${p}`}
+            >
               <h2 className="mb-1 font-semibold first-letter:uppercase">{PERSONA_LABEL[p]}</h2>
               <p className="mb-3 text-xs text-slate-600">{PERSONA_HINT[p]}</p>
               {c ? (
