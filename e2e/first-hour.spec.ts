@@ -12,15 +12,12 @@
 // bundle) in a worker process of the production kind (e2e/support/vault-worker.ts: it decrypts the
 // credential the operator saved). With DOCS_IMAGES=1 (`npm run docs:images`) the spec also takes
 // the pictures of docs/user-guide.md; otherwise it writes nothing into the work tree.
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { test, expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { OpenStackSimulator } from '../lab/simulator';
 import { selfSignedCertificate } from '../lab/simulator/certs';
 import { samplePdf } from '../lib/attestations/samples';
 import { axe } from './support/axe';
-import { admin, base, signIn, uid } from './support/setup';
+import { admin, base, signIn, startWorkerProcess, uid } from './support/setup';
 
 const DOCS = process.env.DOCS_IMAGES === '1';
 const u = uid();
@@ -33,15 +30,7 @@ test.use({ actionTimeout: 20_000 });
 
 let sim: OpenStackSimulator;
 let tls: { key: string; cert: string };
-let worker: ChildProcess | undefined;
-let workerOutput = '';
-
-function databaseUrl(): string {
-  const dir = process.env.E2E_DATA_DIR!;
-  const info = JSON.parse(fs.readFileSync(path.join(dir, 'postgres.json'), 'utf8'));
-  const port = Number(fs.readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  return `postgresql://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${port}/${info.database}`;
-}
+let worker: { stop(): Promise<void> } | undefined;
 
 /** Every key-manager answer takes a moment, so the live progress can be watched. */
 function slowKeyManager() {
@@ -51,37 +40,14 @@ function slowKeyManager() {
 test.beforeAll(async () => {
   tls = selfSignedCertificate(400);
   sim = await new OpenStackSimulator({ policy: 'creator', tls: { keystone: tls, barbican: tls } }).start();
-  worker = spawn(process.execPath, ['--import', 'tsx', 'e2e/support/vault-worker.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl(),
-      DATA_DIR: process.env.E2E_DATA_DIR,
-      ALLOW_PRIVATE_ENDPOINTS: 'true',
-      WORKER_CONCURRENCY: '2',
-      RUN_HEARTBEAT_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${workerOutput}`)), 60_000);
-    const on = (d: Buffer) => {
-      workerOutput += String(d);
-      if (workerOutput.includes('READY')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    worker!.stdout!.on('data', on);
-    worker!.stderr!.on('data', on);
+  worker = await startWorkerProcess('e2e/support/vault-worker.ts', {
+    DATA_DIR: process.env.E2E_DATA_DIR!,
+    ALLOW_PRIVATE_ENDPOINTS: 'true',
   });
 });
 
 test.afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await worker?.stop();
   await sim?.stop();
 });
 

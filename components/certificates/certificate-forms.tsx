@@ -1,6 +1,6 @@
 'use client';
 import type { FormState } from '@/lib/next/form-state';
-import { TypedConfirmForm } from '@/components/ui/typed-confirm';
+import { ConfirmForm } from '@/components/ui/confirm-form';
 
 type Action = (s: FormState, fd: FormData) => Promise<FormState>;
 
@@ -20,7 +20,7 @@ export function GrantCertificateForm({
   validUntil: string;
 }) {
   return (
-    <TypedConfirmForm
+    <ConfirmForm
       action={action}
       fields={{ slug, standard: 'scs-0116-v1' }}
       label="Grant certificate (one year)"
@@ -70,7 +70,7 @@ export function RevokeCertificateForm({
   isPublic: boolean;
 }) {
   return (
-    <TypedConfirmForm
+    <ConfirmForm
       action={action}
       fields={{ id, slug }}
       label="Revoke certificate"
@@ -106,6 +106,6 @@ export function RevokeCertificateForm({
           className="mt-1 block w-full rounded-md border border-slate-300 px-2 py-1.5 font-normal"
         />
       </label>
-    </TypedConfirmForm>
+    </ConfirmForm>
   );
 }
