@@ -30,7 +30,7 @@ describe('submissionProblems', () => {
     expect(problemsSentence(submissionProblems({ ...complete, contactName: undefined }, 1))).toBe(
       '1 answer needs attention.',
     );
-    expect(problemsSentence(submissionProblems(complete, 0))).toBe('No evidence file is attached yet.');
+    expect(problemsSentence(submissionProblems(complete, 0))).toBe('no evidence file is attached yet.');
   });
 });
 

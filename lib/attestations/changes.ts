@@ -41,7 +41,7 @@ export function submissionProblems(statement: Statement, fileCount: number): Pro
 export function problemsSentence(problems: Problem[]): string {
   const answers = problems.filter((p) => p.field !== 'file').length;
   const file = problems.some((p) => p.field === 'file');
-  if (answers === 0 && file) return 'No evidence file is attached yet.';
+  if (answers === 0 && file) return 'no evidence file is attached yet.';
   return `${plural(answers, 'answer needs', 'answers need')} attention${file ? ' and no evidence file is attached' : ''}.`;
 }
 
