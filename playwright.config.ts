@@ -74,8 +74,11 @@ export default defineConfig({
         // e2e/attestations.spec.ts moves the server's clock past an expiry through
         // <DATA_DIR>/test-clock.json; lib/clock.ts honours it only for this throw-away data dir.
         ALLOW_TEST_CLOCK: 'true',
-        // Runs execute in e2e/runs.spec.ts's own worker process (resolving a simulator), not in the app.
+        // Runs execute in the specs' own worker processes (e2e/runs.spec.ts resolves a simulator from a
+        // file, e2e/first-hour.spec.ts decrypts the stored credential), not in the app.
         WORKERS: 'off',
+        // The OpenStack simulator listens on loopback: credentials pointing at it are tested from here.
+        ALLOW_PRIVATE_ENDPOINTS: 'true',
       },
     },
   ],

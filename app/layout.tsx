@@ -4,6 +4,12 @@ import './globals.css';
 export const metadata: Metadata = {
   title: { default: 'SCS Key-Manager Conformance', template: '%s · SCS Key-Manager Conformance' },
   description: 'Conformance of OpenStack clouds to the SCS Key-Manager Standard (scs-0116).',
+  icons: {
+    icon: [
+      { url: '/favicon.ico', sizes: '16x16 32x32 48x48' },
+      { url: '/icon.svg', type: 'image/svg+xml' },
+    ],
+  },
 };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 

@@ -1,7 +1,7 @@
 // Compliance (issue 7): the overview and cloud page for each role, the public pages without
 // JavaScript, badge and QR code, granting and revoking a certificate, the revocation list,
-// exports, metrics, and an accessibility check (axe-core) of the main views. Screenshots of the
-// real pages go to docs/images/ for docs/user-guide.md.
+// exports, metrics, and an accessibility check (axe-core) of the main views. (The pictures of
+// docs/user-guide.md come from e2e/first-hour.spec.ts, taken only by `npm run docs:images`.)
 import { test, expect, type Page, type Response } from '@playwright/test';
 import QRCode from 'qrcode';
 import { axe } from './support/axe';
@@ -54,8 +54,6 @@ test.beforeAll(async ({ request }) => {
   );
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: `docs/images/${name}.png`, fullPage: false });
-
 test('staff see every cloud on the overview, with status, attestation and certificate columns', async ({ page }) => {
   await page.setViewportSize({ width: 1200, height: 800 });
   await signIn(page, reviewer.email, reviewer.password);
@@ -72,7 +70,6 @@ test('staff see every cloud on the overview, with status, attestation and certif
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`)).toBeVisible();
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`)).toHaveCount(0);
   await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
-  await shot(page, 'overview');
   await axe(page, 'overview');
 });
 
@@ -110,7 +107,6 @@ test('cloud page: status with reasons, history strips reachable by keyboard with
   await expect(strip).toHaveAttribute('data-days', '90');
   await page.goto(`/clouds/${world.cloudA}`);
   await history.scrollIntoViewIfNeeded();
-  await shot(page, 'cloud-page');
   await axe(page, 'cloud page');
   await page.goto(`/runs/${runA}`);
   await axe(page, 'run page');
@@ -166,7 +162,6 @@ test('a new cloud: no data before its creation, one headline status, km-* rows w
   await expect(strip.getByRole('listitem')).toHaveCount(2);
   await expect(strip.getByRole('listitem').first()).toHaveAttribute('aria-label', /^no data, .* \(547 days\)$/);
   await expect(page.getByTestId('history')).toContainText('1 of 1 day with data PASS');
-  await shot(page, 'cloud-page-new');
   // The history API: null where there is no data, in JSON and (empty) in CSV.
   const h = await (await api(request, world.csp.token, 'GET', `/api/v1/clouds/${slug}/history?format=json`)).json();
   const v1 = h.compliance.find((c: { standard: string }) => c.standard === 'scs-0116-v1');
@@ -228,7 +223,6 @@ test.describe('public pages without JavaScript', () => {
     await expect(page.getByTestId('public-history').locator('[aria-label^="FAIL"]').first()).toBeAttached();
     // No evidence or details on the public page; no scripts of ours are needed.
     expect(await page.content()).not.toContain('evidence');
-    await shot(page, 'public-status');
     // Private and unknown clouds: the same plain HTML 404, naming nothing.
     for (const slug of [world.cloudB, 'no-such-cloud']) {
       const missing = await page.request.get(`/status/${slug}`);
@@ -357,6 +351,12 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
     .getByTestId('grant-certificate')
     .getByRole('button', { name: /Grant certificate/ })
     .click();
+  // The dialog says what is published and wants the slug typed.
+  const grant = page.getByRole('dialog', { name: /Grant .* certificate/ });
+  await expect(grant).toContainText(`/status/${world.cloudA}`);
+  await expect(grant.getByRole('button', { name: 'Grant and publish' })).toBeDisabled();
+  await grant.getByLabel(/Type .* to confirm/).fill(world.cloudA);
+  await grant.getByRole('button', { name: 'Grant and publish' }).click();
   await expect(page.getByTestId('certificate-state')).toContainText('valid');
   const [ev] = await dbQuery<{ n: string }>(
     `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'certificate.grant' AND summary LIKE $1`,
@@ -366,9 +366,12 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
   const badge = await request.get(`${base()}/badge/${world.cloudA}.svg`);
   expect(await badge.text()).toContain('certified');
   await page.getByTestId('certificate-state').scrollIntoViewIfNeeded();
-  await shot(page, 'certificate');
-  await page.getByLabel('Reason for revoking (published)').fill('Operator asked to withdraw the certificate');
   await page.getByRole('button', { name: 'Revoke certificate' }).click();
+  const revoke = page.getByRole('dialog', { name: /Revoke the certificate/ });
+  await expect(revoke).toContainText('/certificates/revoked');
+  await revoke.getByLabel('Reason for revoking (published)').fill('Operator asked to withdraw the certificate');
+  await revoke.getByLabel(/Type .* to confirm/).fill(world.cloudA);
+  await revoke.getByRole('button', { name: 'Revoke and publish' }).click();
   await expect(page.getByTestId('certificate-state')).toContainText('revoked');
   await expectPlainHtml(page, await page.goto('/certificates/revoked'));
   await expect(page.getByTestId('revoked-row').filter({ hasText: world.cloudA })).toContainText(

@@ -7,25 +7,16 @@
 // startWorker) whose resolver returns the simulator's credentials. No test hook in the app.
 // When the vault lands, the spec can instead store a credential for the cloud and use the app's
 // own in-process worker.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { OpenStackSimulator, simulatorCloud } from '../lab/simulator';
-import { admin, dbQuery, signIn, uid } from './support/setup';
+import { admin, adminCli, dbQuery, signIn, startWorkerProcess, uid } from './support/setup';
 
 let sim: OpenStackSimulator;
-let worker: ChildProcess | undefined;
-let workerOutput = '';
+let worker: { stop(): Promise<void> } | undefined;
 const slug = `runs-e2e-${uid()}`;
-
-function databaseUrl(): string {
-  const dir = process.env.E2E_DATA_DIR!;
-  const info = JSON.parse(fs.readFileSync(path.join(dir, 'postgres.json'), 'utf8'));
-  const port = Number(fs.readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
-  return `postgresql://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${port}/${info.database}`;
-}
 
 test.beforeAll(async () => {
   sim = await new OpenStackSimulator({ policy: 'creator' }).start();
@@ -40,6 +31,24 @@ test.beforeAll(async () => {
     `INSERT INTO "Cloud" (id, slug, name, "organizationId", schedule, "updatedAt") SELECT gen_random_uuid(), $1, $2, id, 'off', now() FROM "Organization" WHERE slug = $3`,
     [slug, `Runs E2E cloud ${slug}`, org],
   );
+  // A stored credential, so the cloud page offers "Run now" (this spec's worker resolves the
+  // simulator from its own file; e2e/first-hour.spec.ts runs from the stored credential itself).
+  const token = adminCli(['create-token', admin().email, '--days', '1', '--name', `runs ${slug}`]);
+  const member = sim.users.member;
+  const put = await fetch(`${process.env.E2E_BASE_URL}/api/v1/clouds/${slug}/credential`, {
+    method: 'PUT',
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      type: 'password',
+      auth_url: `${sim.keystoneUrl}/v3`,
+      username: member.name,
+      user_domain_name: 'Default',
+      password: member.password,
+      project_id: member.projectId,
+      allow_private_addresses: true,
+    }),
+  });
+  expect(put.status).toBe(200);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-e2e-cfg-'));
   const file = path.join(dir, 'configs.json');
   fs.writeFileSync(
@@ -49,36 +58,11 @@ test.beforeAll(async () => {
     }),
     { mode: 0o600 },
   );
-  worker = spawn(process.execPath, ['--import', 'tsx', 'tests/integration/support/worker-child.ts'], {
-    env: {
-      ...process.env,
-      DATABASE_URL: databaseUrl(),
-      RUNS_CONFIG_FILE: file,
-      WORKER_CONCURRENCY: '2',
-      RUN_HEARTBEAT_MS: '2000',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start: ${workerOutput}`)), 60_000);
-    const on = (d: Buffer) => {
-      workerOutput += String(d);
-      if (workerOutput.includes('READY')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    worker!.stdout!.on('data', on);
-    worker!.stderr!.on('data', on);
-  });
+  worker = await startWorkerProcess('tests/integration/support/worker-child.ts', { RUNS_CONFIG_FILE: file });
 });
 
 test.afterAll(async () => {
-  if (worker && worker.exitCode === null) {
-    const exited = new Promise((r) => worker!.once('exit', r));
-    worker.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-  }
+  await worker?.stop();
   await sim?.stop();
 });
 

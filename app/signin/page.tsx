@@ -43,7 +43,7 @@ export default async function SignInPage({
         </p>
       )}
       <div className="mt-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-        <SignInForm next={sp.next ?? ''} signIn={signInWithPassword} />
+        <SignInForm next={sp.next ?? ''} signIn={signInWithPassword} email={sp.email} />
         {oidcEnabled && (
           <form action={signInWithOidc} className="mt-4 border-t border-slate-200 pt-4">
             <input type="hidden" name="next" value={sp.next ?? ''} />

@@ -9,6 +9,8 @@ export type FaultAction =
   | { kind: 'latency'; ms: number }
   /** Never answer (until the client gives up or the simulator stops). */
   | { kind: 'hang' }
+  /** Never answer, but carry the request out this much later (a create that lands after the client gave up). */
+  | { kind: 'late'; ms: number }
   /** Answer with this status (500, 503, 401, 400, 409, ...). */
   | { kind: 'status'; status: number; body?: string; contentType?: string }
   /** Answer with the real status but a body that is not valid JSON. */
@@ -74,6 +76,7 @@ export class FaultPlan {
 /** Whether the action replaces the handler (before) or shapes its real answer (after). */
 export function appliesBeforeHandler(rule: FaultRule): boolean {
   const k = rule.action.kind;
+  if (k === 'late') return true;
   if (k === 'latency' || k === 'hang' || k === 'status' || k === 'redirect')
     return (rule.phase ?? 'before') === 'before';
   return false;

@@ -45,8 +45,12 @@ export interface SimulatorOptions {
   /** Catalog URL for key-manager instead of the simulator's own (e.g. ending in /v1, or a metadata address). */
   keyManagerUrl?: (barbicanUrl: string) => string;
   keyManagerInterfaces?: string[];
-  /** Where secret_refs point (Barbican's host_href); default the simulator's own URL. */
+  /** List the key-manager service even when it has no endpoints (Keystone does so, e.g. for disabled ones). */
+  keyManagerServiceWithoutEndpoints?: boolean;
+  /** Where secret_refs and next/previous links point (Barbican's host_href); default the simulator's own URL. */
   hostHref?: (barbicanUrl: string) => string;
+  /** Barbican's default_limit_paging: the page size of a list request without `limit` (default 10). */
+  defaultPageSize?: number;
   tls?: { keystone?: TlsMaterial; barbican?: TlsMaterial };
   /** null: multiple stores not enabled (404), as a default Barbican. */
   secretStores?: null | Array<{
@@ -245,6 +249,14 @@ export class OpenStackSimulator {
       if (a.kind === 'latency') await delay(a.ms);
       else if (a.kind === 'hang') {
         entry.status = 'hang';
+        return;
+      } else if (a.kind === 'late') {
+        entry.status = 'hang';
+        const timer = setTimeout(() => {
+          if (service === 'keystone') this.keystone(method, pathWithQuery, raw);
+          else this.barbican(method, pathWithQuery, raw, req.headers);
+        }, a.ms);
+        timer.unref();
         return;
       } else if (a.kind === 'status') {
         entry.status = a.status;
@@ -450,7 +462,8 @@ export class OpenStackSimulator {
       const endpoints = regions
         .filter((r) => r.keyManager)
         .flatMap((r) => interfaces.map((i) => ({ id: rnd(8), interface: i, region_id: r.id, region: r.id, url })));
-      if (endpoints.length > 0) catalog.push({ id: 'svc-km', type: 'key-manager', name: 'barbican', endpoints });
+      if (endpoints.length > 0 || this.options.keyManagerServiceWithoutEndpoints)
+        catalog.push({ id: 'svc-km', type: 'key-manager', name: 'barbican', endpoints });
     }
     return catalog;
   }
@@ -458,8 +471,30 @@ export class OpenStackSimulator {
   // ------------------------------------------------------------------ Barbican
 
   private href(kind: string, uuid: string): string {
-    const base = this.options.hostHref ? this.options.hostHref(this.barbicanUrl) : this.barbicanUrl;
-    return `${base}/v1/${kind}/${uuid}`;
+    return `${this.hrefBase()}/v1/${kind}/${uuid}`;
+  }
+
+  private hrefBase(): string {
+    return this.options.hostHref ? this.options.hostHref(this.barbicanUrl) : this.barbicanUrl;
+  }
+
+  /** One page of a list as Barbican builds it (offset/limit, total, next/previous links from host_href). */
+  private page<T>(kind: string, all: T[], url: URL, toJson: (item: T) => unknown): Record<string, unknown> {
+    const limit = Math.min(Number(url.searchParams.get('limit') ?? this.options.defaultPageSize ?? 10), 100);
+    const offset = Number(url.searchParams.get('offset') ?? 0);
+    const link = (o: number) => {
+      const q = new URLSearchParams(url.searchParams);
+      q.set('limit', String(limit));
+      q.set('offset', String(o));
+      return `${this.hrefBase()}/v1/${kind}?${q.toString()}`;
+    };
+    const body: Record<string, unknown> = {
+      [kind]: all.slice(offset, offset + limit).map(toJson),
+      total: all.length,
+    };
+    if (offset > 0) body.previous = link(Math.max(0, offset - limit));
+    if (all.length > offset + limit) body.next = link(offset + limit);
+    return body;
   }
 
   private barbican(method: string, pathWithQuery: string, raw: string, headers: http.IncomingHttpHeaders): Reply {
@@ -555,17 +590,10 @@ export class OpenStackSimulator {
         if (method === 'GET') {
           if (!creator) return forbidden('Secret(s) retrieval');
           const name = url.searchParams.get('name');
-          const limit = Number(url.searchParams.get('limit') ?? 10);
-          const offset = Number(url.searchParams.get('offset') ?? 0);
           const all = this.options.listHidesSecrets
             ? []
-            : [...this.secrets.values()].filter(
-                (s) => s.projectId === token.projectId && (name === null || s.name === name),
-              );
-          return {
-            status: 200,
-            body: { secrets: all.slice(offset, offset + limit).map((s) => this.secretJson(s)), total: all.length },
-          };
+            : [...this.secrets.values()].filter((s) => s.projectId === token.projectId && like(s.name, name));
+          return { status: 200, body: this.page('secrets', all, url, (s) => this.secretJson(s)) };
         }
         return { status: 405, body: errorBody(405) };
       }
@@ -612,7 +640,7 @@ export class OpenStackSimulator {
         if (method === 'GET') {
           if (!creator) return forbidden('Order(s) retrieval');
           const all = [...this.orders.values()].filter((o) => o.projectId === token.projectId);
-          return { status: 200, body: { orders: all.map((o) => this.orderJson(o, token)), total: all.length } };
+          return { status: 200, body: this.page('orders', all, url, (o) => this.orderJson(o, token)) };
         }
         return { status: 405, body: errorBody(405) };
       }
@@ -653,10 +681,8 @@ export class OpenStackSimulator {
       if (method === 'GET') {
         if (!creator) return forbidden('Containers(s) retrieval');
         const name = url.searchParams.get('name');
-        const all = [...this.containers.values()].filter(
-          (c) => c.projectId === token.projectId && (name === null || c.name === name),
-        );
-        return { status: 200, body: { containers: all.map((c) => this.containerJson(c)), total: all.length } };
+        const all = [...this.containers.values()].filter((c) => c.projectId === token.projectId && like(c.name, name));
+        return { status: 200, body: this.page('containers', all, url, (c) => this.containerJson(c)) };
       }
       return { status: 405, body: errorBody(405) };
     }
@@ -753,4 +779,18 @@ function toBuffer(body: Reply['body']): Buffer {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Barbican's name filter: an SQL LIKE, which SQLite and MySQL (Barbican's usual databases) compare
+ * case-insensitively, with `%` and `_` as wildcards.
+ */
+function like(value: string | null, pattern: string | null): boolean {
+  if (pattern === null) return true;
+  if (value === null) return false;
+  const re = pattern
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
+  return new RegExp(`^${re}$`, 'is').test(value);
 }

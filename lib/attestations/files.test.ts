@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
-import { checkFileName, contentDisposition, contentTypeFor, inspectFile, isPlainText } from './files';
+import { checkFileName, contentDisposition, contentTypeFor, inspectFile, isInlineImage, isPlainText } from './files';
 import { samplePdf, samplePng, sampleJpeg } from './samples';
 
 const limits = { maxBytes: 1024 * 1024 };
@@ -92,5 +92,10 @@ describe('download headers', () => {
       /^attachment; filename="Schl_ssel _KEK__ x_1\.pdf"; filename\*=UTF-8''Schl%C3%BCssel%20%22KEK%22%3B%20x%3D1\.pdf$/,
     );
     expect(contentDisposition('\r\nSet-Cookie: a=b.txt')).not.toMatch(/[\r\n]/);
+    expect(contentDisposition('rack.png', 'inline')).toMatch(/^inline; filename="rack.png"/);
+    expect(isInlineImage('image/png') && isInlineImage('image/jpeg')).toBe(true);
+    expect(isInlineImage('application/pdf') || isInlineImage('text/plain') || isInlineImage('image/svg+xml')).toBe(
+      false,
+    );
   });
 });

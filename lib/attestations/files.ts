@@ -126,16 +126,21 @@ export function contentTypeFor(mime: string): string {
   return 'application/octet-stream';
 }
 
+/** Types a page may show in place through <img> (never text, PDF or anything a browser could run). */
+export function isInlineImage(mime: string): boolean {
+  return mime === 'image/png' || mime === 'image/jpeg';
+}
+
 /**
- * A Content-Disposition for the stored name: always "attachment", an ASCII fallback with
- * anything unusual replaced by "_", and the UTF-8 name in RFC 5987 form.
+ * A Content-Disposition for the stored name: "attachment" (or "inline" for an image preview), an
+ * ASCII fallback with anything unusual replaced by "_", and the UTF-8 name in RFC 5987 form.
  */
-export function contentDisposition(name: string): string {
+export function contentDisposition(name: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const ascii =
     name
       .replace(/[^A-Za-z0-9._ ()-]/g, '_')
       .replace(/^\.+/, '_')
       .slice(0, MAX_NAME) || 'evidence';
   const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }

@@ -11,17 +11,25 @@ import {
   HttpClient,
   HttpStatusError,
   KeystoneClient,
+  endpointAbsence,
   keyManagerEndpoint,
   normaliseInterface,
   regionsOffering,
   selectEndpoint,
+  type EndpointAbsence,
   type Evidence,
   type Interface,
   type KeyManagerEndpoint,
   type KeystoneSession,
 } from '../openstack';
 import { ObjectTracker } from './objects';
-import type { CloudConfig, LeftoverKind, PersonaName, RunEvent, RunOptions } from './types';
+import type { CloudConfig, LeftoverKind, PersonaName, RunEvent, RunLimits, RunOptions } from './types';
+
+/**
+ * 20 minutes for the checks: a key manager that takes its time (tens of seconds per answer) still
+ * gets the official testcases done and most informational checks; 30 s for a late create to land.
+ */
+export const DEFAULT_RUN_LIMITS: RunLimits = { runMs: 20 * 60_000, lateCreateMs: 30_000 };
 
 /** The fixed name of the official testcase's secret (Tests/iaas/scs_0116_key_manager/key_manager.py). */
 export const OFFICIAL_TEST_SECRET_NAME = 'scs-member-role-test-secret';
@@ -38,6 +46,12 @@ export type KeyManagerLookup =
     }
   | {
       present: false;
+      /**
+       * Why there is no endpoint to use: no key-manager service at all (the official testcases'
+       * "not present"), or a service that is listed but not usable from the region and interface
+       * under test (openstacksdk stops with EndpointNotFound there).
+       */
+      absence: EndpointAbsence;
       /** Regions where the catalog does list a key-manager (on the interface under test). */
       otherRegions: string[];
       /** Regions where a key-manager exists on any interface (to explain "internal only"). */
@@ -51,6 +65,7 @@ export class RunContext {
   readonly region: string | undefined;
   readonly iface: Interface;
   readonly signal: AbortSignal | undefined;
+  readonly limits: RunLimits;
   readonly http: HttpClient;
   readonly keystone: KeystoneClient;
   readonly tracker = new ObjectTracker();
@@ -62,8 +77,9 @@ export class RunContext {
   private sink: Evidence[] = [];
   private currentCheck: string | null = null;
 
-  constructor(options: RunOptions, runId: string) {
+  constructor(options: RunOptions, runId: string, limits: RunLimits = DEFAULT_RUN_LIMITS) {
     this.runId = runId;
+    this.limits = limits;
     this.namePrefix = `${RUN_NAME_PREFIX}${runId}-`;
     this.cloud = options.cloud;
     this.region = options.cloud.region || undefined;
@@ -152,6 +168,7 @@ export class RunContext {
       if (!choice) {
         return {
           present: false as const,
+          absence: endpointAbsence(catalog, 'key-manager', this.region),
           otherRegions: regionsOffering(catalog, 'key-manager', this.iface),
           anyInterfaceRegions: regionsOffering(catalog, 'key-manager'),
         };

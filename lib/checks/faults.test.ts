@@ -127,6 +127,83 @@ describe('hang until the timeout', () => {
   });
 });
 
+describe('a create that lands after the client gave up', () => {
+  it('ABORTs, and the sweep watches for the secret until it lands and deletes it', async () => {
+    const s = await sim({}, [
+      { service: 'barbican', method: 'POST', path: '/v1/secrets', action: { kind: 'late', ms: 1_500 } },
+    ]);
+    const r = await run(s, OFFICIAL, { limits: { lateCreateMs: 4_000 } });
+    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT' });
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(/Could not create a secret: .*no response within 400 ms/);
+    expect(r.report.leftovers).toEqual([
+      expect.objectContaining({
+        kind: 'secret',
+        name: 'scs-member-role-test-secret',
+        deleted: true,
+        reason: expect.stringMatching(/create got no usable answer, but Barbican had created it/),
+      }),
+    ]);
+    expect(s.liveSecrets()).toHaveLength(0);
+    expectClean(s, r);
+  });
+
+  it('one that has not landed when lateCreateMs are over is named in a warning', async () => {
+    const s = await sim({}, [
+      { service: 'barbican', method: 'POST', path: '/v1/secrets', action: { kind: 'late', ms: 60_000 } },
+    ]);
+    const r = await run(s, OFFICIAL, { limits: { lateCreateMs: 1_500 } });
+    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT' });
+    expect(r.report.leftovers).toEqual([]);
+    expect(r.report.warnings.join(' ')).toMatch(
+      /create of secret "scs-member-role-test-secret" got no answer .* nothing of that name appeared within 2 s; should it appear later, a later run deletes it/,
+    );
+    expectClean(s, r);
+  });
+});
+
+describe('the run deadline', () => {
+  it('checks still running when it passes ABORT naming it; the sweep still cleans up', async () => {
+    const s = await sim({ ordersDeletableByMember: true }, [
+      { service: 'barbican', path: '/v1', action: { kind: 'latency', ms: 150 } },
+    ]);
+    const r = await run(s, null, { limits: { runMs: 1_500 } });
+    const overdue = r.report.results.filter((x) => /run's deadline \(2 s\) passed/.test(x.message));
+    expect(overdue.length).toBeGreaterThan(0);
+    for (const x of overdue) expect(x.verdict).toBe('ABORT');
+    expect(r.report.results.at(-1)?.message).toMatch(/deadline .* passed before this check started/);
+    expect(s.liveSecrets()).toHaveLength(0);
+    expectClean(s, r);
+  });
+});
+
+describe('version discovery that standard clients cannot use', () => {
+  const root = /^\/(\?.*)?$/;
+  it.each([
+    ['HTTP 500', { kind: 'status', status: 500 } as const, /answered HTTP 500/],
+    ['an HTML page', { kind: 'status', status: 200, body: '<html/>', contentType: 'text/html' } as const, /not JSON/],
+    ['no v1', { kind: 'status', status: 300, body: '{"versions": {"values": []}}' } as const, /no usable version 1/],
+  ])('%s: presence PASS, permissions ABORT naming discovery, Barbican untouched otherwise', async (_n, action, why) => {
+    const s = await sim({}, [{ service: 'barbican', method: 'GET', path: root, action }]);
+    const r = await run(s);
+    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'ABORT' });
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(
+      /Standard clients cannot use this key manager: version discovery at/,
+    );
+    expect(message(r.report, 'scs-0116-permissions')).toMatch(why);
+    expect(s.log.filter((l) => l.service === 'barbican').map((l) => l.method)).toEqual(['GET']);
+    expectClean(s, r);
+  });
+
+  it('a catalog URL ending in /v1 needs no discovery, as for openstacksdk: PASS despite the broken document', async () => {
+    const s = await sim({ keyManagerUrl: (u) => `${u}/v1` }, [
+      { service: 'barbican', method: 'GET', path: root, action: { kind: 'status', status: 500 } },
+    ]);
+    const r = await run(s);
+    expect(verdicts(r.report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
+    expectClean(s, r);
+  });
+});
+
 describe('500 and 503', () => {
   for (const status of [500, 503]) {
     it(`${status} on the secret list ABORTs`, async () => {

@@ -2,5 +2,5 @@
 
 export { runChecks } from './run';
 export { CHECKS, OFFICIAL_TESTCASE_IDS, UnknownCheckError, getCheck, selectChecks } from './registry';
-export { OFFICIAL_TEST_SECRET_NAME, RUN_NAME_PREFIX } from './context';
+export { DEFAULT_RUN_LIMITS, OFFICIAL_TEST_SECRET_NAME, RUN_NAME_PREFIX } from './context';
 export type * from './types';

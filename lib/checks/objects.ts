@@ -2,7 +2,7 @@
 // delete and, above all, when it must look: a create whose answer never arrived (timeout, 5xx,
 // garbled body) may still have created the object, so its name is remembered as "uncertain".
 
-import { HttpStatusError } from '../openstack';
+import { HttpStatusError, TransportError, type TransportFailure } from '../openstack';
 import type { LeftoverKind } from './types';
 
 export interface TrackedObject {
@@ -22,7 +22,27 @@ export interface UncertainCreate {
   name: string;
   createdBy: string;
   reason: string;
+  /** When the create failed (ms since the epoch). */
+  failedAt: number;
+  /**
+   * No answer at all (a timeout, a connection cut after the request was sent): the cloud may
+   * still be working on it, so the object may appear later. Otherwise the cloud answered (5xx,
+   * garbled body) and anything it created exists already.
+   */
+  mayLandLater: boolean;
+  /** Why the sweep deleted it when it found it. */
+  foundReason: string;
 }
+
+/** Transport failures after which the request may still be in the cloud's hands. */
+const IN_FLIGHT: ReadonlySet<TransportFailure> = new Set([
+  'headers-timeout',
+  'body-timeout',
+  'deadline',
+  'truncated',
+  'network',
+  'aborted',
+]);
 
 export class ObjectTracker {
   private readonly objects = new Map<string, TrackedObject>();
@@ -39,7 +59,28 @@ export class ObjectTracker {
   /** A create failed: unless Barbican clearly refused it (4xx), the object may exist anyway. */
   createFailed(kind: LeftoverKind, name: string, createdBy: string, err: unknown): void {
     if (err instanceof HttpStatusError && err.status >= 400 && err.status < 500) return;
-    this.uncertain.push({ kind, name, createdBy, reason: err instanceof Error ? err.message : String(err) });
+    this.uncertain.push({
+      kind,
+      name,
+      createdBy,
+      reason: err instanceof Error ? err.message : String(err),
+      failedAt: Date.now(),
+      mayLandLater: err instanceof TransportError && IN_FLIGHT.has(err.failure),
+      foundReason: 'its create got no usable answer, but Barbican had created it',
+    });
+  }
+
+  /** An object the check may have caused without seeing it (an order's key): the sweep looks for it by name. */
+  mayExist(kind: LeftoverKind, name: string, createdBy: string, reason: string): void {
+    this.uncertain.push({
+      kind,
+      name,
+      createdBy,
+      reason,
+      failedAt: Date.now(),
+      mayLandLater: false,
+      foundReason: `${reason}, and it had`,
+    });
   }
 
   deleted(kind: LeftoverKind, uuid: string): void {

@@ -1,39 +1,11 @@
-// The check registry: every check the product knows, in the order a run executes them. The two
-// official testcases come first (as the SCS spec lists them), the informational km-* checks
-// after, and km-no-leftovers last because it looks at what the others left.
+// The check registry: every check the product knows, in the order a run executes them, as the
+// folder lib/checks/testcases/ holds them (one file per check; see its index.ts and the recipe
+// at the top of docs/checks.md).
 
-import { kmBackend } from './testcases/km-backend';
-import { kmContainer } from './testcases/km-container';
-import { kmCrossProject } from './testcases/km-cross-project';
-import { kmKeyOrder } from './testcases/km-key-order';
-import { kmNoLeftovers } from './testcases/km-no-leftovers';
-import { kmPayloadRoundtrip } from './testcases/km-payload-roundtrip';
-import { kmQuota } from './testcases/km-quota';
-import { kmReaderCannotWrite } from './testcases/km-reader-cannot-write';
-import { kmRoles } from './testcases/km-roles';
-import { kmTls } from './testcases/km-tls';
-import { kmTransportKeys } from './testcases/km-transport-keys';
-import { kmVersion } from './testcases/km-version';
-import { scs0116Permissions } from './testcases/scs-0116-permissions';
-import { scs0116Presence } from './testcases/scs-0116-presence';
+import { TESTCASES } from './testcases';
 import type { CheckDefinition, CloudConfig } from './types';
 
-export const CHECKS: readonly CheckDefinition[] = Object.freeze([
-  scs0116Presence,
-  scs0116Permissions,
-  kmRoles,
-  kmVersion,
-  kmTls,
-  kmPayloadRoundtrip,
-  kmKeyOrder,
-  kmContainer,
-  kmBackend,
-  kmQuota,
-  kmTransportKeys,
-  kmReaderCannotWrite,
-  kmCrossProject,
-  kmNoLeftovers,
-]);
+export const CHECKS: readonly CheckDefinition[] = Object.freeze([...TESTCASES]);
 
 /** The ids of the official SCS testcases for scs-0116 (Tests/scs-compatible-iaas.yaml). */
 export const OFFICIAL_TESTCASE_IDS = ['scs-0116-presence', 'scs-0116-permissions'] as const;

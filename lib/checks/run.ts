@@ -3,30 +3,35 @@
 // the same code path.
 
 import { randomBytes } from 'node:crypto';
-import { RunContext } from './context';
+import { DEFAULT_RUN_LIMITS, RunContext } from './context';
 import { abort, abortFromError } from './outcome';
 import { preflight } from './preflight';
 import { selectChecks } from './registry';
 import { sweepLeftovers } from './sweep';
-import type { CheckDefinition, CheckOutcome, CheckResult, RunOptions, RunReport } from './types';
+import type { CheckDefinition, CheckOutcome, CheckResult, RunLimits, RunOptions, RunReport } from './types';
 
 export async function runChecks(options: RunOptions): Promise<RunReport> {
   const definitions = selectChecks(options.ids, options.cloud);
   const runId = sanitiseRunId(options.runId) ?? randomBytes(4).toString('hex');
-  const ctx = new RunContext(options, runId);
+  const limits = runLimits(options.cloud.limits);
+  // The run's deadline stops the checks (not the sweep, which must clean up after them).
+  const deadline = AbortSignal.timeout(limits.runMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
+  const ctx = new RunContext({ ...options, signal }, runId, limits);
   const started = Date.now();
   const results: CheckResult[] = [];
   let sweepEvidence: RunReport['sweepEvidence'] = [];
   let leftovers: RunReport['leftovers'] = [];
+  let sweepNotes: string[] = [];
   try {
     ctx.emit({ type: 'run-started', runId, namePrefix: ctx.namePrefix, checks: definitions.map((d) => d.id) });
     for (const def of definitions) {
-      const result = await runOne(ctx, def);
+      const result = await runOne(ctx, def, deadline);
       results.push(result);
       ctx.emit({ type: 'check-finished', result });
     }
     sweepEvidence = ctx.beginEvidence(null);
-    leftovers = await sweepLeftovers(ctx);
+    ({ leftovers, notes: sweepNotes } = await sweepLeftovers(ctx));
     ctx.emit({ type: 'sweep-finished', leftovers });
   } finally {
     await ctx.close();
@@ -55,6 +60,7 @@ export async function runChecks(options: RunOptions): Promise<RunReport> {
   const stuck = leftovers.filter((l) => !l.deleted && !l.keptByPolicy);
   if (stuck.length > 0)
     warnings.push(`${stuck.length} test object(s) could not be deleted and remain in the cloud; see leftovers.`);
+  warnings.push(...sweepNotes);
   const finished = Date.now();
   return {
     runId,
@@ -75,21 +81,45 @@ export async function runChecks(options: RunOptions): Promise<RunReport> {
   };
 }
 
-async function runOne(ctx: RunContext, def: CheckDefinition): Promise<CheckResult> {
+function runLimits(given: Partial<RunLimits> | undefined): RunLimits {
+  const limits = { ...DEFAULT_RUN_LIMITS };
+  for (const key of Object.keys(limits) as Array<keyof RunLimits>) {
+    const v = given?.[key];
+    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) limits[key] = v;
+  }
+  return limits;
+}
+
+function minutes(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
+}
+
+async function runOne(ctx: RunContext, def: CheckDefinition, deadline: AbortSignal): Promise<CheckResult> {
   const evidence = ctx.beginEvidence(def.id);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   ctx.emit({ type: 'check-started', id: def.id, title: def.title });
   let outcome: CheckOutcome;
+  const overdue = (when: string): CheckOutcome =>
+    abort(`The run's deadline (${minutes(ctx.limits.runMs)}) passed ${when}; the cloud answered too slowly.`, {
+      deadline: true,
+      runDeadlineMs: ctx.limits.runMs,
+    });
   try {
-    if (ctx.signal?.aborted) {
+    if (deadline.aborted) {
+      outcome = overdue('before this check started');
+    } else if (ctx.signal?.aborted) {
       outcome = abort('The run was cancelled before this check started.', { cancelled: true });
     } else {
       outcome = (def.preflight ? await preflight(ctx) : null) ?? (await def.run(ctx));
+      // A check cut short by the deadline reports the deadline, not the request it happened to stop.
+      if (deadline.aborted && outcome.verdict === 'ABORT') outcome = overdue('while this check ran');
     }
   } catch (err) {
     // Anything a check did not handle itself: the check could not reach a verdict.
-    outcome = abortFromError(err, `complete ${def.id}`, ctx.http.redactor);
+    outcome = deadline.aborted
+      ? overdue('while this check ran')
+      : abortFromError(err, `complete ${def.id}`, ctx.http.redactor);
   }
   return {
     id: def.id,

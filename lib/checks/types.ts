@@ -42,6 +42,16 @@ export interface CloudConfig {
   };
   /** Sent as `OpenStack-API-Version: key-manager X.Y` when set. */
   keyManagerMicroversion?: string;
+  /** Bounds of the whole run (defaults: DEFAULT_RUN_LIMITS). */
+  limits?: Partial<RunLimits>;
+}
+
+/** How long a run may take as a whole; per-request timeouts are `timeouts`. */
+export interface RunLimits {
+  /** Every check together; checks still pending when it passes ABORT. The sweep runs afterwards regardless. */
+  runMs: number;
+  /** How long the sweep watches for an object whose create got no answer to appear after all. */
+  lateCreateMs: number;
 }
 
 export interface CheckOutcome {
@@ -135,5 +145,11 @@ export interface CheckDefinition {
   preflight: boolean;
   /** Runs by default only when this persona is configured. */
   persona?: PersonaName;
+  /**
+   * What the check concludes in the situations that concern it (lib/checks/situations.ts): the
+   * verdict tables that verdicts.test.ts (simulator) and test:lab (real lab, official suite beside
+   * ours) assert. Every check has at least one PASS and one other verdict here.
+   */
+  expectations: import('./situations').Expectations;
   run(ctx: import('./context').CheckContext): Promise<CheckOutcome>;
 }

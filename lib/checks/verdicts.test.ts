@@ -1,13 +1,19 @@
-// Verdicts of every check against the OpenStack simulator: the verdict table of issue 3 (the
-// same rows test:lab asserts against the real lab), the official pre-flight semantics, and the
-// informational checks' FAIL conditions.
+// Verdicts of every check against the OpenStack simulator: the verdict table is the expectations
+// of the check definitions (lib/checks/situations.ts), run in every situation the simulator can
+// produce (the lab produces the rest, and test:lab holds the same expectations against the real
+// Keystone + Barbican and the official suite); then messages and side effects, case by case.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { LAB_SITUATIONS } from '../../lab/agreement';
 import { OpenStackSimulator, selfSignedCertificate, simulatorCloud } from '../../lab/simulator';
-import type { SimulatorOptions } from '../../lab/simulator';
+import type { FaultRule, SimulatorOptions } from '../../lab/simulator';
 import type { SimPersona } from '../../lab/simulator/cloud';
+import { CHECKS, OFFICIAL_TESTCASE_IDS } from './registry';
 import { runChecks } from './run';
+import { expectedVerdict, type Situation } from './situations';
 import type { CloudConfig, RunReport } from './types';
+
+const TLS = selfSignedCertificate(90);
 
 let sims: OpenStackSimulator[] = [];
 afterEach(async () => {
@@ -40,77 +46,206 @@ function result(report: RunReport, id: string) {
   return r;
 }
 
-const OFFICIAL = ['scs-0116-presence', 'scs-0116-permissions'];
+const OFFICIAL = [...OFFICIAL_TESTCASE_IDS];
 
-describe('verdict table of the official testcases', () => {
-  it('member with creator mapped to member: PASS / PASS, nothing left', async () => {
+/** How the simulator produces a situation (lib/checks/situations.ts). */
+interface SimSituation {
+  options?: SimulatorOptions;
+  faults?: FaultRule[];
+  persona?: SimPersona;
+  overrides?: (s: OpenStackSimulator) => Partial<CloudConfig>;
+  /** Change the cloud configuration (after the persona and overrides). */
+  cloud?: (c: CloudConfig) => void;
+  /** Put things in the simulated cloud before the run; returns the UUIDs that must survive it. */
+  setup?: (s: OpenStackSimulator) => string[];
+}
+
+const ROOT = /^\/(\?.*)?$/;
+const personas = (s: OpenStackSimulator): Partial<CloudConfig> => ({
+  personas: { reader: simulatorCloud(s, 'reader').auth, otherProject: simulatorCloud(s, 'other').auth },
+});
+
+function storeSecret(s: OpenStackSimulator, name: string, n: number): string {
+  const uuid = `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+  s.secrets.set(uuid, {
+    uuid,
+    name,
+    projectId: s.projects.main.id,
+    payload: Buffer.from('someone else'),
+    contentType: 'text/plain',
+    secretType: 'opaque',
+    created: '2020-01-01T00:00:00',
+    creatorId: 'someone-else',
+  });
+  return uuid;
+}
+
+const SIM_SITUATIONS: Partial<Record<Situation, SimSituation>> = {
+  member: {},
+  'application-credential': { persona: 'appcred' },
+  reader: { persona: 'reader' },
+  admin: { persona: 'admin' },
+  manager: { persona: 'manager' },
+  'wrong-password': { cloud: (c) => c.auth.type === 'password' && (c.auth.password = 'wrong-password') },
+  'no-project': { cloud: (c) => c.auth.type === 'password' && delete c.auth.projectId },
+  'policy-denies-member': { options: { policy: 'default' } },
+  'no-key-manager': { options: { keyManagerInCatalog: false } },
+  'other-region-only': { overrides: () => ({ region: 'RegionNoKM' }) },
+  'internal-only': { options: { keyManagerInterfaces: ['internal'] } },
+  'admin-interface-only': { options: { keyManagerInterfaces: ['admin'] } },
+  'no-endpoints': { options: { keyManagerInterfaces: [], keyManagerServiceWithoutEndpoints: true } },
+  'case-variant-secret': { setup: (s) => [storeSecret(s, 'SCS-Member-Role-Test-Secret', 1)] },
+  'discovery-fails': {
+    faults: [{ service: 'barbican', method: 'GET', path: ROOT, action: { kind: 'status', status: 500 } }],
+  },
+  'discovery-no-v1': {
+    faults: [
+      {
+        service: 'barbican',
+        method: 'GET',
+        path: ROOT,
+        action: {
+          kind: 'status',
+          status: 300,
+          body: '{"versions": {"values": [{"id": "v2", "status": "stable", "links": [{"rel": "self", "href": "/v2/"}]}]}}',
+        },
+      },
+    ],
+  },
+  'versioned-url-discovery-fails': {
+    options: { keyManagerUrl: (u) => `${u}/v1` },
+    faults: [{ service: 'barbican', method: 'GET', path: ROOT, action: { kind: 'status', status: 500 } }],
+  },
+  'foreign-next-link': {
+    options: { hostHref: () => 'http://barbican.invalid:9311', defaultPageSize: 1 },
+    setup: (s) => [storeSecret(s, 'filler-1', 1), storeSecret(s, 'filler-2', 2)],
+  },
+  'foreign-host-href-one-page': { options: { hostHref: () => 'http://barbican.invalid:9311' } },
+  'late-create': {
+    faults: [{ service: 'barbican', method: 'POST', path: '/v1/secrets', action: { kind: 'late', ms: 1_000 } }],
+    overrides: () => ({ limits: { lateCreateMs: 4_000 } }),
+  },
+  'created-secret-hidden': { options: { listHidesSecrets: true } },
+  'full-check-set': { options: { ordersDeletableByMember: true }, overrides: personas },
+  'trusted-tls': {
+    options: { tls: { barbican: TLS } },
+    overrides: () => ({ caBundle: TLS.cert }),
+  },
+  'zero-quota': { options: { quotas: { secrets: 0 } } },
+  'simple-crypto-backend': {
+    options: { secretStores: [{ name: 'Software Only Crypto', cryptoPlugin: 'simple_crypto', globalDefault: true }] },
+  },
+  'hsm-backend': {
+    options: { secretStores: [{ name: 'PKCS11 HSM', cryptoPlugin: 'p11_crypto', globalDefault: true }] },
+  },
+  'corrupt-payloads': { options: { corruptPayloads: true } },
+  'reader-can-write': { options: { readerCanWrite: true }, overrides: personas },
+  'cve-2022-3100': { options: { cveVulnerable: true }, overrides: personas },
+};
+
+/** The checks that expect something in a situation, and what. */
+function expectationsFor(situation: Situation): Record<string, string> {
+  return Object.fromEntries(
+    CHECKS.flatMap((c) => {
+      const e = c.expectations[situation];
+      return e ? [[c.id, expectedVerdict(e)]] : [];
+    }),
+  );
+}
+
+describe('verdict table: every check in every situation the simulator produces (expectations of the definitions)', () => {
+  it.each(Object.keys(SIM_SITUATIONS) as Situation[])('%s', async (situation) => {
+    const how = SIM_SITUATIONS[situation]!;
+    const want = expectationsFor(situation);
+    expect(Object.keys(want).length, 'some check expects something here').toBeGreaterThan(0);
+    const s = await sim(how.options);
+    for (const f of how.faults ?? []) s.addFault(f);
+    const keep = how.setup?.(s) ?? [];
+    const cloud = simulatorCloud(s, how.persona ?? 'member', how.overrides?.(s) ?? {});
+    how.cloud?.(cloud);
+    const report = await runChecks({ cloud, ids: Object.keys(want) });
+    expect(verdicts(report), report.results.map((r) => `${r.id}: ${r.message}`).join('\n')).toEqual(want);
+    // Nothing of ours is left, and nothing that was there before is gone.
+    expect(
+      s
+        .liveSecrets()
+        .map((x) => x.uuid)
+        .sort(),
+    ).toEqual([...keep].sort());
+  });
+
+  it('every situation some check expects something in is produced by the simulator or the lab', () => {
+    const used = new Set(CHECKS.flatMap((c) => Object.keys(c.expectations)));
+    const produced = new Set([...Object.keys(SIM_SITUATIONS), ...LAB_SITUATIONS]);
+    expect([...used].filter((x) => !produced.has(x))).toEqual([]);
+  });
+});
+
+describe('the official testcases: messages and side effects', () => {
+  it('member: nothing left, the token roles recorded', async () => {
     const s = await sim();
     const report = await run(s, 'member', {}, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' });
     expect(s.liveSecrets()).toHaveLength(0);
     expect(report.leftovers).toEqual([]);
     expect(report.roles).toEqual(['member', 'reader']);
   });
 
-  it('application credential of that member: PASS / PASS', async () => {
-    const s = await sim();
-    expect(verdicts(await run(s, 'appcred', {}, OFFICIAL))).toEqual({
-      'scs-0116-presence': 'PASS',
-      'scs-0116-permissions': 'PASS',
-    });
-  });
-
-  it('upstream default policy (member denied): PASS / FAIL naming the policy fix', async () => {
+  it('upstream default policy (member denied): the FAIL names the policy fix', async () => {
     const s = await sim({ policy: 'default' });
     const report = await run(s, 'member', {}, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'FAIL' });
     expect(result(report, 'scs-0116-permissions').message).toMatch(/403.*"creator": "role:member"/);
   });
 
-  it('key-manager not in the catalog: FAIL / PASS', async () => {
+  it('key-manager not in the catalog: presence says so, permissions does not apply', async () => {
     const s = await sim({ keyManagerInCatalog: false });
     const report = await run(s, 'member', {}, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'PASS' });
     expect(result(report, 'scs-0116-presence').message).toMatch(/no key-manager service/);
     expect(result(report, 'scs-0116-permissions').details.applicable).toBe(false);
   });
 
-  it('region without a key-manager endpoint: FAIL naming the regions that have one / PASS', async () => {
+  it('region without a key-manager endpoint: presence names the regions that have one, permissions the cause', async () => {
     const s = await sim();
     const report = await run(s, 'member', { region: 'RegionNoKM' }, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'FAIL', 'scs-0116-permissions': 'PASS' });
     expect(result(report, 'scs-0116-presence').message).toMatch(/only in region RegionOne, not in region RegionNoKM/);
+    expect(result(report, 'scs-0116-permissions').message).toMatch(
+      /lists a key-manager service, but its endpoints are only in region RegionOne \(internal, public\), not in region RegionNoKM/,
+    );
   });
 
-  it('reader-only user: ABORT / ABORT (lacks member)', async () => {
+  it('reader-only user: every testcase says the member role is missing; Barbican never touched', async () => {
     const s = await sim();
     const report = await run(s, 'reader', {}, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
     for (const r of report.results) expect(r.message).toMatch(/lacks the member role/);
     expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
   });
 
-  it('user with the admin role: ABORT / ABORT (privileges too high), Barbican never touched', async () => {
+  it('user with the admin role: privileges too high, Barbican never touched', async () => {
     const s = await sim();
     const report = await run(s, 'admin', {}, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
     for (const r of report.results) expect(r.message).toMatch(/privileges too high.*admin/i);
     expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
   });
 
-  it('user with the manager role: ABORT / ABORT', async () => {
+  it('user with the manager role: named as the reason', async () => {
     const s = await sim();
     const report = await run(s, 'manager', {}, OFFICIAL);
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
     expect(result(report, 'scs-0116-presence').message).toMatch(/manager/);
   });
 
-  it('wrong password: every testcase ABORTs with the authentication failure', async () => {
+  it('a credential without a project: the reason is named, Keystone and Barbican untouched', async () => {
+    const s = await sim();
+    const cloud = simulatorCloud(s, 'member');
+    if (cloud.auth.type === 'password') delete cloud.auth.projectId;
+    const report = await runChecks({ cloud, ids: OFFICIAL });
+    expect(result(report, 'scs-0116-permissions').message).toMatch(/names no project/);
+    expect(s.log).toHaveLength(0);
+  });
+
+  it('wrong password: the authentication failure is named, with the 401 as evidence', async () => {
     const s = await sim();
     const cloud = simulatorCloud(s, 'member');
     if (cloud.auth.type === 'password') cloud.auth.password = 'wrong-password';
     const report = await runChecks({ cloud, ids: OFFICIAL });
-    expect(verdicts(report)).toEqual({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'ABORT' });
     expect(result(report, 'scs-0116-presence').message).toMatch(/Authentication failed.*401/);
     expect(result(report, 'scs-0116-permissions').evidence.some((e) => e.status === 401)).toBe(true);
   });
@@ -121,16 +256,7 @@ describe('scs-0116-permissions details', () => {
     const s = await sim();
     await run(s, 'member', {}, ['scs-0116-permissions']);
     // Leave one behind as a crashed earlier run would.
-    s.secrets.set('00000000-0000-4000-8000-000000000001', {
-      uuid: '00000000-0000-4000-8000-000000000001',
-      name: 'scs-member-role-test-secret',
-      projectId: s.projects.main.id,
-      payload: Buffer.from('x'),
-      contentType: 'text/plain',
-      secretType: 'opaque',
-      created: '2020-01-01T00:00:00',
-      creatorId: 'x',
-    });
+    storeSecret(s, 'scs-member-role-test-secret', 1);
     const report = await run(s, 'member', {}, ['scs-0116-permissions']);
     expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
     expect(result(report, 'scs-0116-permissions').details.earlierSecretsDeleted).toBe(1);
@@ -145,6 +271,47 @@ describe('scs-0116-permissions details', () => {
     expect(s.liveSecrets()).toHaveLength(0);
   });
 
+  it('pages through every secret as openstacksdk does, and finds its own on a later page', async () => {
+    const s = await sim();
+    for (let i = 0; i < 25; i++) storeSecret(s, `filler-${i}`, i);
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    expect(result(report, 'scs-0116-permissions').verdict).toBe('PASS');
+    const lists = s.log.filter((l) => l.method === 'GET' && l.path.startsWith('/v1/secrets'));
+    expect(lists.map((l) => l.path)).toEqual([
+      '/v1/secrets',
+      '/v1/secrets?limit=10&offset=10',
+      '/v1/secrets?limit=10&offset=20',
+      '/v1/secrets',
+      '/v1/secrets?limit=10&offset=10',
+      '/v1/secrets?limit=10&offset=20',
+    ]);
+    expect(s.liveSecrets()).toHaveLength(25);
+  });
+
+  it('ABORTs when paging would send clients to another host (host_href), naming it', async () => {
+    const how = SIM_SITUATIONS['foreign-next-link']!;
+    const s = await sim(how.options);
+    how.setup?.(s);
+    const report = await run(s, 'member', {}, ['scs-0116-permissions']);
+    const r = result(report, 'scs-0116-permissions');
+    expect(r.verdict).toBe('ABORT');
+    expect(r.message).toMatch(
+      /continues at http:\/\/barbican.invalid:9311, not at the catalog's http:\/\/127.0.0.1:\d+ .*host_href/,
+    );
+  });
+
+  it.each([
+    ['internal-only', /in region RegionOne it has only internal endpoints, no public one/],
+    ['admin-interface-only', /only admin endpoints/],
+    ['no-endpoints', /has no endpoints in the token's catalog \(Keystone leaves disabled endpoints out\)/],
+  ] as const)('%s: presence and permissions name the cause; Barbican untouched', async (situation, cause) => {
+    const s = await sim(SIM_SITUATIONS[situation]!.options);
+    const report = await run(s, 'member', {}, OFFICIAL);
+    expect(result(report, 'scs-0116-permissions').message).toMatch(cause);
+    expect(result(report, 'scs-0116-presence').message).toMatch(cause);
+    expect(s.log.filter((l) => l.service === 'barbican')).toHaveLength(0);
+  });
+
   it('deletes by the UUID against the catalog endpoint even when secret_ref names another host', async () => {
     const s = await sim({ hostHref: () => 'http://barbican.invalid:9311' });
     const report = await run(s, 'member', {}, ['scs-0116-permissions']);
@@ -154,28 +321,10 @@ describe('scs-0116-permissions details', () => {
 });
 
 describe('informational checks', () => {
-  it('all pass (or report facts) against a well-configured key manager with personas', async () => {
+  it('the full check set with personas leaves no secret, order or container behind', async () => {
     const s = await sim({ ordersDeletableByMember: true });
-    const report = await run(s, 'member', {
-      personas: { reader: simulatorCloud(s, 'reader').auth, otherProject: simulatorCloud(s, 'other').auth },
-    });
-    const v = verdicts(report);
-    expect(v).toMatchObject({
-      'scs-0116-presence': 'PASS',
-      'scs-0116-permissions': 'PASS',
-      'km-roles': 'PASS',
-      'km-version': 'PASS',
-      'km-tls': 'FAIL', // plain http
-      'km-payload-roundtrip': 'PASS',
-      'km-key-order': 'PASS',
-      'km-container': 'PASS',
-      'km-backend': 'PASS',
-      'km-quota': 'PASS',
-      'km-transport-keys': 'PASS',
-      'km-reader-cannot-write': 'PASS',
-      'km-cross-project': 'PASS',
-      'km-no-leftovers': 'PASS',
-    });
+    const report = await run(s, 'member', personas(s));
+    expect(report.results.map((r) => r.id)).toEqual(CHECKS.map((c) => c.id));
     expect(s.liveSecrets()).toHaveLength(0);
     expect(s.orders.size).toBe(0);
     expect(s.containers.size).toBe(0);
@@ -231,13 +380,6 @@ describe('informational checks', () => {
     expect(s.orders.size).toBe(0);
   });
 
-  it('km-payload-roundtrip FAILs when the backend returns other bytes', async () => {
-    const s = await sim({ corruptPayloads: true });
-    const r = result(await run(s, 'member', {}, ['km-payload-roundtrip']), 'km-payload-roundtrip');
-    expect(r.verdict).toBe('FAIL');
-    expect(s.liveSecrets()).toHaveLength(0);
-  });
-
   it('km-backend: simple_crypto as global default FAILs with the Master-KEK hint; an HSM passes', async () => {
     const simple = await sim({
       secretStores: [{ name: 'Software Only Crypto', cryptoPlugin: 'simple_crypto', globalDefault: true }],
@@ -284,24 +426,9 @@ describe('informational checks', () => {
     expect(s.liveSecrets()).toHaveLength(0);
   });
 
-  it('km-roles FAILs for an admin credential and PASSes for a member', async () => {
-    const s = await sim();
-    expect(result(await run(s, 'admin', {}, ['km-roles']), 'km-roles').verdict).toBe('FAIL');
-    expect(result(await run(s, 'member', {}, ['km-roles']), 'km-roles').verdict).toBe('PASS');
-  });
-
   it('km-no-leftovers finds stale objects of earlier runs and the sweep deletes them', async () => {
     const s = await sim();
-    s.secrets.set('00000000-0000-4000-8000-0000000000aa', {
-      uuid: '00000000-0000-4000-8000-0000000000aa',
-      name: 'kmc-deadbeef-payload',
-      projectId: s.projects.main.id,
-      payload: Buffer.from('x'),
-      contentType: 'text/plain',
-      secretType: 'opaque',
-      created: '2020-01-01T00:00:00',
-      creatorId: 'x',
-    });
+    storeSecret(s, 'kmc-deadbeef-payload', 0xaa);
     const report = await run(s, 'member', {}, ['km-no-leftovers']);
     expect(result(report, 'km-no-leftovers').verdict).toBe('FAIL');
     expect(report.leftovers).toEqual([

@@ -50,7 +50,7 @@ Cloud selection (as the OpenStack client does):
 Optional extra credentials (clouds.yaml names) for informational checks:
       --reader-cloud NAME          a reader-only user of the same project
       --other-project-cloud NAME   a member of another project
-Timeouts in seconds: --connect-timeout 10  --headers-timeout 20  --body-timeout 30
+Timeouts in seconds: --connect-timeout 30  --headers-timeout 60  --body-timeout 60
 Output:
       --json                   full results with redacted evidence as JSON on stdout
   -v, --verbose                each request on stderr as it happens

@@ -37,6 +37,15 @@ beforeAll(async () => {
         region_name: 'RegionOne',
       },
       'sim-strict': { ...pw(sim.users.member), allow_private_addresses: false },
+      'sim-unscoped': {
+        auth: {
+          auth_url: `${sim.keystoneUrl}/v3`,
+          username: sim.users.member.name,
+          password: sim.users.member.password,
+          user_domain_name: 'Default',
+        },
+        region_name: 'RegionOne',
+      },
     },
   };
   writeFileSync(path.join(dir, 'clouds.yaml'), JSON.stringify(clouds));
@@ -75,7 +84,16 @@ describe('km-check', () => {
 
   it('takes the cloud from OS_CLOUD and ids from stdin, like openstack_test.py', async () => {
     const r = await cli(['-'], { OS_CLOUD: 'sim-nokm' }, 'scs-0116-presence\nscs-0116-permissions\n');
-    expect(r.out).toBe('scs-0116-presence: FAIL\nscs-0116-permissions: PASS\n');
+    // A key-manager only in another region: presence FAILs in our region-aware judgment, and
+    // permissions ABORTs as in openstack_test.py (openstacksdk finds no endpoint there).
+    expect(r.out).toBe('scs-0116-presence: FAIL\nscs-0116-permissions: ABORT\n');
+  });
+
+  it('a credential without a project still gets one ABORT line per testcase, as openstack_test.py prints them', async () => {
+    const r = await cli(['-c', 'sim-unscoped']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe('scs-0116-presence: ABORT\nscs-0116-permissions: ABORT\n');
+    expect(r.err).toMatch(/names no project/);
   });
 
   it('ignores unknown testcase ids with a warning, as the official script does', async () => {
@@ -107,6 +125,7 @@ describe('km-check', () => {
     expect(report.results[0].id).toBe('scs-0116-permissions');
     expect(report.results[0].evidence.map((e: { method: string }) => e.method)).toEqual([
       'POST',
+      'GET', // version discovery, as openstacksdk does before its first key-manager call
       'GET',
       'POST',
       'GET',

@@ -37,6 +37,8 @@ export interface CloudView {
   contactEmails: string[];
   archivedAt: Date | null;
   createdAt: Date;
+  schedule: string;
+  nextRunAt: Date | null;
   organization: { id: string; slug: string; name: string };
   /** The certified endpoint pinned by staff (lib/compliance/certified-endpoint.ts), or null. */
   certifiedEndpoint: { authUrl: string; region: string; pinnedAt: Date | null; pinnedBy: string | null } | null;
@@ -58,6 +60,8 @@ function view(c: CloudRow): CloudView {
     contactEmails: c.contactEmails,
     archivedAt: c.archivedAt,
     createdAt: c.createdAt,
+    schedule: c.schedule,
+    nextRunAt: c.nextRunAt,
     organization: c.organization,
     certifiedEndpoint:
       c.certifiedAuthUrl && c.certifiedRegion

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { db, Prisma, type Credential, type CredentialPersona } from '../db';
-import { authorize, type Action } from '../auth/policy';
+import { authorize, visibleOrganizationIds, type Action } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
+import { plural } from '../format';
 import { fingerprint, VaultError } from '../vault';
 import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
@@ -127,6 +128,21 @@ export async function assertCredentialAccess(
 
 function parsePersona(p: unknown): PersonaSlug {
   return parseInput(personaSchema, p ?? undefined);
+}
+
+/** Which of these clouds (ids, of the caller's visible organizations) have a primary credential. */
+export async function cloudsWithCredential(ctx: RequestContext, cloudIds: string[]): Promise<Set<string>> {
+  authorize(ctx.actor, 'cloud.list', { type: 'global' });
+  const orgIds = visibleOrganizationIds(ctx.actor);
+  const rows = await db.credential.findMany({
+    where: {
+      cloudId: { in: cloudIds },
+      persona: 'primary',
+      ...(orgIds ? { cloud: { organizationId: { in: orgIds } } } : {}),
+    },
+    select: { cloudId: true },
+  });
+  return new Set(rows.map((r) => r.cloudId));
 }
 
 /** The write-only views of a cloud's credentials, one per persona (null where none is set). */
@@ -355,6 +371,8 @@ export async function testConnection(
   });
   if (!row) throw new NotFoundError(`The ${PERSONA_LABEL[p]} of this cloud`);
   const config = await openRow(row);
+  // The region the checks will test: the cloud's (its certification record), as the run's resolver does.
+  const region = cloud.region || config.region;
   const started = Date.now();
   const http = new HttpClient({ caBundle: config.caBundle, allowPrivateAddresses: config.allowPrivateAddresses });
   http.redactor.addSecret(secretOf(config.auth));
@@ -365,7 +383,7 @@ export async function testConnection(
     durationMs: 0,
     authUrl: config.auth.authUrl,
     identityUrl: null,
-    region: config.region,
+    region,
     interface: config.interface,
     roles: [],
     project: null,
@@ -400,7 +418,7 @@ export async function testConnection(
       : null;
     result.user = token.user ? { id: token.user.id, name: token.user.name } : null;
     result.services = [...new Set(token.catalog.map((s) => s.type))].sort();
-    const km = selectEndpoint(token.catalog, 'key-manager', config.interface, config.region);
+    const km = selectEndpoint(token.catalog, 'key-manager', config.interface, region);
     result.keyManagerRegions = regionsOffering(token.catalog, 'key-manager', config.interface);
     if (km) result.keyManager = { url: km.endpoint.url, region: km.endpoint.region, serviceName: km.service.name };
     const elevated = result.roles.filter((r) => (ELEVATED_ROLES as readonly string[]).includes(r));
@@ -416,7 +434,12 @@ export async function testConnection(
     }
     if (!km) {
       result.warnings.push(
-        `The catalog lists no key-manager (${config.interface}) in region ${config.region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}.`,
+        `The catalog lists no key-manager (${config.interface}) in region ${region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}: the checks would find no key manager to test.`,
+      );
+    }
+    if (config.region !== region) {
+      result.warnings.push(
+        `The credential names region ${config.region}, but this cloud is certified in region ${region}: the checks test ${region}.`,
       );
     }
     const peer = http.tlsPeer(session.identityUrl);
@@ -454,7 +477,7 @@ export async function testConnection(
       targetType: 'cloud',
       targetId: cloud.slug,
       organizationId: cloud.organizationId,
-      summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${result.warnings.length} warning(s)` : ''}`,
+      summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${plural(result.warnings.length, 'warning')}` : ''}`,
     });
   });
   return result;

@@ -5,15 +5,18 @@
 // endpoint from the catalog, never by following the returned href: Barbican builds hrefs from
 // its host_href setting, which may name another host (or be wrong), and a token must only ever
 // travel to the endpoint the catalog gave us. This is also how the official testcase deletes.
+// Lists are read page by page through Barbican's `next` links, as openstacksdk reads them; a
+// `next` link to another host ends the list with a ForeignLinkError instead of being followed.
 
-import { ProtocolError } from './errors';
+import { ForeignLinkError, HttpStatusError, ProtocolError, TransportError, describeError } from './errors';
 import type { HttpClient, HttpResponse } from './http';
 import { parseVersions, type ApiVersion, type KeystoneSession } from './keystone';
 import { joinUrl, readJson, statusError } from './service';
 
 const SERVICE = 'key-manager';
 const PAGE_SIZE = 100;
-const MAX_PAGES = 50;
+/** A list longer than this many pages is refused rather than read forever (or cut short silently). */
+const MAX_PAGES = 1000;
 
 export type BarbicanObjectKind = 'secrets' | 'orders' | 'containers';
 
@@ -130,15 +133,36 @@ export class BarbicanClient {
     private readonly signal?: AbortSignal,
   ) {}
 
-  /** A client for the same endpoint acting with another credential, or with another cancel signal. */
-  withSession(session: KeystoneSession, signal: AbortSignal | undefined = this.signal): BarbicanClient {
-    return new BarbicanClient(this.http, session, this.endpoint, this.microversion, signal);
+  /**
+   * A client for the same endpoint acting with another credential; with a second argument, also
+   * with another cancel signal (`undefined`: none, for clean-ups that must happen after a cancel).
+   */
+  withSession(session: KeystoneSession, ...signal: [AbortSignal | undefined] | []): BarbicanClient {
+    // Not a default parameter: an explicit `undefined` must mean "no signal", not "the same one".
+    return new BarbicanClient(
+      this.http,
+      session,
+      this.endpoint,
+      this.microversion,
+      signal.length ? signal[0] : this.signal,
+    );
+  }
+
+  /** A client for the same credential whose v1 calls go to `v1Url` (the service URL version discovery gave). */
+  atServiceUrl(v1Url: string): BarbicanClient {
+    const endpoint = { ...this.endpoint, v1: v1Url.replace(/\/+$/, '') };
+    return new BarbicanClient(this.http, this.session, endpoint, this.microversion, this.signal);
   }
 
   /** One API call, with a single re-authentication when Barbican says 401 (expired/revoked token). */
   async call(method: string, path: string, options: CallOptions = {}): Promise<HttpResponse> {
     const session = options.session ?? this.session;
-    const url = withQuery(path.startsWith('http') ? path : joinUrl(this.endpoint.root, path), options.query);
+    const base = path.startsWith('http')
+      ? path
+      : path.startsWith('v1/')
+        ? joinUrl(this.endpoint.v1, path.slice(3))
+        : joinUrl(this.endpoint.root, path);
+    const url = withQuery(base, options.query);
     const signal = options.signal ?? this.signal;
     const send = () =>
       this.http.request({
@@ -176,6 +200,57 @@ export class BarbicanClient {
     return { status: res.status, versions: parseVersions(this.json(res)) };
   }
 
+  /**
+   * Version discovery as openstacksdk's transport (keystoneauth) does it for the key-manager, which
+   * openstacksdk asks for version 1: a catalog URL that ends in a v1 segment is used as it is;
+   * otherwise the document at the catalog URL (fetched without a token, once more with one after a
+   * 401) must list a v1 whose status is stable, current, supported or deprecated, and that
+   * version's self link gives the service URL (keystoneauth keeps the catalog's scheme and host
+   * when the link names another). When this fails, openstacksdk refuses the service ("exists but
+   * does not have any supported versions"): such a key manager is unusable for standard clients.
+   */
+  async standardDiscovery(): Promise<StandardDiscovery> {
+    const catalogUrl = this.endpoint.catalogUrl.replace(/\/+$/, '');
+    const last = new URL(catalogUrl).pathname.split('/').pop() ?? '';
+    const catalogVersion = versionNumber(last);
+    if (catalogVersion?.[0] === 1) return { usable: true, serviceUrl: catalogUrl, via: 'catalog-url' };
+    const url = catalogVersion ? catalogUrl.slice(0, -last.length - 1) : catalogUrl;
+    const failed = (why: string): StandardDiscovery => ({
+      usable: false,
+      url,
+      reason: `version discovery at ${this.http.redactor.text(url)} ${why}`,
+    });
+    let res: HttpResponse;
+    try {
+      res = await this.call('GET', url, { anonymous: true });
+      if (res.status === 401) res = await this.call('GET', url);
+    } catch (err) {
+      if (err instanceof TransportError || err instanceof HttpStatusError)
+        return failed(`failed: ${describeError(err)}`);
+      throw err;
+    }
+    if (res.status >= 400) return failed(`answered HTTP ${res.status}`);
+    let doc: unknown;
+    try {
+      doc = JSON.parse(res.text());
+    } catch {
+      return failed(`answered ${res.body.length} bytes that are not JSON (HTTP ${res.status})`);
+    }
+    const entries = versionEntries(doc);
+    if (!entries) return failed(`answered JSON without version data (HTTP ${res.status})`);
+    const usable = entries
+      .map((v) => ({ v, number: versionNumber(v.id) }))
+      .filter((e) => e.number?.[0] === 1 && USABLE_STATUSES.has(e.v.status) && e.v.self);
+    const best = usable.sort((a, b) => b.number![1] - a.number![1])[0];
+    if (!best) {
+      const listed = entries.map((v) => `${v.id ?? '?'} (${v.status || 'no status'}${v.self ? '' : ', no self link'})`);
+      return failed(
+        `lists no usable version 1 (${listed.length ? `listed: ${listed.join(', ')}` : 'no versions listed'}; openstacksdk accepts a v1 that is stable, current, supported or deprecated and has a self link)`,
+      );
+    }
+    return { usable: true, serviceUrl: combineVersionUrl(url, best.v.self!), via: 'document' };
+  }
+
   // ---------------------------------------------------------------- secrets
 
   async createSecret(spec: SecretSpec): Promise<{ ref: string; uuid: string }> {
@@ -197,7 +272,10 @@ export class BarbicanClient {
     return { ref: String(ref), uuid: uuidFromRef(ref, 'secrets') };
   }
 
-  /** One page of secrets, optionally filtered by exact name (Barbican's `name` filter). */
+  /**
+   * One page of secrets. Barbican's `name` filter is an SQL LIKE: case-insensitive on SQLite and
+   * MySQL, with `_` and `%` as wildcards; callers that need one exact name compare it themselves.
+   */
   async listSecrets(
     filter: { name?: string; limit?: number; offset?: number } = {},
   ): Promise<{ secrets: SecretMeta[]; total: number }> {
@@ -213,11 +291,13 @@ export class BarbicanClient {
     };
   }
 
-  /** Every secret (all pages), optionally filtered by exact name. */
-  async listAllSecrets(filter: { name?: string } = {}): Promise<SecretMeta[]> {
-    return this.collect((offset) =>
-      this.listSecrets({ ...filter, offset }).then((p) => ({ items: p.secrets, total: p.total })),
-    );
+  /**
+   * Every secret (all pages), optionally through Barbican's name filter (not exact, see
+   * listSecrets). `limit: null` sends no page size, so Barbican pages by its own default
+   * (default_limit_paging, 10), exactly as openstacksdk's secrets() does.
+   */
+  async listAllSecrets(filter: { name?: string; limit?: number | null } = {}): Promise<SecretMeta[]> {
+    return this.listAll('secrets', { name: filter.name, limit: pageSize(filter.limit) }, secretMeta);
   }
 
   async getSecret(uuid: string): Promise<SecretMeta> {
@@ -273,18 +353,8 @@ export class BarbicanClient {
     return orderMeta(this.json(await this.call('GET', `v1/orders/${uuid}`, { expect: [200] })));
   }
 
-  async listOrders(offset = 0): Promise<{ orders: OrderMeta[]; total: number }> {
-    const res = await this.call('GET', 'v1/orders', { query: { limit: PAGE_SIZE, offset }, expect: [200] });
-    const body = this.json<{ orders?: unknown; total?: unknown }>(res);
-    if (!Array.isArray(body.orders)) throw this.shapeError(res, 'an "orders" list');
-    return {
-      orders: body.orders.map((o) => orderMeta(o)),
-      total: typeof body.total === 'number' ? body.total : body.orders.length,
-    };
-  }
-
   async listAllOrders(): Promise<OrderMeta[]> {
-    return this.collect((offset) => this.listOrders(offset).then((p) => ({ items: p.orders, total: p.total })));
+    return this.listAll('orders', { limit: PAGE_SIZE }, orderMeta);
   }
 
   async deleteOrder(uuid: string): Promise<void> {
@@ -313,25 +383,9 @@ export class BarbicanClient {
     return containerMeta(this.json(await this.call('GET', `v1/containers/${uuid}`, { expect: [200] })));
   }
 
-  async listContainers(
-    filter: { name?: string; offset?: number } = {},
-  ): Promise<{ containers: ContainerMeta[]; total: number }> {
-    const res = await this.call('GET', 'v1/containers', {
-      query: { name: filter.name, limit: PAGE_SIZE, offset: filter.offset ?? 0 },
-      expect: [200],
-    });
-    const body = this.json<{ containers?: unknown; total?: unknown }>(res);
-    if (!Array.isArray(body.containers)) throw this.shapeError(res, 'a "containers" list');
-    return {
-      containers: body.containers.map((c) => containerMeta(c)),
-      total: typeof body.total === 'number' ? body.total : body.containers.length,
-    };
-  }
-
+  /** Every container (all pages), optionally through Barbican's (LIKE) name filter. */
   async listAllContainers(filter: { name?: string } = {}): Promise<ContainerMeta[]> {
-    return this.collect((offset) =>
-      this.listContainers({ ...filter, offset }).then((p) => ({ items: p.containers, total: p.total })),
-    );
+    return this.listAll('containers', { name: filter.name, limit: PAGE_SIZE }, containerMeta);
   }
 
   async deleteContainer(uuid: string): Promise<void> {
@@ -386,20 +440,114 @@ export class BarbicanClient {
 
   // ---------------------------------------------------------------- helpers
 
-  private async collect<T>(page: (offset: number) => Promise<{ items: T[]; total: number }>): Promise<T[]> {
+  /**
+   * A whole list, page by page, as openstacksdk's Resource.list reads it: the first page at the
+   * collection URL, then wherever the page's `next` link points, until a page is empty or has no
+   * `next`. A `next` link to another origin than the catalog's is not followed (a token never
+   * travels to a host the catalog does not name): ForeignLinkError.
+   */
+  private async listAll<T>(
+    kind: BarbicanObjectKind,
+    query: CallOptions['query'],
+    parse: (raw: unknown) => T,
+  ): Promise<T[]> {
     const all: T[] = [];
-    for (let i = 0; i < MAX_PAGES; i++) {
-      const { items, total } = await page(all.length);
-      all.push(...items);
-      if (items.length === 0 || all.length >= total) break;
+    const origin = new URL(this.endpoint.v1).origin;
+    let url = withQuery(joinUrl(this.endpoint.v1, kind), query);
+    for (let page = 1; ; page++) {
+      const res = await this.call('GET', url, { expect: [200] });
+      const body = this.json<Record<string, unknown>>(res);
+      const items = body[kind];
+      if (!Array.isArray(items)) throw this.shapeError(res, `a "${kind}" list`);
+      all.push(...items.map(parse));
+      const next = body.next;
+      if (items.length === 0 || typeof next !== 'string' || next === '') return all;
+      const target = new URL(next, url);
+      if (target.origin !== origin) {
+        throw new ForeignLinkError(
+          SERVICE,
+          this.http.redactor.text(url),
+          this.http.redactor.text(target.origin),
+          this.http.redactor.text(origin),
+        );
+      }
+      if (page >= MAX_PAGES) {
+        throw new ProtocolError(
+          SERVICE,
+          `Barbican's ${kind} list still had a next page after ${MAX_PAGES} pages; refusing to read further.`,
+          this.http.redactor.text(url),
+        );
+      }
+      url = target.toString();
     }
-    return all;
   }
 
   private shapeError(res: HttpResponse, what: string): ProtocolError {
     const url = this.http.redactor.text(res.url);
     return new ProtocolError(SERVICE, `Barbican's answer to ${url} has no ${what}.`, url);
   }
+}
+
+export type StandardDiscovery =
+  | { usable: true; serviceUrl: string; via: 'catalog-url' | 'document' }
+  | { usable: false; url: string; reason: string };
+
+const USABLE_STATUSES = new Set(['stable', 'current', 'supported', 'deprecated']);
+
+/** keystoneauth's normalize_version_number for the forms discovery meets: "v1", "1", "v1.2", "1.0". */
+function versionNumber(id: unknown): [number, number] | null {
+  if (typeof id !== 'string') return null;
+  const m = /^v?(\d+)(?:\.(\d+))?$/i.exec(id.trim());
+  return m ? [Number(m[1]), Number(m[2] ?? 0)] : null;
+}
+
+interface VersionEntry {
+  id: string | undefined;
+  status: string;
+  self: string | undefined;
+}
+
+/** The version list of a discovery document, where keystoneauth's get_version_data looks for it. */
+function versionEntries(doc: unknown): VersionEntry[] | null {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return null;
+  const d = doc as Record<string, unknown>;
+  const versions = d.versions as { values?: unknown } | unknown[] | undefined;
+  let raw: unknown[] | null = null;
+  if (versions && typeof versions === 'object' && !Array.isArray(versions) && Array.isArray(versions.values))
+    raw = versions.values;
+  else if (Array.isArray(versions)) raw = versions;
+  else if (d.version && typeof d.version === 'object') raw = [d.version];
+  else if ('id' in d) raw = [{ ...d, status: 'current' }];
+  if (!raw) return null;
+  return raw
+    .filter((v): v is Record<string, unknown> => !!v && typeof v === 'object')
+    .map((v) => {
+      const links = Array.isArray(v.links) ? (v.links as Array<Record<string, unknown>>) : [];
+      const self = links.find((l) => typeof l?.rel === 'string' && l.rel.toLowerCase() === 'self');
+      return {
+        id: typeof v.id === 'string' ? v.id : undefined,
+        status: typeof v.status === 'string' ? v.status.toLowerCase() : '',
+        self: typeof self?.href === 'string' ? self.href : undefined,
+      };
+    });
+}
+
+/**
+ * keystoneauth's _combine_relative_url: the version's link resolved against the discovery URL;
+ * when it names another host, keystoneauth keeps the discovery URL's scheme and host and appends
+ * only the link's last path segment (the version).
+ */
+export function combineVersionUrl(discoveryUrl: string, href: string): string {
+  const base = new URL(`${discoveryUrl.replace(/\/+$/, '')}/`);
+  const link = new URL(href, base);
+  if (link.host === base.host) return `${base.protocol}//${base.host}${link.pathname}`.replace(/\/+$/, '');
+  const version = href.replace(/\/+$/, '').split('/').pop() ?? '';
+  const path = base.pathname.replace(/\/+$/, '');
+  return `${base.protocol}//${base.host}${path.endsWith(version) ? path : `${path}/${version}`}`;
+}
+
+function pageSize(limit: number | null | undefined): number | undefined {
+  return limit === null ? undefined : (limit ?? PAGE_SIZE);
 }
 
 function withQuery(url: string, query: CallOptions['query']): string {

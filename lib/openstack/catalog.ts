@@ -87,3 +87,40 @@ export function regionsOffering(catalog: CatalogService[], type: string, iface?:
   }
   return [...regions].sort();
 }
+
+/** Why the catalog offers no endpoint of a service type on an interface in a region. */
+export type EndpointAbsence =
+  /** No service of the type at all. */
+  | { cause: 'not-in-catalog' }
+  /** The service is listed without endpoints (Keystone leaves disabled endpoints out of a token's catalog). */
+  | { cause: 'no-endpoints' }
+  /** Endpoints in the region (any region without one), but none on the interface. */
+  | { cause: 'other-interfaces'; interfaces: string[] }
+  /** Endpoints only in other regions (with the interfaces each offers). */
+  | { cause: 'other-regions'; regions: Array<{ region: string; interfaces: string[] }> };
+
+/**
+ * Why selectEndpoint() found nothing (call it only then): the facts behind keystoneauth's EndpointNotFound, so that a
+ * message can name the cause ("only internal endpoints", "only in region X", "no endpoints").
+ */
+export function endpointAbsence(catalog: CatalogService[], type: string, region?: string): EndpointAbsence {
+  const services = catalog.filter((s) => s.type === type);
+  if (services.length === 0) return { cause: 'not-in-catalog' };
+  const endpoints = services.flatMap((s) => s.endpoints);
+  if (endpoints.length === 0) return { cause: 'no-endpoints' };
+  const norm = (e: CatalogEndpoint) => e.interface.toLowerCase().replace(/url$/, '');
+  const here = endpoints.filter((e) => !region || e.region === region);
+  if (here.length > 0) return { cause: 'other-interfaces', interfaces: [...new Set(here.map(norm))].sort() };
+  const byRegion = new Map<string, Set<string>>();
+  for (const e of endpoints) {
+    const r = e.region ?? '(no region)';
+    if (!byRegion.has(r)) byRegion.set(r, new Set());
+    byRegion.get(r)!.add(norm(e));
+  }
+  return {
+    cause: 'other-regions',
+    regions: [...byRegion]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([r, set]) => ({ region: r, interfaces: [...set].sort() })),
+  };
+}

@@ -77,6 +77,25 @@ export class ProtocolError extends OpenStackError {
   }
 }
 
+/**
+ * A list page whose `next` link names another origin than the catalog's endpoint (Barbican builds
+ * it from its host_href setting). openstacksdk follows such a link with its token; we never do.
+ */
+export class ForeignLinkError extends ProtocolError {
+  constructor(
+    service: string,
+    url: string,
+    readonly linkOrigin: string,
+    readonly catalogOrigin: string,
+  ) {
+    super(
+      service,
+      `The list at ${url} continues at ${linkOrigin}, not at the catalog's ${catalogOrigin} (Barbican builds its next links from host_href): standard clients such as openstacksdk follow that link with their token, and this checker does not send a token to a host the catalog does not name.`,
+      url,
+    );
+  }
+}
+
 /** The cloud configuration given to us is incomplete or contradictory. */
 export class ConfigError extends OpenStackError {}
 

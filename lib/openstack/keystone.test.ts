@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseInterface, parseCatalog, regionsOffering, selectEndpoint } from './catalog';
+import { endpointAbsence, normaliseInterface, parseCatalog, regionsOffering, selectEndpoint } from './catalog';
 import { ConfigError } from './errors';
 import { Token, authBody, parseVersions, validateAuth } from './keystone';
 
@@ -75,10 +75,7 @@ describe('validateAuth', () => {
       { type: 'password', authUrl: 'ftp://x', username: 'u', password: 'p', projectId: 'x', userDomainName: 'D' },
       /not an http/,
     ],
-    [
-      { type: 'password', authUrl: 'https://k', username: 'u', password: 'p', userDomainName: 'D' },
-      /project is needed/,
-    ],
+    [{ type: 'password', authUrl: 'https://k', username: 'u', password: 'p', userDomainName: 'D' }, /names no project/],
     [{ type: 'password', authUrl: 'https://k', username: 'u', password: 'p', projectId: 'x' }, /user_domain_name/],
     [
       { type: 'password', authUrl: 'https://k', username: 'u', password: 'p', projectName: 'x', userDomainName: 'D' },
@@ -106,6 +103,12 @@ describe('validateAuth', () => {
     expect(() => validateAuth(auth as never)).toThrow(ConfigError);
     expect(() => validateAuth(auth as never)).toThrow(msg);
   });
+
+  it('accepts a password credential without a project when asked to (loading a cloud, not authenticating)', () => {
+    const auth = { type: 'password', authUrl: 'https://k', username: 'u', password: 'p', userDomainName: 'D' } as const;
+    expect(() => validateAuth(auth, { requireProject: false })).not.toThrow();
+    expect(() => validateAuth(auth)).toThrow(/names no project/);
+  });
 });
 
 describe('catalog', () => {
@@ -129,6 +132,24 @@ describe('catalog', () => {
     expect(selectEndpoint(catalog, 'key-manager', 'public', 'R1')).toBeUndefined();
     expect(selectEndpoint(catalog, 'key-manager', 'internal', 'R1')?.endpoint.url).toBe('http://10.0.0.1:9311');
     expect(selectEndpoint(catalog, 'key-manager', 'public')?.endpoint.url).toBe('https://km.r2:9311');
+  });
+
+  it('says why no endpoint matched: other interfaces, other regions, no endpoints, no service', () => {
+    expect(endpointAbsence(catalog, 'key-manager', 'R1')).toEqual({
+      cause: 'other-interfaces',
+      interfaces: ['internal'],
+    });
+    expect(endpointAbsence(catalog, 'key-manager', 'R9')).toEqual({
+      cause: 'other-regions',
+      regions: [
+        { region: 'R1', interfaces: ['internal'] },
+        { region: 'R2', interfaces: ['public'] },
+        { region: 'R3', interfaces: ['public'] },
+      ],
+    });
+    const empty = parseCatalog([{ type: 'key-manager', name: 'barbican', endpoints: [] }]);
+    expect(endpointAbsence(empty, 'key-manager', 'R1')).toEqual({ cause: 'no-endpoints' });
+    expect(endpointAbsence(catalog, 'volumev3', 'R1')).toEqual({ cause: 'not-in-catalog' });
   });
 
   it('lists the regions offering a service', () => {

@@ -22,6 +22,7 @@ export const kmBackend: CheckDefinition = {
   target: 'informational',
   lifetime: 'month',
   preflight: true,
+  expectations: { 'full-check-set': 'PASS', 'simple-crypto-backend': 'FAIL', 'hsm-backend': 'PASS' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

@@ -15,6 +15,7 @@ export const kmContainer: CheckDefinition = {
   target: 'informational',
   lifetime: 'week',
   preflight: true,
+  expectations: { 'full-check-set': 'PASS', 'policy-denies-member': 'FAIL' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

@@ -18,6 +18,7 @@ export const kmCrossProject: CheckDefinition = {
   lifetime: 'week',
   preflight: true,
   persona: 'otherProject',
+  expectations: { 'full-check-set': 'PASS', 'cve-2022-3100': 'FAIL' },
   async run(ctx) {
     if (!ctx.hasPersona('otherProject')) {
       return abort('No credential of a second project is configured for this cloud, so this check could not run.', {

@@ -28,6 +28,7 @@ export const kmNoLeftovers: CheckDefinition = {
   target: 'informational',
   lifetime: 'week',
   preflight: true,
+  expectations: { 'full-check-set': 'PASS', 'no-key-manager': 'ABORT' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

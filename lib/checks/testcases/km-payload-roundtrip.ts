@@ -14,6 +14,7 @@ export const kmPayloadRoundtrip: CheckDefinition = {
   target: 'informational',
   lifetime: 'week',
   preflight: true,
+  expectations: { 'full-check-set': 'PASS', 'corrupt-payloads': 'FAIL', 'policy-denies-member': 'FAIL' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

@@ -13,6 +13,7 @@ export const kmQuota: CheckDefinition = {
   target: 'informational',
   lifetime: 'week',
   preflight: true,
+  expectations: { 'full-check-set': 'PASS', 'zero-quota': 'FAIL' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

@@ -16,6 +16,7 @@ export const kmReaderCannotWrite: CheckDefinition = {
   lifetime: 'week',
   preflight: true,
   persona: 'reader',
+  expectations: { 'full-check-set': 'PASS', 'reader-can-write': 'FAIL' },
   async run(ctx) {
     if (!ctx.hasPersona('reader'))
       return abort('No reader credential is configured for this cloud, so this check could not run.', {

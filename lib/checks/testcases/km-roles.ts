@@ -13,6 +13,16 @@ export const kmRoles: CheckDefinition = {
   target: 'informational',
   lifetime: 'week',
   preflight: false,
+  expectations: {
+    member: 'PASS',
+    'application-credential': 'PASS',
+    reader: 'FAIL',
+    admin: 'FAIL',
+    manager: 'FAIL',
+    'wrong-password': 'ABORT',
+    'no-project': 'ABORT',
+    'full-check-set': 'PASS',
+  },
   async run(ctx) {
     let session;
     try {

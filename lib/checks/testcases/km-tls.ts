@@ -16,6 +16,7 @@ export const kmTls: CheckDefinition = {
   target: 'informational',
   lifetime: 'week',
   preflight: false,
+  expectations: { 'full-check-set': 'FAIL', 'trusted-tls': 'PASS', 'no-key-manager': 'ABORT' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

@@ -11,6 +11,7 @@ export const kmTransportKeys: CheckDefinition = {
   target: 'informational',
   lifetime: 'month',
   preflight: true,
+  expectations: { 'full-check-set': 'PASS', 'no-key-manager': 'ABORT' },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

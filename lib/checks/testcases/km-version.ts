@@ -15,6 +15,13 @@ export const kmVersion: CheckDefinition = {
   target: 'informational',
   lifetime: 'month',
   preflight: false,
+  expectations: {
+    'full-check-set': 'PASS',
+    'discovery-fails': 'ABORT',
+    'discovery-no-v1': 'FAIL',
+    'versioned-url-discovery-fails': 'ABORT',
+    'no-key-manager': 'ABORT',
+  },
   async run(ctx) {
     const km = await ctx.keyManager();
     if (!km.present) return notApplicable(ctx.region);

@@ -1,24 +1,29 @@
 // scs-0116-permissions (mandatory): "Key manager (if present) is usable with member role."
 //
 // The official sequence (Tests/iaas/scs_0116_key_manager/key_manager.py,
-// compute_scs_0116_permissions), step for step:
+// compute_scs_0116_permissions, through openstacksdk), step for step:
 //   pre-flight: token must carry member and neither admin nor manager, else ABORT;
-//   no key-manager endpoint -> PASS (the testcase does not apply);
-//   delete leftovers of earlier runs, found by the fixed secret name;
+//   no key-manager service in the catalog -> PASS (the testcase does not apply);
+//   a key-manager service that standard clients cannot use from the region and interface under
+//   test -> ABORT: no endpoint there (openstacksdk: EndpointNotFound), or version discovery that
+//   yields no usable v1 (openstacksdk: NotSupported);
+//   list every secret (all pages, through Barbican's next links) and delete those whose name is
+//   exactly the fixed test name (leftovers of earlier runs);
 //   create an opaque text/plain secret with that name;
-//   find it by name in the list; delete it by the UUID parsed from its secret_ref.
+//   list again and find it; delete it by the UUID parsed from its secret_ref.
 // A 403 anywhere, or a created secret that cannot be found, is a FAIL; anything else that stops
-// the sequence (transport errors, timeouts, 5xx, other statuses) is an ABORT.
+// the sequence (transport errors, timeouts, 5xx, other statuses, a next link to another host) is
+// an ABORT.
 //
 // The secret keeps the official fixed name (not our run prefix) so that this testcase and the
 // official one clean up after each other; the sweep covers that name too.
 
 import { describeError, isStatus, type BarbicanClient } from '../../openstack';
 import { OFFICIAL_TEST_SECRET_NAME } from '../context';
-import { abortFromError, fail, isForbidden, pass } from '../outcome';
+import { abort, abortFromError, fail, isForbidden, pass } from '../outcome';
 import type { CheckDefinition, CheckOutcome } from '../types';
 import type { CheckContext } from '../context';
-import { deleteAndReport, listRegions, randomTextPayload } from './shared';
+import { PREFLIGHT_ABORTS, deleteAndReport, describeAbsence, randomTextPayload } from './shared';
 
 const POLICY_HINT =
   'adjust Barbican\'s policy so that the member role is equivalent to creator ("creator": "role:member"), as scs-0116 requires';
@@ -31,16 +36,67 @@ export const scs0116Permissions: CheckDefinition = {
   target: 'mandatory',
   lifetime: 'week',
   preflight: true,
+  expectations: {
+    member: 'PASS',
+    'application-credential': 'PASS',
+    ...PREFLIGHT_ABORTS,
+    'policy-denies-member': 'FAIL',
+    'no-key-manager': 'PASS',
+    'other-region-only': 'ABORT',
+    'internal-only': 'ABORT',
+    'admin-interface-only': 'ABORT',
+    'disabled-endpoint': 'ABORT',
+    'no-endpoints': 'ABORT',
+    'case-variant-secret': 'PASS',
+    proxy: 'PASS',
+    'discovery-fails': 'ABORT',
+    'discovery-no-v1': 'ABORT',
+    'versioned-url-discovery-fails': 'PASS',
+    'foreign-next-link': 'ABORT',
+    'foreign-host-href-one-page': 'PASS',
+    'alias-next-link': {
+      verdict: 'ABORT',
+      official: 'PASS',
+      because:
+        'openstacksdk follows a next link to any host with its token, and passes when that host answers; we never send a token to a host the catalog does not name',
+    },
+    'slow-create': 'PASS',
+    'late-create': 'ABORT',
+    'created-secret-hidden': {
+      verdict: 'FAIL',
+      official: 'ABORT',
+      because:
+        'upstream means FAIL (RuntimeError "not discoverable"), but its finally block then indexes the empty list and the IndexError turns the verdict into ABORT',
+    },
+    'full-check-set': 'PASS',
+  },
   async run(ctx) {
     const km = await ctx.keyManager();
+    const where = ctx.region ? `region ${ctx.region}` : 'the catalog';
     if (!km.present) {
-      const elsewhere = km.otherRegions.length > 0 ? ` (it exists in ${listRegions(km.otherRegions)})` : '';
-      return pass(
-        `No key-manager endpoint in ${ctx.region ? `region ${ctx.region}` : 'the catalog'}${elsewhere}, so the testcase does not apply.`,
-        { applicable: false },
+      if (km.absence.cause === 'not-in-catalog') {
+        return pass('The catalog lists no key-manager service, so the testcase does not apply.', {
+          applicable: false,
+        });
+      }
+      return abort(
+        `The catalog lists a key-manager service, but ${describeAbsence(km.absence, ctx.iface, ctx.region)}: standard clients (openstacksdk) find no ${ctx.iface} key-manager endpoint in ${where} and stop there, so the testcase could not run; register (and enable) a ${ctx.iface} key-manager endpoint in ${ctx.region ?? 'the region'}.`,
+        { applicable: true, region: ctx.region ?? null, interface: ctx.iface, absence: km.absence },
       );
     }
-    return usableWithMemberRole(ctx, km.client);
+    let discovery;
+    try {
+      discovery = await km.client.standardDiscovery();
+    } catch (err) {
+      return abortFromError(err, 'run version discovery', ctx.http.redactor);
+    }
+    if (!discovery.usable) {
+      return abort(
+        `Standard clients cannot use this key manager: ${discovery.reason}, so openstacksdk refuses the service ("exists but does not have any supported versions") and the testcase could not run; serve a version document that lists v1 as stable at ${km.endpoint.root}/, or register the versioned URL ${km.endpoint.root}/v1 in the catalog.`,
+        { discoveryUrl: discovery.url, catalogUrl: km.endpoint.catalogUrl },
+      );
+    }
+    return usableWithMemberRole(ctx, km.client.atServiceUrl(discovery.serviceUrl), discovery.serviceUrl);
   },
 };
 
@@ -57,13 +113,23 @@ function judge(err: unknown, step: string, ctx: CheckContext, details: Record<st
   return { ...outcome, details: { ...details, ...outcome.details, step } };
 }
 
-async function usableWithMemberRole(ctx: CheckContext, client: BarbicanClient): Promise<CheckOutcome> {
+/** The secrets named exactly like the test secret, from a full listing as openstacksdk pages it. */
+async function findByExactName(client: BarbicanClient, name: string) {
+  // No name filter: Barbican's is an SQL LIKE (case-insensitive on SQLite and MySQL), which would
+  // also find "SCS-Member-Role-Test-Secret" of someone else. The official script filters locally too.
+  return (await client.listAllSecrets({ limit: null })).filter((s) => s.name === name);
+}
+
+async function usableWithMemberRole(
+  ctx: CheckContext,
+  client: BarbicanClient,
+  serviceUrl: string,
+): Promise<CheckOutcome> {
   const name = OFFICIAL_TEST_SECRET_NAME;
-  const details: Record<string, unknown> = { secretName: name, earlierSecretsDeleted: 0 };
+  const details: Record<string, unknown> = { secretName: name, serviceUrl, earlierSecretsDeleted: 0 };
 
   try {
-    const earlier = await client.listAllSecrets({ name });
-    for (const secret of earlier) {
+    for (const secret of await findByExactName(client, name)) {
       try {
         await client.deleteSecret(secret.uuid);
       } catch (err) {
@@ -95,8 +161,7 @@ async function usableWithMemberRole(ctx: CheckContext, client: BarbicanClient): 
   let findError: unknown;
   let deleteError: unknown;
   try {
-    const listed = await client.listAllSecrets({ name });
-    found = listed.some((s) => s.uuid === created.uuid);
+    found = (await findByExactName(client, name)).some((s) => s.uuid === created.uuid);
   } catch (err) {
     findError = err;
   } finally {
@@ -104,13 +169,13 @@ async function usableWithMemberRole(ctx: CheckContext, client: BarbicanClient): 
   }
   if (deleteError) details.deleteError = ctx.http.redactor.text(describeError(deleteError));
 
-  if (findError) return judge(findError, 'find the created secret by name', ctx, details);
+  if (findError) return judge(findError, 'find the created secret in the secret list', ctx, details);
   if (found && deleteError) return judge(deleteError, 'delete the secret', ctx, details);
   if (!found) {
     return fail(
-      `The secret created as member was not in the member's secret list (name filter "${name}"); ${POLICY_HINT}, including listing (secrets:get).`,
+      `The secret created as member was not in the member's secret list (looked for the name "${name}"); ${POLICY_HINT}, including listing (secrets:get).`,
       details,
     );
   }
-  return pass('A member created a secret, found it by name and deleted it by UUID.', details);
+  return pass('A member created a secret, found it in the secret list and deleted it by UUID.', details);
 }
