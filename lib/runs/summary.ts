@@ -10,7 +10,7 @@ import { evaluate, type Evaluation } from '../compliance/verdict';
 import type { ResultView, RunView } from './service';
 
 export interface RunSummary {
-  /** One evaluation per profile of the day the run ended (official versions, ours); null while the run is not finished. */
+  /** One evaluation per profile of the day the run ended (official versions, ours); null until the run finished. */
   verdicts: Evaluation[] | null;
   counts: { PASS: number; FAIL: number; ABORT: number };
   durationMs: number | null;

@@ -14,7 +14,7 @@ import { ScheduleForm } from '@/components/runs/schedule-form';
 import { RunStatusTag } from '@/components/runs/verdict';
 import { setScheduleAction, startRunAction } from '../../runs/actions';
 import { cloudCompliance, cloudHistory, parsePeriod, PERIODS } from '@/lib/compliance';
-import { HistoryStrips, PeriodFilter, StatusTag } from '@/components/compliance/status';
+import { HistoryStrips, PeriodFilter } from '@/components/compliance/status';
 import { ComplianceSection } from '@/components/compliance/headline';
 import { GrantCertificateForm, RevokeCertificateForm } from '@/components/certificates/certificate-forms';
 import { formatDay } from '@/lib/format';
