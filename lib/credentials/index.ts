@@ -187,6 +187,10 @@ export function credentialConfigFrom(input: z.infer<typeof credentialInput>, clo
 export async function setCredential(ctx: RequestContext, slug: string, input: unknown): Promise<CredentialView> {
   const cloud = await cloudFor(ctx, slug, 'credential.write');
   const data = parseInput(credentialInput, input);
+  // The per-cloud address-guard switch lets the checks reach internal services and show their answers
+  // in the evidence: a CSP (possibly hostile tenant) may not set it for its own cloud.
+  if (data.allow_private_addresses)
+    authorize(ctx.actor, 'credential.allow_private', { type: 'cloud', organizationId: cloud.organizationId });
   const config = credentialConfigFrom(data, cloud.region);
   const persona = data.persona;
   const id = crypto.randomUUID();
