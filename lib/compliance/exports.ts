@@ -9,6 +9,7 @@ import { complianceOverview, statusOf, type CloudCompliance, type OverviewReques
 import type { History } from './history';
 import { LOOK } from './presentation';
 import { STATUSES } from './index';
+import { markdownText } from '../markdown';
 
 function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
@@ -73,7 +74,7 @@ export async function overviewExport(
       filename: `compliance-${day}.csv`,
     };
   if (format === 'markdown') {
-    const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const md = markdownText;
     const lines = [
       '| Name | Organization | scs-0116 v1 | Draft | Attestation | Certificate |',
       '|---|---|---|---|---|---|',
