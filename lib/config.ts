@@ -58,7 +58,7 @@ const schema = z.object({
   /** Where root keeps the embedded cluster and a copy of its programs when DATA_DIR is not reachable for postgres. */
   EMBEDDED_PG_RUNTIME_DIR: optional(text).default('/var/lib/scs-km'),
   DB_POOL_SIZE: optional(int(1, 1000)).default(10),
-  DB_STATEMENT_TIMEOUT_MS: optional(int(100, 3_600_000)).default(4000),
+  DB_STATEMENT_TIMEOUT_MS: optional(int(100, 3_600_000)).default(15_000),
   DB_CONNECT_TIMEOUT_MS: optional(int(100, 600_000)).default(3000),
   QUEUE_POOL_SIZE: optional(int(1, 1000)).default(6),
   DEBUG_POSTGRES: optional(text),

@@ -7,14 +7,16 @@ import http from 'node:http';
 import next from 'next';
 import { closeServer } from './lib/close-server';
 import { log } from './lib/log';
+import { loadConfig } from '../lib/config';
 
-const socketPath = process.env.WEB_SOCKET;
-if (!socketPath || !process.send) {
-  console.error('web: start me through scripts/start.ts (needs WEB_SOCKET and an IPC channel)');
+const cfg = loadConfig();
+const socketPath = cfg.WEB_SOCKET;
+if (!socketPath || !process.send || !cfg.SCS_FRONT_SECRET) {
+  console.error('web: start me through scripts/start.ts (needs WEB_SOCKET, SCS_FRONT_SECRET and an IPC channel)');
   process.exit(2);
 }
-const host = process.env.HOST || '127.0.0.1';
-const port = Number(process.env.PORT || 3000);
+const host = cfg.HOST;
+const port = cfg.PORT;
 let server: http.Server | undefined;
 let worker: { stop(): Promise<void> } | undefined;
 let stopping = false;
@@ -38,7 +40,7 @@ process.on('disconnect', () => void shutdown('front process gone'));
 try {
   // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
   // Started before serving, so the queue is set up as a supervising worker, not as a mere sender.
-  if (process.env.WORKERS !== 'off') {
+  if (cfg.WORKERS !== 'off') {
     const { startWorker } = await import('../lib/jobs');
     const { defaultResolver } = await import('../lib/runs');
     worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });
