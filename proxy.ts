@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from 'next/server';
 import { FRONT_STATED_HEADERS, fromFront } from './lib/auth/client-address';
 import { config as appConfig } from './lib/config';
 import { pageCsp } from './lib/security-headers';
+import { CROSS_SITE_MESSAGE, crossSite } from './lib/api/origin';
 
 /**
  * Runs before every request reaches a page, action or route handler (also under `next dev` and a
@@ -10,6 +11,8 @@ import { pageCsp } from './lib/security-headers';
  *   anyone else they are dropped, so neither the audit log, the sign-in limiter, the same-origin
  *   guard nor Auth.js (URLs, Secure cookies) takes a client's word for them;
  * - a path that is not valid percent-encoding is a 400, not an error deep in routing;
+ * - a server action from another site (or with an Origin that is no origin at all) is a 403 here, before
+ *   Next.js's own check would turn it into a 500;
  * - pages get a Content-Security-Policy with a fresh nonce (Next.js puts it on its scripts).
  */
 export function proxy(request: NextRequest): NextResponse {
@@ -23,6 +26,12 @@ export function proxy(request: NextRequest): NextResponse {
       ? NextResponse.json({ error: { code: 'invalid_path', message } }, { status: 400 })
       : new NextResponse(message, { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
   }
+
+  if (request.method === 'POST' && headers.has('next-action') && crossSite({ headers, url: request.url }))
+    return new NextResponse(CROSS_SITE_MESSAGE, {
+      status: 403,
+      headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+    });
 
   // Route handlers answer their own types and policies (plain HTML public pages set script-src 'none').
   if (ROUTE_HANDLER.test(path)) return NextResponse.next({ request: { headers } });

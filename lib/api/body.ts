@@ -85,7 +85,11 @@ export async function readJsonBody(req: Request, opts: { optional?: boolean } = 
     throw new AppError('invalid_json', `The request body must be JSON${opts.optional ? ' (or empty)' : ''}.`, 400);
   }
   const bad = nulPath(value);
-  if (bad) throw new ValidationError({ [bad]: 'Must not contain a NUL character (\\u0000).' });
+  if (bad)
+    throw new ValidationError(
+      { [bad]: 'Must not contain a NUL character (\\u0000).' },
+      'Text must not contain a NUL character (\\u0000).',
+    );
   return value;
 }
 

@@ -11,19 +11,18 @@ import { fromFront } from '../auth/client-address';
  */
 export function assertSameOrigin(req: Request): void {
   if (req.headers.get('authorization')) return;
-  const site = req.headers.get('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') throw crossSite();
-  const origin = req.headers.get('origin');
-  if (origin === null) return;
-  if (!allowedOrigins(req).has(parseOrigin(origin) ?? '\u0000')) throw crossSite();
+  if (crossSite(req)) throw new AppError('cross_origin', CROSS_SITE_MESSAGE, 403);
 }
 
-function crossSite(): AppError {
-  return new AppError(
-    'cross_origin',
-    'Cross-site requests are refused: send it from this dashboard, or use a token.',
-    403,
-  );
+export const CROSS_SITE_MESSAGE = 'Cross-site requests are refused: send it from this dashboard, or use a token.';
+
+/** Whether a browser says the request comes from another site (or gives an Origin that is none). */
+export function crossSite(req: Pick<Request, 'headers' | 'url'>): boolean {
+  const site = req.headers.get('sec-fetch-site');
+  if (site && site !== 'same-origin' && site !== 'none') return true;
+  const origin = req.headers.get('origin');
+  if (origin === null) return false;
+  return !allowedOrigins(req).has(parseOrigin(origin) ?? '\u0000');
 }
 
 /** "scheme://host:port" of an Origin header, or null when it is not one (e.g. "null", garbage). */
@@ -38,7 +37,7 @@ export function parseOrigin(value: string): string | null {
  * This site's origin as the request reached it: the address the front process states (it knows the
  * public scheme and host), else the Host header with the request's own scheme; and PUBLIC_URL's.
  */
-export function requestOrigin(req: Request): string | null {
+export function requestOrigin(req: Pick<Request, 'headers' | 'url'>): string | null {
   const h = req.headers;
   const front = fromFront(h);
   const host = (front && h.get('x-forwarded-host')) || h.get('host');
@@ -46,7 +45,7 @@ export function requestOrigin(req: Request): string | null {
   return host ? parseOrigin(`${proto}://${host}`) : null;
 }
 
-function allowedOrigins(req: Request): Set<string> {
+function allowedOrigins(req: Pick<Request, 'headers' | 'url'>): Set<string> {
   const out = new Set<string>();
   const own = requestOrigin(req);
   if (own) out.add(own);

@@ -255,6 +255,11 @@ export function createFront(o: FrontOptions): http.Server {
 
   function pass(req: http.IncomingMessage, res: http.ServerResponse, https: boolean): void {
     const path = (req.url ?? '/').split('?')[0];
+    if (o.database?.down() && !STATIC_PATH.test(path)) {
+      req.resume();
+      send(req, res, databaseUnavailableAnswer(path), https);
+      return;
+    }
     const upstream = http.request(
       { socketPath: o.socketPath, agent, method: req.method, path: req.url, headers: forwardHeaders(req, o) },
       (answer) => {
