@@ -32,8 +32,8 @@ const bool = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+  .pipe(z.enum(['true', 'false'], { message: 'must be true or false' }))
+  .transform((v) => v === 'true');
 const url = (protocols: string[]) =>
   z
     .string()

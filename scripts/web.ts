@@ -1,8 +1,8 @@
 // The web process: the Next.js app (and, unless WORKERS=off, the run worker), started by
 // scripts/start.ts, which owns the public port and hands requests to us over a Unix socket in a
-// private (0700) directory. Only the front can reach that socket, so the client address and
-// forwarding headers it sets are taken as given. We report a heartbeat over IPC every second;
-// when the front goes away, we stop.
+// private (0700) directory. The client address and forwarding headers count only with the front's
+// per-boot proof (SCS_FRONT_SECRET; proxy.ts drops them otherwise). We report a heartbeat over IPC
+// every second; when the front goes away, we stop.
 import http from 'node:http';
 import next from 'next';
 import { closeServer } from './lib/close-server';

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
+import { config } from '../config';
 import { fingerprint, VaultError } from '../vault';
 import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
@@ -460,6 +461,6 @@ export function vaultProviderName(): string {
   try {
     return getVault().provider.name;
   } catch {
-    return process.env.KEK_PROVIDER || 'file';
+    return config().KEK_PROVIDER;
   }
 }

@@ -17,7 +17,7 @@ interface Operation {
 const RUNS = Number(process.env.FUZZ_RUNS || 12);
 const SECONDS = Number(process.env.FUZZ_SECONDS || 20);
 
-let ops: Operation[] = [];
+const ops: Operation[] = [];
 let w: World;
 let cspCookie = '';
 let known: Record<string, string[]> = {};
