@@ -84,21 +84,26 @@ async function refusal(q: Query, email: string, address: string | null, now: Dat
  */
 export async function reserveSignIn(email: string, address: string | null, now = new Date()): Promise<Reservation> {
   const account = accountKey(email);
-  return db.$transaction(async (tx) => {
-    // Account first, then address: every transaction takes them in this order, so none deadlock.
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`signin:${account}`}, 0))`;
-    if (address)
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`signin:${addressKey(address)}`}, 0))`;
-    const refused = await refusal(tx, email, address, now);
-    if (refused) return { ok: false as const, ...refused };
-    const rows = [
-      { key: account, address, at: now },
-      ...(address ? [{ key: addressKey(address), address, at: now }] : []),
-    ];
-    const ids: bigint[] = [];
-    for (const data of rows) ids.push((await tx.signInFailure.create({ data, select: { id: true } })).id);
-    return { ok: true as const, ids };
-  });
+  return db.$transaction(
+    async (tx) => {
+      // Account first, then address: every transaction takes them in this order, so none deadlock.
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`signin:${account}`}, 0))`;
+      if (address)
+        await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`signin:${addressKey(address)}`}, 0))`;
+      const refused = await refusal(tx, email, address, now);
+      if (refused) return { ok: false as const, ...refused };
+      const rows = [
+        { key: account, address, at: now },
+        ...(address ? [{ key: addressKey(address), address, at: now }] : []),
+      ];
+      const ids: bigint[] = [];
+      for (const data of rows) ids.push((await tx.signInFailure.create({ data, select: { id: true } })).id);
+      return { ok: true as const, ids };
+      // A burst queues here (each holds the locks for milliseconds): wait for a connection and the locks
+      // longer than Prisma's 2 s default, so a burst of 60 is refused by the limiter, not by a timeout.
+    },
+    { maxWait: 15_000, timeout: 15_000 },
+  );
 }
 
 /**
