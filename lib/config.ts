@@ -59,7 +59,7 @@ const schema = z.object({
   EMBEDDED_PG_RUNTIME_DIR: optional(text).default('/var/lib/scs-km'),
   DB_POOL_SIZE: optional(int(1, 1000)).default(10),
   DB_STATEMENT_TIMEOUT_MS: optional(int(100, 3_600_000)).default(15_000),
-  DB_CONNECT_TIMEOUT_MS: optional(int(100, 600_000)).default(3000),
+  DB_CONNECT_TIMEOUT_MS: optional(int(100, 600_000)).default(10_000),
   QUEUE_POOL_SIZE: optional(int(1, 1000)).default(6),
   DEBUG_POSTGRES: optional(text),
   // ---- accounts and sessions
