@@ -4,23 +4,13 @@
 // log and the sign-in limiter.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { app, sql, uid } from './support';
+import { freePort } from '../../lib/db/embedded';
 
 let next: ChildProcess | undefined;
 let direct = '';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** One password sign-in through Auth.js at `base`, with the given extra headers. */
 async function attempt(base: string, email: string, headers: Record<string, string>): Promise<void> {
