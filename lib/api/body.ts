@@ -21,8 +21,9 @@ function formatLimit(n: number): string {
 /** The raw body, at most `cap` bytes; PayloadTooLarge (413) as soon as it is known to be larger. */
 async function readCapped(req: Request, cap: number, tooLarge: () => Error): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length'));
+  // Cancelled without waiting: the rest of a refused body is not ours to read (nor to wait for).
   if (Number.isFinite(declared) && declared > cap) {
-    await req.body?.cancel().catch(() => {});
+    req.body?.cancel().catch(() => {});
     throw tooLarge();
   }
   if (!req.body) return new Uint8Array(0);
@@ -34,7 +35,7 @@ async function readCapped(req: Request, cap: number, tooLarge: () => Error): Pro
     if (done) break;
     total += value.length;
     if (total > cap) {
-      await reader.cancel().catch(() => {});
+      reader.cancel().catch(() => {});
       throw tooLarge();
     }
     chunks.push(value);

@@ -93,6 +93,27 @@ export function watchDatabase(
 /** Paths the web process serves without the database (built assets). */
 const STATIC_PATH = /^\/(_next\/static\/|favicon\.ico$|robots\.txt$)/;
 
+function validPercentEncoding(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** 400 for a path that is not valid percent-encoding (JSON for the API). */
+export function invalidPathAnswer(path: string): Answer {
+  const message = 'The address is not valid percent-encoding.';
+  return path.startsWith('/api/')
+    ? {
+        status: 400,
+        headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
+        body: JSON.stringify({ error: { code: 'invalid_path', message } }),
+      }
+    : { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${message}\n` };
+}
+
 /** The front's own 503 while the database does not answer: JSON for the API, a small page otherwise. */
 export function databaseUnavailableAnswer(path: string): Answer {
   const message =
@@ -227,6 +248,12 @@ export function createFront(o: FrontOptions): http.Server {
           https,
         ),
       );
+      return;
+    }
+    if (!validPercentEncoding(path)) {
+      // Next.js would fail on it with a 500 before any route of ours sees it.
+      req.resume();
+      send(req, res, invalidPathAnswer(path), https);
       return;
     }
     if (o.database?.down() && !STATIC_PATH.test(path)) {

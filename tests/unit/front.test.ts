@@ -234,6 +234,14 @@ describe('front process', () => {
     }
   });
 
+  it('answers a path that is not valid percent-encoding with 400 itself (JSON for the API)', async () => {
+    const api = await fetch(`${base}/api/v1/clouds/%E0%A4%A`);
+    expect(api.status).toBe(400);
+    expect(await api.json()).toMatchObject({ error: { code: 'invalid_path' } });
+    const page = await fetch(`${base}/status/%E0%A4%A`);
+    expect(page.status).toBe(400);
+  });
+
   it('watchDatabase: down after two failed probes in a row, up again after one that answers', async () => {
     let ok = true;
     const w = watchDatabase(
