@@ -18,12 +18,22 @@ function formatLimit(n: number): string {
   return n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : n % 1024 === 0 ? `${n / 1024} KiB` : `${n} bytes`;
 }
 
+/**
+ * Reads the rest of a refused body and drops it, chunk by chunk (memory stays flat): Next.js finishes
+ * the answer only once the request has been read, and a cancelled stream would leave it waiting.
+ */
+function discard(body: ReadableStream<Uint8Array> | ReadableStreamDefaultReader<Uint8Array> | null): void {
+  if (!body) return;
+  const reader = 'getReader' in body ? body.getReader() : body;
+  const pump = (): Promise<void> => reader.read().then((r) => (r.done ? undefined : pump()));
+  pump().catch(() => {});
+}
+
 /** The raw body, at most `cap` bytes; PayloadTooLarge (413) as soon as it is known to be larger. */
 async function readCapped(req: Request, cap: number, tooLarge: () => Error): Promise<Uint8Array> {
   const declared = Number(req.headers.get('content-length'));
-  // Cancelled without waiting: the rest of a refused body is not ours to read (nor to wait for).
   if (Number.isFinite(declared) && declared > cap) {
-    req.body?.cancel().catch(() => {});
+    discard(req.body);
     throw tooLarge();
   }
   if (!req.body) return new Uint8Array(0);
@@ -35,7 +45,7 @@ async function readCapped(req: Request, cap: number, tooLarge: () => Error): Pro
     if (done) break;
     total += value.length;
     if (total > cap) {
-      reader.cancel().catch(() => {});
+      discard(reader);
       throw tooLarge();
     }
     chunks.push(value);

@@ -295,6 +295,9 @@ export function createFront(o: FrontOptions): http.Server {
         for (const h of HOP_BY_HOP) delete headers[h];
         for (const token of String(answer.headers.connection ?? '').split(','))
           delete headers[token.trim().toLowerCase()];
+        // Answered before the client finished sending (a refused body): this connection cannot carry
+        // another request, so the client must not reuse it.
+        if (!req.complete) headers.connection = 'close';
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
         // A web process that dies mid-answer must end the client's response too (a live-progress
         // stream would otherwise wait for ever instead of reconnecting).
