@@ -8,7 +8,7 @@ t0=$SECONDS
 stage "lint";              npx eslint . && npx prettier --check --log-level warn .
 stage "typecheck";         npx tsc --noEmit -p .
 stage "unit tests";        npx vitest run --project unit
-stage "security tests";    npx vitest run --project security
 stage "integration tests"; npx vitest run --project integration
 stage "end-to-end tests";  node --import tsx scripts/e2e.ts
+stage "security tests";    npx vitest run --project security
 printf '\nall test stages passed in %ss\n' "$((SECONDS - t0))"

@@ -11,6 +11,7 @@ import type { Status } from './verdict';
 import { LOOK } from './presentation';
 import { STATUSES } from './index';
 import { OFFICIAL_PREFIX } from './profiles';
+import { markdownText } from '../markdown';
 
 function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
@@ -79,7 +80,7 @@ export async function overviewExport(
       filename: `compliance-${day}.csv`,
     };
   if (format === 'markdown') {
-    const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const md = markdownText;
     const lines = [
       '| Name | Organization | scs-0116 v1 | SCS official | Draft | Attestation | Certificate |',
       '|---|---|---|---|---|---|---|',

@@ -7,6 +7,7 @@ import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
 import { plural } from '../format';
+import { config } from '../config';
 import { fingerprint, VaultError } from '../vault';
 import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
@@ -204,6 +205,10 @@ export function credentialConfigFrom(input: z.infer<typeof credentialInput>, clo
 export async function setCredential(ctx: RequestContext, slug: string, input: unknown): Promise<CredentialView> {
   const cloud = await cloudFor(ctx, slug, 'credential.write');
   const data = parseInput(credentialInput, input);
+  // The per-cloud address-guard switch lets the checks reach internal services and show their answers
+  // in the evidence: a CSP (possibly hostile tenant) may not set it for its own cloud.
+  if (data.allow_private_addresses)
+    authorize(ctx.actor, 'credential.allow_private', { type: 'cloud', organizationId: cloud.organizationId });
   const config = credentialConfigFrom(data, cloud.region);
   // A pinned cloud accepts credentials for its certified endpoint only (422 naming the pinned one).
   assertMatchesPin(await certifiedEndpointOf(cloud.id), { authUrl: config.auth.authUrl, region: config.region });
@@ -488,6 +493,6 @@ export function vaultProviderName(): string {
   try {
     return getVault().provider.name;
   } catch {
-    return process.env.KEK_PROVIDER || 'file';
+    return config().KEK_PROVIDER;
   }
 }

@@ -19,6 +19,7 @@ import { attemptDelivery, planDeliveries, type Mail } from '../notify';
 import { CRONS, QUEUES, enqueueDelivery, getBoss, stopBoss, type DeliveryJob, type RunJob } from './boss';
 import { schedulerTick } from './schedule';
 import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
+import { config } from '../config';
 
 export interface WorkerOptions {
   resolver: CloudConfigResolver;
@@ -58,7 +59,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   heartbeat.start();
   const polling = {
-    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5),
+    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? config().WORKER_POLL_SECONDS,
     batchSize: 1,
   };
 
@@ -102,7 +103,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         log,
         onStatusStored: handOverStatusChanges,
       });
-      if (outcome !== 'skipped' && process.env.WORKER_LOG_RUNS === 'true') log(`run ${job.data.runId} ${outcome}`);
+      if (outcome !== 'skipped' && config().WORKER_LOG_RUNS) log(`run ${job.data.runId} ${outcome}`);
     }
   };
   const workIds: string[] = [];

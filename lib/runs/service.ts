@@ -224,29 +224,6 @@ export async function getRun(ctx: RequestContext, id: string, opts: { evidence?:
   return view(run, !!opts.evidence);
 }
 
-/** What GET /api/v1/runs/{id} answers. */
-export function apiRunView(r: RunView) {
-  return {
-    id: r.id,
-    cloud: r.cloud.slug,
-    status: r.status,
-    trigger: r.trigger,
-    queuedAt: r.queuedAt,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    error: r.error,
-    endpoint: r.endpoint,
-    counts: r.counting.counts,
-    notCountedReason: r.counting.reason,
-    results: r.results.map((x) => ({
-      testcase: x.testcase,
-      verdict: x.verdict,
-      message: x.message,
-      durationMs: x.durationMs,
-    })),
-  };
-}
-
 /** The small, frequently polled state for live progress (SSE). */
 export interface RunSnapshot {
   id: string;

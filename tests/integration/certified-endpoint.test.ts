@@ -157,7 +157,7 @@ describe('the certified endpoint', () => {
     const view = await runs.getRun(staff, fake);
     expect(view.counting.counts).toBe(false);
     expect(view.counting.reason).toContain('https://always-pass.evil.test (region RegionOne)');
-    expect(runs.apiRunView(view)).toMatchObject({
+    expect((await import('../../lib/api/dto')).runDto(view)).toMatchObject({
       counts: false,
       endpoint: { authUrl: 'https://always-pass.evil.test', region: 'RegionOne' },
       notCountedReason: expect.stringContaining('certified endpoint https://keystone.certified.example:5000'),

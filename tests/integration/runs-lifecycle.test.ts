@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { db } from '../../lib/db';
+import { runDto } from '../../lib/api/dto';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import {
-  apiRunView,
   cancelRun,
   createRun,
   diffWithPrevious,
@@ -110,7 +110,7 @@ describe('executing a run', () => {
     for (const secret of sim.knownSecrets())
       expect(stored.includes(secret), 'a credential or token reached the database').toBe(false);
 
-    const api = apiRunView(full);
+    const api = runDto(full);
     expect(Object.keys(api)).toEqual(
       expect.arrayContaining(['id', 'cloud', 'status', 'startedAt', 'finishedAt', 'results']),
     );

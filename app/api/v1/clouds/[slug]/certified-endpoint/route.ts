@@ -1,4 +1,5 @@
-import { apiRoute, jsonBody } from '@/lib/next/route';
+import { apiRoute } from '@/lib/next/route';
+import { readJsonBody } from '@/lib/api/body';
 import {
   assertMayPin,
   getCertifiedEndpoint,
@@ -23,7 +24,7 @@ export const GET = apiRoute<{ slug: string }>(async (ctx, _req, { slug }) =>
 /** Staff pin the certified endpoint: {authUrl, region}. Audited. */
 export const PUT = apiRoute<{ slug: string }>(async (ctx, req, { slug }) => {
   await assertMayPin(ctx, slug);
-  return body(await setCertifiedEndpoint(ctx, slug, await jsonBody(req)));
+  return body(await setCertifiedEndpoint(ctx, slug, await readJsonBody(req)));
 });
 
 /** Staff remove the pin. Audited. */
