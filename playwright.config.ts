@@ -65,7 +65,7 @@ export default defineConfig({
         ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
         // The limiter test sends its own X-Forwarded-For, so its failures do not block the other tests.
         TRUST_PROXY: 'true',
-        PUBLIC_URL: base,
+        // No PUBLIC_URL: public links follow the request's origin (e2e/compliance.spec.ts checks the QR code).
         OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
         OIDC_CLIENT_ID: 'scs-km-e2e',
         OIDC_CLIENT_SECRET: 'e2e-oidc-client-secret',
@@ -74,10 +74,13 @@ export default defineConfig({
         // e2e/attestations.spec.ts moves the server's clock past an expiry through
         // <DATA_DIR>/test-clock.json; lib/clock.ts honours it only for this throw-away data dir.
         ALLOW_TEST_CLOCK: 'true',
-        // Runs execute in e2e/runs.spec.ts's own worker process (resolving a simulator), not in the app.
+        // Runs execute in the specs' own worker processes (e2e/runs.spec.ts resolves a simulator from a
+        // file, e2e/first-hour.spec.ts decrypts the stored credential), not in the app.
         WORKERS: 'off',
         // e2e/notifications.spec.ts's webhook receivers listen on loopback.
         WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
+        // The OpenStack simulator listens on loopback: credentials pointing at it are tested from here.
+        ALLOW_PRIVATE_ENDPOINTS: 'true',
       },
     },
   ],

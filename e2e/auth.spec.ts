@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { admin, adminCli, signIn, uid } from './support/setup';
+import { admin, adminCli, signIn, signOut, uid } from './support/setup';
 
 test('the admin signs in and out', async ({ page }) => {
   await page.goto('/clouds');
@@ -7,7 +7,7 @@ test('the admin signs in and out', async ({ page }) => {
   await signIn(page, admin().email, admin().password);
   // signIn() opens /signin afresh (no next=), so the landing page follows: the compliance overview (issue 7).
   await expect(page).toHaveURL(/\/compliance$/);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   await expect(page.getByRole('status')).toContainText('You have signed out');
   await page.goto('/clouds');
   await expect(page).toHaveURL(/\/signin/);
@@ -67,7 +67,7 @@ test('OpenID Connect signs in a known user by email and refuses an unknown one',
     .filter({ hasText: /continue/i })
     .click();
   await expect(page.getByTestId('whoami')).toContainText(`${email} · reviewer`);
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signOut(page);
   // Forget the identity provider's own session too, so it asks who is signing in.
   await context.clearCookies();
 

@@ -26,12 +26,14 @@ test('a CSP user imports clouds.yaml for its cloud and sees only the write-only 
   await page.goto(`/clouds/${world.cloudA}/credential`);
   await page.getByLabel('clouds.yaml', { exact: true }).fill(cloudsYaml('e2e-appcred-id-1'));
   await page
-    .getByRole('button', { name: /^Save the / })
+    .getByRole('button', { name: /^Save & test the / })
     .first()
     .click();
   await expect(page.getByText('e2e-appcred-id-1')).toBeVisible();
   await expect(page.getByText('Application credential', { exact: true })).toBeVisible();
-  await expect(page.getByText('https://keystone.acme.example:5000/v3')).toBeVisible();
+  await expect(page.getByText('https://keystone.acme.example:5000/v3', { exact: true })).toBeVisible();
+  // Saving tested it at once; the host does not exist, and the page says so before any run.
+  await expect(page.getByTestId('saved-banner')).toContainText('the connection test failed');
   expect(await page.content()).not.toContain(SECRET);
 
   const view = await api(request, world.csp.token, 'GET', `/api/v1/clouds/${world.cloudA}/credential`);

@@ -10,11 +10,10 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { test, expect, type Page } from '@playwright/test';
 import { axe } from './support/axe';
-import { admin, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
-import { startE2eWorker, type E2eWorker } from './support/worker';
+import { admin, dbQuery, makeWorld, signIn, startWorkerProcess, uid, type World } from './support/setup';
 
 let world: World;
-let worker: E2eWorker | undefined;
+let worker: { stop(): Promise<void> } | undefined;
 let receiver: http.Server;
 let hookUrl = '';
 const received: Array<{ path: string; id: string; signature: string; legacy: string }> = [];
@@ -60,9 +59,9 @@ async function startWorker() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-e2e-cfg-'));
   const file = path.join(dir, 'configs.json');
   fs.writeFileSync(file, '{}', { mode: 0o600 });
-  worker = await startE2eWorker({
+  worker = await startWorkerProcess('tests/integration/support/worker-child.ts', {
     // The app's vault (its file KEK), to open the webhook secrets it sealed.
-    DATA_DIR: process.env.E2E_DATA_DIR,
+    DATA_DIR: process.env.E2E_DATA_DIR!,
     RUNS_CONFIG_FILE: file,
     WORKER_CONCURRENCY: '1',
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',

@@ -36,17 +36,6 @@ export function SubmitAttestationForm({
     <form action={formAction} className="space-y-3" noValidate data-testid="submit-form">
       <input type="hidden" name="id" value={id} />
       <FormMessage state={state} />
-      {state.errors && Object.keys(state.errors).filter((k) => k !== 'confirm' && k !== 'signerName').length > 0 && (
-        <ul className="list-disc pl-5 text-sm text-red-800" data-testid="submit-problems">
-          {Object.entries(state.errors)
-            .filter(([k]) => k !== 'confirm' && k !== 'signerName')
-            .map(([k, m]) => (
-              <li key={k}>
-                <code>{k}</code>: {m}
-              </li>
-            ))}
-        </ul>
-      )}
       <div className="flex items-start gap-2">
         <input
           id="f-confirm"

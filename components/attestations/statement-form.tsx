@@ -7,6 +7,7 @@ import {
   KEK_LOCATIONS,
   QUESTIONS,
   RBAC_MODES,
+  REQUIRED_FIELDS,
   SECRET_STORES,
   YES_NO,
   type Statement,
@@ -15,6 +16,7 @@ import {
 import { Field, FormMessage, SelectField } from '@/components/ui/form';
 import { SubmitButton } from '@/components/ui/button';
 import { clauseOf } from './statement-view';
+import { formatTimestamp } from '@/lib/format';
 
 const CHOICES: Partial<Record<StatementField, Record<string, string>>> = {
   implementation: IMPLEMENTATIONS,
@@ -35,12 +37,24 @@ export function StatementForm({
   id,
   action,
   defaults,
+  problems = {},
 }: {
   id: string;
   action: (s: FormState, fd: FormData) => Promise<FormState>;
   defaults: Statement;
+  /** Why the last submit was refused, per field (shown beside each question until it is edited). */
+  problems?: Record<string, string>;
 }) {
   const [state, formAction] = useActionState(action, {});
+  const [edited, setEdited] = useState<Set<string>>(() => new Set());
+  // The save button's own refusals win; the submit's problems stay until their question changes.
+  const shown: FormState = {
+    ...state,
+    errors: {
+      ...Object.fromEntries(Object.entries(problems).filter(([k]) => !edited.has(k))),
+      ...(state.errors ?? {}),
+    },
+  };
   const form = useRef<HTMLFormElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [autosave, setAutosave] = useState<{ ok: boolean; text: string } | null>(null);
@@ -69,7 +83,7 @@ export function StatementForm({
           headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(body),
         });
-        if (res.ok) setAutosave({ ok: true, text: `Draft saved at ${new Date().toLocaleTimeString()}` });
+        if (res.ok) setAutosave({ ok: true, text: `Draft saved at ${formatTimestamp(new Date())}` });
         else {
           const j = (await res.json().catch(() => null)) as {
             error?: { message?: string; fields?: Record<string, string> };
@@ -105,14 +119,25 @@ export function StatementForm({
       ref={form}
       action={formAction}
       onInput={scheduleSave}
-      onChange={scheduleSave}
+      onChange={(e) => {
+        const name = (e.target as unknown as { name?: string }).name;
+        if (name && problems[name] && !edited.has(name)) setEdited(new Set([...edited, name]));
+        scheduleSave();
+      }}
       className="space-y-2"
       noValidate
       data-testid="statement-form"
     >
       <input type="hidden" name="id" value={id} />
       <FormMessage state={state} />
+      <p className="text-xs text-slate-600">
+        <span className="text-red-700" aria-hidden>
+          *
+        </span>{' '}
+        Required for submitting; a draft may be saved with gaps.
+      </p>
       {FIELDS.map((f) => {
+        const required = REQUIRED_FIELDS.includes(f);
         const options = CHOICES[f];
         if (options) {
           return row(
@@ -120,7 +145,8 @@ export function StatementForm({
             <SelectField
               name={f}
               label={QUESTIONS[f]}
-              state={state}
+              required={required}
+              state={shown}
               defaultValue={defaults[f]}
               options={Object.entries(options).map(([value, label]) => ({ value, label }))}
             />,
@@ -131,7 +157,8 @@ export function StatementForm({
           <Field
             name={f}
             label={QUESTIONS[f]}
-            state={state}
+            required={required}
+            state={shown}
             defaultValue={defaults[f]}
             type={f === 'validFrom' ? 'date' : f === 'contactEmail' ? 'email' : 'text'}
             multiline={f === 'protectionDescription'}

@@ -44,22 +44,25 @@ export function StatementView({
         return (
           <div
             key={f}
-            className={`grid gap-1 px-2 py-2 ${showClauses ? 'md:grid-cols-2 md:gap-4' : ''} ${sev ? HIGHLIGHT[sev] : ''}`}
+            className={`grid gap-1 px-2 py-2 ${showClauses ? 'md:grid-cols-2 md:gap-x-4' : ''} ${sev ? HIGHLIGHT[sev] : ''}`}
             data-field={f}
             data-highlight={sev}
           >
-            <div>
-              <dt className="font-medium text-slate-800">
-                {QUESTIONS[f]}
-                {sev === 'mismatch' && <span className="ml-2 text-xs font-semibold text-red-800">mismatch</span>}
-                {sev === 'warning' && <span className="ml-2 text-xs font-semibold text-yellow-900">check</span>}
-              </dt>
-              <dd className="mt-0.5 whitespace-pre-wrap break-words text-slate-900">{answerLabel(f, statement[f])}</dd>
-            </div>
+            <dt className="font-medium text-slate-800 md:col-start-1">
+              {QUESTIONS[f]}
+              {sev === 'mismatch' && <span className="ml-2 text-xs font-semibold text-red-800">mismatch</span>}
+              {sev === 'warning' && <span className="ml-2 text-xs font-semibold text-yellow-900">check</span>}
+            </dt>
+            <dd className="mt-0.5 whitespace-pre-wrap break-words text-slate-900 md:col-start-1">
+              {answerLabel(f, statement[f])}
+            </dd>
             {showClauses && (
-              <blockquote className="border-l-2 border-slate-300 pl-2 text-xs italic text-slate-600">
-                {clauseOf(f)}
-              </blockquote>
+              <dd className="md:col-start-2 md:row-span-2 md:row-start-1">
+                <blockquote className="border-l-2 border-slate-300 pl-2 text-xs italic text-slate-600">
+                  <span className="sr-only">scs-0116 clause: </span>
+                  {clauseOf(f)}
+                </blockquote>
+              </dd>
             )}
           </div>
         );

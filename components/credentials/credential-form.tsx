@@ -62,7 +62,7 @@ function FileText({
       <input
         type="file"
         aria-label={`Upload ${label}`}
-        className="mt-1 text-xs"
+        className="mt-1 block w-full max-w-full text-xs"
         accept=".yaml,.yml,.sh,.rc,text/*"
         onChange={async (e) => {
           const f = e.target.files?.[0];
@@ -144,7 +144,7 @@ export function CredentialForm({
     <form
       key={generation}
       onSubmit={onSubmit}
-      className="max-w-3xl space-y-4"
+      className="max-w-3xl min-w-0 space-y-4"
       noValidate
       aria-label={`${replacing ? 'Replace' : 'Set'} the ${personaLabel}`}
     >
@@ -302,7 +302,11 @@ export function CredentialForm({
         hint="For labs on loopback or private networks. Link-local and metadata addresses stay refused."
       />
       <button type="submit" className={variants.primary} disabled={pending} aria-busy={pending}>
-        {pending ? 'Saving…' : replacing ? `Replace the ${personaLabel}` : `Save the ${personaLabel}`}
+        {pending
+          ? 'Saving and testing…'
+          : replacing
+            ? `Replace & test the ${personaLabel}`
+            : `Save & test the ${personaLabel}`}
       </button>
     </form>
   );
@@ -324,7 +328,7 @@ export function TestConnectionForm({
       <input type="hidden" name="slug" value={slug} />
       <input type="hidden" name="persona" value={persona} />
       <button type="submit" className={variants.secondary} disabled={pending} aria-busy={pending}>
-        {pending ? 'Testing…' : 'Test connection'}
+        {pending ? 'Testing…' : 'Test again'}
       </button>
       {state.message && (
         <div

@@ -1,14 +1,15 @@
 import type { ConnectionTestResult, CredentialView } from '@/lib/credentials';
-import { Tag, formatDate } from '@/components/ui/layout';
+import { Tag, Time } from '@/components/ui/layout';
+import { formatDateTime, plural } from '@/lib/format';
 
 /** The write-only view: how to recognise a stored credential, never the secret. */
 export function CredentialSummary({ credential: c }: { credential: CredentialView }) {
   return (
-    <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+    <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 text-sm [&_dd]:break-words">
       <dt className="text-slate-600">Type</dt>
       <dd>{c.type === 'password' ? 'User and password' : 'Application credential'}</dd>
       <dt className="text-slate-600">{c.type === 'password' ? 'User' : 'Credential id'}</dt>
-      <dd className="font-mono">{c.principal}</dd>
+      <dd className="break-all font-mono">{c.principal}</dd>
       <dt className="text-slate-600">Auth URL</dt>
       <dd className="break-all font-mono">{c.authUrl}</dd>
       <dt className="text-slate-600">Region</dt>
@@ -27,7 +28,7 @@ export function CredentialSummary({ credential: c }: { credential: CredentialVie
       </dd>
       <dt className="text-slate-600">Set by</dt>
       <dd>
-        {c.setBy}, {formatDate(c.setAt)}
+        {c.setBy}, <Time value={c.setAt} />
       </dd>
     </dl>
   );
@@ -36,17 +37,34 @@ export function CredentialSummary({ credential: c }: { credential: CredentialVie
 export function TestResult({ result: r }: { result: ConnectionTestResult }) {
   return (
     <div
-      className="mt-3 space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm"
+      className="mt-3 min-w-0 space-y-2 rounded-md border border-slate-200 bg-slate-50 p-3 text-sm"
+      role="group"
       aria-label="Last connection test"
+      data-testid="last-test"
     >
+      {r.warnings.length > 0 && (
+        <div
+          className="rounded-md border border-yellow-400 bg-yellow-50 p-2 text-yellow-950"
+          data-testid="test-warnings"
+        >
+          <p className="font-medium">{plural(r.warnings.length, 'problem')} to fix before the first run</p>
+          <ul className="mt-1 list-disc space-y-1 pl-5">
+            {r.warnings.map((w) => (
+              <li key={w} className="break-words">
+                {w}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <p>
-        <span className="font-medium">Last test</span> {formatDate(r.testedAt)}:{' '}
+        <span className="font-medium">Last test</span> <Time value={r.testedAt} />:{' '}
         {r.ok ? <Tag tone="green">authenticated</Tag> : <Tag tone="red">failed</Tag>}{' '}
         <span className="text-slate-600">({r.durationMs} ms)</span>
       </p>
       {r.error && <p className="text-red-800">{r.error}</p>}
       {r.ok && (
-        <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1">
+        <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1 [&_dd]:break-all">
           <dt className="text-slate-600">Roles</dt>
           <dd>{r.roles.join(', ') || '—'}</dd>
           <dt className="text-slate-600">Project</dt>
@@ -58,26 +76,24 @@ export function TestResult({ result: r }: { result: ConnectionTestResult }) {
           <dt className="text-slate-600">Services</dt>
           <dd>{r.services.join(', ') || '—'}</dd>
           <dt className="text-slate-600">Key manager</dt>
-          <dd className="break-all">
+          <dd>
             {r.keyManager ? `${r.keyManager.url} (${r.keyManager.region ?? 'no region'})` : `none in ${r.region}`}
           </dd>
           {r.tls?.validTo && (
             <>
               <dt className="text-slate-600">TLS certificate</dt>
               <dd>
-                valid until {r.tls.validTo}
+                valid until {formatDateTime(r.tls.validTo) === '—' ? r.tls.validTo : formatDateTime(r.tls.validTo)}
                 {r.tls.issuer ? `, issued by ${r.tls.issuer}` : ''}
               </dd>
             </>
           )}
         </dl>
       )}
-      {r.warnings.length > 0 && (
-        <ul className="list-disc space-y-1 pl-5 text-yellow-900" aria-label="Warnings">
-          {r.warnings.map((w) => (
-            <li key={w}>{w}</li>
-          ))}
-        </ul>
+      {r.ok && r.warnings.length === 0 && (
+        <p className="text-green-900" data-testid="test-ready">
+          No problems found: ready for a run.
+        </p>
       )}
     </div>
   );

@@ -1,4 +1,17 @@
 import type { Evidence } from '@/lib/checks/types';
+import { formatTimestamp, plural } from '@/lib/format';
+import { CopyButton } from '@/components/ui/copy-button';
+
+/** A JSON body indented for reading; anything else as it came. */
+export function prettyBody(text: string): { text: string; json: boolean } {
+  const t = text.trim();
+  if (!t.startsWith('{') && !t.startsWith('[')) return { text, json: false };
+  try {
+    return { text: JSON.stringify(JSON.parse(t), null, 2), json: true };
+  } catch {
+    return { text, json: false };
+  }
+}
 
 /**
  * The requests behind a verdict, in order; each collapsed until opened. Bodies were redacted before they were stored.
@@ -10,7 +23,7 @@ export function EvidenceTimeline({ evidence }: { evidence: Evidence[] | null }) 
   return (
     <details className="mt-2 rounded border border-slate-200 bg-slate-50" data-testid="evidence">
       <summary className="cursor-pointer px-3 py-1.5 text-xs font-medium text-slate-700">
-        Evidence: {evidence.length} request{evidence.length === 1 ? '' : 's'}
+        Evidence: {plural(evidence.length, 'request')}
       </summary>
       <ol className="space-y-1 px-3 pb-3">
         {evidence.map((e) => (
@@ -25,7 +38,7 @@ export function EvidenceTimeline({ evidence }: { evidence: Evidence[] | null }) 
               </summary>
               <div className="space-y-2 border-t border-slate-100 p-2 text-xs">
                 <p className="text-slate-600">
-                  {e.at} · {e.service}
+                  {formatTimestamp(e.at)} · {e.service}
                   {e.error ? ` · ${e.error}` : ''}
                 </p>
                 {e.requestBody && <Body title="Request body" text={e.requestBody} />}
@@ -50,11 +63,23 @@ export function EvidenceTimeline({ evidence }: { evidence: Evidence[] | null }) 
 }
 
 function Body({ title, text }: { title: string; text: string }) {
+  const shown = prettyBody(text);
   return (
-    <div>
-      <p className="font-medium text-slate-700">{title}</p>
-      <pre className="max-h-64 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-slate-100">
-        {text}
+    <div data-testid="evidence-body" data-json={shown.json ? 'true' : undefined}>
+      <div className="mb-1 flex items-center justify-between gap-2">
+        <p className="font-medium text-slate-700">
+          {title}
+          {shown.json && <span className="ml-1 font-normal text-slate-500">(JSON, indented)</span>}
+        </p>
+        <CopyButton text={shown.text} label={`Copy ${title.toLowerCase().replace(/ \(.*\)$/, '')}`} />
+      </div>
+      {/* Focusable: a long body scrolls inside its box, by keyboard too. */}
+      <pre
+        tabIndex={0}
+        aria-label={title}
+        className="max-h-80 overflow-auto whitespace-pre-wrap break-all rounded bg-slate-900 p-2 text-slate-100"
+      >
+        {shown.text}
       </pre>
     </div>
   );

@@ -1,16 +1,44 @@
 'use client';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useRouter } from 'next/navigation';
 import type { RunSnapshot } from '@/lib/runs/service';
 import { RunStatusTag, VerdictTag } from './verdict';
 
 const TERMINAL = new Set(['finished', 'cancelled', 'interrupted']);
 
+// The latest status of each run on this page, so that the page header follows the live stream
+// that RunLive reads (one EventSource per page, not one per widget).
+const statuses = new Map<string, string>();
+const listeners = new Set<() => void>();
+function publish(id: string, status: string) {
+  if (statuses.get(id) === status) return;
+  statuses.set(id, status);
+  for (const l of listeners) l();
+}
+function subscribe(l: () => void) {
+  listeners.add(l);
+  return () => listeners.delete(l);
+}
+
+/** The run's status as the live stream reports it (the server's value until the stream says more). */
+export function LiveRunStatus({ id, initial }: { id: string; initial: string }) {
+  const status = useSyncExternalStore(
+    subscribe,
+    () => statuses.get(id) ?? initial,
+    () => initial,
+  );
+  return (
+    <span data-testid="header-run-status" data-status={status}>
+      <RunStatusTag status={status} />
+    </span>
+  );
+}
+
 function elapsed(from: string | null, to: string | null, now: number): string {
   if (!from) return '—';
   const ms = Math.max(0, (to ? Date.parse(to) : now) - Date.parse(from));
   const s = Math.floor(ms / 1000);
-  return s >= 60 ? `${Math.floor(s / 60)} min ${s % 60} s` : `${(ms / 1000).toFixed(1)} s`;
+  return s >= 60 ? `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /**
@@ -33,6 +61,7 @@ export function RunLive({ initial }: { initial: RunSnapshot }) {
     es.addEventListener('snapshot', (ev) => {
       const s = JSON.parse((ev as MessageEvent<string>).data) as RunSnapshot;
       setSnap(s);
+      publish(s.id, s.status);
       setConnection('live');
       if (TERMINAL.has(s.status)) {
         es.close();
@@ -90,7 +119,7 @@ export function RunLive({ initial }: { initial: RunSnapshot }) {
         <div className="h-full bg-blue-700 transition-all" style={{ width: `${pct}%` }} />
       </div>
       <p className="mt-1 text-sm text-slate-700" data-testid="progress-count">
-        {done} of {total || '?'} checks done
+        {done} of {total || '?'} {total === 1 ? 'check' : 'checks'} done
       </p>
       {snap.status === 'queued' && <p className="mt-2 text-sm text-slate-600">Waiting for a worker…</p>}
       {snap.status === 'running' && (
@@ -113,26 +142,28 @@ export function RunLive({ initial }: { initial: RunSnapshot }) {
           {snap.error}
         </p>
       )}
-      <ol className="mt-3 grid gap-1 text-sm sm:grid-cols-2">
-        {checks.map((c) => {
-          const r = byId.get(c.id);
-          const running = !r && p?.current?.id === c.id;
-          return (
-            <li key={c.id} className="flex items-center gap-2" data-testid={`check-${c.id}`}>
-              {r ? (
-                <VerdictTag verdict={r.verdict} />
-              ) : (
-                <span
-                  className={`inline-block w-12 text-center text-xs ${running ? 'font-semibold text-blue-800' : 'text-slate-400'}`}
-                >
-                  {running ? 'running' : 'waiting'}
-                </span>
-              )}
-              <span className={r ? '' : 'text-slate-600'}>{c.title}</span>
-            </li>
-          );
-        })}
-      </ol>
+      {TERMINAL.has(snap.status) ? null : (
+        <ol className="mt-3 grid gap-1 text-sm sm:grid-cols-2" aria-label="Checks of this run">
+          {checks.map((c) => {
+            const r = byId.get(c.id);
+            const running = !r && p?.current?.id === c.id;
+            return (
+              <li key={c.id} className="flex items-center gap-2" data-testid={`check-${c.id}`}>
+                {r ? (
+                  <VerdictTag verdict={r.verdict} />
+                ) : (
+                  <span
+                    className={`inline-block w-12 text-center text-xs ${running ? 'font-semibold text-blue-800' : 'text-slate-400'}`}
+                  >
+                    {running ? 'running' : 'waiting'}
+                  </span>
+                )}
+                <span className={r ? '' : 'text-slate-600'}>{c.title}</span>
+              </li>
+            );
+          })}
+        </ol>
+      )}
     </section>
   );
 }

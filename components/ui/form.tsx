@@ -3,6 +3,21 @@ import type { FormState } from '@/lib/next/form-state';
 const inputClass =
   'mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-blue-600 focus:outline-none focus:ring-2 focus:ring-blue-600/30 aria-[invalid=true]:border-red-600';
 
+/**
+ * The error of a field, also when the server keyed it to an item of the field's list
+ * ("contactEmails.1": the second address of a comma-separated field).
+ */
+export function fieldError(state: FormState | undefined, name: string): string | undefined {
+  const errors = state?.errors;
+  if (!errors) return undefined;
+  if (errors[name]) return errors[name];
+  const nested = Object.keys(errors).find((k) => k.startsWith(`${name}.`));
+  if (!nested) return undefined;
+  const index = Number(nested.slice(name.length + 1));
+  const value = state?.values?.[name]?.split(/[\s,;]+/).filter(Boolean)[index];
+  return value && Number.isInteger(index) ? `“${value.slice(0, 80)}”: ${errors[nested]}` : errors[nested];
+}
+
 interface FieldProps {
   name: string;
   label: string;
@@ -31,7 +46,7 @@ export function Field({
   multiline,
   readOnly,
 }: FieldProps) {
-  const error = state?.errors?.[name];
+  const error = fieldError(state, name);
   const value = state?.values?.[name] ?? defaultValue ?? '';
   const id = `f-${name}`;
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
@@ -98,7 +113,7 @@ export function SelectField({
   hint?: string;
   options: { value: string; label: string }[];
 }) {
-  const error = state?.errors?.[name];
+  const error = fieldError(state, name);
   const value = state?.values?.[name] ?? defaultValue ?? '';
   const id = `f-${name}`;
   return (

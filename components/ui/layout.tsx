@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { formatDateTime, formatTimestamp as stamp } from '@/lib/format';
 
 export function PageHeader({
   title,
@@ -36,19 +37,46 @@ export function PageHeader({
   );
 }
 
-export function Card({ children, className = '' }: { children: React.ReactNode; className?: string }) {
+export function Card({
+  children,
+  className = '',
+  id,
+  testId,
+}: {
+  children: React.ReactNode;
+  className?: string;
+  id?: string;
+  testId?: string;
+}) {
   return (
-    <section className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6 ${className}`}>
+    <section
+      id={id}
+      data-testid={testId}
+      className={`rounded-lg border border-slate-200 bg-white p-4 shadow-sm sm:p-6 ${className}`}
+    >
       {children}
     </section>
   );
 }
 
-export function EmptyState({ title, children }: { title: string; children?: React.ReactNode }) {
+/** An empty list that says what to do next (a link or button as `action`). */
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children?: React.ReactNode;
+  action?: React.ReactNode;
+}) {
   return (
-    <div className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center">
+    <div
+      className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center"
+      data-testid="empty-state"
+    >
       <p className="font-medium">{title}</p>
       {children && <div className="mt-2 text-sm text-slate-600">{children}</div>}
+      {action && <div className="mt-4 flex flex-wrap justify-center gap-2">{action}</div>}
     </div>
   );
 }
@@ -81,8 +109,14 @@ export function Table({
   children: React.ReactNode;
 }) {
   // relative: keeps absolutely positioned (sr-only) cell content inside the scroll box on narrow screens.
+  // Focusable and named, so that keyboard users can scroll it sideways too.
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <div
+      className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm"
+      tabIndex={0}
+      role="region"
+      aria-label={caption}
+    >
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
@@ -105,14 +139,23 @@ export function Td({ children, className = '' }: { children: React.ReactNode; cl
 }
 
 export function formatDate(d: Date | string | null | undefined): string {
-  if (!d) return '—';
-  return new Date(d).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+  return formatDateTime(d);
 }
 
 /** A precise UTC timestamp, to the second (audit log). */
 export function formatTimestamp(d: Date | string | null | undefined): string {
-  if (!d) return '—';
-  return new Date(d).toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
+  return stamp(d);
+}
+
+/** A moment as a <time> element that never wraps: "2025-05-01 08:07 UTC" (or to the second). */
+export function Time({ value, seconds }: { value: Date | string | null | undefined; seconds?: boolean }) {
+  if (!value) return <span>—</span>;
+  const d = new Date(value);
+  return (
+    <time dateTime={d.toISOString()} className="whitespace-nowrap">
+      {seconds ? stamp(d) : formatDateTime(d)}
+    </time>
+  );
 }
 
 /** Whether a moment has passed (server render time): expiry badges. */

@@ -1,4 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 export const base = () => process.env.E2E_BASE_URL!;
@@ -26,6 +28,14 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByTestId('whoami')).toContainText(email);
+}
+
+/** Signs out through the account menu of the navigation (one row from 1280 px on, the "Menu" panel below). */
+export async function signOut(page: Page): Promise<void> {
+  const menu = page.getByRole('button', { name: 'Menu' });
+  if (await menu.isVisible()) await menu.click();
+  else await page.locator('#navgroup-account').click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
 }
 
 export async function api(request: APIRequestContext, token: string, method: string, path: string, data?: unknown) {
@@ -123,4 +133,47 @@ export async function dbQuery<T = Record<string, unknown>>(sql: string, params: 
   } finally {
     await client.end();
   }
+}
+
+/** The connection URL of the e2e app's embedded PostgreSQL (for worker processes the specs start). */
+export function e2eDatabaseUrl(): string {
+  const dir = process.env.E2E_DATA_DIR!;
+  const info = JSON.parse(fs.readFileSync(path.join(dir, 'postgres.json'), 'utf8'));
+  const port = Number(fs.readFileSync(path.join(dir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[3]);
+  return `postgresql://${info.user}:${encodeURIComponent(info.password)}@127.0.0.1:${port}/${info.database}`;
+}
+
+/**
+ * A run worker process (`node --import tsx <script>`) against the e2e database, resolved once it
+ * prints READY; `stop()` ends it with SIGTERM (and waits up to 10 s).
+ */
+export async function startWorkerProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, DATABASE_URL: e2eDatabaseUrl(), WORKER_CONCURRENCY: '2', RUN_HEARTBEAT_MS: '2000', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`worker did not start: ${output}`)), 60_000);
+    const on = (d: Buffer) => {
+      output += String(d);
+      if (output.includes('READY')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', on);
+    child.stderr!.on('data', on);
+  });
+  return {
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    },
+  };
 }

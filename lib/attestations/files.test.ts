@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
-import { checkFileName, contentDisposition, contentTypeFor, inspectFile, isPlainText } from './files';
+import { checkFileName, contentDisposition, contentTypeFor, inspectFile, isInlineImage, isPlainText } from './files';
 import { samplePdf, samplePng, sampleJpeg } from './samples';
 
 const limits = { maxBytes: 1024 * 1024 };
@@ -66,6 +66,8 @@ describe('evidence file checks (type from the content)', () => {
       expect(await refusal(n, Buffer.from('x')), n).toMatch(/contains a path/);
     }
     expect(await refusal('bad\u0000name.txt', Buffer.from('x'))).toMatch(/control characters/);
+    for (const c of ['\u202e', '\u202a', '\u2066', '\u2069', '\u200f', '\u061c'])
+      expect(await refusal(`invoice${c}fdp.txt`, Buffer.from('x'))).toMatch(/bidirectional text controls/);
     expect(await refusal('<img src=x onerror=alert(1)>.txt', Buffer.from('x'))).toMatch(/< > :/);
     expect(await refusal('.hidden.txt', Buffer.from('x'))).toMatch(/start with a dot/);
     expect(await refusal(`${'a'.repeat(250)}.txt`, Buffer.from('x'))).toMatch(/longer than 200/);
@@ -92,5 +94,10 @@ describe('download headers', () => {
       /^attachment; filename="Schl_ssel _KEK__ x_1\.pdf"; filename\*=UTF-8''Schl%C3%BCssel%20%22KEK%22%3B%20x%3D1\.pdf$/,
     );
     expect(contentDisposition('\r\nSet-Cookie: a=b.txt')).not.toMatch(/[\r\n]/);
+    expect(contentDisposition('rack.png', 'inline')).toMatch(/^inline; filename="rack.png"/);
+    expect(isInlineImage('image/png') && isInlineImage('image/jpeg')).toBe(true);
+    expect(isInlineImage('application/pdf') || isInlineImage('text/plain') || isInlineImage('image/svg+xml')).toBe(
+      false,
+    );
   });
 });

@@ -22,6 +22,8 @@ export type AcceptedMime = keyof typeof ACCEPTED;
 export const ACCEPT_ATTRIBUTE = '.pdf,.png,.jpg,.jpeg,.txt,.text,.md,.markdown';
 export const ACCEPTED_SUMMARY = 'PDF, PNG, JPEG, plain text (.txt) or Markdown (.md)';
 const MAX_NAME = 200;
+/** Embeddings, overrides and isolates (U+202A-202E, U+2066-2069), marks (LRM, RLM, ALM) and invisible separators. */
+const BIDI_CONTROLS = /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 export interface InspectedFile {
   name: string;
@@ -41,7 +43,10 @@ export function checkFileName(raw: string): string {
   if (/[/\\]|%2f|%5c/i.test(name) || name === '.' || name === '..' || name.includes('../') || name.startsWith('..')) {
     refuse(`The file name "${printable(name)}" contains a path (/, \\ or ..); upload the file under its plain name.`);
   }
-  if (/[\u0000-\u001f\u007f]/.test(name)) refuse('The file name contains control characters.');
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) refuse('The file name contains control characters.');
+  // Bidirectional controls make "invoice\u202Efdp.txt" show as "invoicetxt.pdf": a name must read as it is.
+  if (BIDI_CONTROLS.test(name))
+    refuse('The file name contains bidirectional text controls (such as U+202E), which hide its real extension.');
   if (/[<>:"|?*]/.test(name))
     refuse(`The file name "${printable(name)}" contains one of < > : " | ? *; rename the file.`);
   if (name.startsWith('.')) refuse('The file name must not start with a dot.');
@@ -50,7 +55,10 @@ export function checkFileName(raw: string): string {
 }
 
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80);
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+    .replace(new RegExp(BIDI_CONTROLS.source, 'g'), '?')
+    .slice(0, 80);
 }
 
 export function extensionOf(name: string): string {
@@ -126,16 +134,21 @@ export function contentTypeFor(mime: string): string {
   return 'application/octet-stream';
 }
 
+/** Types a page may show in place through <img> (never text, PDF or anything a browser could run). */
+export function isInlineImage(mime: string): boolean {
+  return mime === 'image/png' || mime === 'image/jpeg';
+}
+
 /**
- * A Content-Disposition for the stored name: always "attachment", an ASCII fallback with
- * anything unusual replaced by "_", and the UTF-8 name in RFC 5987 form.
+ * A Content-Disposition for the stored name: "attachment" (or "inline" for an image preview), an
+ * ASCII fallback with anything unusual replaced by "_", and the UTF-8 name in RFC 5987 form.
  */
-export function contentDisposition(name: string): string {
+export function contentDisposition(name: string, disposition: 'attachment' | 'inline' = 'attachment'): string {
   const ascii =
     name
       .replace(/[^A-Za-z0-9._ ()-]/g, '_')
       .replace(/^\.+/, '_')
       .slice(0, MAX_NAME) || 'evidence';
   const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }

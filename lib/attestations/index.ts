@@ -4,7 +4,7 @@ import { authorize, visibleOrganizationIds, type Action } from '../auth/policy';
 import { recordAudit } from '../audit';
 import { now } from '../clock';
 import type { RequestContext } from '../context';
-import { AppError, ConflictError, NotFoundError, ValidationError, fieldErrors, parseInput } from '../errors';
+import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { enqueue, messagesWithKeyPrefix, type OutboxView } from '../notify/outbox';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import { checkboxSchema } from '../validation';
@@ -24,6 +24,7 @@ import {
   type StatementField,
 } from './statement';
 import { putBlob, readBlob } from './storage';
+import { problemsSentence, submissionChanges, submissionProblems, type SubmissionChanges } from './changes';
 
 export { MANUAL_TESTCASE, type ManualResult, type ManualVerdict } from './result';
 
@@ -590,6 +591,25 @@ export async function readAttestationFile(
   return { name: f.name, mime: f.mime, sha256: f.sha256, bytes };
 }
 
+const TEXT_PREVIEW_BYTES = 64 * 1024;
+
+/** The beginning of each text evidence file of a revision, for the preview (verified reads, through the policy). */
+export async function textPreviews(
+  ctx: RequestContext,
+  attestationId: string,
+  files: { id: string; mime: string }[],
+): Promise<Record<string, { content: string; truncated: boolean }>> {
+  const out: Record<string, { content: string; truncated: boolean }> = {};
+  for (const f of files.filter((x) => x.mime.startsWith('text/'))) {
+    const { bytes } = await readAttestationFile(ctx, attestationId, f.id);
+    out[f.id] = {
+      content: new TextDecoder('utf-8').decode(bytes.subarray(0, TEXT_PREVIEW_BYTES)),
+      truncated: bytes.length > TEXT_PREVIEW_BYTES,
+    };
+  }
+  return out;
+}
+
 export const signatureInput = z.object({
   confirm: checkboxSchema.refine((v) => v, 'Confirm the statement on behalf of your organization.'),
   signerName: z
@@ -624,16 +644,15 @@ export async function submitAttestation(
       where: { id: a.id },
       include: { files: true, _count: { select: { submissions: true } } },
     });
-    const parsed = completeStatementSchema.safeParse(statementOf(row.statement));
-    const fields = parsed.success ? {} : fieldErrors(parsed.error);
-    if (row.files.length === 0) fields.file = 'Attach at least one evidence file.';
-    if (Object.keys(fields).length > 0) {
+    const current = statementOf(row.statement);
+    const problems = submissionProblems(current, row.files.length);
+    if (problems.length > 0) {
       throw new ValidationError(
-        fields,
-        `The statement cannot be submitted yet: ${Object.keys(fields).length} answer${Object.keys(fields).length === 1 ? ' needs' : 's need'} attention.`,
+        Object.fromEntries(problems.map((p) => [p.field, p.message])),
+        `The statement cannot be submitted yet: ${problemsSentence(problems)}`,
       );
     }
-    const statement = normalizeStatement(parsed.data!);
+    const statement = normalizeStatement(completeStatementSchema.parse(current));
     const files: DigestFile[] = row.files.map((f) => ({ name: f.name, sha256: f.sha256, size: f.size, mime: f.mime }));
     const digest = submissionDigest({
       attestationId: a.id,
@@ -782,6 +801,13 @@ export interface ReviewSheet {
   results: AutomatedResult[];
   findings: Finding[];
   highlights: Partial<Record<StatementField, Severity>>;
+  /**
+   * What the latest submission changed against the one before it: the previous submission of this
+   * revision, or else the last submission of the previous revision. Null for a first submission.
+   */
+  compared: { label: string; changes: SubmissionChanges } | null;
+  /** Every earlier decision with its comment: this revision's, then the previous revision's. */
+  earlierReviews: Array<ReviewView & { revision: number }>;
 }
 
 /** What the review page shows: the revision beside the cloud's latest automated results. */
@@ -790,5 +816,52 @@ export async function reviewSheet(ctx: RequestContext, id: string): Promise<Revi
   const attestation = await getAttestation(ctx, a.id);
   const results = await latestAutomatedResults(a.cloud.id);
   const findings = findMismatches(attestation.statement, results);
-  return { attestation, results: Object.values(results), findings, highlights: fieldSeverities(findings) };
+  const latest = attestation.submissions.at(-1);
+  const before = attestation.submissions.at(-2);
+  const previousRevision =
+    a.revision > 1
+      ? await db.attestation.findFirst({
+          where: { cloudId: a.cloud.id, revision: a.revision - 1 },
+          include: {
+            submissions: { orderBy: { number: 'desc' }, take: 1 },
+            reviews: { orderBy: { at: 'asc' }, include: { submission: { select: { number: true } } } },
+          },
+        })
+      : null;
+  let compared: ReviewSheet['compared'] = null;
+  if (latest && before)
+    compared = {
+      label: `submission ${before.number} of this revision`,
+      changes: submissionChanges(before, latest),
+    };
+  else if (latest && previousRevision?.submissions[0]) {
+    const p = previousRevision.submissions[0];
+    compared = {
+      label: `revision ${previousRevision.revision} (${STATE_LABELS[previousRevision.state].toLowerCase()}), submission ${p.number}`,
+      changes: submissionChanges(
+        { statement: statementOf(p.statement), files: (p.files as unknown as DigestFile[]) ?? [] },
+        latest,
+      ),
+    };
+  }
+  const earlierReviews = [
+    ...attestation.reviews.map((r) => ({ ...r, revision: a.revision })),
+    ...(previousRevision?.reviews ?? []).map((r) => ({
+      id: r.id,
+      submissionNumber: r.submission.number,
+      decision: r.decision,
+      comment: r.comment,
+      reviewerLabel: r.reviewerLabel,
+      at: r.at,
+      revision: previousRevision!.revision,
+    })),
+  ];
+  return {
+    attestation,
+    results: Object.values(results),
+    findings,
+    highlights: fieldSeverities(findings),
+    compared,
+    earlierReviews,
+  };
 }

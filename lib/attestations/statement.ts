@@ -133,6 +133,9 @@ const REQUIRED: Record<Exclude<StatementField, 'otherProduct' | 'secretStoreOthe
   contactEmail: "Give the contact's email address.",
 };
 
+/** The questions every submission must answer (the two "other" fields only when their choice is "other"). */
+export const REQUIRED_FIELDS = Object.keys(REQUIRED) as StatementField[];
+
 /** A submittable statement: complete, consistent, and affirming every MUST of scs-0116 v1. */
 export const completeStatementSchema = draftStatementSchema.superRefine((s, ctx) => {
   for (const [k, message] of Object.entries(REQUIRED)) {

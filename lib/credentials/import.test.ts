@@ -90,12 +90,37 @@ describe('clouds.yaml import', () => {
 
   test('a YAML syntax error gives line and column, never the offending line', () => {
     const bad = `clouds:\n  o:\n    auth:\n      password: "${SECRET}\n   x: [\n`;
-    expect(fields(() => fromCloudsYaml({ clouds_yaml: bad }, D)).clouds_yaml).toMatch(/^This is not valid YAML/);
+    const message = fields(() => fromCloudsYaml({ clouds_yaml: bad }, D)).clouds_yaml;
+    expect(message).toMatch(/^clouds\.yaml is not valid YAML: .+ at line \d+, column \d+\.$/);
+    expect(message).not.toContain(SECRET);
+    const indent = 'clouds:\n  o:\n    auth:\n      auth_url: https://k/v3\n     region_name: R\n';
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: indent }, D)).clouds_yaml).toBe(
+      'clouds.yaml is not valid YAML: the indentation does not line up at line 5, column 1.',
+    );
+    const twice = 'clouds:\n  o:\n    region_name: A\n    region_name: B\n';
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: twice }, D)).clouds_yaml).toMatch(
+      /a key appears twice at line 4, column 5/,
+    );
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: 'x: 1\n' }, D)).clouds_yaml).toMatch(/no "clouds:" section/);
+  });
+
+  test('a problem in an entry names the line and column of the key at fault', () => {
+    const noSecret =
+      'clouds:\n  lab:\n    auth_type: v3applicationcredential\n    auth:\n      auth_url: http://k/v3\n      application_credential_id: x\n';
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: noSecret }, D)).clouds_yaml).toMatch(
+      /^Entry "lab": The application credential secret is missing.* \(line 4, column 5\)\.$/,
+    );
+    const badUrl = `clouds:\n  lab:\n    auth:\n      auth_url: ftp://k/v3\n      user_id: u\n      password: ${SECRET}\n      project_id: p\n`;
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: badUrl }, D)).clouds_yaml).toMatch(
+      /auth_url must be an http\(s\) URL.*\(line 4, column 7\)/,
+    );
   });
 
   test('verify: false is refused', () => {
     const v = `clouds:\n  o:\n    verify: false\n    auth:\n      auth_url: https://k/v3\n      user_id: u\n      password: ${SECRET}\n      project_id: p\n`;
-    expect(fields(() => fromCloudsYaml({ clouds_yaml: v }, D)).clouds_yaml).toMatch(/CA bundle/);
+    expect(fields(() => fromCloudsYaml({ clouds_yaml: v }, D)).clouds_yaml).toMatch(
+      /TLS verification cannot be switched off.*CA bundle.*\(line 3, column 5\)/,
+    );
   });
 });
 
@@ -116,6 +141,7 @@ export OS_IDENTITY_API_VERSION=3
   test("Horizon's file with the password typed beside it", () => {
     expect(parseOpenrc(rc).OS_PASSWORD).toBeUndefined();
     expect(fields(() => fromOpenrc({ openrc: rc }, D)).password).toMatch(/password is missing/);
+    expect(fields(() => fromOpenrc({ openrc: 'export OS_USERNAME=a\n' }, D)).openrc).toMatch(/^OS_AUTH_URL is missing/);
     const c = fromOpenrc({ openrc: rc, password: SECRET }, D);
     expect(c.auth).toMatchObject({ type: 'password', username: 'alice', projectId: 'abc123', password: SECRET });
   });
@@ -132,6 +158,12 @@ describe('explicit fields', () => {
   test('errors are keyed to the fields', () => {
     const f = fields(() => fromExplicit({ type: 'password', auth_url: 'https://k/v2.0', username: 'a' }, D));
     expect(Object.keys(f).sort()).toEqual(['auth_url', 'password', 'project_id', 'username']);
+    // The form's labels, not the clouds.yaml keys.
+    expect(f.auth_url).toMatch(/^The Keystone auth URL .* is a Keystone v2 URL/);
+    expect(f.username).toBe('The user domain is missing for a user given by name.');
+    expect(fields(() => fromExplicit({ type: 'password', auth_url: 'keystone' }, D)).auth_url).toBe(
+      'The Keystone auth URL must be an http(s) URL, like https://keystone.example.com:5000/v3.',
+    );
     expect(
       fields(() =>
         fromExplicit({ type: 'application_credential', auth_url: 'https://k/v3', application_credential_id: 'x' }, D),

@@ -1,4 +1,4 @@
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { normaliseInterface, type AuthConfig } from '../openstack';
 import { ValidationError } from '../errors';
 import type { CredentialConfig } from './config';
@@ -32,6 +32,73 @@ class EntryProblems {
   }
 }
 
+/**
+ * How each source names the settings in its messages: clouds.yaml keys (`auth_url`), openrc
+ * variables (`OS_AUTH_URL`) or the form's labels ("Keystone auth URL"), so that a message names
+ * what the person sees.
+ */
+type Term =
+  | 'auth_url'
+  | 'identity_api_version'
+  | 'auth_type'
+  | 'interface'
+  | 'region_name'
+  | 'username'
+  | 'user_domain_name'
+  | 'password'
+  | 'project_id'
+  | 'project_name'
+  | 'project_domain_name'
+  | 'application_credential_id'
+  | 'application_credential_secret';
+type Terms = Record<Term, string>;
+
+const YAML_TERMS: Terms = {
+  auth_url: 'auth_url',
+  identity_api_version: 'identity_api_version',
+  auth_type: 'auth_type',
+  interface: 'interface',
+  region_name: 'region_name',
+  username: 'username (or user_id)',
+  user_domain_name: 'user_domain_name (or user_domain_id)',
+  password: 'password',
+  project_id: 'project_id',
+  project_name: 'project_name',
+  project_domain_name: 'project_domain_name (or project_domain_id)',
+  application_credential_id: 'application_credential_id (or its name)',
+  application_credential_secret: 'application_credential_secret',
+};
+const OPENRC_TERMS: Terms = {
+  auth_url: 'OS_AUTH_URL',
+  identity_api_version: 'OS_IDENTITY_API_VERSION',
+  auth_type: 'OS_AUTH_TYPE',
+  interface: 'OS_INTERFACE',
+  region_name: 'OS_REGION_NAME',
+  username: 'OS_USERNAME (or OS_USER_ID)',
+  user_domain_name: 'OS_USER_DOMAIN_NAME (or OS_USER_DOMAIN_ID)',
+  password: 'password',
+  project_id: 'OS_PROJECT_ID',
+  project_name: 'OS_PROJECT_NAME',
+  project_domain_name: 'OS_PROJECT_DOMAIN_NAME (or OS_PROJECT_DOMAIN_ID)',
+  application_credential_id: 'OS_APPLICATION_CREDENTIAL_ID',
+  application_credential_secret: 'application credential secret',
+};
+const FIELD_TERMS: Terms = {
+  auth_url: 'The Keystone auth URL',
+  identity_api_version: 'The identity API version',
+  auth_type: 'The type',
+  interface: 'The interface',
+  region_name: 'The region',
+  username: 'The user name',
+  user_domain_name: 'The user domain',
+  password: 'password',
+  project_id: 'Project id',
+  project_name: 'project name',
+  project_domain_name: 'The project domain',
+  application_credential_id: 'The application credential id',
+  application_credential_secret: 'application credential secret',
+};
+
 const str = (v: unknown): string | undefined => {
   if (typeof v === 'number') return String(v);
   if (typeof v !== 'string') return undefined;
@@ -50,7 +117,12 @@ export interface NormaliseDefaults {
 }
 
 /** One clouds.yaml-shaped entry to a CredentialConfig, or problems. */
-function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProblems): CredentialConfig | null {
+function normalise(
+  entry: Dict,
+  defaults: NormaliseDefaults,
+  problems: EntryProblems,
+  t: Terms = YAML_TERMS,
+): CredentialConfig | null {
   const auth = isDict(entry.auth) ? entry.auth : {};
   const a = (k: string) => str(auth[k]);
   const authType = (str(entry.auth_type) ?? 'password').toLowerCase();
@@ -60,10 +132,10 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
   if (identityVersion && /^2(\.0)?$/.test(identityVersion)) {
     problems.add(
       'auth_url',
-      'identity_api_version 2 is Keystone v2, which no longer exists; use identity_api_version 3 and the v3 auth_url.',
+      `${t.identity_api_version} 2 is Keystone v2, which no longer exists; use version 3 and the v3 auth URL.`,
     );
   }
-  if (!authUrl) problems.add('auth_url', 'auth_url is missing.');
+  if (!authUrl) problems.add('auth_url', `${t.auth_url} is missing.`);
   else {
     let u: URL | null = null;
     try {
@@ -72,13 +144,13 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
       /* below */
     }
     if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:'))
-      problems.add('auth_url', 'auth_url must be an http(s) URL.');
+      problems.add('auth_url', `${t.auth_url} must be an http(s) URL, like https://keystone.example.com:5000/v3.`);
     else if (/\/v2(\.0)?\/?$/.test(u.pathname))
       problems.add(
         'auth_url',
-        `auth_url ${u.origin}${u.pathname} is a Keystone v2 URL; use the v3 URL (ending in /v3) or the versionless root.`,
+        `${t.auth_url} ${u.origin}${u.pathname} is a Keystone v2 URL; use the v3 URL (ending in /v3) or the versionless root.`,
       );
-    else if (u.username || u.password) problems.add('auth_url', 'auth_url must not carry a user or password.');
+    else if (u.username || u.password) problems.add('auth_url', `${t.auth_url} must not carry a user or password.`);
   }
   if (entry.verify === false || entry.insecure === true) {
     problems.add(
@@ -96,14 +168,14 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
   try {
     iface = normaliseInterface(str(entry.interface) ?? str(entry.endpoint_type));
   } catch {
-    problems.add('interface', 'interface must be public, internal or admin.');
+    problems.add('interface', `${t.interface} must be public, internal or admin.`);
   }
   const region =
     str(entry.region_name) ??
     (Array.isArray(entry.regions) && entry.regions.length === 1 ? str(entry.regions[0]) : undefined) ??
     defaults.region;
   if (!/^[\w.-]{1,100}$/.test(region))
-    problems.add('region', 'region_name may contain only letters, digits, dot, dash and underscore.');
+    problems.add('region', `${t.region_name} may contain only letters, digits, dot, dash and underscore.`);
 
   const defaultDomainId = a('default_domain_id') ?? a('domain_id');
   const defaultDomainName = a('default_domain_name') ?? a('domain_name') ?? a('default_domain');
@@ -121,16 +193,16 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
     const projectDomainName = projectDomainId
       ? a('project_domain_name')
       : (a('project_domain_name') ?? defaultDomainName);
-    if (!username && !userId) problems.add('username', 'username (or user_id) is missing.');
+    if (!username && !userId) problems.add('username', `${t.username} is missing.`);
     else if (!userId && !userDomainId && !userDomainName)
-      problems.add('username', 'user_domain_name (or user_domain_id) is missing for a user given by name.');
+      problems.add('username', `${t.user_domain_name} is missing for a user given by name.`);
     if (!projectId && !projectName) {
       problems.add(
         'project',
-        'No project scope: the checks need a project-scoped token. Add project_id, or project_name with project_domain_name.',
+        `No project scope: the checks need a project-scoped token. Add ${t.project_id}, or ${t.project_name} with ${t.project_domain_name}.`,
       );
     } else if (!projectId && !projectDomainId && !projectDomainName) {
-      problems.add('project', 'project_domain_name (or project_domain_id) is missing for a project given by name.');
+      problems.add('project', `${t.project_domain_name} is missing for a project given by name.`);
     }
     if (!password)
       problems.add('password', 'The password is missing: add it, or provide the secure.yaml that holds it.');
@@ -158,7 +230,7 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
         : undefined;
     const userId = a('user_id');
     const username = a('username');
-    if (!id && !name) problems.add('application_credential_id', 'application_credential_id (or its name) is missing.');
+    if (!id && !name) problems.add('application_credential_id', `${t.application_credential_id} is missing.`);
     else if (!id && !userId && !(username && (userDomainId || userDomainName))) {
       problems.add(
         'application_credential_id',
@@ -186,7 +258,7 @@ function normalise(entry: Dict, defaults: NormaliseDefaults, problems: EntryProb
   } else {
     problems.add(
       'auth_type',
-      `auth_type "${authType.slice(0, 40)}" is not supported: use password (v3password) or v3applicationcredential. Tokens, OpenID Connect and TOTP cannot be stored for unattended checks.`,
+      `${t.auth_type} "${authType.slice(0, 40)}" is not supported: use password (v3password) or v3applicationcredential. Tokens, OpenID Connect and TOTP cannot be stored for unattended checks.`,
     );
   }
   if (problems.list.length || !authConfig) return null;
@@ -206,26 +278,69 @@ function deepMerge(base: Dict, over: Dict): Dict {
   return out;
 }
 
-function parseYamlDoc(text: string, field: string, label: string): Dict {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text, { maxAliasCount: 50, prettyErrors: false });
-  } catch (err) {
-    // Never echo the parser's message: it quotes the offending line, which may hold a password.
-    const pos =
-      err instanceof YAMLParseError && err.linePos?.[0]
-        ? ` (line ${err.linePos[0].line}, column ${err.linePos[0].col})`
-        : '';
-    throw new ValidationError({ [field]: `This is not valid YAML${pos}.` });
+/** What a YAML error code means, in words (the parser's own message may quote the line, which may hold a secret). */
+const YAML_PROBLEM: Record<string, string> = {
+  BAD_INDENT: 'the indentation does not line up',
+  TAB_AS_INDENT: 'a tab is used for indentation (use spaces)',
+  DUPLICATE_KEY: 'a key appears twice',
+  MISSING_CHAR: 'a closing quote or bracket is missing',
+  BAD_SCALAR_START: 'a value starts with a character that needs quotes',
+  BLOCK_AS_IMPLICIT_KEY: 'a key is not followed by a colon',
+  MULTILINE_IMPLICIT_KEY: 'a key runs over several lines (a missing colon?)',
+  UNEXPECTED_TOKEN: 'there is an unexpected character',
+  ALIAS_PROPS: 'an alias has an anchor or tag',
+  BAD_ALIAS: 'an alias refers to no anchor',
+};
+
+interface YamlSource {
+  clouds: Dict;
+  /** "line 7, column 5" of a key under the clouds: section, or null. */
+  where(path: string[]): string | null;
+}
+
+function parseYamlDoc(text: string, field: string, label: string): YamlSource {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter: lines, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    // Never echo the parser's message: it may quote the offending line, which may hold a password.
+    const pos = lines.linePos(err.pos[0]);
+    const what = YAML_PROBLEM[err.code] ?? 'the syntax is broken';
+    throw new ValidationError({
+      [field]: `${label} is not valid YAML: ${what} at line ${pos.line}, column ${pos.col}.`,
+    });
   }
-  if (!isDict(doc) || !isDict(doc.clouds)) throw new ValidationError({ [field]: `${label} has no "clouds:" section.` });
-  return doc.clouds;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch {
+    throw new ValidationError({ [field]: `${label} is not valid YAML (too many aliases or a broken alias).` });
+  }
+  if (!isDict(value) || !isDict(value.clouds))
+    throw new ValidationError({ [field]: `${label} has no "clouds:" section.` });
+  return { clouds: value.clouds, where: (path) => keyPosition(doc, lines, ['clouds', ...path]) };
+}
+
+/** The position of the key at the end of `path` ("line 7, column 5"), when the document has it. */
+function keyPosition(doc: Document, lines: LineCounter, path: string[]): string | null {
+  let node: unknown = doc.contents;
+  let at: number | null = null;
+  for (const key of path) {
+    if (!isMap(node)) return null;
+    const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
+    if (!pair || !isScalar(pair.key) || !pair.key.range) return null;
+    at = pair.key.range[0];
+    node = pair.value;
+  }
+  if (at === null) return null;
+  const p = lines.linePos(at);
+  return `line ${p.line}, column ${p.col}`;
 }
 
 /** The entry names of a clouds.yaml (for the picker); [] when it does not parse. */
 export function cloudsYamlEntries(text: string): string[] {
   try {
-    return Object.keys(parseYamlDoc(text, 'clouds_yaml', 'clouds.yaml'));
+    return Object.keys(parseYamlDoc(text, 'clouds_yaml', 'clouds.yaml').clouds);
   } catch {
     return [];
   }
@@ -259,9 +374,24 @@ export interface CloudsYamlInput {
   cloud?: string;
 }
 
+/** Where in an entry each problem is, by the first of these keys the entry has. */
+const TOPIC_KEYS: Record<Topic, string[][]> = {
+  auth_url: [['auth', 'auth_url'], ['identity_api_version'], ['profile']],
+  auth_type: [['auth_type']],
+  username: [['auth', 'username'], ['auth', 'user_id'], ['auth']],
+  password: [['auth', 'password'], ['auth']],
+  project: [['auth', 'project_name'], ['auth', 'project_id'], ['auth']],
+  application_credential_id: [['auth', 'application_credential_id'], ['auth', 'application_credential_name'], ['auth']],
+  application_credential_secret: [['auth', 'application_credential_secret'], ['auth']],
+  interface: [['interface'], ['endpoint_type']],
+  region: [['region_name'], ['regions']],
+  verify: [['verify'], ['insecure']],
+};
+
 export function fromCloudsYaml(input: CloudsYamlInput, defaults: NormaliseDefaults): CredentialConfig {
   if (!input.clouds_yaml?.trim()) throw new ValidationError({ clouds_yaml: 'Paste or upload a clouds.yaml.' });
-  const clouds = parseYamlDoc(input.clouds_yaml, 'clouds_yaml', 'clouds.yaml');
+  const source = parseYamlDoc(input.clouds_yaml, 'clouds_yaml', 'clouds.yaml');
+  const clouds = source.clouds;
   const names = Object.keys(clouds);
   if (names.length === 0) throw new ValidationError({ clouds_yaml: 'clouds.yaml lists no clouds.' });
   const chosen = input.cloud?.trim() || (names.length === 1 ? names[0]! : '');
@@ -273,12 +403,19 @@ export function fromCloudsYaml(input: CloudsYamlInput, defaults: NormaliseDefaul
   }
   let entry = clouds[chosen] as Dict;
   if (input.secure_yaml?.trim()) {
-    const secure = parseYamlDoc(input.secure_yaml, 'secure_yaml', 'secure.yaml');
+    const secure = parseYamlDoc(input.secure_yaml, 'secure_yaml', 'secure.yaml').clouds;
     if (isDict(secure[chosen])) entry = deepMerge(entry, secure[chosen] as Dict);
   }
   const problems = new EntryProblems();
   const config = normalise(entry, defaults, problems);
-  if (!config) fail(problems, (t) => YAML_FIELD[t], `Entry "${chosen}": `);
+  if (!config) {
+    const entryAt = source.where([chosen]);
+    for (const p of problems.list) {
+      const at = TOPIC_KEYS[p.topic].map((k) => source.where([chosen, ...k])).find(Boolean) ?? entryAt;
+      if (at) p.message = `${p.message.replace(/\.$/, '')} (${at}).`;
+    }
+    fail(problems, (t) => YAML_FIELD[t], `Entry "${chosen}": `);
+  }
   return config;
 }
 
@@ -348,7 +485,7 @@ export function fromOpenrc(
     },
   };
   const problems = new EntryProblems();
-  const config = normalise(entry, defaults, problems);
+  const config = normalise(entry, defaults, problems, OPENRC_TERMS);
   if (!config) fail(problems, (t) => OPENRC_FIELD[t]);
   return config;
 }
@@ -409,7 +546,7 @@ export function fromExplicit(input: ExplicitInput, defaults: NormaliseDefaults):
     },
   };
   const problems = new EntryProblems();
-  const config = normalise(entry, defaults, problems);
+  const config = normalise(entry, defaults, problems, FIELD_TERMS);
   if (!config) fail(problems, (topic) => EXPLICIT_FIELD[topic]);
   return config;
 }

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { db, Prisma, type Credential, type CredentialPersona } from '../db';
-import { authorize, type Action } from '../auth/policy';
+import { authorize, visibleOrganizationIds, type Action } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
+import { plural } from '../format';
+import { config } from '../config';
 import { fingerprint, VaultError } from '../vault';
 import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
@@ -13,6 +15,7 @@ import type { CloudConfig } from '../checks/types';
 import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlug } from './config';
 import { fromCloudsYaml, fromExplicit, fromOpenrc } from './import';
 import { getVault, toStored } from './vault';
+import { assertMatchesPin, certifiedEndpointOf, normalizeAuthUrl, runCounts } from '../compliance/certified-endpoint';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
@@ -128,6 +131,21 @@ function parsePersona(p: unknown): PersonaSlug {
   return parseInput(personaSchema, p ?? undefined);
 }
 
+/** Which of these clouds (ids, of the caller's visible organizations) have a primary credential. */
+export async function cloudsWithCredential(ctx: RequestContext, cloudIds: string[]): Promise<Set<string>> {
+  authorize(ctx.actor, 'cloud.list', { type: 'global' });
+  const orgIds = visibleOrganizationIds(ctx.actor);
+  const rows = await db.credential.findMany({
+    where: {
+      cloudId: { in: cloudIds },
+      persona: 'primary',
+      ...(orgIds ? { cloud: { organizationId: { in: orgIds } } } : {}),
+    },
+    select: { cloudId: true },
+  });
+  return new Set(rows.map((r) => r.cloudId));
+}
+
 /** The write-only views of a cloud's credentials, one per persona (null where none is set). */
 export async function getCredentials(
   ctx: RequestContext,
@@ -187,7 +205,13 @@ export function credentialConfigFrom(input: z.infer<typeof credentialInput>, clo
 export async function setCredential(ctx: RequestContext, slug: string, input: unknown): Promise<CredentialView> {
   const cloud = await cloudFor(ctx, slug, 'credential.write');
   const data = parseInput(credentialInput, input);
+  // The per-cloud address-guard switch lets the checks reach internal services and show their answers
+  // in the evidence: a CSP (possibly hostile tenant) may not set it for its own cloud.
+  if (data.allow_private_addresses)
+    authorize(ctx.actor, 'credential.allow_private', { type: 'cloud', organizationId: cloud.organizationId });
   const config = credentialConfigFrom(data, cloud.region);
+  // A pinned cloud accepts credentials for its certified endpoint only (422 naming the pinned one).
+  assertMatchesPin(await certifiedEndpointOf(cloud.id), { authUrl: config.auth.authUrl, region: config.region });
   const persona = data.persona;
   const id = crypto.randomUUID();
   const envelope = await getVault().sealJson(config, { cloudId: cloud.id, credentialId: id });
@@ -352,6 +376,8 @@ export async function testConnection(
   });
   if (!row) throw new NotFoundError(`The ${PERSONA_LABEL[p]} of this cloud`);
   const config = await openRow(row);
+  // The region the checks will test: the cloud's (its certification record), as the run's resolver does.
+  const region = cloud.region || config.region;
   const started = Date.now();
   const http = new HttpClient({ caBundle: config.caBundle, allowPrivateAddresses: config.allowPrivateAddresses });
   http.redactor.addSecret(secretOf(config.auth));
@@ -362,7 +388,7 @@ export async function testConnection(
     durationMs: 0,
     authUrl: config.auth.authUrl,
     identityUrl: null,
-    region: config.region,
+    region,
     interface: config.interface,
     roles: [],
     project: null,
@@ -376,6 +402,12 @@ export async function testConnection(
   if (config.auth.authUrl.startsWith('http://')) {
     result.warnings.push('The auth URL uses plain http://: the credential and tokens travel unencrypted. Use https.');
   }
+  // Pinned after this credential was saved: runs with it are kept but do not count.
+  const pin = await certifiedEndpointOf(cloud.id);
+  if (pin && !runCounts(pin, { authUrl: config.auth.authUrl, region: cloud.region || config.region }).counts)
+    result.warnings.push(
+      `This credential names ${normalizeAuthUrl(config.auth.authUrl)} (region ${cloud.region || config.region}), not the certified endpoint ${pin.authUrl} (region ${pin.region}) that staff pinned: runs with it are kept but do not count toward verdicts or certificates. Replace it with a credential for the certified endpoint.`,
+    );
   try {
     const session = await new KeystoneClient(http).authenticate(config.auth, AbortSignal.timeout(60_000));
     const token = session.token;
@@ -391,7 +423,7 @@ export async function testConnection(
       : null;
     result.user = token.user ? { id: token.user.id, name: token.user.name } : null;
     result.services = [...new Set(token.catalog.map((s) => s.type))].sort();
-    const km = selectEndpoint(token.catalog, 'key-manager', config.interface, config.region);
+    const km = selectEndpoint(token.catalog, 'key-manager', config.interface, region);
     result.keyManagerRegions = regionsOffering(token.catalog, 'key-manager', config.interface);
     if (km) result.keyManager = { url: km.endpoint.url, region: km.endpoint.region, serviceName: km.service.name };
     const elevated = result.roles.filter((r) => (ELEVATED_ROLES as readonly string[]).includes(r));
@@ -407,7 +439,12 @@ export async function testConnection(
     }
     if (!km) {
       result.warnings.push(
-        `The catalog lists no key-manager (${config.interface}) in region ${config.region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}.`,
+        `The catalog lists no key-manager (${config.interface}) in region ${region}${result.keyManagerRegions.length ? `; it does in ${result.keyManagerRegions.join(', ')}` : ''}: the checks would find no key manager to test.`,
+      );
+    }
+    if (config.region !== region) {
+      result.warnings.push(
+        `The credential names region ${config.region}, but this cloud is certified in region ${region}: the checks test ${region}.`,
       );
     }
     const peer = http.tlsPeer(session.identityUrl);
@@ -445,7 +482,7 @@ export async function testConnection(
       targetType: 'cloud',
       targetId: cloud.slug,
       organizationId: cloud.organizationId,
-      summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${result.warnings.length} warning(s)` : ''}`,
+      summary: `tested the ${PERSONA_LABEL[p]} of cloud ${cloud.slug}: ${result.ok ? `authenticated (roles ${result.roles.join(', ') || 'none'}; key-manager ${result.keyManager ? 'found' : 'not found'})` : `failed: ${result.error}`}${result.warnings.length ? `; ${plural(result.warnings.length, 'warning')}` : ''}`,
     });
   });
   return result;
@@ -456,6 +493,6 @@ export function vaultProviderName(): string {
   try {
     return getVault().provider.name;
   } catch {
-    return process.env.KEK_PROVIDER || 'file';
+    return config().KEK_PROVIDER;
   }
 }

@@ -1,7 +1,8 @@
 // Expiry reminders (attestations: 14 and 1 days ahead; certificates: 30 and 7 days ahead). Each is
 // queued once in the notification outbox by the module that decides it (lib/attestations/
-// reminders.ts, lib/compliance/certificates.ts); the dispatcher in every worker delivers them like
-// every other notification.
+// reminders.ts, lib/compliance/certificates.ts), as status changes are by the snapshot store
+// (lib/compliance/snapshot.ts); the dispatcher in every worker delivers them like every other
+// notification.
 
 import { sendAttestationReminders } from '../attestations/reminders';
 import { sendCertificateReminders } from '../compliance/certificates';

@@ -20,6 +20,7 @@ import { CRONS, QUEUES, getBoss, stopBoss, type RunJob } from './boss';
 import { schedulerTick } from './schedule';
 import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
 import { sendDueReminders } from './reminders';
+import { config } from '../config';
 
 export interface WorkerOptions {
   resolver: CloudConfigResolver;
@@ -54,7 +55,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   heartbeat.start();
   const polling = {
-    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5),
+    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? config().WORKER_POLL_SECONDS,
     batchSize: 1,
   };
 
@@ -62,9 +63,17 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const refreshSnapshots = async () => {
     const { refreshWhere } = await import('../compliance/snapshot');
     const { now } = await import('../clock');
-    const refreshed = await refreshWhere('c."archivedAt" IS NULL', [], now());
+    const { Prisma } = await import('../db');
+    const refreshed = await refreshWhere(Prisma.sql`c."archivedAt" IS NULL`, now());
     if (refreshed.size) log(`compliance snapshots stored anew: ${refreshed.size}`);
+    dispatcher.nudge();
   };
+
+  // The one path from the outbox to recipients (lib/notify/dispatcher.ts). A stored snapshot whose
+  // status changed has queued its message in the same transaction: nudged after runs and refreshes,
+  // the dispatcher fans it out at once instead of at its next poll.
+  const dispatcher = new Dispatcher({ mailer: opts.mailer, log });
+  dispatcher.start();
 
   const runHandler = async (jobs: PgBoss.Job<RunJob>[]) => {
     for (const job of jobs) {
@@ -73,8 +82,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         heartbeat,
         workerId: id,
         log,
+        onStatusStored: () => dispatcher.nudge(),
       });
-      if (outcome !== 'skipped' && process.env.WORKER_LOG_RUNS === 'true') log(`run ${job.data.runId} ${outcome}`);
+      if (outcome !== 'skipped' && config().WORKER_LOG_RUNS) log(`run ${job.data.runId} ${outcome}`);
     }
   };
   const workIds: string[] = [];
@@ -92,9 +102,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     });
     workIds.push(workId);
   }
-
-  const dispatcher = new Dispatcher({ mailer: opts.mailer, log });
-  dispatcher.start();
 
   const timers: NodeJS.Timeout[] = [];
   if (opts.housekeeping !== false) {

@@ -1,4 +1,5 @@
-// The dispatcher's settings, read from the environment once per call (tests change them).
+// The dispatcher's settings, from lib/config.ts at each call (tests change the environment).
+import { config, parseConfig } from '../config';
 
 export interface NotifySettings {
   /** Retries after the first attempt; a delivery is failed after 1 + retryLimit attempts. */
@@ -19,25 +20,17 @@ export interface NotifySettings {
   leaseMs: number;
 }
 
-function positive(v: string | undefined, fallback: number): number {
-  const n = Number(v);
-  return v !== undefined && v.trim() !== '' && Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function whole(v: string | undefined, fallback: number): number {
-  const n = Number(v);
-  return v !== undefined && v.trim() !== '' && Number.isInteger(n) && n >= 0 ? n : fallback;
-}
-
-export function notifySettings(env: Record<string, string | undefined> = process.env): NotifySettings {
+/** From lib/config.ts (bad values stop the start there, naming the variable); `env` for tests. */
+export function notifySettings(env?: Record<string, string | undefined>): NotifySettings {
+  const c = env ? parseConfig(env) : config();
   return {
-    retryLimit: whole(env.NOTIFY_RETRY_LIMIT, 5),
-    retryDelayMs: positive(env.NOTIFY_RETRY_DELAY_S, 30) * 1000,
+    retryLimit: c.NOTIFY_RETRY_LIMIT,
+    retryDelayMs: c.NOTIFY_RETRY_DELAY_S * 1000,
     maxRetryDelayMs: 6 * 3_600_000,
-    maxAgeMs: positive(env.NOTIFY_MAX_AGE_HOURS, 168) * 3_600_000,
-    emailHoldMs: positive(env.NOTIFY_EMAIL_HOLD_HOURS, 24) * 3_600_000,
-    pollMs: positive(env.NOTIFY_POLL_MS, 2000),
-    concurrency: Math.min(whole(env.NOTIFY_CONCURRENCY, 4) || 4, 32),
+    maxAgeMs: c.NOTIFY_MAX_AGE_HOURS * 3_600_000,
+    emailHoldMs: c.NOTIFY_EMAIL_HOLD_HOURS * 3_600_000,
+    pollMs: c.NOTIFY_POLL_MS,
+    concurrency: c.NOTIFY_CONCURRENCY,
     leaseMs: 120_000,
   };
 }

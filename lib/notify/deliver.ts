@@ -7,7 +7,7 @@ import { HttpClient, describeError, refusalReason } from '../openstack';
 import { sendMail, type Mail } from './email';
 import { eventOf } from './kinds';
 import { signingKey } from './secrets';
-import type { NotificationKind } from '../db';
+import type { NotificationKind, Prisma } from '../db';
 
 /**
  * Standard Webhooks (https://www.standardwebhooks.com): `webhook-id` (the delivery's id, the same
@@ -95,6 +95,8 @@ export interface Message {
   runId: string | null;
   fromStatus: string | null;
   toStatus: string | null;
+  /** Facts beside the text (a status change: the official SCS verdict before and after, the version). */
+  data: Prisma.JsonValue | null;
   createdAt: Date;
   organization: { slug: string; name: string };
   cloud: { slug: string; name: string } | null;
@@ -147,6 +149,7 @@ export function webhookBody(m: Message, deliveryId: string): string {
     organization: { slug: m.organization.slug },
     from: m.fromStatus,
     to: m.toStatus,
+    ...(m.data !== null ? { data: m.data } : {}),
     subject: m.subject,
     message: m.body,
     run: m.runId ? { id: m.runId, url: `${publicUrl()}/runs/${m.runId}` } : null,

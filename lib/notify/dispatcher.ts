@@ -48,6 +48,7 @@ export class Dispatcher {
   private running: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  private nudged = false;
 
   constructor(private readonly opts: DispatcherOptions = {}) {
     this.settings = opts.settings ?? notifySettings();
@@ -177,6 +178,7 @@ export class Dispatcher {
       runId: n.runId,
       fromStatus: n.fromStatus,
       toStatus: n.toStatus,
+      data: n.data,
       createdAt: n.createdAt,
       organization: n.organization,
       cloud: n.cloud,
@@ -269,9 +271,16 @@ export class Dispatcher {
     this.running = null;
   }
 
+  /** New work may be queued (e.g. a stored status change): look at once instead of at the next poll. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopping) {
       let busy = false;
+      this.nudged = false;
       try {
         busy = (await this.fanOut()) > 0;
         await this.releaseHeld();
@@ -287,7 +296,8 @@ export class Dispatcher {
       if (this.stopping) break;
       // Look again at once while there is work and a free slot; otherwise when an attempt ends or
       // the poll interval has passed.
-      if (!busy || this.inFlight.size >= this.settings.concurrency) await this.pause();
+      // A nudge during this pass may be about a message it did not see yet.
+      if ((!busy && !this.nudged) || this.inFlight.size >= this.settings.concurrency) await this.pause();
     }
     await Promise.allSettled([...this.inFlight]);
   }

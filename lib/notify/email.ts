@@ -3,6 +3,7 @@
 // notification settings say so (lib/notify/dispatcher.ts).
 
 import nodemailer, { type Transporter } from 'nodemailer';
+import { config } from '../config';
 
 export interface Mail {
   to: string;
@@ -17,7 +18,7 @@ export function smtpConfigured(env: Record<string, string | undefined> = process
 }
 
 function transport(): Transporter {
-  const url = process.env.SMTP_URL;
+  const url = config().SMTP_URL;
   if (!url) throw new Error('SMTP is not configured (SMTP_URL)');
   if (!g.scsMailer || g.scsMailer.url !== url) {
     g.scsMailer?.transport.close();
@@ -34,7 +35,7 @@ function transport(): Transporter {
 }
 
 export async function sendMail(mail: Mail): Promise<void> {
-  const from = process.env.SMTP_FROM || 'SCS Key-Manager Conformance <noreply@localhost>';
+  const from = config().SMTP_FROM;
   try {
     await transport().sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
   } catch (err) {

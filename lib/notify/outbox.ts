@@ -1,4 +1,4 @@
-import type { Tx } from '../db';
+import type { Prisma, Tx } from '../db';
 import { db } from '../db';
 import { now } from '../clock';
 import { eventOf, kindOf, type NotificationEvent } from './kinds';
@@ -24,29 +24,37 @@ export interface OutboxMessage {
   runId?: string | null;
   fromStatus?: string | null;
   toStatus?: string | null;
+  /** Facts beside the text for receivers (e.g. a status change's official verdict), stored as JSON. */
+  data?: Prisma.InputJsonValue;
 }
 
 /** Adds the message unless one with its dedupeKey exists; true when it was added now. */
 export async function enqueue(tx: Tx, msg: OutboxMessage): Promise<boolean> {
+  return (await enqueueAll(tx, [msg])) === 1;
+}
+
+/** enqueue for many messages in one statement (e.g. the status changes of 1,000 clouds); how many were added. */
+export async function enqueueAll(tx: Tx, msgs: OutboxMessage[]): Promise<number> {
+  if (msgs.length === 0) return 0;
+  // The domain's clock, as the dispatcher judges a message's age by it.
+  const createdAt = now();
   const { count } = await tx.notification.createMany({
-    data: [
-      {
-        kind: kindOf(msg.kind),
-        organizationId: msg.organizationId,
-        cloudId: msg.cloudId ?? null,
-        runId: msg.runId ?? null,
-        fromStatus: msg.fromStatus ?? null,
-        toStatus: msg.toStatus ?? null,
-        subject: msg.subject.slice(0, 300),
-        body: msg.body,
-        dedupeKey: msg.dedupeKey,
-        // The domain's clock, as the dispatcher judges a message's age by it.
-        createdAt: now(),
-      },
-    ],
+    data: msgs.map((msg) => ({
+      kind: kindOf(msg.kind),
+      organizationId: msg.organizationId,
+      cloudId: msg.cloudId ?? null,
+      runId: msg.runId ?? null,
+      fromStatus: msg.fromStatus ?? null,
+      toStatus: msg.toStatus ?? null,
+      subject: msg.subject.slice(0, 300),
+      body: msg.body,
+      dedupeKey: msg.dedupeKey,
+      ...(msg.data !== undefined ? { data: msg.data } : {}),
+      createdAt,
+    })),
     skipDuplicates: true,
   });
-  return count === 1;
+  return count;
 }
 
 export interface OutboxView {

@@ -46,9 +46,14 @@ describe('retry backoff', () => {
     expect(retryDelayMs(s, 1, () => 0.999)).toBe(32_997);
     expect(retryDelayMs(s, 30, () => 0)).toBe(6 * 3_600_000);
   });
-  it('ignores bad values instead of turning them into NaN', () => {
-    const s = notifySettings({ NOTIFY_RETRY_DELAY_S: 'soon', NOTIFY_RETRY_LIMIT: '-1', NOTIFY_MAX_AGE_HOURS: '' });
-    expect(s).toMatchObject({ retryDelayMs: 30_000, retryLimit: 5, maxAgeMs: 168 * 3_600_000 });
+  it('stops at bad values, naming the variable, instead of turning them into NaN; empty is unset', () => {
+    expect(() => notifySettings({ NOTIFY_RETRY_DELAY_S: 'soon' })).toThrow(/NOTIFY_RETRY_DELAY_S must be a number/);
+    expect(() => notifySettings({ NOTIFY_RETRY_LIMIT: '-1' })).toThrow(/NOTIFY_RETRY_LIMIT must be at least 0/);
+    expect(notifySettings({ NOTIFY_MAX_AGE_HOURS: '' })).toMatchObject({
+      retryDelayMs: 30_000,
+      retryLimit: 5,
+      maxAgeMs: 168 * 3_600_000,
+    });
     expect(notifySettings({ NOTIFY_RETRY_LIMIT: '0' }).retryLimit).toBe(0);
   });
 });

@@ -1,28 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { nextStatus, overallStatus, statusChanges } from './status';
 import { diffResults, type RunView } from './service';
 import { scsReport } from './report';
 import { namePrefixOf } from './execute';
 import { decide, systemActor, type Actor } from '../auth/policy';
-
-describe('cloud status', () => {
-  it('is the worst official verdict, MISSING while one has no result', () => {
-    expect(overallStatus({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' })).toBe('PASS');
-    expect(overallStatus({ 'scs-0116-presence': 'PASS' })).toBe('MISSING');
-    expect(overallStatus({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'PASS' })).toBe('ABORT');
-    expect(overallStatus({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'FAIL' })).toBe('FAIL');
-  });
-  it('keeps earlier verdicts of testcases a run did not touch and ignores informational ones', () => {
-    const prev = { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' } as const;
-    const next = nextStatus(prev, [
-      { testcase: 'km-version', verdict: 'FAIL' },
-      { testcase: 'scs-0116-permissions', verdict: 'FAIL' },
-    ]);
-    expect(next).toEqual({ status: 'FAIL', detail: { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'FAIL' } });
-    expect(statusChanges(prev, next.detail)).toEqual([{ testcase: 'scs-0116-permissions', from: 'PASS', to: 'FAIL' }]);
-    expect(statusChanges(next.detail, next.detail)).toEqual([]);
-  });
-});
 
 describe('diff', () => {
   it('reports verdict and message changes, added and removed testcases, in registry order', () => {
@@ -54,6 +34,8 @@ describe('SCS report', () => {
     const run = {
       id: 'r1',
       cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o' },
+      endpoint: { authUrl: 'https://keystone.example', region: 'RegionOne' },
+      counting: { counts: true, reason: null },
       status: 'finished',
       trigger: 'api',
       testcases: [],

@@ -95,9 +95,9 @@ describe('attestation lifecycle', () => {
     expect(r.status).toBe(422);
     expect(r.message).toMatch(/cannot be submitted yet/);
     await updateAttestation(w.csp, id, completeStatement);
-    expect((await refusal(submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' }))).message).toMatch(
-      /1 answer needs/,
-    );
+    // Every answer given: only the evidence is missing, and the message says so (it is not an answer).
+    const noFile = await refusal(submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' }));
+    expect(noFile.message).toBe('The statement cannot be submitted yet: no evidence file is attached yet.');
     expect((await refusal(submitAttestation(w.csp, id, { signerName: 'Ada Ops' }))).status).toBe(422);
   });
 

@@ -1,7 +1,8 @@
 // The notification pipeline's migration on a database with data: a scratch database in the test
 // cluster is migrated to the schema before it, filled with what the two old pipelines wrote
-// (notifications with their delivery history, bridged and unbridged outbox messages, never
-// delivered review outcomes, webhooks, preferences), then migrated on. Nothing may be lost.
+// (notifications with their delivery history, bridged and unbridged outbox messages, among them
+// status changes the stored snapshot queued with their data, never delivered review outcomes,
+// webhooks, preferences), then migrated on. Nothing may be lost.
 import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,12 @@ import { applyMigrations, migrationsDir } from '../../lib/db/migrate';
 import { openWebhookSecret } from '../../lib/notify/secrets';
 import { isolatedVault } from './support/fixtures';
 
-const BEFORE_PIPELINE = '20261129234927_compliance_snapshot_relevant';
+const ALL = fs
+  .readdirSync(migrationsDir)
+  .filter((d) => /^\d{14}_/.test(d))
+  .sort();
+const PIPELINE = ALL.find((d) => d.endsWith('_notification_pipeline'))!;
+const BEFORE_PIPELINE = ALL[ALL.indexOf(PIPELINE) - 1]!;
 const SEALED = fs.readdirSync(migrationsDir).find((d) => d.endsWith('_webhook_secret_sealed'))!;
 const ENVELOPE = fs.readdirSync(migrationsDir).find((d) => d.endsWith('_webhook_secret_envelope'))!;
 isolatedVault();
@@ -48,6 +54,11 @@ const ids = {
   cloud: randomUUID(),
   user: randomUUID(),
   run: randomUUID(),
+  run2: randomUUID(),
+  run3: randomUUID(),
+  bridgedStatus: randomUUID(),
+  unbridgedStatus: randomUUID(),
+  orphanStatus: randomUUID(),
   statusNote: randomUUID(),
   delivered: randomUUID(),
   pending: randomUUID(),
@@ -121,19 +132,55 @@ async function fillOldSchema() {
        ($2, 'attestation.expiry-reminder', $3, $4, 'Key-manager attestation for Mig expires in 1 day', '...', 'attestation:a1:expiry-1d', '2026-11-06T00:00:00Z')`,
     [ids.reviewOutbox, ids.unbridgedOutbox, ids.org, ids.cloud],
   );
+  // Status changes queued by the snapshot store: one bridged (its Notification carries the data),
+  // one still waiting; and a later status note of an old run no outbox message stands for.
+  const bridged = ['mig-cloud: scs-0116-v1 FAIL -> PASS', 'The status of cloud Mig (mig-cloud) changed.'];
+  const bridgedData = {
+    from: 'FAIL',
+    to: 'PASS',
+    official: { from: 'FAIL', to: 'PASS', version: 'v5.1' },
+    runId: ids.run2,
+  };
+  const waitingData = {
+    from: 'PASS',
+    to: 'FAIL',
+    official: { from: 'PASS', to: 'FAIL', version: 'v5.1' },
+    runId: ids.run3,
+  };
+  await q(
+    `INSERT INTO "NotificationOutbox" (id, kind, "organizationId", "cloudId", subject, body, "dedupeKey", data, "createdAt", "deliveredAt") VALUES
+       (gen_random_uuid(), 'status-change', $1, $2, $3, $4, $5, $6::jsonb, '2026-11-07T00:00:00Z', '2026-11-07T00:00:05Z'),
+       ($7, 'status-change', $1, $2, 'mig-cloud: scs-0116-v1 PASS -> FAIL', 'now FAIL again', $8, $9::jsonb, '2026-11-08T00:00:00Z', NULL)`,
+    [
+      ids.org,
+      ids.cloud,
+      ...bridged,
+      `status-change:${ids.cloud}:2`,
+      JSON.stringify(bridgedData),
+      ids.unbridgedStatus,
+      `status-change:${ids.cloud}:3`,
+      JSON.stringify(waitingData),
+    ],
+  );
+  await q(
+    `INSERT INTO "Notification" (id, "cloudId", kind, "runId", "fromStatus", "toStatus", subject, body, data, "createdAt") VALUES
+       ($1, $2, 'status-change', $3, 'FAIL', 'PASS', $4, $5, $6::jsonb, '2026-11-07T00:00:05Z'),
+       ($7, $2, 'status-change', $8, 'PASS', 'FAIL', 'mig-cloud: time', 'expired', NULL, '2026-11-09T00:00:00Z')`,
+    [ids.bridgedStatus, ids.cloud, ids.run2, ...bridged, JSON.stringify(bridgedData), ids.orphanStatus, ids.run],
+  );
 }
 
 describe('the notification pipeline migration', () => {
   it('moves both pipelines into one outbox without losing a message or a delivery record', async () => {
     await fillOldSchema();
     const applied = await applyMigrations(url);
-    expect(applied[0]).toMatch(/_notification_pipeline$/);
+    expect(applied[0]).toBe(PIPELINE);
     expect(applied).toContain(SEALED);
 
     const notes = (
       await client.query(
         `SELECT id::text, kind::text, "organizationId"::text AS org, "cloudId"::text AS cloud, "runId"::text AS run,
-                "fromStatus", "toStatus", subject, "dedupeKey", status::text
+                "fromStatus", "toStatus", subject, "dedupeKey", status::text, data
          FROM "Notification" ORDER BY "createdAt", "dedupeKey"`,
       )
     ).rows;
@@ -144,6 +191,9 @@ describe('the notification pipeline migration', () => {
       ['certificate-expiry', 'certificate-expiry:c1:7d', 'dispatched'],
       ['attestation-reviewed', 'attestation:a1:review-r1', 'queued'],
       ['attestation-expiry', 'attestation:a1:expiry-1d', 'queued'],
+      ['status-change', `status-change:${ids.cloud}:2`, 'dispatched'],
+      ['status-change', `status-change:${ids.cloud}:3`, 'queued'],
+      ['status-change', `notification:${ids.orphanStatus}`, 'dispatched'],
     ]);
     // The bridged ones kept their Notification ids (their deliveries point there); the others
     // kept their outbox ids.
@@ -154,9 +204,17 @@ describe('the notification pipeline migration', () => {
       ids.certNote7,
       ids.reviewOutbox,
       ids.unbridgedOutbox,
+      ids.bridgedStatus,
+      ids.unbridgedStatus,
+      ids.orphanStatus,
     ]);
     expect(notes.every((n) => n.org === ids.org && n.cloud === ids.cloud)).toBe(true);
     expect(notes[0]).toMatchObject({ run: ids.run, fromStatus: 'PASS', toStatus: 'FAIL' });
+    // A waiting status change keeps its facts: the statuses and the run from its data, and the data.
+    expect(notes[7]).toMatchObject({ run: ids.run3, fromStatus: 'PASS', toStatus: 'FAIL' });
+    expect(notes[7].data).toMatchObject({ official: { from: 'PASS', to: 'FAIL', version: 'v5.1' }, runId: ids.run3 });
+    expect(notes[6]).toMatchObject({ run: ids.run2, fromStatus: 'FAIL', toStatus: 'PASS' });
+    expect(notes[6].data).toMatchObject({ runId: ids.run2 });
 
     const deliveries = (
       await client.query(

@@ -1,10 +1,13 @@
 // Notifications end to end on real local servers: a run changes a cloud's status, the worker
 // fans the one notification out to e-mail (a local SMTP server from the smtp-server package) and
-// a webhook (a local HTTP receiver that verifies the HMAC-SHA256 signature). The first SMTP
-// attempt and the first webhook attempt fail; the queue retries both, and the delivery log says so.
+// a webhook (a local HTTP receiver that verifies the Standard Webhooks signature). The first SMTP
+// attempt for one chosen address and the first webhook attempt fail; the dispatcher retries both,
+// and the delivery log says so. Every wait is for a condition in the database or the receivers (no
+// sleep decides an outcome), so a slow, loaded machine only makes it take longer.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { db } from '../../lib/db';
+import { db, Prisma } from '../../lib/db';
+import { refreshWhere } from '../../lib/compliance/snapshot';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import { requestRun, startWorker, stopBoss, type RunningWorker } from '../../lib/jobs';
 import { createWebhook, listDeliveries, setPreferences } from '../../lib/notify';
@@ -58,7 +61,6 @@ beforeAll(async () => {
     data: { status: 'dropped', lastError: 'settled by tests/integration/runs-notify.test.ts' },
   });
   smtp = await startSmtp();
-  smtp.rejectNext(1);
   receiver = await startWebhookReceiver(({ headers, body }) => {
     // The signature of earlier releases, still sent for one release, must verify too.
     const legacy = String(headers['x-scs-signature'] ?? '');
@@ -101,9 +103,18 @@ afterAll(async () => {
     delete process.env[k];
 });
 
+/** The cloud's stored snapshot includes this run: whatever the run changed has been queued (or not) by now. */
+async function snapshotIncludes(cloudId: string, runId: string): Promise<boolean> {
+  const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
+  const s = await db.complianceSnapshot.findUnique({ where: { cloudId } });
+  return !!s && s.computedVersion === s.version && s.lastRunAt?.getTime() === run.queuedAt.getTime();
+}
+
 describe('notifications', () => {
   it('sends one e-mail per recipient and one signed webhook per status change, retrying failed deliveries', async () => {
     const org = await makeOrg({ contactEmails: ['ops@csp.example'] });
+    // The first attempt to this address fails (451 to its RCPT TO), whichever delivery runs first.
+    smtp.rejectNext(1, 'ops@csp.example');
     const cloud = await makeCloud(org.id, { contactEmails: ['cloud-team@csp.example'] });
     const member = await makeUser('csp', org.id);
     const optedOut = await makeUser('csp', org.id);
@@ -128,16 +139,22 @@ describe('notifications', () => {
       { slug: cloud.slug },
       { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions'] },
     );
-    await waitFor(async () => (await db.run.findUnique({ where: { id: run.id } }))?.status === 'finished', 30_000);
+    await waitFor(async () => (await db.run.findUnique({ where: { id: run.id } }))?.status === 'finished', 60_000);
+    // The stored status changed: the official verdict of a new cloud went from MISS to PASS (its full
+    // profile stays MISS without an attestation), queued in the transaction that stored the snapshot
+    // (the worker's, or this reader's: whichever comes first stores it and queues the change once).
+    await refreshWhere(Prisma.sql`c.id = ${cloud.id}::uuid`);
+    await waitFor(() => snapshotIncludes(cloud.id, run.id), 60_000);
     const notification = await db.notification.findFirstOrThrow({ where: { cloudId: cloud.id } });
-    expect(notification.toStatus).toBe('PASS');
+    expect(notification).toMatchObject({ kind: 'statusChange', fromStatus: 'MISS', toStatus: 'MISS', runId: run.id });
+    expect(notification.subject).toBe(`${cloud.slug}: SCS v5.1 MISS -> PASS`);
 
     const deliveries = await waitFor(
       async () => {
         const ds = await db.notificationDelivery.findMany({ where: { notificationId: notification.id } });
         return ds.length > 0 && ds.every((d) => d.status !== 'pending') ? ds : null;
       },
-      45_000,
+      90_000,
       250,
     );
     const emails = deliveries
@@ -148,8 +165,19 @@ describe('notifications', () => {
     expect(emails).not.toContain(optedOut.email);
     expect(emails).not.toContain(quietStaff.email);
     expect(deliveries.every((d) => d.status === 'delivered')).toBe(true);
-    // The one rejected RCPT was retried.
-    expect(deliveries.filter((d) => d.channel === 'email').some((d) => d.attempts === 2)).toBe(true);
+    // The rejected RCPT was retried; every other address got its mail at the first attempt.
+    const attempts = Object.fromEntries(
+      deliveries.filter((d) => d.channel === 'email').map((d) => [d.target, d.attempts]),
+    );
+    expect(attempts).toEqual({
+      'ops@csp.example': 2,
+      'cloud-team@csp.example': 1,
+      [member.email]: 1,
+      [subscribedStaff.email]: 1,
+    });
+    const ops = deliveries.find((d) => d.target === 'ops@csp.example')!;
+    expect((ops.log as Array<{ ok: boolean }>).map((l) => l.ok)).toEqual([false, true]);
+    expect(ops.lastError).toBeNull();
     expect(smtp.mails.flatMap((m) => m.to).sort()).toEqual(emails);
     expect(smtp.mails[0]!.data).toContain(cloud.slug);
 
@@ -165,7 +193,8 @@ describe('notifications', () => {
     expect(payload).toMatchObject({
       event: 'status-change',
       cloud: { slug: cloud.slug },
-      to: 'PASS',
+      to: 'MISS',
+      data: { official: { from: 'MISS', to: 'PASS', version: 'scs-compatible-iaas/v5.1' } },
       run: { id: run.id },
     });
     expect(receiver.hooks[1]!.body).not.toContain(secret);
@@ -183,9 +212,12 @@ describe('notifications', () => {
     );
     await waitFor(
       async () => (await db.run.findUnique({ where: { id: again.run.id } }))?.status === 'finished',
-      30_000,
+      60_000,
     );
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the snapshot includes the second run (the worker stores it; a reader may as well), a
+    // change would have been queued in that same transaction: there is none.
+    await refreshWhere(Prisma.sql`c.id = ${cloud.id}::uuid`);
+    await waitFor(() => snapshotIncludes(cloud.id, again.run.id), 60_000);
     expect(await db.notification.count({ where: { cloudId: cloud.id } })).toBe(1);
     expect(receiver.hooks).toHaveLength(2);
 
@@ -193,7 +225,7 @@ describe('notifications', () => {
     const page = await listDeliveries(staff());
     expect(page.items.some((d) => d.id === hook.id && d.attempts === 2)).toBe(true);
     await expect(listDeliveries(cspOf(org.id))).rejects.toMatchObject({ status: 403 });
-  }, 90_000);
+  }, 240_000);
 
   it('keeps webhooks to their organization', async () => {
     const orgA = await makeOrg();

@@ -10,6 +10,7 @@ import {
   updateAttestation,
 } from '@/lib/attestations';
 import { FIELDS } from '@/lib/attestations/statement';
+import { ValidationError } from '@/lib/errors';
 
 // Every action names its target in form fields: `slug` (the cloud) or `id` (the revision); the
 // lib function loads it and asks the policy, so a crafted call gets the same refusal as the UI.
@@ -32,18 +33,25 @@ export async function saveAttestationAction(_prev: FormState, fd: FormData): Pro
   });
 }
 
+/**
+ * Sign and submit. A statement that is not complete yet opens the page with the problems listed at
+ * the top and beside their questions (the signature's own errors stay in its form).
+ */
 export async function submitAttestationAction(_prev: FormState, fd: FormData): Promise<FormState> {
   return formAction(
     fd,
     async (ctx, v) => {
+      const id = v.id ?? '';
       const userAgent = (await headers()).get('user-agent');
-      const s = await submitAttestation(
-        ctx,
-        v.id ?? '',
-        { confirm: v.confirm, signerName: v.signerName },
-        { userAgent },
-      );
-      return { message: `Submitted for review. Submission digest (SHA-256): ${s.digest}` };
+      try {
+        await submitAttestation(ctx, id, { confirm: v.confirm, signerName: v.signerName }, { userAgent });
+      } catch (err) {
+        const fields = err instanceof ValidationError ? Object.keys(err.fields ?? {}) : [];
+        if (fields.some((k) => k !== 'confirm' && k !== 'signerName'))
+          return { redirect: `/attestations/${encodeURIComponent(id)}?check=1#problems` };
+        throw err;
+      }
+      return { redirect: `/attestations/${encodeURIComponent(id)}?submitted=1` };
     },
     { revalidate: '/attestations' },
   );

@@ -106,23 +106,24 @@ export default async function AuditPage({
           <EmptyState title={filtered ? 'No event matches these filters.' : 'No events yet.'} />
         ) : (
           <>
-            <Table
-              caption="Audit events"
-              head={['Time (UTC)', 'Actor', 'Action', 'Target', 'Organization', 'Client address', 'Summary']}
-            >
+            <Table caption="Audit events" head={['Time (UTC)', 'Who', 'Action and target', 'Summary']}>
               {page.items.map((e) => (
-                <tr key={e.id}>
-                  <Td className="whitespace-nowrap font-mono text-xs">{formatTimestamp(e.at).replace(' UTC', '')}</Td>
-                  <Td className="min-w-44 break-words">{e.actor}</Td>
-                  <Td className="whitespace-nowrap">
+                <tr key={e.id} data-testid="audit-row">
+                  <Td className="whitespace-nowrap font-mono text-xs">
+                    <time dateTime={new Date(e.at).toISOString()}>{formatTimestamp(e.at).replace(' UTC', '')}</time>
+                  </Td>
+                  <Td className="max-w-56 break-words">
+                    {e.actor}
+                    <span className="block font-mono text-xs text-slate-500">{e.clientAddress || '—'}</span>
+                  </Td>
+                  <Td className="max-w-64 break-words">
                     <code className="text-xs">{e.action}</code>
+                    <span className="block text-xs">
+                      <span className="text-slate-500">{e.targetType}</span> {e.targetId}
+                    </span>
+                    {e.organization && <span className="block text-xs text-slate-500">{e.organization.name}</span>}
                   </Td>
-                  <Td className="min-w-44 break-words">
-                    <span className="text-slate-500">{e.targetType}</span> {e.targetId}
-                  </Td>
-                  <Td className="min-w-32">{e.organization?.name ?? '—'}</Td>
-                  <Td className="whitespace-nowrap font-mono text-xs">{e.clientAddress || '—'}</Td>
-                  <Td className="min-w-64">{e.summary}</Td>
+                  <Td className="min-w-56 break-words">{e.summary}</Td>
                 </tr>
               ))}
             </Table>

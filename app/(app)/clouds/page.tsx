@@ -4,6 +4,8 @@ import { pageContext, may } from '@/lib/next/page';
 import { listClouds, type CloudSort } from '@/lib/clouds';
 import { organizationChoices } from '@/lib/organizations';
 import { PageHeader, EmptyState, Table, Td, Tag } from '@/components/ui/layout';
+import { complianceOf } from '@/lib/compliance';
+import { StatusTag } from '@/components/compliance/status';
 import { LinkButton } from '@/components/ui/button';
 import { Pagination } from '@/components/ui/pagination';
 import { FilterCheckbox, FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters';
@@ -30,6 +32,9 @@ export default async function CloudsPage({
     organizationChoices(ctx),
   ]);
   const canCreate = may(ctx, 'cloud.create', { type: 'global' });
+  // The status of each listed cloud, read from its stored compliance snapshot (lib/compliance).
+  const compliance = new Map((await complianceOf(page.items)).map((c) => [c.cloud.id, c] as const));
+  const filtered = !!(sp.q || sp.organization);
   const params = { q: sp.q, organization: sp.organization, archived: sp.archived, sort: sp.sort, dir: sp.dir };
   return (
     <>
@@ -67,17 +72,28 @@ export default async function CloudsPage({
         <FilterCheckbox name="archived" label="Include archived" checked={sp.archived === '1'} />
       </FilterForm>
       {page.total === 0 ? (
-        <EmptyState title={sp.q || sp.organization ? 'No cloud matches these filters.' : 'No clouds yet.'}>
-          {canCreate && !sp.q ? (
-            <Link className="underline" href="/clouds/new">
-              Add the first cloud
-            </Link>
-          ) : null}
+        <EmptyState
+          title={filtered ? 'No cloud matches these filters.' : 'No clouds yet.'}
+          action={
+            filtered ? (
+              <LinkButton href="/clouds">Show all clouds</LinkButton>
+            ) : canCreate ? (
+              <LinkButton href="/clouds/new" variant="primary">
+                Add the first cloud
+              </LinkButton>
+            ) : undefined
+          }
+        >
+          {filtered
+            ? null
+            : canCreate
+              ? 'A cloud belongs to an organization (the provider); create that first if it is not there yet.'
+              : 'The certification body registers your clouds; ask them if one is missing.'}
         </EmptyState>
       ) : (
-        <Table caption="Clouds" head={['Cloud', 'Organization', 'Region', 'Visibility']}>
+        <Table caption="Clouds" head={['Cloud', 'Status (scs-0116 v1)', 'Organization', 'Region', 'Visibility']}>
           {page.items.map((c) => (
-            <tr key={c.id}>
+            <tr key={c.id} data-testid="cloud-row" data-cloud={c.slug}>
               <Td>
                 <Link href={`/clouds/${c.slug}`} className="font-medium text-blue-800 hover:underline">
                   {c.name}
@@ -88,6 +104,13 @@ export default async function CloudsPage({
                     {' '}
                     <Tag tone="yellow">archived</Tag>
                   </>
+                )}
+              </Td>
+              <Td>
+                {compliance.get(c.id) ? (
+                  <StatusTag status={compliance.get(c.id)!.status} testId="cloud-list-status" />
+                ) : (
+                  '—'
                 )}
               </Td>
               <Td>{c.organization.name}</Td>

@@ -1,9 +1,23 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { pageContext } from '@/lib/next/page';
-import { complianceOverview, OVERVIEW_SORTS, STATUSES, statusOf, LOOK } from '@/lib/compliance';
+import { may, pageContext } from '@/lib/next/page';
+import { listAttestations } from '@/lib/attestations';
+import { cloudsWithCredential } from '@/lib/credentials';
+import { nextSteps } from '@/lib/clouds/next-steps';
+import { formatDay, plural } from '@/lib/format';
+import { now } from '@/lib/clock';
+import { LinkButton } from '@/components/ui/button';
+import {
+  complianceOverview,
+  OVERVIEW_SORTS,
+  OFFICIAL_PREFIX,
+  MANUAL_TESTCASE,
+  STATUSES,
+  statusOf,
+  LOOK,
+} from '@/lib/compliance';
 import { organizationChoices } from '@/lib/organizations';
-import { PageHeader, EmptyState, Table, Td, Tag, formatDate } from '@/components/ui/layout';
+import { PageHeader, EmptyState, Table, Td, Tag, Time } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
 import { StatusTag } from '@/components/compliance/status';
 import { FilterForm, FilterSearch, FilterSelect } from '@/components/ui/filters';
@@ -27,7 +41,8 @@ export default async function CompliancePage({
 }) {
   const sp = await searchParams;
   const ctx = await pageContext('/compliance');
-  const [page, orgs] = await Promise.all([
+  const staff = ctx.actor.role !== 'csp';
+  const [page, orgs, waiting] = await Promise.all([
     complianceOverview(ctx, {
       q: sp.q,
       organization: sp.organization,
@@ -37,7 +52,30 @@ export default async function CompliancePage({
       page: sp.page,
     }),
     organizationChoices(ctx),
+    staff && may(ctx, 'attestation.review', { type: 'global' })
+      ? listAttestations(ctx, { state: 'submitted', pageSize: 1 }).then((p) => p.total)
+      : Promise.resolve(0),
   ]);
+  const withCredential = await cloudsWithCredential(
+    ctx,
+    page.items.map((c) => c.cloud.id),
+  );
+  const steps = staff
+    ? []
+    : nextSteps(
+        page.items.map((c) => ({
+          slug: c.cloud.slug,
+          name: c.cloud.name,
+          hasCredential: withCredential.has(c.cloud.id),
+          hasFinishedRun: statusOf(c).testcases.some((t) => t.id !== MANUAL_TESTCASE && t.checkedAt !== null),
+          openAttestation: c.openAttestation,
+          manual: { verdict: c.manual.verdict, expiresAt: c.manual.expiresAt },
+          status: c.status,
+          reason: statusOf(c).reasons[0],
+        })),
+        now(),
+      );
+  const filtered = !!(sp.q || sp.organization || sp.status);
   const params = { q: sp.q, organization: sp.organization, status: sp.status, sort: sp.sort, dir: sp.dir };
   const exportQuery = new URLSearchParams(
     Object.entries({ q: sp.q, organization: sp.organization, status: sp.status, sort: sp.sort, dir: sp.dir }).filter(
@@ -49,7 +87,7 @@ export default async function CompliancePage({
     <>
       <PageHeader
         title="Compliance overview"
-        description="Status of every cloud you may see against scs-0116 v1 (and the earlier draft), with attestation and certificate state."
+        description="Status of every cloud you may see: this dashboard's full profile scs-0116 v1 (the basis of certificates), the official SCS verdict for the key manager, and the informational earlier draft, with attestation and certificate state."
         actions={
           <>
             <a
@@ -69,6 +107,49 @@ export default async function CompliancePage({
           </>
         }
       />
+      {sp.welcome === '1' && (
+        <p
+          role="status"
+          className="mb-4 rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900"
+          data-testid="welcome"
+        >
+          Welcome{ctx.actor.name ? `, ${ctx.actor.name}` : ''}: your account is ready and you are signed in.
+          {steps.length > 0 ? ' Here is what to do first.' : ''}
+        </p>
+      )}
+      {steps.length > 0 && (
+        <section
+          aria-labelledby="next-steps"
+          className="mb-4 rounded-lg border border-blue-200 bg-blue-50/60 p-4 shadow-sm"
+          data-testid="next-steps"
+        >
+          <h2 id="next-steps" className="font-semibold">
+            What to do next
+          </h2>
+          <ul className="mt-2 space-y-2 text-sm">
+            {steps.map((s) => (
+              <li
+                key={`${s.slug}-${s.label}`}
+                className="flex flex-wrap items-baseline gap-x-2"
+                data-testid="next-step"
+              >
+                <span className="min-w-0 break-words">{s.text}</span>
+                <Link className="font-medium text-blue-800 underline" href={s.href}>
+                  {s.label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {waiting > 0 && (
+        <p className="mb-4 rounded-md border border-blue-200 bg-blue-50 px-3 py-2 text-sm" data-testid="review-waiting">
+          {plural(waiting, 'attestation waits', 'attestations wait')} for review.{' '}
+          <Link className="font-medium text-blue-800 underline" href="/attestations">
+            Open the review queue
+          </Link>
+        </p>
+      )}
       <ul className="mb-4 flex flex-wrap gap-2 text-sm" aria-label="Clouds by status" data-testid="status-counts">
         {STATUSES.map((s) => (
           <li key={s}>
@@ -97,7 +178,7 @@ export default async function CompliancePage({
           label="Status"
           value={sp.status}
           all
-          options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label} (${s.toLowerCase()})` }))}
+          options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label}: ${LOOK[s].meaning}` }))}
         />
         <FilterSelect
           name="organization"
@@ -124,12 +205,30 @@ export default async function CompliancePage({
       </FilterForm>
       {page.total === 0 ? (
         <EmptyState
-          title={sp.q || sp.organization || sp.status ? 'No cloud matches these filters.' : 'No clouds yet.'}
-        />
+          title={filtered ? 'No cloud matches these filters.' : 'No clouds yet.'}
+          action={
+            filtered ? (
+              <LinkButton href="/compliance">Show all clouds</LinkButton>
+            ) : may(ctx, 'cloud.create', { type: 'global' }) ? (
+              <>
+                <LinkButton href="/organizations/new">Add an organization</LinkButton>
+                <LinkButton href="/clouds/new" variant="primary">
+                  Add a cloud
+                </LinkButton>
+              </>
+            ) : undefined
+          }
+        >
+          {filtered
+            ? null
+            : staff
+              ? 'Start with the cloud service provider (an organization), then its cloud; invite the provider’s operators from the organization page.'
+              : 'The certification body registers your clouds; once they have, each one shows here with its next step.'}
+        </EmptyState>
       ) : (
         <Table
           caption="Compliance of clouds"
-          head={['Cloud', 'scs-0116 v1', 'Draft', 'Last run', 'Next run', 'Attestation', 'Certificate']}
+          head={['Cloud', 'scs-0116 v1', 'SCS official', 'Draft', 'Last run', 'Next run', 'Attestation', 'Certificate']}
         >
           {page.items.map((c) => {
             const v1 = statusOf(c, 'scs-0116-v1');
@@ -155,25 +254,35 @@ export default async function CompliancePage({
                   )}
                 </Td>
                 <Td>
+                  {c.official ? (
+                    <>
+                      <StatusTag status={c.official.status} testId="official-status" />
+                      <span className="block text-xs text-slate-600">
+                        {c.official.version.replace(OFFICIAL_PREFIX, '')}
+                      </span>
+                    </>
+                  ) : (
+                    '—'
+                  )}
+                </Td>
+                <Td>
                   <StatusTag status={draft.status} />
                 </Td>
                 <Td>
                   {c.lastRun ? (
                     <Link className="text-blue-800 hover:underline" href={`/runs/${c.lastRun.id}`}>
-                      {formatDate(c.lastRun.queuedAt)}
+                      <Time value={c.lastRun.queuedAt} />
                     </Link>
                   ) : (
                     '—'
                   )}
                   {c.lastRun && <span className="block text-xs text-slate-600">{c.lastRun.status}</span>}
                 </Td>
-                <Td>{c.schedule === 'off' ? 'off' : c.nextRunAt ? formatDate(c.nextRunAt) : c.schedule}</Td>
+                <Td>{c.schedule === 'off' ? 'off' : c.nextRunAt ? <Time value={c.nextRunAt} /> : c.schedule}</Td>
                 <Td>
                   <StatusTag status={c.manual.verdict} />
                   {c.manual.verdict === 'PASS' && c.manual.expiresAt && (
-                    <span className="block text-xs text-slate-600">
-                      until {formatDate(c.manual.expiresAt).slice(0, 10)}
-                    </span>
+                    <span className="block text-xs text-slate-600">until {formatDay(c.manual.expiresAt)}</span>
                   )}
                   {c.openAttestation && (
                     <span className="block text-xs text-slate-600">{c.openAttestation.replace('_', ' ')}</span>
@@ -184,8 +293,8 @@ export default async function CompliancePage({
                     {c.certificate.state === 'none' ? 'none' : c.certificate.state}
                   </Tag>
                   {c.certificate.current && (
-                    <span className="block text-xs text-slate-600">
-                      until {c.certificate.current.validUntil.toISOString().slice(0, 10)}
+                    <span className="block whitespace-nowrap text-xs text-slate-600">
+                      until {formatDay(c.certificate.current.validUntil)}
                     </span>
                   )}
                 </Td>

@@ -1,7 +1,9 @@
 'use server';
 import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { AuthError } from 'next-auth';
 import { acceptInvitation } from '@/lib/users';
+import { signIn } from '@/lib/auth/config';
 import { clientAddressOf } from '@/lib/auth/client-address';
 import { toErrorBody, ValidationError } from '@/lib/errors';
 import type { FormState } from '@/lib/next/form-state';
@@ -17,17 +19,27 @@ export async function acceptInvitationAction(_prev: FormState, fd: FormData): Pr
   const name = String(fd.get('name') ?? '');
   const password = String(fd.get('password') ?? '');
   const confirm = String(fd.get('passwordConfirm') ?? '');
+  let email: string;
   try {
     if (password !== confirm) throw new ValidationError({ passwordConfirm: 'The two passwords differ.' });
-    await acceptInvitation({ actor: null, clientAddress: clientAddressOf(await headers()), via: 'invitation' }, token, {
-      name,
-      password,
-    });
+    ({ email } = await acceptInvitation(
+      { actor: null, clientAddress: clientAddressOf(await headers()), via: 'invitation' },
+      token,
+      { name, password },
+    ));
   } catch (err) {
     const { status, body } = toErrorBody(err);
     if (status === 500) console.error('[invite]', err instanceof Error ? err.stack : String(err));
     // Passwords are never sent back; the name is kept.
     return { status, message: body.error.message, errors: body.error.fields, values: { name } };
   }
-  redirect('/signin?invited=1');
+  // The account exists now: sign its owner in with the password just chosen (the ordinary
+  // password sign-in, with its limiter and audit), straight to the landing page.
+  try {
+    await signIn('password', { email, password, redirectTo: '/compliance?welcome=1' });
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err; // Next's redirect on success
+    redirect(`/signin?invited=1&email=${encodeURIComponent(email)}`);
+  }
+  redirect('/compliance?welcome=1');
 }

@@ -13,21 +13,23 @@ export interface ReceivedMail {
 export interface SmtpReceiver {
   url: string;
   mails: ReceivedMail[];
-  /** Answer the next n RCPT TO commands with 451 (a temporary failure). */
-  rejectNext(n: number): void;
+  /** Answer the next n RCPT TO commands for this address with 451 (a temporary failure). */
+  rejectNext(n: number, address: string): void;
   close(): Promise<void>;
 }
 
 export async function startSmtp(): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
-  let rejectsLeft = 0;
+  const rejectsLeft = new Map<string, number>();
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
-    onRcptTo(_address, _session, cb) {
-      if (rejectsLeft > 0) {
-        rejectsLeft--;
+    onRcptTo(address, _session, cb) {
+      const to = address.address.toLowerCase();
+      const left = rejectsLeft.get(to) ?? 0;
+      if (left > 0) {
+        rejectsLeft.set(to, left - 1);
         const e = new Error('try again later') as Error & { responseCode: number };
         e.responseCode = 451;
         return cb(e);
@@ -53,8 +55,8 @@ export async function startSmtp(): Promise<SmtpReceiver> {
   return {
     url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}`,
     mails,
-    rejectNext: (n) => {
-      rejectsLeft = n;
+    rejectNext: (n, address) => {
+      rejectsLeft.set(address.toLowerCase(), n);
     },
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

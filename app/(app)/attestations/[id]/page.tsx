@@ -4,7 +4,10 @@ import { pageContext, orRefuse, may } from '@/lib/next/page';
 import { getAttestation } from '@/lib/attestations';
 import { formatBytes, maxFileBytes, maxFiles } from '@/lib/attestations/config';
 import { ACCEPT_ATTRIBUTE, ACCEPTED_SUMMARY } from '@/lib/attestations/files';
-import { PageHeader, Card, Table, Td, formatDate } from '@/components/ui/layout';
+import { PageHeader, Card, Table, Td, Time, formatDate } from '@/components/ui/layout';
+import { textPreviews } from '@/lib/attestations';
+import { problemsSentence, submissionProblems } from '@/lib/attestations/changes';
+import { EvidencePreview } from '@/components/attestations/evidence-preview';
 import { LinkButton } from '@/components/ui/button';
 import { ConfirmForm } from '@/components/ui/confirm-form';
 import { StatementForm } from '@/components/attestations/statement-form';
@@ -18,15 +21,26 @@ export const metadata: Metadata = { title: 'Attestation' };
 
 const DECISION_LABEL = { approve: 'Approved', reject: 'Rejected', request_changes: 'Changes requested' } as const;
 
-export default async function AttestationPage({ params }: { params: Promise<{ id: string }> }) {
+export default async function AttestationPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ check?: string; submitted?: string }>;
+}) {
   const { id } = await params;
+  const sp = await searchParams;
   const ctx = await pageContext(`/attestations/${id}`);
   const a = await orRefuse(getAttestation(ctx, id));
+  const texts = await textPreviews(ctx, a.id, a.files);
   const res = { type: 'attestation' as const, organizationId: a.cloud.organization.id };
   const canWrite = a.editable && may(ctx, 'attestation.write', res);
   const canSubmit = a.editable && may(ctx, 'attestation.submit', res);
   const canReview = a.state === 'submitted' && may(ctx, 'attestation.review', res);
   const lastReview = a.reviews.at(-1);
+  const problems = a.editable ? submissionProblems(a.statement, a.files.length) : [];
+  const showProblems = sp.check === '1' && problems.length > 0;
+  const latestSubmission = a.submissions.at(-1);
   return (
     <>
       <PageHeader
@@ -50,6 +64,56 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
           ) : undefined
         }
       />
+      {showProblems && (
+        <div
+          id="problems"
+          role="alert"
+          tabIndex={-1}
+          className="mb-4 scroll-mt-4 rounded-md border border-red-300 bg-red-50 px-4 py-3 text-sm text-red-950"
+          data-testid="problem-summary"
+        >
+          <p className="font-semibold">Not submitted yet: {problemsSentence(problems)}</p>
+          <ul className="mt-2 list-disc space-y-1 pl-5">
+            {problems.map((p) => (
+              <li key={p.field}>
+                <a className="underline" href={p.field === 'file' ? `#upload-${a.id}` : `#f-${p.field}`}>
+                  {p.label}
+                </a>
+                : {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {a.state === 'submitted' && latestSubmission && (
+        <div
+          role="status"
+          className="mb-4 rounded-md border border-blue-300 bg-blue-50 px-4 py-3 text-sm text-blue-950"
+          data-testid="submitted-next"
+        >
+          <p className="font-semibold">
+            {sp.submitted === '1' ? 'Submitted for review.' : 'Waiting for review.'} Submission{' '}
+            {latestSubmission.number} was signed by {latestSubmission.signerName} on{' '}
+            <Time value={latestSubmission.signedAt} />.
+          </p>
+          <p className="mt-1 font-medium">What happens next</p>
+          <ol className="mt-1 list-decimal space-y-0.5 pl-5">
+            <li>
+              A reviewer of the certification body reads the statement and the evidence beside the cloud&apos;s latest
+              automated results.
+            </li>
+            <li>
+              They approve it, request changes or reject it, always with a comment; {a.cloud.organization.name} is
+              notified and the comment appears on this page.
+            </li>
+            <li>
+              Approved, it holds for one quarter (the manual testcase key-manager-docs-check becomes PASS); with changes
+              requested you edit this revision and submit it again.
+            </li>
+          </ol>
+          <p className="mt-1">Nothing to do meanwhile; the revision is locked until the decision.</p>
+        </div>
+      )}
       {a.state === 'approved' && (
         <p
           className="mb-4 rounded-md border border-green-300 bg-green-50 px-3 py-2 text-sm text-green-900"
@@ -76,7 +140,12 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
         <Card>
           <h2 className="mb-2 font-semibold">Statement</h2>
           {canWrite ? (
-            <StatementForm id={a.id} action={saveAttestationAction} defaults={a.statement} />
+            <StatementForm
+              id={a.id}
+              action={saveAttestationAction}
+              defaults={a.statement}
+              problems={showProblems ? Object.fromEntries(problems.map((p) => [p.field, p.message])) : undefined}
+            />
           ) : (
             <StatementView statement={a.statement} />
           )}
@@ -93,7 +162,7 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
               <Table caption="Evidence files" head={['File', 'Type', 'Size', 'SHA-256', '']}>
                 {a.files.map((f) => (
                   <tr key={f.id} data-testid="evidence-file">
-                    <Td>
+                    <Td className="min-w-48">
                       <a
                         href={`/api/v1/attestations/${a.id}/files/${f.id}`}
                         className="break-all text-blue-800 hover:underline"
@@ -101,6 +170,7 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
                       >
                         {f.name}
                       </a>
+                      <EvidencePreview attestationId={a.id} file={f} text={texts[f.id]} />
                     </Td>
                     <Td>{f.mime}</Td>
                     <Td className="whitespace-nowrap">{formatBytes(f.size)}</Td>
@@ -126,6 +196,11 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
               </Table>
             </div>
           )}
+          {showProblems && problems.some((p) => p.field === 'file') && (
+            <p className="mb-2 text-sm text-red-700" id="file-error">
+              Attach at least one evidence file.
+            </p>
+          )}
           {canWrite && a.files.length < maxFiles() && (
             <FileUpload
               id={a.id}
@@ -138,6 +213,11 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
         {canSubmit && (
           <Card>
             <h2 className="mb-2 font-semibold">Sign and submit</h2>
+            {problems.length > 0 && (
+              <p className="mb-2 text-sm text-yellow-900" data-testid="submit-readiness">
+                Before you can submit: {problemsSentence(problems)}
+              </p>
+            )}
             <p className="mb-3 text-sm text-slate-600">
               Submitting records your name, the time, your address and browser, and a SHA-256 digest over the statement
               and the files&apos; hashes. The revision is then locked until the review.
@@ -165,7 +245,7 @@ export default async function AttestationPage({ params }: { params: Promise<{ id
                   <dl className="mt-1 grid grid-cols-[auto_1fr] gap-x-3 gap-y-0.5 text-xs">
                     <dt className="text-slate-600">Time</dt>
                     <dd>
-                      {formatDate(s.signedAt)} ({s.signedAt.toISOString()})
+                      <Time value={s.signedAt} seconds />
                     </dd>
                     <dt className="text-slate-600">Client address</dt>
                     <dd>{s.clientAddress ?? '—'}</dd>

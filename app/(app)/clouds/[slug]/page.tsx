@@ -8,20 +8,113 @@ import { ConfirmForm } from '@/components/ui/confirm-form';
 import { archiveCloudAction } from '../actions';
 import { cloudManualResult } from '@/lib/attestations';
 import { ManualResultLine } from '@/components/attestations/manual-result';
-import { Fragment } from 'react';
 import { cloudRunState, listRuns } from '@/lib/runs';
 import { ActionButton } from '@/components/runs/action-button';
 import { ScheduleForm } from '@/components/runs/schedule-form';
-import { RunStatusTag, VerdictTag } from '@/components/runs/verdict';
+import { RunStatusTag } from '@/components/runs/verdict';
 import { setScheduleAction, startRunAction } from '../../runs/actions';
 import { cloudCompliance, cloudHistory, parsePeriod, PERIODS } from '@/lib/compliance';
-import { HistoryStrips, PeriodFilter, StatusTag } from '@/components/compliance/status';
-import { RevokeForm } from '@/components/compliance/certificate-forms';
+import { HistoryStrips, PeriodFilter } from '@/components/compliance/status';
+import { ComplianceSection } from '@/components/compliance/headline';
+import { GrantCertificateForm, RevokeCertificateForm } from '@/components/certificates/certificate-forms';
+import { formatDay } from '@/lib/format';
+import { oneYearAfter } from '@/lib/compliance/certificates';
+import { now } from '@/lib/clock';
 import { grantCertificateAction, revokeCertificateAction } from '../certificate-actions';
 import { cloudTimeline } from '@/lib/compliance/timeline';
 import { TimelineList } from '@/components/compliance/timeline';
+import { getCredentials, type CredentialView } from '@/lib/credentials';
+import type { ManualResult } from '@/lib/attestations/result';
+import { SetupChecklist, type SetupStep } from '@/components/clouds/setup-checklist';
 
 export const metadata: Metadata = { title: 'Cloud' };
+
+/** The five steps from a new cloud to its certificate, from what the page has read anyway. */
+function setupSteps(i: {
+  slug: string;
+  primary: CredentialView | null;
+  finishedRun: boolean;
+  canRun: boolean;
+  runNow: React.ReactNode;
+  manual: ManualResult;
+  openAttestation: string | null;
+  certificate: string;
+}): SetupStep[] {
+  const test = i.primary?.lastTest ?? null;
+  const credentialPage = { href: `/clouds/${i.slug}/credential`, label: 'Open the credential page' };
+  return [
+    {
+      id: 'credential',
+      title: 'Add a credential',
+      state: i.primary ? 'done' : 'next',
+      detail: i.primary
+        ? `The primary credential (${i.primary.type === 'password' ? 'user' : 'application credential'} ${i.primary.principal}) is stored encrypted.`
+        : 'An application credential of a plain project member (role member only), pasted from clouds.yaml or openrc.',
+      link: { href: `/clouds/${i.slug}/credential`, label: 'Add the credential' },
+    },
+    {
+      id: 'test',
+      title: 'Test the connection',
+      state: !i.primary ? 'waiting' : !test ? 'next' : !test.ok || test.warnings.length > 0 ? 'attention' : 'done',
+      detail: !i.primary
+        ? 'Saving the credential tests it.'
+        : !test
+          ? 'Not tested yet.'
+          : !test.ok
+            ? `The last test failed: ${test.error ?? 'unknown error'}`
+            : test.warnings.length > 0
+              ? `Authenticated, but: ${test.warnings.join(' ')}`
+              : 'Authenticated with the member role; the key manager answers in the cloud’s region.',
+      link: credentialPage,
+    },
+    {
+      id: 'run',
+      title: 'Run the checks',
+      state: i.finishedRun ? 'done' : i.primary ? 'next' : 'waiting',
+      detail: i.finishedRun
+        ? 'A run has finished; scheduled runs keep the results fresh.'
+        : i.primary
+          ? 'The first run takes about a minute; afterwards runs follow the schedule.'
+          : 'Possible once a credential is saved.',
+      action: i.primary && !i.finishedRun && i.canRun ? i.runNow : undefined,
+    },
+    {
+      id: 'attestation',
+      title: 'Attest the Master-KEK protection',
+      state:
+        i.manual.verdict === 'PASS'
+          ? 'done'
+          : i.openAttestation === 'changes_requested'
+            ? 'attention'
+            : i.openAttestation === 'submitted' || !i.primary
+              ? 'waiting'
+              : 'next',
+      detail:
+        i.manual.verdict === 'PASS'
+          ? i.manual.reason
+          : i.openAttestation === 'submitted'
+            ? 'Submitted: waiting for the certification body’s review.'
+            : i.openAttestation === 'changes_requested'
+              ? 'The reviewer asked for changes: read the comment and submit again.'
+              : i.openAttestation === 'draft'
+                ? 'A draft is started: answer the questions, attach evidence, sign and submit.'
+                : 'The manual testcase key-manager-docs-check: a statement with evidence, reviewed by staff, every quarter.',
+      link: {
+        href: `/clouds/${i.slug}/attestations`,
+        label: i.openAttestation ? 'Continue the attestation' : 'Start the attestation',
+      },
+    },
+    {
+      id: 'certificate',
+      title: 'Certificate',
+      state: i.certificate === 'valid' ? 'done' : 'waiting',
+      detail:
+        i.certificate === 'valid'
+          ? 'Granted: valid for one year.'
+          : 'The certification body grants it once the status for scs-0116 v1 is PASS.',
+    },
+  ];
+}
 
 export default async function CloudPage({
   params,
@@ -39,14 +132,36 @@ export default async function CloudPage({
   const canEdit = may(ctx, 'cloud.update', resource);
   const canRun = may(ctx, 'run.create', resource) && !cloud.archivedAt;
   // Independent reads, each asking the policy itself: at once, not one after another.
-  const [manual, runs, state, compliance, history, timeline] = await Promise.all([
+  const [manual, runs, state, compliance, history, timeline, credentials] = await Promise.all([
     cloudManualResult(ctx, cloud.slug),
     listRuns(ctx, cloud.id, cloud.organization.id, 10),
     cloudRunState(ctx, cloud.id, cloud.organization.id),
     cloudCompliance(ctx, cloud.slug),
     cloudHistory(ctx, cloud.slug, period),
     cloudTimeline(ctx, cloud.slug, { period, page: query.tpage }),
+    getCredentials(ctx, cloud.slug),
   ]);
+  const primary = credentials.primary;
+  const hasCredential = !!primary;
+  const steps = setupSteps({
+    slug: cloud.slug,
+    primary,
+    finishedRun: runs.some((r) => r.status === 'finished'),
+    canRun,
+    runNow: (
+      <ActionButton
+        action={startRunAction}
+        fields={{ slug: cloud.slug }}
+        label="Run the checks now"
+        pendingText="Starting…"
+        testId="setup-run-now"
+      />
+    ),
+    manual,
+    openAttestation: compliance.openAttestation,
+    certificate: compliance.certificate.state,
+  });
+  const setupDone = steps.every((x) => x.state === 'done');
   const canGrant = may(ctx, 'certificate.grant', resource) && !cloud.archivedAt;
   const canRevoke = may(ctx, 'certificate.revoke', resource);
   const cert = compliance.certificate;
@@ -65,7 +180,7 @@ export default async function CloudPage({
         actions={
           canEdit || canRun ? (
             <>
-              {canRun && (
+              {canRun && hasCredential && (
                 <ActionButton
                   action={startRunAction}
                   fields={{ slug: cloud.slug }}
@@ -93,8 +208,13 @@ export default async function CloudPage({
           ) : undefined
         }
       />
+      {!setupDone && !cloud.archivedAt && <SetupChecklist steps={steps} />}
+      <Card className="mb-4">
+        <h2 className="mb-2 font-semibold">Compliance</h2>
+        <ComplianceSection compliance={compliance} />
+      </Card>
       <div className="grid gap-4 md:grid-cols-2">
-        <Card>
+        <Card className="min-w-0">
           <h2 className="mb-2 font-semibold">About</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
             <dt className="text-slate-600">Organization</dt>
@@ -105,6 +225,17 @@ export default async function CloudPage({
             <dd>{cloud.contactEmails.join(', ') || '—'}</dd>
             <dt className="text-slate-600">Created</dt>
             <dd>{formatDate(cloud.createdAt)}</dd>
+            <dt className="text-slate-600">Certified endpoint</dt>
+            <dd data-testid="cloud-pin">
+              {cloud.certifiedEndpoint ? (
+                <>
+                  <code className="break-all text-xs">{cloud.certifiedEndpoint.authUrl}</code> (region{' '}
+                  {cloud.certifiedEndpoint.region}): only runs against it count
+                </>
+              ) : (
+                'not pinned: every run counts'
+              )}
+            </dd>
           </dl>
           {may(ctx, 'credential.read', resource) && (
             <p className="mt-3 text-sm">
@@ -120,108 +251,24 @@ export default async function CloudPage({
           <ManualResultLine result={manual} href={`/clouds/${cloud.slug}/attestations`} />
         </Card>
         <Card>
-          <h2 className="mb-2 font-semibold">Status and schedule</h2>
+          <h2 className="mb-2 font-semibold">Schedule</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-600">Status</dt>
-            <dd data-testid="cloud-status">
-              {state.status ? (
-                <>
-                  <VerdictTag verdict={state.status} /> since {formatDate(state.statusChangedAt)}
-                </>
-              ) : (
-                'no finished run yet'
-              )}
-            </dd>
-            {state.statusDetail &&
-              Object.entries(state.statusDetail).map(([t, v]) => (
-                <Fragment key={t}>
-                  <dt className="font-mono text-xs text-slate-600">{t}</dt>
-                  <dd>
-                    <VerdictTag verdict={v} />
-                  </dd>
-                </Fragment>
-              ))}
             <dt className="text-slate-600">Schedule</dt>
             <dd>{state.schedule}</dd>
             <dt className="text-slate-600">Next run</dt>
             <dd data-testid="next-run">
               {state.schedule === 'off' || cloud.archivedAt
                 ? '—'
-                : state.nextRunAt
-                  ? formatDate(state.nextRunAt)
-                  : 'planned within a minute'}
+                : !hasCredential
+                  ? 'once a credential is saved'
+                  : state.nextRunAt
+                    ? formatDate(state.nextRunAt)
+                    : 'planned within a minute'}
             </dd>
           </dl>
           {canEdit && <ScheduleForm action={setScheduleAction} slug={cloud.slug} schedule={state.schedule} />}
         </Card>
       </div>
-      <Card className="mt-4">
-        <h2 className="mb-2 font-semibold">Compliance</h2>
-        <div className="grid gap-4 md:grid-cols-2">
-          {compliance.evaluations.map((e) => (
-            <div key={e.standard} data-testid={`compliance-${e.standard}`}>
-              <p className="text-sm">
-                <span className="font-medium">
-                  {e.standard === 'scs-0116-v1' ? 'scs-0116 v1' : 'Earlier draft (all SHOULD)'}
-                </span>{' '}
-                <StatusTag status={e.status} testId={`status-${e.standard}`} />
-              </p>
-              {e.reasons.length > 0 && (
-                <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
-                  {e.reasons.map((r) => (
-                    <li key={r}>{r}</li>
-                  ))}
-                </ul>
-              )}
-              {e.warnings.length > 0 && (
-                <ul className="mt-1 list-disc pl-5 text-sm text-yellow-900" aria-label="Warnings">
-                  {e.warnings.map((r) => (
-                    <li key={r}>Warning: {r}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          ))}
-        </div>
-        {/*
-          On a narrow screen the table scrolls sideways: the box takes the focus so keyboard users can scroll it too.
-        */}
-        <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Testcases of scs-0116 v1">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Testcases of scs-0116 v1</caption>
-            <thead className="text-left text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="py-1 pr-3">
-                  Testcase
-                </th>
-                <th scope="col" className="pr-3">
-                  Requirement
-                </th>
-                <th scope="col" className="pr-3">
-                  Verdict
-                </th>
-                <th scope="col" className="pr-3">
-                  Checked
-                </th>
-                <th scope="col">Valid until</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {compliance.evaluations[0].testcases.map((t) => (
-                <tr key={t.id}>
-                  <td className="py-1 pr-3 font-mono text-xs">{t.id}</td>
-                  <td className="pr-3">{t.requirement}</td>
-                  <td className="pr-3">
-                    <StatusTag status={t.verdict} />
-                  </td>
-                  <td className="pr-3">{formatDate(t.checkedAt)}</td>
-                  <td>{formatDate(t.expiresAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </Card>
       <Card className="mt-4">
         <h2 className="mb-2 font-semibold">Certificate</h2>
         <div data-testid="certificate-state" className="text-sm">
@@ -255,13 +302,21 @@ export default async function CloudPage({
         </div>
         {canGrant && cert.state !== 'valid' && (
           <div className="mt-3">
-            {compliance.status === 'PASS' ? (
-              <ActionButton
+            {!cloud.certifiedEndpoint ? (
+              <p className="text-sm text-slate-600">
+                Pin the certified endpoint on the{' '}
+                <Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/edit`}>
+                  edit page
+                </Link>{' '}
+                before granting a certificate: only runs against it count.
+              </p>
+            ) : compliance.status === 'PASS' ? (
+              <GrantCertificateForm
                 action={grantCertificateAction}
-                fields={{ slug: cloud.slug, standard: 'scs-0116-v1' }}
-                label="Grant certificate (one year)"
-                pendingText="Granting…"
-                testId="grant-certificate"
+                slug={cloud.slug}
+                name={cloud.name}
+                isPublic={cloud.public}
+                validUntil={formatDay(oneYearAfter(now()))}
               />
             ) : (
               <p className="text-sm text-slate-600">
@@ -271,7 +326,15 @@ export default async function CloudPage({
           </div>
         )}
         {canRevoke && cert.current && cert.state === 'valid' && (
-          <RevokeForm action={revokeCertificateAction} id={cert.current.id} />
+          <div className="mt-3">
+            <RevokeCertificateForm
+              action={revokeCertificateAction}
+              id={cert.current.id}
+              slug={cloud.slug}
+              name={cloud.name}
+              isPublic={cloud.public}
+            />
+          </div>
         )}
       </Card>
       <Card className="mt-4">

@@ -2,11 +2,14 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pageContext, orRefuse, may } from '@/lib/next/page';
 import { diffWithPrevious, getRun, snapshotOf } from '@/lib/runs';
-import { PageHeader, Card, Table, Td, formatDate } from '@/components/ui/layout';
+import { checkTitle, failuresFirst, summarizeRun } from '@/lib/runs/summary';
+import { formatDuration, plural } from '@/lib/format';
+import { PageHeader, Card, Table, Td, Time } from '@/components/ui/layout';
 import { ConfirmForm } from '@/components/ui/confirm-form';
-import { RunLive } from '@/components/runs/run-live';
+import { LiveRunStatus, RunLive } from '@/components/runs/run-live';
 import { EvidenceTimeline } from '@/components/runs/evidence';
-import { RunStatusTag, VerdictTag } from '@/components/runs/verdict';
+import { VerdictTag } from '@/components/runs/verdict';
+import { StatusTag } from '@/components/compliance/status';
 import { cancelRunAction } from '../actions';
 
 export const metadata: Metadata = { title: 'Run' };
@@ -18,6 +21,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const resource = { type: 'cloud' as const, organizationId: run.cloud.organizationId };
   const active = run.status === 'queued' || run.status === 'running';
   const diff = active ? null : await diffWithPrevious(ctx, id);
+  const summary = summarizeRun(run);
   const report = run.report as {
     leftovers?: Array<{ kind: string; name: string | null; uuid: string; deleted: boolean; reason: string }>;
     warnings?: string[];
@@ -33,8 +37,16 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         ]}
         description={
           <>
-            {run.trigger} run · queued {formatDate(run.queuedAt)} · <RunStatusTag status={run.status} />
+            {run.trigger} run · queued <Time value={run.queuedAt} /> ·{' '}
+            <LiveRunStatus id={run.id} initial={run.status} />
             {run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}
+            {run.endpoint.authUrl && (
+              <>
+                {' '}
+                · endpoint <code>{run.endpoint.authUrl}</code>
+                {run.endpoint.region && <> (region {run.endpoint.region})</>}
+              </>
+            )}
           </>
         }
         actions={
@@ -66,22 +78,108 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         }
       />
       <div className="space-y-4">
+        {!run.counting.counts && (
+          <div
+            role="note"
+            data-testid="run-not-counted"
+            className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm text-yellow-950"
+          >
+            <strong>Does not count.</strong> {run.counting.reason}
+          </div>
+        )}
+        {!active && (
+          <Card>
+            <div data-testid="run-summary">
+              <h2 className="mb-3 font-semibold">Summary</h2>
+              {summary.verdicts ? (
+                <div className="grid gap-3 sm:grid-cols-2">
+                  {summary.verdicts.map((e) => (
+                    <div key={e.standard} data-testid={`run-verdict-${e.standard}`} className="text-sm">
+                      <p>
+                        <span className="font-medium">{e.short}</span>{' '}
+                        <StatusTag status={e.status} testId={`run-status-${e.standard}`} />
+                      </p>
+                      {e.reasons[0] && <p className="mt-1 text-slate-700">{e.reasons[0]}</p>}
+                      {e.warnings.length > 0 && (
+                        <p className="mt-1 text-yellow-900">
+                          {plural(e.warnings.length, 'warning')} (recommended testcases)
+                        </p>
+                      )}
+                    </div>
+                  ))}
+                </div>
+              ) : (
+                <p className="text-sm text-slate-700">
+                  This run was {run.status} before it finished, so it decides no verdict.
+                </p>
+              )}
+              <p className="mt-3 text-sm text-slate-700" data-testid="run-counts">
+                {plural(run.results.length, 'result')}: {summary.counts.PASS} PASS · {summary.counts.FAIL} FAIL ·{' '}
+                {summary.counts.ABORT} ABORT
+                {summary.durationMs !== null && (
+                  <>
+                    {' '}
+                    · took <span className="whitespace-nowrap">{formatDuration(summary.durationMs)}</span>
+                  </>
+                )}
+                {run.finishedAt && (
+                  <>
+                    {' '}
+                    · ended <Time value={run.finishedAt} />
+                  </>
+                )}
+              </p>
+              {summary.notPassing.length > 0 && (
+                <div className="mt-3">
+                  <h3 className="text-sm font-semibold">Not passing</h3>
+                  <ul className="mt-1 space-y-1 text-sm" data-testid="not-passing">
+                    {summary.notPassing.map((r) => (
+                      <li key={r.testcase} className="flex flex-wrap items-baseline gap-2">
+                        <VerdictTag verdict={r.verdict} />
+                        <a className="font-mono text-xs text-blue-800 underline" href={`#result-${r.testcase}`}>
+                          {r.testcase}
+                        </a>
+                        <span className="min-w-0 break-words text-slate-700">{r.message}</span>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              <p className="mt-3 text-sm">
+                {diff?.previous ? (
+                  <a className="text-blue-800 underline" href="#diff" data-testid="diff-link">
+                    {diff.changes.length === 0
+                      ? 'No change since the previous run'
+                      : `${plural(diff.changes.length, 'change')} since the previous run`}
+                  </a>
+                ) : (
+                  <span className="text-slate-600">This is the first finished run of this cloud.</span>
+                )}
+              </p>
+              <p className="mt-2 text-xs text-slate-600">
+                Decided from this run&apos;s results alone. The manual testcase (the Master-KEK attestation) is not part
+                of a run; the cloud page combines both into the cloud&apos;s status.
+              </p>
+            </div>
+          </Card>
+        )}
         <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />
 
         {!active && (
           <Card>
-            <h2 className="mb-2 font-semibold" id="diff">
+            <h2 className="mb-2 scroll-mt-4 font-semibold" id="diff">
               Changes since the previous run
             </h2>
             {!diff?.previous ? (
-              <p className="text-sm text-slate-600">This is the first finished run of this cloud.</p>
+              <p className="text-sm text-slate-600">There is no earlier finished run to compare with.</p>
             ) : diff.changes.length === 0 ? (
               <p className="text-sm text-slate-600" data-testid="diff-none">
                 No verdict or message changed since the{' '}
                 <Link className="underline" href={`/runs/${diff.previous.id}`}>
                   previous run
                 </Link>{' '}
-                ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) are the same.
+                (<Time value={diff.previous.queuedAt} />
+                ); {plural(diff.unchanged, 'result is', 'results are')} the same.
               </p>
             ) : (
               <div data-testid="diff">
@@ -90,7 +188,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                   <Link className="underline" href={`/runs/${diff.previous.id}`}>
                     previous run
                   </Link>{' '}
-                  ({formatDate(diff.previous.queuedAt)}); {diff.unchanged} result(s) unchanged.
+                  (<Time value={diff.previous.queuedAt} />
+                  ); {plural(diff.unchanged, 'result')} unchanged.
                 </p>
                 <Table caption="Changed results" head={['Testcase', 'Before', 'Now']}>
                   {diff.changes.map((c) => (
@@ -124,18 +223,25 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           </Card>
         )}
 
-        {run.results.length > 0 && (
+        {!active && run.results.length > 0 && (
           <Card>
             <h2 className="mb-3 font-semibold">Results</h2>
+            <p className="-mt-2 mb-2 text-xs text-slate-600">Failures first, then ABORTs, then passes.</p>
             <ul className="divide-y divide-slate-100">
-              {run.results.map((r) => (
-                <li key={r.testcase} className="py-3" data-testid={`result-${r.testcase}`}>
+              {failuresFirst(run.results).map((r) => (
+                <li
+                  key={r.testcase}
+                  id={`result-${r.testcase}`}
+                  className="scroll-mt-4 py-3"
+                  data-testid={`result-${r.testcase}`}
+                >
                   <div className="flex flex-wrap items-baseline gap-2">
                     <VerdictTag verdict={r.verdict} />
                     <span className="font-mono text-sm">{r.testcase}</span>
-                    <span className="text-xs text-slate-500">{r.durationMs} ms</span>
+                    <span className="text-sm text-slate-700">{checkTitle(r.testcase)}</span>
+                    <span className="text-xs text-slate-500">{formatDuration(r.durationMs)}</span>
                   </div>
-                  <p className="mt-1 text-sm text-slate-800">{r.message}</p>
+                  <p className="mt-1 break-words text-sm text-slate-800">{r.message}</p>
                   <EvidenceTimeline evidence={r.evidence} />
                 </li>
               ))}

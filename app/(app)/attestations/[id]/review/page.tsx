@@ -2,13 +2,18 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { pageContext, orRefuse } from '@/lib/next/page';
 import { reviewSheet } from '@/lib/attestations';
-import { PageHeader, Card, Table, Td, formatDate } from '@/components/ui/layout';
+import { PageHeader, Card, Table, Tag, Td, Time, formatDate } from '@/components/ui/layout';
+import { textPreviews } from '@/lib/attestations';
+import { hasChanges } from '@/lib/attestations/changes';
+import { EvidencePreview } from '@/components/attestations/evidence-preview';
 import { StatementView } from '@/components/attestations/statement-view';
 import { ReviewForm } from '@/components/attestations/forms';
 import { StateTag, VerdictTag } from '@/components/attestations/manual-result';
 import { reviewAttestationAction } from '../../actions';
 
 export const metadata: Metadata = { title: 'Review attestation' };
+
+const DECISION_LABEL = { approve: 'Approved', reject: 'Rejected', request_changes: 'Changes requested' } as const;
 
 const SEVERITY_STYLE = {
   mismatch: 'border-red-400 bg-red-50 text-red-950',
@@ -19,7 +24,16 @@ const SEVERITY_STYLE = {
 export default async function ReviewPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const ctx = await pageContext(`/attestations/${id}/review`);
-  const { attestation: a, results, findings, highlights } = await orRefuse(reviewSheet(ctx, id));
+  const {
+    attestation: a,
+    results,
+    findings,
+    highlights,
+    compared,
+    earlierReviews,
+  } = await orRefuse(reviewSheet(ctx, id));
+  const texts = await textPreviews(ctx, a.id, a.files);
+  const changes = compared?.changes;
   const flagged = new Set(
     findings
       .filter((f) => f.severity !== 'info')
@@ -42,6 +56,69 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
           </>
         }
       />
+      {compared && changes && (
+        <Card className="mb-4" testId="submission-diff">
+          <h2 className="mb-1 font-semibold">Changes since {compared.label}</h2>
+          {!hasChanges(changes) ? (
+            <p className="text-sm text-slate-700">Nothing changed: the same answers and the same files.</p>
+          ) : (
+            <>
+              {changes.answers.length > 0 && (
+                <Table caption="Changed answers" head={['Question', 'Before', 'Now']}>
+                  {changes.answers.map((c) => (
+                    <tr key={c.field} data-testid="changed-answer" data-field={c.field}>
+                      <Td className="min-w-40 font-medium">{c.label}</Td>
+                      <Td className="min-w-40 whitespace-pre-wrap break-words bg-red-50 text-red-950">
+                        <span className="sr-only">Before: </span>
+                        {c.before}
+                      </Td>
+                      <Td className="min-w-40 whitespace-pre-wrap break-words bg-green-50 text-green-950">
+                        <span className="sr-only">Now: </span>
+                        {c.after}
+                      </Td>
+                    </tr>
+                  ))}
+                </Table>
+              )}
+              {changes.filesAdded.length + changes.filesRemoved.length + changes.filesRenamed.length > 0 && (
+                <ul className="mt-3 space-y-1 text-sm" data-testid="changed-files">
+                  {changes.filesAdded.map((f) => (
+                    <li key={`a-${f.sha256}`} className="break-all">
+                      <Tag tone="green">added</Tag> {f.name}
+                    </li>
+                  ))}
+                  {changes.filesRemoved.map((f) => (
+                    <li key={`r-${f.sha256}`} className="break-all">
+                      <Tag tone="red">removed</Tag> {f.name}
+                    </li>
+                  ))}
+                  {changes.filesRenamed.map((f) => (
+                    <li key={`n-${f.sha256}`} className="break-all">
+                      <Tag tone="blue">renamed</Tag> {f.before} → {f.after}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </>
+          )}
+        </Card>
+      )}
+      {earlierReviews.length > 0 && (
+        <Card className="mb-4" testId="earlier-reviews">
+          <h2 className="mb-2 font-semibold">Earlier decisions and comments</h2>
+          <ol className="space-y-2 text-sm">
+            {earlierReviews.map((r) => (
+              <li key={r.id} className="border-l-2 border-slate-300 pl-3">
+                <p className="font-medium">
+                  {DECISION_LABEL[r.decision]} · revision {r.revision}, submission {r.submissionNumber} ·{' '}
+                  {r.reviewerLabel} · <Time value={r.at} />
+                </p>
+                <p className="whitespace-pre-wrap break-words text-slate-800">{r.comment}</p>
+              </li>
+            ))}
+          </ol>
+        </Card>
+      )}
       {findings.length > 0 && (
         <section aria-labelledby="findings" className="mb-4">
           <h2 id="findings" className="mb-2 font-semibold">
@@ -86,6 +163,7 @@ export default async function ReviewPage({ params }: { params: Promise<{ id: str
                 </a>{' '}
                 <span className="text-slate-600">{f.mime}</span>{' '}
                 <code className="block break-all text-xs">{f.sha256}</code>
+                <EvidencePreview attestationId={a.id} file={f} text={texts[f.id]} />
               </li>
             ))}
           </ul>

@@ -4,6 +4,7 @@ import { pageContext, orRefuse, may } from '@/lib/next/page';
 import { getCloud } from '@/lib/clouds';
 import { getCredentials, vaultProviderName, PERSONAS, PERSONA_LABEL, type PersonaSlug } from '@/lib/credentials';
 import { PageHeader, Card } from '@/components/ui/layout';
+import { plural } from '@/lib/format';
 import { ConfirmForm } from '@/components/ui/confirm-form';
 import { CredentialForm, TestConnectionForm } from '@/components/credentials/credential-form';
 import { CredentialSummary, TestResult } from '@/components/credentials/credential-view';
@@ -23,7 +24,7 @@ export default async function CredentialPage({
   searchParams,
 }: {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<{ persona?: string }>;
+  searchParams: Promise<{ persona?: string; saved?: string }>;
 }) {
   const { slug } = await params;
   const sp = await searchParams;
@@ -37,6 +38,8 @@ export default async function CredentialPage({
     ? (sp.persona as PersonaSlug)
     : 'primary';
   const fileProvider = may(ctx, 'vault.status', { type: 'global' }) && vaultProviderName() === 'file';
+  const saved = (PERSONAS as readonly string[]).includes(sp.saved ?? '') ? credentials[sp.saved as PersonaSlug] : null;
+  const savedTest = saved?.lastTest ?? null;
   return (
     <>
       <PageHeader
@@ -47,6 +50,25 @@ export default async function CredentialPage({
         ]}
         description="Stored encrypted (envelope encryption, key-encryption key outside the database). Once saved, a secret is never shown again."
       />
+      {saved && (
+        <div
+          role="status"
+          data-testid="saved-banner"
+          className={`mb-4 rounded-md border px-3 py-2 text-sm ${!savedTest?.ok ? 'border-red-300 bg-red-50 text-red-900' : savedTest.warnings.length ? 'border-yellow-300 bg-yellow-50 text-yellow-950' : 'border-green-300 bg-green-50 text-green-900'}`}
+        >
+          Saved the {PERSONA_LABEL[saved.persona]} (fingerprint {saved.fingerprint}) and tested it:{' '}
+          {!savedTest
+            ? 'no test result.'
+            : !savedTest.ok
+              ? `the connection test failed: ${savedTest.error ?? 'unknown error'}`
+              : savedTest.warnings.length
+                ? `authenticated, with ${plural(savedTest.warnings.length, 'problem')} to fix before the first run (below).`
+                : 'authenticated, and the key manager answers in the cloud’s region. Ready for a run.'}{' '}
+          <Link className="underline" href={`/clouds/${cloud.slug}`}>
+            Back to {cloud.name}
+          </Link>
+        </div>
+      )}
       {fileProvider && (
         <div
           role="note"
@@ -59,12 +81,17 @@ export default async function CredentialPage({
           manager), then run <code>npm run vault -- rotate --to &lt;provider&gt;</code>. See docs/security.md.
         </div>
       )}
-      <div className="grid gap-4 lg:grid-cols-3">
+      <div className="grid gap-4 lg:grid-cols-2">
         {PERSONAS.map((p) => {
           const c = credentials[p];
           return (
-            <Card key={p}>
-              <h2 className="mb-1 font-semibold capitalize">{PERSONA_LABEL[p]}</h2>
+            <Card
+              key={p}
+              className={`min-w-0 scroll-mt-4 ${p === 'primary' ? 'lg:col-span-2' : ''}`}
+              id={p}
+              testId={`credential-${p}`}
+            >
+              <h2 className="mb-1 font-semibold first-letter:uppercase">{PERSONA_LABEL[p]}</h2>
               <p className="mb-3 text-xs text-slate-600">{PERSONA_HINT[p]}</p>
               {c ? (
                 <>
@@ -113,10 +140,14 @@ export default async function CredentialPage({
         })}
       </div>
       {canWrite && (
-        <Card className="mt-6">
-          <h2 id="set" className="mb-3 font-semibold">
+        <Card className="mt-6 min-w-0" id="set">
+          <h2 className="mb-1 font-semibold">
             {credentials[selected] ? 'Replace' : 'Set'} the {PERSONA_LABEL[selected]}
           </h2>
+          <p className="mb-3 text-sm text-slate-600">
+            Saving tests the credential at once: it signs in to Keystone and reports the roles, the project and the key
+            manager the checks will see, with anything that would spoil a run.
+          </p>
           <CredentialForm
             key={selected}
             action={setCredentialAction}

@@ -1,0 +1,67 @@
+import { formatBytes } from '@/lib/attestations/config';
+
+export interface PreviewFile {
+  id: string;
+  name: string;
+  mime: string;
+  size: number;
+  sha256: string;
+}
+
+/** The URL a file is downloaded from; `inline` asks for an image to be shown in place. */
+export function fileUrl(attestationId: string, fileId: string, inline = false): string {
+  return `/api/v1/attestations/${attestationId}/files/${fileId}${inline ? '?inline=1' : ''}`;
+}
+
+/**
+ * An evidence file shown in place: images through <img> (the file route answers them inline with
+ * the same nosniff, sandbox and no-store headers as downloads), text as text (read on the server,
+ * escaped by React, never interpreted), PDFs by their first page's words and a link, since a PDF
+ * viewer cannot run in a sandbox.
+ */
+export function EvidencePreview({
+  attestationId,
+  file,
+  text,
+}: {
+  attestationId: string;
+  file: PreviewFile;
+  /** The beginning of a text file (UTF-8), read by the page. */
+  text?: { content: string; truncated: boolean } | null;
+}) {
+  const url = fileUrl(attestationId, file.id);
+  return (
+    <details className="mt-1 rounded border border-slate-200 bg-white" data-testid="evidence-preview">
+      <summary className="cursor-pointer px-2 py-1 text-xs font-medium text-slate-700">Preview {file.name}</summary>
+      <div className="border-t border-slate-100 p-2">
+        {file.mime === 'image/png' || file.mime === 'image/jpeg' ? (
+          // eslint-disable-next-line @next/next/no-img-element -- a private file behind the session: no optimizer
+          <img
+            src={fileUrl(attestationId, file.id, true)}
+            alt={`Evidence image ${file.name}`}
+            className="max-h-96 max-w-full rounded border border-slate-200 object-contain"
+            loading="lazy"
+          />
+        ) : file.mime.startsWith('text/') && text ? (
+          <pre
+            tabIndex={0}
+            aria-label={`Text of ${file.name}`}
+            className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded bg-slate-50 p-2 text-xs text-slate-900"
+            data-testid="text-preview"
+          >
+            {text.content}
+            {text.truncated && '\n… (shortened; download the file for all of it)'}
+          </pre>
+        ) : (
+          <p className="text-xs text-slate-600">
+            {file.mime === 'application/pdf' ? 'PDF' : file.mime}, {formatBytes(file.size)}: no preview in the page;{' '}
+            <a className="text-blue-800 underline" href={url} download>
+              download it
+            </a>{' '}
+            to read it.
+          </p>
+        )}
+      </div>
+    </details>
+  );
+}
