@@ -135,6 +135,16 @@ const KEPT: Record<string, { key: string; columns: string[]; grows?: boolean }> 
   AuditEvent: { key: 'id', columns: ['id', 'at', 'action', '"targetType"', '"targetId"', 'summary'] },
 };
 
+/** A notification message as both outboxes hold it (NotificationOutbox before, Notification after). */
+interface MessageRow {
+  dedupeKey: string;
+  kind: string;
+  cloud: string | null;
+  subject: string;
+  body: string;
+  data: unknown;
+}
+
 interface TableState {
   /** The listed columns the table had before the migrations (the older base may lack some). */
   columns: string[];
@@ -285,15 +295,7 @@ async function main(): Promise<number> {
         await client.query(
           `SELECT "dedupeKey", kind, "cloudId"::text AS cloud, subject, body, ${withData ? 'data' : 'NULL::jsonb AS data'}, "deliveredAt" IS NOT NULL AS handed FROM "NotificationOutbox" ORDER BY "dedupeKey"`,
         )
-      ).rows as Array<{
-        dedupeKey: string;
-        kind: string;
-        cloud: string | null;
-        subject: string;
-        body: string;
-        data: unknown;
-        handed: boolean;
-      }>;
+      ).rows as Array<MessageRow & { handed: boolean }>;
       const before = await state(client);
       const oldWords = (
         await client.query(
@@ -326,15 +328,7 @@ async function main(): Promise<number> {
              FROM "Notification" WHERE "dedupeKey" = ANY($1)`,
           [outbox.map((o) => o.dedupeKey)],
         )
-      ).rows as Array<{
-        dedupeKey: string;
-        kind: string;
-        cloud: string | null;
-        subject: string;
-        body: string;
-        data: unknown;
-        status: string;
-      }>;
+      ).rows as Array<MessageRow & { status: string }>;
       const byKey = new Map(moved.map((m) => [m.dedupeKey, m]));
       const lost = outbox.filter((o) => {
         const m = byKey.get(o.dedupeKey);

@@ -294,9 +294,8 @@ export class Dispatcher {
         this.log(`dispatcher: ${err instanceof Error ? err.message : String(err)}`);
       }
       if (this.stopping) break;
-      // Look again at once while there is work and a free slot; otherwise when an attempt ends or
-      // the poll interval has passed.
-      // A nudge during this pass may be about a message it did not see yet.
+      // Look again at once while there is work and a free slot, or after a nudge during this pass (a
+      // message it may not have seen yet); otherwise when an attempt ends or the poll interval has passed.
       if ((!busy && !this.nudged) || this.inFlight.size >= this.settings.concurrency) await this.pause();
     }
     await Promise.allSettled([...this.inFlight]);
