@@ -4,7 +4,7 @@
 // next", saves a credential with save & test (a broken clouds.yaml, then a too-powerful user, then
 // the right application credential), runs the checks (a failing policy, then fixed: the diff),
 // attests with a mistake and corrects it; staff request changes, the operator resubmits, staff see
-// what changed and approve, grant the certificate after typing the slug; the public page, badge and
+// what changed (and the evidence in place: text, the PDF drawn page by page) and approve, grant the certificate after typing the slug; the public page, badge and
 // QR code follow. Every page is checked with axe-core at 1280 and 390 px and must not be wider than
 // the viewport.
 //
@@ -387,6 +387,12 @@ test('the first hour: organization, cloud, invitation, credential, runs, attesta
   await preview.locator('summary').click();
   await expect(preview.getByTestId('text-preview')).toContainText('no export');
   await look(staff, 'review-diff', changes);
+  // The PDF drawn in place (pdf.js in a sandboxed frame), page 1 with its words.
+  const pdf = staff.getByTestId('evidence-preview').filter({ hasText: 'hsm-policy.pdf' });
+  await pdf.locator('summary').click();
+  await expect(pdf.getByTestId('pdf-page')).toHaveText('Page 1 of 1');
+  await expect(pdf.frameLocator('iframe').locator('.textLayer')).toHaveText('HSM key ceremony');
+  await look(staff, 'review-pdf-preview', pdf);
   await staff.getByLabel('Approve').check();
   await staff.getByLabel('Comment (shown to the CSP)').fill('Audit log and explanation accepted.');
   await staff.getByRole('button', { name: 'Record decision' }).click();
