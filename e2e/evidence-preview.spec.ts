@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { test, expect, type APIRequestContext, type Browser, type Frame, type Page } from '@playwright/test';
 import { adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
 import { axe } from './support/axe';
-import { samplePdf, samplePng } from '../lib/attestations/samples';
+import { samplePdf, samplePng, sampleStatement } from '../lib/attestations/samples';
 
 let world: World;
 const reviewer = { email: '', password: '' };
@@ -18,21 +18,6 @@ const fileIds: Record<string, string> = {};
 let canary: http.Server;
 const canaryHits: string[] = [];
 let canaryUrl = '';
-
-const STATEMENT = {
-  implementation: 'barbican',
-  implementationVersion: '2025.1',
-  secretStore: 'pkcs11',
-  kekLocation: 'hsm',
-  kekPlaintextOnHost: 'no',
-  keysEncrypted: 'yes',
-  kekStoredApart: 'yes',
-  rbac: 'creator_mapped',
-  protectionDescription: 'The Master-KEK is kept in a PKCS#11 HSM and never leaves it.',
-  validFrom: '2026-10-01',
-  contactName: 'Ada Lovelace',
-  contactEmail: 'ops@example.com',
-};
 
 async function uploadFile(request: APIRequestContext, name: string, buffer: Buffer, mimeType: string): Promise<string> {
   const res = await request.fetch(`${base()}/api/v1/attestations/${attestationId}/files`, {
@@ -57,7 +42,7 @@ test.beforeAll(async ({ request }) => {
   canaryUrl = `http://127.0.0.1:${(canary.address() as AddressInfo).port}`;
 
   const started = await api(request, world.csp.token, 'POST', `/api/v1/clouds/${world.cloudA}/attestations`, {
-    statement: STATEMENT,
+    statement: sampleStatement,
   });
   expect(started.status(), await started.text()).toBe(201);
   attestationId = (await started.json()).id;

@@ -56,24 +56,13 @@ export function viewerDocumentHeaders(): Record<string, string> {
   };
 }
 
-const root = () => process.cwd();
-const VIEWER_ASSETS: Record<string, { file: () => string; type: string }> = {
-  'viewer.mjs': {
-    file: () => path.join(root(), 'components/attestations/pdf-viewer/viewer.mjs'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'viewer.css': {
-    file: () => path.join(root(), 'components/attestations/pdf-viewer/viewer.css'),
-    type: 'text/css; charset=utf-8',
-  },
-  'pdf.mjs': {
-    file: () => path.join(root(), 'node_modules/pdfjs-dist/build/pdf.min.mjs'),
-    type: 'text/javascript; charset=utf-8',
-  },
-  'pdf.worker.mjs': {
-    file: () => path.join(root(), 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs'),
-    type: 'text/javascript; charset=utf-8',
-  },
+const JS = 'text/javascript; charset=utf-8';
+/** The viewer's files, relative to the app's directory (`npm start` runs there). */
+const VIEWER_ASSETS: Record<string, { path: string; type: string }> = {
+  'viewer.mjs': { path: 'components/attestations/pdf-viewer/viewer.mjs', type: JS },
+  'viewer.css': { path: 'components/attestations/pdf-viewer/viewer.css', type: 'text/css; charset=utf-8' },
+  'pdf.mjs': { path: 'node_modules/pdfjs-dist/build/pdf.min.mjs', type: JS },
+  'pdf.worker.mjs': { path: 'node_modules/pdfjs-dist/build/pdf.worker.min.mjs', type: JS },
 };
 
 const loaded = new Map<string, { body: Buffer; etag: string }>();
@@ -91,7 +80,7 @@ export async function viewerAsset(
   if (!asset) return null;
   let hit = loaded.get(name);
   if (!hit) {
-    const body = await fs.readFile(asset.file());
+    const body = await fs.readFile(path.join(process.cwd(), asset.path));
     hit = { body, etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
     if (process.env.NODE_ENV === 'production') loaded.set(name, hit);
   }

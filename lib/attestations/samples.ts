@@ -2,8 +2,25 @@ import zlib from 'node:zlib';
 
 /**
  * Small, valid sample files for tests (unit, integration and Playwright): a real PNG, a real
- * one-page PDF and a JPEG header. Never used by the application itself.
+ * PDF, a JPEG header and a complete statement. Never used by the application itself.
  */
+
+/** A statement that answers every question and affirms every MUST clause. */
+export const sampleStatement = {
+  implementation: 'barbican',
+  implementationVersion: '2024.1',
+  secretStore: 'pkcs11',
+  kekLocation: 'hsm',
+  kekPlaintextOnHost: 'no',
+  keysEncrypted: 'yes',
+  kekStoredApart: 'yes',
+  rbac: 'creator_mapped',
+  protectionDescription:
+    'The Master-KEK is generated in a PKCS#11 HSM and never leaves it; Barbican holds only a handle.',
+  validFrom: '2026-10-01',
+  contactName: 'Ops Team',
+  contactEmail: 'ops@example.com',
+};
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
