@@ -2,8 +2,25 @@ import zlib from 'node:zlib';
 
 /**
  * Small, valid sample files for tests (unit, integration and Playwright): a real PNG, a real
- * one-page PDF and a JPEG header. Never used by the application itself.
+ * PDF, a JPEG header and a complete statement. Never used by the application itself.
  */
+
+/** A statement that answers every question and affirms every MUST clause. */
+export const sampleStatement = {
+  implementation: 'barbican',
+  implementationVersion: '2024.1',
+  secretStore: 'pkcs11',
+  kekLocation: 'hsm',
+  kekPlaintextOnHost: 'no',
+  keysEncrypted: 'yes',
+  kekStoredApart: 'yes',
+  rbac: 'creator_mapped',
+  protectionDescription:
+    'The Master-KEK is generated in a PKCS#11 HSM and never leaves it; Barbican holds only a handle.',
+  validFrom: '2026-10-01',
+  contactName: 'Ops Team',
+  contactEmail: 'ops@example.com',
+};
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -42,17 +59,31 @@ export function samplePng(width = 4, height = 4, rgb: [number, number, number] =
   ]);
 }
 
-/** A one-page PDF with a line of text, with a correct cross-reference table. */
-export function samplePdf(text = 'Master-KEK evidence'): Buffer {
-  const safe = text.replace(/[()\\]/g, '');
-  const stream = `BT /F1 18 Tf 72 720 Td (${safe}) Tj ET`;
+/**
+ * A PDF with a line of text on each page, with a correct cross-reference table. With `script`, the
+ * PDF carries that JavaScript everywhere a reader would run it: as the document's open action, as
+ * named document script, as the page's open action and as the action of a link over the text.
+ */
+export function samplePdf(text = 'Master-KEK evidence', opts: { pages?: number; script?: string } = {}): Buffer {
+  // A PDF literal string: backslash, ( and ) escaped.
+  const safe = (s: string) => s.replace(/[()\\]/g, '\\$&');
+  const pages = opts.pages ?? 1;
+  const js = opts.script === undefined ? '' : `<< /S /JavaScript /JS (${safe(opts.script)}) >>`;
+  const pageIds = Array.from({ length: pages }, (_, i) => 4 + i * 2);
   const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    `<< /Type /Catalog /Pages 2 0 R${js && ` /OpenAction ${js} /Names << /JavaScript << /Names [(open) ${js}] >> >>`} >>`,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
+  for (let i = 0; i < pages; i++) {
+    const stream = `BT /F1 18 Tf 72 720 Td (${safe(pages > 1 ? `${text}, page ${i + 1}` : text)}) Tj ET`;
+    const actions =
+      js && ` /AA << /O ${js} >> /Annots [<< /Type /Annot /Subtype /Link /Rect [72 700 400 740] /A ${js} >>]`;
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${5 + i * 2} 0 R /Resources << /Font << /F1 3 0 R >> >>${actions} >>`,
+      `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    );
+  }
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {
