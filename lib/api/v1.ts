@@ -70,6 +70,7 @@ export function toApiCloud(c: CloudView): ApiCloud {
     region: c.region,
     public: c.public,
     contactEmails: c.contactEmails,
+    scsSubject: c.scsSubject,
     archivedAt: iso(c.archivedAt),
     createdAt: c.createdAt.toISOString(),
     id: c.id,

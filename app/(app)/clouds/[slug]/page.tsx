@@ -217,6 +217,10 @@ export default async function CloudPage({
             <dd>{cloud.organization.name}</dd>
             <dt className="text-slate-600">Region</dt>
             <dd>{cloud.region}</dd>
+            <dt className="text-slate-600">SCS subject</dt>
+            <dd className="font-mono text-xs" data-testid="scs-subject">
+              {cloud.scsSubject}
+            </dd>
             <dt className="text-slate-600">Contacts</dt>
             <dd>{cloud.contactEmails.join(', ') || '—'}</dd>
             <dt className="text-slate-600">Created</dt>
