@@ -12,6 +12,7 @@ import {
   organizationSchema,
 } from './schemas';
 import { attestationPaths, attestationSchemas } from './openapi-attestations';
+import { interopPaths, interopSchemas } from './openapi-interop';
 
 /**
  * The OpenAPI 3.1 document of API v1, built from the same zod schemas the handlers parse with
@@ -470,6 +471,7 @@ export function openApiDocument() {
         },
       },
       ...relativePaths(attestationPaths),
+      ...relativePaths(interopPaths),
       '/clouds/{slug}/runs': {
         post: {
           operationId: 'startRun',
@@ -594,6 +596,7 @@ export function openApiDocument() {
         ...credentialSchemas,
         ...runSchemas,
         ...(attestationSchemas as Record<string, Json>),
+        ...interopSchemas,
       },
     },
   };
