@@ -45,7 +45,14 @@ async function main(): Promise<number> {
   }
   const database = await connectDatabase();
   try {
-    const { credentialEnvelopeStore, assertVaultReady } = await import('../lib/credentials/vault');
+    const { ENVELOPE_STORES, assertVaultReady } = await import('../lib/credentials/vault');
+    // Credentials and the other sealed secrets (instance signing key, monitor API keys), per KEK id.
+    const countByKek = async () => {
+      const all: Record<string, number> = {};
+      for (const s of ENVELOPE_STORES)
+        for (const [k, n] of Object.entries(await s.countByKek())) all[k] = (all[k] ?? 0) + n;
+      return all;
+    };
     if (cmd === 'status') {
       const provider = selectedProvider();
       const vault = Vault.fromEnv({ create: false });
@@ -57,7 +64,7 @@ async function main(): Promise<number> {
       }
       out(`active provider: ${provider} (${vault.provider.describe()})`);
       out(`active KEK:      ${active}`);
-      const counts = await credentialEnvelopeStore.countByKek();
+      const counts = await countByKek();
       const ids = Object.keys(counts).sort();
       if (ids.length === 0) out('no credential records yet');
       for (const id of ids) {
@@ -102,22 +109,26 @@ async function main(): Promise<number> {
       const t0 = Date.now();
       let total = 0;
       let failed = 0;
-      // Two passes: the second catches records the app replaced during the first.
-      for (let pass = 1; pass <= 2; pass++) {
-        const p = await rotate(vault, credentialEnvelopeStore, target, {
-          batchSize,
-          pauseMs,
-          onBatch: (b) =>
-            out(
-              `  pass ${pass} batch ${b.batch}: ${b.rewrapped} re-wrapped, ${b.skipped} changed meanwhile, ${b.failed.length} failed`,
-            ),
-        });
-        total += p.rewrapped;
-        failed = p.failed.length;
-        for (const f of p.failed) out(`  FAILED ${f.credentialId} (${f.kekId}): ${f.message}`);
-        if (p.rewrapped === 0 && p.skipped === 0) break;
+      // Two passes per store: the second catches records the app replaced during the first.
+      for (const store of ENVELOPE_STORES) {
+        let storeFailed = 0;
+        for (let pass = 1; pass <= 2; pass++) {
+          const p = await rotate(vault, store, target, {
+            batchSize,
+            pauseMs,
+            onBatch: (b) =>
+              out(
+                `  pass ${pass} batch ${b.batch}: ${b.rewrapped} re-wrapped, ${b.skipped} changed meanwhile, ${b.failed.length} failed`,
+              ),
+          });
+          total += p.rewrapped;
+          storeFailed = p.failed.length;
+          for (const f of p.failed) out(`  FAILED ${f.credentialId} (${f.kekId}): ${f.message}`);
+          if (p.rewrapped === 0 && p.skipped === 0) break;
+        }
+        failed += storeFailed;
       }
-      const counts = await credentialEnvelopeStore.countByKek();
+      const counts = await countByKek();
       out(`done in ${Date.now() - t0} ms: ${total} record(s) re-wrapped under ${target.id}`);
       const left = Object.entries(counts).filter(([k]) => k !== target.id);
       if (left.length)

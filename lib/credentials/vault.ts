@@ -52,6 +52,51 @@ export function toStored(r: EnvelopeRow): StoredEnvelope {
   };
 }
 
+/**
+ * The vault's other records: SealedSecret rows (lib/interop/sealed.ts),
+ * bound to {cloudId: ownerId, credentialId: id}.
+ */
+export const sealedEnvelopeColumns = {
+  id: true,
+  ownerId: true,
+  ciphertext: true,
+  nonce: true,
+  tag: true,
+  wrappedKey: true,
+  kekId: true,
+  formatVersion: true,
+} as const;
+const sealedStored = (r: Omit<EnvelopeRow, 'cloudId'> & { ownerId: string }) => toStored({ ...r, cloudId: r.ownerId });
+
+export const sealedSecretEnvelopeStore: EnvelopeStore = {
+  async pending(targetKekId, afterId, limit) {
+    const rows = await db.sealedSecret.findMany({
+      where: { kekId: { not: targetKekId }, ...(afterId ? { id: { gt: afterId } } : {}) },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: sealedEnvelopeColumns,
+    });
+    return rows.map(sealedStored);
+  },
+  async swap(updates) {
+    return db.$transaction(async (tx) => {
+      let applied = 0;
+      for (const u of updates) {
+        const r = await tx.sealedSecret.updateMany({
+          where: { id: u.credentialId, kekId: u.oldKekId, wrappedKey: { equals: new Uint8Array(u.oldWrappedKey) } },
+          data: { wrappedKey: new Uint8Array(u.wrappedKey), kekId: u.kekId },
+        });
+        applied += r.count;
+      }
+      return applied;
+    });
+  },
+  async countByKek() {
+    const groups = await db.sealedSecret.groupBy({ by: ['kekId'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.kekId, g._count._all]));
+  },
+};
+
 export const credentialEnvelopeStore: EnvelopeStore = {
   async pending(targetKekId, afterId, limit) {
     const rows = await db.credential.findMany({
@@ -104,19 +149,43 @@ export async function assertVaultReady(vault: Vault = getVault()): Promise<Vault
       `refusing to start: the ${vault.provider.name} KEK provider cannot provide its key: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const kekIds = await credentialEnvelopeStore.countByKek();
-  for (const [kekId, count] of Object.entries(kekIds)) {
-    const sample = await db.credential.findFirst({ where: { kekId }, select: envelopeColumns });
-    if (!sample) continue;
-    const stored = toStored(sample);
-    try {
-      (await vault.open(stored, stored)).fill(0);
-    } catch (err) {
-      const why = err instanceof VaultError ? err.message : String(err);
-      throw new Error(
-        `refusing to start: ${count} credential record(s) are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
-      );
+  const kekIds: Record<string, number> = {};
+  // Credentials first, then the other sealed secrets (instance signing key, monitor API keys).
+  const samplers = [
+    {
+      store: credentialEnvelopeStore,
+      what: 'credential record(s)',
+      sample: async (kekId: string) => {
+        const r = await db.credential.findFirst({ where: { kekId }, select: envelopeColumns });
+        return r && toStored(r);
+      },
+    },
+    {
+      store: sealedSecretEnvelopeStore,
+      what: 'sealed secret(s) (signing key, monitor API keys)',
+      sample: async (kekId: string) => {
+        const r = await db.sealedSecret.findFirst({ where: { kekId }, select: sealedEnvelopeColumns });
+        return r && sealedStored(r);
+      },
+    },
+  ];
+  for (const { store, what, sample } of samplers) {
+    for (const [kekId, count] of Object.entries(await store.countByKek())) {
+      kekIds[kekId] = (kekIds[kekId] ?? 0) + count;
+      const stored = await sample(kekId);
+      if (!stored) continue;
+      try {
+        (await vault.open(stored, stored)).fill(0);
+      } catch (err) {
+        const why = err instanceof VaultError ? err.message : String(err);
+        throw new Error(
+          `refusing to start: ${count} ${what} are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
+        );
+      }
     }
   }
   return { provider: vault.provider.name, where: vault.provider.describe(), activeKekId, kekIds };
 }
+
+/** Every store of envelopes: rotation re-wraps all of them. */
+export const ENVELOPE_STORES: EnvelopeStore[] = [credentialEnvelopeStore, sealedSecretEnvelopeStore];
