@@ -23,6 +23,27 @@ const path = (name: string, description: string) => ({
 const organizationSlug = path('slug', "The organization's slug.");
 
 export const interopSchemas: Record<string, Json> = {
+  RunListItem: {
+    type: 'object',
+    required: ['id', 'status', 'source', 'queuedAt'],
+    properties: {
+      id: { type: 'string', format: 'uuid' },
+      status: { type: 'string', enum: ['queued', 'running', 'finished', 'cancelled', 'interrupted'] },
+      source: {
+        type: 'string',
+        enum: ['dashboard', 'official-runner'],
+        description: '`official-runner`: a signed report of the official SCS runner uploaded to POST /reports.',
+      },
+      trigger: { type: 'string', enum: ['manual', 'api', 'schedule', 'refresh', 'upload'] },
+      queuedAt: { type: 'string', format: 'date-time', description: "Imported runs: the report's checked_at." },
+      startedAt: { type: ['string', 'null'], format: 'date-time' },
+      finishedAt: { type: ['string', 'null'], format: 'date-time' },
+      counts: {
+        type: 'object',
+        properties: { PASS: { type: 'integer' }, FAIL: { type: 'integer' }, ABORT: { type: 'integer' } },
+      },
+    },
+  },
   OrganizationKey: {
     type: 'object',
     required: ['name', 'type', 'bits', 'fingerprint', 'publicKey', 'createdAt'],
@@ -56,7 +77,48 @@ export const interopSchemas: Record<string, Json> = {
   },
 };
 
+/** GET /clouds/{slug}/runs, merged beside POST (start a run) by openapi.ts. */
+export const listRunsOperation: Json = {
+  operationId: 'listRuns',
+  summary: "The cloud's runs, newest first, paged: our own and imported reports of the official SCS runner",
+  parameters: [
+    path('slug', "The cloud's slug."),
+    { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+    { name: 'pageSize', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } },
+  ],
+  responses: {
+    200: {
+      description: 'One page.',
+      content: json({
+        type: 'object',
+        required: ['items', 'total', 'page', 'pageSize'],
+        properties: {
+          items: { type: 'array', items: ref('RunListItem') },
+          total: { type: 'integer' },
+          page: { type: 'integer' },
+          pageSize: { type: 'integer' },
+        },
+      }),
+    },
+    401: R[401],
+    404: R[404],
+  },
+};
+
+export const REPORT_FORMAT_DESCRIPTION =
+  "`json` (ours, with redacted evidence), `yaml` (the report in the format of scs-compliance-check.py), or `signed-yaml`: `<armoured SSHSIG signature>&<YAML>` with Content-Type `application/x-signed-yaml`, exactly what the official runner POSTs to a compliance monitor (our runs: signed with the key of GET /signing-key; imported runs: the runner's own report and signature as uploaded).";
+
 export const interopPaths: Record<string, Record<string, Json>> = {
+  '/api/v1/signing-key': {
+    get: {
+      operationId: 'getSigningKey',
+      summary: "Public: this instance's report-signing key, one OpenSSH line (register it at a compliance monitor)",
+      security: [],
+      responses: {
+        200: { description: '`ssh-ed25519 AAAA… comment`', content: { 'text/plain': { schema: { type: 'string' } } } },
+      },
+    },
+  },
   '/api/v1/organizations/{slug}/keys': {
     get: {
       operationId: 'listOrganizationKeys',

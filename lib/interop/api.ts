@@ -5,6 +5,8 @@ import { PolicyError, type Action } from '../auth/policy';
 import type { RequestContext } from '../context';
 import { readJson } from '../api/v1';
 import { addKey, deleteKey, listKeys, type KeyView } from './keys';
+import { instanceKey } from './signing-key';
+import { pageRuns } from '../runs';
 
 /** Anonymous callers get 401 before anything else (not a 400 or 422 for their body). */
 function requireActor(ctx: RequestContext, action: Action): void {
@@ -34,4 +36,38 @@ export async function deleteKeyApi(ctx: RequestContext, slug: string, name: stri
   requireActor(ctx, 'key.delete');
   await deleteKey(ctx, slug, name);
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/** GET /signing-key (public): one OpenSSH line, as an allowed_signers or bootstrap.yaml entry needs it. */
+export async function signingKeyResponse(): Promise<Response> {
+  const key = await instanceKey();
+  return new Response(`${key.publicKey}\n`, {
+    headers: {
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+}
+
+/** GET /clouds/{slug}/runs?page=&pageSize=: newest first; `source` says dashboard or official-runner. */
+export async function listRunsApi(ctx: RequestContext, slug: string, req: Request) {
+  requireActor(ctx, 'run.read');
+  const q = new URL(req.url).searchParams;
+  const p = await pageRuns(ctx, slug, { page: q.get('page'), pageSize: q.get('pageSize') });
+  return {
+    items: p.items.map((r) => ({
+      id: r.id,
+      status: r.status,
+      source: r.source,
+      trigger: r.trigger,
+      queuedAt: r.queuedAt.toISOString(),
+      startedAt: iso(r.startedAt),
+      finishedAt: iso(r.finishedAt),
+      counts: r.counts,
+    })),
+    total: p.total,
+    page: p.page,
+    pageSize: p.pageSize,
+  };
 }

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit';
 import { CHECKS } from '../checks';
 import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
+import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import type { Evidence } from '../checks/types';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -47,11 +48,17 @@ export interface ResultView {
   evidence: Evidence[] | null;
 }
 
+export type RunSourceName = 'dashboard' | 'official-runner';
+
 export interface RunView {
   id: string;
-  cloud: { id: string; slug: string; name: string; organizationId: string };
+  cloud: { id: string; slug: string; name: string; organizationId: string; scsSubject: string | null };
   status: RunStatusName;
   trigger: string;
+  /** Our own checks, or an uploaded signed report of the official SCS runner. */
+  source: RunSourceName;
+  /** Imported runs: the upload (signature and text as received). */
+  uploadId: string | null;
   testcases: string[];
   queuedAt: Date;
   startedAt: Date | null;
@@ -67,9 +74,12 @@ export interface RunView {
 }
 
 type RunWithCloud = Run & {
-  cloud: { id: string; slug: string; name: string; organizationId: string };
+  cloud: { id: string; slug: string; name: string; organizationId: string; scsSubject: string | null };
   results?: RunResult[];
 };
+
+export const sourceName = (s: Run['source']): RunSourceName =>
+  s === 'official_runner' ? 'official-runner' : 'dashboard';
 
 function resultView(r: RunResult, withEvidence: boolean): ResultView {
   return {
@@ -94,6 +104,8 @@ function view(r: RunWithCloud, withEvidence = false): RunView {
     cloud: r.cloud,
     status: r.status,
     trigger: r.trigger,
+    source: sourceName(r.source),
+    uploadId: r.uploadId,
     testcases: r.testcases,
     queuedAt: r.queuedAt,
     startedAt: r.startedAt,
@@ -109,7 +121,7 @@ function view(r: RunWithCloud, withEvidence = false): RunView {
   };
 }
 
-const cloudSelect = { select: { id: true, slug: true, name: true, organizationId: true } } as const;
+const cloudSelect = { select: { id: true, slug: true, name: true, organizationId: true, scsSubject: true } } as const;
 
 function validTestcases(ids: string[]): string[] {
   const unknown = ids.filter((id) => !ORDER.has(id));
@@ -212,6 +224,7 @@ export function apiRunView(r: RunView) {
     cloud: r.cloud.slug,
     status: r.status,
     trigger: r.trigger,
+    source: r.source,
     queuedAt: r.queuedAt,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
@@ -297,6 +310,7 @@ export interface RunListItem {
   id: string;
   status: RunStatusName;
   trigger: string;
+  source: RunSourceName;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -313,23 +327,45 @@ export async function listRuns(
   authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
   const runs = await db.run.findMany({
     where: { cloudId, cloud: { organizationId } },
-    orderBy: { queuedAt: 'desc' },
+    orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
     take,
     include: { results: { select: { verdict: true } } },
   });
-  return runs.map((r) => {
-    const counts = { PASS: 0, FAIL: 0, ABORT: 0 };
-    for (const x of r.results) counts[x.verdict]++;
-    return {
-      id: r.id,
-      status: r.status,
-      trigger: r.trigger,
-      queuedAt: r.queuedAt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      counts,
-    };
-  });
+  return runs.map(listItem);
+}
+
+/** A cloud's runs, newest first, one page (GET /api/v1/clouds/{slug}/runs): imported runs included. */
+export async function pageRuns(ctx: RequestContext, slug: string, req: PageRequest = {}): Promise<Page<RunListItem>> {
+  const cloud = await db.cloud.findUnique({ where: { slug }, select: { id: true, organizationId: true } });
+  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
+  if (!cloud) throw new NotFoundError('Cloud');
+  const { skip, take, page, pageSize } = pageArgs(req);
+  const [runs, total] = await Promise.all([
+    db.run.findMany({
+      where: { cloudId: cloud.id },
+      orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      skip,
+      take,
+      include: { results: { select: { verdict: true } } },
+    }),
+    db.run.count({ where: { cloudId: cloud.id } }),
+  ]);
+  return toPage(runs.map(listItem), total, page, pageSize);
+}
+
+function listItem(r: Run & { results: Array<{ verdict: RunResult['verdict'] }> }): RunListItem {
+  const counts = { PASS: 0, FAIL: 0, ABORT: 0 };
+  for (const x of r.results) counts[x.verdict]++;
+  return {
+    id: r.id,
+    status: r.status,
+    trigger: r.trigger,
+    source: sourceName(r.source),
+    queuedAt: r.queuedAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    counts,
+  };
 }
 
 export interface RunDiff {
