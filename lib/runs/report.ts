@@ -126,5 +126,5 @@ export function scsReport(run: RunView): ScsReport {
 
 /** The YAML text, as yaml.safe_dump(report, explicit_start=True, sort_keys=False) lays it out. */
 export function scsReportYaml(run: RunView): string {
-  return `---\n${stringify(scsReport(run), { lineWidth: 0, indentSeq: false })}`;
+  return `---\n${stringify(scsReport(run), { lineWidth: 0, indentSeq: false, singleQuote: true })}`;
 }

@@ -22,6 +22,13 @@ export default async function DeliveriesPage({
         title="Delivery log"
         description="Every e-mail and webhook delivery of notifications, with each attempt."
       />
+      <p className="mb-3 text-sm">
+        Runs sent to SCS compliance monitors have their own log:{' '}
+        <Link className="underline" href="/admin/forwarding">
+          Forwarding log
+        </Link>
+        .
+      </p>
       <nav className="mb-3 flex gap-3 text-sm" aria-label="Channel">
         {[
           ['', 'All'],

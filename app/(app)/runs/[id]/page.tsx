@@ -38,8 +38,16 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         ]}
         description={
           <>
-            {run.trigger} run · queued <Time value={run.queuedAt} /> ·{' '}
-            <LiveRunStatus id={run.id} initial={run.status} />
+            {run.source === 'official-runner' ? (
+              <>
+                official SCS runner, signed report · checked <Time value={run.finishedAt} />
+              </>
+            ) : (
+              <>
+                {run.trigger} run · queued <Time value={run.queuedAt} />
+              </>
+            )}{' '}
+            · <LiveRunStatus id={run.id} initial={run.status} />
             {run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}
           </>
         }
@@ -59,6 +67,20 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             >
               Download SCS report (YAML)
             </a>
+            {run.status === 'finished' && (
+              <a
+                className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100"
+                href={`/api/v1/runs/${run.id}/report?format=signed-yaml`}
+                download
+                title={
+                  run.source === 'official-runner'
+                    ? 'The report and signature exactly as the official runner uploaded them'
+                    : "The SCS report signed with this dashboard's key, as a compliance monitor takes it"
+                }
+              >
+                Signed report
+              </a>
+            )}
             {active && may(ctx, 'run.cancel', resource) && (
               <ConfirmForm
                 action={cancelRunAction}
