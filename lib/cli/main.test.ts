@@ -115,9 +115,11 @@ describe('km-check', () => {
     expect(r.code).toBe(1);
     expect(r.out).toBe('scs-0116-permissions: ABORT\nscs-0116-presence: ABORT\n');
     const critical = r.err.split('\n').filter((l) => l.startsWith('CRITICAL: '));
+    // The same three lines as upstream (its hint, the pre-flight line, the reason), so the checker counts alike.
     expect(critical).toEqual([
-      expect.stringMatching(/^CRITICAL: The credential lacks the member role \(roles: reader\)/),
+      'CRITICAL: Please make sure that your OpenStack user has role member.',
       'CRITICAL: Pre-flight checks failed. Reporting all testcases as ABORT.',
+      expect.stringMatching(/^CRITICAL: The credential lacks the member role \(roles: reader\)/),
     ]);
   });
 
@@ -125,6 +127,7 @@ describe('km-check', () => {
     const unknown = await cli(['-c', 'nope', 'scs-0116-permissions']);
     expect(unknown.code).toBe(1);
     expect(unknown.out).toBe('scs-0116-permissions: ABORT\n');
+    expect(unknown.err).toMatch(/^CRITICAL: Please make sure that ~\/.config\/openstack\/clouds.yaml exists/m);
     expect(unknown.err).toMatch(/^CRITICAL: .*nope/m);
     const none = await cli([], { OS_CLIENT_CONFIG_FILE: path.join(dir, 'clouds.yaml') });
     expect(none.code).toBe(1);

@@ -92,7 +92,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
         id,
         verdict: 'ABORT' as const,
         message: why,
-        details: { preflight: true },
+        details: { preflight: true, config: true },
       })),
     });
     if (!args.json) io.stdout.write(lines(out.stdout));

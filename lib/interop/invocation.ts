@@ -36,22 +36,28 @@ export type LevelCounts = Record<(typeof LEVELS)[number], number>;
 
 const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
-/** The pre-flight's refusal, when every result carries it (lib/checks/preflight.ts marks its outcomes). */
-function refusalOf(results: InvocationInput['results']): string | null {
+/**
+ * The pre-flight's refusal, when every result carries it (lib/checks/preflight.ts marks its outcomes):
+ * the CRITICAL lines openstack_test.py prints, in its order: its hint (none for elevated roles or a
+ * connection failure), the pre-flight line, then the reason (upstream: the exception).
+ */
+function refusalOf(results: InvocationInput['results']): string[] | null {
   if (results.length === 0) return null;
-  const refused = results.every((r) => r.verdict === 'ABORT' && r.details?.preflight === true);
-  return refused ? results[0]!.message : null;
+  if (!results.every((r) => r.verdict === 'ABORT' && r.details?.preflight === true)) return null;
+  const { message, details } = results[0]!;
+  const hint = details?.config
+    ? 'Please make sure that ~/.config/openstack/clouds.yaml exists and is correct!'
+    : Array.isArray(details?.roles) && !details?.elevated
+      ? 'Please make sure that your OpenStack user has role member.'
+      : null;
+  return [...(hint ? [hint] : []), 'Pre-flight checks failed. Reporting all testcases as ABORT.', oneLine(message)];
 }
 
 export function invocationOutput(input: InvocationInput): InvocationOutput {
   const stdout = input.results.map((r) => `${r.id}: ${r.verdict}`);
   const refusal = refusalOf(input.results);
   const stderr: string[] = [];
-  if (refusal) {
-    stderr.push(`CRITICAL: ${oneLine(refusal)}`);
-    stderr.push('CRITICAL: Pre-flight checks failed. Reporting all testcases as ABORT.');
-    return { stdout, stderr, rc: 1, refused: true };
-  }
+  if (refusal) return { stdout, stderr: refusal.map((l) => `CRITICAL: ${l}`), rc: 1, refused: true };
   for (const r of input.results) {
     const level = r.verdict === 'PASS' ? 'INFO' : r.verdict === 'FAIL' ? 'ERROR' : 'WARNING';
     stderr.push(`${level}: ${r.id}: ${oneLine(r.message)}`);

@@ -96,14 +96,21 @@ describe('the report in the upstream format (scs-compliance-check.py create_repo
   it('a pre-flight refusal is rc 1 with CRITICAL lines, as openstack_test.py', () => {
     const refused = run(
       ['scs-0116-presence', 'scs-0116-permissions'].map((t) =>
-        result(t, 'ABORT', 'The credential lacks the member role (roles: reader).', { preflight: true }),
+        result(t, 'ABORT', 'The credential lacks the member role (roles: reader).', {
+          preflight: true,
+          roles: ['reader'],
+        }),
       ),
     );
     const inv = Object.values(scsReport(refused).run.invocations)[0]!;
     expect(inv.results).toEqual({ 'scs-0116-permissions': 0, 'scs-0116-presence': 0 });
     expect(inv.rc).toBe(1);
-    expect(inv.critical).toBe(2);
-    expect(inv.stderr.at(-1)).toBe('CRITICAL: Pre-flight checks failed. Reporting all testcases as ABORT.');
+    expect(inv.stderr).toEqual([
+      'CRITICAL: Please make sure that your OpenStack user has role member.',
+      'CRITICAL: Pre-flight checks failed. Reporting all testcases as ABORT.',
+      'CRITICAL: The credential lacks the member role (roles: reader).',
+    ]);
+    expect(inv.critical).toBe(3);
   });
 
   it('a run of some testcases records them as forced_tests (a pattern, as -t takes)', () => {
