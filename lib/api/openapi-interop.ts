@@ -109,6 +109,59 @@ export const REPORT_FORMAT_DESCRIPTION =
   "`json` (ours, with redacted evidence), `yaml` (the report in the format of scs-compliance-check.py), or `signed-yaml`: `<armoured SSHSIG signature>&<YAML>` with Content-Type `application/x-signed-yaml`, exactly what the official runner POSTs to a compliance monitor (our runs: signed with the key of GET /signing-key; imported runs: the runner's own report and signature as uploaded).";
 
 export const interopPaths: Record<string, Record<string, Json>> = {
+  '/api/v1/clouds/{slug}/forwarding': {
+    get: {
+      operationId: 'getForwarding',
+      summary: "Forwarding of the cloud's runs to an SCS compliance monitor, and its log (never the API key)",
+      parameters: [
+        path('slug', "The cloud's slug."),
+        { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+        { name: 'pageSize', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } },
+      ],
+      responses: {
+        200: {
+          description:
+            '`{forwarding: {url, account, enabled, enabledAt, apiKeyFingerprint, updatedAt, updatedBy, counts} | null, deliveries: {items: [{id, runId, url, account, status, attempts, nextAttemptAt, lastError, createdAt, deliveredAt, log}], total, page, pageSize}}`.',
+          content: json({ type: 'object' }),
+        },
+        401: R[401],
+        404: R[404],
+      },
+    },
+    put: {
+      operationId: 'setForwarding',
+      summary:
+        'Forward each run that finishes from now on, signed, to `<url>/reports` as `<account>` (staff; the API key is sealed by the vault; audited)',
+      parameters: [path('slug', "The cloud's slug.")],
+      requestBody: {
+        required: true,
+        content: json({
+          type: 'object',
+          required: ['url'],
+          properties: {
+            url: { type: 'string', format: 'uri' },
+            account: { type: 'string', description: "Default: the cloud's SCS subject." },
+            apiKey: { type: 'string', description: 'Required the first time; empty keeps the stored one.' },
+            enabled: { type: 'boolean', default: true },
+          },
+        }),
+      },
+      responses: {
+        200: { description: 'The setting.', content: json({ type: 'object' }) },
+        400: R[400],
+        401: R[401],
+        403: R[403],
+        404: R[404],
+        422: R[422],
+      },
+    },
+    delete: {
+      operationId: 'removeForwarding',
+      summary: 'Stop forwarding and delete the stored API key (staff; audited)',
+      parameters: [path('slug', "The cloud's slug.")],
+      responses: { 204: { description: 'Removed.' }, 401: R[401], 403: R[403], 404: R[404] },
+    },
+  },
   '/api/v1/signing-key': {
     get: {
       operationId: 'getSigningKey',

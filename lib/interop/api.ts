@@ -7,6 +7,14 @@ import { readJson } from '../api/v1';
 import { addKey, deleteKey, listKeys, type KeyView } from './keys';
 import { instanceKey } from './signing-key';
 import { pageRuns } from '../runs';
+import {
+  getForwarding,
+  listDeliveries,
+  removeForwarding,
+  setForwarding,
+  type DeliveryView,
+  type ForwardingView,
+} from './forwarding';
 
 /** Anonymous callers get 401 before anything else (not a 400 or 422 for their body). */
 function requireActor(ctx: RequestContext, action: Action): void {
@@ -70,4 +78,45 @@ export async function listRunsApi(ctx: RequestContext, slug: string, req: Reques
     page: p.page,
     pageSize: p.pageSize,
   };
+}
+
+function toApiForwarding(f: ForwardingView | null) {
+  if (!f) return null;
+  return { ...f, enabledAt: f.enabledAt.toISOString(), updatedAt: f.updatedAt.toISOString() };
+}
+
+function toApiDelivery(d: DeliveryView) {
+  return {
+    ...d,
+    nextAttemptAt: iso(d.nextAttemptAt),
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: iso(d.deliveredAt),
+  };
+}
+
+/** GET /clouds/{slug}/forwarding: the setting (never the API key) and the latest deliveries. */
+export async function getForwardingApi(ctx: RequestContext, slug: string, req: Request) {
+  requireActor(ctx, 'forwarding.read');
+  const q = new URL(req.url).searchParams;
+  const [forwarding, deliveries] = await Promise.all([
+    getForwarding(ctx, slug),
+    listDeliveries(ctx, { cloud: slug, page: q.get('page'), pageSize: q.get('pageSize') }),
+  ]);
+  return {
+    forwarding: toApiForwarding(forwarding),
+    deliveries: { ...deliveries, items: deliveries.items.map(toApiDelivery) },
+  };
+}
+
+/** PUT /clouds/{slug}/forwarding {url, account?, apiKey?, enabled?} (staff). */
+export async function setForwardingApi(ctx: RequestContext, slug: string, req: Request) {
+  requireActor(ctx, 'forwarding.manage');
+  return toApiForwarding(await setForwarding(ctx, slug, await readJson(req)));
+}
+
+/** DELETE /clouds/{slug}/forwarding (staff). */
+export async function removeForwardingApi(ctx: RequestContext, slug: string): Promise<Response> {
+  requireActor(ctx, 'forwarding.manage');
+  await removeForwarding(ctx, slug);
+  return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
 }

@@ -1,6 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+
+vi.mock('server-only', () => ({}));
+vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
+vi.mock('@/lib/auth/config', () => ({ auth: async () => null }));
+
+import * as forwardingRoute from '@/app/api/v1/clouds/[slug]/forwarding/route';
+import { createToken } from '@/lib/tokens';
 import { db } from '@/lib/db';
 import { setVault } from '@/lib/credentials/vault';
 import { Vault } from '@/lib/vault';
@@ -179,5 +186,46 @@ describe('forwarding to a compliance monitor', () => {
     expect(await db.sealedSecret.count({ where: { purpose: 'monitor-api-key', ownerId: cloud.id } })).toBe(0);
     expect(await getForwarding(staff, cloud.slug)).toBeNull();
     expect(await planForwarding(run.id)).toBe(0);
+  });
+});
+
+describe('forwarding API', () => {
+  const call = async (method: string, slug: string, token: string | null, body?: unknown) => {
+    const headers = new Headers(token ? { authorization: `Bearer ${token}` } : {});
+    if (body) headers.set('content-type', 'application/json');
+    const handler = (forwardingRoute as Record<string, unknown>)[method] as (
+      r: Request,
+      c: { params: Promise<{ slug: string }> },
+    ) => Promise<Response>;
+    const res = await handler(
+      new Request(`http://127.0.0.1/api/v1/clouds/${slug}/forwarding`, {
+        method,
+        headers,
+        body: body ? JSON.stringify(body) : undefined,
+      }),
+      { params: Promise.resolve({ slug }) },
+    );
+    const text = await res.text();
+    return { status: res.status, text, json: text ? JSON.parse(text) : null };
+  };
+
+  test('PUT by staff, GET by the CSP without the key, DELETE by staff; 401/403/404 as the policy says', async () => {
+    const org = await makeOrganization('fwd');
+    const cloud = await makeCloud(org.id, 'fwd');
+    const staff = await makeUser('reviewer');
+    const csp = await makeUser('csp', [org.id]);
+    const tok = async (a: typeof staff) => (await createToken(ctxOf(a), a.id, { name: 'fwd api' })).token;
+    const [staffToken, cspToken] = [await tok(staff), await tok(csp)];
+    expect((await call('PUT', cloud.slug, null, { url })).status).toBe(401);
+    expect((await call('PUT', cloud.slug, cspToken, { url, apiKey: API_KEY })).status).toBe(403);
+    const put = await call('PUT', cloud.slug, staffToken, { url, apiKey: API_KEY });
+    expect(put.status, put.text).toBe(200);
+    const got = await call('GET', cloud.slug, cspToken);
+    expect(got.json.forwarding).toMatchObject({ url, account: cloud.slug, enabled: true });
+    expect(got.text).not.toContain(API_KEY);
+    const other = await tok(await makeUser('csp', [(await makeOrganization('fwd')).id]));
+    expect((await call('GET', cloud.slug, other)).status).toBe(404);
+    expect((await call('DELETE', cloud.slug, staffToken)).status).toBe(204);
+    expect((await call('GET', cloud.slug, cspToken)).json.forwarding).toBeNull();
   });
 });
