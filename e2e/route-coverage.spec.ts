@@ -30,6 +30,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   '/reports':
     "signed reports of the official SCS runner in the compliance monitor's protocol: HTTP Basic (SCS subject, API token of a user of the cloud's organization) and an SSHSIG signature by one of its keys; refusals are 401 as at the monitor (tests/integration/interop-reports.test.ts, npm run test:interop)",
   '/api/v1/signing-key': "this instance's public report-signing key (one OpenSSH line), for compliance monitors",
+  '/status/feed.atom': 'Atom feed of status changes of publicly listed clouds (status words only)',
+  '/status/[slug]/feed.atom': "Atom feed of a publicly listed cloud's status changes (404 for others)",
 };
 const PUBLIC_ACTIONS: Record<string, string> = {
   'app/(app)/actions.ts#signOutAction': "signing out only clears the caller's cookie",

@@ -49,7 +49,12 @@ export function statusTagHtml(status: string, testId?: string): Html {
   return html`<span class="tag tag-${key.toLowerCase()}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
 }
 
-function documentHtml(title: string, body: Html): Html {
+/** The Atom feeds a page offers (lib/interop/feeds.ts), for feed readers to find. */
+type Feed = { href: string; title: string };
+
+const ALL_FEED: Feed = { href: '/status/feed.atom', title: 'Status changes of all publicly listed clouds' };
+
+function documentHtml(title: string, body: Html, feeds: Feed[] = []): Html {
   return html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -57,7 +62,10 @@ function documentHtml(title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${SITE}</title>
 <meta name="description" content="${DESCRIPTION}">
-<style>${raw(publicStylesheet())}</style>
+${feeds.map(
+  (f) => html`<link rel="alternate" type="application/atom+xml" title="${f.title}" href="${f.href}">
+`,
+)}<style>${raw(publicStylesheet())}</style>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -96,7 +104,9 @@ ${
 <thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">scs-0116 v1</th><th scope="col">Certificate</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`
-}`,
+}
+<p class="small"><a href="/status/feed.atom">Status changes as a feed (Atom)</a></p>`,
+    [ALL_FEED],
   );
 }
 
@@ -200,7 +210,9 @@ ${historyStripsHtml(history, 'public-history')}
 <section class="card">
 <h2>Latest runs</h2>
 ${latestRuns(runs)}
-</section>`,
+</section>
+<p class="small"><a href="/status/${c.cloud.slug}/feed.atom">Status changes of ${c.cloud.name} as a feed (Atom)</a></p>`,
+    [{ href: `/status/${c.cloud.slug}/feed.atom`, title: `${c.cloud.name}: status changes` }, ALL_FEED],
   );
 }
 
