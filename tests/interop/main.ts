@@ -677,8 +677,19 @@ function kmCheckDropIn(kit: Kit | null): void {
   );
 }
 
-/** 4. The shields.io endpoint badge of the public cloud. */
+/** 4. The shields.io endpoint badge and the Atom feeds of the public cloud. */
 async function badge(w: World): Promise<void> {
+  const feed = await api(w.app, null, 'GET', `/status/${w.cloudA}/feed.atom`);
+  const page = await api(w.app, null, 'GET', `/status/${w.cloudA}`);
+  record(
+    "the cloud's Atom feed has its status change; its status page links the feed",
+    feed.status === 200 &&
+      (feed.text.match(/<entry>/g) ?? []).length >= 1 &&
+      page.text.includes(`<link rel="alternate" type="application/atom+xml"`) &&
+      page.text.includes(`href="/status/${w.cloudA}/feed.atom"`),
+    `${feed.status}, ${(feed.text.match(/<entry>/g) ?? []).length} entries: ${/<title>([^<]*)<\/title>\s*<updated>/.exec(feed.text.split('<entry>')[1] ?? '')?.[1] ?? ''}`,
+    false,
+  );
   const b = await api(w.app, null, 'GET', `/badge/${w.cloudA}.json`);
   record(
     'shields.io endpoint /badge/{slug}.json',
