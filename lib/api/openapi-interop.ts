@@ -21,6 +21,10 @@ const path = (name: string, description: string) => ({
   description,
 });
 const organizationSlug = path('slug', "The organization's slug.");
+const pageParameters = [
+  { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
+  { name: 'pageSize', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } },
+];
 
 export const interopSchemas: Record<string, Json> = {
   RunListItem: {
@@ -81,11 +85,7 @@ export const interopSchemas: Record<string, Json> = {
 export const listRunsOperation: Json = {
   operationId: 'listRuns',
   summary: "The cloud's runs, newest first, paged: our own and imported reports of the official SCS runner",
-  parameters: [
-    path('slug', "The cloud's slug."),
-    { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
-    { name: 'pageSize', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } },
-  ],
+  parameters: [path('slug', "The cloud's slug."), ...pageParameters],
   responses: {
     200: {
       description: 'One page.',
@@ -113,11 +113,7 @@ export const interopPaths: Record<string, Record<string, Json>> = {
     get: {
       operationId: 'getForwarding',
       summary: "Forwarding of the cloud's runs to an SCS compliance monitor, and its log (never the API key)",
-      parameters: [
-        path('slug', "The cloud's slug."),
-        { name: 'page', in: 'query', required: false, schema: { type: 'integer', minimum: 1 } },
-        { name: 'pageSize', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } },
-      ],
+      parameters: [path('slug', "The cloud's slug."), ...pageParameters],
       responses: {
         200: {
           description:

@@ -1,4 +1,4 @@
-import { db } from '../db';
+import { db, Prisma } from '../db';
 import { Vault, VaultError, type EnvelopeStore, type StoredEnvelope } from '../vault';
 
 /**
@@ -16,17 +16,6 @@ export function getVault(): Vault {
 export function setVault(vault: Vault | undefined): void {
   g.scsVault = vault;
 }
-
-const envelopeColumns = {
-  id: true,
-  cloudId: true,
-  ciphertext: true,
-  nonce: true,
-  tag: true,
-  wrappedKey: true,
-  kekId: true,
-  formatVersion: true,
-} as const;
 
 type EnvelopeRow = {
   id: string;
@@ -52,79 +41,66 @@ export function toStored(r: EnvelopeRow): StoredEnvelope {
   };
 }
 
+/** An envelope store with what the start-up check needs: one record per KEK id, and a name for messages. */
+export interface EnvelopeTable extends EnvelopeStore {
+  what: string;
+  sample(kekId: string): Promise<StoredEnvelope | null>;
+}
+
 /**
- * The vault's other records: SealedSecret rows (lib/interop/sealed.ts),
- * bound to {cloudId: ownerId, credentialId: id}.
+ * The envelopes of one table, bound to {cloudId: <owner column>, credentialId: id}: Credential rows (the
+ * owner is the cloud), and SealedSecret rows (lib/interop/sealed.ts: the instance's signing key, monitor
+ * API keys; the owner is a cloud id or "instance"). Table and column names are constants of this file.
  */
-export const sealedEnvelopeColumns = {
-  id: true,
-  ownerId: true,
-  ciphertext: true,
-  nonce: true,
-  tag: true,
-  wrappedKey: true,
-  kekId: true,
-  formatVersion: true,
-} as const;
-const sealedStored = (r: Omit<EnvelopeRow, 'cloudId'> & { ownerId: string }) => toStored({ ...r, cloudId: r.ownerId });
+function envelopeTable(
+  table: 'Credential' | 'SealedSecret',
+  owner: 'cloudId' | 'ownerId',
+  what: string,
+): EnvelopeTable {
+  const t = Prisma.raw(`"${table}"`);
+  const columns = Prisma.raw(
+    `id::text AS id, "${owner}"::text AS "cloudId", ciphertext, nonce, tag, "wrappedKey", "kekId", "formatVersion"`,
+  );
+  return {
+    what,
+    async pending(targetKekId, afterId, limit) {
+      const rows = await db.$queryRaw<EnvelopeRow[]>`
+        SELECT ${columns} FROM ${t}
+         WHERE "kekId" <> ${targetKekId} AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
+         ORDER BY id LIMIT ${limit}`;
+      return rows.map(toStored);
+    },
+    async swap(updates) {
+      return db.$transaction(async (tx) => {
+        let applied = 0;
+        // Only a record that is still the one that was read: a replaced one is left alone.
+        for (const u of updates)
+          applied += await tx.$executeRaw`
+            UPDATE ${t} SET "wrappedKey" = ${new Uint8Array(u.wrappedKey)}, "kekId" = ${u.kekId}
+             WHERE id = ${u.credentialId}::uuid AND "kekId" = ${u.oldKekId} AND "wrappedKey" = ${new Uint8Array(u.oldWrappedKey)}`;
+        return applied;
+      });
+    },
+    async countByKek() {
+      const rows = await db.$queryRaw<Array<{ kekId: string; n: number }>>`
+        SELECT "kekId", count(*)::int AS n FROM ${t} GROUP BY "kekId"`;
+      return Object.fromEntries(rows.map((r) => [r.kekId, r.n]));
+    },
+    async sample(kekId) {
+      const [r] = await db.$queryRaw<EnvelopeRow[]>`SELECT ${columns} FROM ${t} WHERE "kekId" = ${kekId} LIMIT 1`;
+      return r ? toStored(r) : null;
+    },
+  };
+}
 
-export const sealedSecretEnvelopeStore: EnvelopeStore = {
-  async pending(targetKekId, afterId, limit) {
-    const rows = await db.sealedSecret.findMany({
-      where: { kekId: { not: targetKekId }, ...(afterId ? { id: { gt: afterId } } : {}) },
-      orderBy: { id: 'asc' },
-      take: limit,
-      select: sealedEnvelopeColumns,
-    });
-    return rows.map(sealedStored);
-  },
-  async swap(updates) {
-    return db.$transaction(async (tx) => {
-      let applied = 0;
-      for (const u of updates) {
-        const r = await tx.sealedSecret.updateMany({
-          where: { id: u.credentialId, kekId: u.oldKekId, wrappedKey: { equals: new Uint8Array(u.oldWrappedKey) } },
-          data: { wrappedKey: new Uint8Array(u.wrappedKey), kekId: u.kekId },
-        });
-        applied += r.count;
-      }
-      return applied;
-    });
-  },
-  async countByKek() {
-    const groups = await db.sealedSecret.groupBy({ by: ['kekId'], _count: { _all: true } });
-    return Object.fromEntries(groups.map((g) => [g.kekId, g._count._all]));
-  },
-};
-
-export const credentialEnvelopeStore: EnvelopeStore = {
-  async pending(targetKekId, afterId, limit) {
-    const rows = await db.credential.findMany({
-      where: { kekId: { not: targetKekId }, ...(afterId ? { id: { gt: afterId } } : {}) },
-      orderBy: { id: 'asc' },
-      take: limit,
-      select: envelopeColumns,
-    });
-    return rows.map(toStored);
-  },
-  async swap(updates) {
-    return db.$transaction(async (tx) => {
-      let applied = 0;
-      for (const u of updates) {
-        const r = await tx.credential.updateMany({
-          where: { id: u.credentialId, kekId: u.oldKekId, wrappedKey: { equals: new Uint8Array(u.oldWrappedKey) } },
-          data: { wrappedKey: new Uint8Array(u.wrappedKey), kekId: u.kekId },
-        });
-        applied += r.count;
-      }
-      return applied;
-    });
-  },
-  async countByKek() {
-    const groups = await db.credential.groupBy({ by: ['kekId'], _count: { _all: true } });
-    return Object.fromEntries(groups.map((g) => [g.kekId, g._count._all]));
-  },
-};
+export const credentialEnvelopeStore = envelopeTable('Credential', 'cloudId', 'credential record(s)');
+export const sealedSecretEnvelopeStore = envelopeTable(
+  'SealedSecret',
+  'ownerId',
+  'sealed secret(s) (signing key, monitor API keys)',
+);
+/** Every store of envelopes: the start-up check and rotation cover all of them. */
+export const ENVELOPE_STORES: EnvelopeTable[] = [credentialEnvelopeStore, sealedSecretEnvelopeStore];
 
 export interface VaultReport {
   provider: string;
@@ -150,42 +126,20 @@ export async function assertVaultReady(vault: Vault = getVault()): Promise<Vault
     );
   }
   const kekIds: Record<string, number> = {};
-  // Credentials first, then the other sealed secrets (instance signing key, monitor API keys).
-  const samplers = [
-    {
-      store: credentialEnvelopeStore,
-      what: 'credential record(s)',
-      sample: async (kekId: string) => {
-        const r = await db.credential.findFirst({ where: { kekId }, select: envelopeColumns });
-        return r && toStored(r);
-      },
-    },
-    {
-      store: sealedSecretEnvelopeStore,
-      what: 'sealed secret(s) (signing key, monitor API keys)',
-      sample: async (kekId: string) => {
-        const r = await db.sealedSecret.findFirst({ where: { kekId }, select: sealedEnvelopeColumns });
-        return r && sealedStored(r);
-      },
-    },
-  ];
-  for (const { store, what, sample } of samplers) {
+  for (const store of ENVELOPE_STORES) {
     for (const [kekId, count] of Object.entries(await store.countByKek())) {
       kekIds[kekId] = (kekIds[kekId] ?? 0) + count;
-      const stored = await sample(kekId);
+      const stored = await store.sample(kekId);
       if (!stored) continue;
       try {
         (await vault.open(stored, stored)).fill(0);
       } catch (err) {
         const why = err instanceof VaultError ? err.message : String(err);
         throw new Error(
-          `refusing to start: ${count} ${what} are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
+          `refusing to start: ${count} ${store.what} are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
         );
       }
     }
   }
   return { provider: vault.provider.name, where: vault.provider.describe(), activeKekId, kekIds };
 }
-
-/** Every store of envelopes: rotation re-wraps all of them. */
-export const ENVELOPE_STORES: EnvelopeStore[] = [credentialEnvelopeStore, sealedSecretEnvelopeStore];

@@ -12,7 +12,7 @@ export const INSTANCE_OWNER = 'instance';
 
 type Tx = Prisma.TransactionClient;
 
-import { getVault, sealedEnvelopeColumns, toStored } from '../credentials/vault';
+import { getVault, toStored } from '../credentials/vault';
 
 /**
  * Seals `plaintext` for (purpose, owner), replacing an earlier secret of the same pair (a new row id,
@@ -48,7 +48,16 @@ export async function sealSecret(
 export async function openSecret(purpose: SealedPurpose, ownerId: string): Promise<Buffer | null> {
   const r = await db.sealedSecret.findUnique({
     where: { purpose_ownerId: { purpose, ownerId } },
-    select: sealedEnvelopeColumns,
+    select: {
+      id: true,
+      ownerId: true,
+      ciphertext: true,
+      nonce: true,
+      tag: true,
+      wrappedKey: true,
+      kekId: true,
+      formatVersion: true,
+    },
   });
   if (!r) return null;
   const env = toStored({ ...r, cloudId: r.ownerId });
