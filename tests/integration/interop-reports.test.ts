@@ -19,6 +19,7 @@ import { db } from '@/lib/db';
 import { createToken } from '@/lib/tokens';
 import { ed25519Blob, parseSignature, signEd25519, verifySignature } from '@/lib/interop/sshsig';
 import { SIGNATURE_SEPARATOR } from '@/lib/interop/upload';
+import { pruneRetention } from '@/lib/jobs';
 import type { Actor } from '@/lib/auth/policy';
 import { setVault } from '@/lib/credentials/vault';
 import { forgetInstanceKey } from '@/lib/interop/signing-key';
@@ -465,5 +466,21 @@ describe('our signed reports and the runs list', () => {
       params: { slug: world.cloudA.slug },
     });
     expect(hidden.status).toBe(404);
+  });
+});
+
+describe('retention', () => {
+  test('an uploaded report goes with the last of its runs; one with runs left stays', async () => {
+    const { text } = runnerReport(world.cloudA.subject);
+    const r = await upload(signed(text, world.keyA.privateKey), asA());
+    expect(r.status).toBe(200);
+    const run = await db.run.findUniqueOrThrow({ where: { id: r.json.runs[0].id } });
+    const later = new Date(Date.now() + 600 * 86400_000);
+    const settings = { evidenceDays: 90, resultDays: 548, deliveryDays: 180 };
+    await pruneRetention(new Date(), settings);
+    expect(await db.reportUpload.count({ where: { id: run.uploadId! } })).toBe(1);
+    await pruneRetention(later, settings);
+    expect(await db.run.count({ where: { id: run.id } })).toBe(0);
+    expect(await db.reportUpload.count({ where: { id: run.uploadId! } })).toBe(0);
   });
 });
