@@ -30,14 +30,23 @@ export const MAX_ATTEMPTS = 8;
 const BACKOFF_MINUTES = [1, 2, 5, 15, 30, 60, 180];
 const SYSTEM: RequestContext = { actor: systemActor('forwarding'), clientAddress: null, via: 'forwarding' };
 
+/** The URL, or null when it is none (zod runs every refinement, also after .url() failed). */
+function urlOf(u: string): URL | null {
+  try {
+    return new URL(u);
+  } catch {
+    return null;
+  }
+}
+
 export const forwardingInput = z.object({
   url: z
     .string()
     .trim()
     .max(500)
     .url('The monitor URL, e.g. https://compliance.sovereignit.cloud/.')
-    .refine((u) => /^https?:\/\//i.test(u), 'http:// or https:// only.')
-    .refine((u) => !new URL(u).username && !new URL(u).password, 'No credentials in the URL: use account and API key.'),
+    .refine((u) => !urlOf(u) || /^https?:$/.test(urlOf(u)!.protocol), 'http:// or https:// only.')
+    .refine((u) => !urlOf(u)?.username && !urlOf(u)?.password, 'No credentials in the URL: use account and API key.'),
   account: scsSubjectSchema.optional().default(''),
   apiKey: z.string().trim().max(500).optional().default(''),
   enabled: z

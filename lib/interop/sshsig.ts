@@ -111,13 +111,20 @@ export function fingerprintOf(blob: Buffer): string {
 /** Decodes a key blob (from an OpenSSH line or from inside a signature) into a node:crypto key. */
 export function parseKeyBlob(blob: Buffer, comment = '', what = 'The public key'): PublicKey {
   const r = new Reader(blob, what, 'malformed-key');
+  const load = (make: () => crypto.KeyObject): crypto.KeyObject | undefined => {
+    try {
+      return make();
+    } catch {
+      return undefined; // reported below as a key that does not load
+    }
+  };
   const type = r.text();
   let key: crypto.KeyObject | undefined;
   let bits: number;
   if (type === 'ssh-ed25519') {
     const pub = r.string();
     if (pub.length !== 32) r.fail(`an ed25519 key has 32 bytes, not ${pub.length}`);
-    key = crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(pub) }, format: 'jwk' });
+    key = load(() => crypto.createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: b64url(pub) }, format: 'jwk' }));
     bits = 256;
   } else if (type in CURVES) {
     const c = CURVES[type as EcdsaType];
@@ -144,7 +151,7 @@ export function parseKeyBlob(blob: Buffer, comment = '', what = 'The public key'
     const n = r.mpint();
     bits = n.length * 8 - Math.clz32(n[0] ?? 0) + 24;
     if (n.length === 0) r.fail('the modulus is empty');
-    key = crypto.createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' });
+    key = load(() => crypto.createPublicKey({ key: { kty: 'RSA', n: b64url(n), e: b64url(e) }, format: 'jwk' }));
   } else if (/^sk-|-cert-v01@openssh\.com$/.test(type)) {
     throw new SshSigError(
       'unsupported-key',

@@ -89,8 +89,14 @@ describe('forwarding to a compliance monitor', () => {
     await expectPolicy(setForwarding(csp, cloud.slug, { url, apiKey: API_KEY }), 'forbidden');
     const missing = await expectAppError(setForwarding(staff, cloud.slug, { url }), 422);
     expect(missing.fields?.apiKey).toMatch(/required/);
-    const bad = await expectAppError(setForwarding(staff, cloud.slug, { url: 'ftp://x/', apiKey: API_KEY }), 422);
-    expect(bad.fields?.url).toBeTruthy();
+    for (const [bad, why] of [
+      ['ftp://x/', 'http:// or https:// only.'],
+      ['not a url', 'The monitor URL, e.g. https://compliance.sovereignit.cloud/.'],
+      ['https://user:pw@monitor.example/', 'No credentials in the URL: use account and API key.'],
+    ]) {
+      const e = await expectAppError(setForwarding(staff, cloud.slug, { url: bad, apiKey: API_KEY }), 422);
+      expect(e.fields?.url, bad).toBe(why);
+    }
     const f = await setForwarding(staff, cloud.slug, { url, apiKey: API_KEY });
     expect(f).toMatchObject({ url, account: cloud.slug, enabled: true });
     expect(JSON.stringify(f)).not.toContain(API_KEY);

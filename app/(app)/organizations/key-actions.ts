@@ -9,7 +9,7 @@ export async function addKeyAction(_prev: FormState, fd: FormData): Promise<Form
     fd,
     async (ctx, v) => {
       const k = await addKey(ctx, v.organization ?? '', { name: v.name, publicKey: v.publicKey ?? '' });
-      return { message: `Key "${k.name}" registered (${k.fingerprint}).` };
+      return { message: `Key "${k.name}" registered.` };
     },
     { revalidate: `/organizations/${slug}` },
   );

@@ -135,16 +135,18 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
           ) : (
             <Table
               caption={`Report-signing keys of ${org.name}`}
-              head={['Name', 'Key', 'Added', 'Last used', ...(canManageKeys ? [''] : [])]}
+              head={['Key', 'Fingerprint', 'Added', 'Last used', ...(canManageKeys ? [''] : [])]}
             >
               {keys.map((k) => (
                 <tr key={k.name} data-testid={`key-${k.name}`}>
-                  <Td className="font-medium">{k.name}</Td>
                   <Td>
-                    <span className="block">
+                    <span className="block font-medium">{k.name}</span>
+                    <span className="block whitespace-nowrap text-xs text-slate-600">
                       {k.type} · {k.bits} bits
                     </span>
-                    <code className="block break-all text-xs text-slate-600">{k.fingerprint}</code>
+                  </Td>
+                  <Td>
+                    <code className="block min-w-[12rem] break-all text-xs text-slate-700">{k.fingerprint}</code>
                   </Td>
                   <Td className="whitespace-nowrap">
                     {formatDate(k.createdAt)}

@@ -249,7 +249,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                     <span className="text-xs text-slate-500">{formatDuration(r.durationMs)}</span>
                   </div>
                   <p className="mt-1 break-words text-sm text-slate-800">{r.message}</p>
-                  <EvidenceTimeline evidence={r.evidence} />
+                  {run.source === 'official-runner' ? (
+                    <p className="text-xs text-slate-500">
+                      The evidence is the runner&apos;s own report and signature, kept as uploaded (Signed report).
+                    </p>
+                  ) : (
+                    <EvidenceTimeline evidence={r.evidence} />
+                  )}
                 </li>
               ))}
             </ul>
