@@ -119,6 +119,8 @@ async function uploader(authorization: string | null) {
     authorize(actor, 'report.upload', { type: 'cloud', organizationId: cloud.organizationId });
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
+    // A cloud the user may not even see is answered like an unknown subject (its existence is not revealed).
+    if (err.decision === 'hidden') refuse(401, 'unauthenticated', `${BAD_CREDENTIALS}.`);
     refuse(
       401,
       'forbidden',

@@ -331,13 +331,14 @@ describe('POST /reports', () => {
       ...basic(world.cloudA.subject, world.tokenB),
       'content-type': 'application/x-signed-yaml',
     });
-    expect([otherOrg.status, otherOrg.json.detail]).toEqual([401, expect.stringMatching(/^Permission denied: /)]);
-    // Staff may read the cloud but do not upload the CSP's claims.
+    // ... answered like an unknown subject: that organization's user does not learn that the cloud exists.
+    expect([otherOrg.status, otherOrg.json.detail]).toEqual([401, 'Incorrect username or password.']);
+    // Staff may read the cloud but do not upload the CSP's claims: Permission denied.
     const staff = await upload(body, {
       ...basic(world.cloudA.subject, world.reviewerToken),
       'content-type': 'application/x-signed-yaml',
     });
-    expect(staff.status).toBe(401);
+    expect([staff.status, staff.json.detail]).toEqual([401, expect.stringMatching(/^Permission denied: /)]);
     expect(await db.run.count({ where: { cloudId: world.cloudA.id } })).toBe(before);
   });
 
