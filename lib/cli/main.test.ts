@@ -91,9 +91,10 @@ describe('km-check', () => {
 
   it('a credential without a project still gets one ABORT line per testcase, as openstack_test.py prints them', async () => {
     const r = await cli(['-c', 'sim-unscoped']);
-    expect(r.code).toBe(0);
+    // A pre-flight refusal: upstream's pre-flight fails on such a token too, prints the lines and exits 1.
+    expect(r.code).toBe(1);
     expect(r.out).toBe('scs-0116-presence: ABORT\nscs-0116-permissions: ABORT\n');
-    expect(r.err).toMatch(/names no project/);
+    expect(r.err).toMatch(/^CRITICAL: .*names no project/m);
   });
 
   it('ignores unknown testcase ids with a warning, as the official script does', async () => {
