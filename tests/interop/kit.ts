@@ -7,6 +7,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { upstreamKit } from '../../lab/agreement';
 
 export const PY = '/usr/bin/python3';
 /** Debian packages the kit needs (its README's install line); .ci/run installs them. */
@@ -40,9 +41,10 @@ export interface Kit {
   shims: string;
 }
 
-/** The kit, when it is on this machine (SCS_UPSTREAM_DIR or the default place); null otherwise. */
-export function findKit(env = process.env): Kit | null {
-  const dir = env.SCS_UPSTREAM_DIR || '/work/shared/scs-upstream';
+/** The kit, where test:lab finds it (lab/agreement.ts: SCS_UPSTREAM_DIR, or shared/scs-upstream above us). */
+export function findKit(): Kit | null {
+  const dir = upstreamKit();
+  if (!dir) return null;
   const tests = path.join(dir, 'upstream', 'Tests');
   const kit = {
     dir,

@@ -734,7 +734,7 @@ async function main(): Promise<number> {
   process.stderr.write(
     kit
       ? `test:interop: the real SCS programs from ${kit.dir}\n`
-      : `test:interop: the scs-upstream kit is not on this machine (SCS_UPSTREAM_DIR=${process.env.SCS_UPSTREAM_DIR ?? '/work/shared/scs-upstream'}): the scenarios that need upstream's programs run against their recording in tests/interop/fixtures\n`,
+      : `test:interop: the scs-upstream kit is not on this machine (SCS_UPSTREAM_DIR, or shared/scs-upstream above the checkout): the scenarios that need upstream's programs run against their recording in tests/interop/fixtures\n`,
   );
   let app: App | null = null;
   let monitorWork: string | null = null;
