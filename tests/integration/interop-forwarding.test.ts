@@ -39,6 +39,8 @@ let url = '';
 beforeAll(async () => {
   process.env.MONITOR_ALLOW_PRIVATE_ADDRESSES = 'true';
   setVault(Vault.fromEnv({ env: { DATA_DIR: tempDir('interop-fwd-'), KEK_PROVIDER: 'file' } }));
+  // An instance key another test file sealed under its own KEK cannot open here: this file makes its own.
+  await db.sealedSecret.deleteMany({ where: { purpose: 'instance-signing-key' } });
   forgetInstanceKey();
   server = http.createServer((req, res) => {
     let body = '';

@@ -139,6 +139,8 @@ let world: {
 beforeAll(async () => {
   // Our own vault (a file KEK in a temporary directory) for the instance signing key.
   setVault(Vault.fromEnv({ env: { DATA_DIR: tempDir('interop-rep-'), KEK_PROVIDER: 'file' } }));
+  // An instance key another test file sealed under its own KEK cannot open here: this file makes its own.
+  await db.sealedSecret.deleteMany({ where: { purpose: 'instance-signing-key' } });
   forgetInstanceKey();
   const orgA = await makeOrganization('rep');
   const orgB = await makeOrganization('rep');
