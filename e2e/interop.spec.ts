@@ -95,7 +95,7 @@ run:
   await expect(page.getByTestId('recent-runs')).toContainText('official runner, signed');
   await page.goto(`/runs/${runs[0].id}`);
   await expect(page.getByText(/official SCS runner, signed report/)).toBeVisible();
-  await expect(page.getByText('Unsuccessful at using Key Manager API')).toBeVisible();
+  await expect(page.getByTestId('result-scs-0116-permissions')).toContainText('Unsuccessful at using Key Manager API');
   const signed = await page.getByRole('link', { name: 'Signed report' }).getAttribute('href');
   const dl = await api(request, world.csp.token, 'GET', signed!);
   expect(await dl.text()).toBe(body);
