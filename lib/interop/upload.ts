@@ -245,12 +245,12 @@ export function parseReport(text: string, subject: string, now: Date): ParsedDoc
 }
 
 /** The message of an imported result: what the runner ran, and its first error lines. */
-function resultMessage(verdict: string, inv: Document): string {
+function resultMessage(inv: Document): string {
   const cmd = typeof inv.cmd === 'string' ? inv.cmd.split(' ').slice(0, 3).join(' ') : 'the official runner';
   const stderr = Array.isArray(inv.stderr) ? inv.stderr.filter((l): l is string => typeof l === 'string') : [];
   const errors = stderr.filter((l) => /^(error|critical):/i.test(l)).slice(0, 3);
   const tail = errors.length ? ` Its log: ${errors.map((l) => l.slice(0, 200)).join(' | ')}` : '';
-  return `${verdict}, reported by the official SCS runner (signed upload; ${cmd.slice(0, 120)} …, rc ${String(inv.rc ?? '?')}).${tail}`;
+  return `Reported by the official SCS runner (signed upload; ${cmd.slice(0, 120)} …, rc ${String(inv.rc ?? '?')}).${tail}`;
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -357,7 +357,7 @@ export async function acceptSignedReport(upload: SignedUpload, now = new Date())
             cloudId: cloud.id,
             testcase,
             verdict: r.verdict,
-            message: resultMessage(r.verdict, r.invocation),
+            message: resultMessage(r.invocation),
             details: { source: 'official-runner', value: r.value, invocation: String(r.invocation.id ?? '') },
             durationMs: 0,
             checkedAt: d.checkedAt,
