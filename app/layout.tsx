@@ -12,6 +12,9 @@ export const metadata: Metadata = {
   },
 };
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+// Every page is rendered per request, so its scripts carry that request's CSP nonce (proxy.ts); a page
+// prerendered at build time (the 404 page) would have scripts the browser refuses to run.
+export const dynamic = 'force-dynamic';
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (

@@ -2,7 +2,7 @@
 // signs; a reviewer sees the statement beside the automated results with the mismatches
 // highlighted, requests changes; the CSP resubmits; the reviewer approves; the cloud shows the
 // manual testcase key-manager-docs-check as PASS; with the server's clock moved past the expiry
-// it is MISSING, and the 14-day and 1-day reminders were queued. Plus every bad input of the
+// it is MISS, and the 14-day and 1-day reminders were queued. Plus every bad input of the
 // issue, refused with a clear message and nothing stored.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -100,14 +100,14 @@ test.beforeAll(async ({ request }) => {
 
 test.afterAll(() => setServerClock(null));
 
-test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; expiry makes it MISSING after two reminders', async ({
+test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; expiry makes it MISS after two reminders', async ({
   browser,
 }) => {
   test.setTimeout(180_000);
   const csp = await (await browser.newContext()).newPage();
   await signIn(csp, world.csp.email, world.csp.password);
   await csp.goto(`/clouds/${world.cloudA}`);
-  await expect(csp.getByTestId('manual-result').getByTestId('verdict')).toHaveAttribute('data-verdict', 'MISSING');
+  await expect(csp.getByTestId('manual-result').getByTestId('verdict')).toHaveAttribute('data-verdict', 'MISS');
 
   // 1. Statement: every text field carries HTML and script; drafts save as you go.
   await csp.goto(`/clouds/${world.cloudA}/attestations`);
@@ -212,7 +212,7 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   expect(late.status()).toBe(409);
 
   // 8. The clock moves: 14 days and 1 day before expiry the job queues a reminder each; after
-  //    expiry the testcase is MISSING.
+  //    expiry the testcase is MISS.
   const [{ expiresAt }] = await dbQuery<{ expiresAt: Date }>('SELECT "expiresAt" FROM "Attestation" WHERE id = $1', [
     id,
   ]);
@@ -225,7 +225,7 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   setServerClock(new Date(exp + 60_000));
   expect(runReminderJob().created.filter((k) => k.includes(id))).toEqual([]);
   await csp.goto(`/clouds/${world.cloudA}`);
-  await expect(csp.getByTestId('manual-result').getByTestId('verdict')).toHaveAttribute('data-verdict', 'MISSING');
+  await expect(csp.getByTestId('manual-result').getByTestId('verdict')).toHaveAttribute('data-verdict', 'MISS');
   await csp.goto(attestationUrl);
   await expect(csp.getByTestId('reminder')).toHaveCount(2);
   await expect(csp.getByTestId('reminder').first()).toContainText('expires in 14 days');

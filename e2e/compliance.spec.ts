@@ -3,6 +3,7 @@
 // exports, metrics, and an accessibility check (axe-core) of the main views. (The pictures of
 // docs/user-guide.md come from e2e/first-hour.spec.ts, taken only by `npm run docs:images`.)
 import { test, expect, type Page, type Response } from '@playwright/test';
+import QRCode from 'qrcode';
 import { axe } from './support/axe';
 import { admin, adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
 
@@ -24,9 +25,10 @@ test.beforeAll(async ({ request }) => {
     `
     WITH c AS (SELECT id FROM "Cloud" WHERE slug = $1),
     runs AS (
-      INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt")
+      INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt", "authUrl", region)
       SELECT gen_random_uuid(), c.id, 'finished', 'schedule', now() - (d || ' days')::interval - interval '5 minutes',
-             now() - (d || ' days')::interval - interval '5 minutes', now() - (d || ' days')::interval
+             now() - (d || ' days')::interval - interval '5 minutes', now() - (d || ' days')::interval,
+             'https://keystone.cloud-a.e2e.example', 'RegionOne'
         FROM c, generate_series(0, 59) d
       RETURNING id, "cloudId", "finishedAt")
     INSERT INTO "RunResult" (id, "runId", "cloudId", testcase, verdict, message, "durationMs", "checkedAt")
@@ -62,9 +64,9 @@ test('staff see every cloud on the overview, with status, attestation and certif
   await expect(rowA.getByTestId('v1-status')).toHaveAttribute('data-status', 'PASS');
   await expect(
     page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`).getByTestId('v1-status'),
-  ).toHaveAttribute('data-status', 'MISSING');
+  ).toHaveAttribute('data-status', 'MISS');
   // Filter by status.
-  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}&status=MISSING`);
+  await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}&status=MISS`);
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudB}"]`)).toBeVisible();
   await expect(page.locator(`[data-testid=overview-row][data-cloud="${world.cloudA}"]`)).toHaveCount(0);
   await page.goto(`/compliance?q=${world.cloudA.split('-').pop()}`);
@@ -89,7 +91,7 @@ test('cloud page: status with reasons, history strips reachable by keyboard with
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
   await page.goto(`/clouds/${world.cloudB}`);
-  await expect(page.getByTestId('compliance-scs-0116-v1')).toContainText('scs-0116-permissions is MISSING');
+  await expect(page.getByTestId('compliance-scs-0116-v1')).toContainText('scs-0116-permissions is MISS');
   await page.goto(`/clouds/${world.cloudA}?period=90d`);
   await expect(page.getByTestId('status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
   const history = page.getByTestId('history');
@@ -110,6 +112,94 @@ test('cloud page: status with reasons, history strips reachable by keyboard with
   await axe(page, 'run page');
 });
 
+test('a new cloud: no data before its creation, one headline status, km-* rows with their verdicts', async ({
+  page,
+  request,
+}) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const slug = `cloud-new-${uid()}`;
+  expect(
+    (
+      await api(request, world.adminToken, 'POST', '/api/v1/clouds', {
+        slug,
+        name: `New cloud ${slug}`,
+        organization: world.orgA,
+        region: 'RegionOne',
+        public: false,
+      })
+    ).status(),
+  ).toBe(201);
+  // Its first run today: the official testcases and two km-* checks.
+  await dbQuery(
+    `
+    WITH c AS (SELECT id FROM "Cloud" WHERE slug = $1),
+    r AS (INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt")
+          SELECT gen_random_uuid(), c.id, 'finished', 'manual', now() - interval '2 minutes', now() - interval '2 minutes', now() - interval '1 minute' FROM c
+          RETURNING id, "cloudId")
+    INSERT INTO "RunResult" (id, "runId", "cloudId", testcase, verdict, message, "durationMs", "checkedAt")
+    SELECT gen_random_uuid(), r.id, r."cloudId", t.testcase, t.verdict::"Verdict", 'from e2e', 100, now() - interval '1 minute'
+      FROM r CROSS JOIN (VALUES ('scs-0116-presence', 'PASS'), ('scs-0116-permissions', 'PASS'), ('km-tls', 'FAIL'), ('km-version', 'PASS')) t(testcase, verdict)`,
+    [slug],
+  );
+  await signIn(page, reviewer.email, reviewer.password);
+  await page.goto(`/clouds/${slug}`);
+  // One headline status: the full profile (MISS: no attestation yet), the official verdict beside it.
+  await expect(page.getByTestId('headline-status')).toHaveCount(1);
+  await expect(page.getByTestId('headline-status')).toHaveAttribute('data-status', 'MISS');
+  await expect(page.getByTestId('compliance-scs-0116-v1')).toContainText('key-manager-docs-check is MISS');
+  await expect(page.getByTestId('official-status')).toHaveAttribute('data-status', 'PASS');
+  await expect(page.getByTestId('cloud-status')).toHaveCount(0);
+  // km-* rows show their latest verdict and time.
+  const km = page.locator('[data-testid=testcase-row][data-testcase=km-tls]');
+  await expect(km.locator('[data-status]')).toHaveAttribute('data-status', 'FAIL');
+  await expect(km).toContainText(new Date().toISOString().slice(0, 4));
+  await expect(page.locator('[data-testid=testcase-row][data-testcase=km-version] [data-status]')).toHaveAttribute(
+    'data-status',
+    'PASS',
+  );
+  // 18 months of history: 547 days without data, then today.
+  const strip = page.getByTestId('history').getByRole('list', { name: 'History of scs-0116 v1' });
+  await expect(strip.getByRole('listitem')).toHaveCount(2);
+  await expect(strip.getByRole('listitem').first()).toHaveAttribute('aria-label', /^no data, .* \(547 days\)$/);
+  await expect(page.getByTestId('history')).toContainText('1 of 1 day with data PASS');
+  // The history API: null where there is no data, in JSON and (empty) in CSV.
+  const h = await (await api(request, world.csp.token, 'GET', `/api/v1/clouds/${slug}/history?format=json`)).json();
+  const v1 = h.compliance.find((c: { standard: string }) => c.standard === 'scs-0116-v1');
+  expect(v1.days[0]).toEqual({ day: h.from, status: null });
+  expect(v1.days.at(-1).status).toBe('MISS');
+  expect(v1.daysWithData).toBe(1);
+  expect(
+    h.testcases.find((t: { testcase: string }) => t.testcase === 'scs-0116-permissions').days[0].verdict,
+  ).toBeNull();
+  const csv = await (await api(request, world.csp.token, 'GET', `/api/v1/clouds/${slug}/history?format=csv`)).text();
+  expect(csv).toContain(`${slug},${h.from},scs-0116-permissions,,0,`);
+});
+
+test('the QR code and the embed snippet carry the origin of the request', async ({ request }) => {
+  // Behind a trusted proxy (the e2e server runs with TRUST_PROXY=true and no PUBLIC_URL) the
+  // proxy's X-Forwarded-Host and -Proto are the request's origin; without them, the Host header.
+  const proxied = { 'X-Forwarded-Host': 'status.e2e.example', 'X-Forwarded-Proto': 'https' };
+  for (const [headers, origin] of [
+    [proxied, 'https://status.e2e.example'],
+    [{}, base()],
+  ] as const) {
+    const html = await (await request.get(`${base()}/status/${world.cloudA}`, { headers })).text();
+    expect(html).toContain(`alt="QR code of ${origin}/status/${world.cloudA}"`);
+    expect(html).toContain(
+      `&lt;a href=&quot;${origin}/status/${world.cloudA}&quot;&gt;&lt;img src=&quot;${origin}/badge/${world.cloudA}.svg&quot;`,
+    );
+    const svg = await (await request.get(`${base()}/status/${world.cloudA}/qr.svg`, { headers })).text();
+    expect(svg).toBe(
+      await QRCode.toString(`${origin}/status/${world.cloudA}`, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
+    );
+    const status = await (await request.get(`${base()}/api/v1/status?cloud=${world.cloudA}`, { headers })).json();
+    expect([status.statusPage, status.badge]).toEqual([
+      `${origin}/status/${world.cloudA}`,
+      `${origin}/badge/${world.cloudA}.svg`,
+    ]);
+  }
+});
+
 test.describe('public pages without JavaScript', () => {
   test.use({ javaScriptEnabled: false });
   test('the status overview and status page are complete without JavaScript and show no private cloud', async ({
@@ -126,7 +216,10 @@ test.describe('public pages without JavaScript', () => {
     await expect(page.getByTestId('public-status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
     await expect(page.getByTestId('public-attestation')).toContainText('approved until');
     await expect(page.getByTestId('public-history')).toContainText('scs-0116-permissions');
-    await expect(page.getByTestId('public-runs')).toContainText('scs-0116-permissions');
+    await expect(page.getByTestId('public-latest')).toContainText('scs-0116-permissions');
+    // The status changes of the period (the FAIL 20 days ago and the PASS after it), not every run.
+    await expect(page.getByTestId('public-changes')).toContainText('FAIL');
+    await expect(page.locator('[data-testid=public-runs]')).toHaveCount(0);
     await expect(page.getByTestId('public-history').locator('[aria-label^="FAIL"]').first()).toBeAttached();
     // No evidence or details on the public page; no scripts of ours are needed.
     expect(await page.content()).not.toContain('evidence');
@@ -213,8 +306,15 @@ test('badge, QR code and status JSON: public clouds only', async ({ request }) =
   expect(all.items.map((i: { cloud: string }) => i.cloud)).toContain(world.cloudA);
   expect(JSON.stringify(all)).not.toContain(world.cloudB);
   const one = await request.get(`${base()}/api/v1/status?cloud=${world.cloudA}`);
-  expect((await one.json()).status).toBe('PASS');
-  expect((await one.json()).statusPage).toBe(`${base()}/status/${world.cloudA}`);
+  const body = await one.json();
+  expect(body.status).toBe('PASS');
+  expect(body.statusPage).toBe(`${base()}/status/${world.cloudA}`);
+  expect(body.versions.map((v: { standard: string }) => v.standard)).toEqual([
+    'scs-compatible-iaas/v5.1',
+    'scs-0116-v1',
+    'scs-0116-draft',
+  ]);
+  expect(body.versions.every((v: { status: string }) => ['PASS', 'FAIL', 'MISS', 'DNF'].includes(v.status))).toBe(true);
   expect((await request.get(`${base()}/api/v1/status?cloud=${world.cloudB}`)).status()).toBe(404);
 });
 
@@ -224,10 +324,29 @@ test('a reviewer grants a certificate, then revokes it with a reason; the revoca
 }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   await signIn(page, reviewer.email, reviewer.password);
-  // Cloud B is MISSING: no grant button, and the API-level rule refuses too.
+  // Cloud B is MISS: no grant button, and the API-level rule refuses too.
   await page.goto(`/clouds/${world.cloudB}`);
   await expect(page.getByTestId('grant-certificate')).toHaveCount(0);
+  // No pin yet: no grant button, the page says why.
   await page.goto(`/clouds/${world.cloudA}`);
+  await expect(page.getByTestId('grant-certificate')).toHaveCount(0);
+  await expect(page.getByTestId('certificate-state').locator('..')).toContainText('Pin the certified endpoint');
+  // Staff pin the certified endpoint on the edit page (audited); the runs were made against it.
+  await page.goto(`/clouds/${world.cloudA}/edit`);
+  const pin = page.getByTestId('certified-endpoint');
+  await pin.getByLabel('Keystone auth URL').fill('https://Keystone.cloud-a.e2e.example:443/v3/');
+  await pin.getByRole('button', { name: 'Pin the certified endpoint' }).click();
+  await expect(pin.getByTestId('form-message')).toContainText(
+    'https://keystone.cloud-a.e2e.example (region RegionOne)',
+  );
+  const [pinned] = await dbQuery<{ n: string }>(
+    `SELECT count(*) AS n FROM "AuditEvent" WHERE action = 'cloud.pin' AND "targetId" = $1`,
+    [world.cloudA],
+  );
+  expect(Number(pinned.n)).toBe(1);
+  await page.goto(`/clouds/${world.cloudA}`);
+  await expect(page.getByTestId('cloud-pin')).toContainText('https://keystone.cloud-a.e2e.example');
+  await expect(page.getByTestId('status-scs-0116-v1')).toHaveAttribute('data-status', 'PASS');
   await page
     .getByTestId('grant-certificate')
     .getByRole('button', { name: /Grant certificate/ })

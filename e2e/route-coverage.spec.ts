@@ -16,6 +16,7 @@ const PUBLIC_PAGES: Record<string, string> = {
 const PUBLIC_ROUTES: Record<string, string> = {
   '/api/auth/[...nextauth]': 'Auth.js endpoints (sign-in, callback, sign-out, CSRF)',
   '/api/health': 'for load balancers; reveals no data',
+  '/api/[...unknown]': 'the JSON 404 of API paths without a route; reveals nothing',
   '/api/v1/openapi.json': 'the API description',
   '/api/v1/status': 'public status JSON of publicly listed clouds (404 for others)',
   '/api/v1/certificates/revoked': 'public certificate revocation list as JSON',

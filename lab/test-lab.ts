@@ -33,6 +33,7 @@ import {
 } from './agreement';
 import { ensureInstalled, lab, labSecrets, readLabJson, type LabJson, type LabSettings } from './lab-control';
 import { serverSideAgainstLab } from './server-side';
+import { verdictsAgainstLab } from './verdicts-lab';
 
 const SETTINGS: LabSettings = {
   stateDir: path.join(import.meta.dirname, 'state', 'test-lab'),
@@ -266,6 +267,7 @@ async function main(): Promise<number> {
     const payloads = await fullCheckSet(reports);
     cliCanary(j, reports, payloads);
     await serverSideAgainstLab(j, path.join(SETTINGS.stateDir, 'clouds.yaml'), record);
+    await verdictsAgainstLab(j, path.join(SETTINGS.stateDir, 'clouds.yaml'), record);
     await assertNoTestSecretsLeft(j);
   } catch (err) {
     record('test:lab ran to the end', false, err instanceof Error ? (err.stack ?? err.message) : String(err));

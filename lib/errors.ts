@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PolicyError } from './auth/policy';
+import { isDatabaseUnavailable, isInvalidText } from './db/pool';
 
 /** Errors the domain raises on purpose; anything else is a bug and is shown as 500 without detail. */
 export class AppError extends Error {
@@ -91,6 +92,20 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
     return {
       status: err.status,
       body: { error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) } },
+    };
+  }
+  if (isDatabaseUnavailable(err)) {
+    return {
+      status: 503,
+      body: {
+        error: { code: 'database_unavailable', message: 'The database is not answering; try again in a few seconds.' },
+      },
+    };
+  }
+  if (isInvalidText(err)) {
+    return {
+      status: 400,
+      body: { error: { code: 'invalid_text', message: 'Text must not contain a NUL character (\\u0000).' } },
     };
   }
   return {

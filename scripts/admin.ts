@@ -11,6 +11,10 @@
 import { parseArgs } from 'node:util';
 import { connectDatabase } from '../lib/db/connect';
 import type { EmbeddedDatabase } from '../lib/db/embedded';
+import { loadConfig } from '../lib/config';
+
+// A bad setting stops here, naming the variable (lib/config.ts).
+loadConfig();
 
 const USAGE = [
   'usage: npm run --silent admin -- create-token <email> [--days N] [--name NAME]',

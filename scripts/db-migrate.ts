@@ -1,6 +1,10 @@
 // `npm run db:migrate` applies pending migrations; `npm run db:migration -- <name>` authors one.
 import { connectDatabase } from '../lib/db/connect';
 import { applyMigrations, createMigration } from '../lib/db/migrate';
+import { loadConfig } from '../lib/config';
+
+// A bad setting stops here, naming the variable (lib/config.ts).
+loadConfig();
 
 const [cmd = 'deploy', name = 'migration'] = process.argv.slice(2);
 const database = await connectDatabase();

@@ -3,8 +3,10 @@
 // server does not keep the schema engine and a second database client in memory for its lifetime.
 import { applyMigrations } from '../lib/db/migrate';
 import { log } from './lib/log';
+import { loadConfig } from '../lib/config';
 
-const url = process.env.DATABASE_URL;
+const cfg = loadConfig();
+const url = cfg.DATABASE_URL;
 if (!url) {
   console.error('prepare: DATABASE_URL is not set (scripts/start.ts passes it)');
   process.exit(2);
@@ -27,8 +29,8 @@ try {
   const { ensureAdmin } = await import('../lib/users');
   const { generatePassword } = await import('../lib/auth/password');
   const admin = await ensureAdmin({
-    email: process.env.ADMIN_EMAIL,
-    password: process.env.ADMIN_PASSWORD,
+    email: cfg.ADMIN_EMAIL,
+    password: cfg.ADMIN_PASSWORD,
     generate: generatePassword,
   });
   if (admin.generatedPassword) {

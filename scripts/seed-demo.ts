@@ -56,6 +56,9 @@ const ORGS = [
   },
 ] as const;
 
+/** The demo cloud's certified endpoint (a name, not reached: the history's runs are copies of real ones). */
+const demoEndpoint = (slug: string) => `https://keystone.${slug}.demo.example`;
+
 function rng(seed: number) {
   let s = seed >>> 0;
   return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
@@ -113,6 +116,11 @@ async function main() {
               organizationId: o.id,
               public: c.public,
               description: `Demo cloud (${c.script}).`,
+              // Its certified endpoint, as staff would pin it: the daily runs below are recorded against it.
+              certifiedAuthUrl: demoEndpoint(c.slug),
+              certifiedRegion: 'RegionOne',
+              pinnedAt: new Date(Date.now() - (DAYS + 5) * 86_400_000),
+              pinnedByLabel: 'seed-demo',
             },
           });
           // 1. The real checks against the simulator of each profile this cloud goes through.
@@ -157,6 +165,8 @@ async function main() {
                 queuedAt: at,
                 startedAt: at,
                 finishedAt: new Date(at.getTime() + 3000),
+                authUrl: demoEndpoint(c.slug),
+                region: 'RegionOne',
                 results: {
                   create: templates.get(profile)!.map((t) => ({
                     cloudId: cloud.id,
@@ -200,6 +210,7 @@ async function main() {
           public: true,
           archivedAt: true,
           region: true,
+          publicRunMessages: true,
           schedule: true,
           nextRunAt: true,
           organization: { select: { id: true, slug: true, name: true } },

@@ -5,6 +5,7 @@
 // /api/health itself and passes everything else on. SIGTERM/SIGINT stop it all cleanly; a web
 // process that dies is restarted (at most 5 times a minute).
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,17 +14,24 @@ import pg from 'pg';
 import { connectDatabase } from '../lib/db/connect';
 import { ensureRuntimeSecrets } from './lib/secrets';
 import { buildIfNeeded } from './lib/build';
-import { createFront } from './lib/front';
+import { createFront, watchDatabase } from './lib/front';
 import { badgeAnswer, storedBadge } from '../lib/compliance/badge';
 import { now } from '../lib/clock';
 import { closeServer } from './lib/close-server';
 import { log } from './lib/log';
+import { loadConfig } from '../lib/config';
+import { poolTimeouts } from '../lib/db/pool';
 
-const host = process.env.HOST || '127.0.0.1';
-const port = Number(process.env.PORT || 3000);
+// A bad setting stops the start here, naming the variable (lib/config.ts).
+const cfg = loadConfig();
+const host = cfg.HOST;
+const port = cfg.PORT;
+// Proves to the web process that a request came through this front (lib/auth/client-address.ts);
+// made anew at every boot and known only to the two processes.
+const frontSecret = crypto.randomBytes(32).toString('base64url');
 
 const database = await connectDatabase((line) => {
-  if (process.env.DEBUG_POSTGRES) log('postgres', line.trim());
+  if (cfg.DEBUG_POSTGRES) log('postgres', line.trim());
 });
 // The web process's socket lives in a directory only we can enter.
 const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-web-'));
@@ -31,15 +39,20 @@ const socketPath = path.join(socketDir, 'web.sock');
 // Health checks get a connection of their own, so a burst of badge lookups cannot delay them; both
 // give up quickly (a badge then goes to the app, the health check reports the database unreachable).
 const poolOptions = {
+  ...poolTimeouts(),
   connectionString: database.url,
   idleTimeoutMillis: 30_000,
   connectionTimeoutMillis: 2000,
   statement_timeout: 2000,
+  query_timeout: 2500,
 };
 const healthPool = new pg.Pool({ ...poolOptions, max: 1 });
 const pool = new pg.Pool({ ...poolOptions, max: 4 });
-healthPool.on('error', () => {});
-pool.on('error', () => {});
+// The database probe: gives up after 1 s, so a database that stopped answering is noticed within
+// about 2 s and every page and API request gets a clear 503 (scripts/lib/front.ts).
+const probePool = new pg.Pool({ ...poolOptions, max: 1, connectionTimeoutMillis: 1000, query_timeout: 1000 });
+for (const p of [healthPool, pool, probePool]) p.on('error', () => {});
+const databaseWatch = watchDatabase(() => probePool.query('SELECT 1'));
 let server: http.Server | undefined;
 let web: ChildProcess | undefined;
 let lastHeartbeat: number | null = null;
@@ -49,7 +62,7 @@ const restarts: number[] = [];
 function startWeb(): Promise<void> {
   fs.rmSync(socketPath, { force: true });
   const child = fork('scripts/web.ts', [], {
-    env: { ...process.env, DATABASE_URL: database.url, WEB_SOCKET: socketPath },
+    env: { ...process.env, DATABASE_URL: database.url, WEB_SOCKET: socketPath, SCS_FRONT_SECRET: frontSecret },
     stdio: 'inherit',
   });
   web = child;
@@ -93,7 +106,8 @@ async function shutdown(reason: string, code = 0) {
     await exited;
     clearTimeout(timer);
   }
-  await Promise.all([pool.end(), healthPool.end()]).catch(() => {});
+  databaseWatch.stop();
+  await Promise.all([pool.end(), healthPool.end(), probePool.end()]).catch(() => {});
   fs.rmSync(socketDir, { recursive: true, force: true });
   if (database.owned) log('start', 'stopping the embedded PostgreSQL');
   await database.stop();
@@ -124,8 +138,10 @@ try {
     socketPath,
     host,
     port,
-    trustProxy: process.env.TRUST_PROXY === 'true',
-    publicUrl: process.env.PUBLIC_URL ? new URL(process.env.PUBLIC_URL) : null,
+    trustProxy: cfg.TRUST_PROXY,
+    publicUrl: cfg.PUBLIC_URL ? new URL(cfg.PUBLIC_URL) : null,
+    frontSecret,
+    database: databaseWatch,
     query: async (sql) => (await healthPool.query(sql)).rows,
     heartbeatAge: () => (lastHeartbeat === null ? null : Date.now() - lastHeartbeat),
     badge: async (slug) => {

@@ -10,4 +10,5 @@ stage "typecheck";         npx tsc --noEmit -p .
 stage "unit tests";        npx vitest run --project unit
 stage "integration tests"; npx vitest run --project integration
 stage "end-to-end tests";  node --import tsx scripts/e2e.ts
+stage "security tests";    npx vitest run --project security
 printf '\nall test stages passed in %ss\n' "$((SECONDS - t0))"

@@ -1,20 +1,22 @@
 // The web process: the Next.js app (and, unless WORKERS=off, the run worker), started by
 // scripts/start.ts, which owns the public port and hands requests to us over a Unix socket in a
-// private (0700) directory. Only the front can reach that socket, so the client address and
-// forwarding headers it sets are taken as given. We report a heartbeat over IPC every second;
-// when the front goes away, we stop.
+// private (0700) directory. The client address and forwarding headers count only with the front's
+// per-boot proof (SCS_FRONT_SECRET; proxy.ts drops them otherwise). We report a heartbeat over IPC
+// every second; when the front goes away, we stop.
 import http from 'node:http';
 import next from 'next';
 import { closeServer } from './lib/close-server';
 import { log } from './lib/log';
+import { loadConfig } from '../lib/config';
 
-const socketPath = process.env.WEB_SOCKET;
-if (!socketPath || !process.send) {
-  console.error('web: start me through scripts/start.ts (needs WEB_SOCKET and an IPC channel)');
+const cfg = loadConfig();
+const socketPath = cfg.WEB_SOCKET;
+if (!socketPath || !process.send || !cfg.SCS_FRONT_SECRET) {
+  console.error('web: start me through scripts/start.ts (needs WEB_SOCKET, SCS_FRONT_SECRET and an IPC channel)');
   process.exit(2);
 }
-const host = process.env.HOST || '127.0.0.1';
-const port = Number(process.env.PORT || 3000);
+const host = cfg.HOST;
+const port = cfg.PORT;
 let server: http.Server | undefined;
 let worker: { stop(): Promise<void> } | undefined;
 let stopping = false;
@@ -38,7 +40,7 @@ process.on('disconnect', () => void shutdown('front process gone'));
 try {
   // Runs execute in this process unless WORKERS=off (then `npm run worker` elsewhere does it).
   // Started before serving, so the queue is set up as a supervising worker, not as a mere sender.
-  if (process.env.WORKERS !== 'off') {
+  if (cfg.WORKERS !== 'off') {
     const { startWorker } = await import('../lib/jobs');
     const { defaultResolver } = await import('../lib/runs');
     worker = await startWorker({ resolver: defaultResolver, log: (line) => log('worker', line) });

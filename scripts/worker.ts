@@ -5,6 +5,10 @@
 import { connectDatabase } from '../lib/db/connect';
 import { applyMigrations } from '../lib/db/migrate';
 import { log } from './lib/log';
+import { loadConfig } from '../lib/config';
+
+// A bad setting stops here, naming the variable (lib/config.ts).
+loadConfig();
 
 const database = await connectDatabase();
 let stopping = false;

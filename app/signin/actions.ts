@@ -2,15 +2,11 @@
 import { AuthError } from 'next-auth';
 import { headers } from 'next/headers';
 import { signIn } from '@/lib/auth/config';
-import { signInBlockedFor } from '@/lib/auth/limiter';
+import { signInRefusal } from '@/lib/auth/limiter';
 import { clientAddressOf } from '@/lib/auth/client-address';
 import type { FormState } from '@/lib/next/form-state';
 
-/** Only same-site paths: an open redirect after sign-in would help phishing. */
-function safeNext(v: unknown): string {
-  const s = typeof v === 'string' ? v : '';
-  return s.startsWith('/') && !s.startsWith('//') && !s.startsWith('/\\') ? s : '/compliance';
-}
+import { safeNext } from '@/lib/next/safe-next';
 
 export async function signInWithPassword(_prev: FormState, formData: FormData): Promise<FormState> {
   const email = String(formData.get('email') ?? '').trim();
@@ -25,10 +21,15 @@ export async function signInWithPassword(_prev: FormState, formData: FormData): 
     if (!(err instanceof AuthError)) throw err; // includes Next's redirect on success
     const code = (err as AuthError & { code?: string }).code;
     if (code === 'rate_limited') {
-      const minutes = await signInBlockedFor(email, clientAddressOf(await headers()));
+      const refusal = await signInRefusal(email, clientAddressOf(await headers()));
+      const s = Math.max(refusal?.retryAfterS ?? 1, 1);
+      const wait = s >= 90 ? `${Math.ceil(s / 60)} minutes` : `${s} second${s === 1 ? '' : 's'}`;
       return {
         status: 429,
-        message: `Too many failed sign-ins for this account or from your address. Try again in ${Math.max(minutes, 1)} minute${minutes === 1 ? '' : 's'}.`,
+        message:
+          refusal?.reason === 'account-delay'
+            ? `Too many failed sign-ins for this account. Try again in ${wait}.`
+            : `Too many failed sign-ins for this account or from your address. Try again in ${wait}.`,
         values: { email },
       };
     }

@@ -3,6 +3,7 @@ import { redirect } from 'next/navigation';
 import { currentContext } from '@/lib/auth/session';
 import { oidcEnabled, oidcName } from '@/lib/auth/config';
 import { SignInForm } from '@/components/shell/signin-form';
+import { safeNext } from '@/lib/next/safe-next';
 import { signInWithOidc, signInWithPassword } from './actions';
 
 export const metadata: Metadata = { title: 'Sign in' };
@@ -21,7 +22,7 @@ export default async function SignInPage({
 }) {
   const sp = await searchParams;
   const { actor } = await currentContext();
-  if (actor) redirect(sp.next?.startsWith('/') && !sp.next.startsWith('//') ? sp.next : '/compliance');
+  if (actor) redirect(safeNext(sp.next));
   const error = sp.error ? (ERRORS[sp.error] ?? 'Sign-in failed. Try again.') : undefined;
   return (
     <main id="main" className="mx-auto mt-16 max-w-sm px-4">
@@ -43,10 +44,10 @@ export default async function SignInPage({
         </p>
       )}
       <div className="mt-6 rounded-lg border border-slate-200 bg-white p-6 shadow-sm">
-        <SignInForm next={sp.next ?? ''} signIn={signInWithPassword} email={sp.email} />
+        <SignInForm next={safeNext(sp.next, '')} signIn={signInWithPassword} email={sp.email} />
         {oidcEnabled && (
           <form action={signInWithOidc} className="mt-4 border-t border-slate-200 pt-4">
-            <input type="hidden" name="next" value={sp.next ?? ''} />
+            <input type="hidden" name="next" value={safeNext(sp.next, '')} />
             <button
               type="submit"
               className="w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-100"

@@ -2,14 +2,13 @@ import Link from 'next/link';
 import type { ManualResult } from '@/lib/attestations/result';
 import type { AttestationState } from '@/lib/attestations';
 import { Tag } from '@/components/ui/layout';
+import { StatusTag } from '@/components/compliance/status';
 
-const TONE = { PASS: 'green', FAIL: 'red', MISSING: 'yellow' } as const;
-
-export function VerdictTag({ verdict }: { verdict: 'PASS' | 'FAIL' | 'ABORT' | 'MISSING' }) {
-  const tone = verdict === 'ABORT' ? 'slate' : TONE[verdict];
+/** A verdict in the one word and colour table (lib/compliance/presentation.ts). */
+export function VerdictTag({ verdict }: { verdict: 'PASS' | 'FAIL' | 'ABORT' | 'MISS' }) {
   return (
     <span data-testid="verdict" data-verdict={verdict}>
-      <Tag tone={tone}>{verdict}</Tag>
+      <StatusTag status={verdict} />
     </span>
   );
 }

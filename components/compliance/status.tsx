@@ -4,14 +4,15 @@ import { historyStripsHtml } from '@/lib/compliance/history-html';
 import { FilterSelect } from '@/components/ui/filters';
 
 /** A status or verdict: colour AND its text label (never colour alone). */
-export function StatusTag({ status, testId }: { status: string; testId?: string }) {
+export function StatusTag({ status, testId, large }: { status: string; testId?: string; large?: boolean }) {
   const l = look(status);
   return (
     <span
       data-testid={testId}
       data-status={status}
       title={l.meaning}
-      className={`inline-block rounded px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${l.tag}`}
+      className={`inline-block rounded font-semibold ${large ? 'px-3 py-1 text-base' : 'px-2 py-0.5 text-xs'}`}
+      style={{ background: l.soft, color: l.softInk, boxShadow: `inset 0 0 0 1px ${l.ring}` }}
     >
       <span aria-hidden="true">{l.label}</span>
       <span className="sr-only">{spoken(status)}</span>

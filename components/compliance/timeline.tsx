@@ -36,6 +36,11 @@ function RunLine({ e }: { e: RunEntry }) {
         </span>
       )}
       <span className="text-slate-600">· {e.trigger}</span>
+      {!e.counts && (
+        <span className="text-yellow-900" data-testid="timeline-not-counted">
+          · not counted: another endpoint than the certified one
+        </span>
+      )}
       {e.error && <span className="basis-full text-slate-700">{e.error}</span>}
     </>
   );

@@ -1,6 +1,5 @@
 import { Tag } from '@/components/ui/layout';
-
-const TONE = { PASS: 'green', FAIL: 'red', ABORT: 'yellow', MISSING: 'slate' } as const;
+import { StatusTag } from '@/components/compliance/status';
 const STATUS_TONE = {
   queued: 'slate',
   running: 'blue',
@@ -9,8 +8,9 @@ const STATUS_TONE = {
   interrupted: 'red',
 } as const;
 
+/** A result's verdict in the one word and colour table (lib/compliance/presentation.ts). */
 export function VerdictTag({ verdict }: { verdict: string }) {
-  return <Tag tone={TONE[verdict as keyof typeof TONE] ?? 'slate'}>{verdict}</Tag>;
+  return <StatusTag status={verdict} />;
 }
 
 export function RunStatusTag({ status }: { status: string }) {

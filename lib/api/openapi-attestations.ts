@@ -156,10 +156,10 @@ export const attestationSchemas = {
   ManualResult: {
     type: 'object',
     description:
-      'The manual testcase key-manager-docs-check: PASS = latest decision an approval and approvedAt <= now < expiresAt; FAIL = latest decision a rejection; MISSING = none or expired.',
+      'The manual testcase key-manager-docs-check: PASS = latest decision an approval and approvedAt <= now < expiresAt; FAIL = latest decision a rejection; MISS = none or expired.',
     properties: {
       testcase: { type: 'string', const: 'key-manager-docs-check' },
-      verdict: { type: 'string', enum: ['PASS', 'FAIL', 'MISSING'] },
+      verdict: { type: 'string', enum: ['PASS', 'FAIL', 'MISS'] },
       reason: { type: 'string' },
       attestationId: { type: 'string' },
       revision: { type: 'integer' },

@@ -95,6 +95,17 @@ const runSchemas: Record<string, Json> = {
       status: { type: 'string', enum: ['queued', 'running', 'finished', 'cancelled', 'interrupted'] },
       startedAt: { type: ['string', 'null'], format: 'date-time' },
       finishedAt: { type: ['string', 'null'], format: 'date-time' },
+      endpoint: {
+        type: 'object',
+        description: "The endpoint the run's credential named (auth URL normalized); null until the run started.",
+        properties: { authUrl: { type: ['string', 'null'] }, region: { type: ['string', 'null'] } },
+      },
+      counts: {
+        type: 'boolean',
+        description:
+          "Whether its results count toward verdicts and certificates: false when the cloud's certified endpoint is pinned and the run's endpoint is another.",
+      },
+      notCountedReason: { type: ['string', 'null'], description: 'Why it does not count (null when it counts).' },
       results: {
         type: 'array',
         items: {
@@ -234,6 +245,138 @@ function relativePaths(paths: Record<string, Record<string, Json>>): Record<stri
   );
 }
 
+const STATUS = { type: 'string', enum: ['PASS', 'FAIL', 'MISS', 'DNF'] };
+const VERDICT = { type: 'string', enum: ['PASS', 'FAIL', 'ABORT', 'MISS'] };
+const nullable = (schema: Json): Json => ({ anyOf: [schema, { type: 'null' }] });
+const complianceSchemas: Record<string, Json> = {
+  CloudStatus: {
+    type: 'object',
+    required: ['cloud', 'name', 'organization', 'status', 'official', 'statusPage', 'badge', 'versions', 'generatedAt'],
+    properties: {
+      cloud: { type: 'string' },
+      name: { type: 'string' },
+      organization: { type: 'string' },
+      status: { ...STATUS, description: "This dashboard's full profile scs-0116-v1 (the basis of certificates)." },
+      official: nullable({
+        type: 'object',
+        description: 'The official SCS verdict, as the compliance monitor picks it among the versions of the day.',
+        properties: { status: STATUS, version: { type: 'string' }, validity: { type: 'string' } },
+      }),
+      statusPage: { type: 'string', format: 'uri', description: 'Absolute: PUBLIC_URL, else the request origin.' },
+      badge: { type: 'string', format: 'uri' },
+      versions: {
+        type: 'array',
+        description:
+          'The official versions of the day that are not drafts (`scs-compatible-iaas/v5.1`, ...), then `scs-0116-v1` and the informational `scs-0116-draft`.',
+        items: {
+          type: 'object',
+          required: ['standard', 'status', 'reasons', 'warnings', 'testcases'],
+          properties: {
+            standard: { type: 'string' },
+            kind: { type: 'string', enum: ['official', 'dashboard'] },
+            validity: { type: 'string', enum: ['effective', 'warn', 'draft', 'deprecated'] },
+            informational: { type: 'boolean' },
+            status: STATUS,
+            reasons: { type: 'array', items: { type: 'string' } },
+            warnings: { type: 'array', items: { type: 'string' } },
+            testcases: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  id: { type: 'string' },
+                  requirement: { type: 'string', enum: ['mandatory', 'recommended', 'preview'] },
+                  verdict: VERDICT,
+                  checkedAt: { type: ['string', 'null'], format: 'date-time' },
+                  expiresAt: { type: ['string', 'null'], format: 'date-time' },
+                },
+              },
+            },
+          },
+        },
+      },
+      attestation: { type: 'object' },
+      certificate: { type: 'object' },
+      generatedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  History: {
+    type: 'object',
+    required: ['cloud', 'from', 'to', 'testcases', 'compliance'],
+    properties: {
+      cloud: { type: 'string' },
+      from: { type: 'string', format: 'date' },
+      to: { type: 'string', format: 'date' },
+      since: { type: ['string', 'null'], format: 'date', description: 'The first day with data.' },
+      testcases: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            testcase: { type: 'string' },
+            requirement: { type: 'string' },
+            days: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  day: { type: 'string', format: 'date' },
+                  verdict: {
+                    ...nullable(VERDICT),
+                    description: 'null: no data (before the cloud or its first result).',
+                  },
+                  results: { type: 'integer' },
+                  carried: { type: 'boolean' },
+                },
+              },
+            },
+          },
+        },
+      },
+      compliance: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            standard: {
+              type: 'string',
+              description: '`scs-0116-v1`, `scs-compatible-iaas` (official), `scs-0116-draft`.',
+            },
+            share: { type: 'object', description: 'Days per status, days with data only.' },
+            daysWithData: { type: 'integer' },
+            days: {
+              type: 'array',
+              items: {
+                type: 'object',
+                properties: {
+                  day: { type: 'string', format: 'date' },
+                  status: { ...nullable(STATUS), description: 'null: the cloud did not exist yet.' },
+                  version: { type: 'string' },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+  },
+  CertifiedEndpoint: {
+    type: 'object',
+    required: ['certifiedEndpoint'],
+    properties: {
+      certifiedEndpoint: nullable({
+        type: 'object',
+        properties: {
+          authUrl: { type: 'string', description: 'Normalized: no trailing slash, /v3 or default port.' },
+          region: { type: 'string' },
+          pinnedAt: { type: ['string', 'null'], format: 'date-time' },
+          pinnedBy: { type: ['string', 'null'] },
+        },
+      }),
+    },
+  },
+};
+
 const csvOrMarkdown = { 'text/csv': { schema: { type: 'string' } }, 'text/markdown': { schema: { type: 'string' } } };
 const compliancePaths = {
   '/status': {
@@ -253,9 +396,13 @@ const compliancePaths = {
       ],
       responses: {
         200: {
-          description:
-            '`{items: [CloudStatus]}`, or one CloudStatus `{cloud, name, organization, status, statusPage, badge, versions: [{standard, status, reasons, warnings, testcases}], attestation: {verdict, approvedUntil}, certificate: {standard, state, grantedAt?, validUntil?, revokedAt?}, generatedAt}`.',
-          content: json({ type: 'object' }),
+          description: '`{items: [CloudStatus]}`, or one CloudStatus.',
+          content: json({
+            oneOf: [
+              ref('CloudStatus'),
+              { type: 'object', properties: { items: { type: 'array', items: ref('CloudStatus') } } },
+            ],
+          }),
         },
         404: R[404],
       },
@@ -292,7 +439,7 @@ const compliancePaths = {
           name: 'status',
           in: 'query',
           required: false,
-          schema: { type: 'string', enum: ['PASS', 'FAIL', 'MISSING', 'INCONCLUSIVE'] },
+          schema: STATUS,
         },
         {
           name: 'sort',
@@ -329,8 +476,8 @@ const compliancePaths = {
       ],
       responses: {
         200: {
-          description: 'The history.',
-          content: { ...json({ type: 'object' }), 'text/csv': { schema: { type: 'string' } } },
+          description: 'The history (CSV: the verdict and status cells are empty where there is no data).',
+          content: { ...json(ref('History')), 'text/csv': { schema: { type: 'string' } } },
         },
         401: R[401],
         404: R[404],
@@ -416,6 +563,46 @@ export function openApiDocument() {
           summary: 'One cloud',
           parameters: [slugParameter],
           responses: { 200: { description: 'The cloud.', content: json(ref('Cloud')) }, 401: R[401], 404: R[404] },
+        },
+      },
+      '/clouds/{slug}/certified-endpoint': {
+        get: {
+          operationId: 'getCertifiedEndpoint',
+          summary: "The cloud's certified endpoint (Keystone auth URL and region runs must use to count), or null",
+          parameters: [slugParameter],
+          responses: {
+            200: { description: 'The pin.', content: json(ref('CertifiedEndpoint')) },
+            401: R[401],
+            404: R[404],
+          },
+        },
+        put: {
+          operationId: 'putCertifiedEndpoint',
+          summary:
+            'Staff pin the certified endpoint `{authUrl, region}` (audited); credentials for other endpoints are then refused with 422 and runs against them do not count',
+          parameters: [slugParameter],
+          requestBody: {
+            required: true,
+            content: json({
+              type: 'object',
+              required: ['authUrl', 'region'],
+              properties: { authUrl: { type: 'string', format: 'uri' }, region: { type: 'string' } },
+            }),
+          },
+          responses: {
+            200: { description: 'Pinned.', content: json(ref('CertifiedEndpoint')) },
+            400: R[400],
+            401: R[401],
+            403: R[403],
+            404: R[404],
+            422: R[422],
+          },
+        },
+        delete: {
+          operationId: 'deleteCertifiedEndpoint',
+          summary: 'Staff remove the pin (audited): every run counts again',
+          parameters: [slugParameter],
+          responses: { 204: { description: 'Removed.' }, 401: R[401], 403: R[403], 404: R[404] },
         },
       },
       '/clouds/{slug}/credential': {
@@ -599,6 +786,7 @@ export function openApiDocument() {
         ...components({ OrganizationCreate: organizationCreateBody, CloudCreate: cloudCreateBody }, 'input'),
         ...credentialSchemas,
         ...runSchemas,
+        ...complianceSchemas,
         ...(attestationSchemas as Record<string, Json>),
         ...interopSchemas,
       },

@@ -66,6 +66,8 @@ describe('evidence file checks (type from the content)', () => {
       expect(await refusal(n, Buffer.from('x')), n).toMatch(/contains a path/);
     }
     expect(await refusal('bad\u0000name.txt', Buffer.from('x'))).toMatch(/control characters/);
+    for (const c of ['\u202e', '\u202a', '\u2066', '\u2069', '\u200f', '\u061c'])
+      expect(await refusal(`invoice${c}fdp.txt`, Buffer.from('x'))).toMatch(/bidirectional text controls/);
     expect(await refusal('<img src=x onerror=alert(1)>.txt', Buffer.from('x'))).toMatch(/< > :/);
     expect(await refusal('.hidden.txt', Buffer.from('x'))).toMatch(/start with a dot/);
     expect(await refusal(`${'a'.repeat(250)}.txt`, Buffer.from('x'))).toMatch(/longer than 200/);

@@ -22,6 +22,8 @@ export type AcceptedMime = keyof typeof ACCEPTED;
 export const ACCEPT_ATTRIBUTE = '.pdf,.png,.jpg,.jpeg,.txt,.text,.md,.markdown';
 export const ACCEPTED_SUMMARY = 'PDF, PNG, JPEG, plain text (.txt) or Markdown (.md)';
 const MAX_NAME = 200;
+/** Embeddings, overrides and isolates (U+202A-202E, U+2066-2069), marks (LRM, RLM, ALM) and invisible separators. */
+const BIDI_CONTROLS = /[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]/;
 
 export interface InspectedFile {
   name: string;
@@ -41,7 +43,10 @@ export function checkFileName(raw: string): string {
   if (/[/\\]|%2f|%5c/i.test(name) || name === '.' || name === '..' || name.includes('../') || name.startsWith('..')) {
     refuse(`The file name "${printable(name)}" contains a path (/, \\ or ..); upload the file under its plain name.`);
   }
-  if (/[\u0000-\u001f\u007f]/.test(name)) refuse('The file name contains control characters.');
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) refuse('The file name contains control characters.');
+  // Bidirectional controls make "invoice\u202Efdp.txt" show as "invoicetxt.pdf": a name must read as it is.
+  if (BIDI_CONTROLS.test(name))
+    refuse('The file name contains bidirectional text controls (such as U+202E), which hide its real extension.');
   if (/[<>:"|?*]/.test(name))
     refuse(`The file name "${printable(name)}" contains one of < > : " | ? *; rename the file.`);
   if (name.startsWith('.')) refuse('The file name must not start with a dot.');
@@ -50,7 +55,10 @@ export function checkFileName(raw: string): string {
 }
 
 function printable(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 80);
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+    .replace(new RegExp(BIDI_CONTROLS.source, 'g'), '?')
+    .slice(0, 80);
 }
 
 export function extensionOf(name: string): string {

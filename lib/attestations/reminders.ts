@@ -12,7 +12,7 @@ import { DAY_MS, REMINDER_DAYS } from './config';
  *
  * Windows (half-open): the 14-day reminder is due while exp-14d <= now < exp-1d, the 1-day
  * reminder while exp-1d <= now < exp. A job that missed the first window sends only the second;
- * after expiry no reminder is sent (the manual testcase is MISSING then).
+ * after expiry no reminder is sent (the manual testcase is MISS then).
  */
 export type ReminderKind = (typeof REMINDER_DAYS)[number];
 
@@ -56,7 +56,7 @@ export async function sendAttestationReminders(now: Date): Promise<{ considered:
         organizationId: a.cloud.organizationId,
         cloudId: a.cloud.id,
         subject: `Key-manager attestation for ${a.cloud.name} expires in ${kind === 1 ? '1 day' : `${kind} days`}`,
-        body: `The approved attestation (revision ${a.revision}) of cloud ${a.cloud.name} (${a.cloud.slug}) for the manual testcase key-manager-docs-check of scs-0116 v1 expires on ${expires}. SCS-0004 asks that manual checks be repeated every quarter: start a new revision at /clouds/${a.cloud.slug}/attestations and submit it for review before then, or the testcase becomes MISSING.`,
+        body: `The approved attestation (revision ${a.revision}) of cloud ${a.cloud.name} (${a.cloud.slug}) for the manual testcase key-manager-docs-check of scs-0116 v1 expires on ${expires}. SCS-0004 asks that manual checks be repeated every quarter: start a new revision at /clouds/${a.cloud.slug}/attestations and submit it for review before then, or the testcase becomes MISS.`,
         dedupeKey: key,
       });
       if (added) {

@@ -30,17 +30,17 @@ describe('expiry: one quarter = 91 days of 24 h from the approval instant', () =
 
 describe('manual testcase key-manager-docs-check', () => {
   const exp = expiryOf(approvedAt, 91);
-  it('MISSING without decisions', () => {
-    expect(manualVerdict([], approvedAt).verdict).toBe('MISSING');
+  it('MISS without decisions', () => {
+    expect(manualVerdict([], approvedAt).verdict).toBe('MISS');
   });
-  it('PASS from the approval instant up to 1 ms before expiry, MISSING at and after expiry', () => {
+  it('PASS from the approval instant up to 1 ms before expiry, MISS at and after expiry', () => {
     expect(manualVerdict([approved()], approvedAt).verdict).toBe('PASS');
     expect(manualVerdict([approved()], new Date(exp.getTime() - 1)).verdict).toBe('PASS');
-    expect(manualVerdict([approved()], exp).verdict).toBe('MISSING');
+    expect(manualVerdict([approved()], exp).verdict).toBe('MISS');
     expect(manualVerdict([approved()], new Date(exp.getTime() + DAY_MS)).reason).toMatch(/expired/);
   });
   it('a decision in the future of `now` does not count yet', () => {
-    expect(manualVerdict([approved()], new Date(approvedAt.getTime() - 1)).verdict).toBe('MISSING');
+    expect(manualVerdict([approved()], new Date(approvedAt.getTime() - 1)).verdict).toBe('MISS');
   });
   it('FAIL when the latest decision is a rejection, PASS again after a later approval', () => {
     const rejected: DecisionRow = {
@@ -72,7 +72,7 @@ describe('manual testcase key-manager-docs-check', () => {
       decidedAt: new Date(approvedAt.getTime() + 10 * DAY_MS),
       expiresAt: new Date(approvedAt.getTime() + 11 * DAY_MS),
     });
-    expect(manualVerdict([approved(), newer], new Date(approvedAt.getTime() + 12 * DAY_MS)).verdict).toBe('MISSING');
+    expect(manualVerdict([approved(), newer], new Date(approvedAt.getTime() + 12 * DAY_MS)).verdict).toBe('MISS');
   });
 });
 

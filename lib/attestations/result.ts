@@ -4,12 +4,12 @@
  *   - the latest decision (by decision time, decided no later than now) is an approval and
  *     approvedAt <= now < expiresAt            -> PASS
  *   - the latest decision is a rejection       -> FAIL (until a later approval)
- *   - no decision, or the latest approval has expired (now >= expiresAt) -> MISSING
+ *   - no decision, or the latest approval has expired (now >= expiresAt) -> MISS
  * Requests for changes are not decisions: they leave the verdict as it was.
  */
 export const MANUAL_TESTCASE = 'key-manager-docs-check';
 
-export type ManualVerdict = 'PASS' | 'FAIL' | 'MISSING';
+export type ManualVerdict = 'PASS' | 'FAIL' | 'MISS';
 
 export interface DecisionRow {
   id: string;
@@ -38,7 +38,7 @@ export function manualVerdict(decisions: DecisionRow[], now: Date): ManualResult
   past.sort((a, b) => b.decidedAt.getTime() - a.decidedAt.getTime() || b.revision - a.revision);
   const latest = past[0];
   const base = { testcase: MANUAL_TESTCASE } as const;
-  if (!latest) return { ...base, verdict: 'MISSING', reason: 'No attestation has been decided for this cloud.' };
+  if (!latest) return { ...base, verdict: 'MISS', reason: 'No attestation has been decided for this cloud.' };
   const ref = {
     attestationId: latest.id,
     revision: latest.revision,
@@ -57,7 +57,7 @@ export function manualVerdict(decisions: DecisionRow[], now: Date): ManualResult
     return {
       ...base,
       ...ref,
-      verdict: 'MISSING',
+      verdict: 'MISS',
       reason: `The approval of revision ${latest.revision} expired on ${latest.expiresAt ? day(latest.expiresAt) : '—'}; a new attestation must be approved.`,
     };
   }

@@ -1,10 +1,12 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { db } from '../db';
-import { verifyPassword } from './password';
-import { clearAccountFailures, recordSignInFailure, signInBlockedFor } from './limiter';
-import { CLIENT_ADDRESS_HEADER } from './client-address';
+import { hashPassword, needsRehash, verifyPassword } from './password';
+import { reserveSignIn, settleSignIn } from './limiter';
+import { clientAddressOf } from './client-address';
+import { bumpSessionVersion } from './session-version';
 import { recordAudit } from '../audit';
+import { config } from '../config';
 
 export class RateLimited extends CredentialsSignin {
   code = 'rate_limited';
@@ -13,10 +15,14 @@ export class BadCredentials extends CredentialsSignin {
   code = 'bad_credentials';
 }
 
-export const SESSION_MAX_AGE_S = Number(process.env.SESSION_MAX_AGE_HOURS || 8) * 3600;
+const cfg = config();
+export const SESSION_MAX_AGE_S = Math.round(cfg.SESSION_MAX_AGE_HOURS * 3600);
 
-export const oidcEnabled = !!(process.env.OIDC_ISSUER && process.env.OIDC_CLIENT_ID && process.env.OIDC_CLIENT_SECRET);
-export const oidcName = process.env.OIDC_NAME || 'Single sign-on';
+export const oidcEnabled = !!(cfg.OIDC_ISSUER && cfg.OIDC_CLIENT_ID && cfg.OIDC_CLIENT_SECRET);
+export const oidcName = cfg.OIDC_NAME;
+
+/** A NUL or other control character cannot be part of an e-mail address (and PostgreSQL refuses NUL). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 const providers: NextAuthConfig['providers'] = [
   Credentials({
@@ -27,28 +33,52 @@ const providers: NextAuthConfig['providers'] = [
         .trim()
         .toLowerCase();
       const password = String(credentials?.password ?? '');
-      const address = request.headers.get(CLIENT_ADDRESS_HEADER);
-      if (!email || !password) throw new BadCredentials();
-      if ((await signInBlockedFor(email, address)) > 0) throw new RateLimited();
-      const user = await db.user.findUnique({ where: { email } });
-      const ok = await verifyPassword(password, user?.passwordHash);
-      if (!ok || !user || !user.active) {
-        await recordSignInFailure(email, address);
+      const address = clientAddressOf(request.headers);
+      if (!email || !password || email.length > 320 || password.length > 1024 || CONTROL.test(email))
         throw new BadCredentials();
+      // The attempt counts as a failure before the password is checked, so parallel attempts cannot
+      // all pass the limit (lib/auth/limiter.ts).
+      const reservation = await reserveSignIn(email, address);
+      if (!reservation.ok) throw new RateLimited();
+      let user: Awaited<ReturnType<typeof db.user.findUnique>> = null;
+      let ok = false;
+      try {
+        user = await db.user.findUnique({ where: { email } });
+        ok = (await verifyPassword(password, user?.passwordHash)) && !!user?.active;
+      } finally {
+        await settleSignIn(reservation, email, ok);
       }
-      await clearAccountFailures(email);
+      if (!ok || !user) throw new BadCredentials();
+      const signedIn = user;
+      // Hashes made with weaker scrypt parameters are replaced now that the password is at hand.
+      const rehashed =
+        signedIn.passwordHash && needsRehash(signedIn.passwordHash) ? await hashPassword(password) : null;
       await db.$transaction(async (tx) => {
-        await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+        await tx.user.update({
+          where: { id: signedIn.id },
+          data: { lastSignInAt: new Date(), ...(rehashed ? { passwordHash: rehashed } : {}) },
+        });
         await recordAudit(
           tx,
           {
-            actor: { id: user.id, email: user.email, name: user.name, role: user.role, organizationIds: [] },
+            actor: {
+              id: signedIn.id,
+              email: signedIn.email,
+              name: signedIn.name,
+              role: signedIn.role,
+              organizationIds: [],
+            },
             clientAddress: address,
           },
-          { action: 'user.signin', targetType: 'user', targetId: user.email, summary: 'signed in with password' },
+          {
+            action: 'user.signin',
+            targetType: 'user',
+            targetId: signedIn.email,
+            summary: `signed in with password${rehashed ? ' (password hash upgraded)' : ''}`,
+          },
         );
       });
-      return { id: user.id, email: user.email, name: user.name };
+      return { id: signedIn.id, email: signedIn.email, name: signedIn.name };
     },
   }),
 ];
@@ -58,9 +88,9 @@ if (oidcEnabled) {
     id: 'oidc',
     name: oidcName,
     type: 'oidc',
-    issuer: process.env.OIDC_ISSUER,
-    clientId: process.env.OIDC_CLIENT_ID,
-    clientSecret: process.env.OIDC_CLIENT_SECRET,
+    issuer: cfg.OIDC_ISSUER,
+    clientId: cfg.OIDC_CLIENT_ID,
+    clientSecret: cfg.OIDC_CLIENT_SECRET,
     authorization: { params: { scope: 'openid email profile' } },
     checks: ['pkce', 'state'],
     // Conformant providers put scope claims (email) in the userinfo answer, not always in the ID
@@ -71,8 +101,16 @@ if (oidcEnabled) {
 
 export const authConfig: NextAuthConfig = {
   trustHost: true,
-  secret: process.env.AUTH_SECRET,
+  secret: cfg.AUTH_SECRET,
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
+  events: {
+    // Signing out ends every session of the user: cookies carry the session version, and a bumped
+    // version makes them worthless even to whoever copied one (lib/auth/session.ts).
+    async signOut(message) {
+      const token = 'token' in message ? message.token : null;
+      if (typeof token?.uid === 'string') await bumpSessionVersion(token.uid);
+    },
+  },
   pages: { signIn: '/signin', error: '/signin' },
   providers,
   logger: {
@@ -111,20 +149,29 @@ export const authConfig: NextAuthConfig = {
       return true;
     },
     async jwt({ token, user, account, profile }) {
+      let uid: string | undefined;
       if (account?.provider === 'oidc' && typeof profile?.email === 'string') {
-        const u = await db.user.findUnique({
-          where: { email: profile.email.trim().toLowerCase() },
-          select: { id: true },
-        });
-        token.uid = u?.id;
+        uid = (await db.user.findUnique({ where: { email: profile.email.trim().toLowerCase() }, select: { id: true } }))
+          ?.id;
       } else if (user?.id) {
-        token.uid = user.id;
+        uid = user.id;
+      }
+      if (uid) {
+        // At sign-in: the user id and the user's session version (bumped by sign-out and deactivation).
+        const u = await db.user.findUnique({ where: { id: uid }, select: { sessionVersion: true } });
+        token.uid = uid;
+        token.sv = u?.sessionVersion ?? 0;
       }
       return token;
     },
     async session({ session, token }) {
-      // Only the id travels in the cookie; role, organizations and "active" are read fresh per request.
-      return { ...session, userId: typeof token.uid === 'string' ? token.uid : undefined };
+      // Only the id and the session version travel in the cookie; role, organizations and "active" are
+      // read fresh per request, and the version is compared with the user's (lib/auth/session.ts).
+      return {
+        ...session,
+        userId: typeof token.uid === 'string' ? token.uid : undefined,
+        sessionVersion: typeof token.sv === 'number' ? token.sv : 0,
+      };
     },
   },
 };

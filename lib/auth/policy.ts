@@ -46,10 +46,15 @@ export const ACTIONS = [
   'cloud.read',
   'cloud.update',
   'cloud.archive',
+  // the certified endpoint (Keystone auth URL and region) runs must use to count: staff only, audited
+  'cloud.pin',
   // cloud credentials (resource: the cloud): the write-only view, setting/replacing/deleting, the connection test
   'credential.read',
   'credential.write',
   'credential.test',
+  // letting a cloud's checks reach loopback and private addresses (the address guard's per-cloud switch):
+  // an SSRF switch, so the certification body's alone
+  'credential.allow_private',
   // how the vault protects credentials (KEK provider and its warnings; resource: global)
   'vault.status',
   // users and invitations (resource: global, or the user)
@@ -148,7 +153,9 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
     case 'credential': {
       // Staff may handle any cloud's credentials; a CSP user those of its own organizations' clouds.
       if (resource.type !== 'cloud') return 'forbidden';
-      return seesOrganization(actor, resource.organizationId) ? 'allow' : 'hidden';
+      if (!seesOrganization(actor, resource.organizationId)) return 'hidden';
+      if (action === 'credential.allow_private') return isStaff(actor) ? 'allow' : 'forbidden';
+      return 'allow';
     }
     case 'vault':
       return isStaff(actor) ? 'allow' : 'forbidden';
@@ -227,6 +234,8 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
 
 /** "cloud.create" -> "create clouds", "cloud.update" -> "update this cloud", "audit.read" -> "read this audit log". */
 function describeAction(action: Action): string {
+  if (action === 'credential.allow_private')
+    return 'allow private addresses for this cloud: only certification staff may switch the address guard off';
   const [noun, verb] = action.split('.') as [string, string];
   const thing = noun === 'audit' ? 'audit log' : noun;
   return verb === 'list' || verb === 'create' ? `${verb} ${thing}s` : `${verb} this ${thing}`;

@@ -8,8 +8,9 @@ import type { RequestContext } from '../context';
 /** Who is asking in a page or server action: the signed-in user, freshly loaded, or null. */
 export async function currentContext(): Promise<RequestContext> {
   const [session, h] = await Promise.all([auth(), headers()]);
-  const userId = (session as { userId?: string } | null)?.userId;
-  const actor = userId ? await loadActor(userId) : null;
+  const s = session as { userId?: string; sessionVersion?: number } | null;
+  // A cookie issued before the user's last sign-out or deactivation carries an older version: anonymous.
+  const actor = s?.userId ? await loadActor(s.userId, { sessionVersion: s.sessionVersion ?? 0 }) : null;
   return { actor, clientAddress: clientAddressOf(h) };
 }
 

@@ -340,7 +340,7 @@ describe('redirects', () => {
     const r = await run(s);
     expect(verdicts(r.report)['scs-0116-permissions']).toBe('ABORT');
     expect(message(r.report, 'scs-0116-permissions')).toMatch(
-      /redirected GET .* to another host \(localhost\); redirects to other hosts are never followed/,
+      /redirected GET .* to another origin \(http:\/\/localhost:\d+\); only redirects to the same scheme, host and port/,
     );
     expect(other.log).toHaveLength(0);
     expectClean(s, r);

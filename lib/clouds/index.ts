@@ -57,6 +57,10 @@ export interface CloudView {
   schedule: string;
   nextRunAt: Date | null;
   organization: { id: string; slug: string; name: string };
+  /** The certified endpoint pinned by staff (lib/compliance/certified-endpoint.ts), or null. */
+  certifiedEndpoint: { authUrl: string; region: string; pinnedAt: Date | null; pinnedBy: string | null } | null;
+  /** Whether the public status page shows the messages of its results. */
+  publicRunMessages: boolean;
 }
 
 type CloudRow = Cloud & { organization: { id: string; slug: string; name: string } };
@@ -77,6 +81,11 @@ function view(c: CloudRow): CloudView {
     schedule: c.schedule,
     nextRunAt: c.nextRunAt,
     organization: c.organization,
+    certifiedEndpoint:
+      c.certifiedAuthUrl && c.certifiedRegion
+        ? { authUrl: c.certifiedAuthUrl, region: c.certifiedRegion, pinnedAt: c.pinnedAt, pinnedBy: c.pinnedByLabel }
+        : null,
+    publicRunMessages: c.publicRunMessages,
   };
 }
 
@@ -235,6 +244,23 @@ export async function setCloudArchived(ctx: RequestContext, slug: string, archiv
       targetId: c.slug,
       organizationId: c.organizationId,
       summary: `${archived ? 'archived' : 'restored'} cloud ${c.slug}`,
+    });
+    return view(c);
+  });
+}
+
+/** Staff decide whether a cloud's public status page shows its results' messages (default: no). Audited. */
+export async function setPublicRunMessages(ctx: RequestContext, slug: string, shown: boolean): Promise<CloudView> {
+  const current = await getCloud(ctx, slug);
+  authorize(ctx.actor, 'cloud.update', { type: 'cloud', organizationId: current.organization.id });
+  return db.$transaction(async (tx) => {
+    const c = await tx.cloud.update({ where: { id: current.id }, data: { publicRunMessages: shown }, include });
+    await recordAudit(tx, ctx, {
+      action: 'cloud.update',
+      targetType: 'cloud',
+      targetId: c.slug,
+      organizationId: c.organizationId,
+      summary: `${shown ? 'showed' : 'hid'} the run messages of ${c.slug} on its public status page`,
     });
     return view(c);
   });

@@ -23,9 +23,9 @@ describe('nextSteps', () => {
   it('puts a request for changes first, then failures, runs, attestations', () => {
     const s = nextSteps(
       [
-        { ...ready, slug: 'a', name: 'A', hasFinishedRun: false, manual: { verdict: 'MISSING' } },
+        { ...ready, slug: 'a', name: 'A', hasFinishedRun: false, manual: { verdict: 'MISS' } },
         { ...ready, slug: 'b', name: 'B', status: 'FAIL', reason: 'scs-0116-permissions is FAIL' },
-        { ...ready, slug: 'c', name: 'C', openAttestation: 'changes_requested', manual: { verdict: 'MISSING' } },
+        { ...ready, slug: 'c', name: 'C', openAttestation: 'changes_requested', manual: { verdict: 'MISS' } },
       ],
       now,
     );

@@ -12,7 +12,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, parseInput } from '../errors';
 import { enqueue } from '../notify/outbox';
 import { decisionsOf, latestResults, manualInput } from './data';
-import { DEFAULT_STANDARD, getStandard } from './standard';
+import { HEADLINE_PROFILE, getProfile } from './profiles';
 import { evaluate } from './verdict';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
@@ -36,7 +36,7 @@ export function certificateState(
   return now.getTime() < c.validUntil.getTime() ? 'valid' : 'expired';
 }
 
-export const grantInput = z.object({ standard: z.string().trim().default(DEFAULT_STANDARD) });
+export const grantInput = z.object({ standard: z.string().trim().default(HEADLINE_PROFILE) });
 export const revokeInput = z.object({
   reason: z
     .string()
@@ -50,10 +50,15 @@ export async function grantCertificate(ctx: RequestContext, slug: string, input:
   const cloud = await db.cloud.findUnique({ where: { slug } });
   authorize(ctx.actor, 'certificate.grant', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
   if (!cloud) throw new NotFoundError('Cloud');
-  const standard = getStandard(standardId);
+  const at = clockNow();
+  const standard = getProfile(standardId, at);
   if (!standard || !standard.certifiable) throw new ConflictError(`No certificate can be granted for ${standardId}.`);
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived.');
-  const at = clockNow();
+  // A certificate names the cloud by its certified endpoint: without a pin, any Keystone would do.
+  if (!cloud.certifiedAuthUrl || !cloud.certifiedRegion)
+    throw new ConflictError(
+      `Pin the certified endpoint of ${cloud.name} (Keystone auth URL and region, on its edit page) before granting a certificate: only runs against it count.`,
+    );
   const [latest, decisions] = await Promise.all([latestResults([cloud.id]), decisionsOf([cloud.id])]);
   const ev = evaluate(standard, latest.get(cloud.id) ?? {}, manualInput(decisions.get(cloud.id) ?? [], at), at);
   if (ev.status !== 'PASS')
@@ -62,7 +67,7 @@ export async function grantCertificate(ctx: RequestContext, slug: string, input:
     );
   return db.$transaction(async (tx) => {
     // One valid certificate per cloud and version; serialize grants of the same cloud.
-    await tx.$queryRawUnsafe('SELECT id FROM "Cloud" WHERE id = $1::uuid FOR UPDATE', cloud.id);
+    await tx.$queryRaw`SELECT id FROM "Cloud" WHERE id = ${cloud.id}::uuid FOR UPDATE`;
     const current = await tx.certificate.findFirst({
       where: { cloudId: cloud.id, standard: standard.id, revokedAt: null, validUntil: { gt: at } },
     });

@@ -6,21 +6,24 @@
 // - attestation decisions per cloud -> the manual result (lib/attestations/result.ts);
 // - certificates per cloud;
 // - history: one GROUP BY day per testcase over the same index.
+// Only results of runs that count (certified-endpoint.ts: the run's endpoint is the cloud's pin, or
+// the cloud has none) reach a verdict; the others are kept and shown on their run, nowhere else.
 
 import { db } from '../db';
+import { countedSql } from './certified-endpoint';
 import { manualVerdict, type DecisionRow } from '../attestations/result';
 import type { AutomatedInput, ManualInput, ResultVerdict } from './verdict';
-import { VERDICT_TESTCASES } from './standard';
+import { INFORMATIONAL_TESTCASES, VERDICT_TESTCASES } from './profiles';
+
+/** Every testcase a profile shows: the official ones, then the informational km-* checks. */
+export const SHOWN_TESTCASES = [...VERDICT_TESTCASES, ...INFORMATIONAL_TESTCASES];
 
 export type LatestResults = Map<string, Record<string, AutomatedInput & { runId: string }>>;
 
-export async function latestResults(
-  cloudIds: string[],
-  testcases: string[] = VERDICT_TESTCASES,
-): Promise<LatestResults> {
+export async function latestResults(cloudIds: string[], testcases: string[] = SHOWN_TESTCASES): Promise<LatestResults> {
   const out: LatestResults = new Map(cloudIds.map((id) => [id, {}]));
   if (cloudIds.length === 0) return out;
-  const rows = await db.$queryRawUnsafe<
+  const rows = await db.$queryRaw<
     Array<{
       cloudId: string;
       testcase: string;
@@ -29,17 +32,13 @@ export async function latestResults(
       message: string;
       runId: string;
     }>
-  >(
-    `SELECT c.id AS "cloudId", t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message, r."runId"
-       FROM unnest($1::uuid[]) AS c(id)
-      CROSS JOIN unnest($2::text[]) AS t(testcase)
+  >`SELECT c.id AS "cloudId", t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message, r."runId"
+       FROM unnest(${cloudIds}::uuid[]) AS u(id) JOIN "Cloud" c ON c.id = u.id
+      CROSS JOIN unnest(${testcases}::text[]) AS t(testcase)
       JOIN LATERAL (
-        SELECT verdict, "checkedAt", message, "runId" FROM "RunResult" x
-         WHERE x."cloudId" = c.id AND x.testcase = t.testcase
-         ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`,
-    cloudIds,
-    testcases,
-  );
+        SELECT x.verdict, x."checkedAt", x.message, x."runId" FROM "RunResult" x JOIN "Run" run ON run.id = x."runId"
+         WHERE x."cloudId" = c.id AND x.testcase = t.testcase AND ${countedSql('run', 'c')}
+         ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`;
   for (const r of rows)
     out.get(r.cloudId)![r.testcase] = {
       verdict: r.verdict,
@@ -124,12 +123,11 @@ export interface LastRun {
 
 export async function lastRuns(cloudIds: string[]): Promise<Map<string, LastRun>> {
   if (cloudIds.length === 0) return new Map();
-  const rows = await db.$queryRawUnsafe<Array<LastRun & { cloudId: string }>>(
-    `SELECT c.id AS "cloudId", r.id, r.status::text AS status, r."queuedAt", r."finishedAt"
-       FROM unnest($1::uuid[]) AS c(id)
-       JOIN LATERAL (SELECT id, status, "queuedAt", "finishedAt" FROM "Run" x WHERE x."cloudId" = c.id ORDER BY x."queuedAt" DESC LIMIT 1) r ON true`,
-    cloudIds,
-  );
+  const rows = await db.$queryRaw<Array<LastRun & { cloudId: string }>>`
+    SELECT c.id AS "cloudId", r.id, r.status::text AS status, r."queuedAt", r."finishedAt"
+      FROM unnest(${cloudIds}::uuid[]) AS c(id)
+      JOIN LATERAL (SELECT id, status, "queuedAt", "finishedAt" FROM "Run" x WHERE x."cloudId" = c.id
+                     ORDER BY x."queuedAt" DESC LIMIT 1) r ON true`;
   return new Map(rows.map((r) => [r.cloudId, r]));
 }
 
@@ -153,34 +151,18 @@ export async function dailyAggregates(
   from: Date,
   to: Date,
 ): Promise<DayAggregate[]> {
-  const rows = await db.$queryRawUnsafe<
-    Array<{
-      testcase: string;
-      day: string;
-      pass: number;
-      fail: number;
-      abort: number;
-      last: ResultVerdict;
-      lastAt: Date;
-      lastMessage: string;
-    }>
-  >(
-    `SELECT testcase, to_char(("checkedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day,
-            count(*) FILTER (WHERE verdict = 'PASS')::int AS pass,
-            count(*) FILTER (WHERE verdict = 'FAIL')::int AS fail,
-            count(*) FILTER (WHERE verdict = 'ABORT')::int AS abort,
-            (array_agg(verdict::text ORDER BY "checkedAt" DESC))[1] AS last,
-            max("checkedAt") AS "lastAt",
-            (array_agg(message ORDER BY "checkedAt" DESC))[1] AS "lastMessage"
-       FROM "RunResult"
-      WHERE "cloudId" = $1::uuid AND testcase = ANY($2::text[]) AND "checkedAt" >= $3 AND "checkedAt" < $4
-      GROUP BY 1, 2 ORDER BY 1, 2`,
-    cloudId,
-    testcases,
-    from,
-    to,
-  );
-  return rows;
+  return db.$queryRaw<DayAggregate[]>`
+    SELECT x.testcase, to_char((x."checkedAt" AT TIME ZONE 'UTC')::date, 'YYYY-MM-DD') AS day,
+            count(*) FILTER (WHERE x.verdict = 'PASS')::int AS pass,
+            count(*) FILTER (WHERE x.verdict = 'FAIL')::int AS fail,
+            count(*) FILTER (WHERE x.verdict = 'ABORT')::int AS abort,
+            (array_agg(x.verdict::text ORDER BY x."checkedAt" DESC))[1] AS last,
+            max(x."checkedAt") AS "lastAt",
+            (array_agg(x.message ORDER BY x."checkedAt" DESC))[1] AS "lastMessage"
+       FROM "RunResult" x JOIN "Run" run ON run.id = x."runId" JOIN "Cloud" c ON c.id = x."cloudId"
+      WHERE x."cloudId" = ${cloudId}::uuid AND x.testcase = ANY(${testcases}::text[])
+        AND x."checkedAt" >= ${from} AND x."checkedAt" < ${to} AND ${countedSql('run', 'c')}
+      GROUP BY 1, 2 ORDER BY 1, 2`;
 }
 
 /** The last result of each testcase before `before` (carries validity into the first days of a period). */
@@ -189,16 +171,15 @@ export async function resultsBefore(
   testcases: string[],
   before: Date,
 ): Promise<Record<string, AutomatedInput>> {
-  const rows = await db.$queryRawUnsafe<
+  const rows = await db.$queryRaw<
     Array<{ testcase: string; verdict: ResultVerdict; checkedAt: Date; message: string }>
-  >(
-    `SELECT t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message FROM unnest($2::text[]) AS t(testcase)
-       JOIN LATERAL (SELECT verdict, "checkedAt", message FROM "RunResult" x WHERE x."cloudId" = $1::uuid AND x.testcase = t.testcase AND x."checkedAt" < $3
-                      ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`,
-    cloudId,
-    testcases,
-    before,
-  );
+  >`
+    SELECT t.testcase, r.verdict::text AS verdict, r."checkedAt", r.message FROM unnest(${testcases}::text[]) AS t(testcase)
+      JOIN LATERAL (SELECT x.verdict, x."checkedAt", x.message FROM "RunResult" x
+                      JOIN "Run" run ON run.id = x."runId" JOIN "Cloud" c ON c.id = x."cloudId"
+                     WHERE x."cloudId" = ${cloudId}::uuid AND x.testcase = t.testcase AND x."checkedAt" < ${before}
+                       AND ${countedSql('run', 'c')}
+                     ORDER BY x."checkedAt" DESC LIMIT 1) r ON true`;
   return Object.fromEntries(
     rows.map((r) => [r.testcase, { verdict: r.verdict, checkedAt: r.checkedAt, message: r.message }]),
   );

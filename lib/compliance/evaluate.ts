@@ -15,8 +15,15 @@ import {
   type CertificateRow,
   type LastRun,
 } from './data';
-import { DEFAULT_STANDARD } from './standard';
-import { evaluateAll, type ComplianceStatus, type Evaluation, type ManualInput } from './verdict';
+import { HEADLINE_PROFILE } from './profiles';
+import {
+  evaluateAll,
+  officialVerdict,
+  type Evaluation,
+  type ManualInput,
+  type OfficialVerdict,
+  type Status,
+} from './verdict';
 
 export interface CloudCompliance {
   cloud: {
@@ -26,11 +33,16 @@ export interface CloudCompliance {
     public: boolean;
     archived: boolean;
     region: string;
+    /** Whether the public pages show its results' messages (staff decide). */
+    publicRunMessages: boolean;
     organization: { id: string; slug: string; name: string };
   };
+  /** Every profile: the official versions of the day, then ours (profiles.ts). */
   evaluations: Evaluation[];
-  /** The status of the certifiable version (scs-0116 v1). */
-  status: ComplianceStatus;
+  /** The headline: the status of this dashboard's full profile scs-0116-v1, the basis of certificates. */
+  status: Status;
+  /** The official SCS verdict beside it (null: no official version of the day includes the key manager). */
+  official: OfficialVerdict | null;
   manual: ManualInput;
   openAttestation: string | null;
   certificate: { state: CertificateState; current: CertificateRow | null; all: CertificateRow[] };
@@ -46,6 +58,7 @@ export type CloudRow = {
   public: boolean;
   archivedAt: Date | null;
   region: string;
+  publicRunMessages: boolean;
   schedule: string;
   nextRunAt: Date | null;
   organization: { id: string; slug: string; name: string };
@@ -58,6 +71,7 @@ export const cloudSelect = {
   public: true,
   archivedAt: true,
   region: true,
+  publicRunMessages: true,
   schedule: true,
   nextRunAt: true,
   organization: { select: { id: true, slug: true, name: true } },
@@ -72,6 +86,7 @@ export function cloudPart(c: CloudRow): Pick<CloudCompliance, 'cloud' | 'schedul
       public: c.public,
       archived: !!c.archivedAt,
       region: c.region,
+      publicRunMessages: c.publicRunMessages,
       organization: c.organization,
     },
     schedule: c.schedule,
@@ -96,13 +111,14 @@ export async function evaluateCloudsWithInputs(
     const manual = manualInput(decisions.get(c.id) ?? [], at);
     const evaluations = evaluateAll(latest.get(c.id) ?? {}, manual, at);
     const all = certs.get(c.id) ?? [];
-    const current = all.find((x) => x.standard === DEFAULT_STANDARD) ?? null;
+    const current = all.find((x) => x.standard === HEADLINE_PROFILE) ?? null;
     return {
       decisions: decisions.get(c.id) ?? [],
       compliance: {
         ...cloudPart(c),
         evaluations,
-        status: evaluations.find((e) => e.standard === DEFAULT_STANDARD)!.status,
+        status: evaluations.find((e) => e.standard === HEADLINE_PROFILE)!.status,
+        official: officialVerdict(evaluations),
         manual,
         openAttestation: open.get(c.id) ?? null,
         certificate: { state: certificateState(current ?? undefined, at), current, all },

@@ -7,8 +7,11 @@ import { now as clockNow } from '../clock';
 import type { RequestContext } from '../context';
 import { complianceOverview, statusOf, type CloudCompliance, type OverviewRequest } from './index';
 import type { History } from './history';
+import type { Status } from './verdict';
 import { LOOK } from './presentation';
 import { STATUSES } from './index';
+import { OFFICIAL_PREFIX } from './profiles';
+import { markdownText } from '../markdown';
 
 function csvCell(v: unknown): string {
   let s = v === null || v === undefined ? '' : v instanceof Date ? v.toISOString() : String(v);
@@ -26,6 +29,8 @@ const HEAD = [
   'organization',
   'public',
   'status_v1',
+  'status_official',
+  'official_version',
   'status_draft',
   'reasons',
   'warnings',
@@ -46,6 +51,8 @@ function row(c: CloudCompliance): unknown[] {
     c.cloud.organization.name,
     c.cloud.public,
     v1.status,
+    c.official?.status ?? null,
+    c.official?.version ?? null,
     statusOf(c, 'scs-0116-draft').status,
     v1.reasons.join('; '),
     v1.warnings.join('; '),
@@ -73,13 +80,13 @@ export async function overviewExport(
       filename: `compliance-${day}.csv`,
     };
   if (format === 'markdown') {
-    const md = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    const md = markdownText;
     const lines = [
-      '| Name | Organization | scs-0116 v1 | Draft | Attestation | Certificate |',
-      '|---|---|---|---|---|---|',
+      '| Name | Organization | scs-0116 v1 | SCS official | Draft | Attestation | Certificate |',
+      '|---|---|---|---|---|---|---|',
       ...page.items.map(
         (c) =>
-          `| [${md(c.cloud.name)}](/clouds/${c.cloud.slug}) | ${md(c.cloud.organization.name)} | ${LOOK[c.status].label} | ${LOOK[statusOf(c, 'scs-0116-draft').status].label} | ${c.manual.verdict}${c.manual.verdict === 'PASS' && c.manual.expiresAt ? ` until ${c.manual.expiresAt.toISOString().slice(0, 10)}` : ''} | ${c.certificate.state}${c.certificate.current ? ` until ${c.certificate.current.validUntil.toISOString().slice(0, 10)}` : ''} |`,
+          `| [${md(c.cloud.name)}](/clouds/${c.cloud.slug}) | ${md(c.cloud.organization.name)} | ${LOOK[c.status].label} | ${c.official ? `${LOOK[c.official.status].label} (${c.official.version.replace(OFFICIAL_PREFIX, '')})` : '—'} | ${LOOK[statusOf(c, 'scs-0116-draft').status].label} | ${c.manual.verdict}${c.manual.verdict === 'PASS' && c.manual.expiresAt ? ` until ${c.manual.expiresAt.toISOString().slice(0, 10)}` : ''} | ${c.certificate.state}${c.certificate.current ? ` until ${c.certificate.current.validUntil.toISOString().slice(0, 10)}` : ''} |`,
       ),
       '',
       `Legend: ${STATUSES.map((s) => `${LOOK[s].label} = ${LOOK[s].meaning}`).join('; ')}. Generated ${clockNow().toISOString()}.`,
@@ -131,11 +138,18 @@ export function historyJson(slug: string, h: History) {
       requirement: s.requirement,
       days: s.cells.map((c) => ({ day: c.day, verdict: c.verdict, results: c.runs, carried: c.carried })),
     })),
-    compliance: h.compliance.map((c) => ({ standard: c.standard, share: c.share, days: c.days })),
+    since: h.since,
+    compliance: h.compliance.map((c) => ({
+      standard: c.standard,
+      share: c.share,
+      daysWithData: c.daysWithData,
+      days: c.days,
+    })),
   };
 }
 
-const STATUS_VALUE: Record<string, number> = { PASS: 1, INCONCLUSIVE: 0, MISSING: -2, FAIL: -1 };
+/** Upstream's canonical numbers (1 PASS, 0 ABORT, -1 FAIL), and -2 for a missing result (upstream: None). */
+const STATUS_VALUE: Record<Status, number> = { PASS: 1, DNF: 0, FAIL: -1, MISS: -2 };
 
 function label(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -147,20 +161,20 @@ export async function prometheusMetrics(ctx: RequestContext): Promise<string> {
   const at = clockNow();
   const page = await complianceOverview(ctx, {}, { all: true });
   const [queue, runs] = await Promise.all([
-    db.$queryRawUnsafe<Array<{ status: string; n: number }>>(
-      `SELECT status::text AS status, count(*)::int AS n FROM "Run" WHERE status IN ('queued', 'running') GROUP BY 1`,
-    ),
-    db.$queryRawUnsafe<Array<{ cloudId: string; duration: number | null; lastOk: Date | null }>>(
-      `SELECT c.id AS "cloudId",
-              (SELECT EXTRACT(EPOCH FROM (r."finishedAt" - r."startedAt"))::float FROM "Run" r WHERE r."cloudId" = c.id AND r.status = 'finished' AND r."startedAt" IS NOT NULL ORDER BY r."queuedAt" DESC LIMIT 1) AS duration,
-              (SELECT max(r."finishedAt") FROM "Run" r WHERE r."cloudId" = c.id AND r.status = 'finished') AS "lastOk"
-         FROM "Cloud" c WHERE c."archivedAt" IS NULL`,
-    ),
+    db.$queryRaw<Array<{ status: string; n: number }>>`
+      SELECT status::text AS status, count(*)::int AS n FROM "Run" WHERE status IN ('queued', 'running') GROUP BY 1`,
+    db.$queryRaw<Array<{ cloudId: string; duration: number | null; lastOk: Date | null }>>`
+      SELECT c.id AS "cloudId",
+             (SELECT EXTRACT(EPOCH FROM (r."finishedAt" - r."startedAt"))::float FROM "Run" r
+               WHERE r."cloudId" = c.id AND r.status = 'finished' AND r."startedAt" IS NOT NULL
+               ORDER BY r."queuedAt" DESC LIMIT 1) AS duration,
+             (SELECT max(r."finishedAt") FROM "Run" r WHERE r."cloudId" = c.id AND r.status = 'finished') AS "lastOk"
+        FROM "Cloud" c WHERE c."archivedAt" IS NULL`,
   ]);
   const byId = new Map(runs.map((r) => [r.cloudId, r]));
   const out: string[] = [];
   out.push(
-    '# HELP scs_km_cloud_status Compliance status per cloud and standard version (1 PASS, 0 inconclusive, -1 FAIL, -2 MISSING).',
+    '# HELP scs_km_cloud_status Status per cloud and profile: the official SCS versions of the day, scs-0116-v1 and the draft (1 PASS, 0 DNF, -1 FAIL, -2 MISS).',
     '# TYPE scs_km_cloud_status gauge',
   );
   for (const c of page.items)

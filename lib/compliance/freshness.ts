@@ -7,9 +7,23 @@
  * the previous code is recomputed after the deploy; tests/unit/snapshot-format.test.ts fails until
  * you do (it fingerprints the code that decides).
  */
-export const SNAPSHOT_FORMAT = 1;
+export const SNAPSHOT_FORMAT = 2;
 
-/** SQL: the snapshot `s` must be recomputed before it can be read at `now` (an SQL timestamp expression). */
+type Tag<T> = (strings: TemplateStringsArray, ...values: unknown[]) => T;
+
+/**
+ * SQL: the snapshot `s` must be recomputed before it can be read at `now`. Written once for both
+ * callers: lib/compliance passes Prisma.sql (values become parameters), the front process a plain
+ * tag (`now` is then its own placeholder expression, e.g. `($2::timestamptz AT TIME ZONE 'UTC')`).
+ */
+export function staleCondition<T>(tag: Tag<T>, now: unknown): T {
+  return tag`(s."cloudId" IS NULL OR s.format <> ${SNAPSHOT_FORMAT} OR s."computedVersion" <> s.version OR s."computedAt" > ${now} OR s."staleAt" <= ${now})`;
+}
+
+/** The plain-text form of staleCondition, for a query string with numbered placeholders. */
 export function staleSql(now: string): string {
-  return `(s."cloudId" IS NULL OR s.format <> ${SNAPSHOT_FORMAT} OR s."computedVersion" <> s.version OR s."computedAt" > ${now} OR s."staleAt" <= ${now})`;
+  return staleCondition(
+    (strings, ...values) => strings.reduce((out, s, i) => out + s + (i < values.length ? String(values[i]) : ''), ''),
+    now,
+  );
 }

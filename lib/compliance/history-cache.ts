@@ -39,10 +39,8 @@ export async function cachedHistory(
   at: Date,
   compute: () => Promise<History>,
 ): Promise<History> {
-  const [meta] = await db.$queryRawUnsafe<Meta[]>(
-    `SELECT version, "computedVersion", "computedAt", "staleAt" FROM "ComplianceSnapshot" WHERE "cloudId" = $1::uuid`,
-    cloudId,
-  );
+  const [meta] = await db.$queryRaw<Meta[]>`
+    SELECT version, "computedVersion", "computedAt", "staleAt" FROM "ComplianceSnapshot" WHERE "cloudId" = ${cloudId}::uuid`;
   const key = historyKey(cloudId, period, at, meta);
   const hit = key ? entries.get(key) : undefined;
   if (hit) {

@@ -5,9 +5,9 @@
 
 import { html, type Html } from '../html';
 import type { History, Segment } from './history';
-import { look, spoken } from './presentation';
+import { look, NO_DATA, spoken } from './presentation';
 
-const LEGEND = ['PASS', 'INCONCLUSIVE', 'MISSING', 'FAIL'] as const;
+const LEGEND = ['PASS', 'DNF', 'MISS', 'FAIL', 'ABORT', NO_DATA] as const;
 
 export function legendHtml(): Html {
   return html`<ul class="hs-legend" aria-label="Legend">${LEGEND.map((s) => html`<li><span class="hs-swatch" style="background:${look(s).fill}" aria-hidden="true"></span><strong>${look(s).label}</strong> ${look(s).meaning}</li>`)}</ul>`;
@@ -25,6 +25,7 @@ function range(from: string, to: string, days: number): string {
  * notes: each day's note by day; a block shows the note of its first day.
  */
 function row(label: string, sub: string, segments: Segment[], notes?: Map<string, string>): Html {
+  // A day without data is drawn in the neutral "no data" colour and said as such.
   const total = segments.reduce((n, s) => n + s.days, 0);
   let before = 0;
   const blocks = segments.map((s) => {
@@ -38,12 +39,23 @@ function row(label: string, sub: string, segments: Segment[], notes?: Map<string
   return html`<div class="hs-row"><div class="hs-label"><span class="hs-id">${label}</span><span class="hs-sub">${sub}</span></div><div class="hs-strip" role="list" aria-label="History of ${label}" data-days="${total}">${blocks}</div></div>`;
 }
 
+/** "41 of 41 days with data PASS": days without data are not counted. */
+export function shareText(pass: number, withData: number): string {
+  return withData === 0
+    ? 'no data in this period'
+    : `${pass} of ${withData} day${withData === 1 ? '' : 's'} with data PASS`;
+}
+
+export function requirementText(requirement: string, kind: string): string {
+  return kind === 'manual' ? `${requirement} (manual)` : requirement;
+}
+
 /** The strips of a cloud's history: compliance per version, then one per testcase, then the legend. */
 export function historyStripsHtml(history: History, testId?: string): Html {
   return html`<div class="hs"${testId ? html` data-testid="${testId}"` : ''}>
 <p class="hs-note">${history.from} to ${history.to}, one cell per day (UTC). Tab through the strips: each stop is a stretch of days with the same verdict; per-day details are in the CSV and JSON export.</p>
-${history.compliance.map((c) => row(c.name, `compliance: ${c.share.PASS} of ${c.days.length} days PASS`, c.segments))}
-${history.strips.map((s) => row(s.testcase, s.requirement, s.segments, new Map(s.cells.map((c) => [c.day, c.note]))))}
+${history.compliance.map((c) => row(c.name, shareText(c.share.PASS, c.daysWithData), c.segments))}
+${history.strips.map((s) => row(s.testcase, requirementText(s.requirement, s.kind), s.segments, new Map(s.cells.map((c) => [c.day, c.note]))))}
 ${legendHtml()}
 </div>`;
 }

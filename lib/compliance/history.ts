@@ -1,19 +1,31 @@
-// History as pictures: one cell per UTC day and testcase, and the compliance of a version per day.
+// History as pictures: one cell per UTC day and testcase, and each profile's status per day.
 // A day's cell shows the worst verdict of the results checked that day (a FAIL at noon is not hidden
 // by a PASS at two); a day without results carries the latest earlier result while it is valid at the
-// end of that day, else MISSING. The manual testcase's cell is its verdict at the end of the day.
+// end of that day, else MISS. The manual testcase's cell is its verdict at the end of the day.
+// Honest about what is not known: a day before the cloud existed has no status, and a testcase's
+// days before its first result have no verdict (null: "no data", not counted in shares). A profile's
+// status on a day it existed is decided from that day's cells by the same rules as now (a testcase
+// without data counts as MISS there), with the official versions the timeline named that day.
 // Consecutive days with the same verdict form a segment: the keyboard stops once per segment.
 
 import type { DecisionRow } from '../attestations/result';
 import { manualVerdict } from '../attestations/result';
 import type { DayAggregate } from './data';
-import { STANDARDS, type StandardVersion, type TestcaseSpec } from './standard';
+import {
+  dashboardProfiles,
+  DRAFT_PROFILE,
+  HEADLINE_PROFILE,
+  officialProfiles,
+  type Profile,
+  type TestcaseSpec,
+} from './profiles';
 import {
   decide,
   isValidAt,
+  officialVerdict,
+  STATUSES,
   type AutomatedInput,
-  type ComplianceStatus,
-  type TestcaseState,
+  type Status,
   type TestcaseVerdict,
 } from './verdict';
 
@@ -21,8 +33,9 @@ const DAY = 86_400_000;
 
 export interface DayCell {
   day: string;
-  verdict: TestcaseVerdict;
-  /** Results checked that day; 0 when carried or missing. */
+  /** null: no data (before the cloud existed, or before the testcase's first result). */
+  verdict: TestcaseVerdict | null;
+  /** Results checked that day; 0 when carried, missing or without data. */
   runs: number;
   counts?: { pass: number; fail: number; abort: number };
   carried: boolean;
@@ -33,39 +46,52 @@ export interface Segment<V extends string = string> {
   from: string;
   to: string;
   days: number;
-  verdict: V;
+  /** null: no data. */
+  verdict: V | null;
 }
 
 export interface Strip {
   testcase: string;
   title: string;
   requirement: TestcaseSpec['requirement'];
+  kind: TestcaseSpec['kind'];
   cells: DayCell[];
   segments: Segment[];
 }
 
 export interface ComplianceDay {
   day: string;
-  status: ComplianceStatus;
+  /** null: the cloud did not exist yet. */
+  status: Status | null;
+  /** The official row: the version whose result it is. */
+  version?: string;
+}
+
+export interface ComplianceRow {
+  /** `scs-0116-v1`, `scs-compatible-iaas` (the official verdict over that day's versions), `scs-0116-draft`. */
+  standard: string;
+  name: string;
+  days: ComplianceDay[];
+  segments: Segment<Status>[];
+  /** Days per status, counting only days with data. */
+  share: Record<Status, number>;
+  daysWithData: number;
 }
 
 export interface History {
   from: string;
   to: string;
   days: string[];
+  /** The first day with data: the cloud's creation, or an earlier first result (null: none in the period). */
+  since: string | null;
   strips: Strip[];
-  compliance: Array<{
-    standard: string;
-    name: string;
-    days: ComplianceDay[];
-    segments: Segment<ComplianceStatus>[];
-    share: Record<ComplianceStatus, number>;
-  }>;
+  compliance: ComplianceRow[];
 }
 
 export const PERIODS = { '30d': 30, '90d': 90, '6m': 183, '12m': 365, '18m': 548 } as const;
 export type Period = keyof typeof PERIODS;
 export const DEFAULT_PERIOD: Period = '18m';
+export const OFFICIAL_ROW = 'scs-compatible-iaas';
 
 export function parsePeriod(v: string | undefined | null): Period {
   return v && v in PERIODS ? (v as Period) : DEFAULT_PERIOD;
@@ -74,6 +100,7 @@ export function parsePeriod(v: string | undefined | null): Period {
 function startOfDay(d: Date): Date {
   return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
 }
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The UTC days of a period ending today (inclusive), oldest first. */
 export function periodDays(now: Date, period: Period): { from: Date; to: Date; days: string[] } {
@@ -84,7 +111,7 @@ export function periodDays(now: Date, period: Period): { from: Date; to: Date; d
   return { from, to: new Date(end.getTime() + DAY), days };
 }
 
-export function segmentsOf<V extends string>(items: Array<{ day: string; verdict: V }>): Segment<V>[] {
+export function segmentsOf<V extends string>(items: Array<{ day: string; verdict: V | null }>): Segment<V>[] {
   const out: Segment<V>[] = [];
   for (const it of items) {
     const last = out[out.length - 1];
@@ -94,6 +121,20 @@ export function segmentsOf<V extends string>(items: Array<{ day: string; verdict
     } else out.push({ from: it.day, to: it.day, days: 1, verdict: it.verdict });
   }
   return out;
+}
+
+const endOf = (day: string, now: Date) =>
+  new Date(Math.min(new Date(`${day}T00:00:00Z`).getTime() + DAY - 1, now.getTime()));
+
+function stripOf(spec: TestcaseSpec, cells: DayCell[]): Strip {
+  return {
+    testcase: spec.id,
+    title: spec.title,
+    requirement: spec.requirement,
+    kind: spec.kind,
+    cells,
+    segments: segmentsOf(cells),
+  };
 }
 
 export function automatedStrip(
@@ -107,8 +148,6 @@ export function automatedStrip(
   let carried: AutomatedInput | undefined = before;
   const cells: DayCell[] = [];
   for (const day of days) {
-    const start = new Date(`${day}T00:00:00Z`);
-    const endOfDay = new Date(Math.min(start.getTime() + DAY - 1, now.getTime()));
     const a = byDay.get(day);
     if (a) {
       const worst =
@@ -123,94 +162,127 @@ export function automatedStrip(
         note: `${runs} result${runs === 1 ? '' : 's'}: ${a.pass} PASS, ${a.fail} FAIL, ${a.abort} ABORT${a.lastMessage ? ` — last: ${a.lastMessage}` : ''}`,
       });
       carried = { verdict: a.last, checkedAt: new Date(a.lastAt), message: a.lastMessage };
-    } else if (carried && isValidAt(carried.checkedAt, spec.lifetime, endOfDay)) {
+    } else if (!carried) {
+      cells.push({ day, verdict: null, runs: 0, carried: false, note: 'no data: before the first result' });
+    } else if (isValidAt(carried.checkedAt, spec.lifetime, endOf(day, now))) {
       cells.push({
         day,
         verdict: carried.verdict,
         runs: 0,
         carried: true,
-        note: `no run; the result of ${carried.checkedAt.toISOString().slice(0, 10)} is still valid`,
+        note: `no run; the result of ${dayOf(carried.checkedAt)} is still valid`,
       });
     } else {
-      cells.push({
-        day,
-        verdict: 'MISSING',
-        runs: 0,
-        carried: false,
-        note: carried ? 'no valid result (expired)' : 'no result',
-      });
+      cells.push({ day, verdict: 'MISS', runs: 0, carried: false, note: 'no valid result (expired)' });
     }
   }
-  return { testcase: spec.id, title: spec.title, requirement: spec.requirement, cells, segments: segmentsOf(cells) };
+  return stripOf(spec, cells);
 }
 
 export function manualStrip(spec: TestcaseSpec, days: string[], decisions: DecisionRow[], now: Date): Strip {
+  const first = decisions.reduce<number | null>(
+    (m, d) => (m === null || d.decidedAt.getTime() < m ? d.decidedAt.getTime() : m),
+    null,
+  );
   const cells: DayCell[] = days.map((day) => {
-    const endOfDay = new Date(Math.min(new Date(`${day}T00:00:00Z`).getTime() + DAY - 1, now.getTime()));
-    const m = manualVerdict(decisions, endOfDay);
+    const end = endOf(day, now);
+    if (first === null || first > end.getTime())
+      return { day, verdict: null, runs: 0, carried: false, note: 'no data: before the first decision' };
+    const m = manualVerdict(decisions, end);
     return { day, verdict: m.verdict, runs: 0, carried: false, note: m.reason };
   });
-  return { testcase: spec.id, title: spec.title, requirement: spec.requirement, cells, segments: segmentsOf(cells) };
+  return stripOf(spec, cells);
 }
 
-/** A version's status per day, from the strips' cells (informational testcases do not count). */
-export function complianceDays(standard: StandardVersion, strips: Strip[], days: string[]): ComplianceDay[] {
-  const byId = new Map(strips.map((s) => [s.testcase, s]));
-  return days.map((day, i) => {
-    const states: TestcaseState[] = standard.testcases
+/** A profile's status on day i from the strips' cells (no data counts as MISS on a day the cloud existed). */
+function statusOn(profile: Profile, byId: Map<string, Strip>, i: number): Status {
+  return decide(
+    profile.testcases
       .filter((t) => t.requirement !== 'informational')
-      .map((t) => {
-        const cell = byId.get(t.id)?.cells[i];
-        return {
-          id: t.id,
-          title: t.title,
-          requirement: t.requirement,
-          verdict: cell?.verdict ?? 'MISSING',
-          checkedAt: null,
-          expiresAt: null,
-          expired: false,
-          message: '',
-        };
-      });
-    return { day, status: decide(standard, states).status };
-  });
+      .map((t) => ({
+        id: t.id,
+        requirement: t.requirement,
+        verdict: byId.get(t.id)?.cells[i]?.verdict ?? 'MISS',
+        message: '',
+      })),
+  ).status;
 }
 
+function row(standard: string, name: string, days: ComplianceDay[]): ComplianceRow {
+  const share = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<Status, number>;
+  let daysWithData = 0;
+  for (const d of days)
+    if (d.status) {
+      share[d.status]++;
+      daysWithData++;
+    }
+  return {
+    standard,
+    name,
+    days,
+    segments: segmentsOf(days.map((d) => ({ day: d.day, verdict: d.status }))),
+    share,
+    daysWithData,
+  };
+}
+
+/**
+ * The history of one cloud. `createdAt`: when the cloud was registered; a result or decision before
+ * that (imported history) moves the first day with data earlier.
+ */
 export function buildHistory(
   now: Date,
   period: Period,
   aggregates: DayAggregate[],
   before: Record<string, AutomatedInput>,
   decisions: DecisionRow[],
-  standards: readonly StandardVersion[] = STANDARDS,
+  createdAt: Date,
 ): History {
   const { from, to, days } = periodDays(now, period);
+  const headline = dashboardProfiles().find((p) => p.id === HEADLINE_PROFILE)!;
+  const draft = dashboardProfiles().find((p) => p.id === DRAFT_PROFILE)!;
   const specs = new Map<string, TestcaseSpec>();
-  for (const s of standards)
-    for (const t of s.testcases) if (t.requirement !== 'informational' && !specs.has(t.id)) specs.set(t.id, t);
-  // Requirements as the first (certifiable) version states them.
+  for (const p of [headline, ...officialProfiles(now), draft])
+    for (const t of p.testcases) if (t.requirement !== 'informational' && !specs.has(t.id)) specs.set(t.id, t);
   const strips = [...specs.values()].map((spec) =>
     spec.kind === 'manual'
       ? manualStrip(spec, days, decisions, now)
       : automatedStrip(spec, days, aggregates, before[spec.id], now),
   );
-  const compliance = standards.map((s) => {
-    const cd = complianceDays(s, strips, days);
-    const share = { PASS: 0, FAIL: 0, MISSING: 0, INCONCLUSIVE: 0 } as Record<ComplianceStatus, number>;
-    for (const d of cd) share[d.status]++;
-    return {
-      standard: s.id,
-      name: s.short,
-      days: cd,
-      segments: segmentsOf(cd.map((d) => ({ day: d.day, verdict: d.status }))),
-      share,
-    };
-  });
+  // The first day with data: the cloud's creation, or anything recorded earlier.
+  let since = dayOf(createdAt);
+  if (Object.keys(before).length > 0) since = days[0] < since ? days[0] : since;
+  for (const a of aggregates) if (a.day < since) since = a.day;
+  for (const d of decisions) if (dayOf(d.decidedAt) < since) since = dayOf(d.decidedAt);
+  const byId = new Map(strips.map((s) => [s.testcase, s]));
+  const existed = days.map((day) => day >= since);
+  const ours = (p: Profile) =>
+    row(
+      p.id,
+      p.short,
+      days.map((day, i) => ({ day, status: existed[i] ? statusOn(p, byId, i) : null })),
+    );
+  const official = row(
+    OFFICIAL_ROW,
+    'SCS official',
+    days.map((day, i) => {
+      if (!existed[i]) return { day, status: null };
+      const evaluations = officialProfiles(endOf(day, now)).map((p) => ({
+        standard: p.id,
+        kind: p.kind,
+        validity: p.validity,
+        status: statusOn(p, byId, i),
+      }));
+      const v = officialVerdict(evaluations);
+      return v ? { day, status: v.status, version: v.version } : { day, status: null };
+    }),
+  );
   return {
-    from: from.toISOString().slice(0, 10),
-    to: new Date(to.getTime() - DAY).toISOString().slice(0, 10),
+    from: dayOf(from),
+    to: dayOf(new Date(to.getTime() - DAY)),
     days,
+    since: since <= days[days.length - 1] ? since : null,
     strips,
-    compliance,
+    compliance: [ours(headline), official, ours(draft)],
   };
 }

@@ -2,7 +2,7 @@
 // cloud's status with reasons, and its history. Every function asks the policy; public.ts serves
 // the pages without sign-in (public clouds only).
 
-import { db } from '../db';
+import { db, Prisma } from '../db';
 import { authorize, visibleOrganizationIds } from '../auth/policy';
 import { now as clockNow } from '../clock';
 import type { RequestContext } from '../context';
@@ -11,12 +11,12 @@ import { toPage, pageArgs, type Page, type PageRequest } from '../pagination';
 import { dailyAggregates, decisionsOf, resultsBefore } from './data';
 import { cloudSelect, type CloudCompliance, type CloudRow } from './evaluate';
 import { buildHistory, periodDays, type History, type Period } from './history';
-import { complianceOf, fromSnapshot, refreshWhere } from './snapshot';
+import { complianceOf, fromSnapshot, refreshWhere, utc } from './snapshot';
 import { cachedHistory } from './history-cache';
-import { DEFAULT_STANDARD, STANDARDS, VERDICT_TESTCASES, type StandardId } from './standard';
-import type { ComplianceStatus, Evaluation } from './verdict';
+import { HEADLINE_PROFILE, VERDICT_TESTCASES } from './profiles';
+import { STATUSES, type Evaluation, type Status } from './verdict';
 
-export * from './standard';
+export * from './profiles';
 export * from './verdict';
 export * from './presentation';
 export {
@@ -42,7 +42,6 @@ export const OVERVIEW_SORTS: OverviewSort[] = [
   'attestation',
   'certificate',
 ];
-export const STATUSES: ComplianceStatus[] = ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'];
 
 export interface OverviewRequest extends PageRequest {
   q?: string;
@@ -53,11 +52,12 @@ export interface OverviewRequest extends PageRequest {
 }
 
 export interface Overview extends Page<CloudCompliance> {
-  counts: Record<ComplianceStatus, number>;
+  counts: Record<Status, number>;
 }
 
 /**
  * ORDER BY per sort key over the visible rows `v`; a missing date sorts as the oldest (first ascending), ties by name.
+ * The one raw fragment of these queries: built only from the whitelisted sort key and direction.
  */
 function orderBy(sort: OverviewSort, dir: 'ASC' | 'DESC'): string {
   const nulls = dir === 'ASC' ? 'NULLS FIRST' : 'NULLS LAST';
@@ -66,7 +66,7 @@ function orderBy(sort: OverviewSort, dir: 'ASC' | 'DESC'): string {
     case 'organization':
       return `lower(v."orgName") ${dir}, ${byName}`;
     case 'status':
-      return `array_position(ARRAY['FAIL','MISSING','INCONCLUSIVE','PASS'], v.status) ${dir}, ${byName}`;
+      return `array_position(ARRAY[${STATUSES.map((x) => `'${x}'`).join(',')}], v.status) ${dir}, ${byName}`;
     case 'lastRun':
       return `v."lastRunAt" ${dir} ${nulls}, ${byName}`;
     case 'attestation':
@@ -85,6 +85,7 @@ type OverviewRow = {
   public: boolean;
   archivedAt: Date | null;
   region: string;
+  publicRunMessages: boolean;
   schedule: string;
   nextRunAt: Date | null;
   orgId: string;
@@ -109,36 +110,30 @@ export async function complianceOverview(
   const at = clockNow();
   const orgIds = visibleOrganizationIds(ctx.actor);
   const q = req.q?.trim();
-  const params: unknown[] = [];
-  const param = (v: unknown) => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  const cond = ['c."archivedAt" IS NULL'];
-  if (orgIds) cond.push(`c."organizationId" = ANY(${param(orgIds)}::uuid[])`);
-  if (req.organization) cond.push(`o.slug = ${param(req.organization)}`);
+  const cond: Prisma.Sql[] = [Prisma.sql`c."archivedAt" IS NULL`];
+  if (orgIds) cond.push(Prisma.sql`c."organizationId" = ANY(${orgIds}::uuid[])`);
+  if (req.organization) cond.push(Prisma.sql`o.slug = ${req.organization}`);
   if (q) {
-    const like = param(`%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-    cond.push(`(c.name ILIKE ${like} OR c.slug ILIKE ${like})`);
+    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    cond.push(Prisma.sql`(c.name ILIKE ${like} OR c.slug ILIKE ${like})`);
   }
-  const where = cond.join(' AND ');
-  const recomputed = await refreshWhere(where, params, at);
+  const where = Prisma.join(cond, ' AND ');
+  const recomputed = await refreshWhere(where, at);
   const fresh = [...recomputed.values()];
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-  param(fresh.map((c) => c.cloud.id));
-  param(fresh.map((c) => c.status));
-  param(fresh.map((c) => iso(c.lastRun?.queuedAt)));
-  param(fresh.map((c) => iso(c.manual.expiresAt)));
-  param(fresh.map((c) => iso(c.certificate.current?.validUntil)));
-  const n = params.length;
-  const pick = (col: string, cast = '') => `CASE WHEN f.id IS NULL THEN s.${col} ELSE f.${col}${cast} END AS ${col}`;
-  const utc = "::timestamptz AT TIME ZONE 'UTC'";
+  const pick = (col: string, cast?: (x: Prisma.Sql) => Prisma.Sql) => {
+    const c = Prisma.raw(col);
+    const f = Prisma.sql`f.${c}`;
+    return Prisma.sql`CASE WHEN f.id IS NULL THEN s.${c} ELSE ${cast ? cast(f) : f} END AS ${c}`;
+  };
   // A cloud created after the refresh above has no summary yet: it shows from the next request on.
-  const visible = `WITH f AS (
-      SELECT * FROM unnest($${n - 4}::uuid[], $${n - 3}::text[], $${n - 2}::text[], $${n - 1}::text[], $${n}::text[])
+  const visible = Prisma.sql`WITH f AS (
+      SELECT * FROM unnest(${fresh.map((c) => c.cloud.id)}::uuid[], ${fresh.map((c) => c.status)}::text[],
+                           ${fresh.map((c) => iso(c.lastRun?.queuedAt))}::text[], ${fresh.map((c) => iso(c.manual.expiresAt))}::text[],
+                           ${fresh.map((c) => iso(c.certificate.current?.validUntil))}::text[])
         AS f(id, status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil")),
     v AS (
-      SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c.schedule::text AS schedule, c."nextRunAt",
+      SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c."publicRunMessages", c.schedule::text AS schedule, c."nextRunAt",
              o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", CASE WHEN f.id IS NULL THEN s.summary END AS summary,
              ${pick('status')}, ${pick('"lastRunAt"', utc)}, ${pick('"attestationExpiresAt"', utc)}, ${pick('"certificateValidUntil"', utc)}
         FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
@@ -147,21 +142,17 @@ export async function complianceOverview(
   const status = STATUSES.find((s) => s === req.status);
   const sort = (OVERVIEW_SORTS.find((s) => s === req.sort) ?? 'name') as OverviewSort;
   const { skip, take, page, pageSize } = pageArgs(req, 50);
-  const listParams = [...params];
-  const statusCond = status ? ` WHERE v.status = $${listParams.push(status)}` : '';
-  const limit = opts.all ? '' : ` LIMIT ${take} OFFSET ${skip}`;
+  const statusCond = status ? Prisma.sql` WHERE v.status = ${status}` : Prisma.empty;
+  const limit = opts.all ? Prisma.empty : Prisma.sql` LIMIT ${take} OFFSET ${skip}`;
   const [countRows, rows] = await Promise.all([
-    db.$queryRawUnsafe<Array<{ status: ComplianceStatus; n: number }>>(
-      `${visible} SELECT status, count(*)::int AS n FROM v GROUP BY status`,
-      ...params,
-    ),
-    db.$queryRawUnsafe<OverviewRow[]>(
-      `${visible} SELECT id, slug, name, public, "archivedAt", region, schedule, "nextRunAt", "orgId", "orgSlug", "orgName", summary
-         FROM v${statusCond} ORDER BY ${orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC')}${limit}`,
-      ...listParams,
-    ),
+    db.$queryRaw<
+      Array<{ status: Status; n: number }>
+    >`${visible} SELECT status, count(*)::int AS n FROM v GROUP BY status`,
+    db.$queryRaw<OverviewRow[]>`${visible}
+      SELECT id, slug, name, public, "archivedAt", region, "publicRunMessages", schedule, "nextRunAt", "orgId", "orgSlug", "orgName", summary
+        FROM v${statusCond} ORDER BY ${Prisma.raw(orderBy(sort, req.dir === 'desc' ? 'DESC' : 'ASC'))}${limit}`,
   ]);
-  const counts = { PASS: 0, FAIL: 0, MISSING: 0, INCONCLUSIVE: 0 } as Record<ComplianceStatus, number>;
+  const counts = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
   for (const r of countRows) if (r.status in counts) counts[r.status] = r.n;
   const total = status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0);
   const items = rows.map((r) => {
@@ -172,6 +163,7 @@ export async function complianceOverview(
       public: r.public,
       archivedAt: r.archivedAt,
       region: r.region,
+      publicRunMessages: r.publicRunMessages,
       schedule: r.schedule,
       nextRunAt: r.nextRunAt,
       organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName },
@@ -204,12 +196,13 @@ export async function historyOf(cloudId: string, period: Period, at: Date = cloc
 
 async function computeHistory(cloudId: string, period: Period, at: Date): Promise<History> {
   const { from, to } = periodDays(at, period);
-  const [aggregates, before, decisions] = await Promise.all([
+  const [aggregates, before, decisions, cloud] = await Promise.all([
     dailyAggregates(cloudId, VERDICT_TESTCASES, from, to),
     resultsBefore(cloudId, VERDICT_TESTCASES, from),
     decisionsOf([cloudId]),
+    db.cloud.findUniqueOrThrow({ where: { id: cloudId }, select: { createdAt: true } }),
   ]);
-  return buildHistory(at, period, aggregates, before, decisions.get(cloudId) ?? [], STANDARDS);
+  return buildHistory(at, period, aggregates, before, decisions.get(cloudId) ?? [], cloud.createdAt);
 }
 
 export async function cloudHistory(ctx: RequestContext, slug: string, period: Period): Promise<History> {
@@ -217,6 +210,9 @@ export async function cloudHistory(ctx: RequestContext, slug: string, period: Pe
   return historyOf(c.id, period);
 }
 
-export function statusOf(c: CloudCompliance, standard: StandardId = DEFAULT_STANDARD): Evaluation {
-  return c.evaluations.find((e) => e.standard === standard)!;
+/** One of our profiles' evaluation of a cloud (the headline profile by default; official ones: `c.official`). */
+export function statusOf(c: CloudCompliance, standard: string = HEADLINE_PROFILE): Evaluation {
+  const e = c.evaluations.find((x) => x.standard === standard);
+  if (!e) throw new Error(`no evaluation of ${standard}`);
+  return e;
 }

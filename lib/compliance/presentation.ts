@@ -1,10 +1,15 @@
-// Colours and words, as SCS's compliance monitor shows them: red FAIL, yellow MISSING, green with an
-// asterisk for an inconclusive (ABORT) state, green PASS. A colour never stands alone: every use
-// carries the text label too (and the title/aria text says what it means).
+// The one word and colour table of the scale (PASS, FAIL, MISS, DNF for profiles; PASS, FAIL,
+// ABORT, MISS for testcase rows; "no data" for history days without any), used by the pages, the
+// public pages, the badges (app and front process), the exports and the notification texts. The
+// words are the SCS compliance monitor's (its detail page sorts testcases into FAIL, MISSING, DNF
+// and pass). A colour never stands alone: every use carries the word too, and the title/aria text
+// says what it means.
 
-import type { ComplianceStatus, TestcaseVerdict } from './verdict';
+import type { Status, TestcaseVerdict } from './verdict';
 
-export type Shown = ComplianceStatus | TestcaseVerdict;
+/** A history day before the cloud existed or before a testcase's first result. */
+export const NO_DATA = 'NONE';
+export type Shown = Status | TestcaseVerdict | typeof NO_DATA;
 
 export interface Look {
   label: string;
@@ -12,56 +17,76 @@ export interface Look {
   fill: string;
   /** Text on that fill (contrast >= 4.5:1). */
   ink: string;
-  /** Tailwind classes for tags on light backgrounds. */
-  tag: string;
+  /** Tags on light backgrounds: background, text and ring colours (pages, public pages). */
+  soft: string;
+  softInk: string;
+  ring: string;
   meaning: string;
 }
+
+const ABORTED = { fill: '#bfdbfe', ink: '#172554', soft: '#eff6ff', softInk: '#172554', ring: 'rgb(29 78 216 / 0.3)' };
 
 export const LOOK: Record<Shown, Look> = {
   PASS: {
     label: 'PASS',
     fill: '#15803d',
     ink: '#ffffff',
-    tag: 'bg-green-100 text-green-900 ring-green-700/30',
-    meaning: 'all required results pass',
+    soft: '#dcfce7',
+    softInk: '#14532d',
+    ring: 'rgb(21 128 61 / 0.3)',
+    meaning: 'every deciding result passes',
   },
   FAIL: {
     label: 'FAIL',
     fill: '#b91c1c',
     ink: '#ffffff',
-    tag: 'bg-red-100 text-red-900 ring-red-700/30',
-    meaning: 'a required testcase fails',
+    soft: '#fee2e2',
+    softInk: '#7f1d1d',
+    ring: 'rgb(185 28 28 / 0.3)',
+    meaning: 'a deciding testcase fails',
   },
-  MISSING: {
-    label: 'MISSING',
+  MISS: {
+    label: 'MISS',
     fill: '#facc15',
     ink: '#1f2937',
-    tag: 'bg-yellow-100 text-yellow-900 ring-yellow-700/40',
-    meaning: 'a required result is missing or expired',
+    soft: '#fef9c3',
+    softInk: '#713f12',
+    ring: 'rgb(161 98 7 / 0.4)',
+    meaning: 'a deciding result is missing or expired',
   },
-  INCONCLUSIVE: {
-    label: 'PASS*',
-    fill: '#4ade80',
-    ink: '#052e16',
-    tag: 'bg-green-50 text-green-900 ring-green-600/40',
-    meaning: 'inconclusive: nothing fails, but a testcase ended ABORT',
+  DNF: {
+    label: 'DNF',
+    ...ABORTED,
+    meaning: 'did not finish: nothing fails or is missing, but a deciding testcase ended ABORT (never counted as FAIL)',
   },
-  ABORT: {
-    label: 'ABORT*',
-    fill: '#4ade80',
-    ink: '#052e16',
-    tag: 'bg-green-50 text-green-900 ring-green-600/40',
-    meaning: 'no verdict could be reached (ABORT)',
+  ABORT: { label: 'ABORT', ...ABORTED, meaning: 'the testcase could not reach a verdict' },
+  NONE: {
+    label: 'no data',
+    fill: '#e5e7eb',
+    ink: '#1f2937',
+    soft: '#f1f5f9',
+    softInk: '#334155',
+    ring: 'rgb(100 116 139 / 0.4)',
+    meaning: 'no data: before the cloud existed or before the first result',
   },
 };
 
-export function look(v: string): Look {
-  return LOOK[v as Shown] ?? LOOK.MISSING;
+export function look(v: string | null | undefined): Look {
+  return LOOK[(v ?? NO_DATA) as Shown] ?? LOOK.MISS;
 }
 
-/** "PASS*" is read aloud as words, not as a star. */
-export function spoken(v: string): string {
-  return v === 'INCONCLUSIVE' ? 'inconclusive (ABORT)' : v === 'ABORT' ? 'ABORT (inconclusive)' : v;
+/** The CSS of a tag in this table's colours (the signed-in pages' StatusTag and the public pages). */
+export function tagStyle(v: string | null | undefined): string {
+  const l = look(v);
+  return `background:${l.soft};color:${l.softInk};box-shadow:inset 0 0 0 1px ${l.ring}`;
+}
+
+/** How a screen reader says it. */
+export function spoken(v: string | null | undefined): string {
+  if (v === 'DNF') return 'DNF (did not finish)';
+  if (v === 'MISS') return 'MISS (missing)';
+  if (v === null || v === undefined || v === NO_DATA) return 'no data';
+  return v;
 }
 
 /** "30d" -> "30 days", "18m" -> "18 months": the period filter's option text. */

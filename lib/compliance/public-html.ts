@@ -7,9 +7,12 @@ import path from 'node:path';
 import { html, raw, type Html } from '../html';
 import type { CloudCompliance } from './index';
 import { PERIODS, type History, type Period } from './history';
-import { historyStripsHtml, legendHtml } from './history-html';
-import { LOOK, look, periodLabel, spoken, type Shown } from './presentation';
-import type { RunSummary } from './public';
+import { historyStripsHtml, legendHtml, requirementText } from './history-html';
+import { DRAFT_PROFILE, HEADLINE_PROFILE, OFFICIAL_PREFIX } from './profiles';
+import { statusOf } from './index';
+import { look, NO_DATA, periodLabel, spoken, tagStyle } from './presentation';
+import { publicReasons } from './public';
+import type { Evaluation } from './verdict';
 import type { RevocationEntry } from './certificates';
 
 const SITE = 'SCS Key-Manager Conformance';
@@ -43,10 +46,9 @@ function minute(d: Date | null | undefined): string {
 }
 
 /** A status or verdict: colour AND its text label (never colour alone), as StatusTag draws it. */
-export function statusTagHtml(status: string, testId?: string): Html {
-  const key = (status in LOOK ? status : 'MISSING') as Shown;
+export function statusTagHtml(status: string | null, testId?: string): Html {
   const l = look(status);
-  return html`<span class="tag tag-${key.toLowerCase()}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
+  return html`<span class="tag" style="${tagStyle(status)}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status ?? NO_DATA}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
 }
 
 /** The Atom feeds a page offers (lib/interop/feeds.ts), for feed readers to find. */
@@ -88,20 +90,21 @@ export function statusListHtml(clouds: CloudCompliance[]): Html {
 <td><a href="/status/${c.cloud.slug}">${c.cloud.name}</a></td>
 <td>${c.cloud.organization.name}</td>
 <td>${statusTagHtml(c.status)}</td>
+<td>${c.official ? html`${statusTagHtml(c.official.status)} <span class="small muted">${c.official.version.replace(OFFICIAL_PREFIX, '')}</span>` : '—'}</td>
 <td>${c.certificate.current ? `${c.certificate.state}, until ${day(c.certificate.current.validUntil)}` : 'none'}</td>
 </tr>`,
   );
   return documentHtml(
     'Certificate status',
     html`<h1>Certificate status: SCS Key Manager (scs-0116)</h1>
-<p class="lead">Publicly listed clouds, their current status against scs-0116 v1 and their certificates.</p>
+<p class="lead">Publicly listed clouds: their status in this dashboard's full profile scs-0116 v1 (the basis of certificates), the official SCS verdict for the key-manager module, and their certificates.</p>
 <div class="legend">${legendHtml()}</div>
 ${
   clouds.length === 0
     ? html`<p class="empty">No cloud is publicly listed yet.</p>`
     : html`<div class="table-wrap"><table class="list">
 <caption class="sr-only">Publicly listed clouds</caption>
-<thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">scs-0116 v1</th><th scope="col">Certificate</th></tr></thead>
+<thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">scs-0116 v1</th><th scope="col">SCS official</th><th scope="col">Certificate</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`
 }
@@ -113,34 +116,86 @@ ${
 export interface StatusPageData {
   cloud: CloudCompliance;
   history: History;
-  runs: RunSummary[];
   period: Period;
-  /** Origin for the absolute URLs of the embed snippet and the QR code's text (publicBaseUrl). */
+  /** Origin for the absolute URLs of the embed snippet and the QR code's text (public-origin.ts). */
   base: string;
 }
 
+function reasonList(e: Evaluation, show: boolean): Html {
+  const { reasons, warnings } = publicReasons(e, show);
+  return html`${reasons.length > 0 && html`<ul class="reasons">${reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
+${warnings.length > 0 && html`<ul class="reasons">${warnings.map((r) => html`<li>Warning: ${r}</li>`)}</ul>`}`;
+}
+
+/** The current verdicts: this dashboard's full profile (the headline), the official SCS verdict, the draft. */
 function currentStatus(c: CloudCompliance): Html {
-  const evaluations = c.evaluations.map(
-    (e) => html`<div class="evaluation" data-testid="public-${e.standard}">
-<p><span class="name">${e.standard === 'scs-0116-v1' ? 'SCS Key Manager Standard v1' : 'Earlier draft (all SHOULD)'}</span> ${statusTagHtml(e.status, `public-status-${e.standard}`)}</p>
-${e.reasons.length > 0 && html`<ul class="reasons">${e.reasons.map((r) => html`<li>${r}</li>`)}</ul>`}
-${e.warnings.length > 0 && html`<ul class="reasons">${e.warnings.map((r) => html`<li>Warning: ${r}</li>`)}</ul>`}
-</div>`,
-  );
-  const testcases = c.evaluations[0].testcases
-    .filter((t) => t.requirement !== 'informational')
-    .map(
-      (t) =>
-        html`<tr><td class="mono">${t.id}</td><td>${t.requirement}</td><td>${statusTagHtml(t.verdict)}</td><td>${minute(t.expiresAt)}</td></tr>`,
-    );
+  const show = c.cloud.publicRunMessages;
+  const headline = statusOf(c, HEADLINE_PROFILE);
+  const draft = statusOf(c, DRAFT_PROFILE);
+  const deciding = c.official ? c.evaluations.find((e) => e.standard === c.official!.version) : undefined;
   return html`<section class="card">
 <h2>Current status</h2>
-${evaluations}
-<table class="testcases">
-<caption class="sr-only">Testcases</caption>
-<thead><tr><th scope="col">Testcase</th><th scope="col">Requirement</th><th scope="col">Verdict</th><th scope="col">Valid until</th></tr></thead>
-<tbody>${testcases}</tbody>
-</table>
+<div class="evaluation" data-testid="public-${HEADLINE_PROFILE}">
+<p><span class="name">SCS Key Manager Standard v1, full profile</span> ${statusTagHtml(headline.status, `public-status-${HEADLINE_PROFILE}`)}</p>
+<p class="small muted">scs-0116-permissions and the approved Master-KEK attestation decide, scs-0116-presence is recommended. The basis of certificates.</p>
+${reasonList(headline, show)}
+</div>
+${
+  c.official && deciding
+    ? html`<div class="evaluation" data-testid="public-official">
+<p><span class="name">Official SCS verdict</span> ${statusTagHtml(c.official.status, 'public-status-official')} <span class="small muted">SCS-compatible IaaS ${c.official.version.replace(OFFICIAL_PREFIX, '')} (${c.official.validity}), module scs-0116-v1</span></p>
+<p class="small muted">As the SCS compliance monitor decides it: only scs-0116-permissions is in the version's main target. The version's other modules are outside this dashboard.</p>
+${reasonList(deciding, show)}
+</div>`
+    : html`<p class="small muted">No effective SCS version includes the key-manager module today.</p>`
+}
+<p class="small muted" data-testid="public-${DRAFT_PROFILE}">Earlier draft of the standard (everything SHOULD, informational): ${statusTagHtml(draft.status)}</p>
+</section>`;
+}
+
+/** The latest counted result per official testcase (and the manual one), with its time. */
+function latestResults(c: CloudCompliance): Html {
+  const show = c.cloud.publicRunMessages;
+  const headline = statusOf(c, HEADLINE_PROFILE);
+  const official = c.official ? c.evaluations.find((e) => e.standard === c.official!.version) : undefined;
+  const rows = headline.testcases
+    .filter((t) => t.requirement !== 'informational')
+    .map((t) => {
+      const target = official?.testcases.find((x) => x.id === t.id)?.requirement;
+      const message = show || t.kind === 'manual' ? t.message : '';
+      return html`<li data-testid="public-latest-row" data-testcase="${t.id}">
+<p><span class="mono">${t.id}</span> ${statusTagHtml(t.verdict)}${t.expired ? html` <span class="small muted">expired</span>` : ''}</p>
+<p class="small muted">${requirementText(t.requirement, t.kind)} here · ${target ? `${target} in SCS ${c.official!.version.replace(OFFICIAL_PREFIX, '')}` : 'in no SCS version'} · checked ${minute(t.checkedAt)} · valid until ${minute(t.expiresAt)}</p>
+${message && html`<p class="message small">${message}</p>`}
+</li>`;
+    });
+  return html`<section class="card">
+<h2>Latest result per testcase</h2>
+<ul class="latest" data-testid="public-latest">${rows}</ul>
+${!show && html`<p class="small muted">Result messages of this cloud are not public.</p>`}
+</section>`;
+}
+
+/** The status changes in the period: where a compliance row's verdict changes from one day to the next. */
+function statusChanges(history: History): Html {
+  const items = history.compliance
+    .flatMap((row) =>
+      row.segments
+        .slice(1)
+        .map((seg, i) => ({ day: seg.from, name: row.name, from: row.segments[i].verdict, to: seg.verdict })),
+    )
+    .filter((x) => x.from !== null)
+    .sort((a, b) => b.day.localeCompare(a.day) || a.name.localeCompare(b.name));
+  return html`<section class="card">
+<h2>Status changes</h2>
+${
+  items.length === 0
+    ? html`<p class="small muted" data-testid="public-changes">No status changed between ${history.from} and ${history.to}.</p>`
+    : html`<ul class="changes" data-testid="public-changes">${items.map(
+        (x) =>
+          html`<li><span class="when">${x.day}</span> <span>${x.name}</span> ${statusTagHtml(x.from)} <span aria-hidden="true">→</span><span class="sr-only">to</span> ${statusTagHtml(x.to)}</li>`,
+      )}</ul>`
+}
 </section>`;
 }
 
@@ -183,18 +238,13 @@ function periodFilter(basePath: string, period: Period): Html {
 </form>`;
 }
 
-function latestRuns(runs: RunSummary[]): Html {
-  if (runs.length === 0) return html`<p class="small muted">No finished run yet.</p>`;
-  return html`<ul class="runs" data-testid="public-runs">${runs.map(
-    (r) => html`<li>
-<p class="when">${minute(r.queuedAt)}</p>
-<ul class="results">${r.results.map((x) => html`<li>${statusTagHtml(x.verdict)}<span class="mono small">${x.testcase}</span><span class="message">${x.message}</span></li>`)}</ul>
-</li>`,
-  )}</ul>`;
-}
-
-/** /status/{slug}: current status, certificate, badge and QR code, history and the latest runs. */
-export function statusPageHtml({ cloud: c, history, runs, period, base }: StatusPageData): Html {
+/**
+ * /status/{slug}: the current verdicts, the latest result per testcase, the certificate with badge,
+ * QR code and embed snippet, the history strips and the status changes of the period. Result
+ * messages appear only where staff made them public for the cloud.
+ */
+export function statusPageHtml({ cloud: c, history, period, base }: StatusPageData): Html {
+  const shown = c.cloud.publicRunMessages ? history : withoutNotes(history);
   return documentHtml(
     'Certificate status page',
     html`<h1>${c.cloud.name}</h1>
@@ -203,17 +253,29 @@ export function statusPageHtml({ cloud: c, history, runs, period, base }: Status
 ${currentStatus(c)}
 ${certificate(c, base)}
 </div>
+${latestResults(c)}
 <section class="card">
 <div class="card-head"><h2>History</h2>${periodFilter(`/status/${c.cloud.slug}`, period)}</div>
-${historyStripsHtml(history, 'public-history')}
+${historyStripsHtml(shown, 'public-history')}
 </section>
-<section class="card">
-<h2>Latest runs</h2>
-${latestRuns(runs)}
-</section>
+${statusChanges(history)}
 <p class="small"><a href="/status/${c.cloud.slug}/feed.atom">Status changes of ${c.cloud.name} as a feed (Atom)</a></p>`,
     [{ href: `/status/${c.cloud.slug}/feed.atom`, title: `${c.cloud.name}: status changes` }, ALL_FEED],
   );
+}
+
+/** The history without the results' messages in the days' notes (for clouds whose messages are not public). */
+function withoutNotes(h: History): History {
+  return {
+    ...h,
+    strips: h.strips.map((s) => ({
+      ...s,
+      cells:
+        s.kind === 'automated'
+          ? s.cells.map((cell) => ({ ...cell, note: cell.note.replace(/ — last: [\s\S]*$/, '') }))
+          : s.cells,
+    })),
+  };
 }
 
 /** A private, archived or unknown cloud: indistinguishable from one that does not exist. */

@@ -4,7 +4,8 @@
 import { describeInternalError, NotFoundError } from '../errors';
 import type { Html } from '../html';
 import { parsePeriod } from './history';
-import { publicBaseUrl, publicCloud, publicClouds, publicHistory, publicRunSummaries } from './public';
+import { publicCloud, publicClouds, publicHistory } from './public';
+import { publicOrigin } from './public-origin';
 import { errorHtml, notFoundHtml, revocationListHtml, statusListHtml, statusPageHtml } from './public-html';
 import { revocationList } from './certificates';
 
@@ -59,13 +60,9 @@ export function statusListResponse(req: Request): Promise<Response> {
 export function statusPageResponse(req: Request, slug: string): Promise<Response> {
   return respond(req, async () => {
     const period = parsePeriod(new URL(req.url).searchParams.get('period'));
-    // Each query checks on its own that the cloud is public; asking all three at once saves two round trips.
-    const [cloud, history, runs] = await Promise.all([
-      publicCloud(slug),
-      publicHistory(slug, period),
-      publicRunSummaries(slug, 10),
-    ]);
-    return statusPageHtml({ cloud, history, runs, period, base: publicBaseUrl(req) });
+    // Each query checks on its own that the cloud is public; asking both at once saves a round trip.
+    const [cloud, history] = await Promise.all([publicCloud(slug), publicHistory(slug, period)]);
+    return statusPageHtml({ cloud, history, period, base: publicOrigin(req) });
   });
 }
 

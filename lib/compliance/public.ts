@@ -8,8 +8,10 @@ import { historyOf, type CloudCompliance } from './index';
 import { complianceOf } from './snapshot';
 import { storedBadge, type BadgeStatus } from './badge';
 import type { Period } from './history';
-import { DEFAULT_STANDARD } from './standard';
+import { HEADLINE_PROFILE } from './profiles';
 import { qrPng, qrSvg } from './graphics';
+import { publicOrigin } from './public-origin';
+import type { Evaluation, TestcaseState } from './verdict';
 
 const select = {
   id: true,
@@ -18,6 +20,7 @@ const select = {
   public: true,
   archivedAt: true,
   region: true,
+  publicRunMessages: true,
   schedule: true,
   nextRunAt: true,
   organization: { select: { id: true, slug: true, name: true } },
@@ -64,58 +67,62 @@ export async function publicHistory(slug: string, period: Period) {
   return historyOf(c.id, period);
 }
 
-export interface RunSummary {
-  id: string;
-  queuedAt: Date;
-  finishedAt: Date | null;
-  results: Array<{ testcase: string; verdict: string; message: string; checkedAt: Date }>;
+/**
+ * A reason or warning as the public may read it: the testcase and its verdict, and the result's
+ * message only where staff made a cloud's run messages public.
+ */
+export function publicReason(t: TestcaseState, showMessages: boolean): string {
+  const expired = t.expired ? ' (the latest result expired)' : '';
+  const message = showMessages || t.kind === 'manual' ? t.message : '';
+  return `${t.id} is ${t.verdict}${expired}${message && !t.expired ? `: ${message}` : ''}`;
 }
 
-/** Redacted run summaries for the status page: verdicts and messages only (no evidence, no details). */
-export async function publicRunSummaries(slug: string, take = 10): Promise<RunSummary[]> {
-  const c = await publicCloudRow(slug);
-  const runs = await db.run.findMany({
-    where: { cloudId: c.id, status: 'finished' },
-    orderBy: { queuedAt: 'desc' },
-    take,
-    select: {
-      id: true,
-      queuedAt: true,
-      finishedAt: true,
-      results: {
-        select: { testcase: true, verdict: true, message: true, checkedAt: true },
-        orderBy: { testcase: 'asc' },
-      },
-    },
-  });
-  return runs;
+/** An evaluation's reasons and warnings for the public (see publicReason). */
+export function publicReasons(e: Evaluation, showMessages: boolean): { reasons: string[]; warnings: string[] } {
+  if (showMessages) return { reasons: e.reasons, warnings: e.warnings };
+  const deciding = e.testcases.filter((t) => t.requirement === 'mandatory');
+  const bad = deciding.filter((t) => t.verdict !== 'PASS');
+  const worst = (['FAIL', 'MISS', 'ABORT'] as const).find((v) => bad.some((t) => t.verdict === v));
+  return {
+    reasons: e.status === 'PASS' ? [] : bad.filter((t) => t.verdict === worst).map((t) => publicReason(t, false)),
+    warnings: e.testcases
+      .filter((t) => t.requirement === 'recommended' && t.verdict !== 'PASS')
+      .map((t) => `${publicReason(t, false)} (recommended)`),
+  };
 }
 
-/** The JSON of GET /api/v1/status: all public clouds, or one. */
+/** The JSON of GET /api/v1/status: all public clouds, or one (messages only where staff made them public). */
 export function statusJson(c: CloudCompliance, baseUrl: string) {
+  const showMessages = c.cloud.publicRunMessages;
   const at = clockNow();
   return {
     cloud: c.cloud.slug,
     name: c.cloud.name,
     organization: c.cloud.organization.name,
     status: c.status,
+    official: c.official,
     statusPage: `${baseUrl}/status/${c.cloud.slug}`,
     badge: `${baseUrl}/badge/${c.cloud.slug}.svg`,
-    versions: c.evaluations.map((e) => ({
-      standard: e.standard,
-      status: e.status,
-      reasons: e.reasons,
-      warnings: e.warnings,
-      testcases: e.testcases
-        .filter((t) => t.requirement !== 'informational')
-        .map((t) => ({
-          id: t.id,
-          requirement: t.requirement,
-          verdict: t.verdict,
-          checkedAt: t.checkedAt?.toISOString() ?? null,
-          expiresAt: t.expiresAt?.toISOString() ?? null,
-        })),
-    })),
+    // The official versions of the day that are not drafts (drafts never decide), then our profiles.
+    versions: c.evaluations
+      .filter((e) => !(e.kind === 'official' && e.validity === 'draft'))
+      .map((e) => ({
+        standard: e.standard,
+        kind: e.kind,
+        validity: e.validity,
+        informational: e.informational,
+        status: e.status,
+        ...publicReasons(e, showMessages),
+        testcases: e.testcases
+          .filter((t) => t.requirement !== 'informational')
+          .map((t) => ({
+            id: t.id,
+            requirement: t.requirement,
+            verdict: t.verdict,
+            checkedAt: t.checkedAt?.toISOString() ?? null,
+            expiresAt: t.expiresAt?.toISOString() ?? null,
+          })),
+      })),
     attestation: {
       verdict: c.manual.verdict,
       approvedUntil: c.manual.verdict === 'PASS' ? (c.manual.expiresAt?.toISOString() ?? null) : null,
@@ -128,16 +135,9 @@ export function statusJson(c: CloudCompliance, baseUrl: string) {
           validUntil: c.certificate.current.validUntil.toISOString(),
           revokedAt: c.certificate.current.revokedAt?.toISOString() ?? null,
         }
-      : { standard: DEFAULT_STANDARD, state: 'none' as const },
+      : { standard: HEADLINE_PROFILE, state: 'none' as const },
     generatedAt: at.toISOString(),
   };
-}
-
-/** Absolute URLs: PUBLIC_URL when set (then AUTH_URL), else the request's own origin. */
-export function publicBaseUrl(req?: Request): string {
-  const configured = process.env.PUBLIC_URL || process.env.AUTH_URL;
-  if (configured) return configured.replace(/\/+$/, '');
-  return req ? new URL(req.url).origin : '';
 }
 
 /**
@@ -154,7 +154,7 @@ export async function statusPageQr(
   } catch {
     return null;
   }
-  const url = `${publicBaseUrl(req)}/status/${slug}`;
+  const url = `${publicOrigin(req)}/status/${slug}`;
   return format === 'png'
     ? { body: new Uint8Array(await qrPng(url)), contentType: 'image/png' }
     : { body: await qrSvg(url), contentType: 'image/svg+xml; charset=utf-8' };

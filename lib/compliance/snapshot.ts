@@ -11,11 +11,16 @@
 // are skipped rather than waited for, so a long write never stalls a page; the evaluation computed
 // here is still what the caller gets.
 
-import { db } from '../db';
+import { db, Prisma } from '../db';
 import { now as clockNow } from '../clock';
 import type { DecisionRow } from '../attestations/result';
 import type { CertificateRow } from './data';
-import { SNAPSHOT_FORMAT, staleSql } from './freshness';
+import { SNAPSHOT_FORMAT, staleCondition } from './freshness';
+import { nextTimelineChange, scope } from './scope';
+import { enqueueAll, type OutboxMessage } from '../notify/outbox';
+import { HEADLINE_PROFILE, OFFICIAL_PREFIX } from './profiles';
+import { STATUSES } from './verdict';
+import { LOOK } from './presentation';
 import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
 
 type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
@@ -43,6 +48,8 @@ export function nextChange(c: CloudCompliance, decisions: DecisionRow[], at: Dat
     consider(x.validUntil);
     consider(x.revokedAt);
   }
+  // The official versions of the day change with the scope's timeline.
+  consider(nextTimelineChange(scope(), at));
   return next === null ? null : new Date(next);
 }
 
@@ -96,6 +103,13 @@ export function fromSnapshot(c: CloudRow, summary: Summary): CloudCompliance {
   return { ...cloudPart(c), ...reviveSummary(summary) };
 }
 
+/** A timestamp parameter compared with the snapshot's `timestamp(3)` columns (stored as UTC). */
+export const utc = (d: Date | Prisma.Sql) =>
+  Prisma.sql`(${d instanceof Date ? d.toISOString() : d}::timestamptz AT TIME ZONE 'UTC')`;
+
+/** The snapshot `s` must be recomputed before it is read at `at`. */
+export const staleAt = (at: Date) => staleCondition(Prisma.sql, utc(at));
+
 /**
  * Recomputes and stores the snapshots of these clouds (their versions as read before computing).
  * Returns the evaluations computed, by cloud id.
@@ -114,6 +128,7 @@ async function recompute(
     version: [] as number[],
     staleAt: [] as Array<string | null>,
     status: [] as string[],
+    official: [] as Array<string | null>,
     lastRunAt: [] as Array<string | null>,
     attestation: [] as Array<string | null>,
     certificate: [] as Array<string | null>,
@@ -125,59 +140,134 @@ async function recompute(
     cols.version.push(versions.get(c.cloud.id) ?? 0);
     cols.staleAt.push(iso(nextChange(c, decisions, at)));
     cols.status.push(c.status);
+    cols.official.push(c.official?.status ?? null);
     cols.lastRunAt.push(iso(c.lastRun?.queuedAt));
     cols.attestation.push(iso(c.manual.expiresAt));
     cols.certificate.push(iso(c.certificate.current?.validUntil));
     cols.summary.push(JSON.stringify(summaryOf(c)));
   }
-  const utc = (x: string) => `(${x}::timestamptz AT TIME ZONE 'UTC')`;
   // A cloud created while the trigger was absent has no row yet: create it at version 0. Only for
   // those: ON CONFLICT would wait for a writer that holds an existing row.
   const missing = cols.id.filter((id) => versions.get(id) == null);
   if (missing.length)
-    await db.$executeRawUnsafe(
-      `INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion") SELECT unnest($1::uuid[]), 0, -1 ON CONFLICT DO NOTHING`,
-      missing,
-    );
-  await db.$executeRawUnsafe(
-    `WITH input AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])
-         AS t("cloudId", "readVersion", "staleAt", status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil", summary)),
-     target AS (
-       SELECT s."cloudId" FROM "ComplianceSnapshot" s JOIN input i ON i."cloudId" = s."cloudId" AND s.version = i."readVersion"
-          FOR UPDATE OF s SKIP LOCKED)
-     UPDATE "ComplianceSnapshot" s SET
-       format = ${SNAPSHOT_FORMAT}, "computedVersion" = i."readVersion", "computedAt" = ${utc('$9')}, "staleAt" = ${utc('i."staleAt"')}, status = i.status,
-       "lastRunAt" = ${utc('i."lastRunAt"')}, "attestationExpiresAt" = ${utc('i."attestationExpiresAt"')},
-       "certificateValidUntil" = ${utc('i."certificateValidUntil"')}, summary = i.summary::jsonb
-       FROM input i WHERE s."cloudId" = i."cloudId" AND s."cloudId" IN (SELECT "cloudId" FROM target)`,
-    cols.id,
-    cols.version,
-    cols.staleAt,
-    cols.status,
-    cols.lastRunAt,
-    cols.attestation,
-    cols.certificate,
-    cols.summary,
-    at.toISOString(),
+    await db.$executeRaw`
+      INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion")
+      SELECT unnest(${missing}::uuid[]), 0, -1 ON CONFLICT DO NOTHING`;
+  // The store and the decision whether the status changed are one conditional UPDATE: it takes only
+  // rows still at the version read (and not held by another writer), compares the status stored
+  // there with the new one and counts a change in statusSeq; the change's message is queued in the
+  // same transaction. Two processes recomputing at once therefore store, and notify, once.
+  await db.$transaction(
+    async (tx) => {
+      const changed = await tx.$queryRaw<StoredChange[]>`
+      WITH input AS (
+         SELECT * FROM unnest(${cols.id}::uuid[], ${cols.version}::int[], ${cols.staleAt}::text[], ${cols.status}::text[],
+                              ${cols.official}::text[], ${cols.lastRunAt}::text[], ${cols.attestation}::text[],
+                              ${cols.certificate}::text[], ${cols.summary}::text[])
+           AS t("cloudId", "readVersion", "staleAt", status, "officialStatus", "lastRunAt", "attestationExpiresAt",
+                "certificateValidUntil", summary)),
+       target AS (
+         SELECT s."cloudId", s.status AS "oldStatus", s."officialStatus" AS "oldOfficial", s."computedAt" IS NULL AS "first"
+           FROM "ComplianceSnapshot" s JOIN input i ON i."cloudId" = s."cloudId" AND s.version = i."readVersion"
+            FOR UPDATE OF s SKIP LOCKED),
+       decided AS (
+         SELECT t.*, ${changeOf(Prisma.sql`t."oldStatus"`, Prisma.sql`i.status`)} AS "statusChanged",
+                ${changeOf(Prisma.sql`t."oldOfficial"`, Prisma.sql`i."officialStatus"`)} AS "officialChanged"
+           FROM target t JOIN input i USING ("cloudId"))
+       UPDATE "ComplianceSnapshot" s SET
+         format = ${SNAPSHOT_FORMAT}, "computedVersion" = i."readVersion", "computedAt" = ${utc(at)},
+         "staleAt" = ${utc(Prisma.sql`i."staleAt"`)}, status = i.status, "officialStatus" = i."officialStatus",
+         "lastRunAt" = ${utc(Prisma.sql`i."lastRunAt"`)}, "attestationExpiresAt" = ${utc(Prisma.sql`i."attestationExpiresAt"`)},
+         "certificateValidUntil" = ${utc(Prisma.sql`i."certificateValidUntil"`)}, summary = i.summary::jsonb,
+         "statusSeq" = s."statusSeq" + CASE WHEN d."statusChanged" OR d."officialChanged" THEN 1 ELSE 0 END,
+         "statusChangedAt" = CASE WHEN d."statusChanged" OR d."officialChanged" THEN ${utc(at)} ELSE s."statusChangedAt" END
+         FROM input i JOIN decided d USING ("cloudId")
+        WHERE s."cloudId" = i."cloudId"
+       RETURNING s."cloudId", s."statusSeq" AS seq, d."first", d."oldStatus", s.status, d."oldOfficial", s."officialStatus",
+                 d."statusChanged", d."officialChanged"`;
+      await enqueueAll(
+        tx,
+        changed
+          .filter((ch) => ch.statusChanged || ch.officialChanged)
+          .map((ch) => statusChangeMessage(out.get(ch.cloudId)!, ch)),
+      );
+    },
+    // A first store after a deploy may cover a thousand clouds on a busy database: allow it time.
+    { timeout: 60_000, maxWait: 10_000 },
   );
   return out;
 }
 
+interface StoredChange {
+  cloudId: string;
+  seq: number;
+  first: boolean;
+  oldStatus: string | null;
+  status: string;
+  oldOfficial: string | null;
+  officialStatus: string | null;
+  statusChanged: boolean;
+  officialChanged: boolean;
+}
+
+/**
+ * SQL: whether a stored status changed. A snapshot never computed before (a new cloud) starts from
+ * MISS, so its first PASS or FAIL is news; one computed by code that did not store this status yet
+ * (the official verdict before this column existed) takes the new value as its starting point.
+ */
+function changeOf(old: Prisma.Sql, next: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`(CASE WHEN t."first" THEN COALESCE(${next}, 'MISS') <> 'MISS'
+                         ELSE ${old} IS NOT NULL AND ${old} IS DISTINCT FROM ${next} END)`;
+}
+
+/** The outbox message of one stored status change (lib/jobs/reminders.ts hands it to e-mail and webhooks). */
+export function statusChangeMessage(c: CloudCompliance, ch: StoredChange): OutboxMessage {
+  const from = ch.first ? 'MISS' : ch.oldStatus;
+  const officialFrom = ch.first ? 'MISS' : ch.oldOfficial;
+  const version = c.official?.version.replace(OFFICIAL_PREFIX, '') ?? '';
+  const parts: string[] = [];
+  if (ch.statusChanged) parts.push(`scs-0116-v1 ${from} -> ${ch.status}`);
+  if (ch.officialChanged) parts.push(`SCS ${version} ${officialFrom} -> ${ch.officialStatus ?? 'none'}`);
+  const headline = c.evaluations.find((e) => e.standard === HEADLINE_PROFILE)!;
+  const deciding = c.evaluations.find((e) => e.standard === c.official?.version);
+  const lines = [
+    `The status of cloud ${c.cloud.name} (${c.cloud.slug}) changed.`,
+    '',
+    `scs-0116-v1 (this dashboard's full profile, the basis of certificates): ${ch.status}${ch.statusChanged ? ` (was ${from})` : ''}`,
+    ...headline.reasons.map((r) => `  - ${r}`),
+    ...headline.warnings.map((r) => `  - warning: ${r}`),
+    `Official SCS verdict (SCS-compatible IaaS ${version}, key-manager module): ${ch.officialStatus ?? 'none'}${
+      ch.officialChanged ? ` (was ${officialFrom})` : ''
+    }`,
+    ...(deciding?.reasons ?? []).map((r) => `  - ${r}`),
+    '',
+    `Words: ${STATUSES.map((s) => `${LOOK[s].label} = ${LOOK[s].meaning}`).join('; ')}.`,
+  ];
+  return {
+    kind: 'status-change',
+    organizationId: c.cloud.organization.id,
+    cloudId: c.cloud.id,
+    subject: `${c.cloud.slug}: ${parts.join(', ')}`,
+    body: lines.join('\n'),
+    dedupeKey: `status-change:${c.cloud.id}:${ch.seq}`,
+    data: {
+      from,
+      to: ch.status,
+      official: { from: officialFrom, to: ch.officialStatus, version: c.official?.version ?? null },
+      runId: c.lastRun?.id ?? null,
+    },
+  };
+}
+
 /** Recomputes the stale snapshots among clouds matching an SQL condition over `c` (Cloud) and `o` (Organization). */
 export async function refreshWhere(
-  condition: string,
-  params: unknown[],
+  condition: Prisma.Sql,
   at: Date = clockNow(),
 ): Promise<Map<string, CloudCompliance>> {
-  const nowParam = `$${params.length + 1}::timestamptz AT TIME ZONE 'UTC'`;
-  const stale = await db.$queryRawUnsafe<Array<{ id: string; version: number | null }>>(
-    `SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
-       LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
-      WHERE (${condition}) AND ${staleSql(`(${nowParam})`)}`,
-    ...params,
-    at.toISOString(),
-  );
+  const stale = await db.$queryRaw<Array<{ id: string; version: number | null }>>`
+    SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
+      LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
+     WHERE (${condition}) AND ${staleAt(at)}`;
   if (stale.length === 0) return new Map();
   const clouds = await db.cloud.findMany({ where: { id: { in: stale.map((r) => r.id) } }, select: cloudSelect });
   return recompute(clouds, new Map(stale.map((r) => [r.id, r.version])), at);
@@ -186,14 +276,9 @@ export async function refreshWhere(
 /** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
 export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {
   if (clouds.length === 0) return [];
-  const rows = await db.$queryRawUnsafe<
-    Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>
-  >(
-    `SELECT c.id AS "cloudId", s.version, ${staleSql(`($2::timestamptz AT TIME ZONE 'UTC')`)} AS stale, s.summary
-       FROM unnest($1::uuid[]) AS c(id) LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`,
-    clouds.map((c) => c.id),
-    at.toISOString(),
-  );
+  const rows = await db.$queryRaw<Array<{ cloudId: string; version: number; stale: boolean; summary: Summary | null }>>`
+    SELECT c.id AS "cloudId", s.version, ${staleAt(at)} AS stale, s.summary
+      FROM unnest(${clouds.map((c) => c.id)}::uuid[]) AS c(id) LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id`;
   const byId = new Map(rows.map((r) => [r.cloudId, r]));
   const stale = clouds.filter((c) => {
     const r = byId.get(c.id);

@@ -18,7 +18,8 @@ import type { RequestContext } from '../context';
 import { NotFoundError } from '../errors';
 import { pageArgs, toPage, type Page } from '../pagination';
 import { periodDays, type Period } from './history';
-import { VERDICT_TESTCASES } from './standard';
+import { VERDICT_TESTCASES } from './profiles';
+import { runCounts } from './certified-endpoint';
 import type { ResultVerdict } from './verdict';
 
 export const TIMELINE_PAGE_SIZE = 25;
@@ -46,6 +47,8 @@ export interface RunEntry {
   verdicts: TestcaseResult[];
   /** How many of those are informational km-* results. */
   informational: number;
+  /** Whether it counts toward verdicts (its endpoint is the certified one, certified-endpoint.ts). */
+  counts: boolean;
 }
 
 export interface AttestationEntry {
@@ -84,6 +87,8 @@ interface Row {
   trigger: string | null;
   finishedAt: Date | null;
   error: string | null;
+  authUrl: string | null;
+  region: string | null;
   revision: number | null;
   createdAt: Date | null;
   submittedAt: Date | null;
@@ -108,7 +113,10 @@ export async function cloudTimeline(
   slug: string,
   opts: { period: Period; page?: number | string | null },
 ): Promise<Timeline> {
-  const cloud = await db.cloud.findUnique({ where: { slug }, select: { id: true, organizationId: true } });
+  const cloud = await db.cloud.findUnique({
+    where: { slug },
+    select: { id: true, organizationId: true, certifiedAuthUrl: true, certifiedRegion: true },
+  });
   const resource = { type: 'cloud' as const, organizationId: cloud?.organizationId ?? NO_ID };
   authorize(ctx.actor, 'cloud.read', resource);
   if (!cloud) throw new NotFoundError('Cloud');
@@ -126,12 +134,12 @@ export async function cloudTimeline(
   const rows = await db.$queryRaw<Row[]>`
     WITH entries AS (
       SELECT 'run'::text AS kind, r.id::text AS id, r."queuedAt" AS at, r.status::text AS state, r.trigger, r."finishedAt", r.error,
-             NULL::int AS revision, NULL::timestamp(3) AS "createdAt", NULL::timestamp(3) AS "submittedAt",
+             r."authUrl", r.region, NULL::int AS revision, NULL::timestamp(3) AS "createdAt", NULL::timestamp(3) AS "submittedAt",
              NULL::timestamp(3) AS "decidedAt", NULL::timestamp(3) AS "expiresAt", NULL::text AS "decidedByLabel", NULL::boolean AS superseded
         FROM "Run" r
        WHERE r."cloudId" = ${cloud.id}::uuid AND r."queuedAt" >= ${from} AND r."queuedAt" < ${to}
       UNION ALL
-      SELECT 'attestation', a.id::text, t.at, a.state::text, NULL, NULL, NULL,
+      SELECT 'attestation', a.id::text, t.at, a.state::text, NULL, NULL, NULL, NULL, NULL,
              a.revision, a."createdAt", a."submittedAt", a."decidedAt", a."expiresAt",
              CASE WHEN a.state IN ('approved', 'rejected', 'changes_requested') THEN v."reviewerLabel" END,
              a.state = 'approved' AND EXISTS (
@@ -149,6 +157,10 @@ export async function cloudTimeline(
       LEFT JOIN LATERAL (SELECT * FROM entries ORDER BY at DESC, kind, id LIMIT ${take} OFFSET ${skip}) p ON true`;
 
   const total = rows[0]?.total ?? 0;
+  const pin =
+    cloud.certifiedAuthUrl && cloud.certifiedRegion
+      ? { authUrl: cloud.certifiedAuthUrl, region: cloud.certifiedRegion }
+      : null;
   const entries = rows.filter((r) => r.kind !== null);
   const runIds = entries.filter((r) => r.kind === 'run').map((r) => r.id);
   const results =
@@ -180,6 +192,7 @@ export async function cloudTimeline(
         error: r.error,
         verdicts,
         informational: verdicts.filter((v) => v.informational).length,
+        counts: runCounts(pin, { authUrl: r.authUrl, region: r.region }).counts,
       };
     }
     const state = r.state as AttestationState;

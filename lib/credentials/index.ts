@@ -7,6 +7,7 @@ import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
 import { plural } from '../format';
+import { config } from '../config';
 import { fingerprint, VaultError } from '../vault';
 import { HttpClient, KeystoneClient, describeError, regionsOffering, selectEndpoint } from '../openstack';
 import { ELEVATED_ROLES } from '../checks/preflight';
@@ -14,6 +15,7 @@ import type { CloudConfig } from '../checks/types';
 import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlug } from './config';
 import { fromCloudsYaml, fromExplicit, fromOpenrc } from './import';
 import { getVault, toStored } from './vault';
+import { assertMatchesPin, certifiedEndpointOf, normalizeAuthUrl, runCounts } from '../compliance/certified-endpoint';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
@@ -203,7 +205,13 @@ export function credentialConfigFrom(input: z.infer<typeof credentialInput>, clo
 export async function setCredential(ctx: RequestContext, slug: string, input: unknown): Promise<CredentialView> {
   const cloud = await cloudFor(ctx, slug, 'credential.write');
   const data = parseInput(credentialInput, input);
+  // The per-cloud address-guard switch lets the checks reach internal services and show their answers
+  // in the evidence: a CSP (possibly hostile tenant) may not set it for its own cloud.
+  if (data.allow_private_addresses)
+    authorize(ctx.actor, 'credential.allow_private', { type: 'cloud', organizationId: cloud.organizationId });
   const config = credentialConfigFrom(data, cloud.region);
+  // A pinned cloud accepts credentials for its certified endpoint only (422 naming the pinned one).
+  assertMatchesPin(await certifiedEndpointOf(cloud.id), { authUrl: config.auth.authUrl, region: config.region });
   const persona = data.persona;
   const id = crypto.randomUUID();
   const envelope = await getVault().sealJson(config, { cloudId: cloud.id, credentialId: id });
@@ -394,6 +402,12 @@ export async function testConnection(
   if (config.auth.authUrl.startsWith('http://')) {
     result.warnings.push('The auth URL uses plain http://: the credential and tokens travel unencrypted. Use https.');
   }
+  // Pinned after this credential was saved: runs with it are kept but do not count.
+  const pin = await certifiedEndpointOf(cloud.id);
+  if (pin && !runCounts(pin, { authUrl: config.auth.authUrl, region: cloud.region || config.region }).counts)
+    result.warnings.push(
+      `This credential names ${normalizeAuthUrl(config.auth.authUrl)} (region ${cloud.region || config.region}), not the certified endpoint ${pin.authUrl} (region ${pin.region}) that staff pinned: runs with it are kept but do not count toward verdicts or certificates. Replace it with a credential for the certified endpoint.`,
+    );
   try {
     const session = await new KeystoneClient(http).authenticate(config.auth, AbortSignal.timeout(60_000));
     const token = session.token;
@@ -479,6 +493,6 @@ export function vaultProviderName(): string {
   try {
     return getVault().provider.name;
   } catch {
-    return process.env.KEK_PROVIDER || 'file';
+    return config().KEK_PROVIDER;
   }
 }

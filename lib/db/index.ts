@@ -1,15 +1,17 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/client';
+import { config } from '../config';
+import { poolTimeouts } from './pool';
 
 export * from './generated/client';
 
 // One client per process (and per module instance under Next's dev reloads).
 const globalForDb = globalThis as unknown as { scsDb?: PrismaClient };
 
-export function createDb(url = process.env.DATABASE_URL): PrismaClient {
+export function createDb(url = config().DATABASE_URL): PrismaClient {
   if (!url) throw new Error('DATABASE_URL is not set: start the app with `npm start`, which provides one');
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: url, max: Number(process.env.DB_POOL_SIZE || 10) }),
+    adapter: new PrismaPg({ connectionString: url, max: config().DB_POOL_SIZE, ...poolTimeouts() }),
   });
 }
 

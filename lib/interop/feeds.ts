@@ -8,7 +8,8 @@ import { escapeHtml } from '../html';
 import { NotFoundError, describeInternalError } from '../errors';
 import { now } from '../clock';
 import { look } from '../compliance/presentation';
-import { assertPublicCloud, publicBaseUrl } from '../compliance/public';
+import { assertPublicCloud } from '../compliance/public';
+import { publicOrigin } from '../compliance/public-origin';
 
 export const FEED_ENTRIES = 50;
 const SITE = 'SCS Key-Manager Conformance';
@@ -106,7 +107,7 @@ function answer(body: string, status = 200): Response {
 export async function feedResponse(req: Request, slug: string | null): Promise<Response> {
   try {
     if (slug) await assertPublicCloud(slug);
-    const base = publicBaseUrl(req);
+    const base = publicOrigin(req);
     const changes = await publicChanges(slug);
     const name = slug ? ((await db.cloud.findUnique({ where: { slug }, select: { name: true } }))?.name ?? slug) : null;
     return answer(

@@ -10,6 +10,7 @@
 // minute and right after each finished run; staff can retry a failed delivery.
 
 import { z } from 'zod';
+import { config } from '../config';
 import { db, type Prisma } from '../db';
 import { authorize, systemActor } from '../auth/policy';
 import { recordAudit } from '../audit';
@@ -226,7 +227,7 @@ async function attempt(id: string, now: Date): Promise<void> {
     redactor,
     timeouts: { connectMs: 10_000, headersMs: 60_000, bodyMs: 30_000 },
     maxBodyBytes: 64 * 1024,
-    allowPrivateAddresses: process.env.MONITOR_ALLOW_PRIVATE_ADDRESSES === 'true',
+    allowPrivateAddresses: config().MONITOR_ALLOW_PRIVATE_ADDRESSES,
   });
   try {
     apiKey = await openSecret('monitor-api-key', d.cloudId);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ResultView, RunView } from '../runs/service';
 import { scsReport, scsReportYaml } from '../runs/report';
+import { namedEndpoint } from './upload';
 
 const at = new Date('2030-01-02T03:04:05.678Z');
 const result = (testcase: string, verdict: ResultView['verdict'], message: string, details = {}): ResultView => ({
@@ -18,6 +19,8 @@ function run(results: ResultView[], over: Partial<RunView> = {}): RunView {
   return {
     id: '0b7a9a52-4c1f-4f6e-9d3e-2a1b3c4d5e6f',
     cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o', scsSubject: 'gx-x' },
+    endpoint: { authUrl: 'https://keystone.example', region: 'RegionOne' },
+    counting: { counts: true, reason: null },
     status: 'finished',
     trigger: 'api',
     source: 'dashboard',
@@ -111,6 +114,31 @@ describe('the report in the upstream format (scs-compliance-check.py create_repo
       'CRITICAL: The credential lacks the member role (roles: reader).',
     ]);
     expect(inv.critical).toBe(3);
+  });
+
+  it('names the endpoint the run used in the assignment and argv, as a runner with such a subject mapping does', () => {
+    const rep = scsReport(r);
+    expect(rep.run.assignment).toEqual({ os_cloud: 'gx-x', auth_url: 'https://keystone.example', region: 'RegionOne' });
+    expect(rep.run.argv).toEqual([
+      'scs-compatible-iaas.yaml',
+      '-s',
+      'gx-x',
+      '-a',
+      'os_cloud=gx-x',
+      '-a',
+      'auth_url=https://keystone.example',
+      '-a',
+      'region=RegionOne',
+    ]);
+    const unrecorded = scsReport(run([], { endpoint: { authUrl: null, region: null } }));
+    expect(unrecorded.run.assignment).toEqual({ os_cloud: 'gx-x' });
+    // What an importing instance reads back (POST /reports): the same endpoint, normalized.
+    expect(namedEndpoint(rep.run)).toEqual({ authUrl: 'https://keystone.example', region: 'RegionOne' });
+    expect(
+      namedEndpoint({ assignment: { os_auth_url: 'HTTPS://Keystone.Example:443/v3/', region_name: ' R2 ' } }),
+    ).toEqual({ authUrl: 'https://keystone.example', region: 'R2' });
+    expect(namedEndpoint({ assignment: { os_cloud: 'x' } })).toEqual({ authUrl: null, region: null });
+    expect(namedEndpoint(null)).toEqual({ authUrl: null, region: null });
   });
 
   it('a run of some testcases records them as forced_tests (a pattern, as -t takes)', () => {

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
 import { db } from '../db';
+import { config } from '../config';
 import { INSTANCE_OWNER, openSecret, sealSecret } from './sealed';
 import { ed25519Blob, fingerprintOf, signEd25519 } from './sshsig';
 
@@ -21,12 +22,8 @@ export interface InstanceKey {
 const g = globalThis as unknown as { scsInstanceKey?: Promise<InstanceKey> };
 
 function comment(): string {
-  let host = os.hostname();
-  try {
-    if (process.env.PUBLIC_URL) host = new URL(process.env.PUBLIC_URL).host;
-  } catch {
-    /* keep the host name */
-  }
+  const configured = config().PUBLIC_URL;
+  const host = configured ? new URL(configured).host : os.hostname();
   return `scs-km-conformance@${host.replace(/[^\w.:-]/g, '')}`;
 }
 

@@ -12,14 +12,16 @@
 // either every document is stored, or nothing is.
 
 import { parseAllDocuments } from 'yaml';
-import { db, type Prisma } from '../db';
+import { db, Prisma } from '../db';
 import { authorize, PolicyError } from '../auth/policy';
 import { recordAudit } from '../audit';
 import { refreshWhere } from '../compliance/snapshot';
+import { normalizeAuthUrl, normalizeRegion, runCounts } from '../compliance/certified-endpoint';
 import { OFFICIAL_TESTCASE_IDS } from '../checks';
 import type { RequestContext } from '../context';
-import { SCS_IAAS_SCOPE } from '../runs/report';
+import { reportSpec } from '../runs/report';
 import { actorForBearer } from '../tokens';
+import { PayloadTooLarge, readBodyBytes } from '../api/body';
 import { SshSigError, findSigner, parseSignature, verifySignature } from './sshsig';
 
 export const SIGNATURE_NAMESPACE = 'report';
@@ -64,7 +66,14 @@ export interface SignedUpload {
 export interface AcceptedReport {
   cloud: string;
   subject: string;
-  runs: Array<{ id: string; runUuid: string; results: Record<string, string> }>;
+  /** Per document: its run, verdicts, and whether they count (the cloud's pinned endpoint, runCounts). */
+  runs: Array<{
+    id: string;
+    runUuid: string;
+    results: Record<string, string>;
+    counts: boolean;
+    notCountedReason: string | null;
+  }>;
 }
 
 /** "Basic base64(user:password)" -> the pair; null when absent or not Basic. */
@@ -109,6 +118,8 @@ async function uploader(authorization: string | null) {
       scsSubject: true,
       archivedAt: true,
       organizationId: true,
+      certifiedAuthUrl: true,
+      certifiedRegion: true,
       organization: { select: { slug: true, archivedAt: true } },
     },
   });
@@ -152,6 +163,28 @@ interface ParsedDocument {
   referenceDate: string | null;
   results: Map<string, { verdict: 'PASS' | 'FAIL' | 'ABORT'; value: number; invocation: Document }>;
   invocations: number;
+  /** The endpoint the report names (run.assignment), normalized as our own runs record theirs. */
+  endpoint: { authUrl: string | null; region: string | null };
+}
+
+/** Assignment keys that name the endpoint (a subject mapping in the runner's config.toml, or -a KEY=VALUE). */
+const AUTH_URL_KEYS = ['auth_url', 'os_auth_url'];
+const REGION_KEYS = ['region', 'region_name', 'os_region_name'];
+
+/**
+ * The Keystone endpoint a report names: upstream reports carry none of their own, so a CSP whose
+ * cloud has a pinned certified endpoint states it in the run's assignment (`auth_url`, `region`),
+ * which scs-compliance-check.py writes into the signed report. Without it the run is kept but, with
+ * a pin, does not count (lib/compliance/certified-endpoint.ts runCounts, as for our own runs).
+ */
+export function namedEndpoint(run: Document | null): { authUrl: string | null; region: string | null } {
+  const a = isMap(run?.assignment) ? run.assignment : {};
+  const pick = (keys: string[]) => {
+    const v = keys.map((k) => a[k]).find((x) => typeof x === 'string' && x.trim() !== '');
+    return typeof v === 'string' ? v.trim().slice(0, 500) : null;
+  };
+  const authUrl = pick(AUTH_URL_KEYS);
+  return { authUrl: authUrl === null ? null : normalizeAuthUrl(authUrl), region: normalizeRegion(pick(REGION_KEYS)) };
 }
 
 /** The YAML documents of a report, checked for what a run needs; 422 says which document and why. */
@@ -180,11 +213,12 @@ export function parseReport(text: string, subject: string, now: Date): ParsedDoc
         `Permission denied: ${where.toLowerCase()} is for subject "${String(d.subject).slice(0, 100)}", not "${subject}" (the user name you sent).`,
       );
     const spec = isMap(d.spec) ? d.spec : null;
-    if (spec?.uuid !== SCS_IAAS_SCOPE.uuid)
+    const ours = reportSpec();
+    if (spec?.uuid !== ours.uuid)
       refuse(
         422,
         'invalid_report',
-        `${where} is for scope ${String(spec?.name ?? spec?.uuid ?? 'none').slice(0, 80)}; this dashboard takes reports of ${SCS_IAAS_SCOPE.name} (${SCS_IAAS_SCOPE.uuid}).`,
+        `${where} is for scope ${String(spec?.name ?? spec?.uuid ?? 'none').slice(0, 80)}; this dashboard takes reports of ${ours.name} (${ours.uuid}).`,
       );
     const run = isMap(d.run) ? d.run : null;
     const runUuid = typeof run?.uuid === 'string' ? run.uuid.trim() : '';
@@ -235,6 +269,7 @@ export function parseReport(text: string, subject: string, now: Date): ParsedDoc
       referenceDate: typeof ref === 'string' ? ref.slice(0, 10) : null,
       results,
       invocations: Object.keys(invocations).length,
+      endpoint: namedEndpoint(run),
     });
   }
   if (out.length === 0) refuse(422, 'invalid_report', 'The report has no YAML document.');
@@ -302,6 +337,10 @@ export async function acceptSignedReport(upload: SignedUpload, now = new Date())
   }
 
   const docs = parseReport(parts.report, cloud.scsSubject, now);
+  const pin =
+    cloud.certifiedAuthUrl && cloud.certifiedRegion
+      ? { authUrl: cloud.certifiedAuthUrl, region: cloud.certifiedRegion }
+      : null;
   const ctx: RequestContext = { actor, clientAddress: upload.clientAddress, via: 'signed report upload' };
   let accepted: AcceptedReport['runs'];
   try {
@@ -338,6 +377,8 @@ export async function acceptSignedReport(upload: SignedUpload, now = new Date())
             source: 'official_runner',
             reportUuid: d.runUuid,
             uploadId: row.id,
+            authUrl: d.endpoint.authUrl,
+            region: d.endpoint.region,
             requestedById: actor.id || null,
             queuedAt: d.checkedAt,
             startedAt: d.checkedAt,
@@ -363,10 +404,13 @@ export async function acceptSignedReport(upload: SignedUpload, now = new Date())
             checkedAt: d.checkedAt,
           })),
         });
+        const counting = runCounts(pin, d.endpoint);
         runs.push({
           id: run.id,
           runUuid: d.runUuid,
           results: Object.fromEntries([...d.results].map(([t, r]) => [t, r.verdict])),
+          counts: counting.counts,
+          notCountedReason: counting.reason,
         });
       }
       await tx.organizationKey.update({ where: { id: signer!.id }, data: { lastUsedAt: now } });
@@ -380,7 +424,7 @@ export async function acceptSignedReport(upload: SignedUpload, now = new Date())
             (r) =>
               `run ${r.runUuid}: ${Object.entries(r.results)
                 .map(([t, v]) => `${t} ${v}`)
-                .join(', ')}`,
+                .join(', ')}${r.counts ? '' : ' (not counted: not the certified endpoint)'}`,
           )
           .join('; ')}`,
       });
@@ -392,30 +436,18 @@ export async function acceptSignedReport(upload: SignedUpload, now = new Date())
     throw err;
   }
   // Store the cloud's new compliance now (best effort: a reader recomputes a stale snapshot anyway).
-  await refreshWhere('c.id = $1::uuid', [cloud.id]).catch(() => {});
+  await refreshWhere(Prisma.sql`c.id = ${cloud.id}::uuid`).catch(() => {});
   return { cloud: cloud.slug, subject: cloud.scsSubject, runs: accepted };
 }
 
-/** Reads a request body up to `max` bytes; 413 beyond (announced or streamed). */
-export async function readCappedBody(req: Request, max = MAX_REPORT_BYTES): Promise<Buffer> {
-  const announced = Number(req.headers.get('content-length'));
-  if (Number.isFinite(announced) && announced > max)
-    refuse(413, 'too_large', `The upload announces ${announced} bytes; at most ${max} are taken.`);
-  if (!req.body) return Buffer.alloc(0);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  const reader = req.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      refuse(413, 'too_large', `The upload has more than ${max} bytes; at most ${max} are taken.`);
-    }
-    chunks.push(Buffer.from(value));
+/** The body through the API's one body reader, with the report cap; its 413 in the monitor's shape. */
+export async function readReportBody(req: Request, max = MAX_REPORT_BYTES): Promise<Buffer> {
+  try {
+    return Buffer.from(await readBodyBytes(req, max, 'The upload'));
+  } catch (err) {
+    if (err instanceof PayloadTooLarge) return refuse(413, 'too_large', err.message);
+    throw err;
   }
-  return Buffer.concat(chunks);
 }
 
 /** The HTTP answer of POST /reports: JSON with the monitor's `detail` beside our `error`. */
@@ -426,7 +458,7 @@ export async function reportsResponse(req: Request, clientAddress: string | null
     const accepted = await acceptSignedReport({
       authorization: req.headers.get('authorization'),
       contentType: req.headers.get('content-type'),
-      body: () => readCappedBody(req),
+      body: () => readReportBody(req),
       clientAddress,
     });
     return Response.json(accepted, { status: 200, headers });

@@ -3,6 +3,8 @@
 // One instance per process, kept on globalThis so the Next.js bundle and the start script share it.
 
 import PgBoss from 'pg-boss';
+import { config } from '../config';
+import { poolTimeouts } from '../db/pool';
 
 export const QUEUES = {
   run: 'run',
@@ -51,12 +53,13 @@ export async function getBoss(opts: { supervise?: boolean; url?: string } = {}):
   const s = state();
   if (s.boss) return s.boss;
   s.starting ??= (async () => {
-    const url = opts.url ?? process.env.DATABASE_URL;
+    const url = opts.url ?? config().DATABASE_URL;
     if (!url) throw new Error('DATABASE_URL is not set');
     const supervise = !!opts.supervise;
     const boss = new PgBoss({
       connectionString: url,
-      max: Number(process.env.QUEUE_POOL_SIZE || 6),
+      ...poolTimeouts(),
+      max: config().QUEUE_POOL_SIZE,
       application_name: 'scs-km-queue',
       supervise,
       schedule: supervise,
@@ -100,9 +103,9 @@ export async function enqueueRun(runId: string): Promise<void> {
 
 export async function enqueueDelivery(deliveryId: string): Promise<void> {
   const boss = await getBoss();
-  const retryDelay = Number(process.env.NOTIFY_RETRY_DELAY_S || 30);
+  const retryDelay = config().NOTIFY_RETRY_DELAY_S;
   await boss.send(QUEUES.delivery, { deliveryId } satisfies DeliveryJob, {
-    retryLimit: Number(process.env.NOTIFY_RETRY_LIMIT || 5),
+    retryLimit: config().NOTIFY_RETRY_LIMIT,
     retryDelay,
     retryBackoff: true,
     expireInSeconds: 120,

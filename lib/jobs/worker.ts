@@ -19,6 +19,7 @@ import { attemptDelivery, planDeliveries, type Mail } from '../notify';
 import { CRONS, QUEUES, enqueueDelivery, getBoss, stopBoss, type DeliveryJob, type RunJob } from './boss';
 import { schedulerTick } from './schedule';
 import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
+import { config } from '../config';
 
 export interface WorkerOptions {
   resolver: CloudConfigResolver;
@@ -58,7 +59,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   );
   heartbeat.start();
   const polling = {
-    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? Number(process.env.WORKER_POLL_SECONDS || 0.5),
+    pollingIntervalSeconds: opts.pollingIntervalSeconds ?? config().WORKER_POLL_SECONDS,
     batchSize: 1,
   };
 
@@ -66,8 +67,31 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const refreshSnapshots = async () => {
     const { refreshWhere } = await import('../compliance/snapshot');
     const { now } = await import('../clock');
-    const refreshed = await refreshWhere('c."archivedAt" IS NULL', [], now());
+    const { Prisma } = await import('../db');
+    const refreshed = await refreshWhere(Prisma.sql`c."archivedAt" IS NULL`, now());
     if (refreshed.size) log(`compliance snapshots stored anew: ${refreshed.size}`);
+    await handOverStatusChanges();
+  };
+
+  /**
+   * Status changes wait in the outbox, queued by whoever stored the changed snapshot (this worker
+   * after a run or an expiry, or a page view elsewhere): handed to the notification system right
+   * after a run, and every OUTBOX_POLL_SECONDS (default 10) for the rest. One at a time per process.
+   */
+  let handingOver: Promise<void> | null = null;
+  const handOverStatusChanges = (): Promise<void> => {
+    handingOver ??= (async () => {
+      try {
+        const { bridgeOutbox } = await import('./reminders');
+        const { now } = await import('../clock');
+        await bridgeOutbox(now(), ['status-change']);
+      } catch (err) {
+        log(`handing over status changes failed: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        handingOver = null;
+      }
+    })();
+    return handingOver;
   };
 
   const runHandler = async (jobs: PgBoss.Job<RunJob>[]) => {
@@ -77,12 +101,9 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         heartbeat,
         workerId: id,
         log,
-        onNotification: (nid) =>
-          dispatchNotification(nid).catch((err) =>
-            log(`could not queue deliveries of ${nid}: ${err instanceof Error ? err.message : String(err)}`),
-          ),
+        onStatusStored: handOverStatusChanges,
       });
-      if (outcome !== 'skipped' && process.env.WORKER_LOG_RUNS === 'true') log(`run ${job.data.runId} ${outcome}`);
+      if (outcome !== 'skipped' && config().WORKER_LOG_RUNS) log(`run ${job.data.runId} ${outcome}`);
       if (outcome === 'finished') {
         // To the cloud's compliance monitor, if it has one, now (the minute job retries and catches up).
         const { forwardFinishedRun } = await import('../interop/forwarding');
@@ -175,6 +196,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   }, interval);
   monitor.unref();
   timers.push(monitor);
+  const outboxPoll = setInterval(
+    () => void handOverStatusChanges(),
+    Math.max(1, Number(process.env.OUTBOX_POLL_SECONDS) || 10) * 1000,
+  );
+  outboxPoll.unref();
+  timers.push(outboxPoll);
   const orphans = setInterval(() => {
     requeueOrphans().catch(() => {});
   }, 60_000);

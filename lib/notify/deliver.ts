@@ -115,6 +115,8 @@ export async function attemptDelivery(
         organization: { slug: n.cloud.organization.slug },
         from: n.fromStatus,
         to: n.toStatus,
+        // The message's facts (a status change: the official SCS verdict before and after, the version).
+        ...(n.data !== null ? { data: n.data } : {}),
         subject: n.subject,
         message: n.body,
         run: n.runId ? { id: n.runId, url: `${publicUrl()}/runs/${n.runId}` } : null,

@@ -2,6 +2,7 @@
 // SMTP_FROM configure it; without SMTP_URL no e-mail deliveries are planned at all.
 
 import nodemailer, { type Transporter } from 'nodemailer';
+import { config } from '../config';
 
 export interface Mail {
   to: string;
@@ -16,7 +17,7 @@ export function smtpConfigured(env: Record<string, string | undefined> = process
 }
 
 function transport(): Transporter {
-  const url = process.env.SMTP_URL;
+  const url = config().SMTP_URL;
   if (!url) throw new Error('SMTP is not configured (SMTP_URL)');
   if (!g.scsMailer || g.scsMailer.url !== url) {
     g.scsMailer?.transport.close();
@@ -33,7 +34,7 @@ function transport(): Transporter {
 }
 
 export async function sendMail(mail: Mail): Promise<void> {
-  const from = process.env.SMTP_FROM || 'SCS Key-Manager Conformance <noreply@localhost>';
+  const from = config().SMTP_FROM;
   try {
     await transport().sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text });
   } catch (err) {

@@ -1,4 +1,4 @@
-import type { Tx } from '../db';
+import type { Prisma, Tx } from '../db';
 import { db } from '../db';
 
 /**
@@ -16,24 +16,31 @@ export interface OutboxMessage {
   body: string;
   /** Unique per message that must be sent once, e.g. "attestation:<id>:expiry-14d". */
   dedupeKey: string;
+  /** Facts beside the text for receivers (e.g. a status change's from/to), stored as JSON. */
+  data?: Prisma.InputJsonValue;
 }
 
 /** Adds the message unless one with its dedupeKey exists; true when it was added now. */
 export async function enqueue(tx: Tx, msg: OutboxMessage): Promise<boolean> {
+  return (await enqueueAll(tx, [msg])) === 1;
+}
+
+/** enqueue for many messages in one statement (e.g. the status changes of 1,000 clouds); how many were added. */
+export async function enqueueAll(tx: Tx, msgs: OutboxMessage[]): Promise<number> {
+  if (msgs.length === 0) return 0;
   const { count } = await tx.notificationOutbox.createMany({
-    data: [
-      {
-        kind: msg.kind,
-        organizationId: msg.organizationId,
-        cloudId: msg.cloudId ?? null,
-        subject: msg.subject.slice(0, 300),
-        body: msg.body,
-        dedupeKey: msg.dedupeKey,
-      },
-    ],
+    data: msgs.map((msg) => ({
+      kind: msg.kind,
+      organizationId: msg.organizationId,
+      cloudId: msg.cloudId ?? null,
+      subject: msg.subject.slice(0, 300),
+      body: msg.body,
+      dedupeKey: msg.dedupeKey,
+      ...(msg.data !== undefined ? { data: msg.data } : {}),
+    })),
     skipDuplicates: true,
   });
-  return count === 1;
+  return count;
 }
 
 export interface OutboxView {

@@ -29,7 +29,7 @@ export interface Timeouts {
 // (lib/checks) bounds the whole run.
 export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 30_000, headersMs: 60_000, bodyMs: 60_000 };
 export const DEFAULT_MAX_BODY_BYTES = 5 * 1024 * 1024;
-const MAX_SAME_HOST_REDIRECTS = 3;
+const MAX_SAME_ORIGIN_REDIRECTS = 3;
 const USER_AGENT = 'scs-km-conformance (scs-0116 checks)';
 
 export interface HttpClientOptions {
@@ -69,7 +69,7 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer;
-  /** The URL that produced this response (differs from the request URL after a same-host redirect). */
+  /** The URL that produced this response (differs from the request URL after a same-origin redirect). */
   url: string;
   durationMs: number;
   evidence: Evidence;
@@ -160,26 +160,20 @@ export class HttpClient {
       if (![301, 302, 303, 307, 308].includes(response.status) || !location) return response;
       const target = new URL(location, url);
       const from = new URL(url);
-      // Never follow a redirect to another host: the token would travel with it, and a
-      // redirect is the classic way to point a checker at a metadata service.
-      if (target.hostname !== from.hostname) {
+      // Only to the same origin (scheme, host and port): the token and a password body travel with a
+      // redirect, and a redirect is the classic way to point a checker at a metadata service or at
+      // another service on the same host.
+      if (target.origin !== from.origin) {
         throw new TransportError(
           'redirect-refused',
-          `${spec.service} redirected ${method} ${this.redactor.text(url)} to another host (${target.hostname}); redirects to other hosts are never followed.`,
+          `${spec.service} redirected ${method} ${this.redactor.text(url)} to another origin (${this.redactor.text(target.origin)}); only redirects to the same scheme, host and port are followed.`,
           this.redactor.text(url),
         );
       }
-      if (from.protocol === 'https:' && target.protocol !== 'https:') {
+      if (hop + 1 >= MAX_SAME_ORIGIN_REDIRECTS) {
         throw new TransportError(
           'redirect-refused',
-          `${spec.service} redirected ${method} ${this.redactor.text(url)} from https to plain http; refused.`,
-          this.redactor.text(url),
-        );
-      }
-      if (hop + 1 >= MAX_SAME_HOST_REDIRECTS) {
-        throw new TransportError(
-          'redirect-refused',
-          `${spec.service} redirected more than ${MAX_SAME_HOST_REDIRECTS} times starting at ${this.redactor.text(spec.url)}.`,
+          `${spec.service} redirected more than ${MAX_SAME_ORIGIN_REDIRECTS} times starting at ${this.redactor.text(spec.url)}.`,
           this.redactor.text(spec.url),
         );
       }

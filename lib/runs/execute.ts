@@ -1,27 +1,28 @@
 // Executing one run: claim it (at most once, whatever the queue delivers), resolve the cloud's
 // configuration through the injected resolver, sweep leftovers of interrupted runs, call
 // runChecks with the run's id, persist every result (with its redacted evidence) as soon as its
-// check finishes, publish progress, and finish: status, report, the cloud's status and, when that
-// changed, one notification.
+// check finishes, publish progress, and finish: status and report, then the cloud's stored
+// compliance snapshot (lib/compliance/snapshot.ts), which queues a status-change message in the same
+// transaction when the cloud's status changed.
 
 import os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { db, type Prisma } from '../db';
+import { db, Prisma } from '../db';
 import { refreshWhere } from '../compliance/snapshot';
+import { normalizeAuthUrl, normalizeRegion } from '../compliance/certified-endpoint';
 import { CHECKS, RUN_NAME_PREFIX, runChecks, selectChecks } from '../checks';
 import type { CheckResult, CloudConfig, Evidence, RunEvent, RunReport } from '../checks/types';
 import { NoCredentialError, type CloudConfigResolver } from './cloud-config';
 import { RunHeartbeat } from './heartbeat';
 import { sweepEarlierRuns, type EarlierSweep } from './sweep-earlier';
-import { nextStatus, statusChanges, type StatusDetail } from './status';
 import type { RunProgress } from './service';
 
 export interface ExecuteDeps {
   resolver: CloudConfigResolver;
   heartbeat: RunHeartbeat;
   workerId?: string;
-  /** Called after commit with the id of a new status-change notification (lib/jobs fans it out). */
-  onNotification?: (notificationId: string) => Promise<void> | void;
+  /** Called once the run's snapshot is stored: a status change may wait in the outbox (lib/jobs hands it over). */
+  onStatusStored?: () => Promise<void> | void;
   log?: (line: string) => void;
   /** Minimum time between two progress writes of one run (the step text changes per request). */
   progressThrottleMs?: number;
@@ -51,7 +52,7 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
   if (claimed.length === 0) return 'skipped';
   const run = await db.run.findUniqueOrThrow({
     where: { id: runId },
-    include: { cloud: { select: { id: true, slug: true, region: true, statusDetail: true, status: true } } },
+    include: { cloud: { select: { id: true, slug: true, region: true } } },
   });
 
   const controller = new AbortController();
@@ -66,6 +67,12 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
     } catch (err) {
       return await finishWithoutConfig(run, err, deps, log);
     }
+    // The endpoint this run tests: whether its results count is decided against the cloud's
+    // certified endpoint (lib/compliance/certified-endpoint.ts).
+    await db.run.update({
+      where: { id: runId },
+      data: { authUrl: normalizeAuthUrl(config.auth.authUrl), region: normalizeRegion(config.region) },
+    });
 
     const secrets = secretValues(config);
     const ids = run.testcases.length ? run.testcases : undefined;
@@ -153,14 +160,13 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
       },
       secrets,
     );
-    const notificationId = await finish(run, {
+    await finish(run, {
       status: cancelled ? 'cancelled' : 'finished',
       roles: report.roles,
       report: extras as unknown as Prisma.InputJsonValue,
       error: cancelled ? 'Cancelled by staff while running; the checks that had not started are ABORT.' : null,
-      results: cancelled ? [] : report.results.map((r) => ({ testcase: r.id, verdict: r.verdict })),
     });
-    if (notificationId) await deps.onNotification?.(notificationId);
+    await deps.onStatusStored?.();
     return cancelled ? 'cancelled' : 'finished';
   } finally {
     deps.heartbeat.unregister(runId);
@@ -172,7 +178,7 @@ type ClaimedRun = {
   id: string;
   cloudId: string;
   testcases: string[];
-  cloud: { slug: string; status: string | null; statusDetail: unknown };
+  cloud: { slug: string };
 };
 
 /**
@@ -209,70 +215,24 @@ async function finishWithoutConfig(
     })),
     skipDuplicates: true,
   });
-  const notificationId = await finish(run, {
-    status: 'finished',
-    roles: [],
-    report: { noCredential: true },
-    error: message,
-    results: ids.map((testcase) => ({ testcase, verdict: 'ABORT' as const })),
-  });
-  if (notificationId) await deps.onNotification?.(notificationId);
+  await finish(run, { status: 'finished', roles: [], report: { noCredential: true }, error: message });
+  await deps.onStatusStored?.();
   return 'finished';
 }
 
 async function finish(
   run: ClaimedRun,
-  end: {
-    status: 'finished' | 'cancelled';
-    roles: string[];
-    report: Prisma.InputJsonValue;
-    error: string | null;
-    results: Array<{ testcase: string; verdict: 'PASS' | 'FAIL' | 'ABORT' }>;
-  },
-): Promise<string | null> {
-  const notificationId = await db.$transaction(async (tx) => {
-    const done = await tx.run.updateMany({
-      where: { id: run.id, status: 'running' },
-      data: { status: end.status, finishedAt: new Date(), roles: end.roles, report: end.report, error: end.error },
-    });
-    if (done.count === 0 || end.status !== 'finished') return null;
-    // The cloud's status: serialise concurrent finishers of one cloud on its row.
-    const [cloud] = await tx.$queryRaw<Array<{ status: string | null; statusDetail: unknown }>>`
-      SELECT status, "statusDetail" FROM "Cloud" WHERE id = ${run.cloudId}::uuid FOR UPDATE`;
-    const previous = (cloud?.statusDetail as StatusDetail | null) ?? null;
-    const next = nextStatus(previous, end.results);
-    const changes = statusChanges(previous, next.detail);
-    if (changes.length === 0 && next.status === cloud?.status) return null;
-    await tx.cloud.update({
-      where: { id: run.cloudId },
-      data: { status: next.status, statusDetail: next.detail, statusChangedAt: new Date() },
-    });
-    const from = cloud?.status ?? null;
-    const lines = changes.map((c) => `- ${c.testcase}: ${c.from ?? 'no result'} -> ${c.to}`);
-    const subject =
-      from && from !== next.status
-        ? `${run.cloud.slug}: status ${from} -> ${next.status}`
-        : from
-          ? `${run.cloud.slug}: ${changes.map((c) => `${c.testcase} ${c.to}`).join(', ')}`
-          : `${run.cloud.slug}: first status ${next.status}`;
-    const n = await tx.notification.create({
-      data: {
-        cloudId: run.cloudId,
-        kind: 'status-change',
-        runId: run.id,
-        fromStatus: from,
-        toStatus: next.status,
-        subject,
-        body: `The status of cloud ${run.cloud.slug} is now ${next.status}${from ? ` (was ${from})` : ''}.\n\n${lines.join('\n')}`,
-      },
-    });
-    return n.id;
+  end: { status: 'finished' | 'cancelled'; roles: string[]; report: Prisma.InputJsonValue; error: string | null },
+): Promise<void> {
+  await db.run.updateMany({
+    where: { id: run.id, status: 'running' },
+    data: { status: end.status, finishedAt: new Date(), roles: end.roles, report: end.report, error: end.error },
   });
   await notifyProgress(run.id);
-  // Store the cloud's new compliance now, in the worker, so that pages seldom have to (best effort:
-  // a reader recomputes a stale snapshot anyway).
-  await refreshWhere('c.id = $1::uuid', [run.cloudId]).catch(() => {});
-  return notificationId;
+  // Store the cloud's new compliance now, in the worker, so that pages seldom have to; a change of
+  // its status is queued for notification in that same transaction. Best effort: any later reader
+  // recomputes a stale snapshot (and queues the change) anyway.
+  await refreshWhere(Prisma.sql`c.id = ${run.cloudId}::uuid`).catch(() => {});
 }
 
 async function saveResult(runId: string, cloudId: string, r: CheckResult, secrets: string[]): Promise<void> {

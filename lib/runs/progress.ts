@@ -6,6 +6,8 @@
 
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
+import { config } from '../config';
+import { poolTimeouts } from '../db/pool';
 
 const CHANNEL = 'run_progress';
 
@@ -26,7 +28,8 @@ async function ensureListening(): Promise<void> {
   const s = state();
   if (s.client) return;
   s.connecting ??= (async () => {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    const { connectionTimeoutMillis } = poolTimeouts();
+    const client = new pg.Client({ connectionString: config().DATABASE_URL, connectionTimeoutMillis });
     client.on('notification', (m) => {
       if (m.channel === CHANNEL && m.payload) s.emitter.emit(m.payload);
     });

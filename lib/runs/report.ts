@@ -9,14 +9,15 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { OFFICIAL_TESTCASE_IDS } from '../checks';
+import { scope } from '../compliance/scope';
 import { invocationOutput, levelCounts } from '../interop/invocation';
 import type { RunView } from './service';
 
-export const SCS_IAAS_SCOPE = {
-  uuid: '50393e6f-2ae1-4c5c-a62c-3b75f2abef3f',
-  name: 'SCS-compatible IaaS',
-  url: 'https://raw.githubusercontent.com/SovereignCloudStack/standards/main/Tests/scs-compatible-iaas.yaml',
-} as const;
+/** The scope a report is of: the shipped upstream scope file's uuid, name and url (lib/compliance/scope). */
+export function reportSpec(): { uuid: string; name: string; url: string } {
+  const s = scope();
+  return { uuid: s.uuid, name: s.name, url: s.url };
+}
 
 const VALUE = { PASS: 1, ABORT: 0, FAIL: -1 } as const;
 
@@ -59,7 +60,8 @@ export interface ScsReport {
   run: {
     uuid: string;
     argv: string[];
-    assignment: { os_cloud: string };
+    /** The -a variables: os_cloud, and the endpoint the run's credential named (auth_url, region) when recorded. */
+    assignment: Record<string, string>;
     sections: null;
     forced_version: null;
     forced_tests: string | null;
@@ -97,15 +99,27 @@ export function scsReport(run: RunView): ScsReport {
   const checkedAt = run.finishedAt ?? run.startedAt ?? run.queuedAt;
   const id = invocationUuid(run.id);
   const subset = run.testcases.length > 0 && OFFICIAL_TESTCASE_IDS.some((t) => !run.testcases.includes(t));
+  // As a runner whose subject mapping names the endpoint writes it, so whoever imports the report
+  // (POST /reports of another instance) can tell whether it counts for a pinned cloud.
+  const assignment: Record<string, string> = {
+    os_cloud: subject,
+    ...(run.endpoint.authUrl ? { auth_url: run.endpoint.authUrl } : {}),
+    ...(run.endpoint.authUrl && run.endpoint.region ? { region: run.endpoint.region } : {}),
+  };
   return {
-    spec: { ...SCS_IAAS_SCOPE },
+    spec: reportSpec(),
     checked_at: pythonTimestamp(checkedAt),
     reference_date: checkedAt.toISOString().slice(0, 10),
     subject,
     run: {
       uuid: run.id,
-      argv: ['scs-compatible-iaas.yaml', '-s', subject, '-a', `os_cloud=${subject}`],
-      assignment: { os_cloud: subject },
+      argv: [
+        'scs-compatible-iaas.yaml',
+        '-s',
+        subject,
+        ...Object.entries(assignment).flatMap(([k, v]) => ['-a', `${k}=${v}`]),
+      ],
+      assignment,
       sections: null,
       forced_version: null,
       forced_tests: subset ? `^(${ids.join('|')})$` : null,

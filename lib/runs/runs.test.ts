@@ -1,29 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { nextStatus, overallStatus, statusChanges } from './status';
 import { diffResults } from './service';
 import { namePrefixOf } from './execute';
 import { signWebhook } from '../notify/deliver';
 import { decide, systemActor, type Actor } from '../auth/policy';
-
-describe('cloud status', () => {
-  it('is the worst official verdict, MISSING while one has no result', () => {
-    expect(overallStatus({ 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' })).toBe('PASS');
-    expect(overallStatus({ 'scs-0116-presence': 'PASS' })).toBe('MISSING');
-    expect(overallStatus({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'PASS' })).toBe('ABORT');
-    expect(overallStatus({ 'scs-0116-presence': 'ABORT', 'scs-0116-permissions': 'FAIL' })).toBe('FAIL');
-  });
-  it('keeps earlier verdicts of testcases a run did not touch and ignores informational ones', () => {
-    const prev = { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'PASS' } as const;
-    const next = nextStatus(prev, [
-      { testcase: 'km-version', verdict: 'FAIL' },
-      { testcase: 'scs-0116-permissions', verdict: 'FAIL' },
-    ]);
-    expect(next).toEqual({ status: 'FAIL', detail: { 'scs-0116-presence': 'PASS', 'scs-0116-permissions': 'FAIL' } });
-    expect(statusChanges(prev, next.detail)).toEqual([{ testcase: 'scs-0116-permissions', from: 'PASS', to: 'FAIL' }]);
-    expect(statusChanges(next.detail, next.detail)).toEqual([]);
-  });
-});
 
 describe('diff', () => {
   it('reports verdict and message changes, added and removed testcases, in registry order', () => {

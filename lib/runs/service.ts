@@ -10,6 +10,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import type { Evidence } from '../checks/types';
+import { runCounts, type Counting } from '../compliance/certified-endpoint';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -53,6 +54,10 @@ export type RunSourceName = 'dashboard' | 'official-runner';
 export interface RunView {
   id: string;
   cloud: { id: string; slug: string; name: string; organizationId: string; scsSubject: string | null };
+  /** The endpoint the run's credential named (null until it started, or when it had no credential). */
+  endpoint: { authUrl: string | null; region: string | null };
+  /** Whether its results count toward verdicts and certificates, and why not (lib/compliance/certified-endpoint.ts). */
+  counting: Counting;
   status: RunStatusName;
   trigger: string;
   /** Our own checks, or an uploaded signed report of the official SCS runner. */
@@ -74,7 +79,15 @@ export interface RunView {
 }
 
 type RunWithCloud = Run & {
-  cloud: { id: string; slug: string; name: string; organizationId: string; scsSubject: string | null };
+  cloud: {
+    id: string;
+    slug: string;
+    name: string;
+    organizationId: string;
+    scsSubject: string | null;
+    certifiedAuthUrl: string | null;
+    certifiedRegion: string | null;
+  };
   results?: RunResult[];
 };
 
@@ -99,9 +112,14 @@ function byRegistryOrder(a: { testcase: string }, b: { testcase: string }): numb
 }
 
 function view(r: RunWithCloud, withEvidence = false): RunView {
+  const { certifiedAuthUrl, certifiedRegion, ...cloud } = r.cloud;
+  const pin = certifiedAuthUrl && certifiedRegion ? { authUrl: certifiedAuthUrl, region: certifiedRegion } : null;
+  const endpoint = { authUrl: r.authUrl, region: r.region };
   return {
     id: r.id,
-    cloud: r.cloud,
+    cloud,
+    endpoint,
+    counting: runCounts(pin, endpoint),
     status: r.status,
     trigger: r.trigger,
     source: sourceName(r.source),
@@ -121,7 +139,17 @@ function view(r: RunWithCloud, withEvidence = false): RunView {
   };
 }
 
-const cloudSelect = { select: { id: true, slug: true, name: true, organizationId: true, scsSubject: true } } as const;
+const cloudSelect = {
+  select: {
+    id: true,
+    slug: true,
+    name: true,
+    organizationId: true,
+    scsSubject: true,
+    certifiedAuthUrl: true,
+    certifiedRegion: true,
+  },
+} as const;
 
 function validTestcases(ids: string[]): string[] {
   const unknown = ids.filter((id) => !ORDER.has(id));
@@ -215,27 +243,6 @@ export async function getRun(ctx: RequestContext, id: string, opts: { evidence?:
     results: opts.evidence ? true : { omit: { evidence: true } },
   });
   return view(run, !!opts.evidence);
-}
-
-/** What GET /api/v1/runs/{id} answers. */
-export function apiRunView(r: RunView) {
-  return {
-    id: r.id,
-    cloud: r.cloud.slug,
-    status: r.status,
-    trigger: r.trigger,
-    source: r.source,
-    queuedAt: r.queuedAt,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    error: r.error,
-    results: r.results.map((x) => ({
-      testcase: x.testcase,
-      verdict: x.verdict,
-      message: x.message,
-      durationMs: x.durationMs,
-    })),
-  };
 }
 
 /** The small, frequently polled state for live progress (SSE). */
@@ -429,12 +436,9 @@ export function canCancel(actor: Actor, organizationId: string): boolean {
 export interface CloudRunState {
   schedule: 'off' | 'hourly' | 'daily' | 'weekly';
   nextRunAt: Date | null;
-  status: string | null;
-  statusDetail: Record<string, string> | null;
-  statusChangedAt: Date | null;
 }
 
-/** The cloud's status (from its runs) and schedule, for the cloud page. */
+/** The cloud's schedule, for the cloud page (its status is lib/compliance's). */
 export async function cloudRunState(
   ctx: RequestContext,
   cloudId: string,
@@ -443,8 +447,8 @@ export async function cloudRunState(
   authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
   const c = await db.cloud.findFirst({
     where: { id: cloudId, organizationId },
-    select: { schedule: true, nextRunAt: true, status: true, statusDetail: true, statusChangedAt: true },
+    select: { schedule: true, nextRunAt: true },
   });
   if (!c) throw new NotFoundError('Cloud');
-  return { ...c, statusDetail: (c.statusDetail as Record<string, string> | null) ?? null };
+  return c;
 }

@@ -5,12 +5,12 @@
 // the cloud's status, which combines both, stays on the cloud page.
 
 import { CHECKS } from '../checks/registry';
-import { STANDARDS } from '../compliance/standard';
+import { profilesAt } from '../compliance/profiles';
 import { evaluate, type Evaluation } from '../compliance/verdict';
 import type { ResultView, RunView } from './service';
 
 export interface RunSummary {
-  /** One evaluation per version of the standard (scs-0116 v1, the draft); null while the run is not finished. */
+  /** One evaluation per profile of the day the run ended (official versions, ours); null until the run finished. */
   verdicts: Evaluation[] | null;
   counts: { PASS: number; FAIL: number; ABORT: number };
   durationMs: number | null;
@@ -50,8 +50,8 @@ export function summarizeRun(run: Pick<RunView, 'status' | 'startedAt' | 'finish
   const automated = Object.fromEntries(
     run.results.map((r) => [r.testcase, { verdict: r.verdict, checkedAt: r.checkedAt, message: r.message }]),
   );
-  const verdicts = STANDARDS.map((s) =>
-    evaluate({ ...s, testcases: s.testcases.filter((t) => t.kind !== 'manual') }, automated, undefined, at),
+  const verdicts = profilesAt(at).map((p) =>
+    evaluate({ ...p, testcases: p.testcases.filter((t) => t.kind !== 'manual') }, automated, undefined, at),
   );
   return { verdicts, counts, durationMs, notPassing };
 }

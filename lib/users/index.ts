@@ -63,13 +63,19 @@ function view(u: UserRow): UserView {
   };
 }
 
-/** The actor a session or token acts as, fresh from the database on every request, or null when inactive. */
-export async function loadActor(userId: string): Promise<Actor | null> {
+/**
+ * The actor a session or token acts as, fresh from the database on every request, or null when
+ * inactive, or (for a session cookie) when the cookie's session version is not the user's: the user
+ * signed out or was deactivated since the cookie was issued.
+ */
+export async function loadActor(userId: string, session?: { sessionVersion: number }): Promise<Actor | null> {
+  if (!z.uuid().safeParse(userId).success) return null;
   const u = await db.user.findUnique({
     where: { id: userId },
     include: { memberships: { select: { organizationId: true } } },
   });
   if (!u || !u.active) return null;
+  if (session && session.sessionVersion !== u.sessionVersion) return null;
   return {
     id: u.id,
     email: u.email,
@@ -161,6 +167,8 @@ export async function updateUser(ctx: RequestContext, id: string, input: unknown
       data: {
         ...(data.role ? { role: data.role } : {}),
         ...(data.active !== undefined ? { active: data.active } : {}),
+        // Deactivation ends the user's sessions for good: a later reactivation does not revive them.
+        ...(data.active === false && current.active ? { sessionVersion: { increment: 1 } } : {}),
         ...(data.name !== undefined ? { name: data.name } : {}),
         ...(orgIds
           ? { memberships: { deleteMany: {}, create: orgIds.map((organizationId) => ({ organizationId })) } }

@@ -12,6 +12,7 @@ const INPUTS = [
   'public',
   'prisma/schema.prisma',
   'next.config.ts',
+  'proxy.ts',
   'postcss.config.mjs',
   'tsconfig.json',
   'package-lock.json',

@@ -43,7 +43,12 @@ async function call(
     params?: Record<string, string>;
   } = {},
 ) {
-  const headers = new Headers({ 'x-scs-client-address': '192.0.2.55' });
+  // As the front process passes requests on: the client address it saw, and its per-boot proof.
+  process.env.SCS_FRONT_SECRET ??= 'api-test-front-secret';
+  const headers = new Headers({
+    'x-scs-client-address': '192.0.2.55',
+    'x-scs-front-proof': process.env.SCS_FRONT_SECRET,
+  });
   if (opts.token) headers.set('authorization', `Bearer ${opts.token}`);
   if (opts.body !== undefined || opts.rawBody !== undefined) headers.set('content-type', 'application/json');
   const req = new Request(`http://127.0.0.1:3300/api/v1${opts.path ?? '/'}`, {

@@ -45,13 +45,13 @@ describe('expiry of an approved attestation', () => {
     expect(expiresAt.getTime() - approvedAt.getTime()).toBe(91 * DAY_MS);
   });
 
-  it('the manual testcase is PASS until 1 ms before expiry and MISSING from expiry on', async () => {
+  it('the manual testcase is PASS until 1 ms before expiry and MISS from expiry on', async () => {
     expect((await manualResultForCloud(w.cloud.id, approvedAt)).verdict).toBe('PASS');
     expect((await manualResultForCloud(w.cloud.id, new Date(expiresAt.getTime() - 1))).verdict).toBe('PASS');
-    expect((await manualResultForCloud(w.cloud.id, expiresAt)).verdict).toBe('MISSING');
-    expect((await manualResultForCloud(w.cloud.id, new Date(approvedAt.getTime() - 1))).verdict).toBe('MISSING');
+    expect((await manualResultForCloud(w.cloud.id, expiresAt)).verdict).toBe('MISS');
+    expect((await manualResultForCloud(w.cloud.id, new Date(approvedAt.getTime() - 1))).verdict).toBe('MISS');
     clock.set(new Date(expiresAt.getTime() + 1));
-    expect((await listCloudAttestations(w.csp, w.cloud.slug)).result.verdict).toBe('MISSING');
+    expect((await listCloudAttestations(w.csp, w.cloud.slug)).result.verdict).toBe('MISS');
   });
 
   it('reminds 14 days and 1 day before expiry, once each, however often the job runs', async () => {

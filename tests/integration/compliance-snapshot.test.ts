@@ -101,10 +101,10 @@ describe('compliance snapshot', () => {
     const c = await makeCloud(org.id, `${prefix}-new`);
     const before = await snapshot(c.id);
     expect(before.computedVersion).toBeLessThan(before.version);
-    expect((await statusOf(c.slug)).status).toBe('MISSING');
+    expect((await statusOf(c.slug)).status).toBe('MISS');
     const after = await snapshot(c.id);
     expect(after.computedVersion).toBe(after.version);
-    expect(after.status).toBe('MISSING');
+    expect(after.status).toBe('MISS');
     expect(after.computedAt?.toISOString()).toBe(T0.toISOString());
   });
 
@@ -114,7 +114,7 @@ describe('compliance snapshot', () => {
     const v0 = (await snapshot(c.id)).version;
     await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
     expect((await snapshot(c.id)).version).toBeGreaterThan(v0);
-    expect((await statusOf(c.slug)).status).toBe('MISSING'); // the manual testcase is missing
+    expect((await statusOf(c.slug)).status).toBe('MISS'); // the manual testcase is missing
     await approve(c.id, new Date(T0.getTime() - 30_000));
     const passed = await statusOf(c.slug);
     expect(passed.status).toBe('PASS');
@@ -169,7 +169,7 @@ describe('compliance snapshot', () => {
     const c = await makeCloud(org.id, `${prefix}-format`);
     await statusOf(c.slug);
     await db.complianceSnapshot.update({ where: { cloudId: c.id }, data: { format: 0, status: 'PASS' } });
-    expect((await statusOf(c.slug)).status).toBe('MISSING');
+    expect((await statusOf(c.slug)).status).toBe('MISS');
     expect((await snapshot(c.id)).format).toBeGreaterThan(0);
   });
 
@@ -186,7 +186,7 @@ describe('compliance snapshot', () => {
       clock.set(new Date(expiry.getTime() - 1));
       expect((await statusOf(c.slug)).status).toBe('PASS');
       clock.set(expiry);
-      expect((await statusOf(c.slug)).status).toBe('MISSING');
+      expect((await statusOf(c.slug)).status).toBe('MISS');
       // The clock moved back (a snapshot "from the future" is not trusted).
       clock.set(T0);
       expect((await statusOf(c.slug)).status).toBe('PASS');
@@ -244,7 +244,7 @@ describe('compliance snapshot', () => {
     await didInsert;
     const t0 = Date.now();
     try {
-      expect((await statusOf(c.slug)).status).toBe('MISSING'); // the uncommitted FAIL is not visible
+      expect((await statusOf(c.slug)).status).toBe('MISS'); // the uncommitted FAIL is not visible
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect((await snapshot(c.id)).format).toBe(0); // the store was skipped, not waited for
     } finally {
@@ -266,7 +266,7 @@ describe('overview over snapshots', () => {
     const fail = await mk('a-fail', org.id);
     await run(fail.id, new Date(T0.getTime() - 7_200_000), 'PASS', 'FAIL');
     const abort = await mk('c-abort', org.id);
-    await run(abort.id, new Date(T0.getTime() - 600_000), 'ABORT', 'PASS');
+    await run(abort.id, new Date(T0.getTime() - 600_000), 'PASS', 'ABORT');
     await approve(abort.id, new Date(T0.getTime() - 600_000));
     const hidden = await mk('d-other', other.id);
     const pct = await db.cloud.create({
@@ -278,8 +278,8 @@ describe('overview over snapshots', () => {
 
   it('counts per status and filters by status in SQL', async () => {
     const all = await complianceOverview(staff, { q: q() });
-    expect(all.counts).toMatchObject({ PASS: 1, FAIL: 1, INCONCLUSIVE: 1 });
-    expect(all.total).toBe(all.counts.PASS + all.counts.FAIL + all.counts.INCONCLUSIVE + all.counts.MISSING);
+    expect(all.counts).toMatchObject({ PASS: 1, FAIL: 1, DNF: 1 });
+    expect(all.total).toBe(all.counts.PASS + all.counts.FAIL + all.counts.DNF + all.counts.MISS);
     const failed = await complianceOverview(staff, { q: q(), status: 'FAIL' });
     expect(failed.items.map((c) => c.cloud.slug)).toEqual([slugs.fail]);
     expect(failed.total).toBe(1);
@@ -289,9 +289,7 @@ describe('overview over snapshots', () => {
     const byStatus = (await complianceOverview(staff, { q: q(), sort: 'status' })).items.map((c) => c.status);
     expect(byStatus).toEqual(
       [...byStatus].sort(
-        (a, b) =>
-          ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'].indexOf(a) -
-          ['FAIL', 'MISSING', 'INCONCLUSIVE', 'PASS'].indexOf(b),
+        (a, b) => ['FAIL', 'MISS', 'DNF', 'PASS'].indexOf(a) - ['FAIL', 'MISS', 'DNF', 'PASS'].indexOf(b),
       ),
     );
     const byName = (await complianceOverview(staff, { q: q(), sort: 'name', dir: 'desc' })).items.map((c) =>
@@ -337,8 +335,8 @@ describe('overview over snapshots', () => {
     try {
       const page = await complianceOverview(staff, { q: `${prefix}-ov-held` });
       expect(page.items.map((x) => x.cloud.slug)).toEqual([c.slug]);
-      expect(page.counts.MISSING).toBe(1);
-      expect((await complianceOverview(staff, { q: `${prefix}-ov-held`, status: 'MISSING' })).total).toBe(1);
+      expect(page.counts.MISS).toBe(1);
+      expect((await complianceOverview(staff, { q: `${prefix}-ov-held`, status: 'MISS' })).total).toBe(1);
       expect((await snapshot(c.id)).summary).toBeNull(); // the store was skipped, not waited for
     } finally {
       release();

@@ -18,7 +18,10 @@ import * as signingKey from '@/app/api/v1/signing-key/route';
 import { db } from '@/lib/db';
 import { createToken } from '@/lib/tokens';
 import { ed25519Blob, parseSignature, signEd25519, verifySignature } from '@/lib/interop/sshsig';
-import { SIGNATURE_SEPARATOR } from '@/lib/interop/upload';
+import { MAX_REPORT_BYTES, SIGNATURE_SEPARATOR } from '@/lib/interop/upload';
+import * as runApi from '@/app/api/v1/runs/[id]/route';
+import { removeCertifiedEndpoint, setCertifiedEndpoint } from '@/lib/compliance/certified-endpoint';
+import { cloudCompliance, statusOf } from '@/lib/compliance';
 import { pruneRetention } from '@/lib/jobs';
 import type { Actor } from '@/lib/auth/policy';
 import { setVault } from '@/lib/credentials/vault';
@@ -73,7 +76,7 @@ function newKey() {
 /** A report as scs-compliance-check.py writes it (PyYAML safe_dump layout), for one subject. */
 function runnerReport(
   subject: string,
-  opts: { runUuid?: string; permissions?: number; presence?: number; at?: Date } = {},
+  opts: { runUuid?: string; permissions?: number; presence?: number; at?: Date; assignment?: string } = {},
 ) {
   const at = (opts.at ?? new Date(Date.now() - 60_000)).toISOString();
   const inv = crypto.randomUUID();
@@ -96,7 +99,7 @@ run:
   - ${subject}
   assignment:
     os_cloud: lab
-  sections: null
+${opts.assignment ?? ''}  sections: null
   forced_version: null
   forced_tests: null
   invocations:
@@ -386,6 +389,64 @@ describe('POST /reports', () => {
       const r = await upload(signed(text, world.keyA.privateKey), asA());
       expect([r.status, r.json.detail], what).toEqual([422, expect.stringMatching(message)]);
     }
+  });
+
+  test('a pinned cloud: a report naming the certified endpoint counts; one naming none or another is kept, not counted', async () => {
+    const { cloudA } = world;
+    const staffCtx = ctxOf(await makeUser('reviewer'));
+    await setCertifiedEndpoint(staffCtx, cloudA.slug, {
+      authUrl: 'https://keystone.pinned.example:5000/v3',
+      region: 'R1',
+    });
+    try {
+      const t0 = Date.now() - 50_000;
+      const named = runnerReport(cloudA.subject, {
+        permissions: -1,
+        at: new Date(t0),
+        // As the runner writes a subject mapping {os_cloud, auth_url, region} of its config.toml into the report.
+        assignment: '    auth_url: HTTPS://Keystone.Pinned.Example:5000/v3/\n    region: R1\n',
+      });
+      const none = runnerReport(cloudA.subject, { permissions: 1, at: new Date(t0 + 10_000) });
+      const other = runnerReport(cloudA.subject, {
+        permissions: 1,
+        at: new Date(t0 + 20_000),
+        assignment: '    auth_url: https://always-pass.evil.test/v3\n    region: R1\n',
+      });
+      const answers = [];
+      for (const r of [named, none, other]) {
+        const a = await upload(signed(r.text, world.keyA.privateKey), asA());
+        expect(a.status, a.text).toBe(200);
+        answers.push(a.json.runs[0]);
+      }
+      expect(answers.map((a) => a.counts)).toEqual([true, false, false]);
+      expect(answers[1].notCountedReason).toMatch(/not recorded/);
+      expect(answers[2].notCountedReason).toMatch(
+        /named https:\/\/always-pass\.evil\.test \(region R1\), not the certified/,
+      );
+      const stored = await db.run.findFirstOrThrow({ where: { reportUuid: named.runUuid } });
+      expect([stored.authUrl, stored.region]).toEqual(['https://keystone.pinned.example:5000', 'R1']);
+      // The run's API view says so (runCounts), and the verdict is the certified endpoint's FAIL, not the later PASSes.
+      const view = await call(runApi.GET, {
+        path: `/api/v1/runs/${answers[2].id}`,
+        headers: bearer(world.tokenA),
+        params: { id: answers[2].id },
+      });
+      expect([view.json.source, view.json.counts]).toEqual(['official-runner', false]);
+      const c = await cloudCompliance(staffCtx, cloudA.slug);
+      const perm = statusOf(c).testcases.find((x) => x.id === 'scs-0116-permissions')!;
+      expect(perm.verdict).toBe('FAIL');
+    } finally {
+      await removeCertifiedEndpoint(staffCtx, cloudA.slug);
+    }
+  });
+
+  test('a body over the report cap is refused with 413 before it is stored', async () => {
+    const before = await db.reportUpload.count();
+    const big = 'x'.repeat(MAX_REPORT_BYTES + 1);
+    const r = await upload(big, asA());
+    expect([r.status, r.json.error.code]).toEqual([413, 'too_large']);
+    expect(r.json.detail).toMatch(/larger than 8 MiB/);
+    expect(await db.reportUpload.count()).toBe(before);
   });
 
   test('the separator is the one the monitor splits at', () => {

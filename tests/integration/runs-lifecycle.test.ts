@@ -4,9 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { db } from '../../lib/db';
+import { runDto } from '../../lib/api/dto';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import {
-  apiRunView,
   cancelRun,
   createRun,
   diffWithPrevious,
@@ -87,7 +87,7 @@ describe('policy', () => {
 });
 
 describe('executing a run', () => {
-  it('persists every result with redacted evidence, sets the cloud status once, and answers the API shape', async () => {
+  it('persists every result with redacted evidence, changes the stored status once, and answers the API shape', async () => {
     const org = await makeOrg();
     const cloud = await makeCloud(org.id);
     const { run } = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual' });
@@ -110,27 +110,34 @@ describe('executing a run', () => {
     for (const secret of sim.knownSecrets())
       expect(stored.includes(secret), 'a credential or token reached the database').toBe(false);
 
-    const api = apiRunView(full);
+    const api = runDto(full);
     expect(Object.keys(api)).toEqual(
       expect.arrayContaining(['id', 'cloud', 'status', 'startedAt', 'finishedAt', 'results']),
     );
     expect(api.cloud).toBe(cloud.slug);
     expect(Object.keys(api.results[0]!).sort()).toEqual(['durationMs', 'message', 'testcase', 'verdict']);
 
-    const c1 = await db.cloud.findUniqueOrThrow({ where: { id: cloud.id } });
-    expect(c1.status).toBe('PASS');
-    expect(await db.notification.count({ where: { cloudId: cloud.id } })).toBe(1);
+    // The one status: the stored snapshot. No attestation yet, so the full profile is MISS and the
+    // official verdict PASS; the change from a new cloud's MISS is queued once.
+    const changes = () =>
+      db.notificationOutbox.findMany({
+        where: { cloudId: cloud.id, kind: 'status-change' },
+        orderBy: { createdAt: 'asc' },
+      });
+    const s1 = await db.complianceSnapshot.findUniqueOrThrow({ where: { cloudId: cloud.id } });
+    expect([s1.status, s1.officialStatus]).toEqual(['MISS', 'PASS']);
+    expect(await changes()).toHaveLength(1);
 
     // A second identical run: no new notification (one message per change, not per run).
     const second = await createRun(staff(), { slug: cloud.slug }, { trigger: 'manual' });
     await executeRun(second.run.id, { resolver, heartbeat });
-    expect(await db.notification.count({ where: { cloudId: cloud.id } })).toBe(1);
+    expect(await changes()).toHaveLength(1);
     const same = await diffWithPrevious(staff(), second.run.id);
     expect(same.previous?.id).toBe(run.id);
     expect(same.changes.filter((c) => c.kind === 'verdict')).toEqual([]);
 
-    // The key manager disappears from the catalog: FAIL, one notification, and the diff shows it.
-    const lost = new OpenStackSimulator({ policy: 'creator', keyManagerInCatalog: false });
+    // Barbican's policy no longer lets a member create secrets: FAIL, one notification, and the diff shows it.
+    const lost = new OpenStackSimulator({ policy: 'default' });
     await lost.start();
     try {
       const third = await createRun(
@@ -139,15 +146,16 @@ describe('executing a run', () => {
         { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions'] },
       );
       await executeRun(third.run.id, { resolver: async () => simulatorCloud(lost, 'member'), heartbeat });
-      const c3 = await db.cloud.findUniqueOrThrow({ where: { id: cloud.id } });
-      expect(c3.status).not.toBe('PASS');
-      const notes = await db.notification.findMany({ where: { cloudId: cloud.id }, orderBy: { createdAt: 'asc' } });
+      const s3 = await db.complianceSnapshot.findUniqueOrThrow({ where: { cloudId: cloud.id } });
+      expect([s3.status, s3.officialStatus]).toEqual(['FAIL', 'FAIL']);
+      const notes = await changes();
       expect(notes).toHaveLength(2);
-      expect(notes[1]!.fromStatus).toBe('PASS');
+      expect(notes[1]!.data).toMatchObject({ from: 'MISS', to: 'FAIL', official: { from: 'PASS', to: 'FAIL' } });
+      expect(notes[1]!.subject).toBe(`${cloud.slug}: scs-0116-v1 MISS -> FAIL, SCS v5.1 PASS -> FAIL`);
       const diff = await diffWithPrevious(staff(), third.run.id);
       expect(
         diff.changes.some(
-          (c) => c.testcase === 'scs-0116-presence' && c.kind === 'verdict' && c.before?.verdict === 'PASS',
+          (c) => c.testcase === 'scs-0116-permissions' && c.kind === 'verdict' && c.before?.verdict === 'PASS',
         ),
       ).toBe(true);
       expect(diff.changes.some((c) => c.kind === 'removed')).toBe(true);
@@ -171,7 +179,9 @@ describe('executing a run', () => {
     expect(r.error).toMatch(/No credential is stored/);
     expect(r.results.length).toBeGreaterThan(5);
     expect(r.results.every((x) => x.verdict === 'ABORT' && /No credential is stored/.test(x.message))).toBe(true);
-    expect((await db.cloud.findUniqueOrThrow({ where: { id: cloud.id } })).status).toBe('ABORT');
+    // ABORT never fails: the official verdict did not finish (DNF); the full profile misses its attestation.
+    const snap = await db.complianceSnapshot.findUniqueOrThrow({ where: { cloudId: cloud.id } });
+    expect([snap.status, snap.officialStatus]).toEqual(['MISS', 'DNF']);
   });
 
   it('writes a YAML report the SCS compliance monitor can read', async () => {

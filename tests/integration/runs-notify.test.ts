@@ -135,8 +135,11 @@ describe('notifications', () => {
       { trigger: 'manual', testcases: ['scs-0116-presence', 'scs-0116-permissions'] },
     );
     await waitFor(async () => (await db.run.findUnique({ where: { id: run.id } }))?.status === 'finished', 30_000);
-    const notification = await db.notification.findFirstOrThrow({ where: { cloudId: cloud.id } });
-    expect(notification.toStatus).toBe('PASS');
+    // The stored status changed: the official verdict of a new cloud went from MISS to PASS (its full
+    // profile stays MISS without an attestation). The worker hands the queued change over after the run.
+    const notification = await waitFor(() => db.notification.findFirst({ where: { cloudId: cloud.id } }), 10_000);
+    expect(notification).toMatchObject({ kind: 'status-change', fromStatus: 'MISS', toStatus: 'MISS', runId: run.id });
+    expect(notification.subject).toBe(`${cloud.slug}: SCS v5.1 MISS -> PASS`);
 
     const deliveries = await waitFor(
       async () => {
@@ -171,7 +174,8 @@ describe('notifications', () => {
     expect(payload).toMatchObject({
       event: 'status-change',
       cloud: { slug: cloud.slug },
-      to: 'PASS',
+      to: 'MISS',
+      data: { official: { from: 'MISS', to: 'PASS', version: 'scs-compatible-iaas/v5.1' } },
       run: { id: run.id },
     });
     expect(hooks[1]!.body).not.toContain(secret);

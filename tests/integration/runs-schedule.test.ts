@@ -119,7 +119,7 @@ describe('refresh expiring', () => {
 
   it('computes SCS result lifetimes', () => {
     const t = new Date('2030-05-15T12:00:00Z'); // Wednesday
-    expect(expiresAt(t, 'day').toISOString()).toBe('2030-05-18T00:00:00.000Z');
+    expect(expiresAt(t, 'day').toISOString()).toBe('2030-05-17T00:00:00.000Z'); // upstream add_period: t + 2 days, time dropped
     expect(expiresAt(t, 'week').toISOString()).toBe('2030-05-27T00:00:00.000Z');
     expect(expiresAt(t, 'month').toISOString()).toBe('2030-07-01T00:00:00.000Z');
     expect(expiresAt(t, 'quarter').toISOString()).toBe('2030-10-01T00:00:00.000Z');

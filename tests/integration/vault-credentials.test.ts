@@ -76,6 +76,8 @@ beforeAll(async () => {
   databaseUrl();
   process.env.KEK_PROVIDER = 'file';
   process.env.DATA_DIR = tempDir('vault-cred-');
+  // The fake Keystone listens on loopback; CSP users may not allow private addresses per cloud.
+  process.env.ALLOW_PRIVATE_ENDPOINTS = 'true';
   db = (await import('../../lib/db')).db;
   creds = await import('../../lib/credentials');
   (await import('../../lib/credentials/vault')).setVault(
@@ -92,6 +94,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   keystone?.close();
+  delete process.env.ALLOW_PRIVATE_ENDPOINTS;
 });
 
 const pw = (over: Record<string, unknown> = {}) => ({
@@ -101,7 +104,6 @@ const pw = (over: Record<string, unknown> = {}) => ({
   user_domain_name: 'Default',
   password: 'right-password',
   project_id: 'p1',
-  allow_private_addresses: true,
   ...over,
 });
 
@@ -206,11 +208,25 @@ describe('credentials', () => {
     expect(await db.auditEvent.count({ where: { targetId: cloud.slug, action: 'credential.test' } })).toBe(4);
   });
 
-  test('a private address is refused unless allowed', async () => {
-    await creds.setCredential(ctxOf(csp), cloud.slug, pw({ allow_private_addresses: false }));
-    const r = await creds.testConnection(ctxOf(csp), cloud.slug);
-    expect(r.ok).toBe(false);
-    expect(r.error).toMatch(/Refused to connect/);
+  test('a private address is refused unless allowed; only staff may allow it for a cloud', async () => {
+    delete process.env.ALLOW_PRIVATE_ENDPOINTS;
+    try {
+      await creds.setCredential(ctxOf(csp), cloud.slug, pw({ allow_private_addresses: false }));
+      const r = await creds.testConnection(ctxOf(csp), cloud.slug);
+      expect(r.ok).toBe(false);
+      expect(r.error).toMatch(/Refused to connect/);
+      // A CSP switching the address guard off for its own cloud is an SSRF: 403 with a reason.
+      const err = await creds
+        .setCredential(ctxOf(csp), cloud.slug, pw({ allow_private_addresses: true }))
+        .catch((e: unknown) => e);
+      expect(err).toMatchObject({ status: 403, message: expect.stringMatching(/only certification staff/) });
+      expect((await creds.getCredential(ctxOf(csp), cloud.slug)).allowPrivateAddresses).toBe(false);
+      const v = await creds.setCredential(ctxOf(reviewer), cloud.slug, pw({ allow_private_addresses: true }));
+      expect(v.allowPrivateAddresses).toBe(true);
+      expect((await creds.testConnection(ctxOf(csp), cloud.slug)).ok).toBe(true);
+    } finally {
+      process.env.ALLOW_PRIVATE_ENDPOINTS = 'true';
+    }
   });
 
   test('decryptCloudConfig returns the auth and personas for a run', async () => {

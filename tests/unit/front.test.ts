@@ -6,7 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFront } from '../../scripts/lib/front';
+import { createFront, forwardHeaders, overHttps, watchDatabase, type DatabaseWatch } from '../../scripts/lib/front';
 import { migrationNames } from '../../lib/db/migrate-state';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'front-test-'));
@@ -169,6 +169,98 @@ describe('front process', () => {
       expect(res.headers.get('retry-after')).toBe('5');
     } finally {
       await new Promise<void>((r) => backend.listen(socketPath, r));
+    }
+  });
+
+  it('proves itself to the web process with the per-boot secret, never passing on a client’s own proof', () => {
+    const req = {
+      headers: { host: 'km.example', 'x-scs-front-proof': 'forged' },
+      socket: { remoteAddress: '203.0.113.9' },
+    } as unknown as http.IncomingMessage;
+    const o = { trustProxy: false, publicUrl: null, host: '127.0.0.1', port: 3000 };
+    expect(forwardHeaders(req, { ...o, frontSecret: 'boot-secret' })['x-scs-front-proof']).toBe('boot-secret');
+    expect(forwardHeaders(req, o)['x-scs-front-proof']).toBeUndefined();
+  });
+
+  it('behind a trusted proxy, X-Forwarded-Proto https counts without X-Forwarded-Host (Secure cookie, HSTS)', () => {
+    const req = {
+      headers: { host: 'km.example', 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.4' },
+      socket: { remoteAddress: '10.0.0.2' },
+    } as unknown as http.IncomingMessage;
+    const o = { trustProxy: true, publicUrl: null, host: '127.0.0.1', port: 3000 };
+    const h = forwardHeaders(req, o);
+    expect(h['x-forwarded-proto']).toBe('https');
+    expect(h['x-forwarded-host']).toBe('km.example');
+    expect(overHttps(req, o)).toBe(true);
+    // Not trusted: the client's claim is not taken.
+    expect(forwardHeaders(req, { ...o, trustProxy: false })['x-forwarded-proto']).toBe('http');
+    expect(overHttps(req, { ...o, trustProxy: false })).toBe(false);
+  });
+
+  it('while the database does not answer: 503 from the front (JSON for the API, a page otherwise), also for requests already waiting', async () => {
+    let down = false;
+    const listeners: (() => void)[] = [];
+    const database: DatabaseWatch = { down: () => down, onDown: (l) => listeners.push(l), stop() {} };
+    const f = createFront({
+      socketPath,
+      host: '127.0.0.1',
+      port: 0,
+      trustProxy: false,
+      publicUrl: new URL('https://km.example'),
+      query: async () => applied,
+      heartbeatAge: () => 0,
+      database,
+    });
+    await new Promise<void>((r) => f.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(f.address() as { port: number }).port}`;
+    try {
+      hang = true; // the web process waits on the database for ever
+      const waiting = fetch(`${url}/clouds`);
+      await new Promise((r) => setTimeout(r, 100));
+      down = true;
+      listeners.forEach((l) => l());
+      const page = await waiting;
+      expect(page.status).toBe(503);
+      expect(await page.text()).toMatch(/database is not answering/);
+      expect(page.headers.get('strict-transport-security')).toMatch(/max-age=/);
+      const api = await fetch(`${url}/api/v1/clouds`);
+      expect(api.status).toBe(503);
+      expect(await api.json()).toMatchObject({ error: { code: 'database_unavailable' } });
+      expect(api.headers.get('retry-after')).toBe('5');
+    } finally {
+      hang = false;
+      f.closeAllConnections();
+      await new Promise((r) => f.close(r));
+    }
+  });
+
+  it('answers a path that is not valid percent-encoding with 400 itself (JSON for the API)', async () => {
+    const api = await fetch(`${base}/api/v1/clouds/%E0%A4%A`);
+    expect(api.status).toBe(400);
+    expect(await api.json()).toMatchObject({ error: { code: 'invalid_path' } });
+    const page = await fetch(`${base}/status/%E0%A4%A`);
+    expect(page.status).toBe(400);
+  });
+
+  it('watchDatabase: down after two failed probes in a row, up again after one that answers', async () => {
+    let ok = true;
+    const w = watchDatabase(
+      async () => {
+        if (!ok) throw new Error('no answer');
+      },
+      { intervalMs: 10 },
+    );
+    try {
+      await new Promise((r) => setTimeout(r, 50));
+      expect(w.down()).toBe(false);
+      ok = false;
+      await new Promise((r) => setTimeout(r, 60));
+      expect(w.down()).toBe(true);
+      ok = true;
+      await new Promise((r) => setTimeout(r, 60));
+      expect(w.down()).toBe(false);
+    } finally {
+      w.stop();
     }
   });
 });

@@ -1,14 +1,23 @@
 import { describe, expect, test } from 'vitest';
-import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from '@/lib/auth/password';
+import {
+  generatePassword,
+  hashPassword,
+  MIN_PASSWORD_LENGTH,
+  needsRehash,
+  SCRYPT_N,
+  verifyPassword,
+} from '@/lib/auth/password';
 
-describe('password hashing (scrypt, per-user salt)', () => {
+// One hash takes a few hundred milliseconds (N = 2^17) and more on a busy machine.
+describe('password hashing (scrypt, per-user salt)', { timeout: 60_000 }, () => {
   test('format: scrypt$N$r$p$salt$hash with a 16-byte salt and a 32-byte key', async () => {
     const h = await hashPassword('correct horse battery');
     const parts = h.split('$');
     expect(parts).toHaveLength(6);
     const [scheme, n, r, p, salt, key] = parts;
     expect(scheme).toBe('scrypt');
-    expect(Number(n)).toBeGreaterThanOrEqual(1 << 14);
+    expect(Number(n)).toBeGreaterThanOrEqual(1 << 17);
+    expect(needsRehash(h)).toBe(false);
     expect(Number(r)).toBe(8);
     expect(Number(p)).toBeGreaterThanOrEqual(1);
     expect(Buffer.from(salt, 'base64')).toHaveLength(16);
@@ -46,6 +55,18 @@ describe('password hashing (scrypt, per-user salt)', () => {
     const stored = `scrypt$${1 << 14}$8$1$${salt.toString('base64')}$${key.toString('base64')}`;
     expect(await verifyPassword('legacy password', stored)).toBe(true);
     expect(await verifyPassword('other password', stored)).toBe(false);
+    // ... and is due for an upgrade at the next sign-in.
+    expect(needsRehash(stored)).toBe(true);
+    expect(SCRYPT_N).toBe(1 << 17);
+  });
+
+  test('a stored hash asking for absurd parameters or with a short key is refused, not computed', async () => {
+    const salt = Buffer.alloc(16).toString('base64');
+    expect(await verifyPassword('x', `scrypt$${2 ** 30}$8$1$${salt}$${Buffer.alloc(32).toString('base64')}`)).toBe(
+      false,
+    );
+    expect(await verifyPassword('x', `scrypt$${1 << 14}$8$1$${salt}$`)).toBe(false);
+    expect(await verifyPassword('x', `scrypt$${1 << 14}$8$1$${salt}$AAAA`)).toBe(false);
   });
 
   test('generated passwords are long enough and distinct', () => {

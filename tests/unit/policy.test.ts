@@ -78,9 +78,11 @@ const TABLE: Record<Action, [keyof typeof R, string][]> = {
   'cloud.read': [['cloudA', 'A A A H U']],
   'cloud.update': [['cloudA', 'A A F H U']],
   'cloud.archive': [['cloudA', 'A A F H U']],
+  'cloud.pin': [['cloudA', 'A A F H U']],
   'credential.read': [['cloudA', 'A A A H U']],
   'credential.write': [['cloudA', 'A A A H U']],
   'credential.test': [['cloudA', 'A A A H U']],
+  'credential.allow_private': [['cloudA', 'A A F H U']],
   // Attestations: the statement is the CSP's own (a reviewer does not write what they judge);
   // the review is the certification body's.
   'attestation.list': [['global', 'A A A A U']],

@@ -2,16 +2,15 @@ import { describe, expect, test } from 'vitest';
 import type { CloudCompliance } from '@/lib/compliance';
 import { buildHistory } from '@/lib/compliance/history';
 import type { DayAggregate } from '@/lib/compliance/data';
-import { evaluateAll } from '@/lib/compliance/verdict';
+import { evaluateAll, officialVerdict } from '@/lib/compliance/verdict';
 import { historyStripsHtml } from '@/lib/compliance/history-html';
 import { notFoundHtml, revocationListHtml, statusListHtml, statusPageHtml } from '@/lib/compliance/public-html';
-import type { RunSummary } from '@/lib/compliance/public';
 
 const now = new Date('2025-06-30T12:00:00Z');
 const day = 86_400_000;
 const EVIL = `<script>alert("x")</script> & 'Co'`;
 
-function cloud(over: Partial<CloudCompliance['cloud']> = {}): CloudCompliance {
+function cloud(over: Partial<CloudCompliance['cloud']> = {}, permissions: 'PASS' | 'FAIL' = 'PASS'): CloudCompliance {
   const checkedAt = new Date(now.getTime() - 3_600_000);
   const manual = {
     verdict: 'PASS' as const,
@@ -22,7 +21,7 @@ function cloud(over: Partial<CloudCompliance['cloud']> = {}): CloudCompliance {
   const evaluations = evaluateAll(
     {
       'scs-0116-presence': { verdict: 'PASS', checkedAt },
-      'scs-0116-permissions': { verdict: 'PASS', checkedAt },
+      'scs-0116-permissions': { verdict: permissions, checkedAt, message: `member got <403> & "nothing"` },
     },
     manual,
     now,
@@ -35,11 +34,13 @@ function cloud(over: Partial<CloudCompliance['cloud']> = {}): CloudCompliance {
       public: true,
       archived: false,
       region: 'RegionOne',
+      publicRunMessages: false,
       organization: { id: 'o1', slug: 'acme', name: `Acme ${EVIL}` },
       ...over,
     },
     evaluations,
-    status: evaluations[0].status,
+    status: evaluations.find((e) => e.standard === 'scs-0116-v1')!.status,
+    official: officialVerdict(evaluations),
     manual,
     openAttestation: null,
     certificate: {
@@ -81,30 +82,26 @@ function history() {
       });
     }
   }
-  return buildHistory(now, '30d', aggregates, {}, [
-    {
-      id: 'a1',
-      revision: 1,
-      state: 'approved',
-      decidedAt: new Date(now.getTime() - 40 * day),
-      expiresAt: new Date(now.getTime() + 50 * day),
-    },
-  ]);
+  return buildHistory(
+    now,
+    '30d',
+    aggregates,
+    {},
+    [
+      {
+        id: 'a1',
+        revision: 1,
+        state: 'approved',
+        decidedAt: new Date(now.getTime() - 40 * day),
+        expiresAt: new Date(now.getTime() + 50 * day),
+      },
+    ],
+    new Date(now.getTime() - 60 * day),
+  );
 }
 
-const runs: RunSummary[] = [
-  {
-    id: 'r1',
-    queuedAt: now,
-    finishedAt: now,
-    results: [
-      { testcase: 'scs-0116-permissions', verdict: 'FAIL', message: `member got <403> & "nothing"`, checkedAt: now },
-    ],
-  },
-];
-
-function page(period: '30d' | '18m' = '30d') {
-  return statusPageHtml({ cloud: cloud(), history: history(), runs, period, base: 'https://status.example' }).value;
+function page(period: '30d' | '18m' = '30d', c = cloud()) {
+  return statusPageHtml({ cloud: c, history: history(), period, base: 'https://status.example' }).value;
 }
 
 describe('public status pages', () => {
@@ -124,7 +121,8 @@ describe('public status pages', () => {
     const doc = page();
     expect(doc).toContain('<h1>Alpha &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;</h1>');
     expect(doc).toContain('Operated by Acme &lt;script&gt;');
-    expect(doc).toContain('member got &lt;403&gt; &amp; &quot;nothing&quot;');
+    const shown = page('30d', cloud({ publicRunMessages: true }, 'FAIL'));
+    expect(shown).toContain('member got &lt;403&gt; &amp; &quot;nothing&quot;');
     expect(statusListHtml([cloud()]).value).toContain(
       '<td>Acme &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;Co&#39;</td>',
     );
@@ -145,10 +143,12 @@ describe('public status pages', () => {
     const doc = page();
     expect(doc).toContain('<title>Certificate status page · SCS Key-Manager Conformance</title>');
     expect(doc).toContain('data-testid="public-status-scs-0116-v1" data-status="PASS"');
-    expect(doc).toContain('data-testid="public-scs-0116-draft"');
+    expect(doc).toContain('data-testid="public-official"');
     expect(doc).toContain('<dd data-testid="public-attestation">approved until 2025-09-28</dd>');
     expect(doc).toContain('data-testid="public-certificate"');
-    expect(doc).toContain('data-testid="public-runs"');
+    expect(doc).toContain('data-testid="public-latest"');
+    expect(doc).toContain('data-testid="public-changes"');
+    expect(doc).toContain('data-testid="public-status-official" data-status="PASS"');
     expect(doc).toContain('<img src="/badge/alpha.svg" alt="Status badge: PASS" height="20">');
     expect(doc).toContain(
       '<img src="/status/alpha/qr.svg" alt="QR code of https://status.example/status/alpha" width="96" height="96">',
@@ -160,6 +160,21 @@ describe('public status pages', () => {
     expect(doc).toContain('<option value="30d" selected>30 days</option>');
     expect(doc).toContain('<option value="18m">18 months</option>');
     expect(page('18m')).toContain('<option value="18m" selected>18 months</option>');
+  });
+
+  test('result messages only where staff made them public; status changes, not every run', () => {
+    const hidden = page('30d', cloud({}, 'FAIL'));
+    expect(hidden).not.toContain('member got');
+    expect(hidden).not.toContain('denied'); // the history's day notes carry no message either
+    expect(hidden).toContain('scs-0116-permissions is FAIL');
+    expect(hidden).toContain('Result messages of this cloud are not public.');
+    const shown = page('30d', cloud({ publicRunMessages: true }, 'FAIL'));
+    expect(shown).toContain('scs-0116-permissions is FAIL: member got &lt;403&gt;');
+    expect(shown).toContain('last: denied &lt;b&gt;');
+    // The FAIL day of the history is two changes per row: PASS -> FAIL and FAIL -> PASS (3 rows but the draft).
+    const changes = hidden.match(/<ul class="changes" data-testid="public-changes">(.*?)<\/ul>/s)![1];
+    expect(changes.match(/<li>/g)).toHaveLength(4);
+    expect(changes).toContain('<span class="when">2025-06-21</span> <span>scs-0116 v1</span>');
   });
 
   test('headings go in order: one h1, then h2 sections', () => {

@@ -6,7 +6,8 @@
 // differently changes it as well; bumping then costs one recomputation and nothing else.)
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { STANDARDS } from '@/lib/compliance/standard';
+import { dashboardProfiles, officialProfiles } from '@/lib/compliance/profiles';
+import { nextTimelineChange, resolveScope, scope, validityAt } from '@/lib/compliance/scope';
 import {
   automatedState,
   decide,
@@ -14,12 +15,14 @@ import {
   evaluateAll,
   isValidAt,
   manualState,
+  officialVerdict,
   validUntil,
 } from '@/lib/compliance/verdict';
 import { manualVerdict } from '@/lib/attestations/result';
 import { expiresAt } from '@/lib/runs/lifetime';
 import { certificateState } from '@/lib/compliance/certificates';
-import { manualInput } from '@/lib/compliance/data';
+import { latestResults, manualInput } from '@/lib/compliance/data';
+import { countedSql, normalizeAuthUrl, runCounts } from '@/lib/compliance/certified-endpoint';
 import { cloudPart, evaluateCloudsWithInputs } from '@/lib/compliance/evaluate';
 import { nextChange, reviveSummary } from '@/lib/compliance/snapshot';
 import { SNAPSHOT_FORMAT } from '@/lib/compliance/freshness';
@@ -38,6 +41,11 @@ const deciding = [
   evaluateAll,
   isValidAt,
   manualState,
+  officialVerdict,
+  officialProfiles,
+  validityAt,
+  nextTimelineChange,
+  resolveScope,
   validUntil,
   manualVerdict,
   expiresAt,
@@ -47,19 +55,23 @@ const deciding = [
   evaluateCloudsWithInputs,
   nextChange,
   reviveSummary,
+  latestResults,
+  countedSql,
+  runCounts,
+  normalizeAuthUrl,
 ];
 
 describe('snapshot format', () => {
   it('is bumped whenever the code that decides a snapshot changes', () => {
     const fingerprint = crypto
       .createHash('sha256')
-      .update(JSON.stringify(STANDARDS))
+      .update(JSON.stringify({ scope: scope(), profiles: dashboardProfiles() }))
       .update(deciding.map(code).join('\n'))
       .digest('hex')
       .slice(0, 16);
     expect(
       { format: SNAPSHOT_FORMAT, fingerprint },
       'bump SNAPSHOT_FORMAT in lib/compliance/freshness.ts and record the new fingerprint here',
-    ).toEqual({ format: 1, fingerprint: '4092744006182a4c' });
+    ).toEqual({ format: 2, fingerprint: '980912529cfc5a99' });
   });
 });

@@ -7,7 +7,15 @@ import { nextSteps } from '@/lib/clouds/next-steps';
 import { formatDay, plural } from '@/lib/format';
 import { now } from '@/lib/clock';
 import { LinkButton } from '@/components/ui/button';
-import { complianceOverview, OVERVIEW_SORTS, STATUSES, statusOf, LOOK } from '@/lib/compliance';
+import {
+  complianceOverview,
+  OVERVIEW_SORTS,
+  OFFICIAL_PREFIX,
+  MANUAL_TESTCASE,
+  STATUSES,
+  statusOf,
+  LOOK,
+} from '@/lib/compliance';
 import { organizationChoices } from '@/lib/organizations';
 import { PageHeader, EmptyState, Table, Td, Tag, Time } from '@/components/ui/layout';
 import { Pagination } from '@/components/ui/pagination';
@@ -59,7 +67,7 @@ export default async function CompliancePage({
           slug: c.cloud.slug,
           name: c.cloud.name,
           hasCredential: withCredential.has(c.cloud.id),
-          hasFinishedRun: statusOf(c).testcases.some((t) => t.requirement !== 'manual' && t.checkedAt !== null),
+          hasFinishedRun: statusOf(c).testcases.some((t) => t.id !== MANUAL_TESTCASE && t.checkedAt !== null),
           openAttestation: c.openAttestation,
           manual: { verdict: c.manual.verdict, expiresAt: c.manual.expiresAt },
           status: c.status,
@@ -79,7 +87,7 @@ export default async function CompliancePage({
     <>
       <PageHeader
         title="Compliance overview"
-        description="Status of every cloud you may see against scs-0116 v1 (and the earlier draft), with attestation and certificate state."
+        description="Status of every cloud you may see: this dashboard's full profile scs-0116 v1 (the basis of certificates), the official SCS verdict for the key manager, and the informational earlier draft, with attestation and certificate state."
         actions={
           <>
             <a
@@ -170,7 +178,7 @@ export default async function CompliancePage({
           label="Status"
           value={sp.status}
           all
-          options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label} (${s.toLowerCase()})` }))}
+          options={STATUSES.map((s) => ({ value: s, label: `${LOOK[s].label}: ${LOOK[s].meaning}` }))}
         />
         <FilterSelect
           name="organization"
@@ -220,7 +228,7 @@ export default async function CompliancePage({
       ) : (
         <Table
           caption="Compliance of clouds"
-          head={['Cloud', 'scs-0116 v1', 'Draft', 'Last run', 'Next run', 'Attestation', 'Certificate']}
+          head={['Cloud', 'scs-0116 v1', 'SCS official', 'Draft', 'Last run', 'Next run', 'Attestation', 'Certificate']}
         >
           {page.items.map((c) => {
             const v1 = statusOf(c, 'scs-0116-v1');
@@ -243,6 +251,18 @@ export default async function CompliancePage({
                     <span className="mt-1 block text-xs text-slate-600">
                       {v1.warnings.length} warning{v1.warnings.length > 1 ? 's' : ''}
                     </span>
+                  )}
+                </Td>
+                <Td>
+                  {c.official ? (
+                    <>
+                      <StatusTag status={c.official.status} testId="official-status" />
+                      <span className="block text-xs text-slate-600">
+                        {c.official.version.replace(OFFICIAL_PREFIX, '')}
+                      </span>
+                    </>
+                  ) : (
+                    '—'
                   )}
                 </Td>
                 <Td>

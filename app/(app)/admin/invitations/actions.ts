@@ -4,10 +4,12 @@ import { formAction } from '@/lib/next/action';
 import { createInvitation, revokeInvitation } from '@/lib/users';
 import type { FormState } from '@/lib/next/form-state';
 import { formatDate } from '@/components/ui/layout';
+import { config } from '@/lib/config';
 
 /** PUBLIC_URL when configured; else the origin the admin reached us on (Host, X-Forwarded-Proto). */
 async function requestOrigin(): Promise<string> {
-  if (process.env.PUBLIC_URL) return process.env.PUBLIC_URL.replace(/\/+$/, '');
+  const publicUrl = config().PUBLIC_URL;
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
   const h = await headers();
   const host = h.get('host') ?? '127.0.0.1';
   const proto = h.get('x-forwarded-proto')?.split(',')[0]?.trim() || 'http';

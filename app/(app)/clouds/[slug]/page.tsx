@@ -8,14 +8,14 @@ import { ConfirmForm } from '@/components/ui/confirm-form';
 import { archiveCloudAction } from '../actions';
 import { cloudManualResult } from '@/lib/attestations';
 import { ManualResultLine } from '@/components/attestations/manual-result';
-import { Fragment } from 'react';
 import { cloudRunState, listRuns } from '@/lib/runs';
 import { ActionButton } from '@/components/runs/action-button';
 import { ScheduleForm } from '@/components/runs/schedule-form';
-import { RunStatusTag, VerdictTag } from '@/components/runs/verdict';
+import { RunStatusTag } from '@/components/runs/verdict';
 import { setScheduleAction, startRunAction } from '../../runs/actions';
 import { cloudCompliance, cloudHistory, parsePeriod, PERIODS } from '@/lib/compliance';
-import { HistoryStrips, PeriodFilter, StatusTag } from '@/components/compliance/status';
+import { HistoryStrips, PeriodFilter } from '@/components/compliance/status';
+import { ComplianceSection } from '@/components/compliance/headline';
 import { GrantCertificateForm, RevokeCertificateForm } from '@/components/certificates/certificate-forms';
 import { formatDay } from '@/lib/format';
 import { oneYearAfter } from '@/lib/compliance/certificates';
@@ -209,6 +209,10 @@ export default async function CloudPage({
         }
       />
       {!setupDone && !cloud.archivedAt && <SetupChecklist steps={steps} />}
+      <Card className="mb-4">
+        <h2 className="mb-2 font-semibold">Compliance</h2>
+        <ComplianceSection compliance={compliance} />
+      </Card>
       <div className="grid gap-4 md:grid-cols-2">
         <Card className="min-w-0">
           <h2 className="mb-2 font-semibold">About</h2>
@@ -225,6 +229,17 @@ export default async function CloudPage({
             <dd>{cloud.contactEmails.join(', ') || '—'}</dd>
             <dt className="text-slate-600">Created</dt>
             <dd>{formatDate(cloud.createdAt)}</dd>
+            <dt className="text-slate-600">Certified endpoint</dt>
+            <dd data-testid="cloud-pin">
+              {cloud.certifiedEndpoint ? (
+                <>
+                  <code className="break-all text-xs">{cloud.certifiedEndpoint.authUrl}</code> (region{' '}
+                  {cloud.certifiedEndpoint.region}): only runs against it count
+                </>
+              ) : (
+                'not pinned: every run counts'
+              )}
+            </dd>
           </dl>
           {may(ctx, 'credential.read', resource) && (
             <p className="mt-3 text-sm">
@@ -245,27 +260,8 @@ export default async function CloudPage({
           <ManualResultLine result={manual} href={`/clouds/${cloud.slug}/attestations`} />
         </Card>
         <Card>
-          <h2 className="mb-2 font-semibold">Status and schedule</h2>
+          <h2 className="mb-2 font-semibold">Schedule</h2>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-600">Status</dt>
-            <dd data-testid="cloud-status">
-              {state.status ? (
-                <>
-                  <VerdictTag verdict={state.status} /> since {formatDate(state.statusChangedAt)}
-                </>
-              ) : (
-                'no finished run yet'
-              )}
-            </dd>
-            {state.statusDetail &&
-              Object.entries(state.statusDetail).map(([t, v]) => (
-                <Fragment key={t}>
-                  <dt className="font-mono text-xs text-slate-600">{t}</dt>
-                  <dd>
-                    <VerdictTag verdict={v} />
-                  </dd>
-                </Fragment>
-              ))}
             <dt className="text-slate-600">Schedule</dt>
             <dd>{state.schedule}</dd>
             <dt className="text-slate-600">Next run</dt>
@@ -282,73 +278,6 @@ export default async function CloudPage({
           {canEdit && <ScheduleForm action={setScheduleAction} slug={cloud.slug} schedule={state.schedule} />}
         </Card>
       </div>
-      <Card className="mt-4">
-        <h2 className="mb-2 font-semibold">Compliance</h2>
-        <div className="grid gap-4 md:grid-cols-2">
-          {compliance.evaluations.map((e) => (
-            <div key={e.standard} data-testid={`compliance-${e.standard}`}>
-              <p className="text-sm">
-                <span className="font-medium">
-                  {e.standard === 'scs-0116-v1' ? 'scs-0116 v1' : 'Earlier draft (all SHOULD)'}
-                </span>{' '}
-                <StatusTag status={e.status} testId={`status-${e.standard}`} />
-              </p>
-              {e.reasons.length > 0 && (
-                <ul className="mt-1 list-disc pl-5 text-sm text-slate-700">
-                  {e.reasons.map((r) => (
-                    <li key={r}>{r}</li>
-                  ))}
-                </ul>
-              )}
-              {e.warnings.length > 0 && (
-                <ul className="mt-1 list-disc pl-5 text-sm text-yellow-900" aria-label="Warnings">
-                  {e.warnings.map((r) => (
-                    <li key={r}>Warning: {r}</li>
-                  ))}
-                </ul>
-              )}
-            </div>
-          ))}
-        </div>
-        {/*
-          On a narrow screen the table scrolls sideways: the box takes the focus so keyboard users can scroll it too.
-        */}
-        <div className="relative mt-3 overflow-x-auto" tabIndex={0} role="region" aria-label="Testcases of scs-0116 v1">
-          <table className="min-w-full text-sm">
-            <caption className="sr-only">Testcases of scs-0116 v1</caption>
-            <thead className="text-left text-xs uppercase text-slate-600">
-              <tr>
-                <th scope="col" className="py-1 pr-3">
-                  Testcase
-                </th>
-                <th scope="col" className="pr-3">
-                  Requirement
-                </th>
-                <th scope="col" className="pr-3">
-                  Verdict
-                </th>
-                <th scope="col" className="pr-3">
-                  Checked
-                </th>
-                <th scope="col">Valid until</th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {compliance.evaluations[0].testcases.map((t) => (
-                <tr key={t.id}>
-                  <td className="py-1 pr-3 font-mono text-xs">{t.id}</td>
-                  <td className="pr-3">{t.requirement}</td>
-                  <td className="pr-3">
-                    <StatusTag status={t.verdict} />
-                  </td>
-                  <td className="pr-3">{formatDate(t.checkedAt)}</td>
-                  <td>{formatDate(t.expiresAt)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </Card>
       <Card className="mt-4">
         <h2 className="mb-2 font-semibold">Certificate</h2>
         <div data-testid="certificate-state" className="text-sm">
@@ -382,7 +311,15 @@ export default async function CloudPage({
         </div>
         {canGrant && cert.state !== 'valid' && (
           <div className="mt-3">
-            {compliance.status === 'PASS' ? (
+            {!cloud.certifiedEndpoint ? (
+              <p className="text-sm text-slate-600">
+                Pin the certified endpoint on the{' '}
+                <Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/edit`}>
+                  edit page
+                </Link>{' '}
+                before granting a certificate: only runs against it count.
+              </p>
+            ) : compliance.status === 'PASS' ? (
               <GrantCertificateForm
                 action={grantCertificateAction}
                 slug={cloud.slug}

@@ -3,7 +3,6 @@ import Link from 'next/link';
 import { pageContext, orRefuse, may } from '@/lib/next/page';
 import { diffWithPrevious, getRun, snapshotOf } from '@/lib/runs';
 import { checkTitle, failuresFirst, summarizeRun } from '@/lib/runs/summary';
-import { getStandard } from '@/lib/compliance/standard';
 import { formatDuration, plural } from '@/lib/format';
 import { PageHeader, Card, Table, Td, Time } from '@/components/ui/layout';
 import { ConfirmForm } from '@/components/ui/confirm-form';
@@ -49,6 +48,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             )}{' '}
             · <LiveRunStatus id={run.id} initial={run.status} />
             {run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}
+            {run.endpoint.authUrl && (
+              <>
+                {' '}
+                · endpoint <code>{run.endpoint.authUrl}</code>
+                {run.endpoint.region && <> (region {run.endpoint.region})</>}
+              </>
+            )}
           </>
         }
         actions={
@@ -94,6 +100,15 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         }
       />
       <div className="space-y-4">
+        {!run.counting.counts && (
+          <div
+            role="note"
+            data-testid="run-not-counted"
+            className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm text-yellow-950"
+          >
+            <strong>Does not count.</strong> {run.counting.reason}
+          </div>
+        )}
         {!active && (
           <Card>
             <div data-testid="run-summary">
@@ -103,7 +118,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                   {summary.verdicts.map((e) => (
                     <div key={e.standard} data-testid={`run-verdict-${e.standard}`} className="text-sm">
                       <p>
-                        <span className="font-medium">{getStandard(e.standard)?.short ?? e.standard}</span>{' '}
+                        <span className="font-medium">{e.short}</span>{' '}
                         <StatusTag status={e.status} testId={`run-status-${e.standard}`} />
                       </p>
                       {e.reasons[0] && <p className="mt-1 text-slate-700">{e.reasons[0]}</p>}

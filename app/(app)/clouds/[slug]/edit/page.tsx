@@ -1,10 +1,11 @@
 import type { Metadata } from 'next';
-import { pageContext, orRefuse, requirePermission } from '@/lib/next/page';
+import { pageContext, orRefuse, requirePermission, may } from '@/lib/next/page';
 import { getCloud } from '@/lib/clouds';
 import { organizationChoices } from '@/lib/organizations';
 import { PageHeader, Card } from '@/components/ui/layout';
 import { CloudForm } from '@/components/clouds/cloud-form';
-import { updateCloudAction } from '../../actions';
+import { pinCloudAction, publicRunMessagesAction, unpinCloudAction, updateCloudAction } from '../../actions';
+import { CertifiedEndpointForm, PublicMessagesForm } from '@/components/compliance/certified-endpoint-form';
 
 export const metadata: Metadata = { title: 'Edit cloud' };
 
@@ -14,6 +15,10 @@ export default async function EditCloudPage({ params }: { params: Promise<{ slug
   const cloud = await orRefuse(getCloud(ctx, slug));
   requirePermission(ctx, 'cloud.update', { type: 'cloud', organizationId: cloud.organization.id });
   const orgs = await organizationChoices(ctx);
+  const resource = { type: 'cloud' as const, organizationId: cloud.organization.id };
+  const pinned = cloud.certifiedEndpoint
+    ? { ...cloud.certifiedEndpoint, pinnedAt: cloud.certifiedEndpoint.pinnedAt?.toISOString() ?? null }
+    : null;
   return (
     <>
       <PageHeader
@@ -39,6 +44,22 @@ export default async function EditCloudPage({ params }: { params: Promise<{ slug
             scsSubject: cloud.scsSubject,
           }}
         />
+      </Card>
+      {may(ctx, 'cloud.pin', resource) && (
+        <Card className="mt-4">
+          <h2 className="mb-2 font-semibold">Certified endpoint</h2>
+          <CertifiedEndpointForm
+            slug={cloud.slug}
+            pinned={pinned}
+            defaultRegion={cloud.region}
+            pin={pinCloudAction}
+            unpin={unpinCloudAction}
+          />
+        </Card>
+      )}
+      <Card className="mt-4">
+        <h2 className="mb-2 font-semibold">Public status page</h2>
+        <PublicMessagesForm slug={cloud.slug} shown={cloud.publicRunMessages} action={publicRunMessagesAction} />
       </Card>
     </>
   );

@@ -1,5 +1,6 @@
 import { apiRoute } from '@/lib/next/route';
-import { apiRunView, getRun } from '@/lib/runs';
+import { getRun } from '@/lib/runs';
+import { runDto } from '@/lib/api/dto';
 
 /** {id, cloud, status, startedAt, finishedAt, results: [{testcase, verdict, message, durationMs}]} */
-export const GET = apiRoute<{ id: string }>(async (ctx, _req, { id }) => apiRunView(await getRun(ctx, id)));
+export const GET = apiRoute<{ id: string }>(async (ctx, _req, { id }) => runDto(await getRun(ctx, id)));

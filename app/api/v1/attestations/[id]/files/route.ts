@@ -1,7 +1,7 @@
 import { apiRoute } from '@/lib/next/route';
 import { addAttestationFile, authorizeAttestation, getAttestation } from '@/lib/attestations';
 import { maxFileBytes } from '@/lib/attestations/config';
-import { assertSameOrigin, readUpload } from '@/lib/attestations/http';
+import { readUpload } from '@/lib/api/body';
 
 export const GET = apiRoute<{ id: string }>(async (ctx, _req, { id }) => (await getAttestation(ctx, id)).files);
 
@@ -9,7 +9,6 @@ export const GET = apiRoute<{ id: string }>(async (ctx, _req, { id }) => (await 
 export const POST = apiRoute<{ id: string }>(
   async (ctx, req, { id }) => {
     await authorizeAttestation(ctx, id, 'attestation.write');
-    assertSameOrigin(req);
     const upload = await readUpload(req, maxFileBytes());
     return addAttestationFile(ctx, id, upload);
   },

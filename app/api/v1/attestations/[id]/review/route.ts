@@ -1,9 +1,8 @@
-import { apiRoute, jsonBody } from '@/lib/next/route';
+import { apiRoute } from '@/lib/next/route';
+import { readJsonBody } from '@/lib/api/body';
 import { reviewAttestation } from '@/lib/attestations';
-import { assertSameOrigin } from '@/lib/attestations/http';
 
 /** Reviewers: {"decision": "approve" | "request_changes" | "reject", "comment": "…"}. */
 export const POST = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
-  assertSameOrigin(req);
-  return reviewAttestation(ctx, id, await jsonBody(req));
+  return reviewAttestation(ctx, id, await readJsonBody(req));
 });

@@ -1,9 +1,8 @@
-import { apiRoute, jsonBody } from '@/lib/next/route';
+import { apiRoute } from '@/lib/next/route';
+import { readJsonBody } from '@/lib/api/body';
 import { submitAttestation } from '@/lib/attestations';
-import { assertSameOrigin } from '@/lib/attestations/http';
 
 /** Signs and submits: {"confirm": true, "signerName": "…"}; answers the signature record. */
 export const POST = apiRoute<{ id: string }>(async (ctx, req, { id }) => {
-  assertSameOrigin(req);
-  return submitAttestation(ctx, id, await jsonBody(req), { userAgent: req.headers.get('user-agent') });
+  return submitAttestation(ctx, id, await readJsonBody(req), { userAgent: req.headers.get('user-agent') });
 });

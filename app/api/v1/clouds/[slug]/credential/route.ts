@@ -1,5 +1,5 @@
-import { apiRoute, jsonBody } from '@/lib/next/route';
-import { apiDeleteCredential, apiGetCredential, apiPutCredential } from '@/lib/credentials/api';
+import { apiRoute } from '@/lib/next/route';
+import { apiDeleteCredential, apiGetCredential, apiPutCredential } from '@/lib/api/credentials';
 
 const persona = (req: Request) => new URL(req.url).searchParams.get('persona');
 
@@ -10,9 +10,7 @@ export const GET = apiRoute<{ slug: string }>((ctx, req, { slug }) => apiGetCred
  * Set or replace: {clouds_yaml, secure_yaml?, cloud, allow_private_addresses?}, {openrc, password?} or explicit
  * fields.
  */
-export const PUT = apiRoute<{ slug: string }>((ctx, req, { slug }) =>
-  apiPutCredential(ctx, slug, persona(req), () => jsonBody(req)),
-);
+export const PUT = apiRoute<{ slug: string }>((ctx, req, { slug }) => apiPutCredential(ctx, slug, persona(req), req));
 
 export const DELETE = apiRoute<{ slug: string }>(async (ctx, req, { slug }) => {
   await apiDeleteCredential(ctx, slug, persona(req));

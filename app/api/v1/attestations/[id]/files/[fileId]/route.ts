@@ -1,7 +1,6 @@
 import { apiRoute } from '@/lib/next/route';
 import { readAttestationFile, removeAttestationFile } from '@/lib/attestations';
 import { contentDisposition, contentTypeFor, isInlineImage } from '@/lib/attestations/files';
-import { assertSameOrigin } from '@/lib/attestations/http';
 
 /**
  * Downloads an evidence file after re-verifying its SHA-256 (an altered file is refused with
@@ -26,7 +25,6 @@ export const GET = apiRoute<{ id: string; fileId: string }>(async (ctx, req, { i
 });
 
 export const DELETE = apiRoute<{ id: string; fileId: string }>(async (ctx, req, { id, fileId }) => {
-  assertSameOrigin(req);
   await removeAttestationFile(ctx, id, fileId);
   return new Response(null, { status: 204 });
 });
