@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { statusListHtml } from '../compliance/public-html';
 import { LOOK } from '../compliance/presentation';
-import { atomFeed } from './feeds';
+import { atomFeed, verdictChanges } from './feeds';
 
 const EVIL = `<b>&"'</b>`;
 
@@ -16,18 +16,22 @@ describe('Atom feed of status changes', () => {
       {
         id: '0b7a9a52-4c1f-4f6e-9d3e-2a1b3c4d5e6f',
         at: new Date('2030-01-02T03:04:05Z'),
-        from: 'FAIL',
-        to: 'PASS',
         slug: 'alpha',
         name: `Alpha ${EVIL}`,
+        status: 'PASS',
+        changes: [{ profile: 'scs-0116 v1', from: 'FAIL', to: 'PASS' }],
       },
       {
         id: '1b7a9a52-4c1f-4f6e-9d3e-2a1b3c4d5e6f',
         at: new Date('2030-01-01T00:00:00Z'),
-        from: null,
-        to: 'FAIL',
         slug: 'alpha',
         name: 'Alpha',
+        status: 'FAIL',
+        changes: verdictChanges({
+          fromStatus: null,
+          toStatus: 'FAIL',
+          data: { official: { from: 'MISS', to: 'DNF', version: 'scs-compatible-iaas/v5.1' } },
+        }),
       },
     ],
   });
@@ -49,7 +53,23 @@ describe('Atom feed of status changes', () => {
     expect(text).toContain('<id>urn:uuid:0b7a9a52-4c1f-4f6e-9d3e-2a1b3c4d5e6f</id>');
     expect(text).toContain(`→ ${LOOK.PASS.label}</title>`);
     expect(text).toContain(`<category term="FAIL" label="${LOOK.FAIL.label}"/>`);
-    expect(text).toContain('no status → FAIL');
+    expect(text).toContain('scs-0116 v1 no status → FAIL, SCS v5.1 MISS → DNF</title>');
+    expect(text).toContain(`(${LOOK.DNF.meaning})`);
+  });
+
+  it('names what changed: the headline, the official verdict, or both; an unchanged one is left out', () => {
+    const official = { official: { from: 'MISS', to: 'PASS', version: 'scs-compatible-iaas/v5.1' } };
+    expect(verdictChanges({ fromStatus: 'MISS', toStatus: 'MISS', data: official })).toEqual([
+      { profile: 'SCS v5.1', from: 'MISS', to: 'PASS' },
+    ]);
+    expect(verdictChanges({ fromStatus: 'FAIL', toStatus: 'PASS', data: official })).toEqual([
+      { profile: 'scs-0116 v1', from: 'FAIL', to: 'PASS' },
+      { profile: 'SCS v5.1', from: 'MISS', to: 'PASS' },
+    ]);
+    // A notification written before the official verdict was part of it.
+    expect(verdictChanges({ fromStatus: 'FAIL', toStatus: 'PASS', data: null })).toEqual([
+      { profile: 'scs-0116 v1', from: 'FAIL', to: 'PASS' },
+    ]);
   });
 
   it('escapes every name (XML)', () => {

@@ -1,26 +1,60 @@
 // Atom feeds (RFC 4287) of status changes: one per publicly listed cloud (/status/{slug}/feed.atom) and one
 // for all of them (/status/feed.atom), linked from the status pages. An entry is one status change of
-// the cloud as notifications announce it (the Notification rows of kind status-change), with the status
-// words of lib/compliance's presentation, and nothing else: no run messages, no evidence.
+// the cloud as notifications announce it (the Notification rows of kind status-change, written from the
+// stored snapshot's changes): the dashboard's profile scs-0116 v1 and the official SCS verdict, each
+// named when it changed, with the status words of lib/compliance's presentation, and nothing else: no
+// run messages, no evidence.
 
 import { db } from '../db';
 import { escapeHtml } from '../html';
 import { NotFoundError, describeInternalError } from '../errors';
 import { now } from '../clock';
 import { look } from '../compliance/presentation';
+import { OFFICIAL_PREFIX } from '../compliance/profiles';
 import { assertPublicCloud } from '../compliance/public';
 import { publicOrigin } from '../compliance/public-origin';
 
 export const FEED_ENTRIES = 50;
 const SITE = 'SCS Key-Manager Conformance';
 
-interface Change {
+/** One verdict that changed: the dashboard's profile, or the official SCS verdict of a version. */
+export interface VerdictChange {
+  profile: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface Change {
   id: string;
   at: Date;
-  from: string | null;
-  to: string;
   slug: string;
   name: string;
+  /** The headline profile's status after the change (the entry's category). */
+  status: string;
+  changes: VerdictChange[];
+}
+
+const HEADLINE = 'scs-0116 v1';
+
+/** What changed, from a status-change notification (its data: from, to, official {from, to, version}). */
+export function verdictChanges(row: {
+  fromStatus: string | null;
+  toStatus: string | null;
+  data: unknown;
+}): VerdictChange[] {
+  const data = (row.data ?? {}) as { official?: { from?: string | null; to?: string | null; version?: string | null } };
+  const out: VerdictChange[] = [];
+  if (row.fromStatus !== row.toStatus) out.push({ profile: HEADLINE, from: row.fromStatus, to: row.toStatus });
+  const o = data.official;
+  if (o && (o.from ?? null) !== (o.to ?? null))
+    out.push({
+      profile: `SCS ${(o.version ?? '').replace(OFFICIAL_PREFIX, '')}`.trim(),
+      from: o.from ?? null,
+      to: o.to ?? null,
+    });
+  // Older notifications carry only the headline; a row that names no change still says where it stands.
+  if (out.length === 0) out.push({ profile: HEADLINE, from: row.fromStatus, to: row.toStatus });
+  return out;
 }
 
 /** Status changes of publicly listed clouds (public, not archived, organization not archived), newest first. */
@@ -42,16 +76,17 @@ async function publicChanges(slug: string | null): Promise<Change[]> {
       createdAt: true,
       fromStatus: true,
       toStatus: true,
+      data: true,
       cloud: { select: { slug: true, name: true } },
     },
   });
   return rows.map((r) => ({
     id: r.id,
     at: r.createdAt,
-    from: r.fromStatus,
-    to: r.toStatus,
     slug: r.cloud.slug,
     name: r.cloud.name,
+    status: r.toStatus ?? 'MISS',
+    changes: verdictChanges(r),
   }));
 }
 
@@ -68,14 +103,19 @@ export function atomFeed(opts: {
 }): string {
   const entries = opts.changes.map((c) => {
     const link = `${opts.base}/status/${c.slug}`;
-    const title = `${c.name}: ${word(c.from)} → ${word(c.to)}`;
-    const text = `The status of ${c.name} against scs-0116 changed from ${word(c.from)} to ${word(c.to)} (${c.to ? look(c.to).meaning : ''}) at ${c.at.toISOString()}.`;
+    const title = `${c.name}: ${c.changes.map((x) => `${x.profile} ${word(x.from)} → ${word(x.to)}`).join(', ')}`;
+    const text = `${c.changes
+      .map(
+        (x) =>
+          `${x.profile === HEADLINE ? `The status of ${c.name} in the dashboard's profile ${HEADLINE}` : `The official ${x.profile} verdict of ${c.name} (key-manager module)`} changed from ${word(x.from)} to ${word(x.to)}${x.to ? ` (${look(x.to).meaning})` : ''}.`,
+      )
+      .join(' ')} At ${c.at.toISOString()}.`;
     return `  <entry>
     <id>urn:uuid:${c.id}</id>
     <title>${xml(title)}</title>
     <updated>${c.at.toISOString()}</updated>
     <link rel="alternate" type="text/html" href="${xml(link)}"/>
-    <category term="${xml(c.to)}" label="${xml(word(c.to))}"/>
+    <category term="${xml(c.status)}" label="${xml(word(c.status))}"/>
     <summary type="text">${xml(text)}</summary>
   </entry>`;
   });
