@@ -19,6 +19,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const ctx = await pageContext(`/runs/${id}`);
   const run = await orRefuse(getRun(ctx, id, { evidence: true }));
   const resource = { type: 'cloud' as const, organizationId: run.cloud.organizationId };
+  const imported = run.source === 'official-runner';
   const active = run.status === 'queued' || run.status === 'running';
   const diff = active ? null : await diffWithPrevious(ctx, id);
   const summary = summarizeRun(run);
@@ -107,6 +108,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm text-yellow-950"
           >
             <strong>Does not count.</strong> {run.counting.reason}
+            {imported && run.endpoint.authUrl === null && (
+              <>
+                {' '}
+                The runner&apos;s report names its endpoint when the subject&apos;s mapping in its config.toml sets{' '}
+                <code>auth_url</code> and <code>region</code> (docs/official-tooling.md).
+              </>
+            )}
           </div>
         )}
         {!active && (
@@ -138,7 +146,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <p className="mt-3 text-sm text-slate-700" data-testid="run-counts">
                 {plural(run.results.length, 'result')}: {summary.counts.PASS} PASS · {summary.counts.FAIL} FAIL ·{' '}
                 {summary.counts.ABORT} ABORT
-                {summary.durationMs !== null && (
+                {summary.durationMs !== null && !imported && (
                   <>
                     {' '}
                     · took <span className="whitespace-nowrap">{formatDuration(summary.durationMs)}</span>
@@ -185,7 +193,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             </div>
           </Card>
         )}
-        <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />
+        {/* An imported report has no progress of ours to follow: it arrived finished. */}
+        {!imported && <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />}
 
         {!active && (
           <Card>
