@@ -11,9 +11,11 @@
 //      lines as with openstack_test.py for the lab's member, default-policy, reader-only and admin users,
 //      on a key-manager scope and on upstream's own scope file;
 //   4. the public badge endpoint for shields.io.
-// The upstream programs come from the scs-upstream kit (SCS_UPSTREAM_DIR, default /work/shared/scs-upstream),
-// run as separate processes, never copied into the project. Without the kit (a CI machine that has only
-// this repository), the parts that need the upstream programs run against what they produced here,
+// The upstream programs come from the scs-upstream kit (found as test:lab finds it: SCS_UPSTREAM_DIR, or
+// shared/scs-upstream above the checkout, or /work/shared/scs-upstream), run as separate processes, never
+// copied into the project. Without the kit the stage fails at once, saying where it looked and how to
+// point it at the kit: the acceptance is about the real programs. `--recorded` (opt-in, for a machine
+// without the kit) runs the parts that need upstream's programs against what they produced here,
 // recorded in tests/interop/fixtures (`npm run test:interop -- --record` records them anew), and the
 // summary names every scenario that did not meet a real upstream program. With the kit, the recording is
 // compared with what upstream produces now, so it cannot drift.
@@ -42,6 +44,8 @@ import {
 import { keyManagerScope, upstreamScopeAbsolute, upstreamScopeWithKmCheck } from './scope';
 
 const RECORD = process.argv.includes('--record');
+/** Opt-in, for a machine without the kit: the upstream parts against their recordings (never on CI). */
+const RECORDED = process.argv.includes('--recorded');
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const KM_CHECK = path.join(ROOT, 'bin', 'km-check.mjs');
 const SETTINGS: LabSettings = {
@@ -712,11 +716,6 @@ async function badge(w: World): Promise<void> {
 
 async function main(): Promise<number> {
   const t0 = Date.now();
-  const refusal = ensureInstalled(SETTINGS);
-  if (refusal) {
-    process.stderr.write(`test:interop: ${refusal}\n`);
-    return 1;
-  }
   const kit = findKit();
   kitPresent = !!kit;
   if (kit) {
@@ -730,6 +729,24 @@ async function main(): Promise<number> {
   } else if (RECORD) {
     process.stderr.write('test:interop --record needs the scs-upstream kit (SCS_UPSTREAM_DIR)\n');
     return 2;
+  } else if (!RECORDED) {
+    process.stdout.write(
+      [
+        'FAILED: test:interop needs the SCS kit (the real compliance monitor, runner and checker), and it is not here.',
+        `  Looked for upstream/Tests/iaas/openstack_test.py, scs-test-runner.py, scs-compliance-check.py and`,
+        `  start-monitor.sh in: ${process.env.SCS_UPSTREAM_DIR ? `SCS_UPSTREAM_DIR=${process.env.SCS_UPSTREAM_DIR}` : `shared/scs-upstream in every folder above ${ROOT}, and /work/shared/scs-upstream`}.`,
+        '  Fix: SCS_UPSTREAM_DIR=/path/to/scs-upstream npm run test:interop (the kit of /work/shared/scs-upstream,',
+        "  see its README.md; .ci/run installs its Debian packages). Without the kit, 'npm run test:interop -- --recorded'",
+        '  runs the upstream parts against recordings (tests/interop/fixtures); that does not show the acceptance.',
+        '',
+      ].join('\n'),
+    );
+    return 1;
+  }
+  const refusal = ensureInstalled(SETTINGS);
+  if (refusal) {
+    process.stderr.write(`test:interop: ${refusal}\n`);
+    return 1;
   }
   process.stderr.write(
     kit
