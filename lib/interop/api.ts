@@ -4,32 +4,20 @@
 
 import type { RequestContext } from '../context';
 import { readJsonObject } from '../api/body';
-import { addKey, deleteKey, listKeys, type KeyView } from './keys';
+import { addKey, deleteKey, listKeys } from './keys';
 import { instanceKey } from './signing-key';
 import { pageRuns } from '../runs';
-import {
-  getForwarding,
-  listDeliveries,
-  removeForwarding,
-  setForwarding,
-  type DeliveryView,
-  type ForwardingView,
-} from './forwarding';
-
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
-export function toApiKey(k: KeyView) {
-  return { ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt) };
-}
+import { getForwarding, listDeliveries, removeForwarding, setForwarding } from './forwarding';
+import { deliveryDto, forwardingDto, keyDto, listDto, runListItemDto } from '../api/dto';
 
 /** GET /organizations/{slug}/keys */
 export async function listKeysApi(ctx: RequestContext, slug: string) {
-  return { items: (await listKeys(ctx, slug)).map(toApiKey) };
+  return { items: (await listKeys(ctx, slug)).map(keyDto) };
 }
 
 /** POST /organizations/{slug}/keys {name, publicKey} */
 export async function addKeyApi(ctx: RequestContext, slug: string, req: Request) {
-  return toApiKey(await addKey(ctx, slug, await readJsonObject(req)));
+  return keyDto(await addKey(ctx, slug, await readJsonObject(req)));
 }
 
 /** DELETE /organizations/{slug}/keys/{name} */
@@ -54,35 +42,7 @@ export async function signingKeyResponse(): Promise<Response> {
 export async function listRunsApi(ctx: RequestContext, slug: string, req: Request) {
   const q = new URL(req.url).searchParams;
   const p = await pageRuns(ctx, slug, { page: q.get('page'), pageSize: q.get('pageSize') });
-  return {
-    items: p.items.map((r) => ({
-      id: r.id,
-      status: r.status,
-      source: r.source,
-      trigger: r.trigger,
-      queuedAt: r.queuedAt.toISOString(),
-      startedAt: iso(r.startedAt),
-      finishedAt: iso(r.finishedAt),
-      counts: r.counts,
-    })),
-    total: p.total,
-    page: p.page,
-    pageSize: p.pageSize,
-  };
-}
-
-function toApiForwarding(f: ForwardingView | null) {
-  if (!f) return null;
-  return { ...f, enabledAt: f.enabledAt.toISOString(), updatedAt: f.updatedAt.toISOString() };
-}
-
-function toApiDelivery(d: DeliveryView) {
-  return {
-    ...d,
-    nextAttemptAt: iso(d.nextAttemptAt),
-    createdAt: d.createdAt.toISOString(),
-    deliveredAt: iso(d.deliveredAt),
-  };
+  return listDto(p, runListItemDto);
 }
 
 /** GET /clouds/{slug}/forwarding: the setting (never the API key) and the latest deliveries. */
@@ -93,14 +53,14 @@ export async function getForwardingApi(ctx: RequestContext, slug: string, req: R
     listDeliveries(ctx, { cloud: slug, page: q.get('page'), pageSize: q.get('pageSize') }),
   ]);
   return {
-    forwarding: toApiForwarding(forwarding),
-    deliveries: { ...deliveries, items: deliveries.items.map(toApiDelivery) },
+    forwarding: forwardingDto(forwarding),
+    deliveries: { ...deliveries, items: deliveries.items.map(deliveryDto) },
   };
 }
 
 /** PUT /clouds/{slug}/forwarding {url, account?, apiKey?, enabled?} (staff). */
 export async function setForwardingApi(ctx: RequestContext, slug: string, req: Request) {
-  return toApiForwarding(await setForwarding(ctx, slug, await readJsonObject(req)));
+  return forwardingDto(await setForwarding(ctx, slug, await readJsonObject(req)));
 }
 
 /** DELETE /clouds/{slug}/forwarding (staff). */
