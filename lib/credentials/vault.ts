@@ -1,4 +1,4 @@
-import { db, Prisma } from '../db';
+import { db } from '../db';
 import { Vault, VaultError, type EnvelopeStore, type StoredEnvelope } from '../vault';
 
 /**
@@ -17,6 +17,17 @@ export function setVault(vault: Vault | undefined): void {
   g.scsVault = vault;
 }
 
+const envelopeColumns = {
+  id: true,
+  cloudId: true,
+  ciphertext: true,
+  nonce: true,
+  tag: true,
+  wrappedKey: true,
+  kekId: true,
+  formatVersion: true,
+} as const;
+
 type EnvelopeRow = {
   id: string;
   cloudId: string;
@@ -30,8 +41,8 @@ type EnvelopeRow = {
 
 export function toStored(r: EnvelopeRow): StoredEnvelope {
   return {
-    credentialId: r.id,
-    cloudId: r.cloudId,
+    id: r.id,
+    binding: { cloudId: r.cloudId, credentialId: r.id },
     kekId: r.kekId,
     formatVersion: r.formatVersion,
     ciphertext: Buffer.from(r.ciphertext),
@@ -41,66 +52,39 @@ export function toStored(r: EnvelopeRow): StoredEnvelope {
   };
 }
 
-/** An envelope store with what the start-up check needs: one record per KEK id, and a name for messages. */
-export interface EnvelopeTable extends EnvelopeStore {
-  what: string;
-  sample(kekId: string): Promise<StoredEnvelope | null>;
-}
-
-/**
- * The envelopes of one table, bound to {cloudId: <owner column>, credentialId: id}: Credential rows (the
- * owner is the cloud), and SealedSecret rows (lib/interop/sealed.ts: the instance's signing key, monitor
- * API keys; the owner is a cloud id or "instance"). Table and column names are constants of this file.
- */
-function envelopeTable(
-  table: 'Credential' | 'SealedSecret',
-  owner: 'cloudId' | 'ownerId',
-  what: string,
-): EnvelopeTable {
-  const t = Prisma.raw(`"${table}"`);
-  const columns = Prisma.raw(
-    `id::text AS id, "${owner}"::text AS "cloudId", ciphertext, nonce, tag, "wrappedKey", "kekId", "formatVersion"`,
-  );
-  return {
-    what,
-    async pending(targetKekId, afterId, limit) {
-      const rows = await db.$queryRaw<EnvelopeRow[]>`
-        SELECT ${columns} FROM ${t}
-         WHERE "kekId" <> ${targetKekId} AND (${afterId}::uuid IS NULL OR id > ${afterId}::uuid)
-         ORDER BY id LIMIT ${limit}`;
-      return rows.map(toStored);
-    },
-    async swap(updates) {
-      return db.$transaction(async (tx) => {
-        let applied = 0;
-        // Only a record that is still the one that was read: a replaced one is left alone.
-        for (const u of updates)
-          applied += await tx.$executeRaw`
-            UPDATE ${t} SET "wrappedKey" = ${new Uint8Array(u.wrappedKey)}, "kekId" = ${u.kekId}
-             WHERE id = ${u.credentialId}::uuid AND "kekId" = ${u.oldKekId} AND "wrappedKey" = ${new Uint8Array(u.oldWrappedKey)}`;
-        return applied;
-      });
-    },
-    async countByKek() {
-      const rows = await db.$queryRaw<Array<{ kekId: string; n: number }>>`
-        SELECT "kekId", count(*)::int AS n FROM ${t} GROUP BY "kekId"`;
-      return Object.fromEntries(rows.map((r) => [r.kekId, r.n]));
-    },
-    async sample(kekId) {
-      const [r] = await db.$queryRaw<EnvelopeRow[]>`SELECT ${columns} FROM ${t} WHERE "kekId" = ${kekId} LIMIT 1`;
-      return r ? toStored(r) : null;
-    },
-  };
-}
-
-export const credentialEnvelopeStore = envelopeTable('Credential', 'cloudId', 'credential record(s)');
-export const sealedSecretEnvelopeStore = envelopeTable(
-  'SealedSecret',
-  'ownerId',
-  'sealed secret(s) (signing key, monitor API keys)',
-);
-/** Every store of envelopes: the start-up check and rotation cover all of them. */
-export const ENVELOPE_STORES: EnvelopeTable[] = [credentialEnvelopeStore, sealedSecretEnvelopeStore];
+export const credentialEnvelopeStore: EnvelopeStore = {
+  label: 'credential',
+  async pending(targetKekId, afterId, limit) {
+    const rows = await db.credential.findMany({
+      where: { kekId: { not: targetKekId }, ...(afterId ? { id: { gt: afterId } } : {}) },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: envelopeColumns,
+    });
+    return rows.map(toStored);
+  },
+  async swap(updates) {
+    return db.$transaction(async (tx) => {
+      let applied = 0;
+      for (const u of updates) {
+        const r = await tx.credential.updateMany({
+          where: { id: u.id, kekId: u.oldKekId, wrappedKey: { equals: new Uint8Array(u.oldWrappedKey) } },
+          data: { wrappedKey: new Uint8Array(u.wrappedKey), kekId: u.kekId },
+        });
+        applied += r.count;
+      }
+      return applied;
+    });
+  },
+  async countByKek() {
+    const groups = await db.credential.groupBy({ by: ['kekId'], _count: { _all: true } });
+    return Object.fromEntries(groups.map((g) => [g.kekId, g._count._all]));
+  },
+  async sample(kekId) {
+    const row = await db.credential.findFirst({ where: { kekId }, select: envelopeColumns });
+    return row ? toStored(row) : null;
+  },
+};
 
 export interface VaultReport {
   provider: string;
@@ -112,11 +96,15 @@ export interface VaultReport {
 
 /**
  * The start-up check: loads the active KEK (the file provider creates it on first start; the
- * barbican provider reads it now and keeps it in memory), then proves that every KEK a record
- * references can be loaded and is the right key, by unwrapping one record per KEK id. Throws an
- * Error naming the KEK id when one cannot, so the app refuses to start instead of failing later.
+ * barbican provider reads it now and keeps it in memory), then proves that every KEK a record of
+ * the given stores references can be loaded and is the right key, by unwrapping one record per
+ * store and KEK id. Throws an Error naming the KEK id when one cannot, so the app refuses to start
+ * instead of failing later. The app passes every store (scripts/lib/envelope-stores.ts).
  */
-export async function assertVaultReady(vault: Vault = getVault()): Promise<VaultReport> {
+export async function assertVaultReady(
+  vault: Vault = getVault(),
+  stores: EnvelopeStore[] = [credentialEnvelopeStore],
+): Promise<VaultReport> {
   let activeKekId: string;
   try {
     activeKekId = (await vault.active()).id;
@@ -126,17 +114,17 @@ export async function assertVaultReady(vault: Vault = getVault()): Promise<Vault
     );
   }
   const kekIds: Record<string, number> = {};
-  for (const store of ENVELOPE_STORES) {
+  for (const store of stores) {
     for (const [kekId, count] of Object.entries(await store.countByKek())) {
       kekIds[kekId] = (kekIds[kekId] ?? 0) + count;
       const stored = await store.sample(kekId);
       if (!stored) continue;
       try {
-        (await vault.open(stored, stored)).fill(0);
+        (await vault.open(stored, stored.binding)).fill(0);
       } catch (err) {
         const why = err instanceof VaultError ? err.message : String(err);
         throw new Error(
-          `refusing to start: ${count} ${store.what} are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
+          `refusing to start: ${count} ${store.label} record(s) are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
         );
       }
     }

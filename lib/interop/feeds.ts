@@ -1,6 +1,6 @@
 // Atom feeds (RFC 4287) of status changes: one per publicly listed cloud (/status/{slug}/feed.atom) and one
 // for all of them (/status/feed.atom), linked from the status pages. An entry is one status change of
-// the cloud as notifications announce it (the Notification rows of kind status-change, written from the
+// the cloud as notifications announce it (the Notification rows of kind statusChange, written from the
 // stored snapshot's changes): the dashboard's profile scs-0116 v1 and the official SCS verdict, each
 // named when it changed, with the status words of lib/compliance's presentation, and nothing else: no
 // run messages, no evidence.
@@ -61,12 +61,14 @@ export function verdictChanges(row: {
 async function publicChanges(slug: string | null): Promise<Change[]> {
   const rows = await db.notification.findMany({
     where: {
-      kind: 'status-change',
+      kind: 'statusChange',
       cloud: {
-        public: true,
-        archivedAt: null,
-        organization: { archivedAt: null },
-        ...(slug ? { slug } : {}),
+        is: {
+          public: true,
+          archivedAt: null,
+          organization: { archivedAt: null },
+          ...(slug ? { slug } : {}),
+        },
       },
     },
     orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
@@ -80,14 +82,21 @@ async function publicChanges(slug: string | null): Promise<Change[]> {
       cloud: { select: { slug: true, name: true } },
     },
   });
-  return rows.map((r) => ({
-    id: r.id,
-    at: r.createdAt,
-    slug: r.cloud.slug,
-    name: r.cloud.name,
-    status: r.toStatus ?? 'MISS',
-    changes: verdictChanges(r),
-  }));
+  // Every row has its cloud (the filter above); the relation is optional for other kinds.
+  return rows.flatMap((r) =>
+    r.cloud
+      ? [
+          {
+            id: r.id,
+            at: r.createdAt,
+            slug: r.cloud.slug,
+            name: r.cloud.name,
+            status: r.toStatus ?? 'MISS',
+            changes: verdictChanges(r),
+          },
+        ]
+      : [],
+  );
 }
 
 const xml = (s: string) => escapeHtml(s);

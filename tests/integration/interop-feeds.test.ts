@@ -18,10 +18,13 @@ async function get(handler: unknown, p: string, slug?: string) {
 }
 
 async function change(cloudId: string, from: string | null, to: string, at: Date) {
+  const { organizationId } = await db.cloud.findUniqueOrThrow({ where: { id: cloudId } });
   await db.notification.create({
     data: {
       cloudId,
-      kind: 'status-change',
+      organizationId,
+      dedupeKey: `feed-test:${cloudId}:${at.toISOString()}`,
+      kind: 'statusChange',
       fromStatus: from,
       toStatus: to,
       subject: 's',
