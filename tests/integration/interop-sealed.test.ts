@@ -6,6 +6,7 @@ import { db } from '@/lib/db';
 import { Vault, keyCheckValue } from '@/lib/vault';
 import { assertVaultReady, setVault } from '@/lib/credentials/vault';
 import { openSecret, sealSecret } from '@/lib/interop/sealed';
+import { envelopeStores } from '../../scripts/lib/envelope-stores';
 import { ensureSigningKey, forgetInstanceKey, instanceKey } from '@/lib/interop/signing-key';
 import { parseSignature, verifySignature } from '@/lib/interop/sshsig';
 import { databaseUrl, tempDir } from './vault-helpers';
@@ -81,8 +82,9 @@ describe('sealed secrets', () => {
         KEK_BASE64: crypto.randomBytes(32).toString('base64'),
       },
     });
-    await expect(assertVaultReady(stranger)).rejects.toThrow(
-      /refusing to start: 2 sealed secret\(s\) .* are wrapped by KEK file:/,
+    // As npm start checks it: every envelope store (scripts/lib/envelope-stores.ts).
+    await expect(assertVaultReady(stranger, await envelopeStores())).rejects.toThrow(
+      /refusing to start: 2 sealed secret \(signing key, monitor API key\) record\(s\) are wrapped by KEK file:/,
     );
     const r = await vaultCli(['rotate', '--to', 'env']);
     expect(r.code, r.output).toBe(0);
