@@ -2,7 +2,9 @@ import type { CloudView } from '../clouds';
 import type { CredentialView } from '../credentials';
 import type { OrganizationView } from '../organizations';
 import type { Page } from '../pagination';
-import type { RunView } from '../runs';
+import type { RunListItem, RunView } from '../runs';
+import type { KeyView } from '../interop/keys';
+import type { DeliveryView, ForwardingView } from '../interop/forwarding';
 import type { UserView } from '../users';
 import type { RequestContext } from '../context';
 import type { ApiCloud, ApiList, ApiMe, ApiOrganization } from './schemas';
@@ -40,6 +42,7 @@ export function cloudDto(c: CloudView): ApiCloud {
     region: c.region,
     public: c.public,
     contactEmails: c.contactEmails,
+    scsSubject: c.scsSubject,
     archivedAt: iso(c.archivedAt),
     createdAt: c.createdAt.toISOString(),
     id: c.id,
@@ -71,6 +74,7 @@ export function runDto(r: RunView) {
     cloud: r.cloud.slug,
     status: r.status,
     trigger: r.trigger,
+    source: r.source,
     queuedAt: r.queuedAt,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
@@ -100,5 +104,40 @@ export function revocationDto<T extends RevokedCertificate>(r: T) {
     grantedAt: r.grantedAt.toISOString(),
     validUntil: r.validUntil.toISOString(),
     revokedAt: r.revokedAt.toISOString(),
+  };
+}
+
+/** An item of GET /clouds/{slug}/runs: `source` says dashboard or official-runner. */
+export function runListItemDto(r: RunListItem) {
+  return {
+    id: r.id,
+    status: r.status,
+    source: r.source,
+    trigger: r.trigger,
+    queuedAt: r.queuedAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    counts: r.counts,
+  };
+}
+
+/** A report-signing key of an organization (its public half only). */
+export function keyDto(k: KeyView) {
+  return { ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt) };
+}
+
+/** A cloud's forwarding to a compliance monitor: never the API key, only its fingerprint. */
+export function forwardingDto(f: ForwardingView | null) {
+  if (!f) return null;
+  return { ...f, enabledAt: f.enabledAt.toISOString(), updatedAt: f.updatedAt.toISOString() };
+}
+
+/** One forwarded run and its attempts. */
+export function deliveryDto(d: DeliveryView) {
+  return {
+    ...d,
+    nextAttemptAt: iso(d.nextAttemptAt),
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: iso(d.deliveredAt),
   };
 }
