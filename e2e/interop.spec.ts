@@ -52,6 +52,12 @@ test('a CSP user registers a report-signing key on the organization page; a weak
   await expect(page.getByTestId('key-zuul')).toContainText('ssh-ed25519 · 256 bits');
   await expect(page.getByTestId('key-zuul')).toContainText('SHA256:');
   await both(page, 'organization-keys');
+  // At 390 px the key table fits: nothing scrolls sideways and Remove is in view.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  const remove = await page.getByTestId('key-zuul').getByRole('button', { name: 'Remove' }).boundingBox();
+  expect(remove!.x + remove!.width).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 900 });
 });
 
 test('a signed runner report becomes a run "official runner, signed" with its signed download', async ({

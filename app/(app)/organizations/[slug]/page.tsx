@@ -133,37 +133,36 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
           {keys.length === 0 ? (
             <EmptyState title="No keys yet: uploaded reports of this organization's clouds are refused." />
           ) : (
-            <Table
-              caption={`Report-signing keys of ${org.name}`}
-              head={['Key', 'Fingerprint', 'Added', 'Last used', ...(canManageKeys ? [''] : [])]}
-            >
+            <Table caption={`Report-signing keys of ${org.name}`} head={['Key', 'Added and last used']}>
               {keys.map((k) => (
                 <tr key={k.name} data-testid={`key-${k.name}`}>
+                  {/* Two columns, the fingerprint under its key and Remove under the dates: at 390 px the
+                      table fits and Remove stays in view. */}
                   <Td>
                     <span className="block font-medium">{k.name}</span>
                     <span className="block whitespace-nowrap text-xs text-slate-600">
                       {k.type} · {k.bits} bits
                     </span>
+                    <code className="mt-1 block break-all text-xs text-slate-700">{k.fingerprint}</code>
                   </Td>
                   <Td>
-                    <code className="block min-w-[12rem] break-all text-xs text-slate-700">{k.fingerprint}</code>
+                    <span className="block whitespace-nowrap">{formatDate(k.createdAt)}</span>
+                    <span className="block break-all text-xs text-slate-600">{k.createdBy}</span>
+                    <span className="mt-1 block text-xs text-slate-600">
+                      last used {k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}
+                    </span>
+                    {canManageKeys && (
+                      <div className="mt-2">
+                        <ConfirmForm
+                          action={deleteKeyAction}
+                          fields={{ organization: org.slug, name: k.name }}
+                          label="Remove"
+                          title={`Remove key "${k.name}"?`}
+                          body={`Reports signed with ${k.fingerprint} are refused from now on. Runs already imported stay.`}
+                        />
+                      </div>
+                    )}
                   </Td>
-                  <Td className="whitespace-nowrap">
-                    {formatDate(k.createdAt)}
-                    <span className="block text-xs text-slate-600">{k.createdBy}</span>
-                  </Td>
-                  <Td className="whitespace-nowrap">{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</Td>
-                  {canManageKeys && (
-                    <Td>
-                      <ConfirmForm
-                        action={deleteKeyAction}
-                        fields={{ organization: org.slug, name: k.name }}
-                        label="Remove"
-                        title={`Remove key "${k.name}"?`}
-                        body={`Reports signed with ${k.fingerprint} are refused from now on. Runs already imported stay.`}
-                      />
-                    </Td>
-                  )}
                 </tr>
               ))}
             </Table>
