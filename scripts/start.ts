@@ -15,6 +15,7 @@ import { connectDatabase } from '../lib/db/connect';
 import { ensureRuntimeSecrets } from './lib/secrets';
 import { buildIfNeeded } from './lib/build';
 import { createFront, watchDatabase } from './lib/front';
+import { createPublicCache } from './lib/public-cache';
 import { badgeAnswer, storedBadge } from '../lib/compliance/badge';
 import { now } from '../lib/clock';
 import { closeServer } from './lib/close-server';
@@ -148,6 +149,8 @@ try {
       const s = await storedBadge(async (sql, params) => (await pool.query(sql, params)).rows, slug, now());
       return s === 'stale' ? null : badgeAnswer(s === 'not-found' ? null : s);
     },
+    publicCache: (render) =>
+      createPublicCache({ query: async (sql, params) => (await pool.query(sql, params)).rows, now, render }),
   });
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);
