@@ -64,7 +64,7 @@ const DROPPED = new Set([
 const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 
 /** Runs `fn` for a key at most once at a time; callers arriving meanwhile share the NEXT run (never a stale one). */
-function coalescer<T>() {
+export function coalescer<T>() {
   const running = new Map<string, Promise<T>>();
   const queued = new Map<string, Promise<T>>();
   const start = (key: string, fn: () => Promise<T>): Promise<T> => {
