@@ -26,7 +26,7 @@ const SETTINGS: LabSettings = {
   barbicanDenyPort: Number(process.env.LAB_BARBICAN_DENY_PORT ?? 19312),
 };
 
-/** Wall milliseconds of one process from spawn to exit; fails unless it exits 0 with the expected output. */
+/** Wall milliseconds of one process from spawn to exit; fails unless it exits 0 with the expected stdout. */
 function timed(args: string[], expect: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
@@ -36,12 +36,13 @@ function timed(args: string[], expect: RegExp): Promise<number> {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
+    let err = '';
     p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
     p.on('exit', (code) => {
       const ms = performance.now() - t0;
       if (code === 0 && expect.test(out)) resolve(ms);
-      else reject(new Error(`${args.join(' ')} exited ${code}: ${out.slice(-500)}`));
+      else reject(new Error(`${args.join(' ')} exited ${code}: ${(out + err).slice(-500)}`));
     });
   });
 }
