@@ -23,6 +23,7 @@ export default defineConfig([
     '.next/**',
     'node_modules/**',
     'lib/db/generated/**',
+    'dist/**',
     'data/**',
     'lab/state/**',
     'lab/cache/**',

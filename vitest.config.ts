@@ -35,6 +35,21 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // `npm run test:multi-instance` (in .ci/run, not in npm test): two `npm start` instances and two
+          // workers on the integration suite's PostgreSQL (tests/multi-instance/).
+          name: 'multi-instance',
+          include: ['tests/multi-instance/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/integration/global-setup.ts'],
+          setupFiles: ['tests/integration/setup.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           // `npm run test:security`: issue 12's regression tests and the API fuzzer, against `npm start`
           // on a fresh embedded PostgreSQL (tests/security/global-setup.ts). Every file there runs.
           name: 'security',

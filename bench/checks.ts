@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client } from 'undici';
+import { rawSequence } from './raw-sequence.mjs';
 import { OFFICIAL_TEST_SECRET_NAME, runChecks } from '../lib/checks';
 import type { CloudConfig } from '../lib/checks/types';
 import { ensureInstalled, lab, labStatus, readLabJson, type LabJson, type LabSettings } from '../lab/lab-control';
@@ -67,55 +67,8 @@ async function ours(j: LabJson): Promise<void> {
     );
 }
 
-/** The same six requests, by hand: no redaction, no evidence, no checks around them. */
-async function raw(j: LabJson): Promise<void> {
-  const m = j.users.member;
-  const ks = new Client(new URL(j.auth_url).origin);
-  const bb = new Client(new URL(j.barbican.url).origin);
-  try {
-    const auth = await ks.request({
-      method: 'POST',
-      path: `${new URL(j.auth_url).pathname}/auth/tokens`,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: {
-            methods: ['password'],
-            password: { user: { name: m.username, domain: { name: m.user_domain_name }, password: m.password } },
-          },
-          scope: { project: { id: m.project_id } },
-        },
-      }),
-    });
-    const token = String(auth.headers['x-subject-token']);
-    await auth.body.json();
-    const headers = { 'x-auth-token': token, accept: 'application/json' };
-    await (await bb.request({ method: 'GET', path: '/', headers: { accept: 'application/json' } })).body.json();
-    const list = '/v1/secrets';
-    await (await bb.request({ method: 'GET', path: list, headers })).body.json();
-    const created = await bb.request({
-      method: 'POST',
-      path: '/v1/secrets',
-      headers: { ...headers, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: OFFICIAL_TEST_SECRET_NAME,
-        secret_type: 'opaque',
-        payload: 'bench-payload',
-        payload_content_type: 'text/plain',
-      }),
-    });
-    const ref = ((await created.body.json()) as { secret_ref: string }).secret_ref;
-    const found = (await (await bb.request({ method: 'GET', path: list, headers })).body.json()) as {
-      secrets: Array<{ secret_ref: string }>;
-    };
-    if (!found.secrets.some((s) => s.secret_ref === ref)) throw new Error('raw run: created secret not found');
-    const del = await bb.request({ method: 'DELETE', path: `/v1/secrets/${ref.split('/').pop()}`, headers });
-    await del.body.dump();
-    if (del.statusCode !== 204) throw new Error(`raw run: delete answered ${del.statusCode}`);
-  } finally {
-    await Promise.all([ks.close(), bb.close()]);
-  }
-}
+/** The same six requests, by hand (bench/raw-sequence.mjs). */
+const raw = (j: LabJson) => rawSequence(j, OFFICIAL_TEST_SECRET_NAME);
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

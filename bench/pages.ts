@@ -9,7 +9,7 @@
 // Options: --clouds N (1000), --days N (548), --samples N (40), --port N (3695), --keep (keep the data dir).
 // Needs a built app (`npm run build`; scripts/start.ts builds when sources changed).
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startEmbeddedDatabase } from '../lib/db/embedded';
 import { applyMigrations } from '../lib/db/migrate';
+import { loadAverage, pct, say, seedClouds, startServer, stopServer } from './lib';
 
 const { values: args } = parseArgs({
   options: {
@@ -32,77 +33,8 @@ const N = Number(args.clouds),
   SAMPLES = Number(args.samples),
   PORT = Number(args.port);
 const BASE = `http://127.0.0.1:${PORT}`;
-const say = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
-const pct = (v: number[], q: number) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
-};
-
-async function seed(client: pg.Client) {
-  const t0 = Date.now();
-  await client.query(
-    `INSERT INTO "Organization" (id, slug, name, "updatedAt") SELECT gen_random_uuid(), 'org-' || g, 'Organization ' || g, now() FROM generate_series(1, $1) g`,
-    [Math.ceil(N / 10)],
-  );
-  await client.query(
-    `INSERT INTO "Cloud" (id, slug, name, "organizationId", public, "updatedAt", schedule)
-    SELECT gen_random_uuid(), 'cloud-' || g, 'Cloud ' || lpad(g::text, 4, '0'), o.id, g % 2 = 0, now(), 'daily'
-      FROM generate_series(1, $1) g JOIN "Organization" o ON o.slug = 'org-' || ((g - 1) / 10 + 1)`,
-    [N],
-  );
-  await client.query(
-    `CREATE TEMP TABLE days AS SELECT d, (date_trunc('day', now()) - (d || ' days')::interval + interval '3 hours' + (random() * interval '2 hours')) AS at FROM generate_series(0, $1 - 1) d`,
-    [DAYS],
-  );
-  await client.query(`INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt", testcases)
-    SELECT gen_random_uuid(), c.id, 'finished', 'schedule', d.at, d.at, d.at + interval '2 seconds', ARRAY['scs-0116-presence', 'scs-0116-permissions'] FROM "Cloud" c CROSS JOIN days d`);
-  say(`runs inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  // Realistic variation: per cloud a failure-prone stretch, rare ABORTs, a few clouds without a key manager.
-  await client.query(`INSERT INTO "RunResult" (id, "runId", "cloudId", testcase, verdict, message, "durationMs", "checkedAt")
-    SELECT gen_random_uuid(), r.id, r."cloudId", t.testcase,
-      (CASE WHEN random() < 0.01 THEN 'ABORT'
-            WHEN t.testcase = 'scs-0116-presence' AND c.slug LIKE '%7' THEN 'FAIL'
-            WHEN t.testcase = 'scs-0116-permissions' AND (abs(hashtext(c.slug)) % 97) = (extract(doy FROM r."queuedAt")::int % 97) THEN 'FAIL'
-            ELSE 'PASS' END)::"Verdict",
-      'ok', 400 + (random() * 800)::int, r."finishedAt"
-    FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions')) t(testcase)`);
-  say(`results inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  await client.query(`INSERT INTO "Attestation" (id, "cloudId", revision, state, standard, statement, "createdByLabel", "submittedAt", "decidedAt", "approvedAt", "expiresAt")
-    SELECT gen_random_uuid(), id, 1, 'approved', 'scs-0116-v1', '{}'::jsonb, 'bench', now() - interval '10 days', now() - interval '9 days', now() - interval '9 days', now() + interval '80 days'
-      FROM "Cloud" WHERE (abs(hashtext(slug)) % 10) < 8`);
-  await client.query(`INSERT INTO "Certificate" (id, "cloudId", standard, "grantedAt", "validUntil", "grantedByLabel")
-    SELECT gen_random_uuid(), id, 'scs-0116-v1', now() - interval '100 days', now() + interval '265 days', 'bench' FROM "Cloud" WHERE (abs(hashtext(slug)) % 10) < 5`);
-  await client.query('ANALYZE');
-  const [{ runs }] = (await client.query('SELECT count(*)::int AS runs FROM "Run"')).rows;
-  const [{ results }] = (await client.query('SELECT count(*)::int AS results FROM "RunResult"')).rows;
-  say(`seeded ${N} clouds, ${runs} runs, ${results} results in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-}
 
 let webLog = () => '';
-function startWeb(env: Record<string, string>): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  webLog = () => out;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`web did not start:\n${out.slice(-3000)}`)), 600_000);
-    const on = (d: Buffer) => {
-      out += String(d);
-      if (/serving http/.test(out)) {
-        clearTimeout(timer);
-        resolve(proc);
-      }
-    };
-    proc.stdout!.on('data', on);
-    proc.stderr!.on('data', on);
-    proc.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`web exited ${code}:\n${out.slice(-3000)}`));
-    });
-  });
-}
 
 /** A session cookie for the user, minted as Auth.js does (JWT strategy; only the user id travels). */
 async function sessionCookie(userId: string, secret: string): Promise<string> {
@@ -148,7 +80,7 @@ async function main(): Promise<boolean> {
     const client = new pg.Client({ connectionString: db.url });
     client.on('error', () => {});
     await client.connect();
-    await seed(client);
+    await seedClouds(client, N, DAYS);
     const email = 'bench-admin@bench.example',
       password = 'bench-password-bench-password';
     const adm = spawnSync(
@@ -157,7 +89,7 @@ async function main(): Promise<boolean> {
       { input: password, encoding: 'utf8', env: { ...process.env, DATABASE_URL: db.url } },
     );
     if (adm.status !== 0) throw new Error(adm.stderr);
-    web = await startWeb({
+    const started = await startServer({
       PORT: String(PORT),
       HOST: '127.0.0.1',
       WORKERS: 'off',
@@ -167,6 +99,8 @@ async function main(): Promise<boolean> {
       AUTH_URL: BASE,
       PUBLIC_URL: BASE,
     });
+    web = started.proc;
+    webLog = started.log;
     say('web serving');
     const [{ id: adminId }] = (await client.query('SELECT id FROM "User" WHERE email = $1', [email])).rows;
     const cookie = await sessionCookie(adminId, 'bench-auth-secret-bench-auth-secret');
@@ -270,6 +204,8 @@ async function main(): Promise<boolean> {
     ];
     const rows: string[] = [];
     let ok = true;
+    const loadStart = loadAverage();
+    say(loadStart);
     // The first overview after seeding computes and stores every cloud's snapshot; later ones read them.
     const cold = await timeGet(`${BASE}/compliance`, H);
     rows.push(`first overview after seeding (computes 1,000 stored snapshots): ${cold.toFixed(0)} ms (not a target)`);
@@ -320,16 +256,15 @@ async function main(): Promise<boolean> {
       `public status page JavaScript: ${scripts.length} files ${(bytes / 1024).toFixed(1)} kB + inline ${(inline / 1024).toFixed(1)} kB (uncompressed) | HTML ${(html.length / 1024).toFixed(1)} kB | target < 50 kB ${jsKb < 50 ? 'MET' : 'MISSED'}`,
     );
 
-    console.log('\n== bench:pages ==');
+    console.log(
+      `\n== bench:pages (${N} clouds, ${DAYS} days; at the start ${loadStart}, at the end ${loadAverage()}) ==`,
+    );
     for (const r of rows) console.log(r);
     console.log(ok ? 'all targets met' : 'NOT all targets met');
     await client.end();
     return ok;
   } finally {
-    if (web) {
-      web.kill('SIGTERM');
-      await new Promise((r) => setTimeout(r, 2000));
-    }
+    await stopServer(web);
     await db.stop();
     if (!args.keep) fs.rmSync(tmp, { recursive: true, force: true });
   }

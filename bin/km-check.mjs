@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// km-check launcher: registers tsx and runs the TypeScript CLI (lib/cli/main.ts), so the CLI
-// executes exactly the check code the server runs, with no separate build.
-import { register } from 'tsx/esm/api';
-import { fileURLToPath } from 'node:url';
+// km-check launcher: runs the CLI (lib/cli/main.ts) from its plain JavaScript bundle
+// (dist/km-check.mjs, see scripts/build-cli.mjs), rebuilt first when its sources changed, so the CLI
+// executes exactly the check code the server runs and starts without compiling TypeScript.
 import os from 'node:os';
+import { freshBundle } from '../scripts/build-cli.mjs';
 
-register({ tsconfig: fileURLToPath(new URL('../tsconfig.json', import.meta.url)) });
-const { main } = await import('../lib/cli/main.ts');
+const { main } = await import(await freshBundle());
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());

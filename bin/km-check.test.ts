@@ -1,10 +1,13 @@
-// The installed entry point: the .mjs launcher registers tsx and runs the TypeScript CLI.
+// The installed entry point: the .mjs launcher runs the CLI's plain JavaScript bundle
+// (scripts/build-cli.mjs), rebuilt first when any of its sources changed.
 
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const BIN = path.join(import.meta.dirname, 'km-check.mjs');
+const INPUTS = path.join(import.meta.dirname, '..', 'dist', 'km-check.inputs.json');
 
 function run(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BIN, ...args], {
@@ -16,7 +19,19 @@ function run(args: string[], env: Record<string, string> = {}) {
 }
 
 describe('bin/km-check.mjs', () => {
-  it('runs the TypeScript CLI from any directory (--list)', () => {
+  it('never runs a stale bundle: a changed source rebuilds it before the CLI starts', () => {
+    expect(run(['--list']).status).toBe(0);
+    const recorded = JSON.parse(fs.readFileSync(INPUTS, 'utf8')) as Record<string, string>;
+    expect(Object.keys(recorded)).toEqual(expect.arrayContaining(['lib/cli/main.ts', 'lib/checks/index.ts']));
+    // As if lib/cli/main.ts had been edited after the bundle was made.
+    fs.writeFileSync(INPUTS, JSON.stringify({ ...recorded, 'lib/cli/main.ts': 'edited' }));
+    const r = run(['--list']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^scs-0116-presence\t/m);
+    expect(JSON.parse(fs.readFileSync(INPUTS, 'utf8'))['lib/cli/main.ts']).toBe(recorded['lib/cli/main.ts']);
+  });
+
+  it('runs the bundled CLI from any directory (--list)', () => {
     const r = run(['--list']);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^scs-0116-presence\t/m);

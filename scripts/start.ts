@@ -15,6 +15,7 @@ import { connectDatabase } from '../lib/db/connect';
 import { ensureRuntimeSecrets } from './lib/secrets';
 import { buildIfNeeded } from './lib/build';
 import { createFront, watchDatabase } from './lib/front';
+import { coalescer, createPublicCache } from './lib/public-cache';
 import { badgeAnswer, storedBadge } from '../lib/compliance/badge';
 import { now } from '../lib/clock';
 import { closeServer } from './lib/close-server';
@@ -123,6 +124,8 @@ setInterval(() => {
   if (process.ppid !== parent) void shutdown('parent process exited');
 }, 500).unref();
 
+const badgeLookups = coalescer<Awaited<ReturnType<typeof storedBadge>>>();
+
 try {
   log('start', database.description);
   ensureRuntimeSecrets();
@@ -145,9 +148,14 @@ try {
     query: async (sql) => (await healthPool.query(sql)).rows,
     heartbeatAge: () => (lastHeartbeat === null ? null : Date.now() - lastHeartbeat),
     badge: async (slug) => {
-      const s = await storedBadge(async (sql, params) => (await pool.query(sql, params)).rows, slug, now());
+      // Lookups of one badge arriving while one runs share the next (never an older one).
+      const s = await badgeLookups(slug, () =>
+        storedBadge(async (sql, params) => (await pool.query(sql, params)).rows, slug, now()),
+      );
       return s === 'stale' ? null : badgeAnswer(s === 'not-found' ? null : s);
     },
+    publicCache: (render) =>
+      createPublicCache({ query: async (sql, params) => (await pool.query(sql, params)).rows, now, render }),
   });
   await new Promise<void>((resolve, reject) => {
     server!.once('error', reject);

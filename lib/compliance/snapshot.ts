@@ -271,10 +271,18 @@ export async function refreshWhere(
     SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
       LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
      WHERE (${condition}) AND ${staleAt(at)}`;
-  if (stale.length === 0) return new Map();
-  const clouds = await db.cloud.findMany({ where: { id: { in: stale.map((r) => r.id) } }, select: cloudSelect });
-  return recompute(clouds, new Map(stale.map((r) => [r.id, r.version])), at);
+  const out = new Map<string, CloudCompliance>();
+  // In batches: the first view after a deploy may find every cloud stale (10,000 of them), and one
+  // batch's inputs, evaluations and stored summaries are what the process holds at a time.
+  for (let i = 0; i < stale.length; i += REFRESH_BATCH) {
+    const part = stale.slice(i, i + REFRESH_BATCH);
+    const clouds = await db.cloud.findMany({ where: { id: { in: part.map((r) => r.id) } }, select: cloudSelect });
+    for (const [id, c] of await recompute(clouds, new Map(part.map((r) => [r.id, r.version])), at)) out.set(id, c);
+  }
+  return out;
 }
+
+const REFRESH_BATCH = 500;
 
 /** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
 export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {

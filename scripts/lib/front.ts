@@ -15,6 +15,7 @@ import { pipeline } from 'node:stream';
 import { CLIENT_ADDRESS_HEADER, FRONT_PROOF_HEADER, resolveClientAddress } from '../../lib/auth/client-address';
 import { checkHealth, type Health, type HealthQuery } from '../../lib/health';
 import { HSTS_HEADER, OWN_ANSWER_CSP, SECURITY_HEADERS } from '../../lib/security-headers';
+import type { PublicCache, Rendered } from './public-cache';
 
 export interface Answer {
   status: number;
@@ -34,6 +35,8 @@ export interface FrontOptions {
   heartbeatLimitMs?: number;
   /** A badge the front can answer itself (from a fresh stored snapshot), or null to pass the request on. */
   badge?: (slug: string) => Promise<Answer | null>;
+  /** Kept renders of public answers (./public-cache.ts); made with `render` from createFront's result. */
+  publicCache?: (render: (path: string, headers: http.OutgoingHttpHeaders) => Promise<Rendered>) => PublicCache;
   /** The per-boot secret that proves to the web process that a request came through us. */
   frontSecret?: string;
   /** Whether the database answers (see watchDatabase); while it does not, the front answers 503. */
@@ -231,6 +234,7 @@ export function createFront(o: FrontOptions): http.Server {
   o.database?.onDown(() => {
     for (const abandon of [...waiting.values()]) abandon();
   });
+  const publicCache = o.publicCache?.(render);
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
@@ -275,10 +279,38 @@ export function createFront(o: FrontOptions): http.Server {
         .then((a) => (a ? send(req, res, a, https) : pass(req, res, https)));
       return;
     }
+    const cached = publicCache && readOnly ? publicCache.answer(req, () => forwardHeaders(req, o)) : null;
+    if (cached) {
+      // A database hiccup or a failed render: the request takes the ordinary way.
+      void cached
+        .catch(() => null)
+        .then((a) => {
+          if (!a) return pass(req, res, https);
+          res.writeHead(a.status, { ...a.headers, ...(https ? HSTS_HEADER : {}) });
+          res.end(req.method === 'HEAD' ? undefined : a.body);
+        });
+      return;
+    }
     pass(req, res, https);
   });
   server.keepAliveTimeout = 65_000;
   return server;
+
+  /** A whole answer of the web process to a GET (for the public cache). */
+  function render(path: string, headers: http.OutgoingHttpHeaders): Promise<Rendered> {
+    return new Promise((resolve, reject) => {
+      const upstream = http.request({ socketPath: o.socketPath, agent, method: 'GET', path, headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () =>
+          resolve({ status: answer.statusCode ?? 502, headers: answer.headers, body: Buffer.concat(chunks) }),
+        );
+        answer.on('error', reject);
+      });
+      upstream.on('error', reject);
+      upstream.end();
+    });
+  }
 
   function pass(req: http.IncomingMessage, res: http.ServerResponse, https: boolean): void {
     const path = (req.url ?? '/').split('?')[0];

@@ -1,0 +1,99 @@
+// Shared by the benchmarks that run the production server on seeded data (pages.ts, load.ts): the
+// bulk seed of N clouds with a history of daily runs, starting scripts/start.ts and percentiles.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import pg from 'pg';
+
+export const say = (m: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${m}`);
+
+export const pct = (v: number[], q: number) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+};
+
+/** The 1, 5 and 15 minute load averages and the core count, for every figure printed (a shared machine). */
+export const loadAverage = () =>
+  `load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} on ${os.cpus().length} cores`;
+
+/**
+ * N clouds (every second one public, ten per organization) with `days` daily runs of both official
+ * testcases, an approved attestation for 80 % and a certificate for 50 % of them, by bulk SQL.
+ */
+export async function seedClouds(client: pg.Client, n: number, days: number): Promise<void> {
+  const t0 = Date.now();
+  await client.query(
+    `INSERT INTO "Organization" (id, slug, name, "updatedAt") SELECT gen_random_uuid(), 'org-' || g, 'Organization ' || g, now() FROM generate_series(1, $1) g`,
+    [Math.ceil(n / 10)],
+  );
+  await client.query(
+    `INSERT INTO "Cloud" (id, slug, name, "organizationId", public, "updatedAt", schedule)
+    SELECT gen_random_uuid(), 'cloud-' || g, 'Cloud ' || lpad(g::text, 5, '0'), o.id, g % 2 = 0, now(), 'daily'
+      FROM generate_series(1, $1) g JOIN "Organization" o ON o.slug = 'org-' || ((g - 1) / 10 + 1)`,
+    [n],
+  );
+  await client.query(
+    `CREATE TEMP TABLE days AS SELECT d, (date_trunc('day', now()) - (d || ' days')::interval + interval '3 hours' + (random() * interval '2 hours')) AS at FROM generate_series(0, $1 - 1) d`,
+    [days],
+  );
+  await client.query(`INSERT INTO "Run" (id, "cloudId", status, trigger, "queuedAt", "startedAt", "finishedAt", testcases)
+    SELECT gen_random_uuid(), c.id, 'finished', 'schedule', d.at, d.at, d.at + interval '2 seconds', ARRAY['scs-0116-presence', 'scs-0116-permissions'] FROM "Cloud" c CROSS JOIN days d`);
+  say(`runs inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  // Realistic variation: per cloud a failure-prone stretch, rare ABORTs, a few clouds without a key manager.
+  await client.query(`INSERT INTO "RunResult" (id, "runId", "cloudId", testcase, verdict, message, "durationMs", "checkedAt")
+    SELECT gen_random_uuid(), r.id, r."cloudId", t.testcase,
+      (CASE WHEN random() < 0.01 THEN 'ABORT'
+            WHEN t.testcase = 'scs-0116-presence' AND c.slug LIKE '%7' THEN 'FAIL'
+            WHEN t.testcase = 'scs-0116-permissions' AND (abs(hashtext(c.slug)) % 97) = (extract(doy FROM r."queuedAt")::int % 97) THEN 'FAIL'
+            ELSE 'PASS' END)::"Verdict",
+      'ok', 400 + (random() * 800)::int, r."finishedAt"
+    FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" CROSS JOIN (VALUES ('scs-0116-presence'), ('scs-0116-permissions')) t(testcase)`);
+  say(`results inserted (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  await client.query(`INSERT INTO "Attestation" (id, "cloudId", revision, state, standard, statement, "createdByLabel", "submittedAt", "decidedAt", "approvedAt", "expiresAt")
+    SELECT gen_random_uuid(), id, 1, 'approved', 'scs-0116-v1', '{}'::jsonb, 'bench', now() - interval '10 days', now() - interval '9 days', now() - interval '9 days', now() + interval '80 days'
+      FROM "Cloud" WHERE (abs(hashtext(slug)) % 10) < 8`);
+  await client.query(`INSERT INTO "Certificate" (id, "cloudId", standard, "grantedAt", "validUntil", "grantedByLabel")
+    SELECT gen_random_uuid(), id, 'scs-0116-v1', now() - interval '100 days', now() + interval '265 days', 'bench' FROM "Cloud" WHERE (abs(hashtext(slug)) % 10) < 5`);
+  await client.query('ANALYZE');
+  const [{ runs }] = (await client.query('SELECT count(*)::int AS runs FROM "Run"')).rows;
+  const [{ results }] = (await client.query('SELECT count(*)::int AS results FROM "RunResult"')).rows;
+  say(`seeded ${n} clouds, ${runs} runs, ${results} results in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+}
+
+/** `npm start`'s entry (scripts/start.ts) with this environment, resolved once it serves; `log()` is its output. */
+export function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; log: () => string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`web did not start:\n${out.slice(-3000)}`)), 900_000);
+    const on = (d: Buffer) => {
+      out += String(d);
+      if (/serving http/.test(out)) {
+        clearTimeout(timer);
+        resolve({ proc, log: () => out });
+      }
+    };
+    proc.stdout!.on('data', on);
+    proc.stderr!.on('data', on);
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`web exited ${code}:\n${out.slice(-3000)}`));
+    });
+  });
+}
+
+/** Stops a server started with startServer and waits for it (and its PostgreSQL connections) to end. */
+export async function stopServer(proc: ChildProcess | null | undefined): Promise<void> {
+  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGTERM');
+  const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
+  await exited;
+  clearTimeout(timer);
+}
