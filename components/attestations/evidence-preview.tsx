@@ -1,4 +1,4 @@
-import { formatBytes } from '@/lib/attestations/config';
+import { formatBytes } from '@/lib/format';
 
 export interface PreviewFile {
   id: string;

@@ -8,7 +8,8 @@ import { abort, abortFromError } from './outcome';
 import { preflight } from './preflight';
 import { selectChecks } from './registry';
 import { sweepLeftovers } from './sweep';
-import type { CheckDefinition, CheckOutcome, CheckResult, RunLimits, RunOptions, RunReport } from './types';
+import type { CheckDefinition } from './definition';
+import type { CheckOutcome, CheckResult, RunLimits, RunOptions, RunReport } from './types';
 
 export async function runChecks(options: RunOptions): Promise<RunReport> {
   const definitions = selectChecks(options.ids, options.cloud);

@@ -13,8 +13,8 @@ import { cloudSelect, type CloudCompliance, type CloudRow } from './evaluate';
 import { buildHistory, periodDays, type History, type Period } from './history';
 import { complianceOf, fromSnapshot, refreshWhere, utc } from './snapshot';
 import { cachedHistory } from './history-cache';
-import { HEADLINE_PROFILE, VERDICT_TESTCASES } from './profiles';
-import { STATUSES, type Evaluation, type Status } from './verdict';
+import { VERDICT_TESTCASES } from './profiles';
+import { STATUSES, type Status } from './verdict';
 
 export * from './profiles';
 export * from './verdict';
@@ -208,11 +208,4 @@ async function computeHistory(cloudId: string, period: Period, at: Date): Promis
 export async function cloudHistory(ctx: RequestContext, slug: string, period: Period): Promise<History> {
   const c = await visibleCloud(ctx, slug);
   return historyOf(c.id, period);
-}
-
-/** One of our profiles' evaluation of a cloud (the headline profile by default; official ones: `c.official`). */
-export function statusOf(c: CloudCompliance, standard: string = HEADLINE_PROFILE): Evaluation {
-  const e = c.evaluations.find((x) => x.standard === standard);
-  if (!e) throw new Error(`no evaluation of ${standard}`);
-  return e;
 }

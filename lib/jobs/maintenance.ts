@@ -5,7 +5,8 @@
 import { db } from '../db';
 import { systemActor } from '../auth/policy';
 import { CHECKS } from '../checks';
-import { createRun, expiresAt } from '../runs';
+import { createRun } from '../runs';
+import { expiresAt } from '../compliance/lifetime';
 import { enqueueRun } from './boss';
 
 const DAY = 86_400_000;

@@ -8,6 +8,7 @@
 import { db } from '../db';
 import { sendAttestationReminders } from '../attestations/reminders';
 import { sendCertificateReminders } from '../compliance/certificates';
+// eslint-disable-next-line import/no-cycle -- worker <-> reminders: the notify stream's one dispatcher removes it
 import { dispatchNotification } from './worker';
 
 /** Outbox kind -> notification kind (the event name webhooks subscribe to). */

@@ -82,6 +82,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const handOverStatusChanges = (): Promise<void> => {
     handingOver ??= (async () => {
       try {
+        // eslint-disable-next-line import/no-cycle -- see reminders.ts
         const { bridgeOutbox } = await import('./reminders');
         const { now } = await import('../clock');
         await bridgeOutbox(now(), ['status-change']);

@@ -29,7 +29,7 @@ vi.mock('next/navigation', () => ({
     throw new Error(`redirect ${to}`);
   },
 }));
-vi.mock('../../lib/auth/session', () => ({
+vi.mock('../../lib/next/session', () => ({
   currentContext: async () => session.ctx ?? { actor: null, clientAddress: null },
 }));
 
