@@ -103,7 +103,11 @@ export function roomZones(root) {
     const allowed = allowedImports(room);
     return {
       target: roomPath(root, room),
-      from: [...rooms.filter((r) => r !== room && !allowed.includes(r)).map((r) => roomPath(root, r)), './app', './components'],
+      from: [
+        ...rooms.filter((r) => r !== room && !allowed.includes(r)).map((r) => roomPath(root, r)),
+        './app',
+        './components',
+      ],
       message: `lib/${room} may import only ${allowed.map((r) => `lib/${r}`).join(', ') || 'nothing of the app'} (docs/architecture.md, eslint.rooms.mjs).`,
     };
   });
