@@ -6,6 +6,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import { checkboxSchema, emailListSchema, slugSchema } from '../validation';
+import { now as clockNow } from '../clock';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 
@@ -195,7 +196,7 @@ export async function setCloudArchived(ctx: RequestContext, slug: string, archiv
   return db.$transaction(async (tx) => {
     const c = await tx.cloud.update({
       where: { id: current.id },
-      data: { archivedAt: archived ? new Date() : null },
+      data: { archivedAt: archived ? clockNow() : null },
       include,
     });
     await recordAudit(tx, ctx, {

@@ -16,6 +16,7 @@ import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlu
 import { fromCloudsYaml, fromExplicit, fromOpenrc } from './import';
 import { getVault, toStored } from './vault';
 import { assertMatchesPin, certifiedEndpointOf, normalizeAuthUrl, runCounts } from '../compliance/certified-endpoint';
+import { now as clockNow } from '../clock';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
@@ -367,7 +368,7 @@ export async function testConnection(
   ctx: RequestContext,
   slug: string,
   persona: unknown = 'primary',
-  now = () => new Date(),
+  now = clockNow,
 ): Promise<ConnectionTestResult> {
   const cloud = await cloudFor(ctx, slug, 'credential.test');
   const p = parsePersona(persona);

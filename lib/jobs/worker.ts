@@ -38,9 +38,8 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export function workerConcurrency(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.WORKER_CONCURRENCY);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 256) : 8;
+export function workerConcurrency(): number {
+  return config().WORKER_CONCURRENCY;
 }
 
 /** Fans a new notification out to its recipients' delivery jobs. */

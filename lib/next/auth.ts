@@ -7,6 +7,7 @@ import { clientAddressOf } from '../auth/client-address';
 import { bumpSessionVersion } from '../auth/session-version';
 import { recordAudit } from '../audit';
 import { config } from '../config';
+import { now as clockNow } from '../clock';
 
 export class RateLimited extends CredentialsSignin {
   code = 'rate_limited';
@@ -56,7 +57,7 @@ const providers: NextAuthConfig['providers'] = [
       await db.$transaction(async (tx) => {
         await tx.user.update({
           where: { id: signedIn.id },
-          data: { lastSignInAt: new Date(), ...(rehashed ? { passwordHash: rehashed } : {}) },
+          data: { lastSignInAt: clockNow(), ...(rehashed ? { passwordHash: rehashed } : {}) },
         });
         await recordAudit(
           tx,
@@ -136,7 +137,7 @@ export const authConfig: NextAuthConfig = {
       const user = await db.user.findUnique({ where: { email } });
       if (!user || !user.active) return '/signin?error=OidcUnknown';
       await db.$transaction(async (tx) => {
-        await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+        await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: clockNow() } });
         await recordAudit(
           tx,
           {

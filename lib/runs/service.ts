@@ -10,6 +10,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import type { Evidence } from '../checks/types';
 import { runCounts, type Counting } from '../compliance/certified-endpoint';
+import { now as clockNow } from '../clock';
 
 const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -264,7 +265,7 @@ export async function cancelRun(ctx: RequestContext, id: string): Promise<RunVie
   const run = await loadAuthorized(ctx, id, 'run.cancel');
   if (!ACTIVE_STATUSES.includes(run.status)) throw new ConflictError(`This run is ${run.status} already.`);
   await db.$transaction(async (tx) => {
-    const now = new Date();
+    const now = clockNow();
     const queued = await tx.run.updateMany({
       where: { id, status: 'queued' },
       data: {
