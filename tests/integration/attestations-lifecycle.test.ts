@@ -12,7 +12,7 @@ import {
   updateAttestation,
 } from '../../lib/attestations';
 import { submissionDigest } from '../../lib/attestations/digest';
-import { samplePdf, samplePng } from '../../lib/attestations/samples';
+import { samplePdf, samplePng } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { PolicyError } from '../../lib/auth/policy';
 import { AppError } from '../../lib/errors';
