@@ -20,6 +20,7 @@ export const KERNEL = [
   'html',
   'markdown',
   'pagination',
+  'resources',
   'validation',
 ];
 
@@ -43,7 +44,8 @@ export const ROOMS = {
   auth: { imports: ['clock', 'config', 'db'] },
   context: { imports: ['auth'] },
   errors: { imports: ['auth', 'db'] },
-  audit: { imports: ['auth', 'context', 'db', 'errors', 'pagination'] },
+  resources: { imports: ['auth', 'context', 'db', 'errors'] },
+  audit: { imports: ['auth', 'context', 'db', 'errors', 'pagination', 'resources'] },
   health: { imports: ['db'] },
   // The domain.
   users: { imports: [], kernel: true },

@@ -3,12 +3,11 @@ import { db, type Cloud, type Prisma } from '../db';
 import { authorize, visibleOrganizationIds } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
-import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
+import { ConflictError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import { checkboxSchema, emailListSchema, slugSchema } from '../validation';
 import { now as clockNow } from '../clock';
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
+import { cloudResource, loadFor } from '../resources';
 
 export const cloudInput = z.object({
   slug: slugSchema,
@@ -112,10 +111,9 @@ export async function listClouds(
 }
 
 export async function getCloud(ctx: RequestContext, slug: string): Promise<CloudView> {
-  const c = await db.cloud.findUnique({ where: { slug }, include });
-  authorize(ctx.actor, 'cloud.read', { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
-  if (!c) throw new NotFoundError('Cloud');
-  return view(c);
+  return view(
+    await loadFor(ctx, 'cloud.read', 'Cloud', db.cloud.findUnique({ where: { slug }, include }), cloudResource),
+  );
 }
 
 async function organizationBySlug(tx: Prisma.TransactionClient, slug: string) {
@@ -128,8 +126,9 @@ async function organizationBySlug(tx: Prisma.TransactionClient, slug: string) {
 export async function createCloud(ctx: RequestContext, input: unknown): Promise<CloudView> {
   const data = parseInput(cloudInput, input);
   return db.$transaction(async (tx) => {
+    // A CSP naming another organization, or none, learns nothing of it; staff are told which field is wrong.
     const org = await tx.organization.findUnique({ where: { slug: data.organization } });
-    authorize(ctx.actor, 'cloud.create', { type: 'organization', id: org?.id ?? NO_ID });
+    authorize(ctx.actor, 'cloud.create', org ? { type: 'organization', id: org.id } : { type: 'missing' });
     await organizationBySlug(tx, data.organization);
     if (await tx.cloud.findUnique({ where: { slug: data.slug } })) {
       throw new ConflictError(`A cloud with slug "${data.slug}" exists already.`, { slug: 'This slug is taken.' });

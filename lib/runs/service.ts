@@ -7,12 +7,12 @@ import { authorize, type Actor } from '../auth/policy';
 import { recordAudit } from '../audit';
 import { CHECKS } from '../checks';
 import type { RequestContext } from '../context';
-import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
+import { ConflictError, ValidationError, parseInput } from '../errors';
 import type { Evidence } from '../checks/types';
 import { runCounts, type Counting } from '../compliance/certified-endpoint';
 import { now as clockNow } from '../clock';
+import { cloudResource, loadCloud, loadFor } from '../resources';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RunTrigger = 'manual' | 'api' | 'schedule' | 'refresh';
@@ -163,12 +163,8 @@ export async function createRun(
   target: { slug: string } | { cloudId: string },
   opts: { trigger: RunTrigger; testcases?: string[]; input?: unknown },
 ): Promise<CreatedRun> {
-  const cloud =
-    'slug' in target
-      ? await db.cloud.findUnique({ where: { slug: target.slug } })
-      : await db.cloud.findUnique({ where: { id: target.cloudId } });
-  authorize(ctx.actor, 'run.create', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
-  if (!cloud) throw new NotFoundError('Cloud');
+  const where = 'slug' in target ? { slug: target.slug } : { id: target.cloudId };
+  const cloud = await loadFor(ctx, 'run.create', 'Cloud', db.cloud.findUnique({ where }), cloudResource);
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived; restore it before running checks.');
   const requested =
     opts.input !== undefined ? parseInput(runRequestInput, opts.input ?? {}).testcases : (opts.testcases ?? []);
@@ -209,11 +205,13 @@ async function loadAuthorized(
   action: 'run.read' | 'run.cancel',
   include: Prisma.RunInclude = {},
 ): Promise<RunWithCloud> {
-  const run = UUID.test(id)
-    ? await db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } })
-    : null;
-  authorize(ctx.actor, action, { type: 'cloud', organizationId: run?.cloud.organizationId ?? NO_ID });
-  if (!run) throw new NotFoundError('Run');
+  const run = await loadFor(
+    ctx,
+    action,
+    'Run',
+    UUID.test(id) ? db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } }) : null,
+    (r) => cloudResource(r.cloud),
+  );
   return run as RunWithCloud;
 }
 
@@ -303,16 +301,11 @@ export interface RunListItem {
   counts: { PASS: number; FAIL: number; ABORT: number };
 }
 
-/** The latest runs of a cloud (the caller has read the cloud already). */
-export async function listRuns(
-  ctx: RequestContext,
-  cloudId: string,
-  organizationId: string,
-  take = 20,
-): Promise<RunListItem[]> {
-  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
+/** The latest runs of a cloud. */
+export async function listRuns(ctx: RequestContext, cloudId: string, take = 20): Promise<RunListItem[]> {
+  await loadCloud(ctx, { id: cloudId }, 'run.read', { organizationId: true });
   const runs = await db.run.findMany({
-    where: { cloudId, cloud: { organizationId } },
+    where: { cloudId },
     orderBy: { queuedAt: 'desc' },
     take,
     include: { results: { select: { verdict: true } } },
@@ -396,16 +389,11 @@ export interface CloudRunState {
 }
 
 /** The cloud's schedule, for the cloud page (its status is lib/compliance's). */
-export async function cloudRunState(
-  ctx: RequestContext,
-  cloudId: string,
-  organizationId: string,
-): Promise<CloudRunState> {
-  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
-  const c = await db.cloud.findFirst({
-    where: { id: cloudId, organizationId },
-    select: { schedule: true, nextRunAt: true },
+export async function cloudRunState(ctx: RequestContext, cloudId: string): Promise<CloudRunState> {
+  const c = await loadCloud(ctx, { id: cloudId }, 'run.read', {
+    organizationId: true,
+    schedule: true,
+    nextRunAt: true,
   });
-  if (!c) throw new NotFoundError('Cloud');
-  return c;
+  return { schedule: c.schedule, nextRunAt: c.nextRunAt };
 }
