@@ -5,9 +5,7 @@
 // and pass). A colour never stands alone: every use carries the word too, and the title/aria text
 // says what it means.
 
-import type { CloudCompliance } from './evaluate';
-import { HEADLINE_PROFILE } from './profiles';
-import type { Evaluation, Status, TestcaseVerdict } from './verdict';
+import type { Status, TestcaseVerdict } from './verdict';
 
 /** A history day before the cloud existed or before a testcase's first result. */
 export const NO_DATA = 'NONE';
@@ -94,11 +92,4 @@ export function spoken(v: string | null | undefined): string {
 /** "30d" -> "30 days", "18m" -> "18 months": the period filter's option text. */
 export function periodLabel(p: string): string {
   return p.replace('d', ' days').replace('m', ' months');
-}
-
-/** One of our profiles' evaluation of a cloud (the headline profile by default; official ones: `c.official`). */
-export function statusOf(c: CloudCompliance, standard: string = HEADLINE_PROFILE): Evaluation {
-  const e = c.evaluations.find((x) => x.standard === standard);
-  if (!e) throw new Error(`no evaluation of ${standard}`);
-  return e;
 }
