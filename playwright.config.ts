@@ -77,6 +77,8 @@ export default defineConfig({
         // Runs execute in the specs' own worker processes (e2e/runs.spec.ts resolves a simulator from a
         // file, e2e/first-hour.spec.ts decrypts the stored credential), not in the app.
         WORKERS: 'off',
+        // e2e/notifications.spec.ts's webhook receivers listen on loopback.
+        WEBHOOK_ALLOW_PRIVATE_ADDRESSES: 'true',
         // The OpenStack simulator listens on loopback: credentials pointing at it are tested from here.
         ALLOW_PRIVATE_ENDPOINTS: 'true',
       },

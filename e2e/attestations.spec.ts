@@ -230,22 +230,19 @@ test('CSP attests, reviewer requests changes, CSP resubmits, reviewer approves; 
   await expect(csp.getByTestId('reminder')).toHaveCount(2);
   await expect(csp.getByTestId('reminder').first()).toContainText('expires in 14 days');
   await expect(csp.getByTestId('reminder').last()).toContainText('expires in 1 day');
-  const reminders = await dbQuery(
-    'SELECT "dedupeKey" FROM "NotificationOutbox" WHERE "dedupeKey" LIKE $1 AND "deliveredAt" IS NOT NULL',
-    [`attestation:${id}:expiry-%`],
-  );
-  expect(reminders).toHaveLength(2);
-  // Sent: handed to the notification system once each, addressed to the organization's people.
-  const sent = await dbQuery<{ subject: string; targets: string[] }>(
-    `SELECT n.subject, array_agg(d.target ORDER BY d.target) AS targets FROM "Notification" n
-       JOIN "Cloud" c ON c.id = n."cloudId" LEFT JOIN "NotificationDelivery" d ON d."notificationId" = n.id
-      WHERE n.kind = 'attestation-expiry' AND c.slug = $1 GROUP BY n.id, n.subject ORDER BY n."createdAt"`,
-    [world.cloudA],
+  // Queued once each in the one outbox, addressed to the organization; the workers' dispatcher sends them.
+  const sent = await dbQuery<{ subject: string; status: string }>(
+    `SELECT n.subject, n.status::text AS status FROM "Notification" n JOIN "Cloud" c ON c.id = n."cloudId"
+      WHERE n.kind = 'attestation-expiry' AND c.slug = $1 AND n."dedupeKey" LIKE $2 ORDER BY n."createdAt"`,
+    [world.cloudA, `attestation:${id}:expiry-%`],
   );
   expect(sent.map((n) => n.subject)).toEqual([
     expect.stringContaining('expires in 14 days'),
     expect.stringContaining('expires in 1 day'),
   ]);
+  // This app runs without workers (WORKERS=off): nothing dispatches them, and the page says so.
+  expect(sent.map((n) => n.status)).toEqual(['queued', 'queued']);
+  await expect(csp.getByTestId('reminder').first().getByTestId('notification-outcome')).toHaveText('(queued)');
   setServerClock(null);
 });
 

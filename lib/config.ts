@@ -102,8 +102,12 @@ const schema = z.object({
   // ---- notifications
   SMTP_URL: optional(url(['smtp:', 'smtps:'])),
   SMTP_FROM: optional(text).default('SCS Key-Manager Conformance <noreply@localhost>'),
-  NOTIFY_RETRY_DELAY_S: optional(int(1, 86_400)).default(30),
+  NOTIFY_RETRY_DELAY_S: optional(num(0.1, 86_400)).default(30),
   NOTIFY_RETRY_LIMIT: optional(int(0, 100)).default(5),
+  NOTIFY_MAX_AGE_HOURS: optional(num(0.01, 24 * 365)).default(168),
+  NOTIFY_EMAIL_HOLD_HOURS: optional(num(0.01, 24 * 365)).default(24),
+  NOTIFY_POLL_MS: optional(int(10, 3_600_000)).default(2000),
+  NOTIFY_CONCURRENCY: optional(int(1, 32)).default(4),
   // ---- vault (docs/security.md)
   KEK_PROVIDER: optional(z.enum(['file', 'env', 'barbican'], { message: 'must be file, env or barbican' })).default(
     'file',

@@ -14,9 +14,11 @@ if (!url) {
 try {
   const applied = await applyMigrations(url);
   log('start', applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-  // Refuses to start, naming the KEK id, when a stored credential is wrapped by a KEK we cannot load.
-  const { assertVaultReady } = await import('../lib/credentials');
-  const vault = await assertVaultReady();
+  // Refuses to start, naming the KEK id, when a stored credential or webhook secret is wrapped by a
+  // KEK we cannot load.
+  const { assertVaultReady, getVault } = await import('../lib/credentials');
+  const { envelopeStores } = await import('./lib/envelope-stores');
+  const vault = await assertVaultReady(getVault(), await envelopeStores());
   log('start', `vault: ${vault.provider} KEK provider (${vault.where}), active KEK ${vault.activeKekId}`);
   const { testClockNotice } = await import('../lib/clock');
   const clockNotice = testClockNotice();

@@ -1,4 +1,4 @@
-// `npm run vault -- <command>`: the operator's tool for the credential vault.
+// `npm run vault -- <command>`: the operator's tool for the vault (cloud credentials, webhook signing secrets).
 //   status                      KEK ids in use, how many records each wraps, and whether this process can load them
 //   check                       the start-up check (every referenced KEK loads and unwraps)
 //   rotate --to <provider>      re-wrap every data key under the provider's active KEK, in batches;
@@ -45,7 +45,15 @@ async function main(): Promise<number> {
   }
   const database = await connectDatabase();
   try {
-    const { credentialEnvelopeStore, assertVaultReady } = await import('../lib/credentials/vault');
+    const { assertVaultReady } = await import('../lib/credentials/vault');
+    const { envelopeStores } = await import('./lib/envelope-stores');
+    const stores = await envelopeStores();
+    const countAll = async () => {
+      const all: Record<string, number> = {};
+      for (const store of stores)
+        for (const [k, n] of Object.entries(await store.countByKek())) all[k] = (all[k] ?? 0) + n;
+      return all;
+    };
     if (cmd === 'status') {
       const provider = selectedProvider();
       const vault = Vault.fromEnv({ create: false });
@@ -57,9 +65,9 @@ async function main(): Promise<number> {
       }
       out(`active provider: ${provider} (${vault.provider.describe()})`);
       out(`active KEK:      ${active}`);
-      const counts = await credentialEnvelopeStore.countByKek();
+      const counts = await countAll();
       const ids = Object.keys(counts).sort();
-      if (ids.length === 0) out('no credential records yet');
+      if (ids.length === 0) out('no sealed records yet');
       for (const id of ids) {
         let state = 'loadable';
         try {
@@ -74,7 +82,7 @@ async function main(): Promise<number> {
       return 0;
     }
     if (cmd === 'check') {
-      const r = await assertVaultReady(Vault.fromEnv({ create: false }));
+      const r = await assertVaultReady(Vault.fromEnv({ create: false }), stores);
       out(
         `vault ready: provider ${r.provider}, active KEK ${r.activeKekId}; ${
           Object.entries(r.kekIds)
@@ -102,22 +110,24 @@ async function main(): Promise<number> {
       const t0 = Date.now();
       let total = 0;
       let failed = 0;
-      // Two passes: the second catches records the app replaced during the first.
-      for (let pass = 1; pass <= 2; pass++) {
-        const p = await rotate(vault, credentialEnvelopeStore, target, {
-          batchSize,
-          pauseMs,
-          onBatch: (b) =>
-            out(
-              `  pass ${pass} batch ${b.batch}: ${b.rewrapped} re-wrapped, ${b.skipped} changed meanwhile, ${b.failed.length} failed`,
-            ),
-        });
-        total += p.rewrapped;
-        failed = p.failed.length;
-        for (const f of p.failed) out(`  FAILED ${f.credentialId} (${f.kekId}): ${f.message}`);
-        if (p.rewrapped === 0 && p.skipped === 0) break;
+      for (const store of stores) {
+        // Two passes: the second catches records the app replaced during the first.
+        for (let pass = 1; pass <= 2; pass++) {
+          const p = await rotate(vault, store, target, {
+            batchSize,
+            pauseMs,
+            onBatch: (b) =>
+              out(
+                `  ${store.label}s, pass ${pass} batch ${b.batch}: ${b.rewrapped} re-wrapped, ${b.skipped} changed meanwhile, ${b.failed.length} failed`,
+              ),
+          });
+          total += p.rewrapped;
+          failed += p.failed.length;
+          for (const f of p.failed) out(`  FAILED ${store.label} ${f.id} (${f.kekId}): ${f.message}`);
+          if (p.rewrapped === 0 && p.skipped === 0) break;
+        }
       }
-      const counts = await credentialEnvelopeStore.countByKek();
+      const counts = await countAll();
       out(`done in ${Date.now() - t0} ms: ${total} record(s) re-wrapped under ${target.id}`);
       const left = Object.entries(counts).filter(([k]) => k !== target.id);
       if (left.length)

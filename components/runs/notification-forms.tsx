@@ -10,10 +10,12 @@ export function PreferencesForm({
   action,
   statusChanges,
   attestationExpiry,
+  attestationReviews,
 }: {
   action: Action;
   statusChanges: boolean;
   attestationExpiry: boolean;
+  attestationReviews: boolean;
 }) {
   const [state, formAction] = useActionState(action, {});
   return (
@@ -27,9 +29,17 @@ export function PreferencesForm({
       />
       <CheckboxField
         name="attestationExpiry"
-        label="E-mail me when an attestation nears expiry"
+        label="E-mail me when an attestation or a certificate nears expiry"
         state={state}
         defaultChecked={attestationExpiry}
+        hint="Attestations 14 days and 1 day ahead, certificates 30 and 7 days ahead."
+      />
+      <CheckboxField
+        name="attestationReviews"
+        label="E-mail me when an attestation is reviewed"
+        state={state}
+        defaultChecked={attestationReviews}
+        hint="Approved, returned for changes or rejected, with the reviewer's comment."
       />
       <SubmitButton>Save preferences</SubmitButton>
       <FormMessage state={state} />
@@ -41,12 +51,17 @@ export function WebhookForm({
   action,
   organizations,
   allowGlobal,
+  events,
 }: {
   action: Action;
   organizations: { slug: string; name: string }[];
   allowGlobal: boolean;
+  /** The events a webhook may receive: [event name, label]. */
+  events: Array<[string, string]>;
 }) {
   const [state, formAction] = useActionState(action, {});
+  // After a refused submit, the boxes keep what was ticked (the hidden empty value comes first).
+  const kept = state.values?.events?.split(',').filter(Boolean);
   return (
     <form action={formAction} className="space-y-3">
       <SelectField
@@ -65,6 +80,32 @@ export function WebhookForm({
         required
         placeholder="https://hooks.example.com/scs"
       />
+      <fieldset aria-describedby={state.errors?.events ? 'f-events-error' : undefined}>
+        <legend className="text-sm font-medium text-slate-800">Events</legend>
+        <input type="hidden" name="events" value="" />
+        <div className="mt-1 grid gap-1">
+          {events.map(([value, label]) => (
+            <label key={value} className="flex items-center gap-2 text-sm text-slate-800">
+              <input
+                type="checkbox"
+                name="events"
+                value={value}
+                defaultChecked={kept ? kept.includes(value) : true}
+                key={`${value}-${kept ? kept.includes(value) : true}`}
+                className="h-4 w-4 rounded border-slate-400"
+              />
+              <span>
+                {label} <span className="font-mono text-xs text-slate-600">{value}</span>
+              </span>
+            </label>
+          ))}
+        </div>
+        {state.errors?.events && (
+          <p id="f-events-error" className="mt-1 text-sm text-red-700">
+            {state.errors.events}
+          </p>
+        )}
+      </fieldset>
       <SubmitButton>Add webhook</SubmitButton>
       <FormMessage state={state} />
       {state.reveal && (

@@ -750,7 +750,7 @@ export async function reviewAttestation(ctx: RequestContext, id: string, input: 
     const outcome =
       r.decision === 'approve' ? 'approved' : r.decision === 'reject' ? 'rejected' : 'returned for changes';
     await enqueue(tx, {
-      kind: 'attestation.reviewed',
+      kind: 'attestation-reviewed',
       organizationId: a.cloud.organizationId,
       cloudId: a.cloud.id,
       subject: `Key-manager attestation for ${a.cloud.name} ${outcome}`,

@@ -52,7 +52,7 @@ export async function sendAttestationReminders(now: Date): Promise<{ considered:
     const expires = a.expiresAt!.toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
     await db.$transaction(async (tx) => {
       const added = await enqueue(tx, {
-        kind: 'attestation.expiry-reminder',
+        kind: 'attestation-expiry',
         organizationId: a.cloud.organizationId,
         cloudId: a.cloud.id,
         subject: `Key-manager attestation for ${a.cloud.name} expires in ${kind === 1 ? '1 day' : `${kind} days`}`,

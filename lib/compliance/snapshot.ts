@@ -220,7 +220,7 @@ function changeOf(old: Prisma.Sql, next: Prisma.Sql): Prisma.Sql {
                          ELSE ${old} IS NOT NULL AND ${old} IS DISTINCT FROM ${next} END)`;
 }
 
-/** The outbox message of one stored status change (lib/jobs/reminders.ts hands it to e-mail and webhooks). */
+/** The outbox message of one stored status change (the dispatcher, lib/notify, sends it to e-mail and webhooks). */
 export function statusChangeMessage(c: CloudCompliance, ch: StoredChange): OutboxMessage {
   const from = ch.first ? 'MISS' : ch.oldStatus;
   const officialFrom = ch.first ? 'MISS' : ch.oldOfficial;
@@ -250,6 +250,9 @@ export function statusChangeMessage(c: CloudCompliance, ch: StoredChange): Outbo
     subject: `${c.cloud.slug}: ${parts.join(', ')}`,
     body: lines.join('\n'),
     dedupeKey: `status-change:${c.cloud.id}:${ch.seq}`,
+    runId: c.lastRun?.id ?? null,
+    fromStatus: from,
+    toStatus: ch.status,
     data: {
       from,
       to: ch.status,

@@ -302,7 +302,7 @@ function unreadable(err: VaultError): AppError {
 
 async function openRow(row: Credential): Promise<CredentialConfig> {
   try {
-    return await getVault().openJson<CredentialConfig>(toStored(row), { cloudId: row.cloudId, credentialId: row.id });
+    return await getVault().openJson<CredentialConfig>(toStored(row), toStored(row).binding);
   } catch (err) {
     if (err instanceof VaultError) throw unreadable(err);
     throw err;

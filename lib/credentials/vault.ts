@@ -41,8 +41,8 @@ type EnvelopeRow = {
 
 export function toStored(r: EnvelopeRow): StoredEnvelope {
   return {
-    credentialId: r.id,
-    cloudId: r.cloudId,
+    id: r.id,
+    binding: { cloudId: r.cloudId, credentialId: r.id },
     kekId: r.kekId,
     formatVersion: r.formatVersion,
     ciphertext: Buffer.from(r.ciphertext),
@@ -53,6 +53,7 @@ export function toStored(r: EnvelopeRow): StoredEnvelope {
 }
 
 export const credentialEnvelopeStore: EnvelopeStore = {
+  label: 'credential',
   async pending(targetKekId, afterId, limit) {
     const rows = await db.credential.findMany({
       where: { kekId: { not: targetKekId }, ...(afterId ? { id: { gt: afterId } } : {}) },
@@ -67,7 +68,7 @@ export const credentialEnvelopeStore: EnvelopeStore = {
       let applied = 0;
       for (const u of updates) {
         const r = await tx.credential.updateMany({
-          where: { id: u.credentialId, kekId: u.oldKekId, wrappedKey: { equals: new Uint8Array(u.oldWrappedKey) } },
+          where: { id: u.id, kekId: u.oldKekId, wrappedKey: { equals: new Uint8Array(u.oldWrappedKey) } },
           data: { wrappedKey: new Uint8Array(u.wrappedKey), kekId: u.kekId },
         });
         applied += r.count;
@@ -78,6 +79,10 @@ export const credentialEnvelopeStore: EnvelopeStore = {
   async countByKek() {
     const groups = await db.credential.groupBy({ by: ['kekId'], _count: { _all: true } });
     return Object.fromEntries(groups.map((g) => [g.kekId, g._count._all]));
+  },
+  async sample(kekId) {
+    const row = await db.credential.findFirst({ where: { kekId }, select: envelopeColumns });
+    return row ? toStored(row) : null;
   },
 };
 
@@ -91,11 +96,15 @@ export interface VaultReport {
 
 /**
  * The start-up check: loads the active KEK (the file provider creates it on first start; the
- * barbican provider reads it now and keeps it in memory), then proves that every KEK a record
- * references can be loaded and is the right key, by unwrapping one record per KEK id. Throws an
- * Error naming the KEK id when one cannot, so the app refuses to start instead of failing later.
+ * barbican provider reads it now and keeps it in memory), then proves that every KEK a record of
+ * the given stores references can be loaded and is the right key, by unwrapping one record per
+ * store and KEK id. Throws an Error naming the KEK id when one cannot, so the app refuses to start
+ * instead of failing later. The app passes every store (scripts/lib/envelope-stores.ts).
  */
-export async function assertVaultReady(vault: Vault = getVault()): Promise<VaultReport> {
+export async function assertVaultReady(
+  vault: Vault = getVault(),
+  stores: EnvelopeStore[] = [credentialEnvelopeStore],
+): Promise<VaultReport> {
   let activeKekId: string;
   try {
     activeKekId = (await vault.active()).id;
@@ -104,18 +113,20 @@ export async function assertVaultReady(vault: Vault = getVault()): Promise<Vault
       `refusing to start: the ${vault.provider.name} KEK provider cannot provide its key: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
-  const kekIds = await credentialEnvelopeStore.countByKek();
-  for (const [kekId, count] of Object.entries(kekIds)) {
-    const sample = await db.credential.findFirst({ where: { kekId }, select: envelopeColumns });
-    if (!sample) continue;
-    const stored = toStored(sample);
-    try {
-      (await vault.open(stored, stored)).fill(0);
-    } catch (err) {
-      const why = err instanceof VaultError ? err.message : String(err);
-      throw new Error(
-        `refusing to start: ${count} credential record(s) are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
-      );
+  const kekIds: Record<string, number> = {};
+  for (const store of stores) {
+    for (const [kekId, count] of Object.entries(await store.countByKek())) {
+      kekIds[kekId] = (kekIds[kekId] ?? 0) + count;
+      const stored = await store.sample(kekId);
+      if (!stored) continue;
+      try {
+        (await vault.open(stored, stored.binding)).fill(0);
+      } catch (err) {
+        const why = err instanceof VaultError ? err.message : String(err);
+        throw new Error(
+          `refusing to start: ${count} ${store.label} record(s) are wrapped by KEK ${kekId}, which this process cannot use (${why}). Configure the provider that holds KEK ${kekId} (see docs/security.md), or restore its key.`,
+        );
+      }
     }
   }
   return { provider: vault.provider.name, where: vault.provider.describe(), activeKekId, kekIds };

@@ -1,5 +1,5 @@
-// pg-boss in the app's own PostgreSQL (schema "pgboss"): the queue of runs and deliveries, and
-// the cron schedules of the housekeeping jobs, shared by every process that reaches DATABASE_URL.
+// pg-boss in the app's own PostgreSQL (schema "pgboss"): the queue of runs and the cron schedules
+// of the housekeeping jobs, shared by every process that reaches DATABASE_URL.
 // One instance per process, kept on globalThis so the Next.js bundle and the start script share it.
 
 import PgBoss from 'pg-boss';
@@ -8,7 +8,6 @@ import { poolTimeouts } from '../db/pool';
 
 export const QUEUES = {
   run: 'run',
-  delivery: 'notify-delivery',
   schedulerTick: 'scheduler-tick',
   refreshExpiring: 'refresh-expiring',
   retention: 'retention-prune',
@@ -25,9 +24,6 @@ export const CRONS: Array<{ queue: string; cron: string }> = [
 
 export interface RunJob {
   runId: string;
-}
-export interface DeliveryJob {
-  deliveryId: string;
 }
 
 interface BossState {
@@ -67,6 +63,10 @@ export async function getBoss(opts: { supervise?: boolean; url?: string } = {}):
     for (const name of Object.values(QUEUES)) {
       if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: 'standard' }).catch(() => {});
     }
+    // Deliveries were pg-boss jobs before the dispatcher (lib/notify) took them over from the
+    // database; their rows stayed pending, so the old queue's jobs are only duplicates.
+    if (supervise && (await boss.getQueue('notify-delivery')))
+      await boss.deleteQueue('notify-delivery').catch(() => {});
     s.boss = boss;
     s.supervise = supervise;
     return boss;
@@ -95,16 +95,5 @@ export async function enqueueRun(runId: string): Promise<void> {
     retryLimit: 1,
     retryDelay: 5,
     expireInSeconds: 3 * 3600,
-  });
-}
-
-export async function enqueueDelivery(deliveryId: string): Promise<void> {
-  const boss = await getBoss();
-  const retryDelay = config().NOTIFY_RETRY_DELAY_S;
-  await boss.send(QUEUES.delivery, { deliveryId } satisfies DeliveryJob, {
-    retryLimit: config().NOTIFY_RETRY_LIMIT,
-    retryDelay,
-    retryBackoff: true,
-    expireInSeconds: 120,
   });
 }

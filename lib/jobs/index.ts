@@ -1,6 +1,7 @@
-export { QUEUES, getBoss, stopBoss, enqueueRun, enqueueDelivery } from './boss';
+export { QUEUES, getBoss, stopBoss, enqueueRun } from './boss';
 export { requestRun } from './queue';
-export { startWorker, workerConcurrency, dispatchNotification, type WorkerOptions, type RunningWorker } from './worker';
+export { startWorker, workerConcurrency, type WorkerOptions, type RunningWorker } from './worker';
+export { sendDueReminders } from './reminders';
 export { SCHEDULES, jitterMs, nextRunTime, schedulerTick, setSchedule, scheduleInput } from './schedule';
 export {
   pruneRetention,

@@ -2,7 +2,7 @@
 // WORKERS=off) and by `npm run worker` on any machine that reaches the same DATABASE_URL.
 //   - runs: WORKER_CONCURRENCY (default 8) at once, each claimed once (lib/runs executeRun)
 //   - one heartbeat for this process's runs, and the check for other processes' stale ones
-//   - deliveries of notifications, with retries and backoff
+//   - the notification dispatcher (lib/notify): fan-out of the outbox, deliveries with retries
 //   - the scheduler tick, refresh of expiring results and retention pruning (cron, once per slot)
 
 import type PgBoss from 'pg-boss';
@@ -15,11 +15,15 @@ import {
   RunHeartbeat,
   type CloudConfigResolver,
 } from '../runs';
-import { attemptDelivery, planDeliveries, type Mail } from '../notify';
-import { CRONS, QUEUES, enqueueDelivery, getBoss, stopBoss, type DeliveryJob, type RunJob } from './boss';
+import { Dispatcher, type Mail } from '../notify';
+import { CRONS, QUEUES, getBoss, stopBoss, type RunJob } from './boss';
 import { schedulerTick } from './schedule';
 import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
+import { sendDueReminders } from './reminders';
 import { config } from '../config';
+import { now } from '../clock';
+import { Prisma } from '../db';
+import { refreshWhere } from '../compliance/snapshot';
 
 export interface WorkerOptions {
   resolver: CloudConfigResolver;
@@ -42,11 +46,6 @@ export function workerConcurrency(): number {
   return config().WORKER_CONCURRENCY;
 }
 
-/** Fans a new notification out to its recipients' delivery jobs. */
-export async function dispatchNotification(notificationId: string): Promise<void> {
-  for (const id of await planDeliveries(notificationId)) await enqueueDelivery(id);
-}
-
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const log = opts.log ?? ((l: string) => console.log(`[worker] ${l}`));
   const id = defaultWorkerId();
@@ -64,35 +63,16 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   /** Stores stale compliance snapshots of all active clouds (lib/compliance/snapshot.ts), off the web process. */
   const refreshSnapshots = async () => {
-    const { refreshWhere } = await import('../compliance/snapshot');
-    const { now } = await import('../clock');
-    const { Prisma } = await import('../db');
     const refreshed = await refreshWhere(Prisma.sql`c."archivedAt" IS NULL`, now());
     if (refreshed.size) log(`compliance snapshots stored anew: ${refreshed.size}`);
-    await handOverStatusChanges();
+    dispatcher.nudge();
   };
 
-  /**
-   * Status changes wait in the outbox, queued by whoever stored the changed snapshot (this worker
-   * after a run or an expiry, or a page view elsewhere): handed to the notification system right
-   * after a run, and every OUTBOX_POLL_SECONDS (default 10) for the rest. One at a time per process.
-   */
-  let handingOver: Promise<void> | null = null;
-  const handOverStatusChanges = (): Promise<void> => {
-    handingOver ??= (async () => {
-      try {
-        // eslint-disable-next-line import/no-cycle -- see reminders.ts
-        const { bridgeOutbox } = await import('./reminders');
-        const { now } = await import('../clock');
-        await bridgeOutbox(now(), ['status-change']);
-      } catch (err) {
-        log(`handing over status changes failed: ${err instanceof Error ? err.message : String(err)}`);
-      } finally {
-        handingOver = null;
-      }
-    })();
-    return handingOver;
-  };
+  // The one path from the outbox to recipients (lib/notify/dispatcher.ts). A stored snapshot whose
+  // status changed has queued its message in the same transaction: nudged after runs and refreshes,
+  // the dispatcher fans it out at once instead of at its next poll.
+  const dispatcher = new Dispatcher({ mailer: opts.mailer, log });
+  dispatcher.start();
 
   const runHandler = async (jobs: PgBoss.Job<RunJob>[]) => {
     for (const job of jobs) {
@@ -101,7 +81,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         heartbeat,
         workerId: id,
         log,
-        onStatusStored: handOverStatusChanges,
+        onStatusStored: () => dispatcher.nudge(),
       });
       if (outcome !== 'skipped' && config().WORKER_LOG_RUNS) log(`run ${job.data.runId} ${outcome}`);
     }
@@ -122,16 +102,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     workIds.push(workId);
   }
 
-  workIds.push(
-    await boss.work<DeliveryJob>(QUEUES.delivery, { ...polling, includeMetadata: true }, async (jobs) => {
-      for (const job of jobs)
-        await attemptDelivery(job.data.deliveryId, {
-          lastAttempt: job.retryCount >= job.retryLimit,
-          mailer: opts.mailer,
-        });
-    }),
-  );
-
   const timers: NodeJS.Timeout[] = [];
   if (opts.housekeeping !== false) {
     for (const c of CRONS) await boss.schedule(c.queue, c.cron, {}, { tz: 'UTC', retryLimit: 0, expireInSeconds: 600 });
@@ -147,10 +117,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     );
     workIds.push(
       await boss.work(QUEUES.expiryReminders, async () => {
-        const { sendDueReminders } = await import('./reminders');
-        const { now } = await import('../clock');
         const r = await sendDueReminders(now());
-        if (r.notified.length) log(`expiry reminders: ${r.notified.length} sent (${r.notified.join(', ')})`);
+        if (r.queued.length) log(`expiry reminders queued: ${r.queued.length} (${r.queued.join(', ')})`);
         // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
         // first reader after an expiry need not compute them.
         await refreshSnapshots();
@@ -181,12 +149,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   }, interval);
   monitor.unref();
   timers.push(monitor);
-  const outboxPoll = setInterval(
-    () => void handOverStatusChanges(),
-    Math.max(1, Number(process.env.OUTBOX_POLL_SECONDS) || 10) * 1000,
-  );
-  outboxPoll.unref();
-  timers.push(outboxPoll);
   const orphans = setInterval(() => {
     requeueOrphans().catch(() => {});
   }, 60_000);
@@ -203,6 +165,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       stopped = true;
       for (const t of timers) clearInterval(t);
       for (const w of workIds) await boss.offWork({ id: w }).catch(() => {});
+      await dispatcher.stop();
       // Running runs may finish within pg-boss's graceful timeout; the rest are found by their heartbeat.
       await stopBoss();
       await heartbeat.stop();

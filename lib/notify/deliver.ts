@@ -1,175 +1,199 @@
-// Delivering notifications: who receives one (planDeliveries) and one attempt at one recipient
-// (attemptDelivery). Attempts are logged on the delivery row (the log staff read); the queue
-// retries failed attempts with backoff, and the last failure marks the delivery failed.
+// One attempt at one recipient: an e-mail over SMTP or a signed webhook POST through the one HTTP
+// layer (timeouts, address guard). The dispatcher decides when to attempt and what an outcome means.
 
-import { createHmac, randomUUID } from 'node:crypto';
-import { db, Prisma } from '../db';
-import { HttpClient, describeError } from '../openstack';
-import { sendMail, smtpConfigured, type Mail } from './email';
+import { createHmac } from 'node:crypto';
+import net from 'node:net';
+import { HttpClient, describeError, refusalReason } from '../openstack';
+import { sendMail, type Mail } from './email';
+import { eventOf } from './kinds';
+import { signingKey } from './secrets';
+import type { NotificationKind, Prisma } from '../db';
+import { config } from '../config';
 
-export const SIGNATURE_HEADER = 'X-SCS-Signature';
-export const TIMESTAMP_HEADER = 'X-SCS-Timestamp';
+/**
+ * Standard Webhooks (https://www.standardwebhooks.com): `webhook-id` (the delivery's id, the same
+ * for every retry: the receiver's idempotency key), `webhook-timestamp` (the attempt, Unix seconds)
+ * and `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the
+ * secret's bytes.
+ */
+export function standardSignature(secret: string, id: string, timestamp: string, body: string): string {
+  return `v1,${createHmac('sha256', signingKey(secret)).update(`${id}.${timestamp}.${body}`).digest('base64')}`;
+}
 
-/** HMAC-SHA256 over "<timestamp>.<body>", hex, prefixed "sha256=" (the receiver recomputes it). */
-export function signWebhook(secret: string, timestamp: string, body: string): string {
+/**
+ * The signature of releases before Standard Webhooks, sent for one more release so receivers can
+ * move over (docs/notifications.md): hex HMAC-SHA256 of "<timestamp>.<body>" keyed with the whole
+ * secret string. Deprecated: dropped in the next release.
+ */
+export const LEGACY_SIGNATURE_HEADER = 'X-SCS-Signature';
+export const LEGACY_TIMESTAMP_HEADER = 'X-SCS-Timestamp';
+export function legacySignature(secret: string, timestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-function publicUrl(): string {
-  return (process.env.PUBLIC_URL || process.env.AUTH_URL || 'http://localhost:3000').replace(/\/$/, '');
+/** Every header of a webhook delivery. */
+export function webhookHeaders(
+  m: { kind: NotificationKind },
+  delivery: { id: string; secret: string },
+  timestamp: string,
+  body: string,
+): Record<string, string> {
+  return {
+    'Content-Type': 'application/json',
+    'webhook-id': delivery.id,
+    'webhook-timestamp': timestamp,
+    'webhook-signature': standardSignature(delivery.secret, delivery.id, timestamp, body),
+    'X-SCS-Event': eventOf(m.kind),
+    'X-SCS-Delivery': delivery.id,
+    [LEGACY_TIMESTAMP_HEADER]: timestamp,
+    [LEGACY_SIGNATURE_HEADER]: legacySignature(delivery.secret, timestamp, body),
+  };
 }
 
 /**
- * Users who asked for this kind of e-mail about this organization's clouds (CSP members default
- * yes, staff default no): status changes, or expiry reminders (attestations, certificates).
+ * The one switch for loopback and private webhook receivers. ALLOW_PRIVATE_ENDPOINTS (the clouds'
+ * switch, for labs) does not open webhooks: a CSP user adds webhooks, a cloud's endpoints are staff's.
  */
-async function subscribedUsers(organizationId: string, kind: string): Promise<string[]> {
-  // Expiry reminders (attestations, certificates) follow the "expiry" preference.
-  const wants = Prisma.raw(kind === 'status-change' ? 'p."statusChanges"' : 'p."attestationExpiry"');
-  const rows = await db.$queryRaw<Array<{ email: string }>>`
-    SELECT u.email FROM "User" u
-    LEFT JOIN "NotificationPreference" p ON p."userId" = u.id
-    WHERE u.active AND (
-      (u.role = 'csp' AND EXISTS (SELECT 1 FROM "Membership" m WHERE m."userId" = u.id AND m."organizationId" = ${organizationId}::uuid) AND COALESCE(${wants}, true))
-      OR (u.role IN ('admin', 'reviewer') AND COALESCE(${wants}, false))
-    )`;
-  return rows.map((r) => r.email);
+export const WEBHOOK_PRIVATE_SWITCH = 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES';
+
+/** From the configuration (lib/config.ts), or from the given variables (tests). */
+export function webhookPrivateAddressesAllowed(env?: Record<string, string | undefined>): boolean {
+  if (!env) return config().WEBHOOK_ALLOW_PRIVATE_ADDRESSES;
+  return (env[WEBHOOK_PRIVATE_SWITCH] ?? '').trim().toLowerCase() === 'true';
 }
 
-/** Creates one delivery per recipient of a notification; returns their ids (for the queue). */
-export async function planDeliveries(notificationId: string): Promise<string[]> {
-  const n = await db.notification.findUniqueOrThrow({
-    where: { id: notificationId },
-    include: { cloud: { include: { organization: true } }, deliveries: { select: { id: true } } },
-  });
-  if (n.deliveries.length > 0) return []; // planned already (a retried job)
-  const emails = new Set<string>();
-  if (smtpConfigured()) {
-    for (const e of [
-      ...n.cloud.organization.contactEmails,
-      ...n.cloud.contactEmails,
-      ...(await subscribedUsers(n.cloud.organizationId, n.kind)),
-    ])
-      emails.add(e.toLowerCase());
+/**
+ * Why a receiver URL is refused before any request, when its host is an address literal (or
+ * localhost) the guard would refuse; undefined otherwise. Names are checked again after DNS at
+ * every delivery.
+ */
+export function webhookAddressRefusal(url: string, env?: Record<string, string | undefined>): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return undefined;
   }
-  const hooks = await db.webhook.findMany({
-    where: {
-      active: true,
-      events: { has: n.kind },
-      OR: [{ organizationId: n.cloud.organizationId }, { organizationId: null }],
-    },
+  const ip = host === 'localhost' || host.endsWith('.localhost') ? '127.0.0.1' : host;
+  if (!net.isIP(ip)) return undefined;
+  return refusalReason(ip, {
+    allowPrivateAddresses: webhookPrivateAddressesAllowed(env),
+    privateAddressHint: `${WEBHOOK_PRIVATE_SWITCH}=true is set`,
   });
-  const rows: Prisma.NotificationDeliveryCreateManyInput[] = [
-    ...[...emails].map((target) => ({ id: randomUUID(), notificationId, channel: 'email', target })),
-    ...hooks.map((h) => ({ id: randomUUID(), notificationId, channel: 'webhook', target: h.url, webhookId: h.id })),
-  ];
-  if (rows.length) await db.notificationDelivery.createMany({ data: rows });
-  return rows.map((r) => r.id!);
 }
 
-interface AttemptLog {
-  at: string;
+export function publicUrl(): string {
+  const c = config();
+  return (c.PUBLIC_URL || c.AUTH_URL || 'http://localhost:3000').replace(/\/$/, '');
+}
+
+/** What an attempt needs to know of its notification. */
+export interface Message {
+  id: string;
+  kind: NotificationKind;
+  subject: string;
+  body: string;
+  runId: string | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  /** Facts beside the text (a status change: the official SCS verdict before and after, the version). */
+  data: Prisma.JsonValue | null;
+  createdAt: Date;
+  organization: { slug: string; name: string };
+  cloud: { slug: string; name: string } | null;
+}
+
+export interface AttemptOutcome {
   ok: boolean;
   statusCode?: number;
   error?: string;
-  durationMs: number;
+  /** The receiver asked for this pause before the next attempt (Retry-After). */
+  retryAfterMs?: number;
 }
 
-/**
- * One attempt. Throws when it failed and more attempts may follow (the queue retries with
- * backoff); on the last attempt the delivery is marked failed instead.
- */
-export async function attemptDelivery(
-  deliveryId: string,
-  opts: { lastAttempt: boolean; mailer?: (m: Mail) => Promise<void> },
-): Promise<'delivered' | 'failed' | 'skipped'> {
-  const d = await db.notificationDelivery.findUnique({
-    where: { id: deliveryId },
-    include: {
-      webhook: true,
-      notification: { include: { cloud: { include: { organization: { select: { slug: true, name: true } } } } } },
-    },
-  });
-  if (!d || d.status !== 'pending') return 'skipped';
-  const n = d.notification;
-  const t0 = Date.now();
-  let entry: AttemptLog;
+function detailsLink(m: Message): string {
+  if (m.runId) return `${publicUrl()}/runs/${m.runId}`;
+  if (m.cloud) return `${publicUrl()}/clouds/${m.cloud.slug}`;
+  return `${publicUrl()}/`;
+}
+
+/** The e-mail every recipient of a notification gets (its text is what users see: keep it stable). */
+export function mailOf(m: Message, to: string): Mail {
+  return {
+    to,
+    subject: `[SCS key manager] ${m.subject}`,
+    text: `${m.body}\n\nDetails: ${detailsLink(m)}\n\nYou receive this as a contact of ${m.organization.name} or because you subscribed; change what you receive at ${publicUrl()}/settings/notifications.\n`,
+  };
+}
+
+export async function attemptEmail(
+  m: Message,
+  to: string,
+  mailer: (m: Mail) => Promise<void> = sendMail,
+): Promise<AttemptOutcome> {
   try {
-    if (d.channel === 'email') {
-      const runLink = n.runId ? `${publicUrl()}/runs/${n.runId}` : `${publicUrl()}/clouds/${n.cloud.slug}`;
-      await (opts.mailer ?? sendMail)({
-        to: d.target,
-        subject: `[SCS key manager] ${n.subject}`,
-        text: `${n.body}\n\nDetails: ${runLink}\n\nYou receive this as a contact of ${n.cloud.organization.name} or because you subscribed; change what you receive at ${publicUrl()}/settings/notifications.\n`,
-      });
-      entry = { at: new Date(t0).toISOString(), ok: true, durationMs: Date.now() - t0 };
-    } else {
-      if (!d.webhook || !d.webhook.active) throw new Error('the webhook was removed or switched off');
-      const timestamp = String(Math.floor(Date.now() / 1000));
-      const body = JSON.stringify({
-        event: n.kind,
-        deliveryId: d.id,
-        notificationId: n.id,
-        at: n.createdAt.toISOString(),
-        cloud: { slug: n.cloud.slug, name: n.cloud.name },
-        organization: { slug: n.cloud.organization.slug },
-        from: n.fromStatus,
-        to: n.toStatus,
-        // The message's facts (a status change: the official SCS verdict before and after, the version).
-        ...(n.data !== null ? { data: n.data } : {}),
-        subject: n.subject,
-        message: n.body,
-        run: n.runId ? { id: n.runId, url: `${publicUrl()}/runs/${n.runId}` } : null,
-      });
-      const http = new HttpClient({
-        timeouts: { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000 },
-        allowPrivateAddresses: process.env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES === 'true',
-      });
-      try {
-        const res = await http.request({
-          service: 'webhook',
-          method: 'POST',
-          url: d.webhook.url,
-          body,
-          headers: {
-            'Content-Type': 'application/json',
-            'X-SCS-Event': n.kind,
-            'X-SCS-Delivery': d.id,
-            [TIMESTAMP_HEADER]: timestamp,
-            [SIGNATURE_HEADER]: signWebhook(d.webhook.secret, timestamp, body),
-          },
-        });
-        entry = {
-          at: new Date(t0).toISOString(),
-          ok: res.status >= 200 && res.status < 300,
-          statusCode: res.status,
-          durationMs: Date.now() - t0,
-        };
-        if (!entry.ok) entry.error = `the receiver answered ${res.status}`;
-      } finally {
-        await http.close();
-      }
-    }
+    await mailer(mailOf(m, to));
+    return { ok: true };
   } catch (err) {
-    entry = {
-      at: new Date(t0).toISOString(),
-      ok: false,
-      error: describeError(err).slice(0, 500),
-      durationMs: Date.now() - t0,
-    };
+    return { ok: false, error: describeError(err).slice(0, 500) };
   }
-  const log = [...((d.log as unknown as AttemptLog[]) ?? []), entry];
-  const status = entry.ok ? 'delivered' : opts.lastAttempt ? 'failed' : 'pending';
-  await db.notificationDelivery.update({
-    where: { id: d.id },
-    data: {
-      attempts: { increment: 1 },
-      log: log as unknown as Prisma.InputJsonValue,
-      status,
-      lastError: entry.ok ? null : entry.error,
-      deliveredAt: entry.ok ? new Date() : null,
-    },
+}
+
+/** The JSON body of a webhook delivery (its fields are documented in docs/runs.md: keep them stable). */
+export function webhookBody(m: Message, deliveryId: string): string {
+  return JSON.stringify({
+    event: eventOf(m.kind),
+    deliveryId,
+    notificationId: m.id,
+    at: m.createdAt.toISOString(),
+    cloud: m.cloud ? { slug: m.cloud.slug, name: m.cloud.name } : null,
+    organization: { slug: m.organization.slug },
+    from: m.fromStatus,
+    to: m.toStatus,
+    ...(m.data !== null ? { data: m.data } : {}),
+    subject: m.subject,
+    message: m.body,
+    run: m.runId ? { id: m.runId, url: `${publicUrl()}/runs/${m.runId}` } : null,
   });
-  if (status === 'pending') throw new Error(`delivery ${d.id} failed (${entry.error}); will retry`);
-  return status === 'delivered' ? 'delivered' : 'failed';
+}
+
+export async function attemptWebhook(
+  m: Message,
+  delivery: { id: string; url: string; secret: string },
+  at: Date,
+): Promise<AttemptOutcome> {
+  const body = webhookBody(m, delivery.id);
+  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const http = new HttpClient({
+    timeouts: { connectMs: 5_000, headersMs: 10_000, bodyMs: 10_000 },
+    privateAddressSwitch: { name: WEBHOOK_PRIVATE_SWITCH, on: webhookPrivateAddressesAllowed() },
+  });
+  try {
+    const res = await http.request({
+      service: 'webhook',
+      method: 'POST',
+      url: delivery.url,
+      body,
+      headers: webhookHeaders(m, delivery, timestamp, body),
+    });
+    if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status };
+    return {
+      ok: false,
+      statusCode: res.status,
+      error: `the receiver answered ${res.status}`,
+      retryAfterMs: retryAfterMs(res.headers['retry-after'], at),
+    };
+  } catch (err) {
+    return { ok: false, error: describeError(err).slice(0, 500) };
+  } finally {
+    await http.close();
+  }
+}
+
+/** Retry-After as seconds or an HTTP date; at most a day. */
+export function retryAfterMs(value: string | undefined, at: Date): number | undefined {
+  if (!value) return undefined;
+  const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - at.getTime();
+  if (!Number.isFinite(seconds) || seconds <= 0) return undefined;
+  return Math.min(seconds, 86_400_000);
 }

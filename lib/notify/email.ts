@@ -1,5 +1,6 @@
 // E-mail over SMTP (nodemailer). SMTP_URL (smtp://user:pass@host:port or smtps://...) and
-// SMTP_FROM configure it; without SMTP_URL no e-mail deliveries are planned at all.
+// SMTP_FROM configure it; without SMTP_URL e-mail deliveries are held, and the delivery log and the
+// notification settings say so (lib/notify/dispatcher.ts).
 
 import nodemailer, { type Transporter } from 'nodemailer';
 import { config } from '../config';
@@ -12,8 +13,9 @@ export interface Mail {
 
 const g = globalThis as unknown as { scsMailer?: { url: string; transport: Transporter } };
 
-export function smtpConfigured(env: Record<string, string | undefined> = process.env): boolean {
-  return !!env.SMTP_URL;
+/** From the configuration (lib/config.ts), or from the given variables (tests). */
+export function smtpConfigured(env?: Record<string, string | undefined>): boolean {
+  return !!(env ? env.SMTP_URL : config().SMTP_URL);
 }
 
 function transport(): Transporter {

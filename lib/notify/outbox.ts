@@ -1,22 +1,30 @@
 import type { Prisma, Tx } from '../db';
 import { db } from '../db';
+import { now } from '../clock';
+import { eventOf, kindOf, type NotificationEvent } from './kinds';
+import { notifySettings } from './config';
+import { describeOutcome, type Outcome } from './outcome';
 
 /**
- * The notification outbox: a message to an organization is written in the same transaction as
- * the decision to send it, and delivered later (email, webhooks) by a worker that marks
- * `deliveredAt`. Enqueueing is idempotent: a second message with the same dedupeKey is dropped,
- * so a job may run as often as it likes.
+ * The notification outbox, the only way to send a notification: a message to an organization is
+ * written in the same transaction as the decision to send it, and the dispatcher (lib/notify/
+ * dispatcher.ts, in every worker process) fans it out to e-mail recipients and webhooks later.
+ * Enqueueing is idempotent: a second message with the same dedupeKey is dropped, so a job may
+ * run as often as it likes.
  */
 export interface OutboxMessage {
-  /** e.g. "attestation.expiry-reminder", "attestation.reviewed" */
-  kind: string;
+  kind: NotificationEvent;
   organizationId: string;
   cloudId?: string | null;
   subject: string;
   body: string;
   /** Unique per message that must be sent once, e.g. "attestation:<id>:expiry-14d". */
   dedupeKey: string;
-  /** Facts beside the text for receivers (e.g. a status change's from/to), stored as JSON. */
+  /** Status changes: the run that caused it (linked from e-mails and webhooks) and the statuses. */
+  runId?: string | null;
+  fromStatus?: string | null;
+  toStatus?: string | null;
+  /** Facts beside the text for receivers (e.g. a status change's official verdict), stored as JSON. */
   data?: Prisma.InputJsonValue;
 }
 
@@ -28,15 +36,21 @@ export async function enqueue(tx: Tx, msg: OutboxMessage): Promise<boolean> {
 /** enqueue for many messages in one statement (e.g. the status changes of 1,000 clouds); how many were added. */
 export async function enqueueAll(tx: Tx, msgs: OutboxMessage[]): Promise<number> {
   if (msgs.length === 0) return 0;
-  const { count } = await tx.notificationOutbox.createMany({
+  // The domain's clock, as the dispatcher judges a message's age by it.
+  const createdAt = now();
+  const { count } = await tx.notification.createMany({
     data: msgs.map((msg) => ({
-      kind: msg.kind,
+      kind: kindOf(msg.kind),
       organizationId: msg.organizationId,
       cloudId: msg.cloudId ?? null,
+      runId: msg.runId ?? null,
+      fromStatus: msg.fromStatus ?? null,
+      toStatus: msg.toStatus ?? null,
       subject: msg.subject.slice(0, 300),
       body: msg.body,
       dedupeKey: msg.dedupeKey,
       ...(msg.data !== undefined ? { data: msg.data } : {}),
+      createdAt,
     })),
     skipDuplicates: true,
   });
@@ -45,19 +59,39 @@ export async function enqueueAll(tx: Tx, msgs: OutboxMessage[]): Promise<number>
 
 export interface OutboxView {
   id: string;
-  kind: string;
+  kind: NotificationEvent;
   subject: string;
   body: string;
   dedupeKey: string;
   createdAt: Date;
-  deliveredAt: Date | null;
+  /** What became of it: queued, sent, or not sent and why. */
+  outcome: Outcome;
 }
 
 /** Messages whose dedupeKey starts with the prefix (callers have checked the reader's rights). */
 export async function messagesWithKeyPrefix(prefix: string): Promise<OutboxView[]> {
-  return db.notificationOutbox.findMany({
+  const rows = await db.notification.findMany({
     where: { dedupeKey: { startsWith: prefix } },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, kind: true, subject: true, body: true, dedupeKey: true, createdAt: true, deliveredAt: true },
+    select: {
+      id: true,
+      kind: true,
+      subject: true,
+      body: true,
+      dedupeKey: true,
+      createdAt: true,
+      status: true,
+      deliveries: { select: { status: true, lastError: true } },
+    },
   });
+  const maxAgeHours = notifySettings().maxAgeMs / 3_600_000;
+  return rows.map((r) => ({
+    id: r.id,
+    kind: eventOf(r.kind),
+    subject: r.subject,
+    body: r.body,
+    dedupeKey: r.dedupeKey,
+    createdAt: r.createdAt,
+    outcome: describeOutcome(r.status, r.deliveries, maxAgeHours),
+  }));
 }

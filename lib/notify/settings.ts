@@ -1,7 +1,7 @@
 // What people configure: their own e-mail preferences, their organization's webhooks, and (staff)
 // the delivery log. Every function asks the policy.
 
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { db } from '../db';
 import { authorize, decide, visibleOrganizationIds, type Actor } from '../auth/policy';
@@ -10,36 +10,49 @@ import type { RequestContext } from '../context';
 import { NotFoundError, ValidationError, parseInput } from '../errors';
 import { checkboxSchema } from '../validation';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
+import type { DeliveryChannel, DeliveryStatus } from '../db';
+import { EVENTS, eventOf, kindOf, type NotificationEvent } from './kinds';
+import { notifySettings } from './config';
+import { smtpConfigured } from './email';
+import type { AttemptLog } from './dispatcher';
+import { webhookAddressRefusal } from './deliver';
+import { newWebhookSecret, sealWebhookSecret } from './secrets';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Preferences {
   statusChanges: boolean;
   attestationExpiry: boolean;
+  attestationReviews: boolean;
   isDefault: boolean;
 }
 
 function defaults(actor: Actor): Omit<Preferences, 'isDefault'> {
   const staff = actor.role !== 'csp';
-  return { statusChanges: !staff, attestationExpiry: !staff };
+  return { statusChanges: !staff, attestationExpiry: !staff, attestationReviews: !staff };
 }
 
 export async function getPreferences(ctx: RequestContext): Promise<Preferences> {
-  authorize(ctx.actor, 'notification.manage', { type: 'user', id: ctx.actor?.id ?? NO_ID });
+  authorize(ctx.actor, 'notification.manage', ctx.actor ? { type: 'user', id: ctx.actor.id } : { type: 'missing' });
   const row = await db.notificationPreference.findUnique({ where: { userId: ctx.actor.id } });
   return row
-    ? { statusChanges: row.statusChanges, attestationExpiry: row.attestationExpiry, isDefault: false }
+    ? {
+        statusChanges: row.statusChanges,
+        attestationExpiry: row.attestationExpiry,
+        attestationReviews: row.attestationReviews ?? defaults(ctx.actor).attestationReviews,
+        isDefault: false,
+      }
     : { ...defaults(ctx.actor), isDefault: true };
 }
 
 export const preferencesInput = z.object({
   statusChanges: checkboxSchema.optional().default(false),
   attestationExpiry: checkboxSchema.optional().default(false),
+  attestationReviews: checkboxSchema.optional().default(false),
 });
 
 export async function setPreferences(ctx: RequestContext, input: unknown): Promise<Preferences> {
-  authorize(ctx.actor, 'notification.manage', { type: 'user', id: ctx.actor?.id ?? NO_ID });
+  authorize(ctx.actor, 'notification.manage', ctx.actor ? { type: 'user', id: ctx.actor.id } : { type: 'missing' });
   const data = parseInput(preferencesInput, input);
   const userId = ctx.actor.id;
   await db.notificationPreference.upsert({ where: { userId }, create: { userId, ...data }, update: data });
@@ -55,13 +68,28 @@ export const webhookInput = z.object({
     .url("Enter the receiver's URL.")
     .max(2000)
     .refine((u) => /^https?:\/\//i.test(u), 'Use an http or https URL.'),
+  /**
+   * The events it receives: a list, or the comma-joined values of the form's checkboxes; absent:
+   * every event.
+   */
+  events: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [...EVENTS] : (Array.isArray(v) ? v : v.split(',')).map((e) => e.trim())))
+    .transform((v) => v.filter(Boolean))
+    .pipe(
+      z
+        .array(z.enum(EVENTS, { message: `Events are ${EVENTS.join(', ')}.` }))
+        .min(1, 'Choose at least one event.')
+        .transform((v) => [...new Set(v)]),
+    ),
 });
 
 export interface WebhookView {
   id: string;
   url: string;
   active: boolean;
-  events: string[];
+  events: NotificationEvent[];
   organization: { id: string; slug: string; name: string } | null;
   createdAt: Date;
 }
@@ -98,7 +126,7 @@ export async function listWebhooks(ctx: RequestContext): Promise<WebhookView[]> 
     id: h.id,
     url: h.url,
     active: h.active,
-    events: h.events,
+    events: h.events.map(eventOf),
     createdAt: h.createdAt,
     organization: orgs.find((o) => o.id === h.organizationId) ?? null,
   }));
@@ -117,20 +145,25 @@ export async function createWebhook(
       : '';
   const org = await orgBySlug(orgSlug);
   if (orgSlug && !org) {
-    authorize(ctx.actor, 'webhook.manage', { type: 'organization', id: NO_ID });
+    authorize(ctx.actor, 'webhook.manage', { type: 'missing' });
     throw new ValidationError({ organization: 'No such organization.' });
   }
   authorize(ctx.actor, 'webhook.manage', org ? { type: 'organization', id: org.id } : { type: 'global' });
   const data = parseInput(webhookInput, input);
-  const secret = `whsec_${randomBytes(24).toString('base64url')}`;
+  const refused = webhookAddressRefusal(data.url);
+  if (refused) throw new ValidationError({ url: `This receiver is refused: ${refused}.` });
+  const secret = newWebhookSecret();
+  // Sealed before the transaction (the vault may call a KEK provider); bound to the id it gets.
+  const id = randomUUID();
+  const sealed = await sealWebhookSecret(id, secret);
   const h = await db.$transaction(async (tx) => {
-    // A receiver hears about everything concerning its clouds: status changes and attestation expiry.
     const created = await tx.webhook.create({
       data: {
+        id,
         organizationId: org?.id ?? null,
         url: data.url,
-        secret,
-        events: ['status-change', 'attestation-expiry', 'certificate-expiry'],
+        ...sealed,
+        events: data.events.map(kindOf),
         createdById: ctx.actor?.id || null,
       },
     });
@@ -144,7 +177,14 @@ export async function createWebhook(
     return created;
   });
   return {
-    webhook: { id: h.id, url: h.url, active: h.active, events: h.events, createdAt: h.createdAt, organization: org },
+    webhook: {
+      id: h.id,
+      url: h.url,
+      active: h.active,
+      events: h.events.map(eventOf),
+      createdAt: h.createdAt,
+      organization: org,
+    },
     secret,
   };
 }
@@ -154,11 +194,7 @@ export async function deleteWebhook(ctx: RequestContext, id: string): Promise<vo
   authorize(
     ctx.actor,
     'webhook.manage',
-    h?.organizationId
-      ? { type: 'organization', id: h.organizationId }
-      : h
-        ? { type: 'global' }
-        : { type: 'organization', id: NO_ID },
+    h?.organizationId ? { type: 'organization', id: h.organizationId } : h ? { type: 'global' } : { type: 'missing' },
   );
   if (!h) throw new NotFoundError('Webhook');
   await db.$transaction(async (tx) => {
@@ -175,54 +211,90 @@ export async function deleteWebhook(ctx: RequestContext, id: string): Promise<vo
 
 export interface DeliveryView {
   id: string;
-  channel: string;
+  channel: DeliveryChannel;
   target: string;
-  status: string;
+  status: DeliveryStatus;
+  /** The status in words: "delivered", "failed", "queued", "not sent". */
+  statusText: string;
   attempts: number;
   lastError: string | null;
+  nextAttemptAt: Date | null;
   createdAt: Date;
   deliveredAt: Date | null;
-  log: Array<{ at: string; ok: boolean; statusCode?: number; error?: string; durationMs: number }>;
-  notification: { subject: string; cloudSlug: string; runId: string | null };
+  log: AttemptLog[];
+  notification: { kind: NotificationEvent; subject: string; cloudSlug: string | null; runId: string | null };
 }
 
-/** The delivery log (staff). */
+export const DELIVERY_STATUS_TEXT: Record<DeliveryStatus, string> = {
+  pending: 'queued',
+  delivered: 'delivered',
+  failed: 'failed',
+  held: 'not sent',
+  dropped: 'not sent',
+};
+
+const CHANNELS = ['email', 'webhook'] as const;
+/** The log's status filter: "not sent" covers held and dropped. */
+const STATUS_FILTERS: Record<string, DeliveryStatus[]> = {
+  queued: ['pending'],
+  delivered: ['delivered'],
+  failed: ['failed'],
+  'not-sent': ['held', 'dropped'],
+};
+
+export interface DeliveryLog extends Page<DeliveryView> {
+  /** Whether this instance sends e-mail (SMTP_URL), and how many e-mail deliveries wait for it. */
+  email: { configured: boolean; held: number; holdHours: number };
+}
+
+/** The delivery log (staff), newest first. */
 export async function listDeliveries(
   ctx: RequestContext,
-  req: PageRequest & { channel?: string } = {},
-): Promise<Page<DeliveryView>> {
+  req: PageRequest & { channel?: string; status?: string } = {},
+): Promise<DeliveryLog> {
   authorize(ctx.actor, 'webhook.log.read', { type: 'global' });
-  const where = req.channel === 'email' || req.channel === 'webhook' ? { channel: req.channel } : {};
+  const channel = CHANNELS.find((c) => c === req.channel);
+  const statuses = req.status ? STATUS_FILTERS[req.status] : undefined;
+  const where = { ...(channel ? { channel } : {}), ...(statuses ? { status: { in: statuses } } : {}) };
   const { skip, take, page, pageSize } = pageArgs(req, 50);
-  const [rows, total] = await Promise.all([
+  const [rows, total, held] = await Promise.all([
     db.notificationDelivery.findMany({
       where,
-      orderBy: { createdAt: 'desc' },
+      orderBy: [{ createdAt: 'desc' }, { id: 'asc' }],
       skip,
       take,
-      include: { notification: { select: { subject: true, runId: true, cloud: { select: { slug: true } } } } },
+      include: {
+        notification: { select: { kind: true, subject: true, runId: true, cloud: { select: { slug: true } } } },
+      },
     }),
     db.notificationDelivery.count({ where }),
+    db.notificationDelivery.count({ where: { status: 'held' } }),
   ]);
-  return toPage(
-    rows.map((d) => ({
-      id: d.id,
-      channel: d.channel,
-      target: d.target,
-      status: d.status,
-      attempts: d.attempts,
-      lastError: d.lastError,
-      createdAt: d.createdAt,
-      deliveredAt: d.deliveredAt,
-      log: (d.log as unknown as DeliveryView['log']) ?? [],
-      notification: {
-        subject: d.notification.subject,
-        cloudSlug: d.notification.cloud.slug,
-        runId: d.notification.runId,
-      },
-    })),
-    total,
-    page,
-    pageSize,
-  );
+  return {
+    ...toPage(
+      rows.map((d) => ({
+        id: d.id,
+        channel: d.channel,
+        target: d.target,
+        status: d.status,
+        statusText: DELIVERY_STATUS_TEXT[d.status],
+        attempts: d.attempts,
+        lastError: d.lastError,
+        nextAttemptAt: d.status === 'pending' ? d.nextAttemptAt : null,
+        createdAt: d.createdAt,
+        deliveredAt: d.deliveredAt,
+        log: (d.log as unknown as AttemptLog[]) ?? [],
+        notification: {
+          kind: eventOf(d.notification.kind),
+          subject: d.notification.subject,
+          cloudSlug: d.notification.cloud?.slug ?? null,
+          runId: d.notification.runId,
+        },
+      })),
+      total,
+      page,
+      pageSize,
+    ),
+    email: { configured: smtpConfigured(), held, holdHours: notifySettings().emailHoldMs / 3_600_000 },
+  };
 }

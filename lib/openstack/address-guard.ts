@@ -18,7 +18,12 @@ export type AddressClass =
 export interface AddressPolicy {
   /** Allow loopback and private (RFC 1918, CGNAT, ULA) addresses. */
   allowPrivateAddresses: boolean;
+  /** How an operator allows them, named in the refusal (default: the cloud setting or ALLOW_PRIVATE_ENDPOINTS). */
+  privateAddressHint?: string;
 }
+
+const CLOUD_PRIVATE_ADDRESS_HINT =
+  'the cloud allows private addresses (allow_private_addresses) or the instance sets ALLOW_PRIVATE_ENDPOINTS=true';
 
 const ALWAYS_REFUSED: Record<string, string> = {
   'link-local': 'link-local addresses (169.254.0.0/16, fe80::/10) host cloud metadata services and are never contacted',
@@ -131,7 +136,7 @@ export function refusalReason(ip: string, policy: AddressPolicy): string | undef
   const always = ALWAYS_REFUSED[cls];
   if (always) return always;
   if ((cls === 'loopback' || cls === 'private') && !policy.allowPrivateAddresses) {
-    return `${cls} addresses are refused unless the cloud allows private addresses (allow_private_addresses) or the instance sets ALLOW_PRIVATE_ENDPOINTS=true`;
+    return `${cls} addresses are refused unless ${policy.privateAddressHint ?? CLOUD_PRIVATE_ADDRESS_HINT}`;
   }
   return undefined;
 }

@@ -43,6 +43,11 @@ export interface HttpClientOptions {
   insecure?: boolean;
   /** Allow loopback and private addresses for this cloud (ALLOW_PRIVATE_ENDPOINTS=true allows them for all). */
   allowPrivateAddresses?: boolean;
+  /**
+   * For requests that are not to a cloud (webhooks): the one switch that allows loopback and private
+   * addresses, named in refusals. allowPrivateAddresses and ALLOW_PRIVATE_ENDPOINTS do not apply then.
+   */
+  privateAddressSwitch?: { name: string; on: boolean };
   redactor?: Redactor;
   /** Called with the redacted evidence of every exchange as soon as it completes or fails. */
   onExchange?: (evidence: Evidence) => void;
@@ -102,12 +107,17 @@ export class HttpClient {
     this.timeouts = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts) };
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.insecure = options.insecure === true;
-    this.allowPrivateAddresses =
-      options.allowPrivateAddresses === true || instanceAllowsPrivateEndpoints(options.env ?? process.env);
+    const own = options.privateAddressSwitch;
+    this.allowPrivateAddresses = own
+      ? own.on
+      : options.allowPrivateAddresses === true || instanceAllowsPrivateEndpoints(options.env ?? process.env);
     this.redactor = options.redactor ?? new Redactor();
     this.onExchange = options.onExchange;
 
-    const policy = { allowPrivateAddresses: this.allowPrivateAddresses };
+    const policy = {
+      allowPrivateAddresses: this.allowPrivateAddresses,
+      ...(own ? { privateAddressHint: `${own.name}=true is set` } : {}),
+    };
     const inner = buildConnector({
       timeout: this.timeouts.connectMs,
       lookup: guardedLookup(policy, options.resolve),

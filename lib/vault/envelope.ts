@@ -3,14 +3,14 @@ import { VaultError } from './errors';
 import type { Kek } from './kek';
 
 /**
- * Envelope encryption of one stored credential.
+ * Envelope encryption of one stored secret (a cloud's credential, a webhook's signing secret).
  *
  * Every record gets its own random 256-bit data key. The plaintext is encrypted with AES-256-GCM
  * under that data key; the data key is wrapped by a key-encryption key (KEK) that never enters the
  * database. Both layers authenticate the same additional data (AAD), which binds the record to
- * its cloud id, its credential id and the format version (the wrap also binds the KEK id). So a
- * ciphertext, a wrapped key, or a whole envelope copied to another record does not decrypt, and
- * neither does any record in which a single byte was changed.
+ * its cloud id and credential id (or to its purpose and record id) and the format version (the wrap
+ * also binds the KEK id). So a ciphertext, a wrapped key, or a whole envelope copied to another
+ * record does not decrypt, and neither does any record in which a single byte was changed.
  */
 export const FORMAT_VERSION = 1;
 const NONCE_BYTES = 12;
@@ -27,12 +27,33 @@ export interface Envelope {
 }
 
 /** What the envelope is bound to: moving it to another binding makes it undecryptable. */
-export interface Binding {
+export type Binding = CredentialBinding | RecordBinding;
+
+/** A cloud's credential: bound to the cloud and the credential record. */
+export interface CredentialBinding {
   cloudId: string;
   credentialId: string;
 }
 
+/**
+ * Any other sealed secret: bound to what it is for and to its record, e.g.
+ * `{purpose: 'webhook-signing-secret', recordId: <webhook id>}`. A purpose keeps a secret sealed
+ * for one use from opening as another's.
+ */
+export interface RecordBinding {
+  purpose: string;
+  recordId: string;
+}
+
 export function recordAad(binding: Binding, formatVersion: number): Buffer {
+  if ('purpose' in binding) {
+    if (/[\0=]/.test(binding.purpose) || /[\0=]/.test(binding.recordId))
+      throw new TypeError('a binding holds no NUL or "=" characters');
+    return Buffer.from(
+      `scs-km-vault\0v=${formatVersion}\0purpose=${binding.purpose}\0record=${binding.recordId}`,
+      'utf8',
+    );
+  }
   return Buffer.from(
     `scs-km-vault\0v=${formatVersion}\0cloud=${binding.cloudId}\0credential=${binding.credentialId}`,
     'utf8',
@@ -44,6 +65,7 @@ function wrapAad(binding: Binding, formatVersion: number, kekId: string): Buffer
 }
 
 function describe(binding: Binding): string {
+  if ('purpose' in binding) return `${binding.purpose} ${binding.recordId}`;
   return `credential ${binding.credentialId} of cloud ${binding.cloudId}`;
 }
 

@@ -3,24 +3,30 @@ import { VaultError } from './errors';
 import type { Kek } from './kek';
 import type { Vault } from './vault';
 
-/** A stored envelope with its binding, as the rotation reads it. */
-export interface StoredEnvelope extends Envelope, Binding {}
+/** A stored envelope with its record id and binding, as the rotation reads it. */
+export interface StoredEnvelope extends Envelope {
+  id: string;
+  binding: Binding;
+}
 
 /**
- * Where envelopes live (lib/credentials implements it on PostgreSQL). The vault stays free of
- * the database: rotation only needs to page through records not yet under the target KEK and to
- * swap a wrapped key if, and only if, the record is still the one that was read.
+ * Where envelopes live (lib/credentials implements it for credentials, lib/notify for webhook
+ * signing secrets, on PostgreSQL). The vault stays free of the database: rotation only needs to
+ * page through records not yet under the target KEK and to swap a wrapped key if, and only if,
+ * the record is still the one that was read.
  */
 export interface EnvelopeStore {
-  /** Up to `limit` records whose kekId is not `targetKekId`, ordered by credential id, after `afterId`. */
+  /** What its records are, for messages: "credential", "webhook signing secret". */
+  label: string;
+  /** Up to `limit` records whose kekId is not `targetKekId`, ordered by id, after `afterId`. */
   pending(targetKekId: string, afterId: string | null, limit: number): Promise<StoredEnvelope[]>;
   /**
    * Replace wrapped keys in one transaction; each update applies only when the record still has
-   * its old kekId and wrapped key (a credential replaced meanwhile is left alone). Returns how many applied.
+   * its old kekId and wrapped key (a record replaced meanwhile is left alone). Returns how many applied.
    */
   swap(
     updates: Array<{
-      credentialId: string;
+      id: string;
       oldKekId: string;
       oldWrappedKey: Buffer;
       wrappedKey: Buffer;
@@ -29,13 +35,15 @@ export interface EnvelopeStore {
   ): Promise<number>;
   /** Number of records per KEK id. */
   countByKek(): Promise<Record<string, number>>;
+  /** One record wrapped by the KEK (the start-up check unwraps it), or null. */
+  sample(kekId: string): Promise<StoredEnvelope | null>;
 }
 
 export interface RotationProgress {
   batch: number;
   rewrapped: number;
   skipped: number;
-  failed: Array<{ credentialId: string; kekId: string; message: string }>;
+  failed: Array<{ id: string; kekId: string; message: string }>;
 }
 
 export interface RotateOptions {
@@ -64,15 +72,15 @@ export async function rotate(
   for (;;) {
     const rows = await store.pending(to.id, after, batchSize);
     if (rows.length === 0) break;
-    after = rows[rows.length - 1]!.credentialId;
+    after = rows[rows.length - 1]!.id;
     const updates = [];
     for (const r of rows) {
       try {
-        const next = await vault.rewrap(r, r, to);
-        updates.push({ credentialId: r.credentialId, oldKekId: r.kekId, oldWrappedKey: r.wrappedKey, ...next });
+        const next = await vault.rewrap(r, r.binding, to);
+        updates.push({ id: r.id, oldKekId: r.kekId, oldWrappedKey: r.wrappedKey, ...next });
       } catch (err) {
         if (!(err instanceof VaultError)) throw err;
-        progress.failed.push({ credentialId: r.credentialId, kekId: r.kekId, message: err.message });
+        progress.failed.push({ id: r.id, kekId: r.kekId, message: err.message });
       }
     }
     const applied = updates.length ? await store.swap(updates) : 0;

@@ -14,13 +14,15 @@ import { sendAttestationReminders } from '../../lib/attestations/reminders';
 import { samplePdf } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { sendDueReminders } from '../../lib/jobs/reminders';
-import { planDeliveries } from '../../lib/notify';
+import { Dispatcher, createWebhook, notifySettings } from '../../lib/notify';
+import { isolatedVault } from './support/fixtures';
 
 let w: Awaited<ReturnType<typeof makeWorld>>;
 let id: string;
 let expiresAt: Date;
 const approvedAt = new Date('2026-12-01T08:00:00Z');
 const clock = fixedClock(approvedAt);
+isolatedVault();
 
 beforeAll(async () => {
   setClock(clock);
@@ -34,7 +36,7 @@ beforeAll(async () => {
 afterAll(() => resetClock());
 
 async function reminders() {
-  return db.notificationOutbox.findMany({
+  return db.notification.findMany({
     where: { dedupeKey: { startsWith: `attestation:${id}:expiry` } },
     orderBy: { createdAt: 'asc' },
   });
@@ -75,10 +77,10 @@ describe('expiry of an approved attestation', () => {
     const rows = await reminders();
     expect(rows.map((r) => r.dedupeKey)).toEqual([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]);
     expect(rows[0]).toMatchObject({
-      kind: 'attestation.expiry-reminder',
+      kind: 'attestationExpiry',
       organizationId: w.orgA.id,
       cloudId: w.cloud.id,
-      deliveredAt: null,
+      status: 'queued',
     });
     expect(rows[0].subject).toMatch(/expires in 14 days/);
     expect(rows[1].subject).toMatch(/expires in 1 day/);
@@ -86,27 +88,18 @@ describe('expiry of an approved attestation', () => {
     expect(audit).toHaveLength(2);
   });
 
-  it('hands each queued reminder to the notification system once; a webhook for attestation-expiry gets a delivery each', async () => {
-    const hook = await db.webhook.create({
-      data: {
-        organizationId: w.orgA.id,
-        url: 'https://hooks.example.test/scs',
-        secret: 'not-a-real-secret',
-        events: ['attestation-expiry'],
-      },
+  it('the dispatcher fans each queued reminder out once; a webhook for attestation-expiry gets a delivery each', async () => {
+    const { webhook: hook } = await createWebhook(w.csp, {
+      organization: w.orgA.slug,
+      url: 'https://hooks.example.test/scs',
+      events: ['attestation-expiry'],
     });
-    const dispatched: string[] = [];
-    const dispatch = async (notificationId: string) => {
-      dispatched.push(notificationId);
-      await planDeliveries(notificationId);
-    };
-    const first = await sendDueReminders(expiresAt, dispatch);
-    expect(first.notified).toEqual(
-      expect.arrayContaining([`attestation:${id}:expiry-14d`, `attestation:${id}:expiry-1d`]),
-    );
-    expect((await sendDueReminders(expiresAt, dispatch)).notified).toEqual([]);
+    // The test clock has moved 91 days past the review: let nothing count as too old here.
+    const dispatcher = new Dispatcher({ settings: { ...notifySettings(), maxAgeMs: 400 * DAY_MS } });
+    expect(await dispatcher.fanOut()).toBeGreaterThanOrEqual(2);
+    expect(await dispatcher.fanOut()).toBe(0);
     const sent = await db.notification.findMany({
-      where: { cloudId: w.cloud.id, kind: 'attestation-expiry' },
+      where: { cloudId: w.cloud.id, kind: 'attestationExpiry' },
       include: { deliveries: true },
       orderBy: { createdAt: 'asc' },
     });
@@ -114,14 +107,25 @@ describe('expiry of an approved attestation', () => {
       expect.stringMatching(/expires in 14 days/),
       expect.stringMatching(/expires in 1 day/),
     ]);
-    expect(sent.every((n) => n.deliveries.length === 1 && n.deliveries[0].webhookId === hook.id)).toBe(true);
-    expect(dispatched).toHaveLength(2);
-    expect((await reminders()).every((r) => r.deliveredAt)).toBe(true);
+    expect(sent.every((n) => n.status === 'dispatched')).toBe(true);
+    // The webhook, and the CSP user (members get reminders by default); no SMTP here, so e-mail is held.
+    for (const n of sent) {
+      expect(n.deliveries.filter((d) => d.channel === 'webhook').map((d) => d.webhookId)).toEqual([hook.id]);
+      expect(n.deliveries.filter((d) => d.channel === 'email').map((d) => d.status)).toEqual(['held']);
+    }
+    // The review outcome (approval) went out the same way, to the organization's people.
+    const reviewed = await db.notification.findMany({
+      where: { cloudId: w.cloud.id, kind: 'attestationReviewed' },
+      include: { deliveries: true },
+    });
+    expect(reviewed).toHaveLength(1);
+    expect(reviewed[0]!.status).toBe('dispatched');
+    expect(reviewed[0]!.deliveries.map((d) => d.channel)).toEqual(['email']);
   });
 
-  it('certificate expiry: reminders 30 and 7 days ahead reach the notification system once each', async () => {
+  it('certificate expiry: reminders 30 and 7 days ahead are queued once each', async () => {
     const validUntil = new Date(expiresAt.getTime() + 400 * DAY_MS);
-    await db.certificate.create({
+    const cert = await db.certificate.create({
       data: {
         cloudId: w.cloud.id,
         standard: 'scs-0116-v1',
@@ -130,24 +134,19 @@ describe('expiry of an approved attestation', () => {
         grantedByLabel: 'test',
       },
     });
-    const dispatch = async (notificationId: string) => {
-      await planDeliveries(notificationId);
-    };
-    expect(
-      (await sendDueReminders(new Date(validUntil.getTime() - 31 * DAY_MS), dispatch)).notified.filter((k) =>
-        k.startsWith('certificate-expiry'),
-      ),
-    ).toEqual([]);
-    expect((await sendDueReminders(new Date(validUntil.getTime() - 30 * DAY_MS), dispatch)).notified).toEqual([
-      expect.stringMatching(/^certificate-expiry:.*:30d$/),
-    ]);
-    expect((await sendDueReminders(new Date(validUntil.getTime() - 20 * DAY_MS), dispatch)).notified).toEqual([]);
-    expect((await sendDueReminders(new Date(validUntil.getTime() - 7 * DAY_MS), dispatch)).notified).toEqual([
-      expect.stringMatching(/^certificate-expiry:.*:7d$/),
-    ]);
-    const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'certificate-expiry' } });
+    const queued = async () =>
+      (await db.notification.findMany({ where: { dedupeKey: { startsWith: `certificate-expiry:${cert.id}:` } } }))
+        .map((n) => n.dedupeKey)
+        .sort();
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 31 * DAY_MS))).certificateReminders).toBe(0);
+    expect(await queued()).toEqual([]);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 30 * DAY_MS))).certificateReminders).toBe(1);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 20 * DAY_MS))).certificateReminders).toBe(0);
+    expect((await sendDueReminders(new Date(validUntil.getTime() - 7 * DAY_MS))).certificateReminders).toBe(1);
+    expect(await queued()).toEqual([`certificate-expiry:${cert.id}:30d`, `certificate-expiry:${cert.id}:7d`]);
+    const sent = await db.notification.findMany({ where: { cloudId: w.cloud.id, kind: 'certificateExpiry' } });
     expect(sent).toHaveLength(2);
-    expect(sent[0].subject).toMatch(/Certificate of .* expires on/);
+    expect(sent[0]!.subject).toMatch(/Certificate of .* expires on/);
   });
 
   it('a superseded approval gets no reminder', async () => {

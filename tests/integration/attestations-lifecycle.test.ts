@@ -160,7 +160,7 @@ describe('attestation lifecycle', () => {
       ['request_changes', 1],
       ['approve', 2],
     ]);
-    expect(a.notifications.map((n) => n.kind)).toEqual(['attestation.reviewed', 'attestation.reviewed']);
+    expect(a.notifications.map((n) => n.kind)).toEqual(['attestation-reviewed', 'attestation-reviewed']);
     expect((await listCloudAttestations(w.csp, w.cloud.slug)).result.verdict).toBe('PASS');
   });
 

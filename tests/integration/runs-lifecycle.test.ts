@@ -120,8 +120,8 @@ describe('executing a run', () => {
     // The one status: the stored snapshot. No attestation yet, so the full profile is MISS and the
     // official verdict PASS; the change from a new cloud's MISS is queued once.
     const changes = () =>
-      db.notificationOutbox.findMany({
-        where: { cloudId: cloud.id, kind: 'status-change' },
+      db.notification.findMany({
+        where: { cloudId: cloud.id, kind: 'statusChange' },
         orderBy: { createdAt: 'asc' },
       });
     const s1 = await db.complianceSnapshot.findUniqueOrThrow({ where: { cloudId: cloud.id } });

@@ -43,9 +43,11 @@ const secrets = new Map<string, string>();
 beforeAll(async () => {
   databaseUrl();
   db = (await import('../../lib/db')).db;
-  // Rotation works on every record in the database; records other test files left behind (under
-  // their own KEKs) would make the counts below wrong, so this file starts from none.
+  // Rotation works on every record in the database (credentials and webhook signing secrets);
+  // records other test files left behind (under their own KEKs) would make the counts below wrong,
+  // so this file starts from none.
   await db.credential.deleteMany({});
+  await db.webhook.deleteMany({});
   const { cloud } = await makeCloud('rot');
   cloudId = cloud.id;
   // 1,000 records need 1,000 clouds (one primary credential per cloud and persona): make them in bulk.

@@ -1,5 +1,7 @@
 // Test data straight through Prisma (the domain functions under test do their own policy checks).
 import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import { setVault } from '../../../lib/credentials/vault';
 import { db } from '../../../lib/db';
 import { systemActor, type Actor } from '../../../lib/auth/policy';
 import type { RequestContext } from '../../../lib/context';
@@ -74,4 +76,23 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, stepMs));
   }
+}
+
+/**
+ * A vault for this test file (an env KEK), so webhook secrets and credentials are sealed without a
+ * key file in the working directory; worker processes the file spawns get the same variables.
+ */
+export function isolatedVault(): Record<string, string> {
+  const env = { KEK_PROVIDER: 'env', KEK_BASE64: randomBytes(32).toString('base64') };
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  setVault(undefined);
+  afterAll(() => {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    setVault(undefined);
+  });
+  return env;
 }

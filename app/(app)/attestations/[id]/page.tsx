@@ -286,9 +286,9 @@ export default async function AttestationPage({
           ) : (
             <ul className="space-y-1 text-sm" data-testid="notifications">
               {a.notifications.map((n) => (
-                <li key={n.id} data-testid={n.kind === 'attestation.expiry-reminder' ? 'reminder' : 'notification'}>
+                <li key={n.id} data-testid={n.kind === 'attestation-expiry' ? 'reminder' : 'notification'}>
                   <span className="text-slate-600">{formatDate(n.createdAt)}</span> · {n.subject}{' '}
-                  {n.deliveredAt ? '(delivered)' : '(queued)'}
+                  <span data-testid="notification-outcome">({n.outcome.text})</span>
                 </li>
               ))}
             </ul>

@@ -23,7 +23,7 @@ export async function createWebhookAction(_prev: FormState, fd: FormData): Promi
       return {
         reveal: secret,
         message:
-          'Webhook added. Its signing secret is shown once: verify the X-SCS-Signature header (HMAC-SHA256 of "<X-SCS-Timestamp>.<body>") with it.',
+          'Webhook added. Its signing secret is shown once. Deliveries are signed as Standard Webhooks: webhook-signature is "v1," and the base64 HMAC-SHA256 of "<webhook-id>.<webhook-timestamp>.<body>", keyed with the bytes of the base64 after "whsec_" (any Standard Webhooks library verifies it).',
       };
     },
     { revalidate: '/settings/notifications' },
