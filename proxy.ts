@@ -48,8 +48,11 @@ export function proxy(request: NextRequest): NextResponse {
   return response;
 }
 
-/** Paths answered by route handlers (JSON, SVG, PNG, plain HTML without scripts), not by pages. */
-const ROUTE_HANDLER = /^\/(api|badge|status|certificates\/revoked)(\/|$)/;
+/**
+ * Paths answered by route handlers (JSON, SVG, PNG, plain HTML without scripts, the sandboxed PDF
+ * preview with its own policy: lib/attestations/pdf-viewer.ts), not by pages.
+ */
+const ROUTE_HANDLER = /^\/(api|badge|status|certificates\/revoked|viewer\/pdf)(\/|$)/;
 
 function validPercentEncoding(path: string): boolean {
   try {

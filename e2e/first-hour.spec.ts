@@ -4,7 +4,8 @@
 // next", saves a credential with save & test (a broken clouds.yaml, then a too-powerful user, then
 // the right application credential), runs the checks (a failing policy, then fixed: the diff),
 // attests with a mistake and corrects it; staff request changes, the operator resubmits, staff see
-// what changed and approve, grant the certificate after typing the slug; the public page, badge and
+// what changed (and the evidence in place: text, the PDF drawn page by page) and approve, pin the
+// certified endpoint, grant the certificate after typing the slug; the public page, badge and
 // QR code follow. Every page is checked with axe-core at 1280 and 390 px and must not be wider than
 // the viewport.
 //
@@ -387,10 +388,23 @@ test('the first hour: organization, cloud, invitation, credential, runs, attesta
   await preview.locator('summary').click();
   await expect(preview.getByTestId('text-preview')).toContainText('no export');
   await look(staff, 'review-diff', changes);
+  // The PDF drawn in place (pdf.js in a sandboxed frame), page 1 with its words.
+  const pdf = staff.getByTestId('evidence-preview').filter({ hasText: 'hsm-policy.pdf' });
+  await pdf.locator('summary').click();
+  await expect(pdf.getByTestId('pdf-page')).toHaveText('Page 1 of 1');
+  await expect(pdf.frameLocator('iframe').locator('.textLayer')).toHaveText('HSM key ceremony');
+  await look(staff, 'review-pdf-preview', pdf);
   await staff.getByLabel('Approve').check();
   await staff.getByLabel('Comment (shown to the CSP)').fill('Audit log and explanation accepted.');
   await staff.getByRole('button', { name: 'Record decision' }).click();
   await expect(staff.getByTestId('attestation-state')).toHaveAttribute('data-state', 'approved');
+
+  // --- Staff pin the certified endpoint, the one the runs were made against (a grant needs it).
+  await staff.goto(`/clouds/${cloud.slug}/edit`);
+  const pin = staff.getByTestId('certified-endpoint');
+  await pin.getByLabel('Keystone auth URL').fill(`${sim.keystoneUrl}/v3`);
+  await pin.getByRole('button', { name: 'Pin the certified endpoint' }).click();
+  await expect(pin.getByTestId('form-message')).toContainText('(region RegionOne)');
 
   // --- The certificate, after typing the slug; the dialog says what is published.
   await staff.goto(`/clouds/${cloud.slug}`);

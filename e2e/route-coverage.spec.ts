@@ -28,6 +28,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   '/badge/[slug]': 'public status badge of a publicly listed cloud (404 otherwise)',
   '/status/[slug]/qr.svg': 'QR code of a public status page URL (404 for others)',
   '/status/[slug]/qr.png': 'QR code of a public status page URL (404 for others)',
+  '/viewer/pdf': 'the empty document of the sandboxed PDF preview; the page posts the file in, it holds none',
+  '/viewer/pdf/[asset]': "the PDF preview's scripts and style (pdf.js and our viewer), the same for everyone",
 };
 const PUBLIC_ACTIONS: Record<string, string> = {
   'app/(app)/actions.ts#signOutAction': "signing out only clears the caller's cookie",

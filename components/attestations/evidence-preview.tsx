@@ -1,4 +1,6 @@
 import { formatBytes } from '@/lib/format';
+import { PdfPreview } from './pdf-preview';
+import { PREVIEW_DETAILS_CLASS, PREVIEW_SUMMARY_CLASS } from './preview-style';
 
 export interface PreviewFile {
   id: string;
@@ -8,16 +10,16 @@ export interface PreviewFile {
   sha256: string;
 }
 
-/** The URL a file is downloaded from; `inline` asks for an image to be shown in place. */
+/** The URL a file is downloaded from; `inline` asks for a preview (content sniffed again, images inline). */
 export function fileUrl(attestationId: string, fileId: string, inline = false): string {
   return `/api/v1/attestations/${attestationId}/files/${fileId}${inline ? '?inline=1' : ''}`;
 }
 
 /**
- * An evidence file shown in place: images through <img> (the file route answers them inline with
- * the same nosniff, sandbox and no-store headers as downloads), text as text (read on the server,
- * escaped by React, never interpreted), PDFs by their first page's words and a link, since a PDF
- * viewer cannot run in a sandbox.
+ * An evidence file shown in place: images through <img> (the file route sniffs them again and
+ * answers them inline with the same nosniff, sandbox and no-store headers as downloads), text as
+ * text (read on the server, escaped by React, never interpreted), PDFs page by page in the
+ * sandboxed pdf.js viewer (./pdf-preview.tsx).
  */
 export function EvidencePreview({
   attestationId,
@@ -30,9 +32,11 @@ export function EvidencePreview({
   text?: { content: string; truncated: boolean } | null;
 }) {
   const url = fileUrl(attestationId, file.id);
+  if (file.mime === 'application/pdf')
+    return <PdfPreview src={fileUrl(attestationId, file.id, true)} name={file.name} downloadUrl={url} />;
   return (
-    <details className="mt-1 rounded border border-slate-200 bg-white" data-testid="evidence-preview">
-      <summary className="cursor-pointer px-2 py-1 text-xs font-medium text-slate-700">Preview {file.name}</summary>
+    <details className={PREVIEW_DETAILS_CLASS} data-testid="evidence-preview">
+      <summary className={PREVIEW_SUMMARY_CLASS}>Preview {file.name}</summary>
       <div className="border-t border-slate-100 p-2">
         {file.mime === 'image/png' || file.mime === 'image/jpeg' ? (
           // eslint-disable-next-line @next/next/no-img-element -- a private file behind the session: no optimizer
@@ -54,7 +58,7 @@ export function EvidencePreview({
           </pre>
         ) : (
           <p className="text-xs text-slate-600">
-            {file.mime === 'application/pdf' ? 'PDF' : file.mime}, {formatBytes(file.size)}: no preview in the page;{' '}
+            {file.mime}, {formatBytes(file.size)}: no preview in the page;{' '}
             <a className="text-blue-800 underline" href={url} download>
               download it
             </a>{' '}

@@ -37,10 +37,12 @@ export function FilterSelect({
   options: Array<{ value: string; label: string }>;
   all?: boolean;
 }) {
+  // Options may be long sentences (a status with its meaning): the closed select stays within the
+  // screen (and within 24rem from the small breakpoint on); the open list shows them whole.
   return (
-    <label className="text-sm">
+    <label className="max-w-full text-sm">
       {label}
-      <select name={name} defaultValue={value ?? ''} className={control}>
+      <select name={name} defaultValue={value ?? ''} className={`${control} max-w-full sm:max-w-sm`}>
         {all && <option value="">All</option>}
         {options.map((o) => (
           <option key={o.value} value={o.value}>

@@ -323,13 +323,25 @@ export const attestationPaths = {
     get: {
       tags: ['attestations'],
       summary: 'Download an evidence file (re-verified against its SHA-256)',
-      parameters: [idParam, { name: 'fileId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+      parameters: [
+        idParam,
+        { name: 'fileId', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } },
+        {
+          name: 'inline',
+          in: 'query',
+          required: false,
+          description:
+            '1: for a preview. The content is sniffed again and must be the stored PNG, JPEG or PDF type (else 415); images are then answered inline.',
+          schema: { type: 'string', enum: ['1'] },
+        },
+      ],
       responses: {
         200: {
           description:
-            'The file, as an attachment (Content-Disposition), with X-Content-Type-Options: nosniff and Repr-Digest: sha-256.',
+            'The file, as an attachment (Content-Disposition; inline for an image with inline=1), with X-Content-Type-Options: nosniff and Repr-Digest: sha-256.',
           content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
         },
+        415: err('not_previewable: inline=1, and the content is not a PNG, JPEG or PDF of the stored type.'),
         500: err('integrity_error: the stored bytes no longer match the recorded SHA-256.'),
         ...common,
       },

@@ -140,6 +140,17 @@ export function isInlineImage(mime: string): boolean {
 }
 
 /**
+ * Whether a stored file may be handed to a preview (an <img>, or the sandboxed PDF viewer): its
+ * stored type is an image or a PDF and its bytes, sniffed again now, are that type. A record whose
+ * content is something else (changed in storage, or stored before the content checks) is never
+ * shown as what it claims to be.
+ */
+export async function previewable(mime: string, bytes: Uint8Array): Promise<boolean> {
+  if (!isInlineImage(mime) && mime !== 'application/pdf') return false;
+  return (await fileTypeFromBuffer(bytes))?.mime === mime;
+}
+
+/**
  * A Content-Disposition for the stored name: "attachment" (or "inline" for an image preview), an
  * ASCII fallback with anything unusual replaced by "_", and the UTF-8 name in RFC 5987 form.
  */

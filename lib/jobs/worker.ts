@@ -136,9 +136,10 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       }),
     );
   }
-  // Stale heartbeats of any worker (this one's included) are found within interval x (STALE_FACTOR + 1).
+  // Stale heartbeats of other workers are found within interval x (STALE_FACTOR + 1); this one's own
+  // runs are alive by definition (a late stamp under load is not a dead worker).
   const monitor = setInterval(() => {
-    markInterrupted(interval)
+    markInterrupted(interval, heartbeat.runIds)
       .then(async (runs) => {
         for (const r of runs) {
           log(`run ${r.id} interrupted: its worker stopped sending heartbeats`);

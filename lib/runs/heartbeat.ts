@@ -48,6 +48,11 @@ export class RunHeartbeat {
     return this.active.size;
   }
 
+  /** The runs this process is executing: alive whatever their stamp says. */
+  get runIds(): string[] {
+    return [...this.active.keys()];
+  }
+
   /** Stamp all active runs now; abort those with a cancel request. */
   beat(): Promise<void> {
     if (this.beating || this.active.size === 0) return this.beating ?? Promise.resolve();
@@ -75,11 +80,15 @@ export class RunHeartbeat {
  */
 export async function markInterrupted(
   intervalMs = heartbeatIntervalMs(),
+  alive: string[] = [],
 ): Promise<Array<{ id: string; cloudId: string }>> {
   const staleMs = intervalMs * STALE_FACTOR;
+  // `alive`: the caller's own runs. A loaded process may stamp late, but it is not dead: marking its
+  // own runs would throw away results it is about to store.
   return db.$queryRaw<Array<{ id: string; cloudId: string }>>`
     UPDATE "Run" SET status = 'interrupted', "finishedAt" = now(),
       error = 'The worker running this run stopped answering (its heartbeat went stale); its test objects are swept at the start of the next run.'
     WHERE status = 'running' AND "heartbeatAt" < now() - make_interval(secs => ${staleMs / 1000}::double precision)
+      AND NOT (id = ANY(${alive}::uuid[]))
     RETURNING id::text AS id, "cloudId"::text AS "cloudId"`;
 }

@@ -12,6 +12,7 @@ import {
   diffWithPrevious,
   executeRun,
   getRun,
+  markInterrupted,
   RunHeartbeat,
   scsReportYaml,
   NoCredentialError,
@@ -226,5 +227,21 @@ describe('executing a run', () => {
       await hb.stop();
       await slow.stop();
     }
+  });
+
+  it('marks a stale run interrupted, but never one the calling process says it is executing', async () => {
+    const org = await makeOrg();
+    const mine = await createRun(staff(), { slug: (await makeCloud(org.id)).slug }, { trigger: 'manual' });
+    const theirs = await createRun(staff(), { slug: (await makeCloud(org.id)).slug }, { trigger: 'manual' });
+    const ids = [mine.run.id, theirs.run.id];
+    // Both stamped 10 s ago: stale for a 100 ms interval (4 x 100 ms).
+    await db.$executeRaw`UPDATE "Run" SET status = 'running', "heartbeatAt" = now() - interval '10 seconds'
+      WHERE id = ANY(${ids}::uuid[])`;
+    const marked = await markInterrupted(100, [mine.run.id]);
+    expect(marked.map((r) => r.id)).toContain(theirs.run.id);
+    expect(marked.map((r) => r.id)).not.toContain(mine.run.id);
+    expect((await db.run.findUnique({ where: { id: mine.run.id } }))?.status).toBe('running');
+    expect((await db.run.findUnique({ where: { id: theirs.run.id } }))?.status).toBe('interrupted');
+    await db.run.update({ where: { id: mine.run.id }, data: { status: 'cancelled', finishedAt: new Date() } });
   });
 });

@@ -13,6 +13,7 @@ process.env.DATABASE_URL = inject('databaseUrl');
 const { db } = await import('../../lib/db');
 const { loadActor } = await import('../../lib/users');
 import type { RequestContext } from '../../lib/context';
+import { sampleStatement } from '../fixtures/attestation-files';
 
 export { db };
 
@@ -53,21 +54,7 @@ export async function makeWorld() {
   return { orgA, orgB, cloud, csp, cspB, reviewer };
 }
 
-export const completeStatement = {
-  implementation: 'barbican',
-  implementationVersion: '2024.1',
-  secretStore: 'pkcs11',
-  kekLocation: 'hsm',
-  kekPlaintextOnHost: 'no',
-  keysEncrypted: 'yes',
-  kekStoredApart: 'yes',
-  rbac: 'creator_mapped',
-  protectionDescription:
-    'The Master-KEK is generated in a PKCS#11 HSM and never leaves it; Barbican holds only a handle.',
-  validFrom: '2026-10-01',
-  contactName: 'Ops Team',
-  contactEmail: 'ops@example.com',
-};
+export const completeStatement = sampleStatement;
 
 export async function count(table: string): Promise<number> {
   const rows = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`);
