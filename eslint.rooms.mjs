@@ -58,6 +58,10 @@ export const ROOMS = {
   credentials: { imports: ['checks', 'compliance', 'openstack', 'vault'], kernel: true },
   runs: { imports: ['checks', 'compliance', 'credentials', 'openstack'], kernel: true },
   jobs: { imports: ['attestations', 'checks', 'compliance', 'notify', 'runs'], kernel: true },
+  interop: {
+    imports: ['api', 'checks', 'clouds', 'compliance', 'credentials', 'openstack', 'runs', 'tokens', 'vault'],
+    kernel: true,
+  },
   // The glue to the web: lib/next is the only room that imports Next.js, Auth.js or React.
   api: { imports: ['attestations', 'clouds', 'credentials', 'organizations', 'runs', 'users'], kernel: true },
   next: { imports: ['api', 'tokens', 'users'], kernel: true },

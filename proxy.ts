@@ -63,10 +63,12 @@ function validPercentEncoding(path: string): boolean {
   }
 }
 
-// Not for the token API under /api/v1: a proxy makes Next.js buffer every request body (up to
-// proxyClientMaxBodySize) before the route sees it, which would undo the API's own caps (1 MiB JSON,
-// 20 MiB uploads read as streams) and cut uploads short. Those routes check the front's proof
-// themselves (clientAddressOf, the same-origin guard) and answer bad percent-encoding with 400 (apiRoute).
+// Not for the token API under /api/v1 nor for POST /reports (signed runner reports, up to 8 MiB): a
+// proxy makes Next.js buffer every request body (up to proxyClientMaxBodySize) before the route sees
+// it, which would undo the routes' own caps (1 MiB JSON, 20 MiB uploads, 8 MiB reports, read as
+// streams) and cut uploads short. Those routes check the front's proof themselves (clientAddressOf,
+// the same-origin guard) and answer bad percent-encoding with 400 (apiRoute; /reports has no path
+// parameters).
 export const config = {
-  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|api/v1/).*)' }],
+  matcher: [{ source: '/((?!_next/static|_next/image|favicon.ico|api/v1/|reports/?$).*)' }],
 };

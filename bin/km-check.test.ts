@@ -22,11 +22,18 @@ describe('bin/km-check.mjs', () => {
     expect(r.stdout).toMatch(/^scs-0116-presence\t/m);
   });
 
-  it('exits 2 with one line when no cloud is configured', () => {
+  it('exits 1 with one CRITICAL line when no cloud is configured, as openstack_test.py', () => {
     const r = run(['scs-0116-presence']);
-    expect(r.status).toBe(2);
+    expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trim()).toMatch(/^km-check: no cloud selected/);
+    expect(r.stderr.trim()).toMatch(/^CRITICAL: You need to have OS_CLOUD set or pass --os-cloud=CLOUD/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 with one line for a usage error', () => {
+    const r = run(['--no-such-option']);
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim()).toMatch(/^km-check: /);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

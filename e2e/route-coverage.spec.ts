@@ -30,6 +30,11 @@ const PUBLIC_ROUTES: Record<string, string> = {
   '/status/[slug]/qr.png': 'QR code of a public status page URL (404 for others)',
   '/viewer/pdf': 'the empty document of the sandboxed PDF preview; the page posts the file in, it holds none',
   '/viewer/pdf/[asset]': "the PDF preview's scripts and style (pdf.js and our viewer), the same for everyone",
+  '/reports':
+    "signed reports of the official SCS runner in the compliance monitor's protocol: HTTP Basic (SCS subject, API token of a user of the cloud's organization) and an SSHSIG signature by one of its keys; refusals are 401 as at the monitor (tests/integration/interop-reports.test.ts, npm run test:interop)",
+  '/api/v1/signing-key': "this instance's public report-signing key (one OpenSSH line), for compliance monitors",
+  '/status/feed.atom': 'Atom feed of status changes of publicly listed clouds (status words only)',
+  '/status/[slug]/feed.atom': "Atom feed of a publicly listed cloud's status changes (404 for others)",
 };
 const PUBLIC_ACTIONS: Record<string, string> = {
   'app/(app)/actions.ts#signOutAction': "signing out only clears the caller's cookie",
@@ -148,6 +153,14 @@ test.beforeAll(async ({ request }) => {
   expect(file.status()).toBe(201);
   extra.files = (await file.json()).id;
   idOf.attestations = extra.attestations;
+  // A report-signing key of organization B, for /api/v1/organizations/[slug]/keys/[name].
+  const key = await request.fetch(`${base()}/api/v1/organizations/${world.orgB}/keys`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${world.adminToken}` },
+    data: { name: 'route-coverage', publicKey: fs.readFileSync('tests/unit/fixtures/sshsig/ed25519.pub', 'utf8') },
+  });
+  expect(key.status()).toBe(201);
+  extra.keys = 'route-coverage';
   // A finished run of organization B's cloud, for /runs/[id] and /api/v1/runs/[id]/...
   const [r] = await dbQuery<{ id: string }>(
     `INSERT INTO "Run" (id, "cloudId", status, trigger, "finishedAt") SELECT gen_random_uuid(), id, 'finished', 'manual', now() FROM "Cloud" WHERE slug = $1 RETURNING id`,

@@ -80,6 +80,8 @@ const schema = z.object({
   // ---- checks and outbound requests
   ALLOW_PRIVATE_ENDPOINTS: optional(bool).default(false),
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: optional(bool).default(false),
+  /** Forwarding to an SCS compliance monitor on a loopback or private address (docs/official-tooling.md). */
+  MONITOR_ALLOW_PRIVATE_ADDRESSES: optional(bool).default(false),
   // ---- attestations
   ATTESTATION_VALIDITY_DAYS: optional(int(1, 3660)).default(91),
   ATTESTATION_MAX_FILE_MB: optional(int(1, 1024)).default(20),

@@ -20,6 +20,10 @@ try {
   const { envelopeStores } = await import('./lib/envelope-stores');
   const vault = await assertVaultReady(getVault(), await envelopeStores());
   log('start', `vault: ${vault.provider} KEK provider (${vault.where}), active KEK ${vault.activeKekId}`);
+  // The instance's report-signing key (GET /api/v1/signing-key): made once, sealed by the vault.
+  const { ensureSigningKey } = await import('../lib/interop/signing-key');
+  const signing = await ensureSigningKey();
+  if (signing.created) log('start', `created this instance's report-signing key: ${signing.publicKey}`);
   const { testClockNotice } = await import('../lib/clock');
   const clockNotice = testClockNotice();
   if (clockNotice) log('start', clockNotice);

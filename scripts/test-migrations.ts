@@ -396,6 +396,17 @@ async function main(): Promise<number> {
             endpoints[1].region === 'RegionOne'),
         runHadEndpoint ? 'the base recorded endpoints already' : JSON.stringify(endpoints),
       );
+      const subjects = (
+        await client.query(
+          `SELECT count(*)::int AS n, count(*) FILTER (WHERE "scsSubject" = slug)::int AS slug,
+                  (SELECT count(*)::int FROM "Run" WHERE source = 'dashboard') AS dashboard FROM "Cloud"`,
+        )
+      ).rows[0] as { n: number; slug: number; dashboard: number };
+      record(
+        'every migrated cloud has its slug as SCS subject, every migrated run is a dashboard run (interop)',
+        subjects.n > 0 && subjects.slug === subjects.n && subjects.dashboard === after.Run.count,
+        `${subjects.slug}/${subjects.n} clouds, ${subjects.dashboard} dashboard runs`,
+      );
     } finally {
       await client.end();
     }

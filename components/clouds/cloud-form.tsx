@@ -12,6 +12,7 @@ export interface CloudDefaults {
   region?: string;
   public?: boolean;
   contactEmails?: string[];
+  scsSubject?: string;
 }
 
 export function CloudForm({
@@ -57,6 +58,13 @@ export function CloudForm({
         state={state}
         defaultValue={defaults.region ?? 'RegionOne'}
         hint="The OpenStack region under test; the checks judge the key-manager endpoint of this region."
+      />
+      <Field
+        name="scsSubject"
+        label="SCS subject"
+        state={state}
+        defaultValue={defaults.scsSubject}
+        hint="The name SCS tooling knows this cloud by: the official runner's --subject, the compliance monitor's account, the user name for uploading signed reports. Empty: the slug."
       />
       <Field name="description" label="Description" multiline state={state} defaultValue={defaults.description} />
       <Field

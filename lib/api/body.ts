@@ -53,6 +53,14 @@ async function readCapped(req: Request, cap: number, tooLarge: () => Error): Pro
   return Buffer.concat(chunks);
 }
 
+/**
+ * A raw body of at most `cap` bytes, for bodies that are neither JSON nor multipart (the signed YAML
+ * of POST /reports); PayloadTooLarge (413) as soon as it is known to be larger.
+ */
+export async function readBodyBytes(req: Request, cap: number, what = 'The request body'): Promise<Uint8Array> {
+  return readCapped(req, cap, () => new PayloadTooLarge(cap, what));
+}
+
 /** The path of the first string (or key) holding a NUL character, which PostgreSQL cannot store. */
 function nulPath(v: unknown, path: string[] = []): string | null {
   if (typeof v === 'string') return v.includes('\u0000') ? path.join('.') || '_' : null;

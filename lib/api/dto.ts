@@ -2,7 +2,7 @@ import type { CloudView } from '../clouds';
 import type { CredentialView } from '../credentials';
 import type { OrganizationView } from '../organizations';
 import type { Page } from '../pagination';
-import type { RunView } from '../runs';
+import type { RunListItem, RunView } from '../runs';
 import type { UserView } from '../users';
 import type { RequestContext } from '../context';
 import type { ApiCloud, ApiList, ApiMe, ApiOrganization } from './schemas';
@@ -40,6 +40,7 @@ export function cloudDto(c: CloudView): ApiCloud {
     region: c.region,
     public: c.public,
     contactEmails: c.contactEmails,
+    scsSubject: c.scsSubject,
     archivedAt: iso(c.archivedAt),
     createdAt: c.createdAt.toISOString(),
     id: c.id,
@@ -71,6 +72,7 @@ export function runDto(r: RunView) {
     cloud: r.cloud.slug,
     status: r.status,
     trigger: r.trigger,
+    source: r.source,
     queuedAt: r.queuedAt,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
@@ -100,5 +102,19 @@ export function revocationDto<T extends RevokedCertificate>(r: T) {
     grantedAt: r.grantedAt.toISOString(),
     validUntil: r.validUntil.toISOString(),
     revokedAt: r.revokedAt.toISOString(),
+  };
+}
+
+/** An item of GET /clouds/{slug}/runs: `source` says dashboard or official-runner. */
+export function runListItemDto(r: RunListItem) {
+  return {
+    id: r.id,
+    status: r.status,
+    source: r.source,
+    trigger: r.trigger,
+    queuedAt: r.queuedAt.toISOString(),
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    counts: r.counts,
   };
 }

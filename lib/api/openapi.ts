@@ -12,6 +12,7 @@ import {
   organizationSchema,
 } from './schemas';
 import { attestationPaths, attestationSchemas } from './openapi-attestations';
+import { REPORT_FORMAT_DESCRIPTION, interopPaths, interopSchemas, listRunsOperation } from './openapi-interop';
 
 /**
  * The OpenAPI 3.1 document of API v1, built from the same zod schemas the handlers parse with
@@ -657,7 +658,9 @@ export function openApiDocument() {
         },
       },
       ...relativePaths(attestationPaths),
+      ...relativePaths(interopPaths),
       '/clouds/{slug}/runs': {
+        get: listRunsOperation,
         post: {
           operationId: 'startRun',
           summary:
@@ -722,15 +725,15 @@ export function openApiDocument() {
       '/runs/{id}/report': {
         get: {
           operationId: 'getRunReport',
-          summary:
-            'Download the run: `format=json` (with redacted evidence) or `format=yaml` (shaped like the SCS compliance-check report)',
+          summary: 'Download the run: `format=json`, `yaml` or `signed-yaml`',
           parameters: [
             runIdParameter,
             {
               name: 'format',
               in: 'query',
               required: false,
-              schema: { type: 'string', enum: ['json', 'yaml'], default: 'json' },
+              description: REPORT_FORMAT_DESCRIPTION,
+              schema: { type: 'string', enum: ['json', 'yaml', 'signed-yaml'], default: 'json' },
             },
           ],
           responses: {
@@ -739,10 +742,13 @@ export function openApiDocument() {
               content: {
                 'application/json': { schema: { type: 'object' } },
                 'application/yaml': { schema: { type: 'string' } },
+                'application/x-signed-yaml': { schema: { type: 'string' } },
               },
             },
             401: R[401],
             404: R[404],
+            409: errorResponse('signed-yaml of a run that has not finished.'),
+            422: R[422],
           },
         },
       },
@@ -782,6 +788,7 @@ export function openApiDocument() {
         ...runSchemas,
         ...complianceSchemas,
         ...(attestationSchemas as Record<string, Json>),
+        ...interopSchemas,
       },
     },
   };

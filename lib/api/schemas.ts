@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { cloudInput } from '../clouds';
+import { cloudInput, scsSubjectSchema } from '../clouds';
 import { organizationInput } from '../organizations';
 import { emailSchema, slugSchema } from '../validation';
 
@@ -28,6 +28,11 @@ export const cloudCreateBody = z.object({
   public: z.boolean({ message: 'true or false.' }).describe('Whether the cloud is listed on the public status page.'),
   description: cloudInput.shape.description.describe('Free text.'),
   contactEmails: contactEmails.optional(),
+  scsSubject: scsSubjectSchema
+    .optional()
+    .describe(
+      'The subject SCS tooling (the official runner, the compliance monitor) names the cloud by; unique; default: the slug.',
+    ),
 });
 
 /** Query values arrive as strings; an empty value counts as absent. */
@@ -84,6 +89,7 @@ export const cloudSchema = z.object({
   region: z.string(),
   public: z.boolean(),
   contactEmails: z.array(z.string()),
+  scsSubject: z.string().describe('The SCS subject: the user name of POST /reports and the subject of its reports.'),
   archivedAt: isoDate.nullable(),
   createdAt: isoDate,
   id: z.string().describe('Internal id; use the slug to refer to the cloud.'),

@@ -97,6 +97,18 @@ export const ACTIONS = [
   'certificate.revoke',
   // Prometheus metrics of every cloud (resource: global): staff, or a staff user's API token
   'metrics.read',
+  // OpenSSH keys an organization signs official-runner reports with (resource: the organization):
+  // who sees the organization lists them; they are the CSP's to register and remove
+  'key.list',
+  'key.create',
+  'key.delete',
+  // POST /reports (resource: the cloud): a signed report of the official runner, uploaded by a user of
+  // the cloud's organization (its signature must be by one of the organization's keys)
+  'report.upload',
+  // forwarding a cloud's runs to an SCS compliance monitor (resource: the cloud): staff set it; who sees
+  // the cloud sees where its results go and whether they arrived (never the API key)
+  'forwarding.read',
+  'forwarding.manage',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -200,6 +212,24 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
     }
     case 'metrics':
       return isStaff(actor) ? 'allow' : 'forbidden';
+    case 'key': {
+      if (resource.type !== 'organization') return 'forbidden';
+      if (!seesOrganization(actor, resource.id)) return 'hidden';
+      if (verb === 'list') return 'allow';
+      // The keys sign the CSP's own claims: its members manage them, not the staff who judge them.
+      return actor.role === 'csp' ? 'allow' : 'forbidden';
+    }
+    case 'report': {
+      if (resource.type !== 'cloud') return 'forbidden';
+      if (!seesOrganization(actor, resource.organizationId)) return 'hidden';
+      return actor.role === 'csp' ? 'allow' : 'forbidden';
+    }
+    case 'forwarding': {
+      if (resource.type !== 'cloud') return 'forbidden';
+      if (!seesOrganization(actor, resource.organizationId)) return 'hidden';
+      if (verb === 'read') return 'allow';
+      return isStaff(actor) ? 'allow' : 'forbidden';
+    }
     case 'token': {
       if (resource.type !== 'token') return 'forbidden';
       return resource.userId === actor.id ? 'allow' : 'hidden';

@@ -26,13 +26,16 @@ export function judgeRoles(roles: string[]): CheckOutcome | null {
   return null;
 }
 
-/** null when the testcases may run; otherwise the ABORT outcome every gated check reports. */
+/**
+ * null when the testcases may run; otherwise the ABORT outcome every gated check reports, marked
+ * `details.preflight` (km-check then ends as openstack_test.py does: a CRITICAL line and exit 1).
+ */
 export async function preflight(ctx: RunContext): Promise<CheckOutcome | null> {
-  let roles: string[];
+  let outcome: CheckOutcome | null;
   try {
-    roles = (await ctx.session()).token.roles;
+    outcome = judgeRoles((await ctx.session()).token.roles);
   } catch (err) {
-    return abortFromError(err, 'authenticate', ctx.http.redactor);
+    outcome = abortFromError(err, 'authenticate', ctx.http.redactor);
   }
-  return judgeRoles(roles);
+  return outcome && { ...outcome, details: { ...outcome.details, preflight: true } };
 }

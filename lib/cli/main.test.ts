@@ -91,9 +91,10 @@ describe('km-check', () => {
 
   it('a credential without a project still gets one ABORT line per testcase, as openstack_test.py prints them', async () => {
     const r = await cli(['-c', 'sim-unscoped']);
-    expect(r.code).toBe(0);
+    // A pre-flight refusal: upstream's pre-flight fails on such a token too, prints the lines and exits 1.
+    expect(r.code).toBe(1);
     expect(r.out).toBe('scs-0116-presence: ABORT\nscs-0116-permissions: ABORT\n');
-    expect(r.err).toMatch(/names no project/);
+    expect(r.err).toMatch(/^CRITICAL: .*names no project/m);
   });
 
   it('ignores unknown testcase ids with a warning, as the official script does', async () => {
@@ -103,9 +104,38 @@ describe('km-check', () => {
     expect(r.err).toMatch(/ignoring unknown testcases: scs-0100-syntax-check/);
   });
 
-  it('runs exactly the ids given', async () => {
+  it('runs exactly the ids given, printed in the order given (as openstack_test.py)', async () => {
     const r = await cli(['-c', 'sim', 'km-quota', 'scs-0116-presence']);
-    expect(r.out).toBe('scs-0116-presence: PASS\nkm-quota: PASS\n');
+    expect(r.out).toBe('km-quota: PASS\nscs-0116-presence: PASS\n');
+    const official = await cli(['-c', 'sim', 'scs-0116-permissions', 'scs-0116-presence']);
+    expect(official.out).toBe('scs-0116-permissions: PASS\nscs-0116-presence: PASS\n');
+  });
+
+  it('a pre-flight refusal (reader only) is every testcase ABORT, CRITICAL lines and exit 1, as upstream', async () => {
+    const r = await cli(['-c', 'sim-reader', 'scs-0116-permissions', 'scs-0116-presence']);
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('scs-0116-permissions: ABORT\nscs-0116-presence: ABORT\n');
+    const critical = r.err.split('\n').filter((l) => l.startsWith('CRITICAL: '));
+    // The same three lines as upstream (its hint, the pre-flight line, the reason), so the checker counts alike.
+    expect(critical).toEqual([
+      'CRITICAL: Please make sure that your OpenStack user has role member.',
+      'CRITICAL: Pre-flight checks failed. Reporting all testcases as ABORT.',
+      expect.stringMatching(/^CRITICAL: The credential lacks the member role \(roles: reader\)/),
+    ]);
+  });
+
+  it('an unknown cloud is a pre-flight refusal too; no cloud at all is one CRITICAL line; both exit 1', async () => {
+    const unknown = await cli(['-c', 'nope', 'scs-0116-permissions']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.out).toBe('scs-0116-permissions: ABORT\n');
+    expect(unknown.err).toMatch(/^CRITICAL: Please make sure that ~\/.config\/openstack\/clouds.yaml exists/m);
+    expect(unknown.err).toMatch(/^CRITICAL: .*nope/m);
+    const none = await cli([], { OS_CLIENT_CONFIG_FILE: path.join(dir, 'clouds.yaml') });
+    expect(none.code).toBe(1);
+    expect(none.out).toBe('');
+    expect(none.err).toBe(
+      'CRITICAL: You need to have OS_CLOUD set or pass --os-cloud=CLOUD (or source an openrc file: OS_AUTH_URL, ...).\n',
+    );
   });
 
   it('--all runs every check, persona checks when their clouds are given', async () => {
@@ -158,24 +188,23 @@ describe('km-check', () => {
   });
 
   it('allows loopback by default but refuses it with --no-private or allow_private_addresses: false', async () => {
+    // Keystone itself is refused: the pre-flight cannot authenticate (exit 1, as upstream when it cannot connect).
     const strict = await cli(['-c', 'sim', '--no-private', 'scs-0116-presence']);
-    expect(strict.code).toBe(0);
+    expect(strict.code).toBe(1);
     expect(strict.out).toBe('scs-0116-presence: ABORT\n');
-    expect(strict.err).toMatch(/loopback addresses are refused/);
+    expect(strict.err).toMatch(/^CRITICAL: .*loopback addresses are refused/m);
     const fromYaml = await cli(['-c', 'sim-strict', 'scs-0116-presence']);
     expect(fromYaml.out).toBe('scs-0116-presence: ABORT\n');
   });
 
-  it('exits 2 with a one-line message for configuration and usage errors', async () => {
+  it('exits 2 with a one-line message for usage errors', async () => {
     for (const args of [
-      ['-c', 'nope'],
       ['--bogus'],
-      [],
       ['-c', 'sim', 'not-a-check'],
       ['-c', 'sim', '--os-interface', 'sideways'],
       ['-c', 'sim', '--all', 'km-quota'],
     ]) {
-      const r = await cli(args, args.length === 0 ? { OS_CLIENT_CONFIG_FILE: path.join(dir, 'clouds.yaml') } : {});
+      const r = await cli(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.out).toBe('');
       expect(

@@ -1,6 +1,13 @@
 // km-check: the scs-0116 checks on an operator's own machine, through exactly the code the
 // server runs (lib/checks runChecks over lib/openstack).
 //
+// A drop-in for the official openstack_test.py as the executable of a scope file's key-manager
+// testcases: the same stdout lines in the order the ids were given, log lines on stderr, and on a
+// pre-flight refusal (no such cloud, authentication failed, missing member role, admin or manager)
+// every testcase ABORT plus CRITICAL lines and exit 1, as upstream (lib/checks/invocation.ts).
+// Without any cloud selected it prints one CRITICAL line and exits 1, as upstream; usage errors
+// (options, their values) exit 2.
+//
 // Private addresses: the CLI runs on the user's machine against the user's cloud, often on a
 // private network or a lab on loopback, so loopback and private endpoint addresses are allowed
 // by default (--no-private or allow_private_addresses: false refuse them). Link-local and
@@ -12,7 +19,8 @@ import { CHECKS, OFFICIAL_TESTCASE_IDS, UnknownCheckError, runChecks } from '../
 import type { CloudConfig, RunEvent, RunReport } from '../checks/types';
 import { USAGE, UsageError, parseCliArgs, type CliArgs } from './args';
 import { loadEnvCloud, loadNamedCloud, readCaBundle, type ConfigEnvironment, type LoadedCloud } from './clouds-config';
-import { formatExchange, formatLines, formatNotes } from './output';
+import { formatExchange } from './output';
+import { invocationOutput } from '../checks/invocation';
 
 export interface CliIo extends ConfigEnvironment {
   stdout: { write(s: string): unknown };
@@ -22,7 +30,9 @@ export interface CliIo extends ConfigEnvironment {
 }
 
 export const EXIT_OK = 0;
+/** Internal errors and pre-flight refusals, as openstack_test.py exits after its CRITICAL lines. */
 export const EXIT_INTERNAL = 1;
+export const EXIT_REFUSED = 1;
 export const EXIT_USAGE = 2;
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
@@ -69,7 +79,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     loaded = selectCloud(args, io);
     cloud = applyOverrides(loaded.cloud, args, io);
   } catch (err) {
-    return usageError(io, err);
+    if (err instanceof UsageError) return usageError(io, err);
+    const why = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+    if (err instanceof NoCloudError) {
+      io.stderr.write(`CRITICAL: ${why}\n`);
+      return EXIT_REFUSED;
+    }
+    // The cloud cannot be loaded (unknown name, broken clouds.yaml): the official script's pre-flight
+    // fails on its connection the same way and reports every testcase ABORT.
+    const out = invocationOutput({
+      results: (selected ?? CHECKS.map((c) => c.id)).map((id) => ({
+        id,
+        verdict: 'ABORT' as const,
+        message: why,
+        details: { preflight: true, config: true },
+      })),
+    });
+    if (!args.json) io.stdout.write(lines(out.stdout));
+    io.stderr.write(lines(out.stderr));
+    return EXIT_REFUSED;
   }
 
   const onEvent = (event: RunEvent) => {
@@ -84,16 +112,25 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     return EXIT_INTERNAL;
   }
 
+  // The order the ids were asked for, as openstack_test.py prints them (the checks ran in registry order).
+  const order = new Map((selected ?? []).map((id, i) => [id, i]));
+  const results = [...report.results].sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
+  const out = invocationOutput({ ...report, results });
   if (args.json) {
     io.stdout.write(
       `${JSON.stringify({ subject: args.subject ?? loaded.name, cloud: loaded.name, configSource: loaded.source, ...report }, null, 2)}\n`,
     );
   } else {
-    io.stdout.write(formatLines(report));
+    io.stdout.write(lines(out.stdout));
   }
-  io.stderr.write(formatNotes(report));
-  return EXIT_OK;
+  io.stderr.write(lines(out.stderr));
+  return out.refused ? EXIT_REFUSED : EXIT_OK;
 }
+
+const lines = (l: string[]) => l.map((x) => `${x}\n`).join('');
+
+/** Neither --os-cloud, OS_CLOUD nor openrc variables: upstream's "You need to have OS_CLOUD set". */
+class NoCloudError extends ConfigError {}
 
 function usageError(io: CliIo, err: unknown): number {
   const msg = err instanceof Error ? err.message : String(err);
@@ -106,8 +143,8 @@ function selectCloud(args: CliArgs, io: CliIo): LoadedCloud {
   if (name) return loadNamedCloud(name, io);
   const env = loadEnvCloud(io);
   if (env) return env;
-  throw new ConfigError(
-    'no cloud selected: pass --os-cloud NAME, set OS_CLOUD, or source an openrc file (OS_AUTH_URL, ...).',
+  throw new NoCloudError(
+    'You need to have OS_CLOUD set or pass --os-cloud=CLOUD (or source an openrc file: OS_AUTH_URL, ...).',
   );
 }
 

@@ -9,6 +9,20 @@ import { checkboxSchema, emailListSchema, slugSchema } from '../validation';
 import { now as clockNow } from '../clock';
 import { cloudResource, loadFor } from '../resources';
 
+/**
+ * The subject SCS tooling names the cloud by (the runner's --subject, the compliance monitor's account):
+ * as the monitor kit's subjects, a letter or digit, then letters, digits, dot, dash or underscore. Empty
+ * means "the slug", the default.
+ */
+export const scsSubjectSchema = z
+  .string()
+  .trim()
+  .max(100, 'At most 100 characters.')
+  .regex(
+    /^(?:[A-Za-z0-9][A-Za-z0-9._-]*)?$/,
+    'A letter or digit first, then letters, digits, dot, dash or underscore.',
+  );
+
 export const cloudInput = z.object({
   slug: slugSchema,
   name: z.string().trim().min(1, 'Name is required.').max(200),
@@ -24,6 +38,7 @@ export const cloudInput = z.object({
     .default('RegionOne'),
   public: checkboxSchema.optional().default(false),
   contactEmails: emailListSchema.optional(),
+  scsSubject: scsSubjectSchema.optional().default(''),
 });
 export const cloudUpdate = cloudInput.omit({ slug: true });
 
@@ -35,6 +50,8 @@ export interface CloudView {
   region: string;
   public: boolean;
   contactEmails: string[];
+  /** The SCS subject (the slug unless staff chose another). */
+  scsSubject: string;
   archivedAt: Date | null;
   createdAt: Date;
   schedule: string;
@@ -58,6 +75,7 @@ function view(c: CloudRow): CloudView {
     region: c.region,
     public: c.public,
     contactEmails: c.contactEmails,
+    scsSubject: c.scsSubject ?? c.slug,
     archivedAt: c.archivedAt,
     createdAt: c.createdAt,
     schedule: c.schedule,
@@ -69,6 +87,22 @@ function view(c: CloudRow): CloudView {
         : null,
     publicRunMessages: c.publicRunMessages,
   };
+}
+
+/** A field error when another cloud has this SCS subject (the unique index is the last word under races). */
+async function assertSubjectFree(
+  tx: Prisma.TransactionClient,
+  subject: string,
+  cloudId: string | null,
+  chosen: boolean,
+) {
+  const other = await tx.cloud.findUnique({ where: { scsSubject: subject }, select: { id: true, slug: true } });
+  if (other && other.id !== cloudId)
+    throw new ConflictError(`The SCS subject "${subject}" is already the subject of cloud ${other.slug}.`, {
+      scsSubject: chosen
+        ? `Cloud ${other.slug} has this subject already.`
+        : `The default subject (the slug, "${subject}") is taken by cloud ${other.slug}: choose another subject.`,
+    });
 }
 
 export type CloudSort = 'name' | 'slug' | 'organization' | 'created';
@@ -133,9 +167,11 @@ export async function createCloud(ctx: RequestContext, input: unknown): Promise<
     if (await tx.cloud.findUnique({ where: { slug: data.slug } })) {
       throw new ConflictError(`A cloud with slug "${data.slug}" exists already.`, { slug: 'This slug is taken.' });
     }
+    await assertSubjectFree(tx, data.scsSubject || data.slug, null, !!data.scsSubject);
     const c = await tx.cloud.create({
       data: {
         slug: data.slug,
+        scsSubject: data.scsSubject || data.slug,
         name: data.name,
         description: data.description,
         organizationId: org!.id,
@@ -164,9 +200,12 @@ export async function updateCloud(ctx: RequestContext, slug: string, input: unkn
     const org = await organizationBySlug(tx, data.organization);
     // Moving a cloud needs the right to create clouds in the target organization too.
     authorize(ctx.actor, 'cloud.create', { type: 'organization', id: org.id });
+    const scsSubject = data.scsSubject || current.slug;
+    await assertSubjectFree(tx, scsSubject, current.id, !!data.scsSubject);
     const c = await tx.cloud.update({
       where: { id: current.id },
       data: {
+        scsSubject,
         name: data.name,
         description: data.description,
         organizationId: org.id,
@@ -176,8 +215,9 @@ export async function updateCloud(ctx: RequestContext, slug: string, input: unkn
       },
       include,
     });
-    const changes = (['name', 'description', 'region', 'public'] as const).filter((k) => current[k] !== c[k]);
-    if (current.organization.id !== org.id) changes.push('organization' as never);
+    const changes: string[] = (['name', 'description', 'region', 'public'] as const).filter((k) => current[k] !== c[k]);
+    if (current.organization.id !== org.id) changes.push('organization');
+    if (current.scsSubject !== scsSubject) changes.push(`SCS subject ${current.scsSubject} -> ${scsSubject}`);
     await recordAudit(tx, ctx, {
       action: 'cloud.update',
       targetType: 'cloud',

@@ -52,7 +52,12 @@ export function statusTagHtml(status: string | null, testId?: string): Html {
   return html`<span class="tag" style="${tagStyle(status)}"${testId ? html` data-testid="${testId}"` : ''} data-status="${status ?? NO_DATA}" title="${l.meaning}"><span aria-hidden="true">${l.label}</span><span class="sr-only">${spoken(status)}</span></span>`;
 }
 
-function documentHtml(title: string, body: Html): Html {
+/** The Atom feeds a page offers (lib/interop/feeds.ts), for feed readers to find. */
+type Feed = { href: string; title: string };
+
+const ALL_FEED: Feed = { href: '/status/feed.atom', title: 'Status changes of all publicly listed clouds' };
+
+function documentHtml(title: string, body: Html, feeds: Feed[] = []): Html {
   return html`<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -60,7 +65,10 @@ function documentHtml(title: string, body: Html): Html {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · ${SITE}</title>
 <meta name="description" content="${DESCRIPTION}">
-<style>${raw(publicStylesheet())}</style>
+${feeds.map(
+  (f) => html`<link rel="alternate" type="application/atom+xml" title="${f.title}" href="${f.href}">
+`,
+)}<style>${raw(publicStylesheet())}</style>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>
@@ -100,7 +108,9 @@ ${
 <thead><tr><th scope="col">Cloud</th><th scope="col">Operator</th><th scope="col">scs-0116 v1</th><th scope="col">SCS official</th><th scope="col">Certificate</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`
-}`,
+}
+<p class="small"><a href="/status/feed.atom">Status changes as a feed (Atom)</a></p>`,
+    [ALL_FEED],
   );
 }
 
@@ -249,7 +259,9 @@ ${latestResults(c)}
 <div class="card-head"><h2>History</h2>${periodFilter(`/status/${c.cloud.slug}`, period)}</div>
 ${historyStripsHtml(shown, 'public-history')}
 </section>
-${statusChanges(history)}`,
+${statusChanges(history)}
+<p class="small"><a href="/status/${c.cloud.slug}/feed.atom">Status changes of ${c.cloud.name} as a feed (Atom)</a></p>`,
+    [{ href: `/status/${c.cloud.slug}/feed.atom`, title: `${c.cloud.name}: status changes` }, ALL_FEED],
   );
 }
 

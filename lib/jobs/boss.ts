@@ -12,6 +12,8 @@ export const QUEUES = {
   refreshExpiring: 'refresh-expiring',
   retention: 'retention-prune',
   expiryReminders: 'expiry-reminders',
+  // Forwarding finished runs to compliance monitors (lib/interop/forwarding.ts: its own table is the queue).
+  monitorForward: 'monitor-forward',
 } as const;
 
 /** Cron schedules (UTC); pg-boss fires each once per slot across all processes. */
@@ -20,6 +22,7 @@ export const CRONS: Array<{ queue: string; cron: string }> = [
   { queue: QUEUES.refreshExpiring, cron: '7 * * * *' },
   { queue: QUEUES.retention, cron: '17 3 * * *' },
   { queue: QUEUES.expiryReminders, cron: '23 * * * *' },
+  { queue: QUEUES.monitorForward, cron: '* * * * *' },
 ];
 
 export interface RunJob {

@@ -45,6 +45,10 @@ export async function pruneRetention(
     WHERE "finishedAt" < ${evidenceBefore} AND report IS NOT NULL AND (report ? 'sweepEvidence' OR report #> '{earlierRuns,evidence}' IS NOT NULL)`;
   const runsDeleted = await db.$executeRaw`
     DELETE FROM "Run" WHERE "finishedAt" < ${resultBefore} AND status NOT IN ('queued', 'running')`;
+  // Uploaded runner reports (signature and text, kept for download) go with the last of their runs.
+  await db.$executeRaw`
+    DELETE FROM "ReportUpload" u WHERE u."createdAt" < ${resultBefore}
+       AND NOT EXISTS (SELECT 1 FROM "Run" r WHERE r."uploadId" = u.id)`;
   const deliveriesDeleted = await db.$executeRaw`
     DELETE FROM "NotificationDelivery" WHERE "createdAt" < ${deliveryBefore}`;
   return { evidencePruned, runsDeleted, deliveriesDeleted };

@@ -84,6 +84,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         onStatusStored: () => dispatcher.nudge(),
       });
       if (outcome !== 'skipped' && config().WORKER_LOG_RUNS) log(`run ${job.data.runId} ${outcome}`);
+      if (outcome === 'finished') {
+        // To the cloud's compliance monitor, if it has one, now (the minute job retries and catches up).
+        const { forwardFinishedRun } = await import('../interop/forwarding');
+        void forwardFinishedRun(job.data.runId).catch((err) =>
+          log(`forwarding run ${job.data.runId} failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      }
     }
   };
   const workIds: string[] = [];
@@ -122,6 +129,14 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         // Snapshots that time made stale (a result or approval expired) are stored anew here, so the
         // first reader after an expiry need not compute them.
         await refreshSnapshots();
+      }),
+    );
+    workIds.push(
+      await boss.work(QUEUES.monitorForward, async () => {
+        const { deliverDue, planForwarding } = await import('../interop/forwarding');
+        const planned = await planForwarding();
+        const sent = await deliverDue();
+        if (planned || sent) log(`compliance monitor forwarding: ${planned} planned, ${sent} attempted`);
       }),
     );
     workIds.push(

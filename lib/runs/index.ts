@@ -9,4 +9,4 @@ export {
 } from './execute';
 export { RunHeartbeat, markInterrupted, heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, STALE_FACTOR } from './heartbeat';
 export { defaultResolver, NoCredentialError, type CloudConfigResolver, type ResolvableCloud } from './cloud-config';
-export { jsonReport, scsReport, scsReportYaml, SCS_IAAS_SCOPE } from './report';
+export { jsonReport, reportSpec, scsReport, scsReportYaml } from './report';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { diffResults, type RunView } from './service';
-import { scsReport } from './report';
+import { diffResults } from './service';
 import { namePrefixOf } from './execute';
 import { decide, systemActor, type Actor } from '../auth/policy';
 
@@ -25,67 +24,6 @@ describe('diff', () => {
       ['km-quota', 'added'],
     ]);
     expect(d.unchanged).toBe(0);
-  });
-});
-
-describe('SCS report', () => {
-  it('maps PASS/ABORT/FAIL to 1/0/-1 for the official testcases only', () => {
-    const at = new Date('2030-01-02T03:04:05Z');
-    const run = {
-      id: 'r1',
-      cloud: { id: 'c', slug: 'cloud-x', name: 'X', organizationId: 'o' },
-      endpoint: { authUrl: 'https://keystone.example', region: 'RegionOne' },
-      counting: { counts: true, reason: null },
-      status: 'finished',
-      trigger: 'api',
-      testcases: [],
-      queuedAt: at,
-      startedAt: at,
-      finishedAt: at,
-      heartbeatAt: null,
-      cancelRequestedAt: null,
-      namePrefix: null,
-      roles: [],
-      error: null,
-      progress: null,
-      report: null,
-      results: [
-        {
-          testcase: 'scs-0116-presence',
-          verdict: 'PASS',
-          message: 'ok',
-          durationMs: 1,
-          checkedAt: at,
-          details: null,
-          evidence: null,
-        },
-        {
-          testcase: 'scs-0116-permissions',
-          verdict: 'FAIL',
-          message: 'no',
-          durationMs: 1,
-          checkedAt: at,
-          details: null,
-          evidence: null,
-        },
-        {
-          testcase: 'km-tls',
-          verdict: 'ABORT',
-          message: '?',
-          durationMs: 1,
-          checkedAt: at,
-          details: null,
-          evidence: null,
-        },
-      ],
-    } as RunView;
-    const r = scsReport(run);
-    expect(r.subject).toBe('cloud-x');
-    expect(r.reference_date).toBe('2030-01-02');
-    const inv = Object.values(r.run.invocations)[0]!;
-    expect(inv.results).toEqual({ 'scs-0116-presence': 1, 'scs-0116-permissions': -1 });
-    expect(inv.result).toBe(-1);
-    expect(inv.critical).toBe(1);
   });
 });
 

@@ -8,6 +8,7 @@ import { recordAudit } from '../audit';
 import { CHECKS } from '../checks';
 import type { RequestContext } from '../context';
 import { ConflictError, ValidationError, parseInput } from '../errors';
+import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import type { Evidence } from '../checks/types';
 import { runCounts, type Counting } from '../compliance/certified-endpoint';
 import { now as clockNow } from '../clock';
@@ -49,15 +50,21 @@ export interface ResultView {
   evidence: Evidence[] | null;
 }
 
+export type RunSourceName = 'dashboard' | 'official-runner';
+
 export interface RunView {
   id: string;
-  cloud: { id: string; slug: string; name: string; organizationId: string };
+  cloud: { id: string; slug: string; name: string; organizationId: string; scsSubject: string | null };
   /** The endpoint the run's credential named (null until it started, or when it had no credential). */
   endpoint: { authUrl: string | null; region: string | null };
   /** Whether its results count toward verdicts and certificates, and why not (lib/compliance/certified-endpoint.ts). */
   counting: Counting;
   status: RunStatusName;
   trigger: string;
+  /** Our own checks, or an uploaded signed report of the official SCS runner. */
+  source: RunSourceName;
+  /** Imported runs: the upload (signature and text as received). */
+  uploadId: string | null;
   testcases: string[];
   queuedAt: Date;
   startedAt: Date | null;
@@ -78,11 +85,15 @@ type RunWithCloud = Run & {
     slug: string;
     name: string;
     organizationId: string;
+    scsSubject: string | null;
     certifiedAuthUrl: string | null;
     certifiedRegion: string | null;
   };
   results?: RunResult[];
 };
+
+export const sourceName = (s: Run['source']): RunSourceName =>
+  s === 'official_runner' ? 'official-runner' : 'dashboard';
 
 function resultView(r: RunResult, withEvidence: boolean): ResultView {
   return {
@@ -112,6 +123,8 @@ function view(r: RunWithCloud, withEvidence = false): RunView {
     counting: runCounts(pin, endpoint),
     status: r.status,
     trigger: r.trigger,
+    source: sourceName(r.source),
+    uploadId: r.uploadId,
     testcases: r.testcases,
     queuedAt: r.queuedAt,
     startedAt: r.startedAt,
@@ -128,7 +141,15 @@ function view(r: RunWithCloud, withEvidence = false): RunView {
 }
 
 const cloudSelect = {
-  select: { id: true, slug: true, name: true, organizationId: true, certifiedAuthUrl: true, certifiedRegion: true },
+  select: {
+    id: true,
+    slug: true,
+    name: true,
+    organizationId: true,
+    scsSubject: true,
+    certifiedAuthUrl: true,
+    certifiedRegion: true,
+  },
 } as const;
 
 function validTestcases(ids: string[]): string[] {
@@ -295,6 +316,7 @@ export interface RunListItem {
   id: string;
   status: RunStatusName;
   trigger: string;
+  source: RunSourceName;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -306,23 +328,43 @@ export async function listRuns(ctx: RequestContext, cloudId: string, take = 20):
   await loadCloud(ctx, { id: cloudId }, 'run.read', { organizationId: true });
   const runs = await db.run.findMany({
     where: { cloudId },
-    orderBy: { queuedAt: 'desc' },
+    orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
     take,
     include: { results: { select: { verdict: true } } },
   });
-  return runs.map((r) => {
-    const counts = { PASS: 0, FAIL: 0, ABORT: 0 };
-    for (const x of r.results) counts[x.verdict]++;
-    return {
-      id: r.id,
-      status: r.status,
-      trigger: r.trigger,
-      queuedAt: r.queuedAt,
-      startedAt: r.startedAt,
-      finishedAt: r.finishedAt,
-      counts,
-    };
-  });
+  return runs.map(listItem);
+}
+
+/** A cloud's runs, newest first, one page (GET /api/v1/clouds/{slug}/runs): imported runs included. */
+export async function pageRuns(ctx: RequestContext, slug: string, req: PageRequest = {}): Promise<Page<RunListItem>> {
+  const cloud = await loadCloud(ctx, { slug }, 'run.read', { id: true, organizationId: true });
+  const { skip, take, page, pageSize } = pageArgs(req);
+  const [runs, total] = await Promise.all([
+    db.run.findMany({
+      where: { cloudId: cloud.id },
+      orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
+      skip,
+      take,
+      include: { results: { select: { verdict: true } } },
+    }),
+    db.run.count({ where: { cloudId: cloud.id } }),
+  ]);
+  return toPage(runs.map(listItem), total, page, pageSize);
+}
+
+function listItem(r: Run & { results: Array<{ verdict: RunResult['verdict'] }> }): RunListItem {
+  const counts = { PASS: 0, FAIL: 0, ABORT: 0 };
+  for (const x of r.results) counts[x.verdict]++;
+  return {
+    id: r.id,
+    status: r.status,
+    trigger: r.trigger,
+    source: sourceName(r.source),
+    queuedAt: r.queuedAt,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    counts,
+  };
 }
 
 export interface RunDiff {

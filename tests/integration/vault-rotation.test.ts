@@ -47,6 +47,7 @@ beforeAll(async () => {
   // records other test files left behind (under their own KEKs) would make the counts below wrong,
   // so this file starts from none.
   await db.credential.deleteMany({});
+  await db.sealedSecret.deleteMany({});
   await db.webhook.deleteMany({});
   const { cloud } = await makeCloud('rot');
   cloudId = cloud.id;

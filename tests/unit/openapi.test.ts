@@ -110,9 +110,10 @@ describe('OpenAPI document', () => {
         expect(Object.keys((op as { responses: object }).responses).length).toBeGreaterThan(0);
   });
 
-  // Public by design: the document, and (issue 7, SCS-0004) the status of publicly listed clouds
-  // and the certificate revocation list. Any other public operation fails here.
-  test('only the document, the public status and the revocation list are public', () => {
+  // Public by design: the document, (issue 7, SCS-0004) the status of publicly listed clouds and the
+  // certificate revocation list, and (issue 13) the instance's public signing key. Any other public
+  // operation fails here.
+  test('only the document, the public status, the revocation list and the signing key are public', () => {
     const publicOps = Object.entries(doc.paths).flatMap(([p, ops]) =>
       Object.entries(ops)
         .filter(
@@ -122,7 +123,12 @@ describe('OpenAPI document', () => {
         )
         .map(([m]) => `${m} ${p}`),
     );
-    expect(publicOps.sort()).toEqual(['get /certificates/revoked', 'get /openapi.json', 'get /status']);
+    expect(publicOps.sort()).toEqual([
+      'get /certificates/revoked',
+      'get /openapi.json',
+      'get /signing-key',
+      'get /status',
+    ]);
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
   });
 

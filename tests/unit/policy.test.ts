@@ -111,6 +111,13 @@ const TABLE: Record<Action, [keyof typeof R, string][]> = {
   ],
   'certificate.revoke': [['cloudA', 'A A F H U']],
   'metrics.read': [['global', 'A A F F U']],
+  // Report-signing keys and signed uploads are the CSP's own claims (issue 13); forwarding is staff's.
+  'key.list': [['orgA', 'A A A H U']],
+  'key.create': [['orgA', 'A F A H U']],
+  'key.delete': [['orgA', 'A F A H U']],
+  'report.upload': [['cloudA', 'A F A H U']],
+  'forwarding.read': [['cloudA', 'A A A H U']],
+  'forwarding.manage': [['cloudA', 'A A F H U']],
   'webhook.log.read': [['global', 'A A F F U']],
   'vault.status': [['global', 'A A F F U']],
   'user.list': [['global', 'A F F F U']],

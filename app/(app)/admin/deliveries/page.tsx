@@ -46,6 +46,13 @@ export default async function DeliveriesPage({
         title="Delivery log"
         description="Every e-mail and webhook delivery of notifications, with each attempt."
       />
+      <p className="mb-3 text-sm">
+        Runs sent to SCS compliance monitors have their own log:{' '}
+        <Link className="underline" href="/admin/forwarding">
+          Forwarding log
+        </Link>
+        .
+      </p>
       {!page.email.configured && (
         <div
           role="note"

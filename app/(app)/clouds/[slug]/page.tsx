@@ -221,6 +221,10 @@ export default async function CloudPage({
             <dd>{cloud.organization.name}</dd>
             <dt className="text-slate-600">Region</dt>
             <dd>{cloud.region}</dd>
+            <dt className="text-slate-600">SCS subject</dt>
+            <dd className="font-mono text-xs" data-testid="scs-subject">
+              {cloud.scsSubject}
+            </dd>
             <dt className="text-slate-600">Contacts</dt>
             <dd>{cloud.contactEmails.join(', ') || '—'}</dd>
             <dt className="text-slate-600">Created</dt>
@@ -244,6 +248,11 @@ export default async function CloudPage({
               </Link>
             </p>
           )}
+          <p className="mt-1 text-sm">
+            <Link className="text-blue-700 underline" href={`/clouds/${cloud.slug}/forwarding`}>
+              Forwarding to an SCS compliance monitor
+            </Link>
+          </p>
           {cloud.description && <p className="mt-3 whitespace-pre-line text-sm text-slate-700">{cloud.description}</p>}
         </Card>
         <Card>
@@ -375,6 +384,7 @@ export default async function CloudPage({
                 </Link>
                 <RunStatusTag status={r.status} />
                 <span className="text-slate-600">{r.trigger}</span>
+                {r.source === 'official-runner' && <Tag tone="blue">official runner, signed</Tag>}
                 <span className="text-slate-600">
                   {r.counts.PASS} pass · {r.counts.FAIL} fail · {r.counts.ABORT} abort
                 </span>

@@ -7,6 +7,9 @@ import { PageHeader, Card, EmptyState, Table, Td, Tag, formatDate } from '@/comp
 import { LinkButton } from '@/components/ui/button';
 import { ConfirmForm } from '@/components/ui/confirm-form';
 import { archiveOrganizationAction } from '../actions';
+import { listKeys } from '@/lib/interop/keys';
+import { KeyForm } from '@/components/interop/key-form';
+import { addKeyAction, deleteKeyAction } from '../key-actions';
 
 export const metadata: Metadata = { title: 'Organization' };
 
@@ -19,9 +22,11 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
   const canArchive = may(ctx, 'organization.archive', resource);
   const canAddCloud = !org.archivedAt && may(ctx, 'cloud.create', resource);
   const canInvite = !org.archivedAt && may(ctx, 'invitation.create', { type: 'global' });
-  const [clouds, members] = await Promise.all([
+  const canManageKeys = !org.archivedAt && may(ctx, 'key.create', resource);
+  const [clouds, members, keys] = await Promise.all([
     orRefuse(listClouds(ctx, { organization: org.slug, archived: true, pageSize: 200 })),
     canEdit ? orRefuse(listOrganizationMembers(ctx, org.slug)) : Promise.resolve(null),
+    orRefuse(listKeys(ctx, org.slug)),
   ]);
   return (
     <>
@@ -113,6 +118,61 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
                 All {clouds.total} clouds
               </Link>
             </p>
+          )}
+        </section>
+
+        <section aria-labelledby="keys-heading">
+          <h2 id="keys-heading" className="mb-1 text-lg font-semibold">
+            Report-signing keys
+          </h2>
+          <p className="mb-2 max-w-3xl text-sm text-slate-700">
+            The official SCS runner signs its reports with an SSH key (<code>ssh-keygen -Y sign -n report</code>) and
+            uploads them to this dashboard&apos;s <code>/reports</code>. A report is accepted for a cloud of {org.name}{' '}
+            only when one of these keys signed it. See <em>Using the official SCS runner</em> in the user guide.
+          </p>
+          {keys.length === 0 ? (
+            <EmptyState title="No keys yet: uploaded reports of this organization's clouds are refused." />
+          ) : (
+            <Table
+              caption={`Report-signing keys of ${org.name}`}
+              head={['Key', 'Fingerprint', 'Added', 'Last used', ...(canManageKeys ? [''] : [])]}
+            >
+              {keys.map((k) => (
+                <tr key={k.name} data-testid={`key-${k.name}`}>
+                  <Td>
+                    <span className="block font-medium">{k.name}</span>
+                    <span className="block whitespace-nowrap text-xs text-slate-600">
+                      {k.type} · {k.bits} bits
+                    </span>
+                  </Td>
+                  <Td>
+                    <code className="block min-w-[12rem] break-all text-xs text-slate-700">{k.fingerprint}</code>
+                  </Td>
+                  <Td className="whitespace-nowrap">
+                    {formatDate(k.createdAt)}
+                    <span className="block text-xs text-slate-600">{k.createdBy}</span>
+                  </Td>
+                  <Td className="whitespace-nowrap">{k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}</Td>
+                  {canManageKeys && (
+                    <Td>
+                      <ConfirmForm
+                        action={deleteKeyAction}
+                        fields={{ organization: org.slug, name: k.name }}
+                        label="Remove"
+                        title={`Remove key "${k.name}"?`}
+                        body={`Reports signed with ${k.fingerprint} are refused from now on. Runs already imported stay.`}
+                      />
+                    </Td>
+                  )}
+                </tr>
+              ))}
+            </Table>
+          )}
+          {canManageKeys && (
+            <Card className="mt-3">
+              <h3 className="mb-2 font-medium">Register a key</h3>
+              <KeyForm action={addKeyAction} organization={org.slug} />
+            </Card>
           )}
         </section>
 

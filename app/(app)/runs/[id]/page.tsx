@@ -19,6 +19,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   const ctx = await pageContext(`/runs/${id}`);
   const run = await orRefuse(getRun(ctx, id, { evidence: true }));
   const resource = { type: 'cloud' as const, organizationId: run.cloud.organizationId };
+  const imported = run.source === 'official-runner';
   const active = run.status === 'queued' || run.status === 'running';
   const diff = active ? null : await diffWithPrevious(ctx, id);
   const summary = summarizeRun(run);
@@ -37,8 +38,16 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
         ]}
         description={
           <>
-            {run.trigger} run · queued <Time value={run.queuedAt} /> ·{' '}
-            <LiveRunStatus id={run.id} initial={run.status} />
+            {run.source === 'official-runner' ? (
+              <>
+                official SCS runner, signed report · checked <Time value={run.finishedAt} />
+              </>
+            ) : (
+              <>
+                {run.trigger} run · queued <Time value={run.queuedAt} />
+              </>
+            )}{' '}
+            · <LiveRunStatus id={run.id} initial={run.status} />
             {run.roles.length > 0 && <> · token roles {run.roles.join(', ')}</>}
             {run.endpoint.authUrl && (
               <>
@@ -65,6 +74,20 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             >
               Download SCS report (YAML)
             </a>
+            {run.status === 'finished' && (
+              <a
+                className="inline-flex items-center rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium shadow-sm hover:bg-slate-100"
+                href={`/api/v1/runs/${run.id}/report?format=signed-yaml`}
+                download
+                title={
+                  run.source === 'official-runner'
+                    ? 'The report and signature exactly as the official runner uploaded them'
+                    : "The SCS report signed with this dashboard's key, as a compliance monitor takes it"
+                }
+              >
+                Signed report
+              </a>
+            )}
             {active && may(ctx, 'run.cancel', resource) && (
               <ConfirmForm
                 action={cancelRunAction}
@@ -85,6 +108,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm text-yellow-950"
           >
             <strong>Does not count.</strong> {run.counting.reason}
+            {imported && run.endpoint.authUrl === null && (
+              <>
+                {' '}
+                The runner&apos;s report names its endpoint when the subject&apos;s mapping in its config.toml sets{' '}
+                <code>auth_url</code> and <code>region</code> (docs/official-tooling.md).
+              </>
+            )}
           </div>
         )}
         {!active && (
@@ -116,7 +146,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
               <p className="mt-3 text-sm text-slate-700" data-testid="run-counts">
                 {plural(run.results.length, 'result')}: {summary.counts.PASS} PASS · {summary.counts.FAIL} FAIL ·{' '}
                 {summary.counts.ABORT} ABORT
-                {summary.durationMs !== null && (
+                {summary.durationMs !== null && !imported && (
                   <>
                     {' '}
                     · took <span className="whitespace-nowrap">{formatDuration(summary.durationMs)}</span>
@@ -163,7 +193,8 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             </div>
           </Card>
         )}
-        <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />
+        {/* An imported report has no progress of ours to follow: it arrived finished. */}
+        {!imported && <RunLive initial={JSON.parse(JSON.stringify(snapshotOf(run)))} />}
 
         {!active && (
           <Card>
@@ -242,7 +273,13 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
                     <span className="text-xs text-slate-500">{formatDuration(r.durationMs)}</span>
                   </div>
                   <p className="mt-1 break-words text-sm text-slate-800">{r.message}</p>
-                  <EvidenceTimeline evidence={r.evidence} />
+                  {run.source === 'official-runner' ? (
+                    <p className="text-xs text-slate-500">
+                      The evidence is the runner&apos;s own report and signature, kept as uploaded (Signed report).
+                    </p>
+                  ) : (
+                    <EvidenceTimeline evidence={r.evidence} />
+                  )}
                 </li>
               ))}
             </ul>

@@ -41,6 +41,7 @@ export default async function EditCloudPage({ params }: { params: Promise<{ slug
             region: cloud.region,
             public: cloud.public,
             contactEmails: cloud.contactEmails,
+            scsSubject: cloud.scsSubject,
           }}
         />
       </Card>
