@@ -3,7 +3,6 @@
 
 import { z } from 'zod';
 import { db, type OrganizationKey } from '../db';
-import { authorize } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
