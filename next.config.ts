@@ -6,8 +6,6 @@ const securityHeaders = Object.entries(SECURITY_HEADERS).map(([key, value]) => (
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
-  // `npm test` type-checks the whole tree as its own stage; `npm start` need not repeat it.
-  typescript: { ignoreBuildErrors: true },
   // forbidden() renders app/forbidden.tsx with status 403 for users who may see but not change.
   // proxyClientMaxBodySize: what Next.js buffers of a request body for proxy.ts (pages, server actions,
   // Auth.js; not /api/v1, which proxy.ts leaves alone): server actions take at most 1 MB anyway.

@@ -25,7 +25,7 @@ export default defineConfig({
           setupFiles: ['tests/integration/setup.ts'],
           // next-auth imports `next/server` without an extension, which Node's ESM resolver
           // rejects (next has no exports map); processed by Vite, it resolves. Lets integration
-          // tests import route handlers (lib/next/route.ts -> lib/auth/session.ts -> next-auth).
+          // tests import route handlers (lib/next/route.ts -> lib/next/session.ts -> next-auth).
           server: { deps: { inline: ['next-auth'] } },
           fileParallelism: false,
           testTimeout: 30_000,

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { test, expect, type Page } from '@playwright/test';
 import { adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
-import { samplePdf, samplePng } from '../lib/attestations/samples';
+import { samplePdf, samplePng } from '../tests/fixtures/attestation-files';
 
 const XSS = `<script>window.__xss=1</script><img src=x onerror="window.__xss=1">`;
 const DAY = 86_400_000;

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { test, expect, type APIRequestContext, type Browser, type Frame, type Page } from '@playwright/test';
 import { adminCli, api, base, dbQuery, makeWorld, signIn, uid, type World } from './support/setup';
 import { axe } from './support/axe';
-import { samplePdf, samplePng, sampleStatement } from '../lib/attestations/samples';
+import { samplePdf, samplePng, sampleStatement } from '../tests/fixtures/attestation-files';
 
 let world: World;
 const reviewer = { email: '', password: '' };

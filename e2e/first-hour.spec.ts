@@ -16,7 +16,7 @@
 import { test, expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { OpenStackSimulator } from '../lab/simulator';
 import { selfSignedCertificate } from '../lab/simulator/certs';
-import { samplePdf } from '../lib/attestations/samples';
+import { samplePdf } from '../tests/fixtures/attestation-files';
 import { axe } from './support/axe';
 import { admin, base, signIn, startWorkerProcess, uid } from './support/setup';
 

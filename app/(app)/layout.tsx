@@ -1,5 +1,5 @@
 import Link from 'next/link';
-import { currentContext } from '@/lib/auth/session';
+import { currentContext } from '@/lib/next/session';
 import { decide, type Actor, type Action } from '@/lib/auth/policy';
 import { AppNav, type NavGroup, type NavLink } from '@/components/shell/app-nav';
 import { signOutAction } from './actions';

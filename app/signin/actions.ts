@@ -1,7 +1,7 @@
 'use server';
 import { AuthError } from 'next-auth';
 import { headers } from 'next/headers';
-import { signIn } from '@/lib/auth/config';
+import { signIn } from '@/lib/next/auth';
 import { signInRefusal } from '@/lib/auth/limiter';
 import { clientAddressOf } from '@/lib/auth/client-address';
 import type { FormState } from '@/lib/next/form-state';

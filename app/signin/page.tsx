@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import { redirect } from 'next/navigation';
-import { currentContext } from '@/lib/auth/session';
-import { oidcEnabled, oidcName } from '@/lib/auth/config';
+import { currentContext } from '@/lib/next/session';
+import { oidcEnabled, oidcName } from '@/lib/next/auth';
 import { SignInForm } from '@/components/shell/signin-form';
 import { safeNext } from '@/lib/next/safe-next';
 import { signInWithOidc, signInWithPassword } from './actions';

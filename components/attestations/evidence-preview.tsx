@@ -1,4 +1,4 @@
-import { formatBytes } from '@/lib/attestations/config';
+import { formatBytes } from '@/lib/format';
 import { PdfPreview } from './pdf-preview';
 import { PREVIEW_DETAILS_CLASS, PREVIEW_SUMMARY_CLASS } from './preview-style';
 

@@ -1,5 +1,5 @@
 import type { CloudCompliance, Evaluation } from '@/lib/compliance';
-import { HEADLINE_PROFILE, DRAFT_PROFILE, OFFICIAL_PREFIX, statusOf } from '@/lib/compliance';
+import { HEADLINE_PROFILE, DRAFT_PROFILE, OFFICIAL_PREFIX, statusOf } from '@/lib/compliance/profiles';
 import { formatDate } from '@/components/ui/layout';
 import { StatusTag } from './status';
 

@@ -3,8 +3,6 @@ import type { CredentialView } from '../credentials';
 import type { OrganizationView } from '../organizations';
 import type { Page } from '../pagination';
 import type { RunListItem, RunView } from '../runs';
-import type { KeyView } from '../interop/keys';
-import type { DeliveryView, ForwardingView } from '../interop/forwarding';
 import type { UserView } from '../users';
 import type { RequestContext } from '../context';
 import type { ApiCloud, ApiList, ApiMe, ApiOrganization } from './schemas';
@@ -118,26 +116,5 @@ export function runListItemDto(r: RunListItem) {
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
     counts: r.counts,
-  };
-}
-
-/** A report-signing key of an organization (its public half only). */
-export function keyDto(k: KeyView) {
-  return { ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt) };
-}
-
-/** A cloud's forwarding to a compliance monitor: never the API key, only its fingerprint. */
-export function forwardingDto(f: ForwardingView | null) {
-  if (!f) return null;
-  return { ...f, enabledAt: f.enabledAt.toISOString(), updatedAt: f.updatedAt.toISOString() };
-}
-
-/** One forwarded run and its attempts. */
-export function deliveryDto(d: DeliveryView) {
-  return {
-    ...d,
-    nextAttemptAt: iso(d.nextAttemptAt),
-    createdAt: d.createdAt.toISOString(),
-    deliveredAt: iso(d.deliveredAt),
   };
 }

@@ -35,9 +35,3 @@ export function filesDirectory(): string | null {
 export function expiryOf(approvedAt: Date, days = validityDays()): Date {
   return new Date(approvedAt.getTime() + days * DAY_MS);
 }
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../errors';
 import { checkFileName, contentDisposition, contentTypeFor, inspectFile, isInlineImage, isPlainText } from './files';
-import { samplePdf, samplePng, sampleJpeg } from './samples';
+import { samplePdf, samplePng, sampleJpeg } from '../../tests/fixtures/attestation-files';
 
 const limits = { maxBytes: 1024 * 1024 };
 

@@ -1,6 +1,6 @@
 import { fileTypeFromBuffer } from 'file-type/core';
 import { ValidationError } from '../errors';
-import { formatBytes } from './config';
+import { formatBytes } from '../format';
 import { sha256Hex } from './digest';
 
 /**

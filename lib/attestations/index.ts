@@ -25,6 +25,7 @@ import {
 } from './statement';
 import { putBlob, readBlob } from './storage';
 import { problemsSentence, submissionChanges, submissionProblems, type SubmissionChanges } from './changes';
+import { loadCloud, loadFor } from '../resources';
 
 export { MANUAL_TESTCASE, type ManualResult, type ManualVerdict } from './result';
 
@@ -48,7 +49,6 @@ export const STATE_LABELS: Record<AttestationState, string> = {
   rejected: 'Rejected',
 };
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CloudRef {
@@ -159,24 +159,21 @@ const resourceOf = (organizationId: string) => ({ type: 'attestation' as const, 
 /** Loads a revision and asks the policy; a malformed or unknown id is "not found" like a hidden one. */
 async function load(ctx: RequestContext, id: string, action: Action) {
   const valid = typeof id === 'string' && UUID.test(id);
-  const a = valid
-    ? await db.attestation.findUnique({
-        where: { id },
-        include: { cloud: cloudSelect, _count: { select: { files: true } } },
-      })
-    : null;
-  authorize(ctx.actor, action, resourceOf(a?.cloud.organizationId ?? NO_ID));
-  if (!a) throw new NotFoundError('Attestation');
+  const a = await loadFor(
+    ctx,
+    action,
+    'Attestation',
+    valid
+      ? db.attestation.findUnique({
+          where: { id },
+          include: { cloud: cloudSelect, _count: { select: { files: true } } },
+        })
+      : null,
+    (x) => resourceOf(x.cloud.organizationId),
+  );
   // Reading needs the read right too (a reviewer acting on a revision also reads it).
   if (action !== 'attestation.read') authorize(ctx.actor, 'attestation.read', resourceOf(a.cloud.organizationId));
   return a;
-}
-
-async function loadCloud(ctx: RequestContext, slug: string, action: Action) {
-  const c = typeof slug === 'string' && slug ? await db.cloud.findUnique({ where: { slug }, ...cloudSelect }) : null;
-  authorize(ctx.actor, action, { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
-  if (!c) throw new NotFoundError('Cloud');
-  return c;
 }
 
 function refuseState(a: { revision: number; state: AttestationState }, doing: string): never {
@@ -294,7 +291,7 @@ export interface CloudAttestations {
 }
 
 export async function listCloudAttestations(ctx: RequestContext, slug: string): Promise<CloudAttestations> {
-  const c = await loadCloud(ctx, slug, 'attestation.read');
+  const c = await loadCloud(ctx, { slug }, 'attestation.read', cloudSelect.select);
   const rows = await db.attestation.findMany({
     where: { cloudId: c.id },
     orderBy: { revision: 'desc' },
@@ -331,7 +328,7 @@ export async function manualResultForCloud(cloudId: string, at: Date = now()): P
 
 /** The cloud's manual testcase result for a page or the API (asks the policy). */
 export async function cloudManualResult(ctx: RequestContext, slug: string): Promise<ManualResult> {
-  const c = await loadCloud(ctx, slug, 'attestation.read');
+  const c = await loadCloud(ctx, { slug }, 'attestation.read', cloudSelect.select);
   return manualResultForCloud(c.id);
 }
 
@@ -393,7 +390,7 @@ export async function createAttestation(
   slug: string,
   input?: unknown,
 ): Promise<AttestationSummary> {
-  const c = await loadCloud(ctx, slug, 'attestation.write');
+  const c = await loadCloud(ctx, { slug }, 'attestation.write', cloudSelect.select);
   if (c.archivedAt) throw new ConflictError(`Cloud ${c.slug} is archived; restore it before attesting.`);
   const patch = input === undefined || input === null ? {} : parseStatementPatch(input);
   const id = await transaction(async (tx) => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { VIEWER_CSP, VIEWER_HTML, viewerAsset, viewerDocumentHeaders } from './pdf-viewer';
 import { previewable } from './files';
-import { samplePdf, samplePng } from './samples';
+import { samplePdf, samplePng } from '../../tests/fixtures/attestation-files';
 
 const directives = () => new Map(VIEWER_CSP.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]));
 

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { config } from '../config';
 
 /**
  * The PDF preview of evidence files. CSP users upload them, so a PDF is treated as hostile: it is
@@ -82,7 +83,7 @@ export async function viewerAsset(
   if (!hit) {
     const body = await fs.readFile(path.join(process.cwd(), asset.path));
     hit = { body, etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
-    if (process.env.NODE_ENV === 'production') loaded.set(name, hit);
+    if (config().NODE_ENV === 'production') loaded.set(name, hit);
   }
   const headers = {
     'Content-Type': asset.type,

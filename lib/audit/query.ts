@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { db, type Prisma } from '../db';
 import { authorize, decide } from '../auth/policy';
 import type { RequestContext } from '../context';
-import { NotFoundError, parseInput } from '../errors';
+import { parseInput } from '../errors';
 import { pageArgs, toPage, type Page } from '../pagination';
+import { loadFor } from '../resources';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 export const AUDIT_PAGE_SIZE = 50;
 
 const day = z
@@ -62,9 +62,13 @@ export async function listAuditEvents(ctx: RequestContext, filters: AuditFilters
 
   let scope: Prisma.AuditEventWhereInput;
   if (f.organization) {
-    const org = await db.organization.findUnique({ where: { slug: f.organization }, select: { id: true } });
-    authorize(actor, 'audit.read', { type: 'organization', id: org?.id ?? NO_ID });
-    if (!org) throw new NotFoundError('Organization');
+    const org = await loadFor(
+      ctx,
+      'audit.read',
+      'Organization',
+      db.organization.findUnique({ where: { slug: f.organization }, select: { id: true } }),
+      (o) => ({ type: 'organization', id: o.id }),
+    );
     scope = { organizationId: org.id };
   } else if (decide(actor, 'audit.read', { type: 'global' }) === 'allow') {
     scope = {};

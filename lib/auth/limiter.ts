@@ -1,5 +1,6 @@
 import { db, Prisma } from '../db';
 import { config } from '../config';
+import { now as clockNow } from '../clock';
 
 /**
  * Failed sign-ins, kept as rows in PostgreSQL so the limits hold across every web instance:
@@ -82,7 +83,7 @@ async function refusal(q: Query, email: string, address: string | null, now: Dat
  * Reserves one sign-in attempt: counted as a failure from now on (so parallel attempts see it), or
  * refused with how long to wait. Call `settleSignIn` with the outcome once the password is verified.
  */
-export async function reserveSignIn(email: string, address: string | null, now = new Date()): Promise<Reservation> {
+export async function reserveSignIn(email: string, address: string | null, now = clockNow()): Promise<Reservation> {
   const account = accountKey(email);
   return db.$transaction(
     async (tx) => {
@@ -115,7 +116,7 @@ export async function settleSignIn(
   reservation: { ids: bigint[] },
   email: string,
   success: boolean,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<void> {
   if (success) {
     await db.signInFailure.deleteMany({ where: { OR: [{ id: { in: reservation.ids } }, { key: accountKey(email) }] } });
@@ -125,6 +126,6 @@ export async function settleSignIn(
 }
 
 /** How long the caller must wait before trying again (for the sign-in form's message), or null. */
-export async function signInRefusal(email: string, address: string | null, now = new Date()): Promise<Refusal | null> {
+export async function signInRefusal(email: string, address: string | null, now = clockNow()): Promise<Refusal | null> {
   return refusal(db, email, address, now);
 }

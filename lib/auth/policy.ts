@@ -31,7 +31,12 @@ export type Resource =
   | { type: 'cloud'; organizationId: string }
   | { type: 'attestation'; organizationId: string }
   | { type: 'user'; id: string }
-  | { type: 'token'; userId: string };
+  | { type: 'token'; userId: string }
+  /**
+   * A resource that does not exist (lib/resources.ts): it answers as one out of sight, so whether it
+   * exists is not revealed; staff, who see everything, learn that it is missing.
+   */
+  | { type: 'missing' };
 
 export const ACTIONS = [
   // organizations (resource: global for list/create, organization otherwise)
@@ -128,6 +133,7 @@ function seesOrganization(actor: Actor, organizationId: string): boolean {
 
 export function decide(actor: Actor | null, action: Action, resource: Resource): Decision {
   if (!actor) return 'unauthenticated';
+  if (resource.type === 'missing') return isStaff(actor) ? 'allow' : 'hidden';
   if (actor.role === 'admin') return 'allow';
   const [noun, verb] = action.split('.') as [string, string];
 

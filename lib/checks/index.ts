@@ -4,3 +4,4 @@ export { runChecks } from './run';
 export { CHECKS, OFFICIAL_TESTCASE_IDS, UnknownCheckError, getCheck, selectChecks } from './registry';
 export { DEFAULT_RUN_LIMITS, OFFICIAL_TEST_SECRET_NAME, RUN_NAME_PREFIX } from './context';
 export type * from './types';
+export type * from './definition';

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS, getCheck } from './registry';
 import { SITUATIONS, expectedVerdict } from './situations';
 import { TESTCASES } from './testcases';
-import type { CheckDefinition } from './types';
+import type { CheckDefinition } from './definition';
 
 const FOLDER = path.join(import.meta.dirname, 'testcases');
 /** Files in the folder that are not checks. */

@@ -3,7 +3,8 @@
 // at the top of docs/checks.md).
 
 import { TESTCASES } from './testcases';
-import type { CheckDefinition, CloudConfig } from './types';
+import type { CheckDefinition } from './definition';
+import type { CloudConfig } from './types';
 
 export const CHECKS: readonly CheckDefinition[] = Object.freeze([...TESTCASES]);
 

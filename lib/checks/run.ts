@@ -8,7 +8,9 @@ import { abort, abortFromError } from './outcome';
 import { preflight } from './preflight';
 import { selectChecks } from './registry';
 import { sweepLeftovers } from './sweep';
-import type { CheckDefinition, CheckOutcome, CheckResult, RunLimits, RunOptions, RunReport } from './types';
+import type { CheckDefinition } from './definition';
+import type { CheckOutcome, CheckResult, RunLimits, RunOptions, RunReport } from './types';
+import { now as clockNow } from '../clock';
 
 export async function runChecks(options: RunOptions): Promise<RunReport> {
   const definitions = selectChecks(options.ids, options.cloud);
@@ -96,7 +98,7 @@ function minutes(ms: number): string {
 
 async function runOne(ctx: RunContext, def: CheckDefinition, deadline: AbortSignal): Promise<CheckResult> {
   const evidence = ctx.beginEvidence(def.id);
-  const startedAt = new Date().toISOString();
+  const startedAt = clockNow().toISOString();
   const t0 = performance.now();
   ctx.emit({ type: 'check-started', id: def.id, title: def.title });
   let outcome: CheckOutcome;

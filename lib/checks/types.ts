@@ -1,6 +1,6 @@
 // The vocabulary of a check run, in one module so the server can persist exactly these shapes:
-// what a cloud configuration contains, what a check declares, what a result and a run report
-// look like. Verdict words are SCS's own (PASS, FAIL, ABORT).
+// what a cloud configuration contains, what a result and a run report look like (what a check
+// declares is definition.ts). Verdict words are SCS's own (PASS, FAIL, ABORT).
 
 import type { AuthConfig, Evidence, Timeouts } from '../openstack';
 
@@ -129,27 +129,4 @@ export interface RunReport {
   allowPrivateAddresses: boolean;
   /** Conditions the server should show to a person (e.g. TLS verification switched off). */
   warnings: string[];
-}
-
-export interface CheckDefinition {
-  id: string;
-  title: string;
-  /** The clause of scs-0116 (or its supplement) the check serves. */
-  clause: string;
-  target: CheckTarget;
-  lifetime: ResultLifetime;
-  /**
-   * Honour the official pre-flight: ABORT unless the token carries `member` and neither `admin`
-   * nor `manager` (openstack_test.py run_preflight_checks / ensure_unprivileged).
-   */
-  preflight: boolean;
-  /** Runs by default only when this persona is configured. */
-  persona?: PersonaName;
-  /**
-   * What the check concludes in the situations that concern it (lib/checks/situations.ts): the
-   * verdict tables that verdicts.test.ts (simulator) and test:lab (real lab, official suite beside
-   * ours) assert. Every check has at least one PASS and one other verdict here.
-   */
-  expectations: import('./situations').Expectations;
-  run(ctx: import('./context').CheckContext): Promise<CheckOutcome>;
 }

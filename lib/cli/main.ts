@@ -4,7 +4,7 @@
 // A drop-in for the official openstack_test.py as the executable of a scope file's key-manager
 // testcases: the same stdout lines in the order the ids were given, log lines on stderr, and on a
 // pre-flight refusal (no such cloud, authentication failed, missing member role, admin or manager)
-// every testcase ABORT plus CRITICAL lines and exit 1, as upstream (lib/interop/invocation.ts).
+// every testcase ABORT plus CRITICAL lines and exit 1, as upstream (lib/checks/invocation.ts).
 // Without any cloud selected it prints one CRITICAL line and exits 1, as upstream; usage errors
 // (options, their values) exit 2.
 //
@@ -20,7 +20,7 @@ import type { CloudConfig, RunEvent, RunReport } from '../checks/types';
 import { USAGE, UsageError, parseCliArgs, type CliArgs } from './args';
 import { loadEnvCloud, loadNamedCloud, readCaBundle, type ConfigEnvironment, type LoadedCloud } from './clouds-config';
 import { formatExchange } from './output';
-import { invocationOutput } from '../interop/invocation';
+import { invocationOutput } from '../checks/invocation';
 
 export interface CliIo extends ConfigEnvironment {
   stdout: { write(s: string): unknown };

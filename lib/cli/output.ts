@@ -1,4 +1,4 @@
-// Text output of km-check beyond the SCS runner's lines (those come from lib/interop/invocation.ts,
+// Text output of km-check beyond the SCS runner's lines (those come from lib/checks/invocation.ts,
 // shared with the reports the dashboard emits): the --verbose trace of each request. Everything printed
 // comes from a report that the HTTP layer has already redacted.
 

@@ -3,11 +3,11 @@ import { db, type Cloud, type Prisma } from '../db';
 import { authorize, visibleOrganizationIds } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
-import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
+import { ConflictError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import { checkboxSchema, emailListSchema, slugSchema } from '../validation';
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
+import { now as clockNow } from '../clock';
+import { cloudResource, loadFor } from '../resources';
 
 /**
  * The subject SCS tooling names the cloud by (the runner's --subject, the compliance monitor's account):
@@ -145,10 +145,9 @@ export async function listClouds(
 }
 
 export async function getCloud(ctx: RequestContext, slug: string): Promise<CloudView> {
-  const c = await db.cloud.findUnique({ where: { slug }, include });
-  authorize(ctx.actor, 'cloud.read', { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
-  if (!c) throw new NotFoundError('Cloud');
-  return view(c);
+  return view(
+    await loadFor(ctx, 'cloud.read', 'Cloud', db.cloud.findUnique({ where: { slug }, include }), cloudResource),
+  );
 }
 
 async function organizationBySlug(tx: Prisma.TransactionClient, slug: string) {
@@ -161,8 +160,9 @@ async function organizationBySlug(tx: Prisma.TransactionClient, slug: string) {
 export async function createCloud(ctx: RequestContext, input: unknown): Promise<CloudView> {
   const data = parseInput(cloudInput, input);
   return db.$transaction(async (tx) => {
+    // A CSP naming another organization, or none, learns nothing of it; staff are told which field is wrong.
     const org = await tx.organization.findUnique({ where: { slug: data.organization } });
-    authorize(ctx.actor, 'cloud.create', { type: 'organization', id: org?.id ?? NO_ID });
+    authorize(ctx.actor, 'cloud.create', org ? { type: 'organization', id: org.id } : { type: 'missing' });
     await organizationBySlug(tx, data.organization);
     if (await tx.cloud.findUnique({ where: { slug: data.slug } })) {
       throw new ConflictError(`A cloud with slug "${data.slug}" exists already.`, { slug: 'This slug is taken.' });
@@ -235,7 +235,7 @@ export async function setCloudArchived(ctx: RequestContext, slug: string, archiv
   return db.$transaction(async (tx) => {
     const c = await tx.cloud.update({
       where: { id: current.id },
-      data: { archivedAt: archived ? new Date() : null },
+      data: { archivedAt: archived ? clockNow() : null },
       include,
     });
     await recordAudit(tx, ctx, {

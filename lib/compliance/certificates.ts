@@ -5,17 +5,16 @@
 
 import { z } from 'zod';
 import { db } from '../db';
-import { authorize } from '../auth/policy';
 import { recordAudit } from '../audit';
 import { now as clockNow } from '../clock';
 import type { RequestContext } from '../context';
-import { ConflictError, NotFoundError, parseInput } from '../errors';
+import { ConflictError, parseInput } from '../errors';
 import { enqueue } from '../notify/outbox';
 import { decisionsOf, latestResults, manualInput } from './data';
 import { HEADLINE_PROFILE, getProfile } from './profiles';
 import { evaluate } from './verdict';
+import { cloudResource, loadFor } from '../resources';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type CertificateState = 'valid' | 'expired' | 'revoked' | 'none';
@@ -47,9 +46,13 @@ export const revokeInput = z.object({
 
 export async function grantCertificate(ctx: RequestContext, slug: string, input: unknown = {}) {
   const { standard: standardId } = parseInput(grantInput, input ?? {});
-  const cloud = await db.cloud.findUnique({ where: { slug } });
-  authorize(ctx.actor, 'certificate.grant', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
-  if (!cloud) throw new NotFoundError('Cloud');
+  const cloud = await loadFor(
+    ctx,
+    'certificate.grant',
+    'Cloud',
+    db.cloud.findUnique({ where: { slug } }),
+    cloudResource,
+  );
   const at = clockNow();
   const standard = getProfile(standardId, at);
   if (!standard || !standard.certifiable) throw new ConflictError(`No certificate can be granted for ${standardId}.`);
@@ -97,9 +100,13 @@ export async function grantCertificate(ctx: RequestContext, slug: string, input:
 }
 
 export async function revokeCertificate(ctx: RequestContext, id: string, input: unknown) {
-  const c = UUID.test(id) ? await db.certificate.findUnique({ where: { id }, include: { cloud: true } }) : null;
-  authorize(ctx.actor, 'certificate.revoke', { type: 'cloud', organizationId: c?.cloud.organizationId ?? NO_ID });
-  if (!c) throw new NotFoundError('Certificate');
+  const c = await loadFor(
+    ctx,
+    'certificate.revoke',
+    'Certificate',
+    UUID.test(id) ? db.certificate.findUnique({ where: { id }, include: { cloud: true } }) : null,
+    (x) => cloudResource(x.cloud),
+  );
   const { reason } = parseInput(revokeInput, input);
   const at = clockNow();
   return db.$transaction(async (tx) => {

@@ -11,13 +11,11 @@
 
 import { z } from 'zod';
 import { db, Prisma } from '../db';
-import { authorize } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
-import { NotFoundError, ValidationError, parseInput } from '../errors';
+import { ValidationError, parseInput } from '../errors';
 import { now as clockNow } from '../clock';
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
+import { loadCloud } from '../resources';
 
 export interface Endpoint {
   /** Normalized (normalizeAuthUrl); null when the run's endpoint was not recorded. */
@@ -109,21 +107,15 @@ export const pinInput = z.object({
 });
 
 async function cloudFor(ctx: RequestContext, slug: string, action: 'cloud.read' | 'cloud.pin') {
-  const c = await db.cloud.findUnique({
-    where: { slug: typeof slug === 'string' ? slug : '' },
-    select: {
-      id: true,
-      slug: true,
-      organizationId: true,
-      certifiedAuthUrl: true,
-      certifiedRegion: true,
-      pinnedAt: true,
-      pinnedByLabel: true,
-    },
+  return loadCloud(ctx, { slug }, action, {
+    id: true,
+    slug: true,
+    organizationId: true,
+    certifiedAuthUrl: true,
+    certifiedRegion: true,
+    pinnedAt: true,
+    pinnedByLabel: true,
   });
-  authorize(ctx.actor, action, { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
-  if (!c) throw new NotFoundError('Cloud');
-  return c;
 }
 
 function pinOf(c: {

@@ -6,15 +6,15 @@ import { db, Prisma } from '../db';
 import { authorize, visibleOrganizationIds } from '../auth/policy';
 import { now as clockNow } from '../clock';
 import type { RequestContext } from '../context';
-import { NotFoundError } from '../errors';
 import { toPage, pageArgs, type Page, type PageRequest } from '../pagination';
 import { dailyAggregates, decisionsOf, resultsBefore } from './data';
 import { cloudSelect, type CloudCompliance, type CloudRow } from './evaluate';
 import { buildHistory, periodDays, type History, type Period } from './history';
 import { complianceOf, fromSnapshot, refreshWhere, utc } from './snapshot';
 import { cachedHistory } from './history-cache';
-import { HEADLINE_PROFILE, VERDICT_TESTCASES } from './profiles';
-import { STATUSES, type Evaluation, type Status } from './verdict';
+import { VERDICT_TESTCASES } from './profiles';
+import { STATUSES, type Status } from './verdict';
+import { cloudResource, loadFor } from '../resources';
 
 export * from './profiles';
 export * from './verdict';
@@ -30,8 +30,6 @@ export {
 export { PERIODS, parsePeriod, type History, type Period } from './history';
 export { evaluateClouds, type CloudCompliance } from './evaluate';
 export { complianceOf } from './snapshot';
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 export type OverviewSort = 'name' | 'organization' | 'status' | 'lastRun' | 'attestation' | 'certificate';
 export const OVERVIEW_SORTS: OverviewSort[] = [
@@ -121,8 +119,7 @@ export async function complianceOverview(
   const recomputed = await refreshWhere(where, at);
   const fresh = [...recomputed.values()];
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-  const pick = (col: string, cast?: (x: Prisma.Sql) => Prisma.Sql) => {
-    const c = Prisma.raw(col);
+  const pick = (c: Prisma.Sql, cast?: (x: Prisma.Sql) => Prisma.Sql) => {
     const f = Prisma.sql`f.${c}`;
     return Prisma.sql`CASE WHEN f.id IS NULL THEN s.${c} ELSE ${cast ? cast(f) : f} END AS ${c}`;
   };
@@ -135,7 +132,8 @@ export async function complianceOverview(
     v AS (
       SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c."publicRunMessages", c.schedule::text AS schedule, c."nextRunAt",
              o.id AS "orgId", o.slug AS "orgSlug", o.name AS "orgName", CASE WHEN f.id IS NULL THEN s.summary END AS summary,
-             ${pick('status')}, ${pick('"lastRunAt"', utc)}, ${pick('"attestationExpiresAt"', utc)}, ${pick('"certificateValidUntil"', utc)}
+             ${pick(Prisma.sql`status`)}, ${pick(Prisma.sql`"lastRunAt"`, utc)},
+             ${pick(Prisma.sql`"attestationExpiresAt"`, utc)}, ${pick(Prisma.sql`"certificateValidUntil"`, utc)}
         FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
         LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id LEFT JOIN f ON f.id = c.id
        WHERE ${where} AND (f.id IS NOT NULL OR s.summary IS NOT NULL))`;
@@ -175,10 +173,9 @@ export async function complianceOverview(
 }
 
 async function visibleCloud(ctx: RequestContext, slug: string): Promise<CloudRow> {
-  const c = await db.cloud.findUnique({ where: { slug }, select: cloudSelect });
-  authorize(ctx.actor, 'cloud.read', { type: 'cloud', organizationId: c?.organization.id ?? NO_ID });
-  if (!c) throw new NotFoundError('Cloud');
-  return c;
+  return loadFor(ctx, 'cloud.read', 'Cloud', db.cloud.findUnique({ where: { slug }, select: cloudSelect }), (c) =>
+    cloudResource({ organizationId: c.organization.id }),
+  );
 }
 
 export async function cloudCompliance(ctx: RequestContext, slug: string): Promise<CloudCompliance> {
@@ -208,11 +205,4 @@ async function computeHistory(cloudId: string, period: Period, at: Date): Promis
 export async function cloudHistory(ctx: RequestContext, slug: string, period: Period): Promise<History> {
   const c = await visibleCloud(ctx, slug);
   return historyOf(c.id, period);
-}
-
-/** One of our profiles' evaluation of a cloud (the headline profile by default; official ones: `c.official`). */
-export function statusOf(c: CloudCompliance, standard: string = HEADLINE_PROFILE): Evaluation {
-  const e = c.evaluations.find((x) => x.standard === standard);
-  if (!e) throw new Error(`no evaluation of ${standard}`);
-  return e;
 }

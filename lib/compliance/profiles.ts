@@ -164,3 +164,13 @@ export function getProfile(id: string, at: Date): Profile | undefined {
 export function isOfficial(id: string): boolean {
   return id.startsWith(OFFICIAL_PREFIX);
 }
+
+/** One of our profiles' evaluation of a cloud (the headline profile by default; official ones: `c.official`). */
+export function statusOf<E extends { standard: string }>(
+  c: { evaluations: E[] },
+  standard: string = HEADLINE_PROFILE,
+): E {
+  const e = c.evaluations.find((x) => x.standard === standard);
+  if (!e) throw new Error(`no evaluation of ${standard}`);
+  return e;
+}

@@ -14,6 +14,7 @@ import { look, NO_DATA, periodLabel, spoken, tagStyle } from './presentation';
 import { publicReasons } from './public';
 import type { Evaluation } from './verdict';
 import type { RevocationEntry } from './certificates';
+import { config } from '../config';
 
 const SITE = 'SCS Key-Manager Conformance';
 const DESCRIPTION = 'Conformance of OpenStack clouds to the SCS Key-Manager Standard (scs-0116).';
@@ -27,7 +28,7 @@ let stylesheet: string | undefined;
  * are for the source, not for every visitor.
  */
 export function publicStylesheet(): string {
-  if (stylesheet && process.env.NODE_ENV === 'production') return stylesheet;
+  if (stylesheet && config().NODE_ENV === 'production') return stylesheet;
   stylesheet = ['history-strips.css', 'public.css']
     .map((f) => fs.readFileSync(path.join(process.cwd(), 'lib', 'compliance', f), 'utf8'))
     .join('\n')

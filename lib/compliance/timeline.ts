@@ -15,16 +15,14 @@ import { authorize } from '../auth/policy';
 import { CHECKS } from '../checks/registry';
 import { now as clockNow } from '../clock';
 import type { RequestContext } from '../context';
-import { NotFoundError } from '../errors';
 import { pageArgs, toPage, type Page } from '../pagination';
 import { periodDays, type Period } from './history';
 import { VERDICT_TESTCASES } from './profiles';
 import { runCounts } from './certified-endpoint';
 import type { ResultVerdict } from './verdict';
+import { cloudResource, loadCloud } from '../resources';
 
 export const TIMELINE_PAGE_SIZE = 25;
-
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 
 export interface TestcaseResult {
   testcase: string;
@@ -113,13 +111,13 @@ export async function cloudTimeline(
   slug: string,
   opts: { period: Period; page?: number | string | null },
 ): Promise<Timeline> {
-  const cloud = await db.cloud.findUnique({
-    where: { slug },
-    select: { id: true, organizationId: true, certifiedAuthUrl: true, certifiedRegion: true },
+  const cloud = await loadCloud(ctx, { slug }, 'cloud.read', {
+    id: true,
+    organizationId: true,
+    certifiedAuthUrl: true,
+    certifiedRegion: true,
   });
-  const resource = { type: 'cloud' as const, organizationId: cloud?.organizationId ?? NO_ID };
-  authorize(ctx.actor, 'cloud.read', resource);
-  if (!cloud) throw new NotFoundError('Cloud');
+  const resource = cloudResource(cloud);
   // The entries are runs and revisions; their own read rights are asked too, so the timeline
   // never shows what the run and attestation pages would refuse.
   authorize(ctx.actor, 'run.read', resource);

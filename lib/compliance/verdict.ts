@@ -12,7 +12,7 @@
 // A result checked at t is valid while t <= now < expiresAt(t, lifetime) (upstream add_period); the
 // manual result carries its approval's expiry (approvedAt + one quarter, lib/attestations).
 
-import { expiresAt } from '../runs/lifetime';
+import { expiresAt } from './lifetime';
 import type { ResultLifetime } from '../checks/types';
 import type { Validity } from './scope';
 import { profilesAt, type Profile, type TestcaseSpec } from './profiles';

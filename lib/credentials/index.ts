@@ -16,12 +16,13 @@ import { PERSONAS, principalOf, secretOf, type CredentialConfig, type PersonaSlu
 import { fromCloudsYaml, fromExplicit, fromOpenrc } from './import';
 import { getVault, toStored } from './vault';
 import { assertMatchesPin, certifiedEndpointOf, normalizeAuthUrl, runCounts } from '../compliance/certified-endpoint';
+import { now as clockNow } from '../clock';
+import { loadCloud } from '../resources';
 
 export { PERSONAS, type PersonaSlug, type CredentialConfig } from './config';
 export { cloudsYamlEntries } from './import';
 export { assertVaultReady, getVault, setVault } from './vault';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const MAX_TEXT = 200_000;
 
 const PERSONA_DB: Record<PersonaSlug, CredentialPersona> = {
@@ -109,13 +110,14 @@ function view(c: Credential): CredentialView {
 
 /** Finds the cloud and asks the policy; another organization's cloud is "not found". */
 async function cloudFor(ctx: RequestContext, slug: string, action: Action) {
-  const c = await db.cloud.findUnique({
-    where: { slug: typeof slug === 'string' ? slug : '' },
-    select: { id: true, slug: true, name: true, region: true, organizationId: true, archivedAt: true },
+  return loadCloud(ctx, { slug }, action, {
+    id: true,
+    slug: true,
+    name: true,
+    region: true,
+    organizationId: true,
+    archivedAt: true,
   });
-  authorize(ctx.actor, action, { type: 'cloud', organizationId: c?.organizationId ?? NO_ID });
-  if (!c) throw new NotFoundError('Cloud');
-  return c;
 }
 
 /** Ask the policy about a cloud's credentials before reading a request body (401/404 before 400/422). */
@@ -367,7 +369,7 @@ export async function testConnection(
   ctx: RequestContext,
   slug: string,
   persona: unknown = 'primary',
-  now = () => new Date(),
+  now = clockNow,
 ): Promise<ConnectionTestResult> {
   const cloud = await cloudFor(ctx, slug, 'credential.test');
   const p = parsePersona(persona);

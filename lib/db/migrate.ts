@@ -6,6 +6,7 @@ import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 import { migrationNames } from './migrate-state';
+import { now as clockNow } from '../clock';
 
 /**
  * Migrations without internet: the prisma CLI downloads a native schema engine, which CI
@@ -172,7 +173,7 @@ export async function createMigration(url: string, name: string): Promise<string
     });
     const sql = diff.stdout ?? diff.script ?? '';
     if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) return null;
-    const ts = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+    const ts = clockNow().toISOString().replace(/[-:T]/g, '').slice(0, 14);
     const dir = path.join(migrationsDir, `${ts}_${name}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'migration.sql'), sql);

@@ -8,7 +8,9 @@ import { addKey, deleteKey, listKeys } from './keys';
 import { instanceKey } from './signing-key';
 import { pageRuns } from '../runs';
 import { getForwarding, listDeliveries, removeForwarding, setForwarding } from './forwarding';
-import { deliveryDto, forwardingDto, keyDto, listDto, runListItemDto } from '../api/dto';
+import { listDto, runListItemDto } from '../api/dto';
+import type { KeyView } from './keys';
+import type { DeliveryView, ForwardingView } from './forwarding';
 
 /** GET /organizations/{slug}/keys */
 export async function listKeysApi(ctx: RequestContext, slug: string) {
@@ -67,4 +69,28 @@ export async function setForwardingApi(ctx: RequestContext, slug: string, req: R
 export async function removeForwardingApi(ctx: RequestContext, slug: string): Promise<Response> {
   await removeForwarding(ctx, slug);
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+}
+
+// The DTOs of this area's resources (beside lib/api/dto.ts, which lib/interop builds on).
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+/** A report-signing key of an organization (its public half only). */
+function keyDto(k: KeyView) {
+  return { ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt) };
+}
+
+/** A cloud's forwarding to a compliance monitor: never the API key, only its fingerprint. */
+function forwardingDto(f: ForwardingView | null) {
+  if (!f) return null;
+  return { ...f, enabledAt: f.enabledAt.toISOString(), updatedAt: f.updatedAt.toISOString() };
+}
+
+/** One forwarded run and its attempts. */
+function deliveryDto(d: DeliveryView) {
+  return {
+    ...d,
+    nextAttemptAt: iso(d.nextAttemptAt),
+    createdAt: d.createdAt.toISOString(),
+    deliveredAt: iso(d.deliveredAt),
+  };
 }

@@ -24,8 +24,9 @@ import { scsSubjectSchema } from '../clouds';
 import { signedBody, signedReportOf } from './downloads';
 import { openSecret, sealSecret } from './sealed';
 import { SIGNED_YAML } from './upload';
+import { cloudResource, loadCloud, loadFor } from '../resources';
+import { now as clockNow } from '../clock';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 export const MAX_ATTEMPTS = 8;
 /** Minutes to wait after attempt n (1-based) failed. */
 const BACKOFF_MINUTES = [1, 2, 5, 15, 30, 60, 180];
@@ -69,13 +70,7 @@ export interface ForwardingView {
 }
 
 async function cloudFor(ctx: RequestContext, slug: string, action: 'forwarding.read' | 'forwarding.manage') {
-  const cloud = await db.cloud.findUnique({
-    where: { slug },
-    select: { id: true, slug: true, scsSubject: true, organizationId: true },
-  });
-  authorize(ctx.actor, action, { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
-  if (!cloud) throw new NotFoundError('Cloud');
-  return cloud;
+  return loadCloud(ctx, { slug }, action, { id: true, slug: true, scsSubject: true, organizationId: true });
 }
 
 /** The monitor's /reports URL: the runner appends "reports" to the monitor URL with a trailing slash. */
@@ -111,7 +106,7 @@ export async function setForwarding(ctx: RequestContext, slug: string, input: un
   const cloud = await cloudFor(ctx, slug, 'forwarding.manage');
   const data = parseInput(forwardingInput, input);
   const account = data.account || cloud.scsSubject || cloud.slug;
-  const now = new Date();
+  const now = clockNow();
   await db.$transaction(async (tx) => {
     const current = await tx.monitorForwarding.findUnique({ where: { cloudId: cloud.id } });
     if (!current && !data.apiKey) throw new ValidationError({ apiKey: "The monitor account's API key is required." });
@@ -199,7 +194,7 @@ interface AttemptLog {
 }
 
 /** Claims due deliveries (a row at a time per process: SKIP LOCKED) and attempts each once. */
-export async function deliverDue(now = new Date(), opts: { limit?: number; runId?: string } = {}): Promise<number> {
+export async function deliverDue(now = clockNow(), opts: { limit?: number; runId?: string } = {}): Promise<number> {
   let done = 0;
   for (let i = 0; i < (opts.limit ?? 50); i++) {
     // The claim pushes nextAttemptAt out, so another process (or a crash) does not attempt it twice at once.
@@ -272,7 +267,7 @@ async function attempt(id: string, now: Date): Promise<void> {
       log: log as unknown as Prisma.InputJsonValue,
       status,
       lastError: entry.ok ? null : entry.error,
-      deliveredAt: entry.ok ? new Date() : null,
+      deliveredAt: entry.ok ? clockNow() : null,
       nextAttemptAt: status === 'pending' ? new Date(now.getTime() + wait * 60_000) : null,
     },
   });
@@ -280,7 +275,7 @@ async function attempt(id: string, now: Date): Promise<void> {
 
 /** Right after a run finished: plan and send its delivery (best effort; the minute job catches up). */
 export async function forwardFinishedRun(runId: string): Promise<void> {
-  if ((await planForwarding(runId)) > 0) await deliverDue(new Date(), { runId, limit: 1 });
+  if ((await planForwarding(runId)) > 0) await deliverDue(clockNow(), { runId, limit: 1 });
 }
 
 export interface DeliveryView {
@@ -346,16 +341,20 @@ export async function listDeliveries(
 
 /** Staff send a failed (or waiting) delivery again now; audited. */
 export async function retryDelivery(ctx: RequestContext, id: string): Promise<void> {
-  const d = z.string().uuid().safeParse(id).success
-    ? await db.monitorDelivery.findUnique({ where: { id }, include: { cloud: true } })
-    : null;
-  authorize(ctx.actor, 'forwarding.manage', { type: 'cloud', organizationId: d?.cloud.organizationId ?? NO_ID });
-  if (!d) throw new NotFoundError('Delivery');
+  const d = await loadFor(
+    ctx,
+    'forwarding.manage',
+    'Delivery',
+    z.string().uuid().safeParse(id).success
+      ? db.monitorDelivery.findUnique({ where: { id }, include: { cloud: true } })
+      : null,
+    (x) => cloudResource(x.cloud),
+  );
   if (d.status === 'delivered') return;
   await db.$transaction(async (tx) => {
     await tx.monitorDelivery.update({
       where: { id },
-      data: { status: 'pending', nextAttemptAt: new Date(), attempts: Math.min(d.attempts, MAX_ATTEMPTS - 1) },
+      data: { status: 'pending', nextAttemptAt: clockNow(), attempts: Math.min(d.attempts, MAX_ATTEMPTS - 1) },
     });
     await recordAudit(tx, ctx, {
       action: 'forwarding.retry',
@@ -365,5 +364,5 @@ export async function retryDelivery(ctx: RequestContext, id: string): Promise<vo
       summary: `sent the report of run ${d.runId} to ${d.url} again`,
     });
   });
-  await deliverDue(new Date(), { runId: d.runId, limit: 1 });
+  await deliverDue(clockNow(), { runId: d.runId, limit: 1 });
 }

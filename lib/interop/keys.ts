@@ -3,13 +3,12 @@
 
 import { z } from 'zod';
 import { db, type OrganizationKey } from '../db';
-import { authorize } from '../auth/policy';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { SshSigError, keyLine, parsePublicKey, type PublicKey } from './sshsig';
+import { loadFor } from '../resources';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 export const MAX_KEYS_PER_ORGANIZATION = 20;
 
 export const keyNameSchema = z
@@ -52,10 +51,13 @@ export function keyView(k: OrganizationKey): KeyView {
 }
 
 async function organizationFor(ctx: RequestContext, slug: string, action: 'key.list' | 'key.create' | 'key.delete') {
-  const org = await db.organization.findUnique({ where: { slug }, select: { id: true, slug: true, archivedAt: true } });
-  authorize(ctx.actor, action, { type: 'organization', id: org?.id ?? NO_ID });
-  if (!org) throw new NotFoundError('Organization');
-  return org;
+  return loadFor(
+    ctx,
+    action,
+    'Organization',
+    db.organization.findUnique({ where: { slug }, select: { id: true, slug: true, archivedAt: true } }),
+    (o) => ({ type: 'organization', id: o.id }),
+  );
 }
 
 export async function listKeys(ctx: RequestContext, organizationSlug: string): Promise<KeyView[]> {

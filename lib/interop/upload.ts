@@ -23,6 +23,7 @@ import { reportSpec } from '../runs/report';
 import { actorForBearer } from '../tokens';
 import { PayloadTooLarge, readBodyBytes } from '../api/body';
 import { SshSigError, findSigner, parseSignature, verifySignature } from './sshsig';
+import { now as clockNow } from '../clock';
 
 export const SIGNATURE_NAMESPACE = 'report';
 /** The separator the monitor splits at: the signature's last line, its newline, and curl's "&". */
@@ -294,7 +295,7 @@ function isUniqueViolation(err: unknown): boolean {
 }
 
 /** Takes one signed upload; throws ReportRefusal with the monitor's status code otherwise. */
-export async function acceptSignedReport(upload: SignedUpload, now = new Date()): Promise<AcceptedReport> {
+export async function acceptSignedReport(upload: SignedUpload, now = clockNow()): Promise<AcceptedReport> {
   const { actor, cloud } = await uploader(upload.authorization);
   const type = mediaType(upload.contentType);
   if (type !== SIGNED_YAML && type !== SIGNED_JSON)

@@ -5,8 +5,11 @@
 import { db } from '../db';
 import { systemActor } from '../auth/policy';
 import { CHECKS } from '../checks';
-import { createRun, expiresAt } from '../runs';
+import { createRun } from '../runs';
+import { expiresAt } from '../compliance/lifetime';
 import { enqueueRun } from './boss';
+import { now as clockNow } from '../clock';
+import { config, parseConfig } from '../config';
 
 const DAY = 86_400_000;
 /** SCS-0004: the history of the past 18 months is shown; never prune results younger than this. */
@@ -18,17 +21,18 @@ export interface RetentionSettings {
   deliveryDays: number;
 }
 
-export function retentionSettings(env: Record<string, string | undefined> = process.env): RetentionSettings {
-  const num = (v: string | undefined, d: number) => (v && Number.isFinite(Number(v)) && Number(v) > 0 ? Number(v) : d);
+/** From the configuration (lib/config.ts), or from the given variables (tests). */
+export function retentionSettings(env?: Record<string, string | undefined>): RetentionSettings {
+  const c = env ? parseConfig(env) : config();
   return {
-    evidenceDays: num(env.EVIDENCE_RETENTION_DAYS, 90),
-    resultDays: Math.max(num(env.RESULT_RETENTION_DAYS, 730), MIN_RESULT_RETENTION_DAYS),
-    deliveryDays: num(env.DELIVERY_LOG_RETENTION_DAYS, 180),
+    evidenceDays: c.EVIDENCE_RETENTION_DAYS,
+    resultDays: Math.max(c.RESULT_RETENTION_DAYS, MIN_RESULT_RETENTION_DAYS),
+    deliveryDays: c.DELIVERY_LOG_RETENTION_DAYS,
   };
 }
 
 export async function pruneRetention(
-  now = new Date(),
+  now = clockNow(),
   settings = retentionSettings(),
 ): Promise<{ evidencePruned: number; runsDeleted: number; deliveriesDeleted: number }> {
   const evidenceBefore = new Date(now.getTime() - settings.evidenceDays * DAY);
@@ -50,9 +54,8 @@ export async function pruneRetention(
   return { evidencePruned, runsDeleted, deliveriesDeleted };
 }
 
-export function refreshWindowHours(env: Record<string, string | undefined> = process.env): number {
-  const v = Number(env.REFRESH_EXPIRING_HOURS);
-  return Number.isFinite(v) && v > 0 ? v : 24;
+export function refreshWindowHours(): number {
+  return config().REFRESH_EXPIRING_HOURS;
 }
 
 /**
@@ -61,7 +64,7 @@ export function refreshWindowHours(env: Record<string, string | undefined> = pro
  * left alone (its run refreshes them anyway).
  */
 export async function refreshExpiring(
-  now = new Date(),
+  now = clockNow(),
   opts: { hours?: number; enqueue?: (runId: string) => Promise<void> } = {},
 ): Promise<Array<{ cloudId: string; runId: string; testcases: string[] }>> {
   const hours = opts.hours ?? refreshWindowHours();

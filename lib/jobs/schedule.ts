@@ -11,6 +11,7 @@ import type { RequestContext } from '../context';
 import { NotFoundError, parseInput } from '../errors';
 import { createRun } from '../runs';
 import { enqueueRun } from './boss';
+import { now as clockNow } from '../clock';
 
 export const SCHEDULES = ['off', 'hourly', 'daily', 'weekly'] as const;
 const PERIOD_MS: Record<Exclude<RunSchedule, 'off'>, number> = {
@@ -46,7 +47,7 @@ export async function setSchedule(
   ctx: RequestContext,
   slug: string,
   input: unknown,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<{ schedule: RunSchedule; nextRunAt: Date | null }> {
   const cloud = await db.cloud.findUnique({ where: { slug } });
   authorize(ctx.actor, 'cloud.update', {
@@ -75,7 +76,7 @@ export async function setSchedule(
  * a cloud twice; the one-active-run rule would catch it anyway). Returns the run ids started.
  */
 export async function schedulerTick(
-  now = new Date(),
+  now = clockNow(),
   opts: { enqueue?: (runId: string) => Promise<void>; limit?: number } = {},
 ): Promise<string[]> {
   const enqueue = opts.enqueue ?? enqueueRun;

@@ -21,6 +21,9 @@ import { schedulerTick } from './schedule';
 import { pruneRetention, refreshExpiring, requeueOrphans } from './maintenance';
 import { sendDueReminders } from './reminders';
 import { config } from '../config';
+import { now } from '../clock';
+import { Prisma } from '../db';
+import { refreshWhere } from '../compliance/snapshot';
 
 export interface WorkerOptions {
   resolver: CloudConfigResolver;
@@ -39,9 +42,8 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export function workerConcurrency(env: Record<string, string | undefined> = process.env): number {
-  const n = Number(env.WORKER_CONCURRENCY);
-  return Number.isInteger(n) && n > 0 ? Math.min(n, 256) : 8;
+export function workerConcurrency(): number {
+  return config().WORKER_CONCURRENCY;
 }
 
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
@@ -61,9 +63,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   /** Stores stale compliance snapshots of all active clouds (lib/compliance/snapshot.ts), off the web process. */
   const refreshSnapshots = async () => {
-    const { refreshWhere } = await import('../compliance/snapshot');
-    const { now } = await import('../clock');
-    const { Prisma } = await import('../db');
     const refreshed = await refreshWhere(Prisma.sql`c."archivedAt" IS NULL`, now());
     if (refreshed.size) log(`compliance snapshots stored anew: ${refreshed.size}`);
     dispatcher.nudge();
@@ -125,7 +124,6 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     );
     workIds.push(
       await boss.work(QUEUES.expiryReminders, async () => {
-        const { now } = await import('../clock');
         const r = await sendDueReminders(now());
         if (r.queued.length) log(`expiry reminders queued: ${r.queued.length} (${r.queued.join(', ')})`);
         // Snapshots that time made stale (a result or approval expired) are stored anew here, so the

@@ -1,7 +1,7 @@
 import 'server-only';
 import { redirect } from 'next/navigation';
 import { revalidatePath } from 'next/cache';
-import { currentContext } from '../auth/session';
+import { currentContext } from './session';
 import { describeInternalError, toErrorBody } from '../errors';
 import type { RequestContext } from '../context';
 import type { Actor } from '../auth/policy';

@@ -1,6 +1,6 @@
 import 'server-only';
 import { forbidden, notFound, redirect } from 'next/navigation';
-import { currentContext } from '../auth/session';
+import { currentContext } from './session';
 import { decide, PolicyError, type Action, type Actor, type Resource } from '../auth/policy';
 import type { RequestContext } from '../context';
 

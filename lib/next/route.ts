@@ -1,5 +1,5 @@
 import 'server-only';
-import { requestContext } from '../auth/session';
+import { requestContext } from './session';
 import { PolicyError, type Action, type Actor } from '../auth/policy';
 import { AppError, describeInternalError, toErrorBody } from '../errors';
 import { assertSameOrigin } from '../api/origin';

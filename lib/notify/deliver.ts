@@ -8,6 +8,7 @@ import { sendMail, type Mail } from './email';
 import { eventOf } from './kinds';
 import { signingKey } from './secrets';
 import type { NotificationKind, Prisma } from '../db';
+import { config } from '../config';
 
 /**
  * Standard Webhooks (https://www.standardwebhooks.com): `webhook-id` (the delivery's id, the same
@@ -55,7 +56,9 @@ export function webhookHeaders(
  */
 export const WEBHOOK_PRIVATE_SWITCH = 'WEBHOOK_ALLOW_PRIVATE_ADDRESSES';
 
-export function webhookPrivateAddressesAllowed(env: Record<string, string | undefined> = process.env): boolean {
+/** From the configuration (lib/config.ts), or from the given variables (tests). */
+export function webhookPrivateAddressesAllowed(env?: Record<string, string | undefined>): boolean {
+  if (!env) return config().WEBHOOK_ALLOW_PRIVATE_ADDRESSES;
   return (env[WEBHOOK_PRIVATE_SWITCH] ?? '').trim().toLowerCase() === 'true';
 }
 
@@ -64,10 +67,7 @@ export function webhookPrivateAddressesAllowed(env: Record<string, string | unde
  * localhost) the guard would refuse; undefined otherwise. Names are checked again after DNS at
  * every delivery.
  */
-export function webhookAddressRefusal(
-  url: string,
-  env: Record<string, string | undefined> = process.env,
-): string | undefined {
+export function webhookAddressRefusal(url: string, env?: Record<string, string | undefined>): string | undefined {
   let host: string;
   try {
     host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -83,7 +83,8 @@ export function webhookAddressRefusal(
 }
 
 export function publicUrl(): string {
-  return (process.env.PUBLIC_URL || process.env.AUTH_URL || 'http://localhost:3000').replace(/\/$/, '');
+  const c = config();
+  return (c.PUBLIC_URL || c.AUTH_URL || 'http://localhost:3000').replace(/\/$/, '');
 }
 
 /** What an attempt needs to know of its notification. */

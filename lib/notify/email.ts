@@ -13,8 +13,9 @@ export interface Mail {
 
 const g = globalThis as unknown as { scsMailer?: { url: string; transport: Transporter } };
 
-export function smtpConfigured(env: Record<string, string | undefined> = process.env): boolean {
-  return !!env.SMTP_URL;
+/** From the configuration (lib/config.ts), or from the given variables (tests). */
+export function smtpConfigured(env?: Record<string, string | undefined>): boolean {
+  return !!(env ? env.SMTP_URL : config().SMTP_URL);
 }
 
 function transport(): Transporter {

@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { db } from '../db';
 import type { Envelope, EnvelopeStore, RecordBinding, StoredEnvelope } from '../vault';
+// The one vault instance lives in lib/credentials: a room cycle (notify -> credentials -> compliance -> notify)
+// left to untangle by moving getVault into lib/vault.
+// eslint-disable-next-line import/no-restricted-paths
 import { getVault } from '../credentials/vault';
 
 export const WEBHOOK_SECRET_PURPOSE = 'webhook-signing-secret';

@@ -18,7 +18,6 @@ import type { AttemptLog } from './dispatcher';
 import { webhookAddressRefusal } from './deliver';
 import { newWebhookSecret, sealWebhookSecret } from './secrets';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface Preferences {
@@ -34,7 +33,7 @@ function defaults(actor: Actor): Omit<Preferences, 'isDefault'> {
 }
 
 export async function getPreferences(ctx: RequestContext): Promise<Preferences> {
-  authorize(ctx.actor, 'notification.manage', { type: 'user', id: ctx.actor?.id ?? NO_ID });
+  authorize(ctx.actor, 'notification.manage', ctx.actor ? { type: 'user', id: ctx.actor.id } : { type: 'missing' });
   const row = await db.notificationPreference.findUnique({ where: { userId: ctx.actor.id } });
   return row
     ? {
@@ -53,7 +52,7 @@ export const preferencesInput = z.object({
 });
 
 export async function setPreferences(ctx: RequestContext, input: unknown): Promise<Preferences> {
-  authorize(ctx.actor, 'notification.manage', { type: 'user', id: ctx.actor?.id ?? NO_ID });
+  authorize(ctx.actor, 'notification.manage', ctx.actor ? { type: 'user', id: ctx.actor.id } : { type: 'missing' });
   const data = parseInput(preferencesInput, input);
   const userId = ctx.actor.id;
   await db.notificationPreference.upsert({ where: { userId }, create: { userId, ...data }, update: data });
@@ -146,7 +145,7 @@ export async function createWebhook(
       : '';
   const org = await orgBySlug(orgSlug);
   if (orgSlug && !org) {
-    authorize(ctx.actor, 'webhook.manage', { type: 'organization', id: NO_ID });
+    authorize(ctx.actor, 'webhook.manage', { type: 'missing' });
     throw new ValidationError({ organization: 'No such organization.' });
   }
   authorize(ctx.actor, 'webhook.manage', org ? { type: 'organization', id: org.id } : { type: 'global' });
@@ -195,11 +194,7 @@ export async function deleteWebhook(ctx: RequestContext, id: string): Promise<vo
   authorize(
     ctx.actor,
     'webhook.manage',
-    h?.organizationId
-      ? { type: 'organization', id: h.organizationId }
-      : h
-        ? { type: 'global' }
-        : { type: 'organization', id: NO_ID },
+    h?.organizationId ? { type: 'organization', id: h.organizationId } : h ? { type: 'global' } : { type: 'missing' },
   );
   if (!h) throw new NotFoundError('Webhook');
   await db.$transaction(async (tx) => {

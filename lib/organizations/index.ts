@@ -6,6 +6,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import { emailListSchema, slugSchema } from '../validation';
+import { now as clockNow } from '../clock';
 
 export const organizationInput = z.object({
   slug: slugSchema,
@@ -141,7 +142,7 @@ export async function setOrganizationArchived(
   return db.$transaction(async (tx) => {
     const o = await tx.organization.update({
       where: { id: current.id },
-      data: { archivedAt: archived ? new Date() : null },
+      data: { archivedAt: archived ? clockNow() : null },
       include: { _count: { select: { clouds: true } } },
     });
     await recordAudit(tx, ctx, {

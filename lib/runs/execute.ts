@@ -16,6 +16,7 @@ import { NoCredentialError, type CloudConfigResolver } from './cloud-config';
 import { RunHeartbeat } from './heartbeat';
 import { sweepEarlierRuns, type EarlierSweep } from './sweep-earlier';
 import type { RunProgress } from './service';
+import { now as clockNow } from '../clock';
 
 export interface ExecuteDeps {
   resolver: CloudConfigResolver;
@@ -128,7 +129,7 @@ export async function executeRun(runId: string, deps: ExecuteDeps): Promise<Exec
       log(`run ${runId}: runChecks threw: ${err instanceof Error ? err.stack : String(err)}`);
       await db.run.updateMany({
         where: { id: runId, status: 'running' },
-        data: { status: 'interrupted', finishedAt: new Date(), error: message },
+        data: { status: 'interrupted', finishedAt: clockNow(), error: message },
       });
       await notifyProgress(runId);
       return 'interrupted';
@@ -201,7 +202,7 @@ async function finishWithoutConfig(
       `run ${run.id}: resolving the cloud configuration failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'error'}`,
     );
   const ids = run.testcases.length ? run.testcases : CHECKS.filter((c) => !c.persona).map((c) => c.id);
-  const now = new Date();
+  const now = clockNow();
   await db.runResult.createMany({
     data: ids.map((testcase) => ({
       runId: run.id,
@@ -226,7 +227,7 @@ async function finish(
 ): Promise<void> {
   await db.run.updateMany({
     where: { id: run.id, status: 'running' },
-    data: { status: end.status, finishedAt: new Date(), roles: end.roles, report: end.report, error: end.error },
+    data: { status: end.status, finishedAt: clockNow(), roles: end.roles, report: end.report, error: end.error },
   });
   await notifyProgress(run.id);
   // Store the cloud's new compliance now, in the worker, so that pages seldom have to; a change of

@@ -4,14 +4,14 @@
 // STALE_FACTOR intervals belongs to a dead worker and is marked interrupted by markInterrupted.
 
 import { db } from '../db';
+import { config } from '../config';
 
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 /** A run is interrupted when its heartbeat is this many intervals old (default 4 x 15 s = 60 s). */
 export const STALE_FACTOR = 4;
 
-export function heartbeatIntervalMs(env: Record<string, string | undefined> = process.env): number {
-  const v = Number(env.RUN_HEARTBEAT_MS);
-  return Number.isFinite(v) && v >= 100 ? v : DEFAULT_HEARTBEAT_MS;
+export function heartbeatIntervalMs(): number {
+  return config().RUN_HEARTBEAT_MS;
 }
 
 export class RunHeartbeat {

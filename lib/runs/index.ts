@@ -9,5 +9,4 @@ export {
 } from './execute';
 export { RunHeartbeat, markInterrupted, heartbeatIntervalMs, DEFAULT_HEARTBEAT_MS, STALE_FACTOR } from './heartbeat';
 export { defaultResolver, NoCredentialError, type CloudConfigResolver, type ResolvableCloud } from './cloud-config';
-export { expiresAt } from './lifetime';
 export { jsonReport, reportSpec, scsReport, scsReportYaml } from './report';

@@ -3,14 +3,14 @@
 // explicit start, keys in its order): spec (uuid, name, url), checked_at, reference_date, subject, and run
 // with uuid, argv, assignment, sections, forced_version, forced_tests and invocations. Our run is one
 // invocation of the key-manager testcases, as km-check would have printed it as the scope file's
-// executable (lib/interop/invocation.ts): results 1 PASS, 0 ABORT, -1 FAIL, rc, stdout, stderr and the
+// executable (lib/checks/invocation.ts): results 1 PASS, 0 ABORT, -1 FAIL, rc, stdout, stderr and the
 // counts of lines starting with each level word. The real compliance monitor takes it (npm run test:interop).
 
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import { OFFICIAL_TESTCASE_IDS } from '../checks';
 import { scope } from '../compliance/scope';
-import { invocationOutput, levelCounts } from '../interop/invocation';
+import { invocationOutput, levelCounts } from '../checks/invocation';
 import type { RunView } from './service';
 
 /** The scope a report is of: the shipped upstream scope file's uuid, name and url (lib/compliance/scope). */

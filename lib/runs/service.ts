@@ -7,12 +7,13 @@ import { authorize, type Actor } from '../auth/policy';
 import { recordAudit } from '../audit';
 import { CHECKS } from '../checks';
 import type { RequestContext } from '../context';
-import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
+import { ConflictError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import type { Evidence } from '../checks/types';
 import { runCounts, type Counting } from '../compliance/certified-endpoint';
+import { now as clockNow } from '../clock';
+import { cloudResource, loadCloud, loadFor } from '../resources';
 
-const NO_ID = '00000000-0000-0000-0000-000000000000';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RunTrigger = 'manual' | 'api' | 'schedule' | 'refresh';
@@ -183,12 +184,8 @@ export async function createRun(
   target: { slug: string } | { cloudId: string },
   opts: { trigger: RunTrigger; testcases?: string[]; input?: unknown },
 ): Promise<CreatedRun> {
-  const cloud =
-    'slug' in target
-      ? await db.cloud.findUnique({ where: { slug: target.slug } })
-      : await db.cloud.findUnique({ where: { id: target.cloudId } });
-  authorize(ctx.actor, 'run.create', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
-  if (!cloud) throw new NotFoundError('Cloud');
+  const where = 'slug' in target ? { slug: target.slug } : { id: target.cloudId };
+  const cloud = await loadFor(ctx, 'run.create', 'Cloud', db.cloud.findUnique({ where }), cloudResource);
   if (cloud.archivedAt) throw new ConflictError('This cloud is archived; restore it before running checks.');
   const requested =
     opts.input !== undefined ? parseInput(runRequestInput, opts.input ?? {}).testcases : (opts.testcases ?? []);
@@ -229,11 +226,13 @@ async function loadAuthorized(
   action: 'run.read' | 'run.cancel',
   include: Prisma.RunInclude = {},
 ): Promise<RunWithCloud> {
-  const run = UUID.test(id)
-    ? await db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } })
-    : null;
-  authorize(ctx.actor, action, { type: 'cloud', organizationId: run?.cloud.organizationId ?? NO_ID });
-  if (!run) throw new NotFoundError('Run');
+  const run = await loadFor(
+    ctx,
+    action,
+    'Run',
+    UUID.test(id) ? db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } }) : null,
+    (r) => cloudResource(r.cloud),
+  );
   return run as RunWithCloud;
 }
 
@@ -285,7 +284,7 @@ export async function cancelRun(ctx: RequestContext, id: string): Promise<RunVie
   const run = await loadAuthorized(ctx, id, 'run.cancel');
   if (!ACTIVE_STATUSES.includes(run.status)) throw new ConflictError(`This run is ${run.status} already.`);
   await db.$transaction(async (tx) => {
-    const now = new Date();
+    const now = clockNow();
     const queued = await tx.run.updateMany({
       where: { id, status: 'queued' },
       data: {
@@ -324,16 +323,11 @@ export interface RunListItem {
   counts: { PASS: number; FAIL: number; ABORT: number };
 }
 
-/** The latest runs of a cloud (the caller has read the cloud already). */
-export async function listRuns(
-  ctx: RequestContext,
-  cloudId: string,
-  organizationId: string,
-  take = 20,
-): Promise<RunListItem[]> {
-  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
+/** The latest runs of a cloud. */
+export async function listRuns(ctx: RequestContext, cloudId: string, take = 20): Promise<RunListItem[]> {
+  await loadCloud(ctx, { id: cloudId }, 'run.read', { organizationId: true });
   const runs = await db.run.findMany({
-    where: { cloudId, cloud: { organizationId } },
+    where: { cloudId },
     orderBy: [{ queuedAt: 'desc' }, { id: 'desc' }],
     take,
     include: { results: { select: { verdict: true } } },
@@ -343,9 +337,7 @@ export async function listRuns(
 
 /** A cloud's runs, newest first, one page (GET /api/v1/clouds/{slug}/runs): imported runs included. */
 export async function pageRuns(ctx: RequestContext, slug: string, req: PageRequest = {}): Promise<Page<RunListItem>> {
-  const cloud = await db.cloud.findUnique({ where: { slug }, select: { id: true, organizationId: true } });
-  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId: cloud?.organizationId ?? NO_ID });
-  if (!cloud) throw new NotFoundError('Cloud');
+  const cloud = await loadCloud(ctx, { slug }, 'run.read', { id: true, organizationId: true });
   const { skip, take, page, pageSize } = pageArgs(req);
   const [runs, total] = await Promise.all([
     db.run.findMany({
@@ -439,16 +431,11 @@ export interface CloudRunState {
 }
 
 /** The cloud's schedule, for the cloud page (its status is lib/compliance's). */
-export async function cloudRunState(
-  ctx: RequestContext,
-  cloudId: string,
-  organizationId: string,
-): Promise<CloudRunState> {
-  authorize(ctx.actor, 'run.read', { type: 'cloud', organizationId });
-  const c = await db.cloud.findFirst({
-    where: { id: cloudId, organizationId },
-    select: { schedule: true, nextRunAt: true },
+export async function cloudRunState(ctx: RequestContext, cloudId: string): Promise<CloudRunState> {
+  const c = await loadCloud(ctx, { id: cloudId }, 'run.read', {
+    organizationId: true,
+    schedule: true,
+    nextRunAt: true,
   });
-  if (!c) throw new NotFoundError('Cloud');
-  return c;
+  return { schedule: c.schedule, nextRunAt: c.nextRunAt };
 }

@@ -8,6 +8,7 @@ import { OFFICIAL_TEST_SECRET_NAME } from '../checks';
 import { RunContext } from '../checks/context';
 import { describeError, HttpStatusError, type BarbicanClient } from '../openstack';
 import type { CloudConfig, Evidence, Leftover, LeftoverKind } from '../checks/types';
+import { now as clockNow } from '../clock';
 
 export interface EarlierSweep {
   /** The interrupted runs whose prefixes were looked for. */
@@ -70,7 +71,7 @@ export async function sweepEarlierRuns(
   if (complete) {
     await db.run.updateMany({
       where: { id: { in: runs.map((r) => r.id) } },
-      data: { sweptAt: new Date(), sweptByRunId: currentRunId },
+      data: { sweptAt: clockNow(), sweptByRunId: currentRunId },
     });
   }
   return { runs, found, complete, error, evidence };

@@ -6,6 +6,7 @@ import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { NotFoundError, parseInput } from '../errors';
 import { loadActor } from '../users';
+import { now as clockNow } from '../clock';
 
 /** Personal API tokens: shown once, stored as SHA-256, acting as their user through the same policy. */
 const TOKEN_PREFIX = 'scskm_';
@@ -39,7 +40,7 @@ export async function createToken(
   ctx: RequestContext,
   userId: string,
   input: unknown,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<TokenView & { token: string }> {
   authorize(ctx.actor, 'token.create', { type: 'token', userId });
   const data = parseInput(tokenInput, input);
@@ -84,7 +85,7 @@ export async function revokeToken(ctx: RequestContext, tokenId: string): Promise
   if (!t) throw new NotFoundError('Token');
   if (t.revokedAt) return;
   await db.$transaction(async (tx) => {
-    await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: new Date() } });
+    await tx.apiToken.update({ where: { id: t.id }, data: { revokedAt: clockNow() } });
     await recordAudit(tx, ctx, {
       action: 'token.revoke',
       targetType: 'token',
@@ -95,7 +96,7 @@ export async function revokeToken(ctx: RequestContext, tokenId: string): Promise
 }
 
 /** The actor behind a bearer token, or null when it is unknown, revoked, expired or its user inactive. */
-export async function actorForBearer(token: string, now = new Date()): Promise<Actor | null> {
+export async function actorForBearer(token: string, now = clockNow()): Promise<Actor | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const t = await db.apiToken.findUnique({ where: { tokenHash: hash(token) } });
   if (!t || t.revokedAt || t.expiresAt <= now) return null;

@@ -8,6 +8,7 @@ import type { RequestContext } from '../context';
 import { AppError, ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import { emailSchema, slugSchema } from '../validation';
+import { now as clockNow } from '../clock';
 
 export const ROLES: Role[] = ['admin', 'reviewer', 'csp'];
 const roleSchema = z.enum(['admin', 'reviewer', 'csp'], { message: 'Choose admin, reviewer or csp.' });
@@ -218,7 +219,7 @@ export interface CreatedInvitation {
 export async function createInvitation(
   ctx: RequestContext,
   input: unknown,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<CreatedInvitation> {
   authorize(ctx.actor, 'invitation.create', { type: 'global' });
   const data = parseInput(invitationInput, input);
@@ -272,7 +273,7 @@ export async function revokeInvitation(ctx: RequestContext, id: string): Promise
   await db.$transaction(async (tx) => {
     const inv = z.string().uuid().safeParse(id).success ? await tx.invitation.findUnique({ where: { id } }) : null;
     if (!inv || inv.acceptedAt || inv.revokedAt) throw new NotFoundError('Invitation');
-    await tx.invitation.update({ where: { id }, data: { revokedAt: new Date() } });
+    await tx.invitation.update({ where: { id }, data: { revokedAt: clockNow() } });
     await recordAudit(tx, ctx, {
       action: 'invitation.revoke',
       targetType: 'invitation',
@@ -284,7 +285,7 @@ export async function revokeInvitation(ctx: RequestContext, id: string): Promise
 }
 
 /** What the invitation page may show before the user accepts: nothing when the link is not valid. */
-export async function findOpenInvitation(token: string, now = new Date()) {
+export async function findOpenInvitation(token: string, now = clockNow()) {
   const inv = await db.invitation.findUnique({
     where: { tokenHash: sha256(token) },
     include: { organization: { select: { name: true, archivedAt: true } } },
@@ -297,7 +298,7 @@ export async function acceptInvitation(
   ctx: RequestContext,
   token: string,
   input: unknown,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<{ email: string }> {
   const data = parseInput(acceptInput, input);
   const passwordHash = await hashPassword(data.password);

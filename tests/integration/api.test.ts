@@ -3,14 +3,14 @@ import { beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 /**
  * API v1 over its real route handlers (app/api/v1/**), called as Next calls them: a web Request
  * and `{ params: Promise }`. Bearer-token requests run exactly the production code path
- * (lib/auth/session.ts `requestContext` never touches Next for them). Requests without a bearer
+ * (lib/next/session.ts `requestContext` never touches Next for them). Requests without a bearer
  * token fall back to the next-auth session, which needs Next's request scope; for those, the
  * session lookup (`auth()` and `headers()`) is replaced by a stub that returns `session` below.
  */
 const session = vi.hoisted(() => ({ current: null as null | { userId: string } }));
 vi.mock('server-only', () => ({}));
 vi.mock('next/headers', () => ({ headers: async () => new Headers() }));
-vi.mock('@/lib/auth/config', () => ({ auth: async () => session.current }));
+vi.mock('@/lib/next/auth', () => ({ auth: async () => session.current }));
 
 import * as me from '@/app/api/v1/me/route';
 import * as organizations from '@/app/api/v1/organizations/route';

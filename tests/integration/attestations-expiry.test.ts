@@ -11,7 +11,7 @@ import {
 } from '../../lib/attestations';
 import { DAY_MS } from '../../lib/attestations/config';
 import { sendAttestationReminders } from '../../lib/attestations/reminders';
-import { samplePdf } from '../../lib/attestations/samples';
+import { samplePdf } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { sendDueReminders } from '../../lib/jobs/reminders';
 import { Dispatcher, createWebhook, notifySettings } from '../../lib/notify';

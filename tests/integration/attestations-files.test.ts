@@ -11,7 +11,7 @@ import {
   removeAttestationFile,
 } from '../../lib/attestations';
 import { sha256Hex } from '../../lib/attestations/digest';
-import { samplePdf, samplePng } from '../../lib/attestations/samples';
+import { samplePdf, samplePng } from '../fixtures/attestation-files';
 import { blobPath } from '../../lib/attestations/storage';
 import { AppError } from '../../lib/errors';
 import { PolicyError } from '../../lib/auth/policy';

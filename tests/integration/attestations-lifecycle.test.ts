@@ -12,7 +12,7 @@ import {
   updateAttestation,
 } from '../../lib/attestations';
 import { submissionDigest } from '../../lib/attestations/digest';
-import { samplePdf, samplePng } from '../../lib/attestations/samples';
+import { samplePdf, samplePng } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { PolicyError } from '../../lib/auth/policy';
 import { AppError } from '../../lib/errors';
@@ -29,7 +29,7 @@ vi.mock('next/navigation', () => ({
     throw new Error(`redirect ${to}`);
   },
 }));
-vi.mock('../../lib/auth/session', () => ({
+vi.mock('../../lib/next/session', () => ({
   currentContext: async () => session.ctx ?? { actor: null, clientAddress: null },
 }));
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, completeStatement, db, makeWorld } from './support';
 import { expectPolicy, rejection } from './helpers';
 import { addAttestationFile, createAttestation, reviewAttestation, submitAttestation } from '../../lib/attestations';
-import { samplePdf } from '../../lib/attestations/samples';
+import { samplePdf } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import type { PolicyError } from '../../lib/auth/policy';
 import { NotFoundError } from '../../lib/errors';

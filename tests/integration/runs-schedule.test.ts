@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../lib/db';
 import { jitterMs, nextRunTime, pruneRetention, refreshExpiring, schedulerTick, setSchedule } from '../../lib/jobs';
-import { expiresAt } from '../../lib/runs';
+import { expiresAt } from '../../lib/compliance/lifetime';
 import { cspOf, ensureTestUsers, makeCloud, makeOrg, staff } from './support/fixtures';
 
 const H = 3_600_000;

@@ -13,7 +13,7 @@ process.env.DATABASE_URL = inject('databaseUrl');
 const { db } = await import('../../lib/db');
 const { loadActor } = await import('../../lib/users');
 import type { RequestContext } from '../../lib/context';
-import { sampleStatement } from '../../lib/attestations/samples';
+import { sampleStatement } from '../fixtures/attestation-files';
 
 export { db };
 

@@ -16,7 +16,7 @@ import type { RequestContext } from '../../lib/context';
  */
 let current: RequestContext = { actor: null, clientAddress: null };
 vi.mock('server-only', () => ({}));
-vi.mock('@/lib/auth/session', () => ({ currentContext: async () => current, requestContext: async () => current }));
+vi.mock('@/lib/next/session', () => ({ currentContext: async () => current, requestContext: async () => current }));
 
 const tag = crypto.randomBytes(6).toString('hex');
 const CANARY = {

@@ -1,10 +1,10 @@
-// Result lifetimes (lib/runs/lifetime.ts) against upstream's own add_period (Tests/scs_cert_lib.py
+// Result lifetimes (lib/compliance/lifetime.ts) against upstream's own add_period (Tests/scs_cert_lib.py
 // of shared/scs-upstream), run by Debian's Python on the same instants: month and year ends, leap
 // days, week boundaries, the last millisecond before midnight and midnight itself, for every period
 // add_period knows. A few hand-checked rows hold the rules even where the upstream copy is absent.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, test } from 'vitest';
-import { expiresAt } from '@/lib/runs/lifetime';
+import { expiresAt } from '@/lib/compliance/lifetime';
 import type { ResultLifetime } from '@/lib/checks/types';
 import { upstream, UPSTREAM_SKIP_NOTE } from '../support/upstream';
 

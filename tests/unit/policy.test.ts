@@ -228,3 +228,13 @@ test('refusal messages read as sentences', () => {
   expect(new PolicyError('forbidden', 'audit.read').message).toBe('You may not read this audit log.');
   expect(new PolicyError('unauthenticated', 'cloud.read').message).toBe('Sign in first.');
 });
+
+test('a missing resource answers as one out of sight; staff, who see everything, learn that it is missing', () => {
+  const missing: Resource = { type: 'missing' };
+  for (const action of ACTIONS) {
+    expect(decide(null, action, missing)).toBe('unauthenticated');
+    expect(decide(ROLES.cspA, action, missing)).toBe('hidden');
+    expect(decide(ROLES.reviewer, action, missing)).toBe('allow');
+    expect(decide(ROLES.admin, action, missing)).toBe('allow');
+  }
+});

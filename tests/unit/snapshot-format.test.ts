@@ -19,7 +19,7 @@ import {
   validUntil,
 } from '@/lib/compliance/verdict';
 import { manualVerdict } from '@/lib/attestations/result';
-import { expiresAt } from '@/lib/runs/lifetime';
+import { expiresAt } from '@/lib/compliance/lifetime';
 import { certificateState } from '@/lib/compliance/certificates';
 import { latestResults, manualInput } from '@/lib/compliance/data';
 import { countedSql, normalizeAuthUrl, runCounts } from '@/lib/compliance/certified-endpoint';

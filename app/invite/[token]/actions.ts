@@ -3,7 +3,7 @@ import { headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { AuthError } from 'next-auth';
 import { acceptInvitation } from '@/lib/users';
-import { signIn } from '@/lib/auth/config';
+import { signIn } from '@/lib/next/auth';
 import { clientAddressOf } from '@/lib/auth/client-address';
 import { toErrorBody, ValidationError } from '@/lib/errors';
 import type { FormState } from '@/lib/next/form-state';

@@ -17,7 +17,7 @@ import { kmTransportKeys } from './km-transport-keys';
 import { kmVersion } from './km-version';
 import { scs0116Permissions } from './scs-0116-permissions';
 import { scs0116Presence } from './scs-0116-presence';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 export const TESTCASES: readonly CheckDefinition[] = [
   scs0116Presence,

@@ -3,7 +3,7 @@
 // CSP's attestation can prove that, but the global default store tells the reviewer what to ask.
 
 import { abortFromError, fail, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 /** Crypto/secret-store plugins that keep the Master-KEK outside the Barbican host. */
 const PROTECTED_PLUGINS: Record<string, string> = {

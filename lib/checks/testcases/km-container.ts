@@ -3,7 +3,8 @@
 
 import { uuidFromRef } from '../../openstack';
 import { abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
-import type { CheckDefinition, CheckOutcome } from '../types';
+import type { CheckDefinition } from '../definition';
+import type { CheckOutcome } from '../types';
 import { deleteAndReport, randomTextPayload } from './shared';
 
 const ID = 'km-container';

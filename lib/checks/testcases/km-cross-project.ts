@@ -5,7 +5,8 @@
 
 import { describeError } from '../../openstack';
 import { abort, abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
-import type { CheckDefinition, CheckOutcome } from '../types';
+import type { CheckDefinition } from '../definition';
+import type { CheckOutcome } from '../types';
 import { deleteAndReport } from './shared';
 
 const ID = 'km-cross-project';

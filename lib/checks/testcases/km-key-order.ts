@@ -5,7 +5,8 @@
 
 import { isStatus, uuidFromRef } from '../../openstack';
 import { abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
-import type { CheckDefinition, CheckOutcome } from '../types';
+import type { CheckDefinition } from '../definition';
+import type { CheckOutcome } from '../types';
 import { deleteAndReport, sleep } from './shared';
 
 const ID = 'km-key-order';

@@ -7,7 +7,8 @@ import type { BarbicanClient } from '../../openstack';
 import { OFFICIAL_TEST_SECRET_NAME, RUN_NAME_PREFIX } from '../context';
 import type { CheckContext } from '../context';
 import { abortFromError, fail, notApplicable, pass } from '../outcome';
-import type { CheckDefinition, LeftoverKind } from '../types';
+import type { CheckDefinition } from '../definition';
+import type { LeftoverKind } from '../types';
 
 const ID = 'km-no-leftovers';
 /** Another run may be in progress right now; only objects this old are treated as abandoned. */

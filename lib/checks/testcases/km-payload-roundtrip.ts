@@ -2,7 +2,7 @@
 // that the backend really encrypts and decrypts (a listing alone does not).
 
 import { abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 import { deleteAndReport } from './shared';
 
 const PAYLOAD_BYTES = 32;

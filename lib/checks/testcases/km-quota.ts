@@ -2,7 +2,7 @@
 // the key manager at all, whatever the policy says.
 
 import { abortFromError, fail, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 const RELEVANT = ['secrets', 'orders', 'containers'] as const;
 

@@ -3,7 +3,7 @@
 // a reader credential is configured.
 
 import { abort, abortFromError, fail, isForbidden, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 import { deleteAndReport, randomTextPayload } from './shared';
 
 const ID = 'km-reader-cannot-write';

@@ -4,7 +4,7 @@
 
 import { abortFromError, fail, pass } from '../outcome';
 import { judgeRoles } from '../preflight';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 export const kmRoles: CheckDefinition = {
   id: 'km-roles',

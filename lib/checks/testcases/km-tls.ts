@@ -3,7 +3,7 @@
 
 import { TransportError } from '../../openstack';
 import { abortFromError, fail, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 /** Renewal should not be a surprise: warn a fortnight ahead. */
 const EXPIRY_WARNING_DAYS = 14;

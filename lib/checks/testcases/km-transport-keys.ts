@@ -2,7 +2,7 @@
 // trip in addition to TLS). Optional in Barbican; recorded for the reviewer.
 
 import { abortFromError, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 export const kmTransportKeys: CheckDefinition = {
   id: 'km-transport-keys',

@@ -3,7 +3,7 @@
 // catalog URL that already ends in /v1 works for some clients and breaks discovery for others.
 
 import { abortFromError, fail, notApplicable, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 const STABLE = new Set(['stable', 'current', 'supported']);
 

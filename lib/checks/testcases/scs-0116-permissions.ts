@@ -21,7 +21,8 @@
 import { describeError, isStatus, type BarbicanClient } from '../../openstack';
 import { OFFICIAL_TEST_SECRET_NAME } from '../context';
 import { abort, abortFromError, fail, isForbidden, pass } from '../outcome';
-import type { CheckDefinition, CheckOutcome } from '../types';
+import type { CheckDefinition } from '../definition';
+import type { CheckOutcome } from '../types';
 import type { CheckContext } from '../context';
 import { PREFLIGHT_ABORTS, deleteAndReport, describeAbsence, randomTextPayload } from './shared';
 

@@ -7,7 +7,7 @@
 
 import { PREFLIGHT_ABORTS, describeAbsence, listRegions } from './shared';
 import { fail, pass } from '../outcome';
-import type { CheckDefinition } from '../types';
+import type { CheckDefinition } from '../definition';
 
 const REGION_AWARE =
   'we judge the region and interface under test (a key-manager only reachable elsewhere serves no one here), the official testcase looks for the service type anywhere in the catalog';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { VaultError } from '../errors';
 import { KEK_BYTES, LocalKek, type Kek } from '../kek';
 import type { KekProvider } from './types';
+import { now as clockNow } from '../../clock';
 
 /**
  * `file`: a 256-bit KEK in a file on the host, generated on first use with mode 0600 into
@@ -54,7 +55,7 @@ function writeKeyFile(file: string): void {
   fs.writeFileSync(file, `${crypto.randomBytes(KEK_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
 }
 
-export function newFileKekId(now = new Date()): string {
+export function newFileKekId(now = clockNow()): string {
   return `${now.toISOString().slice(0, 10).replace(/-/g, '')}-${crypto.randomBytes(4).toString('hex')}`;
 }
 

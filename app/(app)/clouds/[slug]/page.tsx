@@ -134,8 +134,8 @@ export default async function CloudPage({
   // Independent reads, each asking the policy itself: at once, not one after another.
   const [manual, runs, state, compliance, history, timeline, credentials] = await Promise.all([
     cloudManualResult(ctx, cloud.slug),
-    listRuns(ctx, cloud.id, cloud.organization.id, 10),
-    cloudRunState(ctx, cloud.id, cloud.organization.id),
+    listRuns(ctx, cloud.id, 10),
+    cloudRunState(ctx, cloud.id),
     cloudCompliance(ctx, cloud.slug),
     cloudHistory(ctx, cloud.slug, period),
     cloudTimeline(ctx, cloud.slug, { period, page: query.tpage }),

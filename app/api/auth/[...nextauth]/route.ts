@@ -1,5 +1,5 @@
 import type { NextRequest } from 'next/server';
-import { handlers } from '@/lib/auth/config';
+import { handlers } from '@/lib/next/auth';
 
 /**
  * Auth.js derives OpenID Connect callback URLs from the request URL. A NextRequest rewrites

@@ -1,12 +1,13 @@
 import NextAuth, { CredentialsSignin, type NextAuthConfig } from 'next-auth';
 import Credentials from 'next-auth/providers/credentials';
 import { db } from '../db';
-import { hashPassword, needsRehash, verifyPassword } from './password';
-import { reserveSignIn, settleSignIn } from './limiter';
-import { clientAddressOf } from './client-address';
-import { bumpSessionVersion } from './session-version';
+import { hashPassword, needsRehash, verifyPassword } from '../auth/password';
+import { reserveSignIn, settleSignIn } from '../auth/limiter';
+import { clientAddressOf } from '../auth/client-address';
+import { bumpSessionVersion } from '../auth/session-version';
 import { recordAudit } from '../audit';
 import { config } from '../config';
+import { now as clockNow } from '../clock';
 
 export class RateLimited extends CredentialsSignin {
   code = 'rate_limited';
@@ -56,7 +57,7 @@ const providers: NextAuthConfig['providers'] = [
       await db.$transaction(async (tx) => {
         await tx.user.update({
           where: { id: signedIn.id },
-          data: { lastSignInAt: new Date(), ...(rehashed ? { passwordHash: rehashed } : {}) },
+          data: { lastSignInAt: clockNow(), ...(rehashed ? { passwordHash: rehashed } : {}) },
         });
         await recordAudit(
           tx,
@@ -105,7 +106,7 @@ export const authConfig: NextAuthConfig = {
   session: { strategy: 'jwt', maxAge: SESSION_MAX_AGE_S },
   events: {
     // Signing out ends every session of the user: cookies carry the session version, and a bumped
-    // version makes them worthless even to whoever copied one (lib/auth/session.ts).
+    // version makes them worthless even to whoever copied one (lib/next/session.ts).
     async signOut(message) {
       const token = 'token' in message ? message.token : null;
       if (typeof token?.uid === 'string') await bumpSessionVersion(token.uid);
@@ -136,7 +137,7 @@ export const authConfig: NextAuthConfig = {
       const user = await db.user.findUnique({ where: { email } });
       if (!user || !user.active) return '/signin?error=OidcUnknown';
       await db.$transaction(async (tx) => {
-        await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+        await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: clockNow() } });
         await recordAudit(
           tx,
           {
@@ -166,7 +167,7 @@ export const authConfig: NextAuthConfig = {
     },
     async session({ session, token }) {
       // Only the id and the session version travel in the cookie; role, organizations and "active" are
-      // read fresh per request, and the version is compared with the user's (lib/auth/session.ts).
+      // read fresh per request, and the version is compared with the user's (lib/next/session.ts).
       return {
         ...session,
         userId: typeof token.uid === 'string' ? token.uid : undefined,

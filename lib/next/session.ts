@@ -1,8 +1,8 @@
 import { headers } from 'next/headers';
-import { auth } from './config';
+import { auth } from './auth';
 import { loadActor } from '../users';
 import { actorForBearer } from '../tokens';
-import { clientAddressOf } from './client-address';
+import { clientAddressOf } from '../auth/client-address';
 import type { RequestContext } from '../context';
 
 /** Who is asking in a page or server action: the signed-in user, freshly loaded, or null. */

@@ -7,7 +7,7 @@
 // The report counts the lines that start with each level word, case-insensitively, over stderr and stdout
 // (scs-compliance-check.py invoke_check_tool).
 
-import type { Verdict } from '../checks/types';
+import type { Verdict } from './types';
 
 export interface InvocationInput {
   results: Array<{ id: string; verdict: Verdict; message: string; details?: Record<string, unknown> | null }>;
