@@ -134,6 +134,8 @@ async function main(): Promise<boolean> {
       [`status JSON, one cloud (/api/v1/status?cloud=${slug})`, `/api/v1/status?cloud=${slug}`],
       [`status JSON, all ${Math.floor(N / 2)} public clouds (/api/v1/status)`, '/api/v1/status'],
       ['status list (/status)', '/status'],
+      [`Atom feed, one cloud (/status/${slug}/feed.atom)`, `/status/${slug}/feed.atom`],
+      ['Atom feed, all public clouds (/status/feed.atom)', '/status/feed.atom'],
       ['revocation list (/certificates/revoked)', '/certificates/revoked'],
       ['revocation list JSON (/api/v1/certificates/revoked)', '/api/v1/certificates/revoked'],
     ];

@@ -42,6 +42,9 @@ const cloud = (slug: string | null | undefined): CacheScope | null => (slug ? { 
  */
 export const CACHED_ROUTES: CachedRoute[] = [
   { path: /^\/status$/, scope: () => PUBLIC },
+  // The feeds list status changes, queued in the transaction that stores the changed snapshot.
+  { path: /^\/status\/feed\.atom$/, scope: () => PUBLIC },
+  { path: /^\/status\/([^/]+)\/feed\.atom$/, scope: (m) => cloud(m[1]) },
   { path: /^\/status\/([^/]+)$/, scope: (m) => cloud(m[1]) },
   { path: /^\/api\/v1\/status$/, scope: (_m, q) => (q.has('cloud') ? cloud(q.get('cloud')) : PUBLIC) },
   { path: /^\/certificates\/revoked$/, scope: () => REVOCATIONS },

@@ -18,6 +18,8 @@ import { fixedClock, now, resetClock, setClock } from '../../lib/clock';
 import * as statusList from '../../app/status/route';
 import * as statusPage from '../../app/status/[slug]/route';
 import * as statusApi from '../../app/api/v1/status/route';
+import * as feedAll from '../../app/status/feed.atom/route';
+import * as feedCloud from '../../app/status/[slug]/feed.atom/route';
 import * as revokedPage from '../../app/certificates/revoked/route';
 import * as revokedApi from '../../app/api/v1/certificates/revoked/route';
 import type { RequestContext } from '../../lib/context';
@@ -36,6 +38,8 @@ const clock = fixedClock(new Date(T0.getTime() + 3_600_000));
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 const ROUTES: Array<[RegExp, Handler]> = [
   [/^\/status$/, statusList.GET as Handler],
+  [/^\/status\/feed\.atom$/, feedAll.GET as Handler],
+  [/^\/status\/(?<slug>[^/]+)\/feed\.atom$/, feedCloud.GET as Handler],
   [/^\/status\/(?<slug>[^/]+)$/, statusPage.GET as Handler],
   [/^\/api\/v1\/status$/, statusApi.GET as Handler],
   [/^\/certificates\/revoked$/, revokedPage.GET as Handler],
@@ -219,8 +223,10 @@ describe('public answer cache', () => {
     const cloud = await world();
     const [a, b] = fronts;
     const paths = [`/status/${cloud.slug}`, `/api/v1/status?cloud=${cloud.slug}`, '/status', '/api/v1/status'];
+    const feeds = [`/status/${cloud.slug}/feed.atom`, '/status/feed.atom'];
     const before = await Promise.all(paths.map((p) => settled(a.url, p)));
     await Promise.all(paths.map((p) => settled(b.url, p)));
+    const feedsBefore = await Promise.all(feeds.map((p) => settled(a.url, p)));
     expect(headline(before[0].body)).toBe('PASS');
     expect(JSON.parse(before[1].body).status).toBe('PASS');
 
@@ -237,6 +243,13 @@ describe('public answer cache', () => {
       expect((await get(f.url, paths[2])).etag).not.toBe(before[2].etag);
       const settledPage = await settled(f.url, paths[0]);
       expect(headline(settledPage.body)).toBe('FAIL');
+      // The feeds gain the change (queued with the snapshot that stored it).
+      for (const [i, p] of feeds.entries()) {
+        const feed = await get(f.url, p);
+        expect(feed.etag).not.toBe(feedsBefore[i].etag);
+        expect(feed.body).toContain('FAIL');
+        expect((await settled(f.url, p)).body).toBe(feed.body);
+      }
     }
   });
 
