@@ -15,6 +15,7 @@ import { db } from '../../lib/db';
 import { OpenStackSimulator, simulatorCloud } from '../../lab/simulator';
 import { systemActor } from '../../lib/auth/policy';
 import { createToken } from '../../lib/tokens';
+import { kekDirectory } from '../../lib/vault/vault';
 import { makeCloud, makeOrg, waitFor } from '../integration/support/fixtures';
 import { spawnWorker, writeConfigs, type WorkerChild } from '../integration/support/spawn-worker';
 
@@ -50,6 +51,9 @@ async function startInstance(name: string): Promise<{ proc: ChildProcess; base: 
       HOST: '127.0.0.1',
       WORKERS: 'off',
       DATA_DIR: path.join(tmp, name),
+      // Several machines on one database share one KEK (as they share AUTH_SECRET): the first start
+      // seals the instance's signing key with it and every other instance and worker must open it.
+      KEK_DIR: kekDirectory(),
       AUTH_SECRET,
       SIGNIN_LIMIT: String(SIGNIN_LIMIT),
     },
