@@ -80,6 +80,12 @@ export function runDto(r: RunView) {
     endpoint: r.endpoint,
     counts: r.counting.counts,
     notCountedReason: r.counting.reason,
+    signedBy: r.signedBy && {
+      key: r.signedBy.name,
+      fingerprint: r.signedBy.fingerprint,
+      approvedAt: r.signedBy.approvedAt?.toISOString() ?? null,
+      approvedBy: r.signedBy.approvedBy,
+    },
     results: r.results.map((x) => ({
       testcase: x.testcase,
       verdict: x.verdict,

@@ -103,9 +103,21 @@ const runSchemas: Record<string, Json> = {
       counts: {
         type: 'boolean',
         description:
-          "Whether its results count toward verdicts and certificates: false when the cloud's certified endpoint is pinned and the run's endpoint is another.",
+          "Whether its results count toward verdicts and certificates: false for an imported report (`source` official-runner) whose signing key the certification body has not approved (or no longer approves), and when the cloud's certified endpoint is pinned and the run's endpoint is another.",
       },
       notCountedReason: { type: ['string', 'null'], description: 'Why it does not count (null when it counts).' },
+      source: { type: 'string', enum: ['dashboard', 'official-runner'] },
+      signedBy: {
+        type: ['object', 'null'],
+        description:
+          'Imported runs: the key the report was signed with, as it stands now (`key` null: removed since); null for our own runs.',
+        properties: {
+          key: { type: ['string', 'null'] },
+          fingerprint: { type: 'string' },
+          approvedAt: { type: ['string', 'null'], format: 'date-time' },
+          approvedBy: { type: ['string', 'null'] },
+        },
+      },
       results: {
         type: 'array',
         items: {
@@ -600,7 +612,7 @@ export function openApiDocument() {
         },
         delete: {
           operationId: 'deleteCertifiedEndpoint',
-          summary: 'Staff remove the pin (audited): every run counts again',
+          summary: 'Staff remove the pin (audited): runs count again whatever endpoint they name',
           parameters: [slugParameter],
           responses: { 204: { description: 'Removed.' }, 401: R[401], 403: R[403], 404: R[404] },
         },

@@ -4,13 +4,20 @@
 //   - a credential for another endpoint cannot be saved (422 naming the pinned one, lib/credentials);
 //   - a run records the endpoint its credential named (Run.authUrl, Run.region), is kept and shown,
 //     but counts toward verdicts and certificates only when that endpoint is the pinned one.
-// `runCounts` is the one decision "does this run count" (also for imported reports); `countedSql`
-// is the same rule for the verdict queries (data.ts), over normalized values stored by the same
-// normalizeAuthUrl. Changing the pin is staff-only (policy cloud.pin) and audited; it makes the
-// cloud's snapshot stale (trigger), so the verdicts follow the pin at once.
+// `runCounts` is the one decision "does this run count"; `countedSql` is the same rule for the
+// verdict queries (data.ts), over normalized values stored by the same normalizeAuthUrl. Changing the
+// pin is staff-only (policy cloud.pin) and audited; it makes the cloud's snapshot stale (trigger), so
+// the verdicts follow the pin at once.
+//
+// Imported runs (source official-runner, POST /reports) must pass one more test first: the upload was
+// signed with a key the certification body approved, and that approval stands now. In SCS the reports
+// that count come from SCS's own runner (Zuul) key; a CSP registers its organization's keys itself, so
+// a key it generated would let the certified party vouch for itself. Approving, withdrawing and
+// removing an approved key are staff's (lib/interop/keys.ts) and make the organization's snapshots
+// stale (trigger, migration key_approval). Our own dashboard runs are not signed and not affected.
 
 import { z } from 'zod';
-import { db, Prisma } from '../db';
+import { db, Prisma, type RunSource } from '../db';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { ValidationError, parseInput } from '../errors';
@@ -58,35 +65,110 @@ export function normalizeRegion(region: string | null | undefined): string | nul
 
 export interface Counting {
   counts: boolean;
-  /** Why not, one sentence naming both endpoints (null when it counts). */
+  /** Why not, one sentence (null when it counts): the unapproved signing key, or both endpoints. */
   reason: string | null;
+  /** Which rule it failed, for short labels (the timeline): null when it counts. */
+  cause: 'signing-key' | 'endpoint' | null;
+}
+
+/** The key an imported run's upload was signed with, as it stands now. */
+export interface SigningKeyState {
+  /** Its name; null when the key was removed since (the upload keeps only the fingerprint). */
+  name: string | null;
+  fingerprint: string;
+  /** When the certification body approved it; null: not approved (or approval withdrawn). */
+  approvedAt: Date | null;
+}
+
+/** What decides whether a run counts: where it ran and, for an imported report, who signed it. */
+export interface RunOrigin extends Endpoint {
+  /** Run.source: our own checks, or an imported report of the official runner. */
+  source: RunSource;
+  /** Imported runs: the signing key now (null: the upload is gone or names none). Ignored for our own runs. */
+  signedBy?: SigningKeyState | null;
 }
 
 const describe = (e: { authUrl: string | null; region: string | null }) =>
   `${e.authUrl ?? 'an unrecorded endpoint'}${e.region ? ` (region ${e.region})` : ''}`;
 
+const KEPT = 'kept and shown, but it does not count toward verdicts or certificates.';
+
+/** Why an imported run's signature does not vouch for it (null: signed with a key approved now). */
+function unapprovedSigner(signedBy: SigningKeyState | null | undefined): string | null {
+  if (!signedBy) return `Imported from a report whose signing key is no longer on record; ${KEPT}`;
+  if (signedBy.name === null)
+    return `Imported from a report signed with key ${signedBy.fingerprint}, which has been removed since; ${KEPT}`;
+  if (signedBy.approvedAt === null)
+    return `Imported from a report signed with key "${signedBy.name}" (${signedBy.fingerprint}), which the certification body has not approved; ${KEPT}`;
+  return null;
+}
+
 /**
- * Whether results obtained at `endpoint` count toward the verdicts and certificates of a cloud with
- * this pin (null: no pin, everything counts). The one rule; countedSql is its SQL twin.
+ * Whether the results of a run count toward the verdicts and certificates of a cloud with this pin
+ * (null: no pin). The one rule; countedSql is its SQL twin:
+ *   1. an imported run (official-runner) counts only when its upload was signed with a key that the
+ *      certification body approved and still approves (our own runs skip this);
+ *   2. with a pin, only results obtained at the pinned endpoint count.
+ * When both fail, the reason names the signing key (the first thing to fix).
  */
-export function runCounts(pin: Pick<CertifiedEndpoint, 'authUrl' | 'region'> | null, endpoint: Endpoint): Counting {
-  if (!pin) return { counts: true, reason: null };
-  const authUrl = endpoint.authUrl === null ? null : normalizeAuthUrl(endpoint.authUrl);
-  if (authUrl === pin.authUrl && normalizeRegion(endpoint.region) === pin.region) return { counts: true, reason: null };
+export function runCounts(pin: Pick<CertifiedEndpoint, 'authUrl' | 'region'> | null, run: RunOrigin): Counting {
+  if (run.source === 'official_runner') {
+    const unsigned = unapprovedSigner(run.signedBy);
+    if (unsigned) return { counts: false, reason: unsigned, cause: 'signing-key' };
+  }
+  if (!pin) return { counts: true, reason: null, cause: null };
+  const authUrl = run.authUrl === null ? null : normalizeAuthUrl(run.authUrl);
+  if (authUrl === pin.authUrl && normalizeRegion(run.region) === pin.region)
+    return { counts: true, reason: null, cause: null };
   return {
     counts: false,
+    cause: 'endpoint',
     reason:
-      endpoint.authUrl === null
+      run.authUrl === null
         ? `The endpoint of this run was not recorded, so it cannot be shown to be the certified endpoint ${describe(pin)}; its results do not count toward verdicts or certificates.`
-        : `This run's credential named ${describe({ authUrl, region: normalizeRegion(endpoint.region) })}, not the certified endpoint ${describe(pin)} that staff pinned; its results are kept but do not count toward verdicts or certificates.`,
+        : `This run's credential named ${describe({ authUrl, region: normalizeRegion(run.region) })}, not the certified endpoint ${describe(pin)} that staff pinned; its results are kept but do not count toward verdicts or certificates.`,
   };
 }
 
-/** SQL twin of runCounts over a run `r` ("Run": authUrl, region stored normalized) of a cloud `c` ("Cloud"). */
+/**
+ * SQL twin of runCounts over a run `r` ("Run": authUrl, region stored normalized) of a cloud `c`
+ * ("Cloud"). The history queries filter hundreds of thousands of results with it: a dashboard run
+ * is decided by its own columns (the OR stops at `source`, no join); only imported runs probe their
+ * upload and its key by primary key.
+ */
 export function countedSql(r: string, c: string): Prisma.Sql {
   const run = Prisma.raw(r);
   const cloud = Prisma.raw(c);
-  return Prisma.sql`(${cloud}."certifiedAuthUrl" IS NULL OR COALESCE(${run}."authUrl" = ${cloud}."certifiedAuthUrl" AND ${run}.region = ${cloud}."certifiedRegion", false))`;
+  return Prisma.sql`((${run}.source = 'dashboard' OR EXISTS (SELECT 1 FROM "ReportUpload" u JOIN "OrganizationKey" k ON k.id = u."keyId" WHERE u.id = ${run}."uploadId" AND k."approvedAt" IS NOT NULL)) AND (${cloud}."certifiedAuthUrl" IS NULL OR COALESCE(${run}."authUrl" = ${cloud}."certifiedAuthUrl" AND ${run}.region = ${cloud}."certifiedRegion", false)))`;
+}
+
+/** The signing key of each imported run among `runs`, as it stands now (for runCounts). */
+export async function signingKeysOf(
+  runs: Array<{ id: string; source: RunSource; uploadId: string | null }>,
+): Promise<Map<string, SigningKeyState | null>> {
+  const out = new Map<string, SigningKeyState | null>();
+  const uploadIds = [
+    ...new Set(runs.flatMap((r) => (r.source === 'official_runner' && r.uploadId ? [r.uploadId] : []))),
+  ];
+  const uploads =
+    uploadIds.length === 0
+      ? []
+      : await db.reportUpload.findMany({
+          where: { id: { in: uploadIds } },
+          select: { id: true, keyFingerprint: true, key: { select: { name: true, approvedAt: true } } },
+        });
+  const byUpload = new Map(uploads.map((u) => [u.id, signingKeyState(u)]));
+  for (const r of runs)
+    if (r.source === 'official_runner') out.set(r.id, (r.uploadId && byUpload.get(r.uploadId)) || null);
+  return out;
+}
+
+/** An upload's signing key as runCounts reads it. */
+export function signingKeyState(u: {
+  keyFingerprint: string;
+  key: { name: string; approvedAt: Date | null } | null;
+}): SigningKeyState {
+  return { name: u.key?.name ?? null, fingerprint: u.keyFingerprint, approvedAt: u.key?.approvedAt ?? null };
 }
 
 export const pinInput = z.object({
@@ -158,7 +240,7 @@ export async function setCertifiedEndpoint(
   return (await changePin(ctx, slug, parseInput(pinInput, input ?? {})))!;
 }
 
-/** Staff remove a cloud's pin: every run counts again. Audited. */
+/** Staff remove a cloud's pin: runs count again whatever endpoint they name. Audited. */
 export async function removeCertifiedEndpoint(ctx: RequestContext, slug: string): Promise<void> {
   await changePin(ctx, slug, null);
 }

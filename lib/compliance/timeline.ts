@@ -10,7 +10,7 @@
 //   review (changes requested: that sets no decidedAt), submittedAt (submitted), else createdAt.
 //   Revisions are few per cloud (one a quarter), so computing that time per row is cheap.
 
-import { db, type AttestationState, type RunStatus } from '../db';
+import { db, type AttestationState, type RunSource, type RunStatus } from '../db';
 import { authorize } from '../auth/policy';
 import { CHECKS } from '../checks/registry';
 import { now as clockNow } from '../clock';
@@ -18,7 +18,7 @@ import type { RequestContext } from '../context';
 import { pageArgs, toPage, type Page } from '../pagination';
 import { periodDays, type Period } from './history';
 import { VERDICT_TESTCASES } from './profiles';
-import { runCounts } from './certified-endpoint';
+import { runCounts, signingKeysOf, type Counting } from './certified-endpoint';
 import type { ResultVerdict } from './verdict';
 import { cloudResource, loadCloud } from '../resources';
 
@@ -45,8 +45,13 @@ export interface RunEntry {
   verdicts: TestcaseResult[];
   /** How many of those are informational km-* results. */
   informational: number;
-  /** Whether it counts toward verdicts (its endpoint is the certified one, certified-endpoint.ts). */
+  /**
+   * Whether it counts toward verdicts (certified-endpoint.ts runCounts: an imported report signed with
+   * an approved key, at the certified endpoint), and why not.
+   */
   counts: boolean;
+  notCountedReason: string | null;
+  notCountedCause: Counting['cause'];
 }
 
 export interface AttestationEntry {
@@ -87,6 +92,9 @@ interface Row {
   error: string | null;
   authUrl: string | null;
   region: string | null;
+  /** Run.source as stored: 'dashboard' or 'official-runner' (the enum's database value). */
+  source: string | null;
+  uploadId: string | null;
   revision: number | null;
   createdAt: Date | null;
   submittedAt: Date | null;
@@ -104,6 +112,8 @@ function byRunOrder(a: { testcase: string }, b: { testcase: string }): number {
     a.testcase.localeCompare(b.testcase)
   );
 }
+
+const countingOf = (c: Counting) => ({ counts: c.counts, notCountedReason: c.reason, notCountedCause: c.cause });
 
 /** The page of the timeline of a cloud; a cloud out of the caller's sight is not found. */
 export async function cloudTimeline(
@@ -132,12 +142,12 @@ export async function cloudTimeline(
   const rows = await db.$queryRaw<Row[]>`
     WITH entries AS (
       SELECT 'run'::text AS kind, r.id::text AS id, r."queuedAt" AS at, r.status::text AS state, r.trigger, r."finishedAt", r.error,
-             r."authUrl", r.region, NULL::int AS revision, NULL::timestamp(3) AS "createdAt", NULL::timestamp(3) AS "submittedAt",
+             r."authUrl", r.region, r.source::text AS source, r."uploadId"::text AS "uploadId", NULL::int AS revision, NULL::timestamp(3) AS "createdAt", NULL::timestamp(3) AS "submittedAt",
              NULL::timestamp(3) AS "decidedAt", NULL::timestamp(3) AS "expiresAt", NULL::text AS "decidedByLabel", NULL::boolean AS superseded
         FROM "Run" r
        WHERE r."cloudId" = ${cloud.id}::uuid AND r."queuedAt" >= ${from} AND r."queuedAt" < ${to}
       UNION ALL
-      SELECT 'attestation', a.id::text, t.at, a.state::text, NULL, NULL, NULL, NULL, NULL,
+      SELECT 'attestation', a.id::text, t.at, a.state::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
              a.revision, a."createdAt", a."submittedAt", a."decidedAt", a."expiresAt",
              CASE WHEN a.state IN ('approved', 'rejected', 'changes_requested') THEN v."reviewerLabel" END,
              a.state = 'approved' AND EXISTS (
@@ -160,14 +170,19 @@ export async function cloudTimeline(
       ? { authUrl: cloud.certifiedAuthUrl, region: cloud.certifiedRegion }
       : null;
   const entries = rows.filter((r) => r.kind !== null);
-  const runIds = entries.filter((r) => r.kind === 'run').map((r) => r.id);
-  const results =
+  const runRows = entries.filter((r) => r.kind === 'run');
+  const runIds = runRows.map((r) => r.id);
+  const sourceOf = (r: Row): RunSource => (r.source === 'official-runner' ? 'official_runner' : 'dashboard');
+  // Imported runs count by their signing key's approval now: one query for the page's uploads.
+  const [results, signers] = await Promise.all([
     runIds.length === 0
       ? []
-      : await db.runResult.findMany({
+      : db.runResult.findMany({
           where: { runId: { in: runIds } },
           select: { runId: true, testcase: true, verdict: true },
-        });
+        }),
+    signingKeysOf(runRows.map((r) => ({ id: r.id, source: sourceOf(r), uploadId: r.uploadId }))),
+  ]);
   const byRun = new Map<string, TestcaseResult[]>(runIds.map((id) => [id, []]));
   for (const r of results)
     byRun
@@ -190,7 +205,9 @@ export async function cloudTimeline(
         error: r.error,
         verdicts,
         informational: verdicts.filter((v) => v.informational).length,
-        counts: runCounts(pin, { authUrl: r.authUrl, region: r.region }).counts,
+        ...countingOf(
+          runCounts(pin, { authUrl: r.authUrl, region: r.region, source: sourceOf(r), signedBy: signers.get(r.id) }),
+        ),
       };
     }
     const state = r.state as AttestationState;

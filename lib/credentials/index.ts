@@ -406,7 +406,8 @@ export async function testConnection(
   }
   // Pinned after this credential was saved: runs with it are kept but do not count.
   const pin = await certifiedEndpointOf(cloud.id);
-  if (pin && !runCounts(pin, { authUrl: config.auth.authUrl, region: cloud.region || config.region }).counts)
+  const origin = { source: 'dashboard', authUrl: config.auth.authUrl, region: cloud.region || config.region } as const;
+  if (pin && !runCounts(pin, origin).counts)
     result.warnings.push(
       `This credential names ${normalizeAuthUrl(config.auth.authUrl)} (region ${cloud.region || config.region}), not the certified endpoint ${pin.authUrl} (region ${pin.region}) that staff pinned: runs with it are kept but do not count toward verdicts or certificates. Replace it with a credential for the certified endpoint.`,
     );

@@ -10,6 +10,10 @@
 // Each document becomes one run with source official-runner: its key-manager results (1 PASS, 0 ABORT,
 // -1 FAIL) become the run's results; the signature and text are kept as received. One transaction:
 // either every document is stored, or nothing is.
+// A registered key only lets a report in. Whether its runs count toward verdicts and certificates is
+// runCounts' decision: only while the certification body approves the signing key (a CSP registers
+// keys itself, so its own key would let it vouch for itself), and, with a pin, at the certified
+// endpoint. A report signed with an unapproved key is kept and shown; the answer says it does not count.
 
 import { parseAllDocuments } from 'yaml';
 import { db, Prisma } from '../db';
@@ -67,7 +71,7 @@ export interface SignedUpload {
 export interface AcceptedReport {
   cloud: string;
   subject: string;
-  /** Per document: its run, verdicts, and whether they count (the cloud's pinned endpoint, runCounts). */
+  /** Per document: its run, verdicts, and whether they count (runCounts: the signing key's approval, the pin). */
   runs: Array<{
     id: string;
     runUuid: string;
@@ -368,7 +372,12 @@ export async function acceptSignedReport(upload: SignedUpload, now = clockNow())
           clientAddress: upload.clientAddress,
         },
       });
+      // The key row, locked until commit: its approval now decides whether these runs count, and an
+      // approval or withdrawal in flight waits for this upload (it then makes the snapshot stale).
+      const key = await tx.organizationKey.update({ where: { id: signer!.id }, data: { lastUsedAt: now } });
+      const signedBy = { name: key.name, fingerprint: key.fingerprint, approvedAt: key.approvedAt };
       const runs: AcceptedReport['runs'] = [];
+      const causes: Array<string | null> = [];
       for (const d of docs) {
         const run = await tx.run.create({
           data: {
@@ -405,7 +414,7 @@ export async function acceptSignedReport(upload: SignedUpload, now = clockNow())
             checkedAt: d.checkedAt,
           })),
         });
-        const counting = runCounts(pin, d.endpoint);
+        const counting = runCounts(pin, { ...d.endpoint, source: 'official_runner', signedBy });
         runs.push({
           id: run.id,
           runUuid: d.runUuid,
@@ -413,8 +422,8 @@ export async function acceptSignedReport(upload: SignedUpload, now = clockNow())
           counts: counting.counts,
           notCountedReason: counting.reason,
         });
+        causes.push(counting.cause);
       }
-      await tx.organizationKey.update({ where: { id: signer!.id }, data: { lastUsedAt: now } });
       await recordAudit(tx, ctx, {
         action: 'report.upload',
         targetType: 'cloud',
@@ -422,10 +431,12 @@ export async function acceptSignedReport(upload: SignedUpload, now = clockNow())
         organizationId: cloud.organizationId,
         summary: `uploaded a signed report of the official runner for ${cloud.slug} (key "${signer!.name}", ${signer!.fingerprint}): ${runs
           .map(
-            (r) =>
+            (r, i) =>
               `run ${r.runUuid}: ${Object.entries(r.results)
                 .map(([t, v]) => `${t} ${v}`)
-                .join(', ')}${r.counts ? '' : ' (not counted: not the certified endpoint)'}`,
+                .join(
+                  ', ',
+                )}${r.counts ? '' : ` (not counted: ${causes[i] === 'signing-key' ? 'the signing key is not approved' : 'not the certified endpoint'})`}`,
           )
           .join('; ')}`,
       });

@@ -10,7 +10,7 @@ import type { RequestContext } from '../context';
 import { ConflictError, ValidationError, parseInput } from '../errors';
 import { pageArgs, toPage, type Page, type PageRequest } from '../pagination';
 import type { Evidence } from '../checks/types';
-import { runCounts, type Counting } from '../compliance/certified-endpoint';
+import { runCounts, signingKeyState, type Counting, type SigningKeyState } from '../compliance/certified-endpoint';
 import { now as clockNow } from '../clock';
 import { cloudResource, loadCloud, loadFor } from '../resources';
 
@@ -65,6 +65,8 @@ export interface RunView {
   source: RunSourceName;
   /** Imported runs: the upload (signature and text as received). */
   uploadId: string | null;
+  /** Imported runs: the key the upload was signed with, as it stands now (its approval decides `counting`). */
+  signedBy: (SigningKeyState & { approvedBy: string | null }) | null;
   testcases: string[];
   queuedAt: Date;
   startedAt: Date | null;
@@ -89,6 +91,10 @@ type RunWithCloud = Run & {
     certifiedAuthUrl: string | null;
     certifiedRegion: string | null;
   };
+  upload?: {
+    keyFingerprint: string;
+    key: { name: string; approvedAt: Date | null; approvedByLabel: string | null } | null;
+  } | null;
   results?: RunResult[];
 };
 
@@ -116,15 +122,20 @@ function view(r: RunWithCloud, withEvidence = false): RunView {
   const { certifiedAuthUrl, certifiedRegion, ...cloud } = r.cloud;
   const pin = certifiedAuthUrl && certifiedRegion ? { authUrl: certifiedAuthUrl, region: certifiedRegion } : null;
   const endpoint = { authUrl: r.authUrl, region: r.region };
+  const signedBy =
+    r.source === 'official_runner' && r.upload
+      ? { ...signingKeyState(r.upload), approvedBy: r.upload.key?.approvedByLabel ?? null }
+      : null;
   return {
     id: r.id,
     cloud,
     endpoint,
-    counting: runCounts(pin, endpoint),
+    counting: runCounts(pin, { ...endpoint, source: r.source, signedBy }),
     status: r.status,
     trigger: r.trigger,
     source: sourceName(r.source),
     uploadId: r.uploadId,
+    signedBy,
     testcases: r.testcases,
     queuedAt: r.queuedAt,
     startedAt: r.startedAt,
@@ -149,6 +160,14 @@ const cloudSelect = {
     scsSubject: true,
     certifiedAuthUrl: true,
     certifiedRegion: true,
+  },
+} as const;
+
+/** An imported run's upload: which key signed it and whether that key is approved now (runCounts). */
+const uploadSelect = {
+  select: {
+    keyFingerprint: true,
+    key: { select: { name: true, approvedAt: true, approvedByLabel: true } },
   },
 } as const;
 
@@ -217,7 +236,10 @@ export async function createRun(
 }
 
 async function activeRun(cloudId: string): Promise<RunWithCloud | null> {
-  return db.run.findFirst({ where: { cloudId, status: { in: ACTIVE_STATUSES } }, include: { cloud: cloudSelect } });
+  return db.run.findFirst({
+    where: { cloudId, status: { in: ACTIVE_STATUSES } },
+    include: { cloud: cloudSelect, upload: uploadSelect },
+  });
 }
 
 async function loadAuthorized(
@@ -230,7 +252,9 @@ async function loadAuthorized(
     ctx,
     action,
     'Run',
-    UUID.test(id) ? db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, ...include } }) : null,
+    UUID.test(id)
+      ? db.run.findUnique({ where: { id }, include: { cloud: cloudSelect, upload: uploadSelect, ...include } })
+      : null,
     (r) => cloudResource(r.cloud),
   );
   return run as RunWithCloud;

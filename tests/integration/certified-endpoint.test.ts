@@ -33,6 +33,24 @@ async function cloud() {
   return db.cloud.create({ data: { slug, name: slug, organizationId: org.id, region: 'RegionOne' } });
 }
 
+/** A report-signing key of the organization, approved at `approvedAt` (null: not approved). */
+async function key(approvedAt: Date | null) {
+  const name = `k-${Math.random().toString(36).slice(2, 8)}`;
+  return db.organizationKey.create({
+    data: {
+      organizationId: org.id,
+      name,
+      type: 'ssh-ed25519',
+      bits: 256,
+      publicKey: `ssh-ed25519 ${name}`,
+      fingerprint: `SHA256:${name}`,
+      createdByLabel: 'test',
+      approvedAt,
+      approvedByLabel: approvedAt ? 'reviewer@pin.example' : null,
+    },
+  });
+}
+
 /** A finished run of both official testcases at `at`, whose credential named this endpoint. */
 async function run(cloudId: string, at: Date, authUrl: string | null, verdict: 'PASS' | 'FAIL', region = 'RegionOne') {
   const r = await db.run.create({
@@ -162,7 +180,7 @@ describe('the certified endpoint', () => {
       endpoint: { authUrl: 'https://always-pass.evil.test', region: 'RegionOne' },
       notCountedReason: expect.stringContaining('certified endpoint https://keystone.certified.example:5000'),
     });
-    expect((await runs.getRun(staff, good)).counting).toEqual({ counts: true, reason: null });
+    expect((await runs.getRun(staff, good)).counting).toEqual({ counts: true, reason: null, cause: null });
     const tl = await timeline.cloudTimeline(staff, c.slug, { period: '30d' });
     expect(tl.items.filter((e) => e.kind === 'run').map((e) => [e.id, (e as { counts: boolean }).counts])).toEqual([
       [fake, false],
@@ -208,9 +226,67 @@ describe('the certified endpoint', () => {
       const id = await run(c.id, new Date(Date.now() - (i + 1) * 60_000), url, 'PASS', region);
       const [{ counted }] = await db.$queryRaw<Array<{ counted: boolean }>>`
         SELECT ${pins.countedSql('r', 'c')} AS counted FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE r.id = ${id}::uuid`;
-      const ts = pins.runCounts(pin, { authUrl: url, region: url === null ? null : region }).counts;
+      const ts = pins.runCounts(pin, {
+        source: 'dashboard',
+        authUrl: url,
+        region: url === null ? null : region,
+      }).counts;
       expect([url, region, counted, ts]).toEqual([url, region, want, want]);
     }
     void Prisma;
+  });
+
+  test('the SQL rule agrees with runCounts for imported runs: only a key approved now lets them count', async () => {
+    const c = await cloud();
+    const approved = await key(new Date());
+    const unapproved = await key(null);
+    const removed = await key(new Date());
+    // signing key, the endpoint the report named, counts without a pin, counts with the pin
+    const cases: Array<[{ id: string } | null, string | null, boolean, boolean]> = [
+      [approved, PINNED, true, true],
+      [approved, 'https://always-pass.evil.test/v3', true, false],
+      [approved, null, true, false],
+      [unapproved, PINNED, false, false],
+      [unapproved, null, false, false],
+      [removed, PINNED, false, false],
+      [null, PINNED, false, false], // an imported run without an upload on record
+    ];
+    const ids: string[] = [];
+    for (const [i, [k, url]] of cases.entries()) {
+      const id = await run(c.id, new Date(Date.now() - (i + 1) * 60_000), url, 'PASS');
+      const upload = k
+        ? await db.reportUpload.create({
+            data: {
+              organizationId: org.id,
+              cloudId: c.id,
+              subject: c.slug,
+              signature: 'sig',
+              body: 'body',
+              keyId: k.id,
+              keyFingerprint: `SHA256:fp-${k.id}`,
+              uploadedByLabel: 'test',
+            },
+          })
+        : null;
+      await db.run.update({ where: { id }, data: { source: 'official_runner', uploadId: upload?.id ?? null } });
+      ids.push(id);
+    }
+    // Removing a key sets its uploads' keyId to NULL (ON DELETE SET NULL): their runs stop counting.
+    await db.organizationKey.delete({ where: { id: removed.id } });
+    const both = async () => {
+      const rows = await db.$queryRaw<Array<{ id: string; counted: boolean }>>`
+        SELECT r.id::text AS id, ${pins.countedSql('r', 'c')} AS counted FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId"
+         WHERE r.id = ANY(${ids}::uuid[])`;
+      const sql = new Map(rows.map((r) => [r.id, r.counted]));
+      return Promise.all(ids.map(async (id) => [sql.get(id), (await runs.getRun(staff, id)).counting.counts]));
+    };
+    expect(await both()).toEqual(cases.map(([, , unpinned]) => [unpinned, unpinned]));
+    await pins.setCertifiedEndpoint(staff, c.slug, { authUrl: PINNED, region: 'RegionOne' });
+    expect(await both()).toEqual(cases.map(([, , , pinned]) => [pinned, pinned]));
+    // Our own runs of this cloud are not asked about keys: the pinned one counts.
+    const ours = await run(c.id, new Date(), PINNED, 'PASS');
+    const [{ counted }] = await db.$queryRaw<Array<{ counted: boolean }>>`
+      SELECT ${pins.countedSql('r', 'c')} AS counted FROM "Run" r JOIN "Cloud" c ON c.id = r."cloudId" WHERE r.id = ${ours}::uuid`;
+    expect(counted).toBe(true);
   });
 });
