@@ -64,6 +64,13 @@ export const interopSchemas: Record<string, Json> = {
       createdAt: { type: 'string', format: 'date-time' },
       createdBy: { type: 'string' },
       lastUsedAt: { type: ['string', 'null'], format: 'date-time', description: 'Last accepted report it signed.' },
+      approvedAt: {
+        type: ['string', 'null'],
+        format: 'date-time',
+        description:
+          "When the certification body approved the key; null: not approved. Reports signed with an unapproved key are taken and shown but do not count toward verdicts or certificates (a CSP's own key would let it vouch for itself).",
+      },
+      approvedBy: { type: ['string', 'null'], description: 'Who approved it (null while not approved).' },
     },
   },
   OrganizationKeyCreate: {
@@ -185,7 +192,7 @@ export const interopPaths: Record<string, Record<string, Json>> = {
     post: {
       operationId: 'addOrganizationKey',
       summary:
-        'Register an OpenSSH public key whose SSHSIG signatures POST /reports accepts for the clouds of this organization (CSP users of the organization; audited)',
+        'Register an OpenSSH public key whose SSHSIG signatures POST /reports accepts for the clouds of this organization (CSP users of the organization; audited). The reports it signs count only once staff approve the key',
       parameters: [organizationSlug],
       requestBody: { required: true, content: json(ref('OrganizationKeyCreate')) },
       responses: {
@@ -202,9 +209,42 @@ export const interopPaths: Record<string, Record<string, Json>> = {
   '/api/v1/organizations/{slug}/keys/{name}': {
     delete: {
       operationId: 'deleteOrganizationKey',
-      summary: 'Remove a report-signing key (audited); reports signed with it are refused from then on',
+      summary:
+        'Remove a report-signing key (audited): reports signed with it are refused from then on, and the runs imported with it no longer count. CSP users of the organization remove keys that are not approved; an approved key only staff (admin, reviewer) may remove',
       parameters: [organizationSlug, path('name', "The key's name.")],
-      responses: { 204: { description: 'Removed.' }, 401: R[401], 403: R[403], 404: R[404] },
+      responses: {
+        204: { description: 'Removed.' },
+        401: R[401],
+        403: error('The caller may not remove this key; for an approved key a CSP user is told that only staff may.'),
+        404: R[404],
+      },
+    },
+  },
+  '/api/v1/organizations/{slug}/keys/{name}/approval': {
+    put: {
+      operationId: 'approveOrganizationKey',
+      summary:
+        "Staff (admin, reviewer) approve a report-signing key: official-runner reports signed with it, before and after, count toward the verdicts and certificates of the organization's clouds. Audited; approving an approved key changes nothing",
+      parameters: [organizationSlug, path('name', "The key's name.")],
+      responses: {
+        200: { description: 'The key, approved.', content: json(ref('OrganizationKey')) },
+        401: R[401],
+        403: R[403],
+        404: R[404],
+        409: error('The organization is archived.'),
+      },
+    },
+    delete: {
+      operationId: 'withdrawOrganizationKeyApproval',
+      summary:
+        'Staff (admin, reviewer) withdraw the approval: the runs imported with the key are kept and shown but no longer count. Audited; withdrawing from an unapproved key changes nothing',
+      parameters: [organizationSlug, path('name', "The key's name.")],
+      responses: {
+        200: { description: 'The key, not approved.', content: json(ref('OrganizationKey')) },
+        401: R[401],
+        403: R[403],
+        404: R[404],
+      },
     },
   },
 };

@@ -32,6 +32,8 @@ export type Resource =
   | { type: 'attestation'; organizationId: string }
   | { type: 'user'; id: string }
   | { type: 'token'; userId: string }
+  /** A report-signing key of an organization; whether the certification body approved it decides who may remove it. */
+  | { type: 'key'; organizationId: string; approved: boolean }
   /**
    * A resource that does not exist (lib/resources.ts): it answers as one out of sight, so whether it
    * exists is not revealed; staff, who see everything, learn that it is missing.
@@ -97,11 +99,16 @@ export const ACTIONS = [
   'certificate.revoke',
   // Prometheus metrics of every cloud (resource: global): staff, or a staff user's API token
   'metrics.read',
-  // OpenSSH keys an organization signs official-runner reports with (resource: the organization):
-  // who sees the organization lists them; they are the CSP's to register and remove
+  // OpenSSH keys an organization signs official-runner reports with (resource: the organization for
+  // list and create, the key otherwise): who sees the organization lists them; the CSP registers them
+  // and removes those not approved. Reports signed with a key count only while the certification body
+  // approves it (a CSP's own key would let it vouch for itself): approving and withdrawing are staff's,
+  // and so is removing an approved key (removing it would let the CSP shed the results it signed).
   'key.list',
   'key.create',
   'key.delete',
+  'key.approve',
+  'key.unapprove',
   // POST /reports (resource: the cloud): a signed report of the official runner, uploaded by a user of
   // the cloud's organization (its signature must be by one of the organization's keys)
   'report.upload',
@@ -213,10 +220,19 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
     case 'metrics':
       return isStaff(actor) ? 'allow' : 'forbidden';
     case 'key': {
-      if (resource.type !== 'organization') return 'forbidden';
-      if (!seesOrganization(actor, resource.id)) return 'hidden';
-      if (verb === 'list') return 'allow';
-      // The keys sign the CSP's own claims: its members manage them, not the staff who judge them.
+      if (action === 'key.list' || action === 'key.create') {
+        if (resource.type !== 'organization') return 'forbidden';
+        if (!seesOrganization(actor, resource.id)) return 'hidden';
+        if (verb === 'list') return 'allow';
+        // The keys are the CSP's own: its members register them, not the staff who judge them.
+        return actor.role === 'csp' ? 'allow' : 'forbidden';
+      }
+      if (resource.type !== 'key') return 'forbidden';
+      if (!seesOrganization(actor, resource.organizationId)) return 'hidden';
+      // Whether a key's reports count is the certification body's decision.
+      if (action === 'key.approve' || action === 'key.unapprove') return isStaff(actor) ? 'allow' : 'forbidden';
+      // key.delete: an approved key's reports count, so only staff remove it; an unapproved one is the CSP's.
+      if (resource.approved) return isStaff(actor) ? 'allow' : 'forbidden';
       return actor.role === 'csp' ? 'allow' : 'forbidden';
     }
     case 'report': {
@@ -239,9 +255,13 @@ export function decide(actor: Actor | null, action: Action, resource: Resource):
 }
 
 /** "cloud.create" -> "create clouds", "cloud.update" -> "update this cloud", "audit.read" -> "read this audit log". */
-function describeAction(action: Action): string {
+function describeAction(action: Action, resource?: Resource): string {
   if (action === 'credential.allow_private')
     return 'allow private addresses for this cloud: only certification staff may switch the address guard off';
+  if (action === 'key.delete' && resource?.type === 'key' && resource.approved)
+    return 'remove this key: the certification body approved it, so the reports it signed count toward verdicts and certificates, and only certification staff may remove it or withdraw its approval';
+  if (action === 'key.approve' || action === 'key.unapprove')
+    return `${action === 'key.approve' ? 'approve' : 'withdraw the approval of'} report-signing keys: only the certification body decides whose signature makes a report count`;
   const [noun, verb] = action.split('.') as [string, string];
   const thing = noun === 'audit' ? 'audit log' : noun;
   return verb === 'list' || verb === 'create' ? `${verb} ${thing}s` : `${verb} this ${thing}`;
@@ -252,13 +272,14 @@ export class PolicyError extends Error {
   constructor(
     readonly decision: Exclude<Decision, 'allow'>,
     action: Action,
+    resource?: Resource,
   ) {
     super(
       decision === 'unauthenticated'
         ? 'Sign in first.'
         : decision === 'hidden'
           ? 'Not found.'
-          : `You may not ${describeAction(action)}.`,
+          : `You may not ${describeAction(action, resource)}.`,
     );
     this.status = STATUS_OF[decision];
   }
@@ -267,7 +288,7 @@ export class PolicyError extends Error {
 /** Throws PolicyError unless the actor may do the action; narrows the actor to non-null. */
 export function authorize(actor: Actor | null, action: Action, resource: Resource): asserts actor is Actor {
   const d = decide(actor, action, resource);
-  if (d !== 'allow') throw new PolicyError(d, action);
+  if (d !== 'allow') throw new PolicyError(d, action, resource);
 }
 
 /** Staff see every organization; csp users only their own (undefined = no filter). */

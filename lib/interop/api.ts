@@ -4,7 +4,7 @@
 
 import type { RequestContext } from '../context';
 import { readJsonObject } from '../api/body';
-import { addKey, deleteKey, listKeys } from './keys';
+import { addKey, approveKey, deleteKey, listKeys, withdrawKeyApproval } from './keys';
 import { instanceKey } from './signing-key';
 import { pageRuns } from '../runs';
 import { getForwarding, listDeliveries, removeForwarding, setForwarding } from './forwarding';
@@ -26,6 +26,16 @@ export async function addKeyApi(ctx: RequestContext, slug: string, req: Request)
 export async function deleteKeyApi(ctx: RequestContext, slug: string, name: string): Promise<Response> {
   await deleteKey(ctx, slug, name);
   return new Response(null, { status: 204, headers: { 'Cache-Control': 'no-store' } });
+}
+
+/** PUT /organizations/{slug}/keys/{name}/approval (staff): reports signed with the key count. */
+export async function approveKeyApi(ctx: RequestContext, slug: string, name: string) {
+  return keyDto(await approveKey(ctx, slug, name));
+}
+
+/** DELETE /organizations/{slug}/keys/{name}/approval (staff): the runs it signed stop counting. */
+export async function withdrawKeyApprovalApi(ctx: RequestContext, slug: string, name: string) {
+  return keyDto(await withdrawKeyApproval(ctx, slug, name));
 }
 
 /** GET /signing-key (public): one OpenSSH line, as an allowed_signers or bootstrap.yaml entry needs it. */
@@ -76,7 +86,7 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** A report-signing key of an organization (its public half only). */
 function keyDto(k: KeyView) {
-  return { ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt) };
+  return { ...k, createdAt: k.createdAt.toISOString(), lastUsedAt: iso(k.lastUsedAt), approvedAt: iso(k.approvedAt) };
 }
 
 /** A cloud's forwarding to a compliance monitor: never the API key, only its fingerprint. */

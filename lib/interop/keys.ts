@@ -1,13 +1,25 @@
 // The OpenSSH public keys an organization signs official-runner reports with (POST /reports checks the
-// signature against them). Registering and removing a key are audited in the same transaction.
+// signature against them). Registering, approving, withdrawing the approval and removing a key are
+// audited in the same transaction.
+//
+// A CSP registers its organization's keys itself, so a registered key only lets a report in. Its runs
+// count toward verdicts and certificates only while the certification body approves the key (policy
+// key.approve, staff): in SCS the reports that count are signed by SCS's own runner (Zuul) key, and a
+// key the CSP generated would let the certified party vouch for itself. For the same reason an
+// approved key is removed only by staff: removing it would let the CSP shed results it does not like.
+// Approval changes make the organization's snapshots stale (trigger, migration key_approval).
+// Otherwise a key is immutable: a new key is a new registration.
 
 import { z } from 'zod';
-import { db, type OrganizationKey } from '../db';
+import { db, Prisma, type OrganizationKey, type Tx } from '../db';
 import { recordAudit } from '../audit';
 import type { RequestContext } from '../context';
 import { ConflictError, NotFoundError, ValidationError, parseInput } from '../errors';
 import { SshSigError, keyLine, parsePublicKey, type PublicKey } from './sshsig';
 import { loadFor } from '../resources';
+import { authorize, type Resource } from '../auth/policy';
+import { now as clockNow } from '../clock';
+import { refreshWhere } from '../compliance/snapshot';
 
 export const MAX_KEYS_PER_ORGANIZATION = 20;
 
@@ -34,6 +46,9 @@ export interface KeyView {
   createdAt: Date;
   createdBy: string;
   lastUsedAt: Date | null;
+  /** The certification body's approval: only reports signed with an approved key count. */
+  approvedAt: Date | null;
+  approvedBy: string | null;
 }
 
 export function keyView(k: OrganizationKey): KeyView {
@@ -47,10 +62,19 @@ export function keyView(k: OrganizationKey): KeyView {
     createdAt: k.createdAt,
     createdBy: k.createdByLabel,
     lastUsedAt: k.lastUsedAt,
+    approvedAt: k.approvedAt,
+    approvedBy: k.approvedAt ? k.approvedByLabel : null,
   };
 }
 
-async function organizationFor(ctx: RequestContext, slug: string, action: 'key.list' | 'key.create' | 'key.delete') {
+/** The policy's resource for a key: whether it is approved decides who may remove it. */
+export const keyResource = (k: { organizationId: string; approvedAt: Date | null }): Resource => ({
+  type: 'key',
+  organizationId: k.organizationId,
+  approved: k.approvedAt !== null,
+});
+
+async function organizationFor(ctx: RequestContext, slug: string, action: 'key.list' | 'key.create') {
   return loadFor(
     ctx,
     action,
@@ -116,18 +140,133 @@ export async function addKey(ctx: RequestContext, organizationSlug: string, inpu
   });
 }
 
+type KeyAction = 'key.delete' | 'key.approve' | 'key.unapprove';
+
+/** One key of an organization, after the policy (a missing organization or key: 404, as one out of sight). */
+async function keyFor(ctx: RequestContext, organizationSlug: string, name: string, action: KeyAction) {
+  const valid = typeof organizationSlug === 'string' && organizationSlug !== '' && typeof name === 'string';
+  const org = valid
+    ? await db.organization.findUnique({
+        where: { slug: organizationSlug },
+        select: { id: true, slug: true, archivedAt: true },
+      })
+    : null;
+  const key = org
+    ? await db.organizationKey.findUnique({ where: { organizationId_name: { organizationId: org.id, name } } })
+    : null;
+  const k = await loadFor(ctx, action, 'Key', key, keyResource);
+  return { org: org!, key: k };
+}
+
+/**
+ * The key row locked for this transaction, as it stands now; the policy asked again if its approval
+ * changed since it was read (a CSP's removal racing a staff approval must not remove an approved key).
+ */
+async function lockKey(tx: Tx, ctx: RequestContext, id: string, action: KeyAction): Promise<OrganizationKey> {
+  await tx.$queryRaw`SELECT 1 FROM "OrganizationKey" WHERE id = ${id}::uuid FOR UPDATE`;
+  const k = await tx.organizationKey.findUnique({ where: { id } });
+  if (!k) throw new NotFoundError('Key');
+  authorize(ctx.actor, action, keyResource(k));
+  return k;
+}
+
+/** How many runs were imported from uploads this key signed (for the audit summaries). */
+const importedWith = (tx: Tx, keyId: string) => tx.run.count({ where: { upload: { keyId } } });
+
+/**
+ * After an approval change: store the organization's clouds' compliance now, so a status change is
+ * noticed (and notified) at once. Best effort, as after an upload: the trigger made the snapshots
+ * stale in the change's transaction, and any reader recomputes a stale snapshot anyway.
+ */
+const storeCompliance = (organizationId: string) =>
+  refreshWhere(Prisma.sql`c."organizationId" = ${organizationId}::uuid`).catch(() => {});
+
+/**
+ * Staff approve a key: the official-runner reports it signed, before and after, count toward the
+ * verdicts and certificates of the organization's clouds (runCounts). Audited; approving an approved
+ * key changes nothing.
+ */
+export async function approveKey(ctx: RequestContext, organizationSlug: string, name: string): Promise<KeyView> {
+  const { org, key } = await keyFor(ctx, organizationSlug, name, 'key.approve');
+  if (org.archivedAt) throw new ConflictError('This organization is archived; restore it before approving keys.');
+  const view = await db.$transaction(async (tx) => {
+    const k = await lockKey(tx, ctx, key.id, 'key.approve');
+    if (k.approvedAt) return keyView(k);
+    const u = await tx.organizationKey.update({
+      where: { id: k.id },
+      data: {
+        approvedAt: clockNow(),
+        approvedById: ctx.actor?.id || null,
+        approvedByLabel: ctx.actor?.email ?? 'system',
+      },
+    });
+    const n = await importedWith(tx, k.id);
+    await recordAudit(tx, ctx, {
+      action: 'key.approve',
+      targetType: 'organization-key',
+      targetId: `${org.slug}/${k.name}`,
+      organizationId: org.id,
+      summary: `approved report-signing key "${k.name}" (${k.type}, ${k.fingerprint}) of ${org.slug}: official-runner reports signed with it count toward verdicts and certificates (runs imported with it so far: ${n})`,
+    });
+    return keyView(u);
+  });
+  await storeCompliance(org.id);
+  return view;
+}
+
+/**
+ * Staff withdraw a key's approval: the runs imported with it are kept and shown but stop counting at
+ * once; reports it signs are still taken (and do not count). Audited; withdrawing from an unapproved
+ * key changes nothing.
+ */
+export async function withdrawKeyApproval(
+  ctx: RequestContext,
+  organizationSlug: string,
+  name: string,
+): Promise<KeyView> {
+  const { org, key } = await keyFor(ctx, organizationSlug, name, 'key.unapprove');
+  const view = await db.$transaction(async (tx) => {
+    const k = await lockKey(tx, ctx, key.id, 'key.unapprove');
+    if (!k.approvedAt) return keyView(k);
+    const u = await tx.organizationKey.update({
+      where: { id: k.id },
+      data: { approvedAt: null, approvedById: null, approvedByLabel: null },
+    });
+    const n = await importedWith(tx, k.id);
+    await recordAudit(tx, ctx, {
+      action: 'key.unapprove',
+      targetType: 'organization-key',
+      targetId: `${org.slug}/${k.name}`,
+      organizationId: org.id,
+      summary: `withdrew the approval of report-signing key "${k.name}" (${k.fingerprint}) of ${org.slug}, approved by ${k.approvedByLabel ?? 'unknown'} on ${k.approvedAt.toISOString().slice(0, 10)}: the runs imported with it (${n}) are kept but no longer count toward verdicts or certificates`,
+    });
+    return keyView(u);
+  });
+  await storeCompliance(org.id);
+  return view;
+}
+
+/**
+ * Remove a key: reports signed with it are refused from now on; the runs imported with it stay, and
+ * no longer count (their upload loses its key). An approved key is removed only by staff (policy).
+ */
 export async function deleteKey(ctx: RequestContext, organizationSlug: string, name: string): Promise<void> {
-  const org = await organizationFor(ctx, organizationSlug, 'key.delete');
+  const { org, key } = await keyFor(ctx, organizationSlug, name, 'key.delete');
   await db.$transaction(async (tx) => {
-    const k = await tx.organizationKey.findUnique({ where: { organizationId_name: { organizationId: org.id, name } } });
-    if (!k) throw new NotFoundError('Key');
+    const k = await lockKey(tx, ctx, key.id, 'key.delete');
+    const n = await importedWith(tx, k.id);
     await tx.organizationKey.delete({ where: { id: k.id } });
     await recordAudit(tx, ctx, {
       action: 'key.delete',
       targetType: 'organization-key',
       targetId: `${org.slug}/${k.name}`,
       organizationId: org.id,
-      summary: `removed report-signing key "${k.name}" (${k.fingerprint}) of ${org.slug}; reports signed with it are refused from now on`,
+      summary: `removed report-signing key "${k.name}" (${k.fingerprint}) of ${org.slug}; reports signed with it are refused from now on; ${
+        k.approvedAt
+          ? `it was approved, so the runs imported with it (${n}) are kept but no longer count toward verdicts or certificates`
+          : `the runs imported with it (${n}) are kept (they did not count: the key was not approved)`
+      }`,
     });
   });
+  await storeCompliance(org.id);
 }

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import { beforeAll, describe, expect, test, vi } from 'vitest';
 
 // POST /reports (the SCS compliance monitor's protocol), report-signing keys, the signed downloads and
@@ -16,11 +15,11 @@ import * as runs from '@/app/api/v1/clouds/[slug]/runs/route';
 import * as report from '@/app/api/v1/runs/[id]/report/route';
 import * as signingKey from '@/app/api/v1/signing-key/route';
 import { db } from '@/lib/db';
-import { createToken } from '@/lib/tokens';
-import { ed25519Blob, parseSignature, signEd25519, verifySignature } from '@/lib/interop/sshsig';
+import { parseSignature, verifySignature } from '@/lib/interop/sshsig';
 import { MAX_REPORT_BYTES, SIGNATURE_SEPARATOR } from '@/lib/interop/upload';
 import * as runApi from '@/app/api/v1/runs/[id]/route';
 import { removeCertifiedEndpoint, setCertifiedEndpoint } from '@/lib/compliance/certified-endpoint';
+import { approveKey, withdrawKeyApproval } from '@/lib/interop/keys';
 import { cloudCompliance, statusOf } from '@/lib/compliance';
 import { pruneRetention } from '@/lib/jobs';
 import type { Actor } from '@/lib/auth/policy';
@@ -29,102 +28,7 @@ import { forgetInstanceKey } from '@/lib/interop/signing-key';
 import { Vault } from '@/lib/vault';
 import { auditEvents, ctxOf, makeCloud, makeOrganization, makeUser, uid } from './helpers';
 import { tempDir } from './vault-helpers';
-
-// Response bodies as the tests read them.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>;
-type Handler = (req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
-
-async function call(
-  handler: unknown,
-  opts: {
-    method?: string;
-    path?: string;
-    headers?: Record<string, string>;
-    body?: string;
-    params?: Record<string, string>;
-  },
-) {
-  const req = new Request(`http://127.0.0.1:3300${opts.path ?? '/'}`, {
-    method: opts.method ?? 'GET',
-    headers: new Headers({ 'x-scs-client-address': '192.0.2.77', ...opts.headers }),
-    body: opts.body,
-  });
-  const res = await (handler as Handler)(req, { params: Promise.resolve(opts.params ?? {}) });
-  const buf = Buffer.from(await res.arrayBuffer());
-  const text = buf.toString('utf8');
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, headers: res.headers, text, json: json as Json };
-}
-
-const tokenFor = async (a: Actor) => (await createToken(ctxOf(a), a.id, { name: 'reports test' })).token;
-const bearer = (t: string) => ({ authorization: `Bearer ${t}` });
-const basic = (user: string, password: string) => ({
-  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
-});
-
-function newKey() {
-  const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
-  return { privateKey, line: `ssh-ed25519 ${ed25519Blob(publicKey).toString('base64')} runner@test` };
-}
-
-/** A report as scs-compliance-check.py writes it (PyYAML safe_dump layout), for one subject. */
-function runnerReport(
-  subject: string,
-  opts: { runUuid?: string; permissions?: number; presence?: number; at?: Date; assignment?: string } = {},
-) {
-  const at = (opts.at ?? new Date(Date.now() - 60_000)).toISOString();
-  const inv = crypto.randomUUID();
-  const runUuid = opts.runUuid ?? crypto.randomUUID();
-  const results = [`        scs-0116-permissions: ${opts.permissions ?? 1}`];
-  if (opts.presence !== undefined) results.push(`        scs-0116-presence: ${opts.presence}`);
-  const text = `---
-spec:
-  uuid: 50393e6f-2ae1-4c5c-a62c-3b75f2abef3f
-  name: SCS-compatible IaaS
-  url: https://raw.githubusercontent.com/SovereignCloudStack/standards/main/Tests/scs-compatible-iaas.yaml
-checked_at: ${at.slice(0, 10)} ${at.slice(11, 23)}123
-reference_date: ${at.slice(0, 10)}
-subject: ${subject}
-run:
-  uuid: ${runUuid}
-  argv:
-  - /x/scs-compatible-iaas.yaml
-  - -s
-  - ${subject}
-  assignment:
-    os_cloud: lab
-${opts.assignment ?? ''}  sections: null
-  forced_version: null
-  forced_tests: null
-  invocations:
-    ${inv}:
-      id: ${inv}
-      cmd: ./iaas/openstack_test.py -c lab scs-0116-permissions scs-0123-service-compute
-      results:
-${results.join('\n')}
-        scs-0123-service-compute: -1
-      rc: 0
-      stdout:
-      - 'scs-0116-permissions: ${opts.permissions === -1 ? 'FAIL' : 'PASS'}'
-      stderr:
-      - 'DEBUG: ** scs-0116-permissions'
-${opts.permissions === -1 ? "      - 'ERROR: Unsuccessful at using Key Manager API'\n" : ''}      - 'ERROR: No service of type(s) compute found.'
-      info: 0
-      warning: 0
-      error: 1
-      critical: 0
-`;
-  return { text, runUuid };
-}
-
-const signed = (text: string, privateKey: crypto.KeyObject) =>
-  `${signEd25519(Buffer.from(text), privateKey, 'report')}&${text}`;
+import { basic, bearer, call, newKey, runnerReport, signed, tokenFor } from './support/reports';
 
 let world: {
   orgA: { id: string; slug: string };
@@ -193,6 +97,9 @@ describe('report-signing keys (API)', () => {
       type: 'ssh-ed25519',
       bits: 256,
       fingerprint: expect.stringMatching(/^SHA256:/),
+      // A key the CSP registered is not approved until the certification body approves it.
+      approvedAt: null,
+      approvedBy: null,
     });
     const hidden = await call(keys.GET, { path: '/x', headers: bearer(world.tokenB), params: { slug: orgA.slug } });
     expect(hidden.status).toBe(404);
@@ -244,6 +151,11 @@ describe('POST /reports', () => {
     const r = await upload(body, asA());
     expect(r.status, r.text).toBe(200);
     expect(r.json.runs).toHaveLength(1);
+    // Taken and kept, but the CSP's own key is not approved: it does not count (interop-key-approval.test.ts).
+    expect(r.json.runs[0]).toMatchObject({
+      counts: false,
+      notCountedReason: expect.stringMatching(/^Imported from a report signed with key "zuul" .*has not approved/),
+    });
     const run = await db.run.findFirstOrThrow({
       where: { reportUuid: runUuid },
       include: { results: true, upload: true },
@@ -275,7 +187,8 @@ describe('POST /reports', () => {
       expect.stringMatching(/^Conflict: report already present/),
     ]);
     expect(await db.run.count({ where: { reportUuid: runUuid } })).toBe(1);
-    expect((await auditEvents(world.cloudA.slug)).map((e) => e.action)).toContain('report.upload');
+    const uploaded = (await auditEvents(world.cloudA.slug)).find((e) => e.action === 'report.upload');
+    expect(uploaded?.summary).toContain('(not counted: the signing key is not approved)');
     const k = await db.organizationKey.findFirstOrThrow({ where: { organizationId: world.orgA.id, name: 'zuul' } });
     expect(k.lastUsedAt).not.toBeNull();
   });
@@ -391,13 +304,15 @@ describe('POST /reports', () => {
     }
   });
 
-  test('a pinned cloud: a report naming the certified endpoint counts; one naming none or another is kept, not counted', async () => {
+  test('a pinned cloud, approved key: a report naming the certified endpoint counts; one naming none or another is kept, not counted', async () => {
     const { cloudA } = world;
     const staffCtx = ctxOf(await makeUser('reviewer'));
     await setCertifiedEndpoint(staffCtx, cloudA.slug, {
       authUrl: 'https://keystone.pinned.example:5000/v3',
       region: 'R1',
     });
+    // Only reports signed with a key staff approved count at all; here the pin decides among them.
+    await approveKey(staffCtx, world.orgA.slug, 'zuul');
     try {
       const t0 = Date.now() - 50_000;
       const named = runnerReport(cloudA.subject, {
@@ -436,6 +351,7 @@ describe('POST /reports', () => {
       const perm = statusOf(c).testcases.find((x) => x.id === 'scs-0116-permissions')!;
       expect(perm.verdict).toBe('FAIL');
     } finally {
+      await withdrawKeyApproval(staffCtx, world.orgA.slug, 'zuul');
       await removeCertifiedEndpoint(staffCtx, cloudA.slug);
     }
   });

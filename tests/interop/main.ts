@@ -1,9 +1,10 @@
 // npm run test:interop — this dashboard against the real SCS tooling and the real OpenStack lab:
 //   1. the official runner (scs-test-runner.py -> scs-compliance-check.py -> openstack_test.py) runs against
 //      the lab and uploads its signed report to our POST /reports, unchanged (its own ssh-keygen and curl):
-//      200, a run of the right cloud with the runner's verdicts; the same upload again 409; a tampered body,
-//      an unknown key and another organization's subject 401; a wrong content type 415 — each also sent to
-//      the real compliance monitor, which must answer the same;
+//      200, a run of the right cloud with the runner's verdicts that counts (staff approved the runner's
+//      key first: reports signed with an unapproved key are kept but do not count); the same upload
+//      again 409; a tampered body, an unknown key and another organization's subject 401; a wrong
+//      content type 415 — each also sent to the real compliance monitor, which must answer the same;
 //   2. a run of our own checks is forwarded to the real compliance monitor, which takes it (200) and shows
 //      our scs-0116-permissions result at GET /status?subject=; ssh-keygen -Y verify accepts our signature
 //      with the key GET /api/v1/signing-key publishes;
@@ -198,6 +199,14 @@ async function setUp(app: App): Promise<World> {
     201,
     'key A',
   );
+  // Staff approve the runner's key: only reports signed with a key the certification body approved
+  // count (in SCS that is SCS's own runner key; a key the CSP registers itself would let it vouch for
+  // itself). Key B stays unapproved: its reports are refused here anyway (another organization's key).
+  ok(
+    await api(app, admin, 'PUT', '/api/v1/organizations/interop-csp/keys/runner/approval'),
+    200,
+    'approval of key A (staff)',
+  );
   ok(
     await api(app, tokenB, 'POST', '/api/v1/organizations/interop-other-csp/keys', {
       name: 'runner',
@@ -332,6 +341,11 @@ async function runnerUploads(kit: Kit | null, w: World, monitor: Monitor | null)
       JSON.stringify(ours) === JSON.stringify(theirs) &&
       Object.keys(theirs).length > 0,
     `run ${imported?.id} of ${detail?.json?.cloud}: ours ${JSON.stringify(ours)}, runner ${JSON.stringify(theirs)}`,
+  );
+  record(
+    "it counts toward the cloud's verdicts: signed with the runner's key, which staff approved",
+    detail?.json?.counts === true && typeof detail?.json?.signedBy?.approvedAt === 'string',
+    `counts ${detail?.json?.counts}, signed by ${JSON.stringify(detail?.json?.signedBy)}${detail?.json?.notCountedReason ? `: ${detail.json.notCountedReason}` : ''}`,
   );
   const signed = await api(w.app, w.tokenA, 'GET', `/api/v1/runs/${imported?.id}/report?format=signed-yaml`);
   record(

@@ -58,6 +58,8 @@ const R = {
   orgA: () => ({ type: 'organization', id: ORG_A }),
   cloudA: () => ({ type: 'cloud', organizationId: ORG_A }),
   attestationA: () => ({ type: 'attestation', organizationId: ORG_A }),
+  keyA: () => ({ type: 'key', organizationId: ORG_A, approved: false }),
+  approvedKeyA: () => ({ type: 'key', organizationId: ORG_A, approved: true }),
   self: (r) => ({ type: 'user', id: selfId(r) }),
   otherUser: () => ({ type: 'user', id: OTHER_USER }),
   ownToken: (r) => ({ type: 'token', userId: selfId(r) }),
@@ -112,9 +114,20 @@ const TABLE: Record<Action, [keyof typeof R, string][]> = {
   'certificate.revoke': [['cloudA', 'A A F H U']],
   'metrics.read': [['global', 'A A F F U']],
   // Report-signing keys and signed uploads are the CSP's own claims (issue 13); forwarding is staff's.
+  // Whether a key's reports count is the certification body's: staff approve and withdraw, and an
+  // approved key only staff remove (the CSP could otherwise shed the results it signed).
   'key.list': [['orgA', 'A A A H U']],
   'key.create': [['orgA', 'A F A H U']],
-  'key.delete': [['orgA', 'A F A H U']],
+  'key.delete': [
+    ['keyA', 'A F A H U'],
+    ['approvedKeyA', 'A A F H U'],
+    ['orgA', 'A F F F U'],
+  ],
+  'key.approve': [
+    ['keyA', 'A A F H U'],
+    ['orgA', 'A F F F U'],
+  ],
+  'key.unapprove': [['approvedKeyA', 'A A F H U']],
   'report.upload': [['cloudA', 'A F A H U']],
   'forwarding.read': [['cloudA', 'A A A H U']],
   'forwarding.manage': [['cloudA', 'A A F H U']],
@@ -224,6 +237,14 @@ describe('policy details', () => {
 
 test('refusal messages read as sentences', () => {
   expect(new PolicyError('forbidden', 'cloud.create').message).toBe('You may not create clouds.');
+  expect(
+    new PolicyError('forbidden', 'key.delete', { type: 'key', organizationId: ORG_A, approved: true }).message,
+  ).toBe(
+    'You may not remove this key: the certification body approved it, so the reports it signed count toward verdicts and certificates, and only certification staff may remove it or withdraw its approval.',
+  );
+  expect(new PolicyError('forbidden', 'key.approve').message).toBe(
+    'You may not approve report-signing keys: only the certification body decides whose signature makes a report count.',
+  );
   expect(new PolicyError('forbidden', 'organization.update').message).toBe('You may not update this organization.');
   expect(new PolicyError('forbidden', 'audit.read').message).toBe('You may not read this audit log.');
   expect(new PolicyError('unauthenticated', 'cloud.read').message).toBe('Sign in first.');
