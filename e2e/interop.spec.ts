@@ -1,6 +1,7 @@
 // Issue 13 in the browser: a CSP user registers a report-signing key, a signed runner report shows as a run
-// "official runner, signed", staff set forwarding to a compliance monitor; keyboard-usable and axe-clean at
-// 1280 and 390 px (screenshots in test-results/ to look at).
+// "official runner, signed" that does not count until staff approve the key, staff approve and withdraw the
+// approval, staff set forwarding to a compliance monitor; keyboard-usable and axe-clean at 1280 and 390 px
+// (screenshots in test-results/ to look at).
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
@@ -51,6 +52,9 @@ test('a CSP user registers a report-signing key on the organization page; a weak
   await page.getByRole('button', { name: 'Register key' }).click();
   await expect(page.getByTestId('key-zuul')).toContainText('ssh-ed25519 · 256 bits');
   await expect(page.getByTestId('key-zuul')).toContainText('SHA256:');
+  // The CSP's own key is not approved; the CSP sees that, and no approval button.
+  await expect(page.getByTestId('key-zuul')).toContainText('Not approved: its reports are kept but do not count.');
+  await expect(page.getByTestId('key-zuul').getByRole('button', { name: 'Approve' })).toHaveCount(0);
   await both(page, 'organization-keys');
   // At 390 px the key table fits: nothing scrolls sideways and Remove is in view.
   await page.setViewportSize({ width: 390, height: 844 });
@@ -102,10 +106,70 @@ run:
   await page.goto(`/runs/${runs[0].id}`);
   await expect(page.getByText(/official SCS runner, signed report/)).toBeVisible();
   await expect(page.getByTestId('result-scs-0116-permissions')).toContainText('Unsuccessful at using Key Manager API');
+  // Signed with the CSP's own key, which staff have not approved: kept and shown, not counted.
+  await expect(page.getByTestId('run-not-counted')).toContainText(
+    'Imported from a report signed with key "zuul" (SHA256:',
+  );
+  await expect(page.getByTestId('run-not-counted')).toContainText('which the certification body has not approved');
+  await expect(page.getByTestId('run-signed-by')).toHaveText('key zuul (not approved)');
+  // The reason names the key's fingerprint, one long word: at 390 px it wraps, nothing scrolls sideways.
+  await page.setViewportSize({ width: 390, height: 844 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.setViewportSize({ width: 1280, height: 900 });
   const signed = await page.getByRole('link', { name: 'Signed report' }).getAttribute('href');
   const dl = await api(request, world.csp.token, 'GET', signed!);
   expect(await dl.text()).toBe(body);
   await both(page, 'imported-run');
+});
+
+test('staff approve a key (the imported run then counts) and withdraw the approval; the CSP sees the state, no buttons', async ({
+  page,
+  request,
+}) => {
+  await signIn(page, admin().email, admin().password);
+  await page.goto(`/organizations/${world.orgA}`);
+  const row = page.getByTestId('key-zuul');
+  await expect(row).toContainText('Not approved');
+  await row.getByRole('button', { name: 'Approve' }).click();
+  const approve = page.getByRole('dialog', { name: 'Approve key "zuul"?' });
+  await expect(approve).toContainText('SHA256:');
+  await both(page, 'key-approve-dialog');
+  await approve.getByRole('button', { name: 'Approve' }).click();
+  await expect(row).toContainText(`Approved by ${admin().email} on`);
+  await expect(row.getByRole('button', { name: 'Withdraw approval' })).toBeVisible();
+  await both(page, 'organization-keys-staff');
+  // The imported run counts now, everywhere: its page has no "does not count" note.
+  const runs = await (await api(request, world.adminToken, 'GET', `/api/v1/clouds/${world.cloudA}/runs`)).json();
+  const imported = runs.items.find((r: { source: string }) => r.source === 'official-runner');
+  await page.goto(`/runs/${imported.id}`);
+  await expect(page.getByText(/official SCS runner, signed report/)).toBeVisible();
+  await expect(page.getByTestId('run-signed-by')).toHaveText('key zuul (approved)');
+  await expect(page.getByTestId('run-not-counted')).toHaveCount(0);
+
+  // The CSP sees the approval, and may neither withdraw it nor remove the approved key.
+  const ctx = await page.context().browser()!.newContext();
+  const csp = await ctx.newPage();
+  await signIn(csp, world.csp.email, world.csp.password);
+  await csp.goto(`/organizations/${world.orgA}`);
+  const cspRow = csp.getByTestId('key-zuul');
+  await expect(cspRow).toContainText(`Approved by ${admin().email} on`);
+  await expect(cspRow.getByRole('button')).toHaveCount(0);
+  await expect(cspRow).toContainText('Only certification staff can remove an approved key.');
+  await both(csp, 'organization-keys-csp-approved');
+  await ctx.close();
+
+  // Withdrawing asks first and says what it does.
+  await page.goto(`/organizations/${world.orgA}`);
+  await row.getByRole('button', { name: 'Withdraw approval' }).click();
+  const withdraw = page.getByRole('dialog', { name: 'Withdraw the approval of "zuul"?' });
+  await expect(withdraw).toContainText('stop counting toward verdicts and certificates at once');
+  await withdraw.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row).toContainText('Approved by');
+  await row.getByRole('button', { name: 'Withdraw approval' }).click();
+  await withdraw.getByRole('button', { name: 'Withdraw approval' }).click();
+  await expect(row).toContainText('Not approved: its reports are kept but do not count.');
+  await page.goto(`/runs/${imported.id}`);
+  await expect(page.getByTestId('run-not-counted')).toContainText('which the certification body has not approved');
 });
 
 test('staff set forwarding to a compliance monitor; the API key is never shown again; the log pages', async ({

@@ -35,7 +35,7 @@ export function CertifiedEndpointForm({
             credential for another endpoint cannot be saved.
           </>
         ) : (
-          <>Not pinned: every run counts, whatever Keystone its credential names. Pin the endpoint before certifying.</>
+          <>Not pinned: runs count whatever Keystone they name. Pin the endpoint before certifying.</>
         )}
       </p>
       <form action={formAction} className="max-w-2xl space-y-3" noValidate>

@@ -37,8 +37,11 @@ function RunLine({ e }: { e: RunEntry }) {
       )}
       <span className="text-slate-600">· {e.trigger}</span>
       {!e.counts && (
-        <span className="text-yellow-900" data-testid="timeline-not-counted">
-          · not counted: another endpoint than the certified one
+        <span className="text-yellow-900" data-testid="timeline-not-counted" title={e.notCountedReason ?? undefined}>
+          ·{' '}
+          {e.notCountedCause === 'signing-key'
+            ? 'not counted: signed with a key the certification body has not approved'
+            : 'not counted: another endpoint than the certified one'}
         </span>
       )}
       {e.error && <span className="basis-full text-slate-700">{e.error}</span>}

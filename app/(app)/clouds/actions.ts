@@ -46,7 +46,7 @@ export async function unpinCloudAction(_prev: FormState, fd: FormData): Promise<
     fd,
     async (ctx, v) => {
       await removeCertifiedEndpoint(ctx, v.slug ?? '');
-      return { message: 'The pin was removed: every run counts again.' };
+      return { message: 'The pin was removed: runs count again whatever endpoint they name.' };
     },
     { revalidate: '/clouds' },
   );

@@ -237,7 +237,7 @@ export default async function CloudPage({
                   {cloud.certifiedEndpoint.region}): only runs against it count
                 </>
               ) : (
-                'not pinned: every run counts'
+                'not pinned: runs count whatever endpoint they name'
               )}
             </dd>
           </dl>

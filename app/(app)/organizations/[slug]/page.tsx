@@ -1,17 +1,110 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
-import { pageContext, orRefuse, may } from '@/lib/next/page';
+import { pageContext, orRefuse, may, type PageContext } from '@/lib/next/page';
 import { getOrganization, listOrganizationMembers } from '@/lib/organizations';
 import { listClouds } from '@/lib/clouds';
 import { PageHeader, Card, EmptyState, Table, Td, Tag, formatDate } from '@/components/ui/layout';
 import { LinkButton } from '@/components/ui/button';
 import { ConfirmForm } from '@/components/ui/confirm-form';
 import { archiveOrganizationAction } from '../actions';
-import { listKeys } from '@/lib/interop/keys';
+import { keyResource, listKeys, type KeyView } from '@/lib/interop/keys';
 import { KeyForm } from '@/components/interop/key-form';
-import { addKeyAction, deleteKeyAction } from '../key-actions';
+import { addKeyAction, approveKeyAction, deleteKeyAction, withdrawKeyApprovalAction } from '../key-actions';
 
 export const metadata: Metadata = { title: 'Organization' };
+
+/** A key's approval state, for everyone who sees the key (the tag and its sentence read as one). */
+function KeyApproval({ approvedAt, approvedBy }: { approvedAt: Date | null; approvedBy: string | null }) {
+  return (
+    <span className="mt-1 block text-xs text-slate-700" data-testid="key-approval">
+      {approvedAt ? (
+        <>
+          <Tag tone="green">Approved</Tag> by <span className="break-all">{approvedBy ?? 'staff'}</span> on{' '}
+          {formatDate(approvedAt)}: its reports count.
+        </>
+      ) : (
+        <>
+          <Tag tone="yellow">Not approved</Tag>: its reports are kept but do not count.
+        </>
+      )}
+    </span>
+  );
+}
+
+/** Approve / Withdraw approval (staff), Remove (the CSP while unapproved, staff once approved): as the policy says. */
+function KeyActions({
+  ctx,
+  organization,
+  k,
+}: {
+  ctx: PageContext;
+  organization: { id: string; slug: string; name: string; archived: boolean };
+  k: KeyView;
+}) {
+  const resource = keyResource({ organizationId: organization.id, approvedAt: k.approvedAt });
+  const fields = { organization: organization.slug, name: k.name };
+  const canApprove = !k.approvedAt && !organization.archived && may(ctx, 'key.approve', resource);
+  const canWithdraw = !!k.approvedAt && may(ctx, 'key.unapprove', resource);
+  const canRemove = !organization.archived && may(ctx, 'key.delete', resource);
+  // A CSP member who could remove the key were it not approved is told why the button is missing.
+  const removableIfUnapproved =
+    !!k.approvedAt &&
+    !canRemove &&
+    !organization.archived &&
+    may(ctx, 'key.create', { type: 'organization', id: organization.id });
+  if (!canApprove && !canWithdraw && !canRemove && !removableIfUnapproved) return null;
+  return (
+    <div className="mt-2 flex flex-wrap gap-2">
+      {canApprove && (
+        <ConfirmForm
+          action={approveKeyAction}
+          fields={fields}
+          label="Approve"
+          variant="primary"
+          title={`Approve key "${k.name}"?`}
+          body={
+            <>
+              <p>
+                Approve only a key of the official SCS runner whose fingerprint you have checked:{' '}
+                <code className="break-all">{k.fingerprint}</code>.
+              </p>
+              <p>
+                Reports signed with it, those imported already and new ones, then count toward the verdicts and
+                certificates of {organization.name}&apos;s clouds.
+              </p>
+            </>
+          }
+        />
+      )}
+      {canWithdraw && (
+        <ConfirmForm
+          action={withdrawKeyApprovalAction}
+          fields={fields}
+          label="Withdraw approval"
+          variant="secondary"
+          title={`Withdraw the approval of "${k.name}"?`}
+          body={`Runs imported from reports signed with ${k.fingerprint} are kept and shown, but stop counting toward verdicts and certificates at once: the status of ${organization.name}'s clouds may change. New reports it signs are still taken, and do not count.`}
+        />
+      )}
+      {canRemove && (
+        <ConfirmForm
+          action={deleteKeyAction}
+          fields={fields}
+          label="Remove"
+          title={`Remove key "${k.name}"?`}
+          body={
+            k.approvedAt
+              ? `Reports signed with ${k.fingerprint} are refused from now on. Runs already imported with it stay, but no longer count toward verdicts or certificates.`
+              : `Reports signed with ${k.fingerprint} are refused from now on. Runs already imported with it stay (they do not count: the key is not approved).`
+          }
+        />
+      )}
+      {removableIfUnapproved && (
+        <p className="text-xs text-slate-600">Only certification staff can remove an approved key.</p>
+      )}
+    </div>
+  );
+}
 
 export default async function OrganizationPage({ params }: { params: Promise<{ slug: string }> }) {
   const { slug } = await params;
@@ -22,7 +115,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
   const canArchive = may(ctx, 'organization.archive', resource);
   const canAddCloud = !org.archivedAt && may(ctx, 'cloud.create', resource);
   const canInvite = !org.archivedAt && may(ctx, 'invitation.create', { type: 'global' });
-  const canManageKeys = !org.archivedAt && may(ctx, 'key.create', resource);
+  const canAddKeys = !org.archivedAt && may(ctx, 'key.create', resource);
   const [clouds, members, keys] = await Promise.all([
     orRefuse(listClouds(ctx, { organization: org.slug, archived: true, pageSize: 200 })),
     canEdit ? orRefuse(listOrganizationMembers(ctx, org.slug)) : Promise.resolve(null),
@@ -130,6 +223,11 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
             uploads them to this dashboard&apos;s <code>/reports</code>. A report is accepted for a cloud of {org.name}{' '}
             only when one of these keys signed it. See <em>Using the official SCS runner</em> in the user guide.
           </p>
+          <p className="mb-2 max-w-3xl text-sm text-slate-700">
+            A report counts toward verdicts and certificates only while the certification body approves the key that
+            signed it: in SCS, the reports that count are signed by SCS&apos;s own runner (Zuul), not by a key of the
+            cloud being certified. Reports signed with a key that is not approved are kept and shown, but do not count.
+          </p>
           {keys.length === 0 ? (
             <EmptyState title="No keys yet: uploaded reports of this organization's clouds are refused." />
           ) : (
@@ -144,6 +242,7 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
                       {k.type} · {k.bits} bits
                     </span>
                     <code className="mt-1 block break-all text-xs text-slate-700">{k.fingerprint}</code>
+                    <KeyApproval approvedAt={k.approvedAt} approvedBy={k.approvedBy} />
                   </Td>
                   <Td>
                     <span className="block whitespace-nowrap">{formatDate(k.createdAt)}</span>
@@ -151,23 +250,17 @@ export default async function OrganizationPage({ params }: { params: Promise<{ s
                     <span className="mt-1 block text-xs text-slate-600">
                       last used {k.lastUsedAt ? formatDate(k.lastUsedAt) : 'never'}
                     </span>
-                    {canManageKeys && (
-                      <div className="mt-2">
-                        <ConfirmForm
-                          action={deleteKeyAction}
-                          fields={{ organization: org.slug, name: k.name }}
-                          label="Remove"
-                          title={`Remove key "${k.name}"?`}
-                          body={`Reports signed with ${k.fingerprint} are refused from now on. Runs already imported stay.`}
-                        />
-                      </div>
-                    )}
+                    <KeyActions
+                      ctx={ctx}
+                      organization={{ id: org.id, slug: org.slug, name: org.name, archived: !!org.archivedAt }}
+                      k={k}
+                    />
                   </Td>
                 </tr>
               ))}
             </Table>
           )}
-          {canManageKeys && (
+          {canAddKeys && (
             <Card className="mt-3">
               <h3 className="mb-2 font-medium">Register a key</h3>
               <KeyForm action={addKeyAction} organization={org.slug} />

@@ -41,6 +41,16 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
             {run.source === 'official-runner' ? (
               <>
                 official SCS runner, signed report · checked <Time value={run.finishedAt} />
+                {run.signedBy && (
+                  <>
+                    {' '}
+                    ·{' '}
+                    <span data-testid="run-signed-by">
+                      key {run.signedBy.name ?? <code className="break-all">{run.signedBy.fingerprint}</code>}{' '}
+                      {run.signedBy.approvedAt ? '(approved)' : run.signedBy.name ? '(not approved)' : '(removed)'}
+                    </span>
+                  </>
+                )}
               </>
             ) : (
               <>
@@ -105,10 +115,10 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
           <div
             role="note"
             data-testid="run-not-counted"
-            className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm text-yellow-950"
+            className="rounded-md border border-yellow-300 bg-yellow-50 px-4 py-3 text-sm break-words text-yellow-950"
           >
             <strong>Does not count.</strong> {run.counting.reason}
-            {imported && run.endpoint.authUrl === null && (
+            {imported && run.counting.cause === 'endpoint' && run.endpoint.authUrl === null && (
               <>
                 {' '}
                 The runner&apos;s report names its endpoint when the subject&apos;s mapping in its config.toml sets{' '}

@@ -16,7 +16,7 @@ const body = (p: CertifiedEndpoint | null) => ({
     : null,
 });
 
-/** The cloud's certified endpoint (null: not pinned, every run counts). */
+/** The cloud's certified endpoint (null: not pinned, runs count whatever endpoint they name). */
 export const GET = apiRoute<{ slug: string }>(async (ctx, _req, { slug }) =>
   body(await getCertifiedEndpoint(ctx, slug)),
 );
