@@ -7,7 +7,7 @@
  * the previous code is recomputed after the deploy; tests/unit/snapshot-format.test.ts fails until
  * you do (it fingerprints the code that decides).
  */
-export const SNAPSHOT_FORMAT = 2;
+export const SNAPSHOT_FORMAT = 3;
 
 type Tag<T> = (strings: TemplateStringsArray, ...values: unknown[]) => T;
 
