@@ -1,6 +1,6 @@
 // Refreshing many snapshots at once (the first overview after a deploy, the worker's refresh): in
-// batches, handing back only the sort keys. And the public list, read in chunks. Both must cover every cloud exactly once, in several batches, with
-// the same outcome as evaluating each cloud afresh.
+// batches, handing back only the sort keys. And the public list, read in chunks. Both must cover
+// every cloud exactly once, in several batches, with the same outcome as evaluating each cloud afresh.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { db, Prisma } from '../../lib/db';
