@@ -1,7 +1,9 @@
-// Shared by the benchmarks that run the production server on seeded data (pages.ts, load.ts): the
-// bulk seed of N clouds with a history of daily runs, starting scripts/start.ts and percentiles.
+// Shared by the benchmarks that run the production server (pages.ts, load.ts, scale.ts): the bulk
+// seed of N clouds with a history of daily runs, starting scripts/start.ts, percentiles and the
+// memory of the server's processes (from /proc: Linux only, null elsewhere).
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import os from 'node:os';
 import pg from 'pg';
 
@@ -63,9 +65,80 @@ export async function seedClouds(client: pg.Client, n: number, days: number): Pr
   say(`seeded ${n} clouds, ${runs} runs, ${results} results in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-/** `npm start`'s entry (scripts/start.ts) with this environment, resolved once it serves; `log()` is its output. */
+/** The peak resident set (VmHWM) of a live process, in MB. */
+export function peakRssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `npm start` is a small front process with the web process (scripts/web.ts) as its child: measure that child. */
+export function webProcessPid(frontPid: number | undefined): number | undefined {
+  if (!frontPid) return undefined;
+  try {
+    const children = fs
+      .readFileSync(`/proc/${frontPid}/task/${frontPid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+    return children.find((c) => fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('scripts/web.ts')) ?? frontPid;
+  } catch {
+    return frontPid;
+  }
+}
+
+/** The resident set now (VmRSS), in MB. */
+export function rssMb(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The pids of a process and all its live descendants, the process first. */
+export function processTree(pid: number | undefined): number[] {
+  if (!pid) return [];
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const c of fs.readFileSync(`/proc/${out[i]}/task/${out[i]}/children`, 'utf8').trim().split(/\s+/)) {
+        if (c) out.push(Number(c));
+      }
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return out;
+}
+
+/** What a pid runs, for a table: the script a node process runs, else its executable's name. */
+export function processName(pid: number): string {
+  try {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    const script = argv.find((a) => /\.(ts|js|mjs)$/.test(a));
+    return script
+      ? script.replace(/^.*\/(scripts|node_modules)\//, '$1/')
+      : (argv[0] ?? String(pid)).replace(/^.*\//, '');
+  } catch {
+    return String(pid);
+  }
+}
+
+/**
+ * `npm start`'s entry (scripts/start.ts) with this environment and the V8 heap cap `npm start` sets
+ * (NODE_HEAP_MB, else 320 MB; the web process inherits it), resolved once it serves; `log()` is its output.
+ */
 export function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; log: () => string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const heap = `--max-old-space-size=${process.env.NODE_HEAP_MB || 320}`;
+  const proc = spawn(process.execPath, [heap, '--import', 'tsx', 'scripts/start.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -20,6 +20,7 @@ import { OpenStackSimulator, simulatorCloud } from '../lab/simulator';
 import { startEmbeddedDatabase } from '../lib/db/embedded';
 import { applyMigrations } from '../lib/db/migrate';
 import { OFFICIAL_TESTCASE_IDS } from '../lib/checks';
+import { peakRssMb, rssMb, webProcessPid } from './lib';
 import type { CloudConfig } from '../lib/checks/types';
 
 const { values: args } = parseArgs({
@@ -48,42 +49,6 @@ const webHeapMb = Number(args['web-heap']);
 
 const t = () => new Date().toISOString().slice(11, 23);
 const say = (m: string) => console.log(`${t()} ${m}`);
-
-function peakRssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `npm start` is a small front process with the web process (scripts/web.ts) as its child: measure that child. */
-function webProcessPid(frontPid: number | undefined): number | undefined {
-  if (!frontPid) return undefined;
-  try {
-    const children = fs
-      .readFileSync(`/proc/${frontPid}/task/${frontPid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-    return children.find((c) => fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('scripts/web.ts')) ?? frontPid;
-  } catch {
-    return frontPid;
-  }
-}
-
-function rssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
-}
 
 function p(values: number[], q: number): number {
   const s = [...values].sort((a, b) => a - b);

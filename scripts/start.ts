@@ -4,6 +4,7 @@
 // worker) and serves the public port from this front process (scripts/lib/front.ts), which answers
 // /api/health itself and passes everything else on. SIGTERM/SIGINT stop it all cleanly; a web
 // process that dies is restarted (at most 5 times a minute).
+import './lib/source-maps';
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';

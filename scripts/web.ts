@@ -3,6 +3,7 @@
 // private (0700) directory. The client address and forwarding headers count only with the front's
 // per-boot proof (SCS_FRONT_SECRET; proxy.ts drops them otherwise). We report a heartbeat over IPC
 // every second; when the front goes away, we stop.
+import './lib/source-maps';
 import http from 'node:http';
 import next from 'next';
 import { closeServer } from './lib/close-server';

@@ -2,6 +2,7 @@
 // database (DATABASE_URL; without it, the embedded PostgreSQL under DATA_DIR is joined or started).
 // WORKER_CONCURRENCY runs at once (default 8). SIGTERM/SIGINT stop it; runs it could not finish
 // are marked interrupted by the heartbeat check of another worker and swept at their next run.
+import './lib/source-maps';
 import { connectDatabase } from '../lib/db/connect';
 import { applyMigrations } from '../lib/db/migrate';
 import { log } from './lib/log';

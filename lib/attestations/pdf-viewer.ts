@@ -81,7 +81,9 @@ export async function viewerAsset(
   if (!asset) return null;
   let hit = loaded.get(name);
   if (!hit) {
-    const body = await fs.readFile(path.join(process.cwd(), asset.path));
+    // A file of the project (a pdf.js asset) read at run time: the build need not trace from here.
+    const file = path.join(/* turbopackIgnore: true */ process.cwd(), asset.path);
+    const body = await fs.readFile(/* turbopackIgnore: true */ file);
     hit = { body, etag: `"${crypto.createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
     if (config().NODE_ENV === 'production') loaded.set(name, hit);
   }

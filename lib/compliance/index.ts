@@ -117,7 +117,7 @@ export async function complianceOverview(
   }
   const where = Prisma.join(cond, ' AND ');
   const recomputed = await refreshWhere(where, at);
-  const fresh = [...recomputed.values()];
+  const fresh = [...recomputed].map(([id, r]) => ({ id, ...r }));
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
   const pick = (c: Prisma.Sql, cast?: (x: Prisma.Sql) => Prisma.Sql) => {
     const f = Prisma.sql`f.${c}`;
@@ -125,9 +125,9 @@ export async function complianceOverview(
   };
   // A cloud created after the refresh above has no summary yet: it shows from the next request on.
   const visible = Prisma.sql`WITH f AS (
-      SELECT * FROM unnest(${fresh.map((c) => c.cloud.id)}::uuid[], ${fresh.map((c) => c.status)}::text[],
-                           ${fresh.map((c) => iso(c.lastRun?.queuedAt))}::text[], ${fresh.map((c) => iso(c.manual.expiresAt))}::text[],
-                           ${fresh.map((c) => iso(c.certificate.current?.validUntil))}::text[])
+      SELECT * FROM unnest(${fresh.map((c) => c.id)}::uuid[], ${fresh.map((c) => c.status)}::text[],
+                           ${fresh.map((c) => iso(c.lastRunAt))}::text[], ${fresh.map((c) => iso(c.attestationExpiresAt))}::text[],
+                           ${fresh.map((c) => iso(c.certificateValidUntil))}::text[])
         AS f(id, status, "lastRunAt", "attestationExpiresAt", "certificateValidUntil")),
     v AS (
       SELECT c.id, c.slug, c.name, c.public, c."archivedAt", c.region, c."publicRunMessages", c.schedule::text AS schedule, c."nextRunAt",
@@ -153,7 +153,7 @@ export async function complianceOverview(
   const counts = Object.fromEntries(STATUSES.map((x) => [x, 0])) as Record<Status, number>;
   for (const r of countRows) if (r.status in counts) counts[r.status] = r.n;
   const total = status ? counts[status] : Object.values(counts).reduce((a, b) => a + b, 0);
-  const items = rows.map((r) => {
+  const rowsOf = rows.map((r) => {
     const cloud: CloudRow = {
       id: r.id,
       slug: r.slug,
@@ -166,8 +166,16 @@ export async function complianceOverview(
       nextRunAt: r.nextRunAt,
       organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName },
     };
-    return recomputed.get(r.id) ?? fromSnapshot(cloud, r.summary!);
+    return { cloud, summary: recomputed.has(r.id) ? null : r.summary };
   });
+  // The clouds this request recomputed come without their summary (refreshWhere keeps only sort keys):
+  // read theirs from the snapshots just stored, or recompute the few whose store was skipped.
+  const recomputedShown = await complianceOf(
+    rowsOf.filter((x) => !x.summary).map((x) => x.cloud),
+    at,
+  );
+  const byId = new Map(recomputedShown.map((c) => [c.cloud.id, c]));
+  const items = rowsOf.map((x) => (x.summary ? fromSnapshot(x.cloud, x.summary) : byId.get(x.cloud.id)!));
   if (opts.all) return { ...toPage(items, items.length, 1, Math.max(items.length, 1)), counts };
   return { ...toPage(items, total, page, pageSize), counts };
 }

@@ -4,9 +4,16 @@
 import { describeInternalError, NotFoundError } from '../errors';
 import type { Html } from '../html';
 import { parsePeriod } from './history';
-import { publicCloud, publicClouds, publicHistory } from './public';
+import { mapPublicClouds, publicCloud, publicHistory } from './public';
 import { publicOrigin } from './public-origin';
-import { errorHtml, notFoundHtml, revocationListHtml, statusListHtml, statusPageHtml } from './public-html';
+import {
+  errorHtml,
+  notFoundHtml,
+  revocationListHtml,
+  statusListHtml,
+  statusListRow,
+  statusPageHtml,
+} from './public-html';
 import { revocationList } from './certificates';
 
 /**
@@ -53,7 +60,7 @@ async function respond(req: Request, page: () => Promise<Html>): Promise<Respons
 
 /** GET /status */
 export function statusListResponse(req: Request): Promise<Response> {
-  return respond(req, async () => statusListHtml(await publicClouds()));
+  return respond(req, async () => statusListHtml(await mapPublicClouds(statusListRow)));
 }
 
 /** GET /status/{slug}?period=…: 404 unless the cloud is publicly listed (and not archived). */

@@ -26,14 +26,24 @@ const select = {
   organization: { select: { id: true, slug: true, name: true } },
 } as const;
 
-export async function publicClouds(): Promise<CloudCompliance[]> {
+/**
+ * Every public cloud's compliance, by name, each passed through `pick` as soon as it is read: in
+ * chunks, so that the whole evaluations of 5,000 public clouds are never held at once (only what
+ * `pick` keeps of them).
+ */
+export async function mapPublicClouds<T>(pick: (c: CloudCompliance) => T): Promise<T[]> {
   const clouds = await db.cloud.findMany({
     where: { public: true, archivedAt: null, organization: { archivedAt: null } },
     select,
     orderBy: { name: 'asc' },
   });
-  return complianceOf(clouds);
+  const out: T[] = [];
+  for (let i = 0; i < clouds.length; i += PUBLIC_CHUNK)
+    for (const c of await complianceOf(clouds.slice(i, i + PUBLIC_CHUNK))) out.push(pick(c));
+  return out;
 }
+
+const PUBLIC_CHUNK = 500;
 
 /** Throws NotFoundError unless the cloud is publicly listed (cheap: no verdicts computed). */
 export async function assertPublicCloud(slug: string): Promise<void> {

@@ -123,7 +123,8 @@ export function resolveScope(raw: RawScope): Scope {
 }
 
 export function loadScope(file = path.join(process.cwd(), SCOPE_FILE)): Scope {
-  return resolveScope(parse(fs.readFileSync(file, 'utf8')) as RawScope);
+  // A file of the project read at run time, not a module: the build need not trace from here.
+  return resolveScope(parse(fs.readFileSync(/* turbopackIgnore: true */ file, 'utf8')) as RawScope);
 }
 
 let cached: Scope | undefined;

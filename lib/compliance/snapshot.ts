@@ -19,9 +19,16 @@ import { SNAPSHOT_FORMAT, staleCondition } from './freshness';
 import { nextTimelineChange, scope } from './scope';
 import { enqueueAll, type OutboxMessage } from '../notify/outbox';
 import { HEADLINE_PROFILE, OFFICIAL_PREFIX } from './profiles';
-import { STATUSES } from './verdict';
+import { STATUSES, type Status } from './verdict';
 import { LOOK } from './presentation';
-import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
+import {
+  cloudPart,
+  cloudSelect,
+  evaluateWithInputs,
+  evaluationInputs,
+  type CloudCompliance,
+  type CloudRow,
+} from './evaluate';
 
 type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
 
@@ -121,34 +128,28 @@ async function recompute(
 ): Promise<Map<string, CloudCompliance>> {
   const out = new Map<string, CloudCompliance>();
   if (clouds.length === 0) return out;
-  const evaluated = await evaluateCloudsWithInputs(clouds, at);
+  const evaluated = evaluateWithInputs(clouds, await evaluationInputs(clouds.map((c) => c.id)), at);
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
-  const cols = {
-    id: [] as string[],
-    version: [] as number[],
-    staleAt: [] as Array<string | null>,
-    status: [] as string[],
-    official: [] as Array<string | null>,
-    lastRunAt: [] as Array<string | null>,
-    attestation: [] as Array<string | null>,
-    certificate: [] as Array<string | null>,
-    summary: [] as string[],
-  };
-  for (const { compliance: c, decisions } of evaluated) {
+  // The rows to store, sent as one JSON text (jsonb_to_recordset below) rather than one array
+  // parameter per column: the driver would escape every summary (about 10 kB each) into an array
+  // literal, which cost more than evaluating the clouds when 10,000 are stored at once.
+  const input = evaluated.map(({ compliance: c, decisions }) => {
     out.set(c.cloud.id, c);
-    cols.id.push(c.cloud.id);
-    cols.version.push(versions.get(c.cloud.id) ?? 0);
-    cols.staleAt.push(iso(nextChange(c, decisions, at)));
-    cols.status.push(c.status);
-    cols.official.push(c.official?.status ?? null);
-    cols.lastRunAt.push(iso(c.lastRun?.queuedAt));
-    cols.attestation.push(iso(c.manual.expiresAt));
-    cols.certificate.push(iso(c.certificate.current?.validUntil));
-    cols.summary.push(JSON.stringify(summaryOf(c)));
-  }
+    return {
+      cloudId: c.cloud.id,
+      readVersion: versions.get(c.cloud.id) ?? 0,
+      staleAt: iso(nextChange(c, decisions, at)),
+      status: c.status,
+      officialStatus: c.official?.status ?? null,
+      lastRunAt: iso(c.lastRun?.queuedAt),
+      attestationExpiresAt: iso(c.manual.expiresAt),
+      certificateValidUntil: iso(c.certificate.current?.validUntil),
+      summary: summaryOf(c),
+    };
+  });
   // A cloud created while the trigger was absent has no row yet: create it at version 0. Only for
   // those: ON CONFLICT would wait for a writer that holds an existing row.
-  const missing = cols.id.filter((id) => versions.get(id) == null);
+  const missing = input.map((r) => r.cloudId).filter((id) => versions.get(id) == null);
   if (missing.length)
     await db.$executeRaw`
       INSERT INTO "ComplianceSnapshot" ("cloudId", version, "computedVersion")
@@ -161,11 +162,9 @@ async function recompute(
     async (tx) => {
       const changed = await tx.$queryRaw<StoredChange[]>`
       WITH input AS (
-         SELECT * FROM unnest(${cols.id}::uuid[], ${cols.version}::int[], ${cols.staleAt}::text[], ${cols.status}::text[],
-                              ${cols.official}::text[], ${cols.lastRunAt}::text[], ${cols.attestation}::text[],
-                              ${cols.certificate}::text[], ${cols.summary}::text[])
-           AS t("cloudId", "readVersion", "staleAt", status, "officialStatus", "lastRunAt", "attestationExpiresAt",
-                "certificateValidUntil", summary)),
+         SELECT * FROM jsonb_to_recordset(${JSON.stringify(input)}::jsonb)
+           AS t("cloudId" uuid, "readVersion" int, "staleAt" text, status text, "officialStatus" text, "lastRunAt" text,
+                "attestationExpiresAt" text, "certificateValidUntil" text, summary jsonb)),
        target AS (
          SELECT s."cloudId", s.status AS "oldStatus", s."officialStatus" AS "oldOfficial", s."computedAt" IS NULL AS "first"
            FROM "ComplianceSnapshot" s JOIN input i ON i."cloudId" = s."cloudId" AND s.version = i."readVersion"
@@ -178,7 +177,7 @@ async function recompute(
          format = ${SNAPSHOT_FORMAT}, "computedVersion" = i."readVersion", "computedAt" = ${utc(at)},
          "staleAt" = ${utc(Prisma.sql`i."staleAt"`)}, status = i.status, "officialStatus" = i."officialStatus",
          "lastRunAt" = ${utc(Prisma.sql`i."lastRunAt"`)}, "attestationExpiresAt" = ${utc(Prisma.sql`i."attestationExpiresAt"`)},
-         "certificateValidUntil" = ${utc(Prisma.sql`i."certificateValidUntil"`)}, summary = i.summary::jsonb,
+         "certificateValidUntil" = ${utc(Prisma.sql`i."certificateValidUntil"`)}, summary = i.summary,
          "statusSeq" = s."statusSeq" + CASE WHEN d."statusChanged" OR d."officialChanged" THEN 1 ELSE 0 END,
          "statusChangedAt" = CASE WHEN d."statusChanged" OR d."officialChanged" THEN ${utc(at)} ELSE s."statusChangedAt" END
          FROM input i JOIN decided d USING ("cloudId")
@@ -262,27 +261,45 @@ export function statusChangeMessage(c: CloudCompliance, ch: StoredChange): Outbo
   };
 }
 
+/**
+ * What a refresh hands back per recomputed cloud: the columns lists filter and sort by. Not the whole
+ * evaluation: a refresh after a deploy covers every cloud (10,000 of them), and holding all their
+ * evaluations at once does not fit the web process's heap; callers read the full evaluation of the
+ * few they show (complianceOf).
+ */
+export interface Refreshed {
+  status: Status;
+  lastRunAt: Date | null;
+  attestationExpiresAt: Date | null;
+  certificateValidUntil: Date | null;
+}
+
 /** Recomputes the stale snapshots among clouds matching an SQL condition over `c` (Cloud) and `o` (Organization). */
-export async function refreshWhere(
-  condition: Prisma.Sql,
-  at: Date = clockNow(),
-): Promise<Map<string, CloudCompliance>> {
+export async function refreshWhere(condition: Prisma.Sql, at: Date = clockNow()): Promise<Map<string, Refreshed>> {
   const stale = await db.$queryRaw<Array<{ id: string; version: number | null }>>`
     SELECT c.id, s.version FROM "Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
       LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
      WHERE (${condition}) AND ${staleAt(at)}`;
-  const out = new Map<string, CloudCompliance>();
-  // In batches: the first view after a deploy may find every cloud stale (10,000 of them), and one
-  // batch's inputs, evaluations and stored summaries are what the process holds at a time.
+  const out = new Map<string, Refreshed>();
+  // In batches, so that one batch's inputs, evaluations and stored summaries are what the process
+  // holds at a time. (Reading the next batch while storing the current one was tried: on 2 cores it
+  // saved nothing under load and raised the peak memory by ~35 MB.)
   for (let i = 0; i < stale.length; i += REFRESH_BATCH) {
     const part = stale.slice(i, i + REFRESH_BATCH);
     const clouds = await db.cloud.findMany({ where: { id: { in: part.map((r) => r.id) } }, select: cloudSelect });
-    for (const [id, c] of await recompute(clouds, new Map(part.map((r) => [r.id, r.version])), at)) out.set(id, c);
+    const versions = new Map(part.map((r) => [r.id, r.version]));
+    for (const [id, c] of await recompute(clouds, versions, at))
+      out.set(id, {
+        status: c.status,
+        lastRunAt: c.lastRun?.queuedAt ?? null,
+        attestationExpiresAt: c.manual.expiresAt ?? null,
+        certificateValidUntil: c.certificate.current?.validUntil ?? null,
+      });
   }
   return out;
 }
 
-const REFRESH_BATCH = 500;
+const REFRESH_BATCH = 250;
 
 /** The compliance of these clouds, from fresh snapshots (recomputing the stale ones), in the given order. */
 export async function complianceOf(clouds: CloudRow[], at: Date = clockNow()): Promise<CloudCompliance[]> {

@@ -1,5 +1,5 @@
 import { apiRoute } from '@/lib/next/route';
-import { publicCloud, publicClouds, statusJson } from '@/lib/compliance/public';
+import { mapPublicClouds, publicCloud, statusJson } from '@/lib/compliance/public';
 import { publicOrigin } from '@/lib/compliance/public-origin';
 
 export const dynamic = 'force-dynamic';
@@ -11,7 +11,7 @@ export const GET = apiRoute(
     const slug = new URL(req.url).searchParams.get('cloud');
     const body = slug
       ? statusJson(await publicCloud(slug), base)
-      : { items: (await publicClouds()).map((c) => statusJson(c, base)) };
+      : { items: await mapPublicClouds((c) => statusJson(c, base)) };
     return Response.json(body, { headers: { 'Cache-Control': 'public, max-age=60' } });
   },
   { actor: 'optional' },
