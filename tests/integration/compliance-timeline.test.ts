@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anonymous, completeStatement, db, makeWorld } from './support';
-import { expectPolicy, rejection } from './helpers';
+import { expectPolicy, rejection } from './support/fixtures';
 import { addAttestationFile, createAttestation, reviewAttestation, submitAttestation } from '../../lib/attestations';
 import { samplePdf } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';

@@ -27,7 +27,7 @@ import type { Actor } from '@/lib/auth/policy';
 import { setVault } from '@/lib/credentials/vault';
 import { forgetInstanceKey } from '@/lib/interop/signing-key';
 import { Vault } from '@/lib/vault';
-import { auditEvents, ctxOf, makeCloud, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, ctxOf, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
 import { tempDir } from './vault-helpers';
 
 // Response bodies as the tests read them.
@@ -145,12 +145,12 @@ beforeAll(async () => {
   // An instance key another test file sealed under its own KEK cannot open here: this file makes its own.
   await db.sealedSecret.deleteMany({ where: { purpose: 'instance-signing-key' } });
   forgetInstanceKey();
-  const orgA = await makeOrganization('rep');
-  const orgB = await makeOrganization('rep');
-  const c = await makeCloud(orgA.id, 'rep');
+  const orgA = await makeOrg({ prefix: 'rep' });
+  const orgB = await makeOrg({ prefix: 'rep' });
+  const c = await makeCloud(orgA.id, { prefix: 'rep' });
   const subject = `Subj-${uid()}.lab`;
   await db.cloud.update({ where: { id: c.id }, data: { scsSubject: subject } });
-  const cloudB = await makeCloud(orgB.id, 'rep');
+  const cloudB = await makeCloud(orgB.id, { prefix: 'rep' });
   const cspA = await makeUser('csp', [orgA.id]);
   const cspB = await makeUser('csp', [orgB.id]);
   world = {
