@@ -4,7 +4,7 @@
 // own view and the timeline say why). The SQL rule (countedSql) agrees with runCounts, and the
 // migration's SQL normalization with normalizeAuthUrl.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ctxOf, tempDir } from './vault-helpers';
+import { ctxOf, tempDir } from './support/fixtures';
 import { Vault } from '../../lib/vault';
 import type { RequestContext } from '../../lib/context';
 

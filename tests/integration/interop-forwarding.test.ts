@@ -25,8 +25,16 @@ import {
 import { forgetInstanceKey, instanceKey } from '@/lib/interop/signing-key';
 import { parseSignature, verifySignature } from '@/lib/interop/sshsig';
 import { SIGNATURE_SEPARATOR } from '@/lib/interop/upload';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeCloud, makeOrg, makeUser } from './support/fixtures';
-import { tempDir } from './vault-helpers';
+import {
+  auditEvents,
+  ctxOf,
+  expectAppError,
+  expectPolicy,
+  makeCloud,
+  makeOrg,
+  makeUser,
+  tempDir,
+} from './support/fixtures';
 
 // Forwarding to a compliance monitor, against a receiver that records what it gets and answers as told.
 // npm run test:interop does the same against the real SCS compliance monitor.

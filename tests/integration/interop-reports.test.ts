@@ -27,8 +27,7 @@ import type { Actor } from '@/lib/auth/policy';
 import { setVault } from '@/lib/credentials/vault';
 import { forgetInstanceKey } from '@/lib/interop/signing-key';
 import { Vault } from '@/lib/vault';
-import { auditEvents, ctxOf, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
-import { tempDir } from './vault-helpers';
+import { auditEvents, ctxOf, makeCloud, makeOrg, makeUser, tempDir, uid } from './support/fixtures';
 
 // Response bodies as the tests read them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -3,6 +3,9 @@
 // checks, and a fixture that went through them would test them twice. Every slug carries a random
 // suffix, so test files share the run's one database without depending on each other's rows.
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, expect } from 'vitest';
 import { setVault } from '../../../lib/credentials/vault';
 import { db } from '../../../lib/db';
@@ -134,7 +137,24 @@ export async function expectAppError(p: Promise<unknown>, status: number, code?:
   return err as AppError;
 }
 
-// ---- processes and time
+// ---- processes, files and time
+
+/** The run's PostgreSQL (tests/integration/global-setup.ts starts it; setup.ts sets the variable). */
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url)
+    throw new Error(
+      'DATABASE_URL is not set: run with `npx vitest run --project integration` (tests/integration/global-setup.ts starts PostgreSQL)',
+    );
+  return url;
+}
+
+/** A fresh directory under os.tmpdir() (mode 0755, like global-setup.ts's data directory). */
+export function tempDir(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(d, 0o755);
+  return d;
+}
 
 /** Polls fn until it returns something truthy (every wait is for a condition, never a fixed sleep). */
 export async function waitFor<T>(
