@@ -103,6 +103,23 @@ export async function makeCloud(
   });
 }
 
+/** A world for attestation and timeline tests: org A with a cloud, a CSP of A, a CSP of another org B, a reviewer. */
+export async function makeWorld() {
+  const orgA = await makeOrg();
+  const orgB = await makeOrg();
+  const cloud = await makeCloud(orgA.id);
+  const csp = ctxOf(await makeUser('csp', [orgA.id]));
+  const cspB = ctxOf(await makeUser('csp', [orgB.id]));
+  const reviewer = ctxOf(await makeUser('reviewer'));
+  return { orgA, orgB, cloud, csp, cspB, reviewer };
+}
+
+/** Rows in a table (a fixed name from the test, never input), to show that a refused write left none behind. */
+export async function count(table: string): Promise<number> {
+  const rows = await db.$queryRawUnsafe<{ n: bigint }[]>(`SELECT count(*) AS n FROM "${table}"`);
+  return Number(rows[0].n);
+}
+
 /** The audit events about this target (a slug, an id), oldest first. */
 export function auditEvents(targetId: string) {
   return db.auditEvent.findMany({ where: { targetId }, orderBy: { id: 'asc' } });
