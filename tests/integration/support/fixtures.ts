@@ -1,7 +1,7 @@
 // The integration tests' fixtures, in one module (tests/multi-instance uses them too). Test data goes
-// straight through Prisma, without audit events: the domain functions under test do their own policy
-// checks, and a fixture that went through them would test them twice. Every slug carries a random
-// suffix, so test files share the run's one database without depending on each other's rows.
+// straight through Prisma, without audit events (the domain functions under test do their own policy
+// checks). Every slug carries a random suffix: all test files share the run's one database
+// (global-setup.ts) and never depend on each other's rows.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
