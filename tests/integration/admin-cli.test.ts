@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { verifyPassword } from '@/lib/auth/password';
 import { actorForBearer } from '@/lib/tokens';
-import { auditEvents, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, makeOrg, makeUser, uid } from './support/fixtures';
 
 /** `npm run --silent admin -- ...`, run as the operator would, against the test database (DATABASE_URL). */
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -40,8 +40,8 @@ describe('admin CLI', () => {
   });
 
   test('create-user with a generated password (printed once) and organizations; with --password-stdin', async () => {
-    const a = await makeOrganization();
-    const b = await makeOrganization();
+    const a = await makeOrg();
+    const b = await makeOrg();
     const email = `cli-${uid()}@example.test`;
     const r = await admin(['create-user', email, '--role', 'csp', '--org', a.slug, '--org', b.slug]);
     expect(r.code).toBe(0);

@@ -28,7 +28,7 @@ import {
 import { db } from '@/lib/db';
 import { createToken, revokeToken } from '@/lib/tokens';
 import type { Actor } from '@/lib/auth/policy';
-import { ctxOf, makeCloud, makeOrganization, makeUser, uid } from './helpers';
+import { ctxOf, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
 
 type Handler = (req: Request, route: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -70,8 +70,8 @@ let adminToken: string, reviewerToken: string, cspAToken: string, cspBToken: str
 let orgA: { id: string; slug: string }, orgB: { id: string; slug: string };
 
 beforeAll(async () => {
-  orgA = await makeOrganization('apia');
-  orgB = await makeOrganization('apib');
+  orgA = await makeOrg({ prefix: 'apia' });
+  orgB = await makeOrg({ prefix: 'apib' });
   [admin, reviewer, cspA, cspB] = [
     await makeUser('admin'),
     await makeUser('reviewer'),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeStatement, db, makeWorld } from './support';
+import { db } from '../../lib/db';
 import {
   addAttestationFile,
   createAttestation,
@@ -11,11 +11,11 @@ import {
 } from '../../lib/attestations';
 import { DAY_MS } from '../../lib/attestations/config';
 import { sendAttestationReminders } from '../../lib/attestations/reminders';
-import { samplePdf } from '../fixtures/attestation-files';
+import { samplePdf, sampleStatement } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { sendDueReminders } from '../../lib/jobs/reminders';
 import { Dispatcher, createWebhook, notifySettings } from '../../lib/notify';
-import { isolatedVault } from './support/fixtures';
+import { isolatedVault, makeWorld } from './support/fixtures';
 
 let w: Awaited<ReturnType<typeof makeWorld>>;
 let id: string;
@@ -27,7 +27,7 @@ isolatedVault();
 beforeAll(async () => {
   setClock(clock);
   w = await makeWorld();
-  id = (await createAttestation(w.csp, w.cloud.slug, completeStatement)).id;
+  id = (await createAttestation(w.csp, w.cloud.slug, sampleStatement)).id;
   await addAttestationFile(w.csp, id, { name: 'kek.pdf', bytes: samplePdf(`kek ${Date.now()}`) });
   await submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' });
   await reviewAttestation(w.reviewer, id, { decision: 'approve', comment: 'OK.' });

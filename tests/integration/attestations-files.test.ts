@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { count, db, makeWorld } from './support';
+import { db } from '../../lib/db';
 import {
   addAttestationFile,
   createAttestation,
@@ -12,6 +12,7 @@ import {
 } from '../../lib/attestations';
 import { sha256Hex } from '../../lib/attestations/digest';
 import { samplePdf, samplePng } from '../fixtures/attestation-files';
+import { count, makeWorld } from './support/fixtures';
 import { blobPath } from '../../lib/attestations/storage';
 import { AppError } from '../../lib/errors';
 import { PolicyError } from '../../lib/auth/policy';

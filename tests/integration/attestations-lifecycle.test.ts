@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { anonymous, completeStatement, count, db, makeWorld } from './support';
+import { db } from '../../lib/db';
 import {
   addAttestationFile,
   createAttestation,
@@ -12,7 +12,8 @@ import {
   updateAttestation,
 } from '../../lib/attestations';
 import { submissionDigest } from '../../lib/attestations/digest';
-import { samplePdf, samplePng } from '../fixtures/attestation-files';
+import { samplePdf, samplePng, sampleStatement } from '../fixtures/attestation-files';
+import { count, ctxOf, makeWorld } from './support/fixtures';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import { PolicyError } from '../../lib/auth/policy';
 import { AppError } from '../../lib/errors';
@@ -65,7 +66,7 @@ describe('attestation lifecycle', () => {
   });
 
   it('others: anonymous 401, CSP of another organization 404 (read and write), reviewer may not write', async () => {
-    expect((await refusal(getAttestation(anonymous, id))).status).toBe(401);
+    expect((await refusal(getAttestation(ctxOf(null), id))).status).toBe(401);
     expect((await refusal(getAttestation(w.cspB, id))).status).toBe(404);
     expect((await refusal(updateAttestation(w.cspB, id, { contactName: 'x' }))).status).toBe(404);
     expect((await refusal(createAttestation(w.cspB, w.cloud.slug))).status).toBe(404);
@@ -94,7 +95,7 @@ describe('attestation lifecycle', () => {
     const r = await refusal(submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' }));
     expect(r.status).toBe(422);
     expect(r.message).toMatch(/cannot be submitted yet/);
-    await updateAttestation(w.csp, id, completeStatement);
+    await updateAttestation(w.csp, id, sampleStatement);
     // Every answer given: only the evidence is missing, and the message says so (it is not an answer).
     const noFile = await refusal(submitAttestation(w.csp, id, { confirm: true, signerName: 'Ada Ops' }));
     expect(noFile.message).toBe('The statement cannot be submitted yet: no evidence file is attached yet.');

@@ -4,7 +4,7 @@ import { createCloud, setCloudArchived, updateCloud } from '@/lib/clouds';
 import { createOrganization, setOrganizationArchived, updateOrganization } from '@/lib/organizations';
 import { createToken, revokeToken } from '@/lib/tokens';
 import { createInvitation, createUser, updateUser } from '@/lib/users';
-import { auditEvents, ctxOf, makeCloud, makeOrganization, makeUser, rejection, uid } from './helpers';
+import { auditEvents, ctxOf, makeCloud, makeOrg, makeUser, rejection, uid } from './support/fixtures';
 
 /**
  * "A state change and its audit event are written in one transaction." Proven with two database
@@ -89,7 +89,7 @@ describe('audit events', () => {
 
   test("events carry the organization, so csp users can be shown their organizations' events", async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const cloud = await makeCloud(org.id);
     await setCloudArchived(ctxOf(admin), cloud.slug, true);
     expect((await auditEvents(cloud.slug))[0].organizationId).toBe(org.id);
@@ -113,7 +113,7 @@ describe('audit events', () => {
   });
 
   test('a refused or invalid change writes no event', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const csp = await makeUser('csp', [org.id]);
     const admin = await makeUser('admin');
     await rejection(updateOrganization(ctxOf(csp), org.slug, { name: 'x' }));
@@ -130,7 +130,7 @@ describe('audit events', () => {
     expect(await db.organization.findUnique({ where: { slug } })).toBeNull();
     expect(await auditEvents(slug)).toHaveLength(0);
 
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const cloudSlug = `auditfail-${uid()}`;
     const cloud = await db.cloud.create({ data: { slug: cloudSlug, name: 'Before', organizationId: org.id } });
     await rejection(updateCloud(ctxOf(admin), cloudSlug, { name: 'After', organization: org.slug }));
@@ -146,7 +146,7 @@ describe('audit events', () => {
     expect(await db.organization.findUnique({ where: { slug } })).toBeNull();
     expect(await auditEvents(slug)).toHaveLength(0);
 
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const cloudSlug = `commitfail-${uid()}`;
     await rejection(
       createCloud(ctxOf(admin), { slug: cloudSlug, name: 'Never', organization: org.slug, region: 'R1', public: true }),

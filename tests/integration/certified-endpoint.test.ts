@@ -4,7 +4,7 @@
 // own view and the timeline say why). The SQL rule (countedSql) agrees with runCounts, and the
 // migration's SQL normalization with normalizeAuthUrl.
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ctxOf, tempDir } from './vault-helpers';
+import { ctxOf, makeCloud, makeOrg, makeUser, tempDir } from './support/fixtures';
 import { Vault } from '../../lib/vault';
 import type { RequestContext } from '../../lib/context';
 
@@ -19,19 +19,6 @@ let staff: RequestContext;
 let csp: RequestContext;
 let org: { id: string };
 const PINNED = 'https://keystone.certified.example:5000/v3';
-
-async function user(role: 'reviewer' | 'csp', orgs: string[] = []): Promise<RequestContext> {
-  const email = `${role}-${Math.random().toString(36).slice(2, 8)}@pin.example`;
-  const u = await db.user.create({
-    data: { email, name: email, role, memberships: { create: orgs.map((organizationId) => ({ organizationId })) } },
-  });
-  return ctxOf({ id: u.id, email, name: email, role, organizationIds: orgs });
-}
-
-async function cloud() {
-  const slug = `pin-${Math.random().toString(36).slice(2, 8)}`;
-  return db.cloud.create({ data: { slug, name: slug, organizationId: org.id, region: 'RegionOne' } });
-}
 
 /** A report-signing key of the organization, approved at `approvedAt` (null: not approved). */
 async function key(approvedAt: Date | null) {
@@ -91,9 +78,9 @@ beforeAll(async () => {
   compliance = await import('../../lib/compliance');
   runs = await import('../../lib/runs');
   timeline = await import('../../lib/compliance/timeline');
-  org = await db.organization.create({ data: { slug: `pin-org-${Date.now()}`, name: 'Pin org' } });
-  staff = await user('reviewer');
-  csp = await user('csp', [org.id]);
+  org = await makeOrg({ prefix: 'pin-org' });
+  staff = ctxOf(await makeUser('reviewer'));
+  csp = ctxOf(await makeUser('csp', [org.id]));
 });
 
 const credential = (authUrl: string, region = 'RegionOne') => ({
@@ -108,15 +95,13 @@ const credential = (authUrl: string, region = 'RegionOne') => ({
 
 describe('the certified endpoint', () => {
   test('staff pin it, audited; a CSP may not; another organization does not see the cloud', async () => {
-    const c = await cloud();
+    const c = await makeCloud(org.id, { prefix: 'pin' });
     await expect(
       pins.setCertifiedEndpoint(csp, c.slug, { authUrl: PINNED, region: 'RegionOne' }),
     ).rejects.toMatchObject({
       status: 403,
     });
-    const stranger = await user('csp', [
-      (await db.organization.create({ data: { slug: `o-${c.slug}`, name: 'x' } })).id,
-    ]);
+    const stranger = ctxOf(await makeUser('csp', [(await makeOrg()).id]));
     await expect(pins.getCertifiedEndpoint(stranger, c.slug)).rejects.toMatchObject({ status: 404 });
     await expect(
       pins.setCertifiedEndpoint(staff, c.slug, { authUrl: 'ftp://x', region: 'RegionOne' }),
@@ -134,7 +119,7 @@ describe('the certified endpoint', () => {
   });
 
   test('a credential for another endpoint gets 422 naming the pinned one; the pinned one is accepted', async () => {
-    const c = await cloud();
+    const c = await makeCloud(org.id, { prefix: 'pin' });
     await pins.setCertifiedEndpoint(staff, c.slug, { authUrl: PINNED, region: 'RegionOne' });
     for (const [url, region] of [
       ['https://always-pass.evil.test/v3', 'RegionOne'],
@@ -152,7 +137,7 @@ describe('the certified endpoint', () => {
   });
 
   test('a run for another endpoint is kept but counts for nothing, and says why', async () => {
-    const c = await cloud();
+    const c = await makeCloud(org.id, { prefix: 'pin' });
     const t = new Date(Date.now() - 3_600_000);
     const good = await run(c.id, new Date(t.getTime() - 60_000), PINNED, 'FAIL');
     const fake = await run(c.id, t, 'https://always-pass.evil.test/v3', 'PASS');
@@ -191,7 +176,7 @@ describe('the certified endpoint', () => {
   });
 
   test('a certificate needs a pin', async () => {
-    const c = await cloud();
+    const c = await makeCloud(org.id, { prefix: 'pin' });
     await expect(compliance.grantCertificate(staff, c.slug)).rejects.toMatchObject({
       status: 409,
       message: expect.stringContaining('Pin the certified endpoint'),
@@ -212,7 +197,7 @@ describe('the certified endpoint', () => {
       SELECT u AS url, scs_normalize_auth_url(u) AS n FROM unnest(${urls}::text[]) AS u`;
     expect(rows.map((r) => r.n)).toEqual(urls.map((u) => pins.normalizeAuthUrl(u)));
 
-    const c = await cloud();
+    const c = await makeCloud(org.id, { prefix: 'pin' });
     const cases: Array<[string | null, string, boolean]> = [
       [PINNED, 'RegionOne', true],
       ['https://keystone.certified.example:5000', 'RegionOne', true],
@@ -237,7 +222,7 @@ describe('the certified endpoint', () => {
   });
 
   test('the SQL rule agrees with runCounts for imported runs: only a key approved now lets them count', async () => {
-    const c = await cloud();
+    const c = await makeCloud(org.id, { prefix: 'pin' });
     const approved = await key(new Date());
     const unapproved = await key(null);
     const removed = await key(new Date());

@@ -8,10 +8,10 @@ import {
   expectAppError,
   expectPolicy,
   makeCloud,
-  makeOrganization,
+  makeOrg,
   makeUser,
   uid,
-} from './helpers';
+} from './support/fixtures';
 
 const input = (organization: string, over: Record<string, unknown> = {}) => ({
   slug: `c-${uid()}`,
@@ -24,7 +24,7 @@ const input = (organization: string, over: Record<string, unknown> = {}) => ({
 
 describe('clouds', () => {
   test('staff create one in an organization; stored, returned with its organization, audited once', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     for (const role of ['admin', 'reviewer'] as const) {
       const staff = await makeUser(role);
       const data = input(org.slug, {
@@ -51,7 +51,7 @@ describe('clouds', () => {
 
   test('a taken slug is a conflict; invalid input names each field; neither writes an event', async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const existing = await makeCloud(org.id);
     const conflict = await expectAppError(
       createCloud(ctxOf(admin), input(org.slug, { slug: existing.slug })),
@@ -78,8 +78,8 @@ describe('clouds', () => {
   });
 
   test('csp users may not create clouds: 403 in their own organization, 404 in another', async () => {
-    const own = await makeOrganization();
-    const other = await makeOrganization();
+    const own = await makeOrg();
+    const other = await makeOrg();
     const csp = await makeUser('csp', [own.id]);
     const a = input(own.slug);
     await expectPolicy(createCloud(ctxOf(csp), a), 'forbidden');
@@ -90,8 +90,8 @@ describe('clouds', () => {
 
   test('update changes metadata and may move the cloud; one event naming what changed', async () => {
     const reviewer = await makeUser('reviewer');
-    const from = await makeOrganization();
-    const to = await makeOrganization();
+    const from = await makeOrg();
+    const to = await makeOrg();
     const cloud = await makeCloud(from.id);
     const c = await updateCloud(ctxOf(reviewer), cloud.slug, {
       name: 'New name',
@@ -107,8 +107,8 @@ describe('clouds', () => {
   });
 
   test('csp of the same organization: reads it, but update and archive are 403; another csp gets 404', async () => {
-    const org = await makeOrganization();
-    const other = await makeOrganization();
+    const org = await makeOrg();
+    const other = await makeOrg();
     const cloud = await makeCloud(org.id);
     const member = await makeUser('csp', [org.id]);
     const outsider = await makeUser('csp', [other.id]);
@@ -129,8 +129,8 @@ describe('clouds', () => {
 
   test('archive and restore: hidden from lists unless asked; one event each', async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
-    const cloud = await makeCloud(org.id, 'arch');
+    const org = await makeOrg();
+    const cloud = await makeCloud(org.id, { prefix: 'arch' });
     expect((await setCloudArchived(ctxOf(admin), cloud.slug, true)).archivedAt).toBeInstanceOf(Date);
     expect((await listClouds(ctxOf(admin), { q: cloud.slug })).total).toBe(0);
     expect((await listClouds(ctxOf(admin), { q: cloud.slug, archived: true })).total).toBe(1);
@@ -140,8 +140,8 @@ describe('clouds', () => {
 
   test("list visibility: staff see all clouds, a csp user only its organizations' clouds", async () => {
     const tag = `lv${uid()}`;
-    const a = await makeOrganization(tag);
-    const b = await makeOrganization(tag);
+    const a = await makeOrg({ prefix: tag });
+    const b = await makeOrg({ prefix: tag });
     const ca = await db.cloud.create({ data: { slug: `${tag}-a`, name: `${tag} a`, organizationId: a.id } });
     const cb = await db.cloud.create({ data: { slug: `${tag}-b`, name: `${tag} b`, organizationId: b.id } });
     const slugs = async (actor: Awaited<ReturnType<typeof makeUser>>, req: Parameters<typeof listClouds>[1] = {}) =>
@@ -160,7 +160,7 @@ describe('clouds', () => {
 
   test('two concurrent creates of the same slug: one wins, the other is a conflict, one event', async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const data = input(org.slug);
     const results = await Promise.allSettled([createCloud(ctxOf(admin), data), createCloud(ctxOf(admin), data)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);

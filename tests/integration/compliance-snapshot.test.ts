@@ -3,7 +3,8 @@
 // stale, and what it returns always equals a fresh evaluation. The overview's SQL filters, counts,
 // sorting, search and paging run over it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { db, makeCloud, makeOrg, makeUser, ctxOf, uniq } from './support';
+import { db } from '../../lib/db';
+import { ctxOf, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
 import { complianceOf, complianceOverview, evaluateClouds, historyOf } from '../../lib/compliance';
 import { clearHistoryCache } from '../../lib/compliance/history-cache';
 import { cloudSelect } from '../../lib/compliance/evaluate';
@@ -21,7 +22,7 @@ let staff: RequestContext;
 let csp: RequestContext;
 let org: { id: string; slug: string };
 let other: { id: string; slug: string };
-const prefix = uniq('snap');
+const prefix = `snap-${uid()}`;
 
 async function row(slug: string) {
   return db.cloud.findUniqueOrThrow({ where: { slug }, select: cloudSelect });
@@ -89,16 +90,16 @@ async function statusOf(slug: string) {
 
 beforeAll(async () => {
   setClock(clock);
-  org = await makeOrg(`${prefix}-org`);
-  other = await makeOrg(`${prefix}-other`);
-  staff = await ctxOf((await makeUser('reviewer')).id);
-  csp = await ctxOf((await makeUser('csp', [org.id])).id);
+  org = await makeOrg({ slug: `${prefix}-org` });
+  other = await makeOrg({ slug: `${prefix}-other` });
+  staff = ctxOf(await makeUser('reviewer'));
+  csp = ctxOf(await makeUser('csp', [org.id]));
 });
 afterAll(() => resetClock());
 
 describe('compliance snapshot', () => {
   it('exists from the cloud’s creation on and is computed on first read', async () => {
-    const c = await makeCloud(org.id, `${prefix}-new`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-new` });
     const before = await snapshot(c.id);
     expect(before.computedVersion).toBeLessThan(before.version);
     expect((await statusOf(c.slug)).status).toBe('MISS');
@@ -109,7 +110,7 @@ describe('compliance snapshot', () => {
   });
 
   it('a new result, attestation or certificate makes it stale in the same transaction', async () => {
-    const c = await makeCloud(org.id, `${prefix}-writes`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-writes` });
     await statusOf(c.slug);
     const v0 = (await snapshot(c.id)).version;
     await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
@@ -136,7 +137,7 @@ describe('compliance snapshot', () => {
   });
 
   it('stays fresh through writes the evaluation does not read (progress, heartbeat, draft text, evidence)', async () => {
-    const c = await makeCloud(org.id, `${prefix}-irrelevant`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-irrelevant` });
     const runId = await run(c.id, new Date(T0.getTime() - 60_000), 'PASS', 'PASS');
     const draft = await db.attestation.create({
       data: {
@@ -166,7 +167,7 @@ describe('compliance snapshot', () => {
   });
 
   it('is recomputed when it was stored by code of another snapshot format', async () => {
-    const c = await makeCloud(org.id, `${prefix}-format`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-format` });
     await statusOf(c.slug);
     await db.complianceSnapshot.update({ where: { cloudId: c.id }, data: { format: 0, status: 'PASS' } });
     expect((await statusOf(c.slug)).status).toBe('MISS');
@@ -174,7 +175,7 @@ describe('compliance snapshot', () => {
   });
 
   it('turns stale when time alone changes the outcome, at the exact expiry instant', async () => {
-    const c = await makeCloud(org.id, `${prefix}-time`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-time` });
     const checked = new Date(T0.getTime() - DAY);
     await run(c.id, checked, 'PASS', 'PASS');
     await approve(c.id, checked);
@@ -208,7 +209,7 @@ describe('compliance snapshot', () => {
   });
 
   it('never waits for a writer that holds the cloud, and the writer’s change shows once committed', async () => {
-    const c = await makeCloud(org.id, `${prefix}-locked`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-locked` });
     await statusOf(c.slug);
     // Stale (stored by "other code"), so the reader below recomputes and tries to store it.
     await db.complianceSnapshot.update({ where: { cloudId: c.id }, data: { format: 0 } });
@@ -402,7 +403,7 @@ describe('badge status from the snapshot', () => {
 describe('history cache', () => {
   it('serves a history again only while the snapshot shows nothing changed', async () => {
     clearHistoryCache();
-    const c = await makeCloud(org.id, `${prefix}-hist`);
+    const c = await makeCloud(org.id, { slug: `${prefix}-hist` });
     const checked = new Date(T0.getTime() - 2 * DAY);
     await run(c.id, checked, 'PASS', 'PASS');
     // The snapshot is stale (never computed since the run): nothing is kept.

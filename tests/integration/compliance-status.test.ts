@@ -4,13 +4,13 @@
 // once, even when several readers recompute the snapshot at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { db, makeOrg, makeUser, ctxOf, uniq } from './support';
+import { ctxOf, makeOrg, makeUser, uid } from './support/fixtures';
 import { cloudCompliance } from '../../lib/compliance';
 import { publicBadgeStatus, publicCloud, statusJson } from '../../lib/compliance/public';
 import { badgeAnswer, storedBadge } from '../../lib/compliance/badge';
 import { prometheusMetrics } from '../../lib/compliance/exports';
 import { refreshWhere } from '../../lib/compliance/snapshot';
-import { Prisma } from '../../lib/db';
+import { db, Prisma } from '../../lib/db';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import type { RequestContext } from '../../lib/context';
 
@@ -24,7 +24,7 @@ let pool: pg.Pool;
 
 beforeAll(async () => {
   setClock(clock);
-  staff = await ctxOf((await makeUser('reviewer')).id);
+  staff = ctxOf(await makeUser('reviewer'));
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
 });
 afterAll(async () => {
@@ -33,10 +33,10 @@ afterAll(async () => {
 });
 
 async function world() {
-  const org = await makeOrg(uniq('status-org'));
+  const org = await makeOrg({ prefix: 'status-org' });
   const cloud = await db.cloud.create({
     data: {
-      slug: uniq('status'),
+      slug: `status-${uid()}`,
       name: 'Status cloud',
       organizationId: org.id,
       public: true,

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { anonymous, completeStatement, db, makeWorld } from './support';
-import { expectPolicy, rejection } from './helpers';
+import { db } from '../../lib/db';
+import { ctxOf, expectPolicy, makeWorld, rejection } from './support/fixtures';
 import { addAttestationFile, createAttestation, reviewAttestation, submitAttestation } from '../../lib/attestations';
-import { samplePdf } from '../fixtures/attestation-files';
+import { samplePdf, sampleStatement } from '../fixtures/attestation-files';
 import { fixedClock, resetClock, setClock } from '../../lib/clock';
 import type { PolicyError } from '../../lib/auth/policy';
 import { NotFoundError } from '../../lib/errors';
@@ -75,7 +75,7 @@ async function revision(
   review?: { at: Date; decision: 'approve' | 'reject' | 'request_changes' },
 ) {
   clock.set(created);
-  const id = (await createAttestation(w.csp, w.cloud.slug, completeStatement)).id;
+  const id = (await createAttestation(w.csp, w.cloud.slug, sampleStatement)).id;
   if (n === 1) await addAttestationFile(w.csp, id, { name: 'kek.pdf', bytes: samplePdf(`timeline ${w.cloud.slug}`) });
   if (submitted) {
     clock.set(submitted);
@@ -274,6 +274,6 @@ describe('cloudTimeline', () => {
       NotFoundError,
     );
     await expectPolicy(cloudTimeline(w.csp, 'no-such-cloud', { period: '90d' }), 'hidden');
-    await expectPolicy(cloudTimeline(anonymous, w.cloud.slug, { period: '90d' }), 'unauthenticated');
+    await expectPolicy(cloudTimeline(ctxOf(null), w.cloud.slug, { period: '90d' }), 'unauthenticated');
   });
 });

@@ -6,7 +6,7 @@ import * as allFeed from '@/app/status/feed.atom/route';
 import * as cloudFeed from '@/app/status/[slug]/feed.atom/route';
 import * as statusPage from '@/app/status/[slug]/route';
 import { db } from '@/lib/db';
-import { makeCloud, makeOrganization } from './helpers';
+import { makeCloud, makeOrg } from './support/fixtures';
 
 // The Atom feeds of status changes (issue 13 item 6) over their route handlers, and the status page's links.
 async function get(handler: unknown, p: string, slug?: string) {
@@ -36,10 +36,10 @@ async function change(cloudId: string, from: string | null, to: string, at: Date
 
 describe('Atom feeds', () => {
   test("a public cloud's feed has its status changes, newest first; a private cloud's is a 404", async () => {
-    const org = await makeOrganization('feed');
-    const pub = await makeCloud(org.id, 'feed');
+    const org = await makeOrg({ prefix: 'feed' });
+    const pub = await makeCloud(org.id, { prefix: 'feed' });
     await db.cloud.update({ where: { id: pub.id }, data: { public: true } });
-    const priv = await makeCloud(org.id, 'feed');
+    const priv = await makeCloud(org.id, { prefix: 'feed' });
     await change(pub.id, null, 'FAIL', new Date('2026-11-01T00:00:00Z'));
     await change(pub.id, 'FAIL', 'PASS', new Date('2026-11-02T00:00:00Z'));
     await change(priv.id, null, 'PASS', new Date('2026-11-03T00:00:00Z'));
@@ -59,8 +59,8 @@ describe('Atom feeds', () => {
   });
 
   test('an archived cloud leaves the feeds', async () => {
-    const org = await makeOrganization('feed');
-    const c = await makeCloud(org.id, 'feed');
+    const org = await makeOrg({ prefix: 'feed' });
+    const c = await makeCloud(org.id, { prefix: 'feed' });
     await db.cloud.update({ where: { id: c.id }, data: { public: true, archivedAt: new Date() } });
     await change(c.id, null, 'PASS', new Date());
     expect((await get(cloudFeed.GET, `/status/${c.slug}/feed.atom`, c.slug)).status).toBe(404);
@@ -68,8 +68,8 @@ describe('Atom feeds', () => {
   });
 
   test("the status page links its cloud's feed and the all-clouds feed with <link rel=alternate>", async () => {
-    const org = await makeOrganization('feed');
-    const c = await makeCloud(org.id, 'feed');
+    const org = await makeOrg({ prefix: 'feed' });
+    const c = await makeCloud(org.id, { prefix: 'feed' });
     await db.cloud.update({ where: { id: c.id }, data: { public: true } });
     const page = await get(statusPage.GET, `/status/${c.slug}`, c.slug);
     expect(page.status).toBe(200);

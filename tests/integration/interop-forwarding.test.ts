@@ -25,8 +25,16 @@ import {
 import { forgetInstanceKey, instanceKey } from '@/lib/interop/signing-key';
 import { parseSignature, verifySignature } from '@/lib/interop/sshsig';
 import { SIGNATURE_SEPARATOR } from '@/lib/interop/upload';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeCloud, makeOrganization, makeUser } from './helpers';
-import { tempDir } from './vault-helpers';
+import {
+  auditEvents,
+  ctxOf,
+  expectAppError,
+  expectPolicy,
+  makeCloud,
+  makeOrg,
+  makeUser,
+  tempDir,
+} from './support/fixtures';
 
 // Forwarding to a compliance monitor, against a receiver that records what it gets and answers as told.
 // npm run test:interop does the same against the real SCS compliance monitor.
@@ -84,8 +92,8 @@ async function finishedRun(cloudId: string, at = new Date(), source: 'dashboard'
 
 describe('forwarding to a compliance monitor', () => {
   test('staff set it (the API key sealed, never shown); a CSP may read it, not set it; audited', async () => {
-    const org = await makeOrganization('fwd');
-    const cloud = await makeCloud(org.id, 'fwd');
+    const org = await makeOrg({ prefix: 'fwd' });
+    const cloud = await makeCloud(org.id, { prefix: 'fwd' });
     const staff = ctxOf(await makeUser('reviewer'));
     const csp = ctxOf(await makeUser('csp', [org.id]));
     await expectPolicy(setForwarding(csp, cloud.slug, { url, apiKey: API_KEY }), 'forbidden');
@@ -103,7 +111,7 @@ describe('forwarding to a compliance monitor', () => {
     expect(f).toMatchObject({ url, account: cloud.slug, enabled: true });
     expect(JSON.stringify(f)).not.toContain(API_KEY);
     expect(await getForwarding(csp, cloud.slug)).toMatchObject({ url });
-    const other = ctxOf(await makeUser('csp', [(await makeOrganization('fwd')).id]));
+    const other = ctxOf(await makeUser('csp', [(await makeOrg({ prefix: 'fwd' })).id]));
     await expectPolicy(getForwarding(other, cloud.slug), 'hidden');
     // The key is only in the vault: no table holds it in the clear.
     const rows = await db.$queryRaw<Array<{ t: string }>>`SELECT row_to_json(f)::text AS t FROM "MonitorForwarding" f`;
@@ -114,8 +122,8 @@ describe('forwarding to a compliance monitor', () => {
   });
 
   test('a run finished after it was switched on is POSTed signed, as the runner does; earlier and imported runs are not', async () => {
-    const org = await makeOrganization('fwd');
-    const cloud = await makeCloud(org.id, 'fwd');
+    const org = await makeOrg({ prefix: 'fwd' });
+    const cloud = await makeCloud(org.id, { prefix: 'fwd' });
     const staff = ctxOf(await makeUser('admin'));
     await db.cloud.update({ where: { id: cloud.id }, data: { scsSubject: `fwd-subject-${cloud.slug}` } });
     const before = await finishedRun(cloud.id, new Date(Date.now() - 60_000));
@@ -142,8 +150,8 @@ describe('forwarding to a compliance monitor', () => {
   });
 
   test('failures are retried with backoff and logged without the key; 409 counts as delivered; the last failure is final', async () => {
-    const org = await makeOrganization('fwd');
-    const cloud = await makeCloud(org.id, 'fwd');
+    const org = await makeOrg({ prefix: 'fwd' });
+    const cloud = await makeCloud(org.id, { prefix: 'fwd' });
     const staff = ctxOf(await makeUser('admin'));
     await setForwarding(staff, cloud.slug, { url, apiKey: API_KEY });
     const run = await finishedRun(cloud.id, new Date(Date.now() + 1000));
@@ -182,8 +190,8 @@ describe('forwarding to a compliance monitor', () => {
   });
 
   test('switched off or removed, nothing more is sent; removing deletes the sealed key', async () => {
-    const org = await makeOrganization('fwd');
-    const cloud = await makeCloud(org.id, 'fwd');
+    const org = await makeOrg({ prefix: 'fwd' });
+    const cloud = await makeCloud(org.id, { prefix: 'fwd' });
     const staff = ctxOf(await makeUser('admin'));
     await setForwarding(staff, cloud.slug, { url, apiKey: API_KEY, enabled: false });
     const run = await finishedRun(cloud.id, new Date(Date.now() + 1000));
@@ -218,8 +226,8 @@ describe('forwarding API', () => {
   };
 
   test('PUT by staff, GET by the CSP without the key, DELETE by staff; 401/403/404 as the policy says', async () => {
-    const org = await makeOrganization('fwd');
-    const cloud = await makeCloud(org.id, 'fwd');
+    const org = await makeOrg({ prefix: 'fwd' });
+    const cloud = await makeCloud(org.id, { prefix: 'fwd' });
     const staff = await makeUser('reviewer');
     const csp = await makeUser('csp', [org.id]);
     const tok = async (a: typeof staff) => (await createToken(ctxOf(a), a.id, { name: 'fwd api' })).token;
@@ -231,7 +239,7 @@ describe('forwarding API', () => {
     const got = await call('GET', cloud.slug, cspToken);
     expect(got.json.forwarding).toMatchObject({ url, account: cloud.slug, enabled: true });
     expect(got.text).not.toContain(API_KEY);
-    const other = await tok(await makeUser('csp', [(await makeOrganization('fwd')).id]));
+    const other = await tok(await makeUser('csp', [(await makeOrg({ prefix: 'fwd' })).id]));
     expect((await call('GET', cloud.slug, other)).status).toBe(404);
     expect((await call('DELETE', cloud.slug, staffToken)).status).toBe(204);
     expect((await call('GET', cloud.slug, cspToken)).json.forwarding).toBeNull();

@@ -23,7 +23,7 @@ import { cloudTimeline } from '@/lib/compliance/timeline';
 import { approveKey, deleteKey, withdrawKeyApproval } from '@/lib/interop/keys';
 import type { Actor } from '@/lib/auth/policy';
 import type { RequestContext } from '@/lib/context';
-import { auditEvents, ctxOf, expectPolicy, makeCloud, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, ctxOf, expectPolicy, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
 import { basic, bearer, call, newKey, runnerReport, signed, tokenFor } from './support/reports';
 
 const PINNED = 'https://keystone.certified.example:5000/v3';
@@ -67,12 +67,12 @@ const approvalCall = (method: 'PUT' | 'DELETE', token: string, name = 'csp-own')
   });
 
 beforeAll(async () => {
-  const org = await makeOrganization('appr');
-  const c = await makeCloud(org.id, 'appr');
+  const org = await makeOrg({ prefix: 'appr' });
+  const c = await makeCloud(org.id, { prefix: 'appr' });
   const subject = `appr-${uid()}.lab`;
   await db.cloud.update({ where: { id: c.id }, data: { scsSubject: subject } });
   const csp = await makeUser('csp', [org.id]);
-  const other = await makeUser('csp', [(await makeOrganization('appr')).id]);
+  const other = await makeUser('csp', [(await makeOrg({ prefix: 'appr' })).id]);
   const reviewer = await makeUser('reviewer');
   w = {
     org,

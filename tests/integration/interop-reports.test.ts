@@ -26,8 +26,7 @@ import type { Actor } from '@/lib/auth/policy';
 import { setVault } from '@/lib/credentials/vault';
 import { forgetInstanceKey } from '@/lib/interop/signing-key';
 import { Vault } from '@/lib/vault';
-import { auditEvents, ctxOf, makeCloud, makeOrganization, makeUser, uid } from './helpers';
-import { tempDir } from './vault-helpers';
+import { auditEvents, ctxOf, makeCloud, makeOrg, makeUser, tempDir, uid } from './support/fixtures';
 import { basic, bearer, call, newKey, runnerReport, signed, tokenFor } from './support/reports';
 
 let world: {
@@ -49,12 +48,12 @@ beforeAll(async () => {
   // An instance key another test file sealed under its own KEK cannot open here: this file makes its own.
   await db.sealedSecret.deleteMany({ where: { purpose: 'instance-signing-key' } });
   forgetInstanceKey();
-  const orgA = await makeOrganization('rep');
-  const orgB = await makeOrganization('rep');
-  const c = await makeCloud(orgA.id, 'rep');
+  const orgA = await makeOrg({ prefix: 'rep' });
+  const orgB = await makeOrg({ prefix: 'rep' });
+  const c = await makeCloud(orgA.id, { prefix: 'rep' });
   const subject = `Subj-${uid()}.lab`;
   await db.cloud.update({ where: { id: c.id }, data: { scsSubject: subject } });
-  const cloudB = await makeCloud(orgB.id, 'rep');
+  const cloudB = await makeCloud(orgB.id, { prefix: 'rep' });
   const cspA = await makeUser('csp', [orgA.id]);
   const cspB = await makeUser('csp', [orgB.id]);
   world = {

@@ -9,7 +9,7 @@ import { openSecret, sealSecret } from '@/lib/interop/sealed';
 import { envelopeStores } from '../../scripts/lib/envelope-stores';
 import { ensureSigningKey, forgetInstanceKey, instanceKey } from '@/lib/interop/signing-key';
 import { parseSignature, verifySignature } from '@/lib/interop/sshsig';
-import { databaseUrl, tempDir } from './vault-helpers';
+import { databaseUrl, tempDir } from './support/fixtures';
 
 // The instance signing key and monitor API keys are sealed by the vault like credentials: the start-up
 // check opens them, `npm run vault -- rotate` re-wraps them, and another KEK cannot read them.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { createCloud, getCloud, updateCloud } from '@/lib/clouds';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrg, makeUser, uid } from './support/fixtures';
 
 // Issue 13 item 1: every cloud has an SCS subject, staff-set, unique, the slug by default.
 const input = (organization: string, over: Record<string, unknown> = {}) => ({
@@ -15,7 +15,7 @@ const input = (organization: string, over: Record<string, unknown> = {}) => ({
 
 describe('SCS subject of a cloud', () => {
   test('defaults to the slug; staff choose another; clearing it goes back to the slug; audited', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const staff = ctxOf(await makeUser('reviewer'));
     const c = await createCloud(staff, input(org.slug));
     expect(c.scsSubject).toBe(c.slug);
@@ -29,7 +29,7 @@ describe('SCS subject of a cloud', () => {
   });
 
   test('unique: a subject taken by another cloud is a field error, also when it is the default', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const staff = ctxOf(await makeUser('admin'));
     const a = await createCloud(staff, input(org.slug));
     const b = await createCloud(staff, input(org.slug));
@@ -44,7 +44,7 @@ describe('SCS subject of a cloud', () => {
   });
 
   test('a malformed subject is refused with a field error', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const staff = ctxOf(await makeUser('admin'));
     for (const bad of ['-lead', 'with space', 'a:b', 'ü', 'x'.repeat(101)]) {
       const e = await expectAppError(createCloud(staff, input(org.slug, { scsSubject: bad })), 422);
@@ -53,14 +53,14 @@ describe('SCS subject of a cloud', () => {
   });
 
   test('only staff set it (a CSP user may not update the cloud)', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const c = await createCloud(ctxOf(await makeUser('admin')), input(org.slug));
     const csp = ctxOf(await makeUser('csp', [org.id]));
     await expectPolicy(updateCloud(csp, c.slug, { ...input(org.slug), scsSubject: 'mine' }), 'forbidden');
   });
 
   test('a cloud inserted without one (older code, SQL) gets its slug from the trigger', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const slug = `raw-${uid()}`;
     await db.$executeRaw`INSERT INTO "Cloud" (id, slug, name, "organizationId", "updatedAt")
       VALUES (gen_random_uuid(), ${slug}, 'Raw', ${org.id}::uuid, now())`;

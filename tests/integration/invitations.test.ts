@@ -10,14 +10,14 @@ import {
   loadActor,
   revokeInvitation,
 } from '@/lib/users';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrg, makeUser, uid } from './support/fixtures';
 
 const DAY = 86_400_000;
 const PASSWORD = 'a long enough password';
 
 async function invite(now = new Date()) {
   const admin = await makeUser('admin');
-  const org = await makeOrganization();
+  const org = await makeOrg();
   const email = `invitee-${uid()}@example.test`;
   const inv = await createInvitation(ctxOf(admin), { email: email.toUpperCase(), organization: org.slug }, now);
   return { admin, org, email, inv };
@@ -40,7 +40,7 @@ describe('invitations', () => {
   });
 
   test('only admins invite', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     for (const actor of [await makeUser('reviewer'), await makeUser('csp', [org.id])]) {
       await expectPolicy(
         createInvitation(ctxOf(actor), { email: `x-${uid()}@example.test`, organization: org.slug }),
@@ -55,7 +55,7 @@ describe('invitations', () => {
 
   test('invalid input, unknown organization, and an existing account are refused', async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const bad = await expectAppError(createInvitation(ctxOf(admin), { email: 'nope', organization: org.slug }), 422);
     expect(Object.keys(bad.fields!)).toEqual(['email']);
     const noOrg = await expectAppError(
@@ -166,7 +166,7 @@ describe('invitations', () => {
 
   test('an existing user without a password (e.g. created for OIDC) may accept and joins the organization', async () => {
     const { org, email, inv } = await invite();
-    const other = await makeOrganization();
+    const other = await makeOrg();
     await db.user.create({ data: { email, role: 'csp', memberships: { create: [{ organizationId: other.id }] } } });
     await acceptInvitation(ctxOf(null), inv.token, { name: 'Existing', password: PASSWORD });
     const user = await db.user.findUniqueOrThrow({ where: { email }, include: { memberships: true } });

@@ -9,7 +9,7 @@ import {
   signInRefusal,
   signInWindowMs,
 } from '@/lib/auth/limiter';
-import { uid } from './helpers';
+import { uid } from './support/fixtures';
 
 const MIN = 60_000;
 // Each test has its own accounts and addresses, and its own clock far from the others'.

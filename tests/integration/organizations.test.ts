@@ -8,7 +8,7 @@ import {
   setOrganizationArchived,
   updateOrganization,
 } from '@/lib/organizations';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrg, makeUser, uid } from './support/fixtures';
 
 describe('organizations', () => {
   test('staff create one; it is stored, returned and audited once with actor and client address', async () => {
@@ -46,7 +46,7 @@ describe('organizations', () => {
 
   test('a taken slug is a conflict on the slug field and writes no event', async () => {
     const admin = await makeUser('admin');
-    const existing = await makeOrganization();
+    const existing = await makeOrg();
     const err = await expectAppError(
       createOrganization(ctxOf(admin), { slug: existing.slug, name: 'Again' }),
       409,
@@ -70,7 +70,7 @@ describe('organizations', () => {
   });
 
   test('csp users and anonymous callers cannot create', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const csp = await makeUser('csp', [org.id]);
     const slug = `nope-${uid()}`;
     await expectPolicy(createOrganization(ctxOf(csp), { slug, name: 'No' }), 'forbidden');
@@ -80,7 +80,7 @@ describe('organizations', () => {
 
   test('update changes name and contacts, keeps the slug, writes one event', async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const o = await updateOrganization(ctxOf(admin), org.slug, { name: 'Renamed', contactEmails: ['a@b.test'] });
     expect(o).toMatchObject({ slug: org.slug, name: 'Renamed', contactEmails: ['a@b.test'] });
     expect((await auditEvents(org.slug)).map((e) => e.action)).toEqual(['organization.update']);
@@ -89,8 +89,8 @@ describe('organizations', () => {
   });
 
   test('update and archive: csp 403 on its own, 404 on another; unknown slug 404', async () => {
-    const own = await makeOrganization();
-    const other = await makeOrganization();
+    const own = await makeOrg();
+    const other = await makeOrg();
     const csp = await makeUser('csp', [own.id]);
     await expectPolicy(updateOrganization(ctxOf(csp), own.slug, { name: 'Mine now' }), 'forbidden');
     await expectPolicy(setOrganizationArchived(ctxOf(csp), own.slug, true), 'forbidden');
@@ -104,7 +104,7 @@ describe('organizations', () => {
 
   test('archive hides it from lists (unless asked), restore brings it back; one event each', async () => {
     const reviewer = await makeUser('reviewer');
-    const org = await makeOrganization('arch');
+    const org = await makeOrg({ prefix: 'arch' });
     const archived = await setOrganizationArchived(ctxOf(reviewer), org.slug, true);
     expect(archived.archivedAt).toBeInstanceOf(Date);
     expect((await listOrganizations(ctxOf(reviewer), { q: org.slug })).items).toHaveLength(0);

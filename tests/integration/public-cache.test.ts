@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { db, makeOrg, makeUser, ctxOf, uniq } from './support';
+import { db } from '../../lib/db';
+import { ctxOf, makeOrg, makeUser, uid } from './support/fixtures';
 import { createFront } from '../../scripts/lib/front';
 import { createPublicCache, type PublicCache } from '../../scripts/lib/public-cache';
 import { revokeCertificate } from '../../lib/compliance/certificates';
@@ -102,7 +103,7 @@ beforeAll(async () => {
   setClock(clock);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scs-km-public-cache-'));
   pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 });
-  staff = await ctxOf((await makeUser('reviewer')).id);
+  staff = ctxOf(await makeUser('reviewer'));
   await front('a');
   await front('b');
 });
@@ -115,11 +116,11 @@ afterAll(async () => {
 });
 
 async function world(attestationExpiresAt = new Date(T0.getTime() + 91 * DAY)) {
-  const org = await makeOrg(uniq('cache-org'));
+  const org = await makeOrg({ prefix: 'cache-org' });
   const cloud = await db.cloud.create({
     data: {
-      slug: uniq('cached'),
-      name: `Cached ${uniq('c')}`,
+      slug: `cached-${uid()}`,
+      name: `Cached c-${uid()}`,
       organizationId: org.id,
       public: true,
       createdAt: new Date(T0.getTime() - 30 * DAY),
@@ -278,7 +279,7 @@ describe('public answer cache', () => {
     expect((await get(url, paths[0])).etag).not.toBe(before[0].etag);
     await settled(url, paths[0]);
 
-    const reason = `revoked in the cache test ${uniq('r')}`;
+    const reason = `revoked in the cache test r-${uid()}`;
     await revokeCertificate(staff, cert.id, { reason });
     expect(JSON.parse((await get(url, paths[1])).body).certificate.state).toBe('revoked');
     const html = await get(url, '/certificates/revoked');
@@ -291,7 +292,7 @@ describe('public answer cache', () => {
   it('publication settings change the next answer: run messages shown, renamed, made private', async () => {
     const cloud = await world();
     const { url } = fronts[0];
-    const message = `a message only shown when public ${uniq('m')}`;
+    const message = `a message only shown when public m-${uid()}`;
     await result(cloud.id, 'FAIL', new Date(clock.now().getTime() - 30_000), message);
     const page = `/status/${cloud.slug}`;
     expect((await settled(url, page)).body).not.toContain(message);
@@ -299,7 +300,7 @@ describe('public answer cache', () => {
     expect((await get(url, page)).body).toContain(message);
     await settled(url, '/status');
 
-    const name = `Renamed ${uniq('n')}`;
+    const name = `Renamed n-${uid()}`;
     await db.cloud.update({ where: { id: cloud.id }, data: { name } });
     expect((await get(url, page)).body).toContain(name);
     expect((await get(url, '/status')).body).toContain(name);

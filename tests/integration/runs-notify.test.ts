@@ -116,18 +116,12 @@ describe('notifications', () => {
     // The first attempt to this address fails (451 to its RCPT TO), whichever delivery runs first.
     smtp.rejectNext(1, 'ops@csp.example');
     const cloud = await makeCloud(org.id, { contactEmails: ['cloud-team@csp.example'] });
-    const member = await makeUser('csp', org.id);
-    const optedOut = await makeUser('csp', org.id);
+    const member = await makeUser('csp', [org.id]);
+    const optedOut = await makeUser('csp', [org.id]);
     const subscribedStaff = await makeUser('reviewer');
     const quietStaff = await makeUser('reviewer');
-    await setPreferences(
-      ctxOf({ id: optedOut.id, email: optedOut.email, name: '', role: 'csp', organizationIds: [org.id] }),
-      { statusChanges: false },
-    );
-    await setPreferences(
-      ctxOf({ id: subscribedStaff.id, email: subscribedStaff.email, name: '', role: 'reviewer', organizationIds: [] }),
-      { statusChanges: 'on' },
-    );
+    await setPreferences(ctxOf(optedOut), { statusChanges: false });
+    await setPreferences(ctxOf(subscribedStaff), { statusChanges: 'on' });
     const { secret } = await createWebhook(cspOf(org.id), {
       organization: org.slug,
       url: receiver.url,

@@ -3,14 +3,14 @@ import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { actorForBearer, createToken, listTokens, revokeToken } from '@/lib/tokens';
 import { updateUser } from '@/lib/users';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser } from './helpers';
+import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrg, makeUser } from './support/fixtures';
 
 const DAY = 86_400_000;
 const bigintSafe = (_k: string, v: unknown) => (typeof v === 'bigint' ? String(v) : v);
 
 describe('API tokens', () => {
   test('created once: the token is returned, only its hash and prefix are stored, one event', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const user = await makeUser('csp', [org.id]);
     const now = new Date('2026-05-01T00:00:00Z');
     const t = await createToken(ctxOf(user), user.id, { name: 'CI pipeline', days: 30 }, now);
@@ -60,7 +60,7 @@ describe('API tokens', () => {
   });
 
   test('a bearer token acts as its user; unknown or malformed ones as nobody', async () => {
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const user = await makeUser('csp', [org.id]);
     const t = await createToken(ctxOf(user), user.id, { name: 'x' });
     expect(await actorForBearer(t.token)).toEqual({

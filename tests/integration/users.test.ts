@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { db } from '@/lib/db';
 import { createUser, getUser, loadActor, updateUser } from '@/lib/users';
-import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrganization, makeUser, uid } from './helpers';
+import { auditEvents, ctxOf, expectAppError, expectPolicy, makeOrg, makeUser, uid } from './support/fixtures';
 
 describe('loadActor: every request sees the user as the database has it now', () => {
   test('deactivation takes effect on the next call, reactivation too', async () => {
@@ -16,8 +16,8 @@ describe('loadActor: every request sees the user as the database has it now', ()
 
   test('role and membership changes are seen on the next call', async () => {
     const admin = await makeUser('admin');
-    const a = await makeOrganization();
-    const b = await makeOrganization();
+    const a = await makeOrg();
+    const b = await makeOrg();
     const user = await makeUser('csp', [a.id]);
     expect(await loadActor(user.id)).toMatchObject({ role: 'csp', organizationIds: [a.id] });
     await updateUser(ctxOf(admin), user.id, { organizations: [b.slug] });
@@ -37,7 +37,7 @@ describe('loadActor: every request sees the user as the database has it now', ()
 describe('users', () => {
   test('admins create users with organizations; one event; a taken email is a conflict', async () => {
     const admin = await makeUser('admin');
-    const org = await makeOrganization();
+    const org = await makeOrg();
     const email = `new-${uid()}@example.test`;
     const u = await createUser(ctxOf(admin), {
       email,

@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { ctxOf, databaseUrl, makeCloud, makeUser, tempDir } from './vault-helpers';
+import { ctxOf, databaseUrl, makeCloud, makeOrg, makeUser, tempDir } from './support/fixtures';
 import { Vault } from '../../lib/vault';
 import type { RequestContext } from '../../lib/context';
 
@@ -96,8 +96,8 @@ afterAll(() => {
 
 describe('canary: planted secrets appear nowhere', () => {
   test('API responses, action form state, audit events, logs, errors and a database dump', async () => {
-    const { cloud } = await makeCloud('canary');
-    const { cloud: foreign } = await makeCloud('canary-x');
+    const cloud = await makeCloud((await makeOrg()).id, { prefix: 'canary' });
+    const foreign = await makeCloud((await makeOrg()).id, { prefix: 'canary-x' });
     const csp = await makeUser('csp', [cloud.organizationId]);
     current = ctxOf(csp);
     const route = await import('../../app/api/v1/clouds/[slug]/credential/route');

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { ctxOf, databaseUrl, makeCloud, makeUser, tempDir } from './vault-helpers';
+import { ctxOf, databaseUrl, makeCloud, makeOrg, makeUser, tempDir } from './support/fixtures';
 import { Vault } from '../../lib/vault';
 import type { Actor } from '../../lib/auth/policy';
 
@@ -68,8 +68,8 @@ function fakeKeystone(): http.Server {
   });
 }
 
-let cloud: Awaited<ReturnType<typeof makeCloud>>['cloud'];
-let other: Awaited<ReturnType<typeof makeCloud>>['cloud'];
+let cloud: Awaited<ReturnType<typeof makeCloud>>;
+let other: Awaited<ReturnType<typeof makeCloud>>;
 let csp: Actor, cspOther: Actor, reviewer: Actor;
 
 beforeAll(async () => {
@@ -86,8 +86,8 @@ beforeAll(async () => {
   keystone = fakeKeystone();
   await new Promise<void>((r) => keystone.listen(0, '127.0.0.1', r));
   ksUrl = `http://127.0.0.1:${(keystone.address() as AddressInfo).port}/v3`;
-  ({ cloud } = await makeCloud('cred-a'));
-  ({ cloud: other } = await makeCloud('cred-b'));
+  cloud = await makeCloud((await makeOrg()).id, { prefix: 'cred-a' });
+  other = await makeCloud((await makeOrg()).id, { prefix: 'cred-b' });
   csp = await makeUser('csp', [cloud.organizationId]);
   cspOther = await makeUser('csp', [other.organizationId]);
   reviewer = await makeUser('reviewer');

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { databaseUrl, makeCloud, tempDir } from './vault-helpers';
+import { databaseUrl, makeCloud, makeOrg, tempDir } from './support/fixtures';
 import { Vault, keyCheckValue } from '../../lib/vault';
 
 /**
@@ -49,10 +49,10 @@ beforeAll(async () => {
   await db.credential.deleteMany({});
   await db.sealedSecret.deleteMany({});
   await db.webhook.deleteMany({});
-  const { cloud } = await makeCloud('rot');
-  cloudId = cloud.id;
+  // One cloud besides the bulk ones: its slug (cloud-…) is not under "rot-", which the counts below select.
+  const org = await makeOrg();
+  cloudId = (await makeCloud(org.id)).id;
   // 1,000 records need 1,000 clouds (one primary credential per cloud and persona): make them in bulk.
-  const org = await db.organization.findFirstOrThrow({ where: { clouds: { some: { id: cloud.id } } } });
   const cloudRows = Array.from({ length: N }, (_, i) => ({
     id: crypto.randomUUID(),
     slug: `rot-${i}`,

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import { createToken } from '@/lib/tokens';
 import { ed25519Blob, signEd25519 } from '@/lib/interop/sshsig';
 import type { Actor } from '@/lib/auth/policy';
-import { ctxOf } from '../helpers';
+import { ctxOf } from './fixtures';
 
 // Response bodies as the tests read them.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
