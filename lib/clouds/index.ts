@@ -164,14 +164,20 @@ export async function createCloud(ctx: RequestContext, input: unknown): Promise<
     const org = await tx.organization.findUnique({ where: { slug: data.organization } });
     authorize(ctx.actor, 'cloud.create', org ? { type: 'organization', id: org.id } : { type: 'missing' });
     await organizationBySlug(tx, data.organization);
-    if (await tx.cloud.findUnique({ where: { slug: data.slug } })) {
+    // Slug and subject in one read: with two reads, a create of the same slug committing between
+    // them would show up as a taken (default) subject, naming the wrong field.
+    const subject = data.scsSubject || data.slug;
+    const taken = await tx.cloud.findMany({
+      where: { OR: [{ slug: data.slug }, { scsSubject: subject }] },
+      select: { slug: true },
+    });
+    if (taken.some((t) => t.slug === data.slug))
       throw new ConflictError(`A cloud with slug "${data.slug}" exists already.`, { slug: 'This slug is taken.' });
-    }
-    await assertSubjectFree(tx, data.scsSubject || data.slug, null, !!data.scsSubject);
+    if (taken.length) await assertSubjectFree(tx, subject, null, !!data.scsSubject);
     const c = await tx.cloud.create({
       data: {
         slug: data.slug,
-        scsSubject: data.scsSubject || data.slug,
+        scsSubject: subject,
         name: data.name,
         description: data.description,
         organizationId: org!.id,

@@ -38,7 +38,9 @@ afterAll(() => resetClock());
 async function reminders() {
   return db.notification.findMany({
     where: { dedupeKey: { startsWith: `attestation:${id}:expiry` } },
-    orderBy: { createdAt: 'asc' },
+    // Both reminders may be written at one instant of the fixed test clock: the key breaks the tie
+    // ("expiry-14d" sorts before "expiry-1d", the order they fall due in).
+    orderBy: [{ createdAt: 'asc' }, { dedupeKey: 'asc' }],
   });
 }
 
@@ -101,7 +103,9 @@ describe('expiry of an approved attestation', () => {
     const sent = await db.notification.findMany({
       where: { cloudId: w.cloud.id, kind: 'attestationExpiry' },
       include: { deliveries: true },
-      orderBy: { createdAt: 'asc' },
+      // Both reminders may be written at one instant of the fixed test clock: the key breaks the tie
+      // ("expiry-14d" sorts before "expiry-1d", the order they fall due in).
+      orderBy: [{ createdAt: 'asc' }, { dedupeKey: 'asc' }],
     });
     expect(sent.map((n) => n.subject)).toEqual([
       expect.stringMatching(/expires in 14 days/),

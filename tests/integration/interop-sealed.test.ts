@@ -37,9 +37,12 @@ function vaultCli(args: string[]): Promise<{ code: number | null; output: string
 }
 
 beforeAll(async () => {
-  // Rotation works on every record: start from none (as vault-rotation.test.ts does).
+  // Rotation and the start-up check work on every record of every envelope store: start from none
+  // (as vault-rotation.test.ts does). Webhook signing secrets that other files left behind, sealed
+  // under their own KEKs, would otherwise be what the start-up check reports.
   await db.credential.deleteMany({});
   await db.sealedSecret.deleteMany({});
+  await db.webhook.deleteMany({});
   setVault(fileVault());
   forgetInstanceKey();
 });
