@@ -94,32 +94,19 @@ export function cloudPart(c: CloudRow): Pick<CloudCompliance, 'cloud' | 'schedul
   };
 }
 
-/** What evaluating clouds reads from the database: five queries in all, whatever their number. */
-export interface EvaluationInputs {
-  latest: Awaited<ReturnType<typeof latestResults>>;
-  decisions: Map<string, DecisionRow[]>;
-  certs: Map<string, CertificateRow[]>;
-  runs: Map<string, LastRun>;
-  open: Map<string, string>;
-}
-
-export async function evaluationInputs(cloudIds: string[]): Promise<EvaluationInputs> {
-  const [latest, decisions, certs, runs, open] = await Promise.all([
-    latestResults(cloudIds),
-    decisionsOf(cloudIds),
-    certificatesOf(cloudIds),
-    lastRuns(cloudIds),
-    openAttestations(cloudIds),
-  ]);
-  return { latest, decisions, certs, runs, open };
-}
-
-/** The evaluation of clouds from inputs read before (no database access); also returns the decisions read. */
-export function evaluateWithInputs(
+/** Evaluates many clouds with five queries in all, whatever their number; also returns the decisions read. */
+export async function evaluateCloudsWithInputs(
   clouds: CloudRow[],
-  { latest, decisions, certs, runs, open }: EvaluationInputs,
-  at: Date,
-): Array<{ compliance: CloudCompliance; decisions: DecisionRow[] }> {
+  at: Date = clockNow(),
+): Promise<Array<{ compliance: CloudCompliance; decisions: DecisionRow[] }>> {
+  const ids = clouds.map((c) => c.id);
+  const [latest, decisions, certs, runs, open] = await Promise.all([
+    latestResults(ids),
+    decisionsOf(ids),
+    certificatesOf(ids),
+    lastRuns(ids),
+    openAttestations(ids),
+  ]);
   return clouds.map((c) => {
     const manual = manualInput(decisions.get(c.id) ?? [], at);
     const evaluations = evaluateAll(latest.get(c.id) ?? {}, manual, at);
@@ -139,14 +126,6 @@ export function evaluateWithInputs(
       },
     };
   });
-}
-
-/** Evaluates many clouds with five queries in all, whatever their number; also returns the decisions read. */
-export async function evaluateCloudsWithInputs(
-  clouds: CloudRow[],
-  at: Date = clockNow(),
-): Promise<Array<{ compliance: CloudCompliance; decisions: DecisionRow[] }>> {
-  return evaluateWithInputs(clouds, await evaluationInputs(clouds.map((c) => c.id)), at);
 }
 
 /** Evaluates many clouds from the database now (no stored snapshot involved). */

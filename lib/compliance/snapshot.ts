@@ -21,14 +21,7 @@ import { enqueueAll, type OutboxMessage } from '../notify/outbox';
 import { HEADLINE_PROFILE, OFFICIAL_PREFIX } from './profiles';
 import { STATUSES, type Status } from './verdict';
 import { LOOK } from './presentation';
-import {
-  cloudPart,
-  cloudSelect,
-  evaluateWithInputs,
-  evaluationInputs,
-  type CloudCompliance,
-  type CloudRow,
-} from './evaluate';
+import { cloudPart, cloudSelect, evaluateCloudsWithInputs, type CloudCompliance, type CloudRow } from './evaluate';
 
 type Summary = Omit<CloudCompliance, 'cloud' | 'schedule' | 'nextRunAt'>;
 
@@ -128,7 +121,7 @@ async function recompute(
 ): Promise<Map<string, CloudCompliance>> {
   const out = new Map<string, CloudCompliance>();
   if (clouds.length === 0) return out;
-  const evaluated = evaluateWithInputs(clouds, await evaluationInputs(clouds.map((c) => c.id)), at);
+  const evaluated = await evaluateCloudsWithInputs(clouds, at);
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
   // The rows to store, sent as one JSON text (jsonb_to_recordset below) rather than one array
   // parameter per column: the driver would escape every summary (about 10 kB each) into an array
