@@ -166,7 +166,8 @@ export async function complianceOverview(
       nextRunAt: r.nextRunAt,
       organization: { id: r.orgId, slug: r.orgSlug, name: r.orgName },
     };
-    return { cloud, summary: recomputed.has(r.id) ? null : r.summary };
+    // Null for the clouds this request recomputed (the SQL above leaves their stored summary out).
+    return { cloud, summary: r.summary };
   });
   // The clouds this request recomputed come without their summary (refreshWhere keeps only sort keys):
   // read theirs from the snapshots just stored, or recompute the few whose store was skipped.
