@@ -65,42 +65,23 @@ export async function seedClouds(client: pg.Client, n: number, days: number): Pr
   say(`seeded ${n} clouds, ${runs} runs, ${results} results in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-/** The peak resident set (VmHWM) of a live process, in MB. */
-export function peakRssMb(pid: number | undefined): number | null {
+/** A memory figure of a live process from /proc/<pid>/status (VmHWM: peak resident set, VmRSS: now), in MB. */
+function statusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | null {
   if (!pid) return null;
   try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
     return m ? Math.round(Number(m[1]) / 1024) : null;
   } catch {
     return null;
   }
 }
+
+export const peakRssMb = (pid: number | undefined) => statusMb(pid, 'VmHWM');
+export const rssMb = (pid: number | undefined) => statusMb(pid, 'VmRSS');
 
 /** `npm start` is a small front process with the web process (scripts/web.ts) as its child: measure that child. */
 export function webProcessPid(frontPid: number | undefined): number | undefined {
-  if (!frontPid) return undefined;
-  try {
-    const children = fs
-      .readFileSync(`/proc/${frontPid}/task/${frontPid}/children`, 'utf8')
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-    return children.find((c) => fs.readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('scripts/web.ts')) ?? frontPid;
-  } catch {
-    return frontPid;
-  }
-}
-
-/** The resident set now (VmRSS), in MB. */
-export function rssMb(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : null;
-  } catch {
-    return null;
-  }
+  return processTree(frontPid).find((p) => p !== frontPid && processName(p) === 'scripts/web.ts') ?? frontPid;
 }
 
 /** The pids of a process and all its live descendants, the process first. */

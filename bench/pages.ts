@@ -182,7 +182,7 @@ async function main(): Promise<boolean> {
         sql: overviewSql,
       },
       {
-        name: `cloud page (/clouds/${publicSlug}, 18 months)`,
+        name: `cloud page (/clouds/${publicSlug}, ${DAYS} days)`,
         target: 60,
         page: () => timeGet(`${BASE}/clouds/${publicSlug}`, H),
         sql: cloudSql,
