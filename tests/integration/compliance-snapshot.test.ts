@@ -4,7 +4,7 @@
 // sorting, search and paging run over it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../lib/db';
-import { ctxOf, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
+import { approvedAttestation, ctxOf, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
 import { complianceOf, complianceOverview, evaluateClouds, historyOf } from '../../lib/compliance';
 import { clearHistoryCache } from '../../lib/compliance/history-cache';
 import { cloudSelect } from '../../lib/compliance/evaluate';
@@ -68,20 +68,7 @@ async function run(
 }
 
 async function approve(cloudId: string, at: Date, days = 91) {
-  await db.attestation.create({
-    data: {
-      cloudId,
-      revision: 1,
-      state: 'approved',
-      standard: 'scs-0116-v1',
-      statement: {},
-      createdByLabel: 'test',
-      submittedAt: at,
-      decidedAt: at,
-      approvedAt: at,
-      expiresAt: new Date(at.getTime() + days * DAY),
-    },
-  });
+  await approvedAttestation(cloudId, at, new Date(at.getTime() + days * DAY));
 }
 
 async function statusOf(slug: string) {

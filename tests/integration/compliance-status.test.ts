@@ -4,7 +4,7 @@
 // once, even when several readers recompute the snapshot at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { ctxOf, makeOrg, makeUser, uid } from './support/fixtures';
+import { approvedAttestation, ctxOf, makeOrg, makeUser, uid } from './support/fixtures';
 import { cloudCompliance } from '../../lib/compliance';
 import { publicBadgeStatus, publicCloud, statusJson } from '../../lib/compliance/public';
 import { badgeAnswer, storedBadge } from '../../lib/compliance/badge';
@@ -57,20 +57,7 @@ async function world() {
       checkedAt: T0,
     })),
   });
-  await db.attestation.create({
-    data: {
-      cloudId: cloud.id,
-      revision: 1,
-      state: 'approved',
-      standard: 'scs-0116-v1',
-      statement: {},
-      createdByLabel: 'test',
-      submittedAt: T0,
-      decidedAt: T0,
-      approvedAt: T0,
-      expiresAt: new Date(T0.getTime() + 91 * DAY),
-    },
-  });
+  await approvedAttestation(cloud.id, T0, new Date(T0.getTime() + 91 * DAY));
   return { org, cloud, run };
 }
 

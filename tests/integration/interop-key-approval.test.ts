@@ -23,7 +23,16 @@ import { cloudTimeline } from '@/lib/compliance/timeline';
 import { approveKey, deleteKey, withdrawKeyApproval } from '@/lib/interop/keys';
 import type { Actor } from '@/lib/auth/policy';
 import type { RequestContext } from '@/lib/context';
-import { auditEvents, ctxOf, expectPolicy, makeCloud, makeOrg, makeUser, uid } from './support/fixtures';
+import {
+  approvedAttestation,
+  auditEvents,
+  ctxOf,
+  expectPolicy,
+  makeCloud,
+  makeOrg,
+  makeUser,
+  uid,
+} from './support/fixtures';
 import { basic, bearer, call, newKey, runnerReport, signed, tokenFor } from './support/reports';
 
 const PINNED = 'https://keystone.certified.example:5000/v3';
@@ -111,20 +120,7 @@ beforeAll(async () => {
     },
   });
   // The manual testcase is approved: a counted PASS of permissions would make the cloud PASS.
-  await db.attestation.create({
-    data: {
-      cloudId: c.id,
-      revision: 1,
-      state: 'approved',
-      standard: 'scs-0116-v1',
-      statement: {},
-      createdByLabel: 'test',
-      submittedAt: at,
-      decidedAt: at,
-      approvedAt: at,
-      expiresAt: new Date(Date.now() + 80 * 86_400_000),
-    },
-  });
+  await approvedAttestation(c.id, at, new Date(Date.now() + 80 * 86_400_000));
   // The CSP registers its own key, as it may.
   const added = await call(keys.POST, {
     method: 'POST',

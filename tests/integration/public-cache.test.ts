@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { db } from '../../lib/db';
-import { ctxOf, makeOrg, makeUser, uid } from './support/fixtures';
+import { approvedAttestation, ctxOf, makeOrg, makeUser, uid } from './support/fixtures';
 import { createFront } from '../../scripts/lib/front';
 import { createPublicCache, type PublicCache } from '../../scripts/lib/public-cache';
 import { revokeCertificate } from '../../lib/compliance/certificates';
@@ -127,20 +127,7 @@ async function world(attestationExpiresAt = new Date(T0.getTime() + 91 * DAY)) {
     },
   });
   await result(cloud.id, 'PASS', T0);
-  await db.attestation.create({
-    data: {
-      cloudId: cloud.id,
-      revision: 1,
-      state: 'approved',
-      standard: 'scs-0116-v1',
-      statement: {},
-      createdByLabel: 'test',
-      submittedAt: T0,
-      decidedAt: T0,
-      approvedAt: T0,
-      expiresAt: attestationExpiresAt,
-    },
-  });
+  await approvedAttestation(cloud.id, T0, attestationExpiresAt);
   return cloud;
 }
 

@@ -103,6 +103,27 @@ export async function makeCloud(
   });
 }
 
+/**
+ * Revision 1 of a cloud's attestation as an approval leaves it (the manual testcase PASS until
+ * `expiresAt`), written directly: for tests about verdicts, not about the review itself.
+ */
+export async function approvedAttestation(cloudId: string, approvedAt: Date, expiresAt: Date) {
+  return db.attestation.create({
+    data: {
+      cloudId,
+      revision: 1,
+      state: 'approved',
+      standard: 'scs-0116-v1',
+      statement: {},
+      createdByLabel: 'test',
+      submittedAt: approvedAt,
+      decidedAt: approvedAt,
+      approvedAt,
+      expiresAt,
+    },
+  });
+}
+
 /** A world for attestation and timeline tests: org A with a cloud, a CSP of A, a CSP of another org B, a reviewer. */
 export async function makeWorld() {
   const orgA = await makeOrg();
