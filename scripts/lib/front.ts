@@ -105,16 +105,29 @@ function validPercentEncoding(path: string): boolean {
   }
 }
 
-/** 400 for a path that is not valid percent-encoding (JSON for the API). */
-export function invalidPathAnswer(path: string): Answer {
-  const message = 'The address is not valid percent-encoding.';
+/**
+ * Addresses longer than this are answered 414 here. No address of the dashboard comes near it; a longer
+ * one can make the web process's answer (a redirect naming the address) too large for the front to read
+ * back, which the client would see as a 503. (8 KiB, as nginx's default header buffer.)
+ */
+export const MAX_URL_LENGTH = 8 * 1024;
+
+/**
+ * 400 for a path that is not valid percent-encoding, 414 for an address longer than MAX_URL_LENGTH
+ * (JSON for the API).
+ */
+export function invalidPathAnswer(path: string, problem: 'encoding' | 'length' = 'encoding'): Answer {
+  const [status, code, message] =
+    problem === 'length'
+      ? [414, 'uri_too_long', `The address is longer than ${MAX_URL_LENGTH} characters.`]
+      : [400, 'invalid_path', 'The address is not valid percent-encoding.'];
   return path.startsWith('/api/')
     ? {
-        status: 400,
+        status,
         headers: { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' },
-        body: JSON.stringify({ error: { code: 'invalid_path', message } }),
+        body: JSON.stringify({ error: { code, message } }),
       }
-    : { status: 400, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${message}\n` };
+    : { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: `${message}\n` };
 }
 
 /** The front's own 503 while the database does not answer: JSON for the API, a small page otherwise. */
@@ -252,6 +265,11 @@ export function createFront(o: FrontOptions): http.Server {
           https,
         ),
       );
+      return;
+    }
+    if ((req.url ?? '').length > MAX_URL_LENGTH) {
+      req.resume();
+      send(req, res, invalidPathAnswer(path, 'length'), https);
       return;
     }
     if (!validPercentEncoding(path)) {
