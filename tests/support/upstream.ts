@@ -1,8 +1,8 @@
 // Where the unmodified upstream SCS tooling lives (shared/scs-upstream: the scope file, scs_cert_lib.py,
 // the compliance monitor), for the tests that hold our code equal to it. The shared folder sits next
 // to the checkout, on developers' machines and on CI alike (CI clones main and lays a copy of shared/
-// beside it), so the default is `<repo>/../shared/scs-upstream`; for a git worktree elsewhere, next to
-// the main checkout. SCS_UPSTREAM_DIR names another place. A missing copy fails those tests loudly,
+// beside it), so the first place is `<repo>/../shared/scs-upstream` (candidates() below lists the
+// rest). SCS_UPSTREAM_DIR names another place. A missing copy fails those tests loudly,
 // unless SCS_UPSTREAM_OPTIONAL=1 says that a machine without it is expected (then they are skipped
 // and say why).
 
@@ -12,9 +12,17 @@ import path from 'node:path';
 
 const REPO = path.resolve(import.meta.dirname, '..', '..');
 
+/**
+ * Where to look, in the order test:lab looks (lab/agreement.ts upstreamKit): SCS_UPSTREAM_DIR alone if
+ * set; else shared/scs-upstream beside the checkout or beside any folder above it; beside the main
+ * checkout of a git worktree; else the machines' shared copy /work/shared/scs-upstream (where a fresh
+ * clone in a temporary folder finds it, as the README's quick start does).
+ */
 function candidates(): string[] {
   if (process.env.SCS_UPSTREAM_DIR) return [path.resolve(process.env.SCS_UPSTREAM_DIR)];
-  const out = [path.resolve(REPO, '..', 'shared', 'scs-upstream')];
+  const out: string[] = [];
+  for (let d = path.dirname(REPO); d !== path.dirname(d); d = path.dirname(d))
+    out.push(path.join(d, 'shared', 'scs-upstream'));
   try {
     const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], {
       cwd: REPO,
@@ -23,9 +31,10 @@ function candidates(): string[] {
     }).trim();
     out.push(path.resolve(common, '..', '..', 'shared', 'scs-upstream'));
   } catch {
-    // not a git checkout: only the default place
+    // not a git checkout: only the places above
   }
-  return out;
+  out.push('/work/shared/scs-upstream');
+  return [...new Set(out)];
 }
 
 export interface Upstream {
