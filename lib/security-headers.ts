@@ -1,13 +1,11 @@
+import securityHeaders from './security-headers.json' with { type: 'json' };
+
 /**
- * Headers on every response: set by next.config.ts for the app, and by the front process for what it
+ * Headers on every response: set by next.config.mjs for the app, and by the front process for what it
  * answers itself. The Content-Security-Policy of pages is made per request with a nonce (proxy.ts).
+ * They live in JSON so that next.config.mjs, plain JavaScript, reads the same ones.
  */
-export const SECURITY_HEADERS: Record<string, string> = {
-  'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
-  'Referrer-Policy': 'same-origin',
-  'Permissions-Policy': 'camera=(), microphone=(), geolocation=()',
-};
+export const SECURITY_HEADERS: Record<string, string> = securityHeaders;
 
 /** Sent only on answers given over https (browsers ignore it over http anyway). */
 export const HSTS_HEADER: Record<string, string> = {

@@ -20,7 +20,7 @@ import { revocationList } from './certificates';
  * The pages carry no script, so the policy allows none: an injection that got past the escaping
  * could not run code. Inline styles are allowed (the one <style> element and the strips' widths and
  * colours in style attributes); images come from our own badge and QR routes; the period filter
- * submits to ourselves; no framing (as X-Frame-Options: DENY from next.config.ts).
+ * submits to ourselves; no framing (as X-Frame-Options: DENY from next.config.mjs).
  */
 export const PUBLIC_PAGE_CSP = [
   "default-src 'none'",

@@ -11,7 +11,7 @@ const INPUTS = [
   'lib',
   'public',
   'prisma/schema.prisma',
-  'next.config.ts',
+  'next.config.mjs',
   'proxy.ts',
   'postcss.config.mjs',
   'tsconfig.json',

@@ -1,10 +1,11 @@
-import type { NextConfig } from 'next';
-
-import { SECURITY_HEADERS } from './lib/security-headers';
+// Plain JavaScript on purpose: a next.config.ts is compiled at every start with SWC, whose native
+// binding then stays loaded in the server process (30 MB resident, measured with `next start`).
+import SECURITY_HEADERS from './lib/security-headers.json' with { type: 'json' };
 
 const securityHeaders = Object.entries(SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
 
-const nextConfig: NextConfig = {
+/** @type {import('next').NextConfig} */
+const nextConfig = {
   poweredByHeader: false,
   // forbidden() renders app/forbidden.tsx with status 403 for users who may see but not change.
   // proxyClientMaxBodySize: what Next.js buffers of a request body for proxy.ts (pages, server actions,
