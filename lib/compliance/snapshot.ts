@@ -119,8 +119,22 @@ async function recompute(
   versions: Map<string, number | null>,
   at: Date,
 ): Promise<Map<string, CloudCompliance>> {
+  const batch = await evaluateBatch(clouds, versions, at);
+  await batch.store();
+  return batch.evaluated;
+}
+
+/**
+ * Evaluates these clouds; `store()` then stores their snapshots. Apart, so that a refresh of many
+ * clouds evaluates one batch while PostgreSQL stores the previous one.
+ */
+async function evaluateBatch(
+  clouds: CloudRow[],
+  versions: Map<string, number | null>,
+  at: Date,
+): Promise<{ evaluated: Map<string, CloudCompliance>; store: () => Promise<void> }> {
   const out = new Map<string, CloudCompliance>();
-  if (clouds.length === 0) return out;
+  if (clouds.length === 0) return { evaluated: out, store: async () => {} };
   const evaluated = await evaluateCloudsWithInputs(clouds, at);
   const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
   // The rows to store, sent as one JSON text (jsonb_to_recordset below) rather than one array
@@ -140,6 +154,15 @@ async function recompute(
       summary: summaryOf(c),
     };
   });
+  return { evaluated: out, store: () => store(input, out, versions, at) };
+}
+
+async function store(
+  input: Array<{ cloudId: string; readVersion: number } & Record<string, unknown>>,
+  out: Map<string, CloudCompliance>,
+  versions: Map<string, number | null>,
+  at: Date,
+): Promise<void> {
   // A cloud created while the trigger was absent has no row yet: create it at version 0. Only for
   // those: ON CONFLICT would wait for a writer that holds an existing row.
   const missing = input.map((r) => r.cloudId).filter((id) => versions.get(id) == null);
@@ -187,7 +210,6 @@ async function recompute(
     // A first store after a deploy may cover a thousand clouds on a busy database: allow it time.
     { timeout: 60_000, maxWait: 10_000 },
   );
-  return out;
 }
 
 interface StoredChange {
@@ -274,20 +296,30 @@ export async function refreshWhere(condition: Prisma.Sql, at: Date = clockNow())
       LEFT JOIN "ComplianceSnapshot" s ON s."cloudId" = c.id
      WHERE (${condition}) AND ${staleAt(at)}`;
   const out = new Map<string, Refreshed>();
-  // In batches, so that one batch's inputs, evaluations and stored summaries are what the process
-  // holds at a time. (Reading the next batch while storing the current one was tried: on 2 cores it
-  // saved nothing under load and raised the peak memory by ~35 MB.)
-  for (let i = 0; i < stale.length; i += REFRESH_BATCH) {
-    const part = stale.slice(i, i + REFRESH_BATCH);
-    const clouds = await db.cloud.findMany({ where: { id: { in: part.map((r) => r.id) } }, select: cloudSelect });
-    const versions = new Map(part.map((r) => [r.id, r.version]));
-    for (const [id, c] of await recompute(clouds, versions, at))
-      out.set(id, {
-        status: c.status,
-        lastRunAt: c.lastRun?.queuedAt ?? null,
-        attestationExpiresAt: c.manual.expiresAt ?? null,
-        certificateValidUntil: c.certificate.current?.validUntil ?? null,
-      });
+  // In batches, so that about two batches' inputs, evaluations and stored summaries are what the
+  // process holds at a time: while PostgreSQL stores one batch, this process reads and evaluates the
+  // next (one core each).
+  let storing: Promise<void> | null = null;
+  try {
+    for (let i = 0; i < stale.length; i += REFRESH_BATCH) {
+      const part = stale.slice(i, i + REFRESH_BATCH);
+      const clouds = await db.cloud.findMany({ where: { id: { in: part.map((r) => r.id) } }, select: cloudSelect });
+      const versions = new Map(part.map((r) => [r.id, r.version]));
+      const batch = await evaluateBatch(clouds, versions, at);
+      for (const [id, c] of batch.evaluated)
+        out.set(id, {
+          status: c.status,
+          lastRunAt: c.lastRun?.queuedAt ?? null,
+          attestationExpiresAt: c.manual.expiresAt ?? null,
+          certificateValidUntil: c.certificate.current?.validUntil ?? null,
+        });
+      await storing;
+      storing = batch.store();
+      // Handled here, awaited (and thrown) at the next batch or below.
+      storing.catch(() => {});
+    }
+  } finally {
+    await storing;
   }
   return out;
 }
