@@ -50,7 +50,8 @@ export default defineConfig({
       gracefulShutdown: { signal: 'SIGTERM', timeout: 5000 },
     },
     {
-      command: 'node --import tsx scripts/start.ts',
+      // As npm start runs it: the bundles of scripts/start.ts and its children (scripts/bundles.mjs).
+      command: 'node scripts/server.mjs start',
       url: `${base}/api/health`,
       timeout: 180_000,
       reuseExistingServer: false,

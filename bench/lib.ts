@@ -83,9 +83,10 @@ function statusMb(pid: number | undefined, field: 'VmHWM' | 'VmRSS'): number | n
 export const peakRssMb = (pid: number | undefined) => statusMb(pid, 'VmHWM');
 export const rssMb = (pid: number | undefined) => statusMb(pid, 'VmRSS');
 
-/** `npm start` is a small front process with the web process (scripts/web.ts) as its child: measure that child. */
+/** `npm start` is a small front process with the web process (its bundle, or scripts/web.ts) as its child. */
 export function webProcessPid(frontPid: number | undefined): number | undefined {
-  return processTree(frontPid).find((p) => p !== frontPid && processName(p) === 'scripts/web.ts') ?? frontPid;
+  const web = ['dist/server/web.mjs', 'scripts/web.ts'];
+  return processTree(frontPid).find((p) => p !== frontPid && web.includes(processName(p))) ?? frontPid;
 }
 
 /** The pids of a process and all its live descendants, the process first. */
@@ -110,7 +111,7 @@ export function processName(pid: number): string {
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
     const script = argv.find((a) => /\.(ts|js|mjs)$/.test(a));
     return script
-      ? script.replace(/^.*\/(scripts|node_modules)\//, '$1/')
+      ? script.replace(/^.*\/(scripts|node_modules|dist)\//, '$1/')
       : (argv[0] ?? String(pid)).replace(/^.*\//, '');
   } catch {
     return String(pid);
@@ -118,12 +119,13 @@ export function processName(pid: number): string {
 }
 
 /**
- * `npm start`'s entry (scripts/start.ts) with this environment and the V8 heap cap `npm start` sets
- * (NODE_HEAP_MB, else 320 MB; the web process inherits it), resolved once it serves; `log()` is its output.
+ * The server as `npm start` runs it (scripts/server.mjs start: the bundles of scripts/start.ts and its
+ * children) with this environment and the V8 heap cap `npm start` sets (NODE_HEAP_MB, else 320 MB; the
+ * web process inherits it), resolved once it serves; `log()` is its output.
  */
 export function startServer(env: Record<string, string>): Promise<{ proc: ChildProcess; log: () => string }> {
   const heap = `--max-old-space-size=${process.env.NODE_HEAP_MB || 320}`;
-  const proc = spawn(process.execPath, [heap, '--import', 'tsx', 'scripts/start.ts'], {
+  const proc = spawn(process.execPath, [heap, 'scripts/server.mjs', 'start'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

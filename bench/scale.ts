@@ -56,7 +56,9 @@ function p(values: number[], q: number): number {
 }
 
 function child(name: string, argv: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...argv], {
+  // Our bundles (scripts/server.mjs) run as they are; TypeScript sources under tsx.
+  const loader = argv[0].endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const proc = spawn(process.execPath, [...loader, ...argv], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -148,7 +150,7 @@ async function main() {
     });
     web = await child(
       'web',
-      ['scripts/start.ts'],
+      ['scripts/server.mjs', 'start'],
       {
         PORT: String(PORT),
         HOST: '127.0.0.1',

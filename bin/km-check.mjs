@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // km-check launcher: runs the CLI (lib/cli/main.ts) from its plain JavaScript bundle
-// (dist/km-check.mjs, see scripts/build-cli.mjs), rebuilt first when its sources changed, so the CLI
+// (dist/km-check.mjs, see scripts/bundles.mjs), rebuilt first when its sources changed, so the CLI
 // executes exactly the check code the server runs and starts without compiling TypeScript.
 import os from 'node:os';
-import { freshBundle } from '../scripts/build-cli.mjs';
+import { freshBundles } from '../scripts/bundles.mjs';
 
-const { main } = await import(await freshBundle());
+const [bundle] = await freshBundles('km-check');
+const { main } = await import(bundle);
 
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());

@@ -1,5 +1,5 @@
 // The installed entry point: the .mjs launcher runs the CLI's plain JavaScript bundle
-// (scripts/build-cli.mjs), rebuilt first when any of its sources changed.
+// (scripts/bundles.mjs), rebuilt first when any of its sources changed.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';

@@ -10,6 +10,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type http from 'node:http';
 import pg from 'pg';
 import { connectDatabase } from '../lib/db/connect';
@@ -61,9 +62,16 @@ let lastHeartbeat: number | null = null;
 let stopping = false;
 const restarts: number[] = [];
 
+// Run as its bundle (npm start: dist/server/start.mjs, see scripts/bundles.mjs), the web process is the
+// bundle beside it; run from source under tsx (tests, development), it is the source, and fork passes
+// tsx on to it with our execArgv.
+const webScript = import.meta.url.endsWith('.mjs')
+  ? fileURLToPath(new URL('./web.mjs', import.meta.url))
+  : 'scripts/web.ts';
+
 function startWeb(): Promise<void> {
   fs.rmSync(socketPath, { force: true });
-  const child = fork('scripts/web.ts', [], {
+  const child = fork(webScript, [], {
     env: { ...process.env, DATABASE_URL: database.url, WEB_SOCKET: socketPath, SCS_FRONT_SECRET: frontSecret },
     stdio: 'inherit',
   });
@@ -131,6 +139,8 @@ try {
   log('start', database.description);
   ensureRuntimeSecrets();
   // Migrations, the vault check and the first admin, in a child process (see scripts/prepare.ts).
+  // From source under tsx, also under npm start: a migration's data step (prisma/migrations/*/before.ts)
+  // is TypeScript loaded at run time, and the process ends once prepared, so tsx costs it nothing later.
   const prepared = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/prepare.ts'], {
     stdio: 'inherit',
     env: { ...process.env, DATABASE_URL: database.url },

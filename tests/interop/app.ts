@@ -1,5 +1,6 @@
-// The dashboard as npm start runs it (scripts/start.ts: front, web process with workers, embedded
-// PostgreSQL in a throw-away DATA_DIR), for npm run test:interop, and a small API client.
+// The dashboard as npm start runs it (scripts/server.mjs start, the bundle of scripts/start.ts: front,
+// web process with workers, embedded PostgreSQL in a throw-away DATA_DIR), for npm run test:interop,
+// and a small API client.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,7 +23,7 @@ export async function startApp(port: number, extraEnv: Record<string, string> = 
   const url = `http://127.0.0.1:${port}`;
   const adminEmail = 'admin@interop.example';
   const log: string[] = [];
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+  const proc = spawn(process.execPath, ['scripts/server.mjs', 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,
