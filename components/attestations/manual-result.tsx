@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import type { ManualResult } from '@/lib/attestations/result';
 import type { AttestationState } from '@/lib/attestations';
-import { Tag } from '@/components/ui/layout';
+import { Tag, tagHtml } from '@/components/ui/layout';
+import { html, type Html } from '@/lib/html';
 import { StatusTag } from '@/components/compliance/status';
 
 /** A verdict in the one word and colour table (lib/compliance/presentation.ts). */
@@ -34,6 +35,11 @@ export function StateTag({ state }: { state: AttestationState }) {
       <Tag tone={STATE_TONE[state]}>{STATE_LABEL[state]}</Tag>
     </span>
   );
+}
+
+/** StateTag as an HTML string (components/compliance/timeline-html.ts). */
+export function stateTagHtml(state: AttestationState): Html {
+  return html`<span data-testid="attestation-state" data-state="${state}">${tagHtml(STATE_LABEL[state], STATE_TONE[state])}</span>`;
 }
 
 /** The manual testcase key-manager-docs-check of a cloud, with why. */

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { formatDateTime, formatTimestamp as stamp } from '@/lib/format';
+import { html, type Html } from '@/lib/html';
 
 export function PageHeader({
   title,
@@ -81,21 +82,23 @@ export function EmptyState({
   );
 }
 
-export function Tag({
-  children,
-  tone = 'slate',
-}: {
-  children: React.ReactNode;
-  tone?: 'slate' | 'green' | 'red' | 'yellow' | 'blue';
-}) {
-  const tones = {
-    slate: 'bg-slate-100 text-slate-800',
-    green: 'bg-green-100 text-green-900',
-    red: 'bg-red-100 text-red-900',
-    yellow: 'bg-yellow-100 text-yellow-900',
-    blue: 'bg-blue-100 text-blue-900',
-  };
-  return <span className={`inline-block rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+export type Tone = 'slate' | 'green' | 'red' | 'yellow' | 'blue';
+const TONES: Record<Tone, string> = {
+  slate: 'bg-slate-100 text-slate-800',
+  green: 'bg-green-100 text-green-900',
+  red: 'bg-red-100 text-red-900',
+  yellow: 'bg-yellow-100 text-yellow-900',
+  blue: 'bg-blue-100 text-blue-900',
+};
+const tagClass = (tone: Tone) => `inline-block rounded px-2 py-0.5 text-xs font-medium ${TONES[tone]}`;
+
+export function Tag({ children, tone = 'slate' }: { children: React.ReactNode; tone?: Tone }) {
+  return <span className={tagClass(tone)}>{children}</span>;
+}
+
+/** Tag as an HTML string, for lists drawn as markup (components/compliance/timeline-html.ts). */
+export function tagHtml(text: string, tone: Tone = 'slate'): Html {
+  return html`<span class="${tagClass(tone)}">${text}</span>`;
 }
 
 /** A responsive table: scrolls sideways on small screens rather than breaking the layout. */
