@@ -10,8 +10,8 @@
 // invalidation message, no per-process state to forget.
 //
 // What a tag covers:
-//   - cloud: the cloud's row and its organization's (publication: public, archived, names, run
-//     messages shown; any other column too, which only costs a render), the stored snapshot's
+//   - cloud: the cloud's row and its organization's, by version (publication: public, archived, names,
+//     run messages shown; any other column too, which only costs a render), the stored snapshot's
 //     version (bumped by the triggers on runs, results, attestations, certificates and the pin) and
 //     its computation window; a stale snapshot (expiry by time, a new result) is never served from
 //     here, the app recomputes it;
@@ -59,9 +59,13 @@ export function cachedScope(path: string, query: URLSearchParams): CacheScope | 
   return null;
 }
 
-// One cloud's part of a tag: its row, its organization's and the snapshot's bookkeeping (not the
-// summary: it changes only together with computedAt).
-const CLOUD_PART = `concat_ws('|', row(c.*)::text, row(o.*)::text, s.format, s.version, s."computedVersion",
+// One cloud's part of a tag: its row and its organization's, by the transaction that wrote their
+// current version (xmin: every committed UPDATE writes a new version under a new transaction id, so
+// any change of any column changes it; freezing may change it without a change, which only costs a
+// render), and the snapshot's bookkeeping (not the summary: it changes only together with
+// computedAt). xmin instead of each row as text: the tag of 5,000 public clouds took 26-38 ms as
+// text, 8.5-9.7 ms so, and every public list answer waits for one.
+const CLOUD_PART = `concat_ws('|', c.id, c.xmin, o.id, o.xmin, s.format, s.version, s."computedVersion",
     s."computedAt", s."staleAt")`;
 const LISTED = `c.public AND c."archivedAt" IS NULL AND o."archivedAt" IS NULL`;
 const FROM = `"Cloud" c JOIN "Organization" o ON o.id = c."organizationId"
@@ -71,7 +75,7 @@ const STALE = staleSql(`($1::timestamptz AT TIME ZONE 'UTC')`);
 const CLOUD_TAG_SQL = `SELECT md5(${CLOUD_PART}) AS tag, ${STALE} AS stale FROM ${FROM} WHERE c.slug = $2 AND ${LISTED}`;
 const PUBLIC_TAG_SQL = `SELECT md5(coalesce(string_agg(${CLOUD_PART}, ',' ORDER BY c.id), '')) AS tag,
     coalesce(bool_or(${STALE}), false) AS stale FROM ${FROM} WHERE ${LISTED}`;
-const REVOCATIONS_TAG_SQL = `SELECT md5(coalesce(string_agg(concat_ws('|', row(x.*)::text, c.slug, c.name, ${LISTED}),
+const REVOCATIONS_TAG_SQL = `SELECT md5(coalesce(string_agg(concat_ws('|', x.id, x.xmin, c.slug, c.name, ${LISTED}),
     ',' ORDER BY x.id), '')) AS tag, false AS stale
   FROM "Certificate" x JOIN "Cloud" c ON c.id = x."cloudId" JOIN "Organization" o ON o.id = c."organizationId"
  WHERE x."revokedAt" IS NOT NULL`;

@@ -276,7 +276,7 @@ describe('public answer cache', () => {
     expect(api.items.map((i) => i.id)).toContain(cert.id);
   });
 
-  it('publication settings change the next answer: run messages shown, renamed, made private', async () => {
+  it('publication settings change the next answer: run messages shown, renamed, organization renamed, made private', async () => {
     const cloud = await world();
     const { url } = fronts[0];
     const message = `a message only shown when public m-${uid()}`;
@@ -291,6 +291,12 @@ describe('public answer cache', () => {
     await db.cloud.update({ where: { id: cloud.id }, data: { name } });
     expect((await get(url, page)).body).toContain(name);
     expect((await get(url, '/status')).body).toContain(name);
+    await settled(url, '/api/v1/status');
+
+    // The organization's row is part of every tag too (its name is shown on the status page).
+    const orgName = `Org renamed o-${uid()}`;
+    await db.organization.update({ where: { id: cloud.organizationId }, data: { name: orgName } });
+    expect((await get(url, page)).body).toContain(orgName);
     await settled(url, '/api/v1/status');
 
     await db.cloud.update({ where: { id: cloud.id }, data: { public: false } });
