@@ -150,6 +150,9 @@ export function databaseUnavailableAnswer(path: string): Answer {
 
 const BADGE_PATH = /^\/badge\/([^/]+)\.svg$/;
 
+/** How long an answer to a refused body waits for the client to stop sending before the connection closes. */
+const LINGER_MS = 5_000;
+
 /** Whether the client reached us over https: PUBLIC_URL says so, or the trusted proxy does. */
 export function overHttps(req: http.IncomingMessage, o: Pick<FrontOptions, 'trustProxy' | 'publicUrl'>): boolean {
   if (o.publicUrl) return o.publicUrl.protocol === 'https:';
@@ -347,8 +350,28 @@ export function createFront(o: FrontOptions): http.Server {
           delete headers[token.trim().toLowerCase()];
         // Answered before the client finished sending (a refused body): this connection cannot carry
         // another request, so the client must not reuse it.
-        if (!req.complete) headers.connection = 'close';
+        const early = !req.complete;
+        if (early) headers.connection = 'close';
         res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
+        if (early) {
+          // A lingering close: the client is still sending what the web process refused. Closing now
+          // would reset the connection with its bytes unread, and the client could lose this answer
+          // (EPIPE before it read the 413). Read and drop the rest first, for at most LINGER_MS.
+          req.unpipe(upstream);
+          req.resume();
+          const drained = new Promise<void>((resolve) => {
+            req.once('end', resolve);
+            req.once('close', resolve);
+            setTimeout(resolve, LINGER_MS).unref();
+          });
+          answer.pipe(res, { end: false });
+          answer.once('end', () => {
+            answered = true;
+            void drained.then(() => res.end());
+          });
+          answer.once('error', () => res.destroy());
+          return;
+        }
         // A web process that dies mid-answer must end the client's response too (a live-progress
         // stream would otherwise wait for ever instead of reconnecting).
         pipeline(answer, res, (err) => {
@@ -356,6 +379,8 @@ export function createFront(o: FrontOptions): http.Server {
         });
       },
     );
+    // The whole answer of a refused body is in: the web process closing its end later is no error.
+    let answered = false;
     let abandoned = false;
     if (!STATIC_PATH.test(path))
       waiting.set(res, () => {
@@ -367,7 +392,7 @@ export function createFront(o: FrontOptions): http.Server {
       });
     upstream.on('error', () => {
       waiting.delete(res);
-      if (abandoned) return;
+      if (abandoned || answered) return;
       if (res.headersSent) {
         res.destroy();
         return;
