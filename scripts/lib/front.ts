@@ -367,6 +367,9 @@ export function createFront(o: FrontOptions): http.Server {
           answer.pipe(res, { end: false });
           answer.once('end', () => {
             answered = true;
+            // Its request body will never be finished: free the socket rather than wait for the web
+            // process to time it out.
+            upstream.destroy();
             void drained.then(() => res.end());
           });
           answer.once('error', () => res.destroy());
