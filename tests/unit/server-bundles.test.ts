@@ -31,10 +31,12 @@ describe('server bundles', () => {
   });
 
   it('leaves packages in node_modules, where the CLI bundle takes them in', async () => {
-    await freshBundles('web', 'km-check');
+    await freshBundles('start', 'web', 'worker', 'km-check');
     const files = (name: keyof typeof BUNDLES) =>
       Object.keys(JSON.parse(fs.readFileSync(inputs(name), 'utf8')) as object);
-    expect(files('web').filter((f) => f.includes('node_modules/'))).toEqual([]);
+    for (const name of ['start', 'web', 'worker'] as const)
+      expect(files(name).filter((f) => f.includes('node_modules/'))).toEqual([]);
+    expect(files('worker')).toEqual(expect.arrayContaining(['scripts/worker.ts', 'lib/jobs/index.ts']));
     expect(files('km-check').some((f) => f.includes('node_modules/undici/'))).toBe(true);
   });
 
